@@ -1,0 +1,1 @@
+"""Raw tables: schema, ingestion and the synthetic generator."""

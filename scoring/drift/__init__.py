@@ -1,0 +1,1 @@
+"""Evidently drift reports of current applicants against the training data."""

@@ -1,0 +1,1 @@
+"""SHAP contributions, reasons in words, similar clients and counter-offers."""

@@ -1,0 +1,1 @@
+"""Per-client features over the seven tables, one definition for training and serving."""

@@ -1,0 +1,1 @@
+"""Training, business cost, threshold, model bundle and model card."""
