@@ -1,0 +1,52 @@
+"""Synthetic generator speed: full Kaggle scale and the demo size, wall time and peak memory on 2 cores.
+
+Usage: python -m benchmarks.bench_generate [--clients 307511] [--demo-clients 30000] [--cores 2]
+[--skip-full]. Each run writes into a temporary directory, removed afterwards, from a fresh process
+pinned to `--cores` CPUs. Targets: full scale <= 3 min and <= 8 GB; demo <= 20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from benchmarks.measure import measure
+from scoring.config import DEMO_CLIENTS
+from scoring.data.synth import generate_tables
+
+KAGGLE_CLIENTS = 307_511
+FULL_TARGET_S, FULL_TARGET_GB, DEMO_TARGET_S = 180.0, 8.0, 20.0
+
+
+def generate(clients: int, seed: int) -> str:
+    """Generate into a temporary directory; return the summary text."""
+    with tempfile.TemporaryDirectory(prefix="bench-generate-") as out:
+        return generate_tables(clients, seed, Path(out), None).describe()
+
+
+def _report(label: str, clients: int, cores: int, target_s: float, target_gb: float | None) -> None:
+    run = measure(generate, clients, 42, cores=cores)
+    print(run.result)
+    memory = f" (target <= {target_gb:.0f} GB)" if target_gb else ""
+    print(
+        f"{label}: {clients:,} clients in {run.seconds:.1f} s (target <= {target_s:.0f} s), "
+        f"peak RSS {run.peak_gb:.2f} GB{memory}, {cores} cores",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=KAGGLE_CLIENTS)
+    parser.add_argument("--demo-clients", type=int, default=DEMO_CLIENTS)
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--skip-full", action="store_true")
+    args, _ = parser.parse_known_args()
+    _report("demo generation", args.demo_clients, args.cores, DEMO_TARGET_S, None)
+    if not args.skip_full:
+        _report("full-scale generation", args.clients, args.cores, FULL_TARGET_S, FULL_TARGET_GB)
+
+
+if __name__ == "__main__":
+    main()
