@@ -1,0 +1,28 @@
+"""Fixtures of the feature tests: the real sample rows ingested and built once per session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from scoring.data.ingest import ingest_tables
+from scoring.features.build import BuildSummary, build_features
+
+
+@dataclass(frozen=True)
+class BuiltSample:
+    interim: Path
+    summary: BuildSummary
+
+
+@pytest.fixture(scope="session")
+def built_sample(real_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltSample:
+    """The real sample ingested into data/interim/ and turned into features.parquet."""
+    home = tmp_path_factory.mktemp("sample")
+    ingest_tables(real_sample, home / "interim")
+    summary = build_features(
+        home / "interim", home / "processed" / "features.parquet", home / "processed" / "dictionary.json"
+    )
+    return BuiltSample(home / "interim", summary)
