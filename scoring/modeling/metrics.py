@@ -1,0 +1,67 @@
+"""Decision metrics at a threshold: AUC, recall, precision, F-beta and the business cost."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from scoring.modeling.cost import CostSpec, total_cost
+
+
+def safe_auc(y_true: np.ndarray, prob: np.ndarray) -> float:
+    """ROC AUC, or NaN when only one class is present."""
+    y = np.asarray(y_true)
+    if len(np.unique(y)) < 2:
+        return float("nan")
+    return float(roc_auc_score(y, prob))
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num / den) if den else 0.0
+
+
+def confusion(y_true: np.ndarray, refused: np.ndarray) -> dict[str, int]:
+    """Confusion counts with default as the positive class and "refused" as the positive decision."""
+    y = np.asarray(y_true).astype(bool)
+    r = np.asarray(refused).astype(bool)
+    return {
+        "tp": int((y & r).sum()),
+        "fp": int((~y & r).sum()),
+        "fn": int((y & ~r).sum()),
+        "tn": int((~y & ~r).sum()),
+    }
+
+
+def decision_metrics(
+    y_true: np.ndarray,
+    prob: np.ndarray,
+    threshold: float,
+    spec: CostSpec,
+    amount: np.ndarray | None = None,
+) -> dict[str, float]:
+    """AUC, recall, precision, F-beta, cost per 1,000 applicants and relative to "accept everyone"."""
+    y = np.asarray(y_true).astype(int)
+    prob = np.asarray(prob, dtype=np.float64)
+    refused = prob >= threshold
+    counts = confusion(y, refused)
+    fn_cost, fp_cost = spec.client_costs(len(y), amount)
+    cost = total_cost(y, refused, fn_cost, fp_cost)
+    accept_all = total_cost(y, np.zeros(len(y), bool), fn_cost, fp_cost)
+    recall = _ratio(counts["tp"], counts["tp"] + counts["fn"])
+    precision = _ratio(counts["tp"], counts["tp"] + counts["fp"])
+    b2 = spec.beta**2
+    fbeta = _ratio((1 + b2) * precision * recall, b2 * precision + recall)
+    return {
+        "auc": safe_auc(y, prob),
+        "threshold": float(threshold),
+        "recall": recall,
+        "precision": precision,
+        "fbeta": fbeta,
+        "beta": spec.beta,
+        "approval_rate": 1.0 - float(refused.mean()),
+        "cost": cost,
+        "cost_per_1000": 1000.0 * cost / len(y),
+        "accept_all_cost_per_1000": 1000.0 * accept_all / len(y),
+        "cost_vs_accept_all": _ratio(cost, accept_all),
+        **counts,
+    }

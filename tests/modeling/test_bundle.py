@@ -1,0 +1,186 @@
+"""The model bundle: contract, round trip, checks, atomic writing and promotion."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import lightgbm as lgb
+import numpy as np
+import polars as pl
+import pytest
+
+from scoring.modeling.bundle import (
+    BUNDLE_FILES,
+    CHAMPION_FILE,
+    METADATA_FILE,
+    SHAP_PREFIX,
+    BundleContent,
+    BundleError,
+    check_bundle,
+    load_bundle,
+    promote,
+    write_bundle,
+)
+from scoring.modeling.dataset import load_training_data
+
+CONTRACT_KEYS = {
+    "version",
+    "created_at",
+    "features",
+    "threshold",
+    "cost",
+    "cv_metrics",
+    "candidates",
+    "params",
+    "n_train",
+    "default_rate",
+    "data_fingerprint",
+    "reference_stats",
+    "base_value",
+}
+
+
+def test_champion_points_to_a_complete_bundle(trained) -> None:
+    inputs, result = trained
+    pointer = json.loads((inputs.models / CHAMPION_FILE).read_text())
+    assert pointer == {"version": result.metadata["version"], "path": result.metadata["version"]}
+    directory = inputs.models / pointer["path"]
+    assert sorted(p.name for p in directory.iterdir()) == sorted(BUNDLE_FILES)
+    assert not [p for p in inputs.models.iterdir() if p.name.startswith(".")]  # no temporary leftovers
+
+
+def test_metadata_follows_the_contract(trained) -> None:
+    inputs, result = trained
+    bundle = load_bundle(inputs.models)
+    meta = bundle.metadata
+    assert set(meta) >= CONTRACT_KEYS
+    assert meta["version"].endswith(meta["data_fingerprint"][:8])
+    assert {"auc", "recall", "precision", "fbeta", "cost_per_1000", "cost_vs_accept_all", "threshold"} <= set(
+        meta["cv_metrics"]
+    )
+    assert meta["cv_metrics"]["oracle_auc"] > 0.5
+    gender = next(f for f in meta["features"] if f["name"] == "APP_CODE_GENDER")
+    assert gender == {
+        "name": "APP_CODE_GENDER",
+        "dtype": "Float32",
+        "label": "Gender",
+        "kind": "categorical",
+        "levels": ["F", "M"],
+    }
+    assert set(meta["reference_stats"]["APP_EXT_SOURCE_2"]) >= {
+        "mean",
+        "std",
+        "min",
+        "max",
+        "q50",
+        "missing_share",
+    }
+    assert 0.05 < meta["reference_stats"]["APP_EXT_SOURCE_2"]["missing_share"] < 0.3
+    assert meta["cost"]["w_fn"] == 10 and meta["cost"]["mode"] == "count"
+    assert sum(r["selected"] for r in meta["candidates"]) == 1
+
+
+def test_round_trip_gives_identical_predictions(trained) -> None:
+    inputs, _ = trained
+    bundle = load_bundle(inputs.models)
+    data = load_training_data(inputs.features, inputs.dictionary)
+    trained_booster = lgb.Booster(model_str=(bundle.path / "model.txt").read_text())
+    reloaded = bundle.predict_proba(data.X)
+    np.testing.assert_array_equal(reloaded, trained_booster.predict(data.X))
+    sample = bundle.shap_sample()
+    np.testing.assert_array_equal(
+        bundle.predict_proba(bundle.matrix(sample)), sample["probability"].to_numpy()
+    )
+
+
+def test_missing_category_code_scores_like_a_missing_value() -> None:
+    """Training reads the code -1 as missing; served vectors may carry -1: LightGBM must agree."""
+    rng = np.random.default_rng(0)
+    code = rng.integers(0, 3, 2000).astype(np.float32)
+    code[rng.random(2000) < 0.2] = np.nan
+    y = ((code == 2) | (np.isnan(code) & (rng.random(2000) < 0.7))).astype(int)
+    X = np.column_stack([code, rng.normal(size=2000)]).astype(np.float32)
+    data = lgb.Dataset(X, y, categorical_feature=[0], params={"verbose": -1})
+    booster = lgb.train({"objective": "binary", "verbose": -1, "min_data_per_group": 5}, data, 20)
+    with_code = X.copy()
+    with_code[np.isnan(code), 0] = -1
+    np.testing.assert_array_equal(booster.predict(with_code), booster.predict(X))
+    assert booster.predict(X)[np.isnan(code)].mean() > 0.6  # the missing category does drive the score
+
+
+def test_shap_values_add_up_to_the_raw_score(trained) -> None:
+    inputs, _ = trained
+    bundle = load_bundle(inputs.models)
+    sample = bundle.shap_sample()
+    X = bundle.matrix(sample)
+    stored = sample.select([SHAP_PREFIX + n for n in bundle.feature_names]).to_numpy()
+    np.testing.assert_allclose(stored.sum(axis=1) + bundle.base_value, bundle.raw_score(X), atol=1e-9)
+    np.testing.assert_allclose(bundle.contributions(X), stored, atol=1e-12)
+
+
+def test_tables_for_the_dashboard(trained) -> None:
+    inputs, result = trained
+    bundle = load_bundle(inputs.models)
+    oof = bundle.oof()
+    assert oof.columns == ["SK_ID_CURR", "TARGET", "probability", "APP_AMT_CREDIT"]
+    assert oof.height == result.metadata["n_train"]
+    importance = bundle.importance()
+    shap = [r["mean_abs_shap"] for r in importance]
+    assert shap == sorted(shap, reverse=True)
+    assert {r["feature"] for r in importance} == set(bundle.feature_names)
+    assert bundle.shap_sample()["TARGET"].mean() == pytest.approx(result.metadata["default_rate"], abs=0.03)
+
+
+def _copy_bundle(inputs, tmp_path: Path) -> Path:
+    models = tmp_path / "models"
+    shutil.copytree(inputs.models, models)
+    return models
+
+
+def test_a_bundle_that_fails_its_checks_is_not_promoted(trained, tmp_path: Path) -> None:
+    inputs, result = trained
+    models = _copy_bundle(inputs, tmp_path)
+    version = result.metadata["version"]
+    meta_path = models / version / METADATA_FILE
+    meta = json.loads(meta_path.read_text())
+    bad = tmp_path / "models" / "bad"
+    shutil.copytree(models / version, bad)
+    (bad / METADATA_FILE).write_text(json.dumps({**meta, "threshold": 1.5}))
+    assert any("threshold" in p for p in check_bundle(bad))
+    with pytest.raises(BundleError, match="not promoted"):
+        promote(models, "bad")
+    assert json.loads((models / CHAMPION_FILE).read_text())["version"] == version
+
+
+def test_changed_predictions_are_detected(trained, tmp_path: Path) -> None:
+    inputs, result = trained
+    models = _copy_bundle(inputs, tmp_path)
+    directory = models / result.metadata["version"]
+    sample = pl.read_parquet(directory / "shap_sample.parquet")
+    sample.with_columns(pl.col("probability") + 1e-9).write_parquet(directory / "shap_sample.parquet")
+    assert any("predictions" in p for p in check_bundle(directory))
+    (directory / "oof.parquet").unlink()
+    assert check_bundle(directory) == ["missing file(s): oof.parquet"]
+
+
+def test_write_bundle_leaves_nothing_when_checks_fail(trained, tmp_path: Path) -> None:
+    inputs, result = trained
+    bundle = load_bundle(inputs.models)
+    meta = {**bundle.metadata, "version": "broken", "base_value": bundle.base_value + 1.0}
+    content = BundleContent(bundle.booster, meta, bundle.importance(), bundle.shap_sample(), bundle.oof())
+    models = tmp_path / "models"
+    with pytest.raises(BundleError, match="SHAP values"):
+        write_bundle(models, content)
+    assert list(models.iterdir()) == []
+    good = replace(content, metadata={**meta, "base_value": bundle.base_value, "version": "good"})
+    assert write_bundle(models, good) == models / "good"
+    with pytest.raises(BundleError, match="already exists"):
+        write_bundle(models, good)
+
+
+def test_load_bundle_without_a_champion_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(BundleError, match="run `scoring train`"):
+        load_bundle(tmp_path)

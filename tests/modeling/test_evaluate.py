@@ -1,0 +1,88 @@
+"""`scoring evaluate` on real rows: same features and scores as the training pipeline, JSON output."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from scoring.cli import app
+from scoring.data.ingest import ingest_tables
+from scoring.data.schema import SECONDARY_TABLES
+from scoring.features.build import build_features
+from scoring.modeling.bundle import load_bundle
+from scoring.modeling.cost import CostSpec
+from scoring.modeling.evaluate import evaluate_file
+from scoring.modeling.metrics import decision_metrics
+from scoring.modeling.train import TrainInputs, train_model
+from tests.modeling.conftest import FAST_CONFIG
+
+ROWS = 400
+
+
+@pytest.fixture(scope="module")
+def real_home(real_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[TrainInputs, Path]:
+    """A model trained on the real sample rows, and a CSV of the first rows of application_train."""
+    home = tmp_path_factory.mktemp("real")
+    inputs = TrainInputs(
+        home / "features.parquet",
+        home / "feature_dictionary.json",
+        home / "none",
+        home / "models",
+        home,
+        home,
+    )
+    ingest_tables(real_sample, home / "interim")
+    build_features(home / "interim", inputs.features, inputs.dictionary)
+    train_model(inputs, replace(FAST_CONFIG, folds=2))
+    head = home / "batch" / "application_train.csv"
+    head.parent.mkdir()
+    pl.read_csv(real_sample / "application_train.csv", infer_schema=False).head(ROWS).write_csv(head)
+    return inputs, head
+
+
+def test_evaluation_equals_scoring_the_training_features(real_home, real_sample: Path) -> None:
+    inputs, head = real_home
+    result = evaluate_file(head, inputs.models, raw_dir=real_sample)
+    assert set(result.tables) == set(SECONDARY_TABLES)  # all six are in the sample directory
+    bundle = load_bundle(inputs.models)
+    features = pl.read_parquet(inputs.features).filter(pl.col("SPLIT") == "train").head(ROWS)
+    prob = bundle.predict_proba(bundle.matrix(features))
+    y = features["TARGET"].to_numpy()
+    amount = features["APP_AMT_CREDIT"].cast(pl.Float64).to_numpy()
+    expected = decision_metrics(
+        y, prob, bundle.threshold, CostSpec.from_dict(bundle.metadata["cost"]), amount
+    )
+    assert result.metrics == pytest.approx(expected)
+    assert result.n_defaults == int(y.sum())
+
+
+def test_cli_json_and_files_beside(real_home) -> None:
+    inputs, head = real_home
+    runner = CliRunner()
+    env = {"SCORING_HOME": str(inputs.home)}
+    # models live in <home>/models: the CLI finds them through SCORING_HOME
+    out = runner.invoke(app, ["evaluate", "--data", str(head), "--json"], env=env)
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.output)
+    assert {"auc", "threshold", "cost_per_1000", "n", "n_defaults"} <= set(report)
+    assert report["n"] == ROWS and report["secondary_tables"] == []  # nothing beside the CSV
+    assert 0.5 < report["auc"] <= 1 and np.isclose(report["threshold"], load_bundle(inputs.models).threshold)
+    text = runner.invoke(app, ["evaluate", "--data", str(head)], env=env)
+    assert "confusion matrix" in text.output and "defaulted" in text.output
+
+
+def test_unlabelled_file_is_refused(real_home, real_sample: Path) -> None:
+    inputs, _ = real_home
+    out = CliRunner().invoke(
+        app,
+        ["evaluate", "--data", str(real_sample / "application_test.csv")],
+        env={"SCORING_HOME": str(inputs.home)},
+    )
+    assert out.exit_code == 2
+    assert "application_test.csv: missing required column(s): TARGET" in out.output

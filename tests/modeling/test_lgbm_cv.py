@@ -1,0 +1,67 @@
+"""Imbalance strategies resample the fitted rows only; out-of-fold predictions cover every row once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scoring.modeling import lgbm
+from scoring.modeling.cv import fold_indices, oof_lightgbm
+from scoring.modeling.dataset import DatasetError, load_training_data
+from scoring.modeling.metrics import safe_auc
+from tests.modeling.conftest import write_home
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory):
+    inputs = write_home(tmp_path_factory.mktemp("cv"), n=800)
+    return load_training_data(inputs.features, inputs.dictionary)
+
+
+def test_undersampling_keeps_only_rows_of_the_training_part(data) -> None:
+    base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices)
+    idx = np.arange(0, data.n, 2)
+    train_set, y_fit = lgbm.training_set(base, data.X, data.y, idx, lgbm.UNDERSAMPLE, [], seed=1)
+    assert y_fit.sum() * 2 == len(y_fit)  # balanced
+    assert y_fit.sum() == data.y[idx].sum()  # every defaulter of the part kept
+    assert set(train_set.used_indices) <= set(idx.tolist())
+
+
+def test_smote_adds_synthetic_defaulters_and_keeps_original_rows(data) -> None:
+    idx = np.arange(400)
+    X_fit, y_fit = data.X[idx], data.y[idx]
+    synthetic, y_new = lgbm.smote_rows(X_fit, y_fit, seed=0)
+    assert len(synthetic) == (y_fit == 0).sum() - (y_fit == 1).sum()
+    assert (y_new == 1).all()
+    ext = data.names.index("APP_EXT_SOURCE_2")  # 15% missing: synthetic rows are missing there too
+    assert 0.02 < np.isnan(synthetic[:, ext]).mean() < 0.4
+    assert not np.isnan(np.delete(synthetic, ext, axis=1)[:, 2:]).any()  # complete columns stay complete
+    whole = [data.names.index(n) for n in ("APP_CODE_GENDER", "APP_NAME_CONTRACT_TYPE", "INST_LATE_COUNT")]
+    values = synthetic[:, whole]
+    assert (values[~np.isnan(values)] % 1 == 0).all()
+    assert (synthetic[:, data.names.index("BUREAU_NOISE")] % 1 != 0).any()
+    base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices)
+    train_set, y_all = lgbm.training_set(base, data.X, data.y, idx, lgbm.SMOTE_STRATEGY, [], seed=0)
+    assert len(y_all) == len(idx) + len(synthetic)
+    np.testing.assert_array_equal(train_set.data[: len(idx)], X_fit)  # original rows untouched, NaN kept
+
+
+def test_class_weight_sets_the_ratio_of_negatives_to_positives() -> None:
+    params = lgbm.full_params({}, lgbm.CLASS_WEIGHT, np.array([1, 0, 0, 0]), seed=0, threads=1)
+    assert params["scale_pos_weight"] == 3
+    assert "scale_pos_weight" not in lgbm.full_params({}, lgbm.NONE, np.array([1, 0]), seed=0, threads=1)
+
+
+@pytest.mark.parametrize("strategy", lgbm.STRATEGIES)
+def test_out_of_fold_predictions_cover_every_row_and_beat_chance(data, strategy: str) -> None:
+    folds_seen = []
+    result = oof_lightgbm(data, strategy, {}, 3, 0, 1, on_fold=lambda k, idx, p: folds_seen.append(idx))
+    assert not np.isnan(result.prob).any()
+    assert sorted(np.concatenate(folds_seen).tolist()) == list(range(data.n))
+    assert len(result.rounds) == 3 and result.mean_rounds >= 1
+    assert safe_auc(data.y, result.prob) > 0.6
+
+
+def test_folds_need_enough_rows_of_each_class() -> None:
+    with pytest.raises(DatasetError, match="at least 5 rows of each class, got 2"):
+        fold_indices(np.array([1, 1, 0, 0, 0, 0, 0]), 5, 0)

@@ -1,0 +1,40 @@
+"""MLflow: the run logs parameters, metrics and artifacts; the promoted model gets the champion alias."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from scoring.modeling.tracking import CHAMPION_ALIAS, MODEL_NAME, tracking_uri
+from scoring.modeling.train import train_model
+from tests.modeling.conftest import FAST_CONFIG, write_home
+
+
+@pytest.mark.slow
+def test_training_is_tracked_and_registered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    inputs = write_home(tmp_path, n=300, seed=7)
+    first = train_model(inputs, replace(FAST_CONFIG, track=True))
+    second = train_model(inputs, replace(FAST_CONFIG, track=True, seed=8))
+    assert "MLFLOW_TRACKING_URI" not in os.environ  # not left pointing at this home's store
+    assert (tmp_path / "mlflow.db").exists()
+
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri(tmp_path))
+    champion = client.get_model_version_by_alias(MODEL_NAME, CHAMPION_ALIAS)
+    assert (first.registry_version, second.registry_version) == ("1", "2")
+    assert str(champion.version) == "2"
+    assert champion.tags["bundle_version"] == second.metadata["version"]
+    run = client.get_run(second.metadata["mlflow_run_id"])
+    assert run.data.metrics["cv_auc"] == pytest.approx(second.metadata["cv_metrics"]["auc"])
+    assert run.data.params["strategy"] == second.metadata["strategy"]
+    assert run.data.params["cost_w_fn"] == "10.0"
+    assert run.info.artifact_uri.startswith((tmp_path / "mlruns").as_uri())
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "model_card")}
+    assert "model_card/cost.png" in artifacts
+    tables = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert {"candidates.json", "importance.json", "fairness.json"} <= tables
