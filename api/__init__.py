@@ -1,0 +1,1 @@
+"""The scoring API: FastAPI service over the model bundle and the client store."""

@@ -1,0 +1,189 @@
+"""Pydantic models of a posted application, generated from the Kaggle schema (`scoring.data.schema`).
+
+Fields keep the Kaggle names and types; numbers are range-checked, categorical fields accept the schema's
+levels (plus "XNA"/"XAP", the raw tokens for missing), unknown fields are rejected. Amounts, counts and day
+offsets held as floats are 0 or at least one unit (0.01 of currency, 1 count or day) in magnitude: a tiny
+fraction such as 1e-300 is no real value, and as a divisor it would blow the ratios up. The optional
+`history` holds the applicant's rows of the six secondary tables; their SK_ID_CURR is taken from the
+application.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    create_model,
+)
+
+from scoring.data.schema import (
+    APPLICATION_TEST,
+    CAT,
+    DAYS_EMPLOYED_ANOMALY,
+    FLOAT,
+    KEY,
+    MISSING_TOKENS,
+    SECONDARY_TABLES,
+    TABLES,
+    Column,
+)
+
+REQUIRED = ("NAME_CONTRACT_TYPE", "AMT_INCOME_TOTAL", "AMT_CREDIT", "DAYS_BIRTH")
+MAX_ID = 2**31 - 1
+MAX_AMOUNT = 1e9
+MAX_DAYS = 40_000
+MAX_HISTORY_DAYS = 1e6
+MAX_HISTORY_ROWS = 5_000
+CENT = 0.01
+_UNIT_INTERVAL_SUFFIXES = ("_AVG", "_MODE", "_MEDI")
+_STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)  # no "12" or true for a number
+
+
+def _whole(value: object) -> object:
+    """JSON has one number type: 3.0 is the integer 3 (as JSON Schema says); true is not a number."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _ranged(kind: type, low: float, high: float) -> Any:
+    if kind is int:
+        return Annotated[int, Field(ge=low, le=high), BeforeValidator(_whole)]
+    return Annotated[kind, Field(ge=low, le=high)]
+
+
+def _zero_or_at_least(unit: float, high: float, positive: bool = True, negative: bool = False) -> Any:
+    """A float that is 0 or has a magnitude in [unit, high], on the allowed side(s) of 0."""
+
+    def check(value: float) -> float:
+        if value != 0 and abs(value) < unit:
+            raise ValueError(f"must be 0 or at least {unit:g} in magnitude")
+        return value
+
+    ranges: list[dict] = [{"const": 0}]
+    if positive:
+        ranges.append({"type": "number", "minimum": unit, "maximum": high})
+    if negative:
+        ranges.append({"type": "number", "minimum": -high, "maximum": -unit})
+    low, top = (-high if negative else 0), (high if positive else 0)
+    return Annotated[float, Field(ge=low, le=top), AfterValidator(check), WithJsonSchema({"anyOf": ranges})]
+
+
+def _application_number(column: Column) -> Any:
+    """Type and range of a numeric application field."""
+    name = column.name
+    if name == "SK_ID_CURR":
+        return _ranged(int, 1, MAX_ID)
+    if name == "DAYS_EMPLOYED":  # days before the application, or the raw "not employed" code
+        return _ranged(int, -MAX_DAYS, 0) | Literal[DAYS_EMPLOYED_ANOMALY]
+    if column.kind != FLOAT:
+        return _ranged(int, *(_APPLICATION_INT_RANGES.get(name) or _int_range(name)))
+    if name == "AMT_CREDIT":
+        return _ranged(float, CENT, MAX_AMOUNT)
+    if name.startswith("AMT_REQ_CREDIT_BUREAU") or name.endswith("_SOCIAL_CIRCLE"):
+        return _zero_or_at_least(1, 1000)
+    if name.startswith("AMT_"):
+        return _zero_or_at_least(CENT, MAX_AMOUNT)
+    if name.startswith("DAYS_"):
+        return _zero_or_at_least(1, MAX_DAYS, positive=False, negative=True)
+    if (
+        name.startswith("EXT_SOURCE")
+        or name == "REGION_POPULATION_RELATIVE"
+        or name.endswith(_UNIT_INTERVAL_SUFFIXES)
+    ):
+        return _ranged(float, 0, 1)
+    return _ranged(float, *{"CNT_FAM_MEMBERS": (1, 40), "OWN_CAR_AGE": (0, 100)}[name])
+
+
+_APPLICATION_INT_RANGES = {
+    "CNT_CHILDREN": (0, 30),
+    "DAYS_BIRTH": (-MAX_DAYS, 0),
+    "DAYS_ID_PUBLISH": (-MAX_DAYS, 0),
+    "HOUR_APPR_PROCESS_START": (0, 23),
+    "REGION_RATING_CLIENT": (1, 3),
+    "REGION_RATING_CLIENT_W_CITY": (1, 3),
+}
+
+
+def _int_range(name: str) -> tuple[int, int]:
+    """Flags (FLAG_*, REG_*, LIVE_*) are 0/1."""
+    if name.startswith(("FLAG_", "REG_", "LIVE_")):
+        return 0, 1
+    raise KeyError(f"no range defined for application field {name}")
+
+
+def _history_number(column: Column) -> Any:
+    """Type and range of a numeric history field: signed amounts and day offsets, non-negative counts."""
+    name = column.name
+    if column.kind == KEY:
+        return _ranged(int, 1, MAX_ID)
+    if column.kind != FLOAT:
+        return _ranged(int, -MAX_AMOUNT, MAX_AMOUNT)
+    if name.startswith("AMT_"):
+        return _zero_or_at_least(CENT, MAX_AMOUNT, negative=True)
+    if name.startswith("CNT_"):
+        return _zero_or_at_least(1, MAX_AMOUNT)
+    if name.startswith("DAYS_"):
+        return _zero_or_at_least(1, MAX_HISTORY_DAYS, negative=True)
+    return _ranged(float, -MAX_AMOUNT, MAX_AMOUNT)
+
+
+def _field(column: Column, number: Any, required: bool) -> tuple[Any, Any]:
+    annotation = Literal[(*column.levels, *MISSING_TOKENS)] if column.kind == CAT else number(column)
+    return (annotation, ...) if required else (annotation | None, None)
+
+
+class _Strict(BaseModel):
+    model_config = _STRICT
+
+
+def _application_model() -> type[BaseModel]:
+    fields = {c.name: _field(c, _application_number, c.name in REQUIRED) for c in APPLICATION_TEST.columns}
+    return create_model(
+        "Application",
+        __base__=_Strict,
+        __doc__="One application with the Kaggle application_test fields (missing fields are unknown).",
+        **fields,
+    )
+
+
+def _record_model(table: str) -> type[BaseModel]:
+    spec = TABLES[table]
+    keys = {k for k in (*spec.primary_key, *spec.foreign_keys) if k != "SK_ID_CURR"}
+    fields = {c.name: _field(c, _history_number, c.name in keys) for c in spec.columns}
+    name = "".join(part.capitalize() for part in table.split("_")) + "Row"
+    return create_model(name, __base__=_Strict, __doc__=f"One row of {table}.", **fields)
+
+
+Application = _application_model()
+RECORD_MODELS = {table: _record_model(table) for table in SECONDARY_TABLES}
+
+History = create_model(
+    "History",
+    __base__=_Strict,
+    __doc__="The applicant's rows of the secondary tables (each optional).",
+    **{
+        table: (list[model] | None, Field(default=None, max_length=MAX_HISTORY_ROWS))
+        for table, model in RECORD_MODELS.items()
+    },
+)
+
+
+class ScoreRequest(Application):  # type: ignore[misc, valid-type]
+    """An application to score: the Kaggle application fields and, optionally, its history."""
+
+    history: History | None = None  # type: ignore[valid-type]
+
+
+class BatchRequest(BaseModel):
+    """Applications to score in one call."""
+
+    model_config = _STRICT
+
+    applications: list[ScoreRequest] = Field(min_length=1)

@@ -1,0 +1,69 @@
+"""Dependencies of the routes (Annotated aliases): settings, app state, the loaded service, request id."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+
+from api.middleware import route_template
+from api.settings import Settings
+from api.state import AppState
+from scoring.serving.service import ScoringService
+
+
+async def get_state(request: Request) -> AppState:
+    return request.app.state.scoring
+
+
+async def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+async def get_service(state: Annotated[AppState, Depends(get_state)]) -> ScoringService:
+    """The loaded service, or 503 while it loads (or when it failed to load)."""
+    if state.service is None:
+        detail = (
+            "model and client store are loading" if state.error is None else "model not loaded; see /ready"
+        )
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail, {"Retry-After": "5"})
+    return state.service
+
+
+async def get_request_id(request: Request) -> str:
+    return request.state.request_id
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ServiceDep = Annotated[ScoringService, Depends(get_service)]
+RequestIdDep = Annotated[str, Depends(get_request_id)]
+
+
+def _query_names(app: FastAPI) -> dict[tuple[str, str], frozenset[str]]:
+    """Declared query parameters of each operation (method, path template), from the OpenAPI schema."""
+    names: dict[tuple[str, str], frozenset[str]] = {}
+    for path, operations in app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            declared = {p["name"] for p in operation.get("parameters", ()) if p["in"] == "query"}
+            names[(method.upper(), path)] = frozenset(declared)
+    return names
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """422 naming any query parameter the operation does not declare (as unknown body fields are)."""
+    if not request.query_params:
+        return
+    app = request.app
+    if getattr(app.state, "query_names", None) is None:
+        app.state.query_names = _query_names(app)
+    declared = app.state.query_names.get((request.method, route_template(request.scope)), frozenset())
+    unknown = [name for name in request.query_params if name not in declared]
+    if unknown:
+        raise RequestValidationError(
+            [
+                {"loc": ("query", name), "msg": "Unknown query parameter", "type": "extra_forbidden"}
+                for name in unknown
+            ]
+        )

@@ -1,0 +1,99 @@
+"""Error bodies: 422 naming each bad field (never echoing its value), HTTP errors, generic 500."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+from starlette.types import Send
+
+logger = logging.getLogger("api.errors")
+
+INTERNAL_ERROR = "internal server error"
+
+
+class ErrorBody(BaseModel):
+    """An error: what went wrong, and the request id to quote to support."""
+
+    detail: str
+    request_id: str | None = None
+
+
+class FieldProblem(BaseModel):
+    """One invalid input: its dotted path (AMT_CREDIT, history.bureau.0.DAYS_CREDIT), message, rule."""
+
+    field: str
+    message: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    detail: list[FieldProblem]
+    request_id: str | None = None
+
+
+def request_id_of(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def _field(loc: tuple) -> str:
+    """Dotted field path without the 'body'/'path'/'query' prefix; a bad JSON document is 'body'."""
+    parts = [str(p) for p in loc]
+    if len(parts) > 1 and parts[0] in ("body", "path", "query", "header"):
+        parts = parts[1:]
+    if loc and loc[0] == "body" and len(loc) == 2 and isinstance(loc[1], int):
+        return "body"  # JSON decode error at a character position
+    return ".".join(parts) or "body"
+
+
+def validation_problems(errors: list[dict]) -> list[FieldProblem]:
+    return [
+        FieldProblem(field=_field(tuple(e.get("loc", ()))), message=e["msg"], type=e["type"]) for e in errors
+    ]
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    body = ValidationErrorBody(
+        detail=validation_problems(list(exc.errors())), request_id=request_id_of(request)
+    )
+    return JSONResponse(body.model_dump(), status_code=422)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    body = ErrorBody(detail=str(exc.detail), request_id=request_id_of(request))
+    return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+
+
+async def send_internal_error(send: Send, request_id: str) -> None:
+    """The generic 500: no exception text, no input values; details are in the server log."""
+    body = orjson.dumps({"detail": INTERNAL_ERROR, "request_id": request_id})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def error_responses(*codes: int) -> dict[int | str, dict]:
+    """OpenAPI documentation of the error statuses a route can return."""
+    described = {
+        400: "Malformed request",
+        401: "Missing or invalid API key",
+        404: "Not found",
+        413: "Request body or batch too large",
+        422: "Invalid input: each problem names its field",
+        500: "Internal error (generic body with the request id)",
+        503: "Model and client store not loaded yet",
+    }
+    return {
+        code: {"model": ValidationErrorBody if code == 422 else ErrorBody, "description": described[code]}
+        for code in codes
+    }

@@ -1,0 +1,77 @@
+"""Posted applications: score with explanation, batch scoring, counter-offer."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Response, status
+
+from api.applications import BatchRequest, ScoreRequest
+from api.deps import RequestIdDep, ServiceDep, SettingsDep, StateDep
+from api.errors import error_responses
+from api.routes.clients import counter_offer_out
+from api.schemas import BatchOut, CounterOfferOut, ScoreOut, json_response, score_payload
+
+router = APIRouter(prefix="/score", tags=["score"])
+
+ERRORS = error_responses(400, 401, 413, 422, 500, 503)
+
+
+def _split(request: ScoreRequest) -> tuple[dict, dict | None]:
+    """Application fields and history rows (lists of dicts per table) of a posted request."""
+    application = request.model_dump(exclude={"history"})
+    history = None
+    if request.history is not None:
+        history = {table: rows for table, rows in request.history.model_dump().items() if rows}
+    return application, history
+
+
+@router.post("", response_model=ScoreOut, responses=ERRORS)
+def score(
+    body: ScoreRequest,
+    service: ServiceDep,
+    state: StateDep,
+    request_id: RequestIdDep,
+    what_if: Annotated[bool, Query(description="Mark the score as a what-if simulation in the log")] = False,
+    contributions: Annotated[bool, Query(description="Include every feature's contribution")] = True,
+) -> Response:
+    """Probability, decision and explanation (SHAP computed now) of one posted application."""
+    started = time.perf_counter()
+    application, history = _split(body)
+    [result] = service.score_applications([application], [history], explain=True)
+    state.log_scores([result], "what-if" if what_if else "application", request_id, started)
+    return json_response(score_payload(result, contributions))
+
+
+@router.post("/batch", response_model=BatchOut, responses=ERRORS)
+def score_batch(
+    body: BatchRequest,
+    service: ServiceDep,
+    state: StateDep,
+    settings: SettingsDep,
+    request_id: RequestIdDep,
+    explain: Annotated[bool, Query(description="Add reasons to each result (slower: SHAP per row)")] = False,
+) -> Response:
+    """Score up to MAX_BATCH (default 1,000) applications in one call."""
+    if len(body.applications) > settings.max_batch:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"batch of {len(body.applications)} applications exceeds the limit of {settings.max_batch}",
+        )
+    started = time.perf_counter()
+    parts = [_split(r) for r in body.applications]
+    results = service.score_applications([a for a, _ in parts], [h for _, h in parts], explain=explain)
+    state.log_scores(results, "batch", request_id, started)
+    return json_response(
+        {"model_version": service.scorer.version, "results": [score_payload(r, False) for r in results]}
+    )
+
+
+@router.post("/max-amount", response_model=CounterOfferOut, responses=ERRORS)
+def application_max_amount(body: ScoreRequest, service: ServiceDep) -> CounterOfferOut:
+    """The largest credit amount (annuity at the same rate and term) the model still accepts."""
+    application, history = _split(body)
+    vector = service.featurizer.vectors([application], [history])[0]
+    offer = service.max_amount(application, vector)
+    return counter_offer_out(service, offer, application, application.get("SK_ID_CURR"))

@@ -1,0 +1,47 @@
+"""Run the API with uvicorn: logging of the api/scoring loggers, multiprocess metrics for several workers."""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+
+import uvicorn
+from uvicorn.config import LOGGING_CONFIG
+
+
+def log_config(access_log: bool) -> dict:
+    """uvicorn's logging, plus the app's loggers (uvicorn's own access log is off: it shows raw paths)."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for name in ("api", "scoring"):
+        config["loggers"][name] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    config["loggers"]["api.access"] = {
+        "handlers": ["default"],
+        "level": "INFO" if access_log else "WARNING",
+        "propagate": False,
+    }
+    return config
+
+
+def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
+    """Serve `api.main:create_app` until interrupted; shutdown flushes the prediction log.
+
+    Several workers share one socket, and the kernel hands connections to any worker that accepts: so each
+    worker loads the model before it accepts (no 503 from a worker still loading), unless
+    SCORING_BACKGROUND_LOAD says otherwise. One worker (one per container behind a load balancer) accepts at
+    once and answers /ready with 503 until it is loaded.
+    """
+    if workers > 1:
+        os.environ.setdefault("SCORING_BACKGROUND_LOAD", "false")
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="scoring-metrics-")
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_config=log_config(access_log),
+        timeout_graceful_shutdown=30,
+    )

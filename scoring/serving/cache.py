@@ -1,0 +1,126 @@
+"""On-disk cache of serving arrays beside a model bundle, shared by every worker through memory mapping.
+
+`models/<version>/serving/<data key>/` holds .npy files computed once per model version and data file (the
+key hashes the features file's path, size and modification time). Arrays are opened memory-mapped, so two
+API workers share one copy in the page cache. A lock file makes one process build what is missing while the
+others wait; files are written to a temporary name, then renamed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+
+def data_key(path: Path) -> str:
+    """Short key of a data file: its resolved path, size and modification time."""
+    stat = path.stat()
+    text = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def save_npy_atomic(path: Path, array: np.ndarray) -> None:
+    """Write an .npy file so that readers see no file or the whole file."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, array, allow_pickle=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ArrayCache:
+    """A directory of named arrays; `directory=None` keeps them in memory only (read-only models dir)."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        if directory is not None:
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                probe = directory / ".write-probe"
+                probe.touch()
+                probe.unlink()
+            except OSError as error:
+                logger.warning("serving cache %s not writable (%s): arrays stay in memory", directory, error)
+                self.directory = None
+
+    def path(self, name: str) -> Path | None:
+        return None if self.directory is None else self.directory / f"{name}.npy"
+
+    def has(self, name: str) -> bool:
+        path = self.path(name)
+        return path is not None and path.exists()
+
+    def load(self, name: str) -> np.ndarray:
+        """A cached array, memory-mapped read-only (a plain ndarray view: no memmap cost per indexing)."""
+        path = self.path(name)
+        if path is None:
+            raise FileNotFoundError(name)
+        return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+
+    def save(self, name: str, array: np.ndarray) -> np.ndarray:
+        """Store an array and return it memory-mapped (or as is without a directory)."""
+        path = self.path(name)
+        if path is None:
+            return array
+        save_npy_atomic(path, array)
+        return self.load(name)
+
+    @contextlib.contextmanager
+    def writing(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> Iterator[np.ndarray]:
+        """An array to fill in place: a memory-mapped temporary file, saved as `name` when the block ends
+        (a large array is never held in memory); without a directory, a plain in-memory array.
+        """
+        path = self.path(name)
+        if path is None:
+            yield np.empty(shape, dtype=dtype)
+            return
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(handle)
+        try:
+            array = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=shape)
+            yield array
+            array.flush()
+            del array
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def lock(self, blocking: bool = True) -> Iterator[bool]:
+        """Exclusive lock of the cache between processes; yields False when not blocking and already held."""
+        if self.directory is None:
+            yield True
+            return
+        with open(self.directory / ".lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def get_or_build(
+        self, names: tuple[str, ...], build: Callable[[], dict[str, np.ndarray]]
+    ) -> dict[str, np.ndarray]:
+        """The named arrays from the cache, built (by one process at a time) and saved when absent."""
+        with self.lock():
+            if all(self.has(n) for n in names):
+                return {n: self.load(n) for n in names}
+            built = build()
+            return {n: self.save(n, built[n]) for n in names}

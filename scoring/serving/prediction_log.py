@@ -1,0 +1,200 @@
+"""The prediction log: one row per score and one per HTTP request, in any SQLAlchemy database.
+
+Tables (created on first use):
+- `predictions`: created_at (UTC, naive), request_id, kind ("client", "application", "batch", "what-if"),
+  model_version, client_hash (salted SHA-256 of SK_ID_CURR, never the ID), features (the model's input
+  vector as little-endian float32 bytes, the precision the model reads; NaN = missing; in the order of
+  `model_features`), probability, decision ("accept"/"refuse"), threshold, latency_ms.
+- `requests`: created_at, request_id, method, route (the path template, never the raw path), status_code,
+  latency_ms.
+- `model_features`: model_version, feature_names (JSON list) to decode the feature vectors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+import polars as pl
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    exc,
+    select,
+)
+
+metadata = MetaData()
+
+predictions = Table(
+    "predictions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("request_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("client_hash", String(64)),
+    Column("features", LargeBinary, nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("decision", String(8), nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("request_id", String(64), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("route", String(128), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+)
+
+model_features = Table(
+    "model_features",
+    metadata,
+    Column("model_version", String(64), primary_key=True),
+    Column("feature_names", Text, nullable=False),
+)
+
+
+def _sqlite_pragmas(connection: object, _record: object) -> None:
+    """WAL lets several workers write one SQLite file; busy_timeout makes them wait instead of failing."""
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def open_log(database_url: str) -> Engine:
+    """An engine on the prediction log with its tables created (SQLite files get WAL and a busy timeout)."""
+    engine = create_engine(database_url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        metadata.create_all(engine)
+    except exc.DatabaseError:
+        metadata.create_all(engine)  # another worker created the tables between check and create
+    return engine
+
+
+def client_hash(client_id: int | None, salt: bytes) -> str | None:
+    """Salted hash of a client ID (HMAC-SHA-256, hex): joins log rows of one client without storing the ID."""
+    if client_id is None:
+        return None
+    return hmac.new(salt, str(int(client_id)).encode(), hashlib.sha256).hexdigest()
+
+
+def encode_features(vector: np.ndarray) -> bytes:
+    """A feature vector as little-endian float32 bytes."""
+    return np.ascontiguousarray(vector, dtype="<f4").tobytes()
+
+
+def decode_features(blob: bytes) -> np.ndarray:
+    """The feature vector stored by `encode_features`."""
+    return np.frombuffer(blob, dtype="<f4")
+
+
+def register_model(engine: Engine, version: str, feature_names: Sequence[str]) -> None:
+    """Record the feature order of a model version (idempotent)."""
+    with engine.begin() as conn:
+        known = conn.execute(
+            select(model_features.c.model_version).where(model_features.c.model_version == version)
+        ).first()
+        if known is None:
+            with contextlib.suppress(exc.IntegrityError):  # another worker registered it at the same moment
+                conn.execute(
+                    model_features.insert(),
+                    {"model_version": version, "feature_names": json.dumps(list(feature_names))},
+                )
+
+
+def _window(table: Table, since: datetime | None, until: datetime | None) -> list:
+    clauses = []
+    if since is not None:
+        clauses.append(table.c.created_at >= since)
+    if until is not None:
+        clauses.append(table.c.created_at < until)
+    return clauses
+
+
+def read_requests(
+    engine: Engine, since: datetime | None = None, until: datetime | None = None
+) -> pl.DataFrame:
+    """Logged requests in [since, until): created_at, route, method, status_code, latency_ms."""
+    t = requests
+    query = select(t.c.created_at, t.c.route, t.c.method, t.c.status_code, t.c.latency_ms).where(
+        *_window(t, since, until)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    schema = {
+        "created_at": pl.Datetime("us"),
+        "route": pl.String,
+        "method": pl.String,
+        "status_code": pl.Int64,
+        "latency_ms": pl.Float64,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def read_predictions(
+    engine: Engine,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    with_features: bool = False,
+) -> pl.DataFrame:
+    """Logged scores in [since, until); with_features adds one Float32 column per feature of each version."""
+    t = predictions
+    columns = [t.c.created_at, t.c.kind, t.c.model_version, t.c.client_hash, t.c.probability, t.c.decision]
+    columns += [t.c.threshold, t.c.latency_ms] + ([t.c.features] if with_features else [])
+    with engine.connect() as conn:
+        rows = conn.execute(select(*columns).where(*_window(t, since, until)).order_by(t.c.id)).all()
+    schema = {
+        "created_at": pl.Datetime("us"),
+        "kind": pl.String,
+        "model_version": pl.String,
+        "client_hash": pl.String,
+        "probability": pl.Float64,
+        "decision": pl.String,
+        "threshold": pl.Float64,
+        "latency_ms": pl.Float64,
+    }
+    if not with_features:
+        return pl.DataFrame(rows, schema=schema, orient="row")
+    frame = pl.DataFrame([r[:-1] for r in rows], schema=schema, orient="row")
+    return _with_feature_columns(engine, frame, [r[-1] for r in rows])
+
+
+def _with_feature_columns(engine: Engine, frame: pl.DataFrame, blobs: list[bytes]) -> pl.DataFrame:
+    """Decode the feature blobs into columns named after each row's model version."""
+    with engine.connect() as conn:
+        names = {v: json.loads(n) for v, n in conn.execute(select(model_features)).all()}
+    parts = []
+    for version in frame["model_version"].unique(maintain_order=True).to_list():
+        mask = (frame["model_version"] == version).to_numpy()
+        if version not in names:
+            raise KeyError(f"prediction log: no feature names registered for model version {version}")
+        matrix = np.stack([decode_features(b) for b, m in zip(blobs, mask, strict=True) if m])
+        values = pl.DataFrame(matrix, schema=names[version], orient="row").fill_nan(None)
+        parts.append(pl.concat([frame.filter(pl.Series(mask)), values], how="horizontal"))
+    return pl.concat(parts, how="diagonal_relaxed") if parts else frame

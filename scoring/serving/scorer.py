@@ -1,0 +1,52 @@
+"""The model as served: probabilities, decisions and SHAP contributions from feature rows in model order.
+
+Rows are numpy float32 arrays in model order (as the model was trained): no DataFrame per request. The
+booster predicts on one thread: the API serves requests in parallel instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scoring.explain.reasons import FeatureInfo
+from scoring.modeling.bundle import Bundle
+
+ACCEPT = "accept"
+REFUSE = "refuse"
+
+
+class Scorer:
+    """A loaded bundle with what serving needs: feature order and labels, threshold, base value."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.booster = bundle.booster
+        self.version = bundle.version
+        self.threshold = bundle.threshold
+        self.feature_names = bundle.feature_names
+        self.names = np.array(self.feature_names, dtype=object)
+        self.features = [FeatureInfo.from_metadata(f) for f in bundle.metadata["features"]]
+        self.position = {name: i for i, name in enumerate(self.feature_names)}
+        self.base_value = bundle.base_value
+
+    def predict(self, X: np.ndarray, threads: int = 1) -> np.ndarray:
+        """Probability of default of each row."""
+        return np.asarray(self.booster.predict(X, num_threads=threads), dtype=np.float64)
+
+    def raw_score(self, X: np.ndarray, threads: int = 1) -> np.ndarray:
+        """Raw score (log-odds) of each row."""
+        return np.asarray(self.booster.predict(X, raw_score=True, num_threads=threads), dtype=np.float64)
+
+    def contributions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """SHAP contributions (rows x features, log-odds) and the base value of each row."""
+        out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64)
+        return out[:, :-1], out[:, -1]
+
+    def decision(self, probability: float) -> str:
+        """'refuse' when the probability of default reaches the threshold, else 'accept'."""
+        return REFUSE if probability >= self.threshold else ACCEPT
+
+    def warm_up(self, row: np.ndarray) -> None:
+        """One prediction and one explanation, so the first request pays no first-call cost."""
+        self.predict(row)
+        self.contributions(row)

@@ -1,0 +1,84 @@
+"""Fixtures of the API tests: one small real scoring home per session, a fresh app (and log) per test."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+from scoring.serving.service import ScoringService
+from tests.api.demo import build_home
+
+API = "/api/v1"
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory, real_sample: Path) -> Path:
+    """A scoring home with ingested sample rows, features and a promoted tiny bundle."""
+    home = tmp_path_factory.mktemp("scoring-home")
+    build_home(real_sample, home)
+    return home
+
+
+def make_settings(home: Path, database: Path, **overrides: object) -> Settings:
+    """Settings independent of the environment and of any .env file."""
+    values = {
+        "home": home,
+        "database_url": f"sqlite:///{database}",
+        "background_load": False,
+        "log_salt": "test-salt",
+        "log_flush_seconds": 0.05,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def settings(demo_home: Path, tmp_path: Path) -> Settings:
+    return make_settings(demo_home, tmp_path / "predictions.db")
+
+
+def wait_for_explanations(client: TestClient, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while client.get(f"{API}/ready").json().get("explanations") != "ready":
+        if time.monotonic() > deadline:
+            raise TimeoutError("explanations not precomputed in time")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def service(client: TestClient) -> ScoringService:
+    return client.app.state.scoring.service
+
+
+@pytest.fixture
+def stored_ids(service: ScoringService) -> dict[str, int]:
+    """A train client and a test client of the store."""
+    train = int(service.store.ids[service.store.train_rows[0]])
+    test = next(int(i) for i, t in zip(service.store.ids, service.store.target, strict=True) if t != t)
+    return {"train": train, "test": test}
+
+
+APPLICATION = {
+    "NAME_CONTRACT_TYPE": "Cash loans",
+    "CODE_GENDER": "F",
+    "AMT_INCOME_TOTAL": 135000.0,
+    "AMT_CREDIT": 450000.0,
+    "AMT_ANNUITY": 22500.0,
+    "AMT_GOODS_PRICE": 400000.0,
+    "DAYS_BIRTH": -14000,
+    "DAYS_EMPLOYED": -2000,
+    "EXT_SOURCE_2": 0.45,
+    "EXT_SOURCE_3": 0.5,
+}

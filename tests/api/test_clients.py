@@ -1,0 +1,98 @@
+"""Stored clients: search, facts, score with explanation, similar clients, counter-offer."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from fastapi.testclient import TestClient
+
+from scoring.serving.service import ScoringService
+from tests.api.conftest import API, wait_for_explanations
+
+
+def test_search_by_prefix(client: TestClient, stored_ids: dict[str, int]) -> None:
+    prefix = str(stored_ids["train"])[:4]
+    ids = client.get(f"{API}/clients", params={"prefix": prefix, "limit": 5}).json()["ids"]
+    assert 0 < len(ids) <= 5
+    assert all(str(i).startswith(prefix) for i in ids) and ids == sorted(ids)
+    assert client.get(f"{API}/clients", params={"prefix": "9999999"}).json()["ids"] == []
+    assert client.get(f"{API}/clients", params={"prefix": "12a"}).status_code == 422
+
+
+def test_facts_of_train_and_test_clients(client: TestClient, stored_ids: dict[str, int]) -> None:
+    train = client.get(f"{API}/clients/{stored_ids['train']}").json()
+    test = client.get(f"{API}/clients/{stored_ids['test']}").json()
+    assert train["split"] == "train" and train["known_outcome"] in (0, 1)
+    assert test["split"] == "test" and test["known_outcome"] is None
+    facts = {f["name"]: f for f in train["facts"]}
+    assert facts["AMT_CREDIT"]["value"] > 0 and facts["AMT_CREDIT"]["label"] == "Credit amount"
+    assert facts["NAME_CONTRACT_TYPE"]["value"] in ("Cash loans", "Revolving loans")
+    assert 18 < facts["AGE_YEARS"]["value"] < 80
+
+
+def test_unknown_and_malformed_ids(client: TestClient) -> None:
+    for path in ("", "/score", "/similar", "/max-amount"):
+        missing = client.get(f"{API}/clients/1{path}")
+        assert missing.status_code == 404 and "not found" in missing.json()["detail"]
+        bad = client.get(f"{API}/clients/abc{path}")
+        assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "client_id"
+
+
+def test_score_is_explained_and_additive(
+    client: TestClient, service: ScoringService, stored_ids: dict
+) -> None:
+    body = client.get(f"{API}/clients/{stored_ids['train']}/score").json()
+    explanation = body["explanation"]
+    raw = explanation["base_value"] + sum(explanation["contributions"].values())
+    assert math.isclose(raw, explanation["raw_score"], abs_tol=1e-4)
+    assert math.isclose(1 / (1 + math.exp(-explanation["raw_score"])), body["probability"], rel_tol=1e-9)
+    assert body["decision"] == ("refuse" if body["probability"] >= body["threshold"] else "accept")
+    assert math.isclose(body["distance_to_threshold"], body["probability"] - body["threshold"])
+    assert body["model_version"] == service.scorer.version
+    raising, lowering = explanation["raising"], explanation["lowering"]
+    assert len(raising) <= 4 and len(lowering) <= 4 and raising
+    assert all(r["contribution"] > 0 for r in raising) and all(r["contribution"] < 0 for r in lowering)
+    assert [r["contribution"] for r in raising] == sorted((r["contribution"] for r in raising), reverse=True)
+    labels = {f.name: f.label for f in service.scorer.features}
+    assert all(r["label"] == labels[r["feature"]] for r in raising + lowering)
+
+
+def test_precomputed_explanations_equal_live_ones(client: TestClient, service: ScoringService) -> None:
+    wait_for_explanations(client)
+    rows = [0, len(service.store) // 2, len(service.store) - 1]
+    for row in rows:
+        live, _ = service.scorer.contributions(np.ascontiguousarray(service.store.matrix[row : row + 1]))
+        assert np.allclose(service.explanations.row(row), live[0], atol=1e-6)
+
+
+def test_contributions_can_be_left_out(client: TestClient, stored_ids: dict[str, int]) -> None:
+    body = client.get(f"{API}/clients/{stored_ids['test']}/score", params={"contributions": False}).json()
+    assert body["explanation"]["contributions"] is None and body["explanation"]["raising"] is not None
+
+
+def test_similar_clients(client: TestClient, service: ScoringService, stored_ids: dict[str, int]) -> None:
+    cid = stored_ids["train"]
+    body = client.get(f"{API}/clients/{cid}/similar", params={"k": 7}).json()
+    neighbours = body["neighbours"]
+    assert len(neighbours) == 7 and cid not in [n["client_id"] for n in neighbours]
+    assert [n["distance"] for n in neighbours] == sorted(n["distance"] for n in neighbours)
+    assert all(n["known_outcome"] in (0, 1) for n in neighbours)
+    assert 0 < len(body["features"]) <= 20 and "median" in body["space"]
+    first = service.store.row(neighbours[0]["client_id"])
+    assert math.isclose(neighbours[0]["probability"], float(service.probabilities[first]))
+
+
+def test_max_amount_of_a_stored_client(client: TestClient, service: ScoringService, stored_ids: dict) -> None:
+    body = client.get(f"{API}/clients/{stored_ids['train']}/max-amount").json()
+    score = client.get(f"{API}/clients/{stored_ids['train']}/score").json()
+    assert math.isclose(body["current_probability"], score["probability"], rel_tol=1e-6)
+    assert body["current_decision"] == score["decision"]
+    if body["max_amount"] is not None:
+        assert body["probability_at_max"] < body["threshold"]
+        facts = {
+            f["name"]: f["value"] for f in client.get(f"{API}/clients/{stored_ids['train']}").json()["facts"]
+        }
+        assert math.isclose(
+            body["annuity_at_max"] / body["max_amount"], facts["AMT_ANNUITY"] / facts["AMT_CREDIT"]
+        )

@@ -1,0 +1,152 @@
+"""Probes, readiness while loading or after a failed load, generic 500, API key, CORS, metrics."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from tests.api.conftest import API, APPLICATION, make_settings
+
+
+def test_health_and_ready(client: TestClient) -> None:
+    assert client.get(f"{API}/health").json() == {"status": "ok"}
+    ready = client.get(f"{API}/ready")
+    assert ready.status_code == 200 and ready.json()["status"] == "ready" and ready.json()["clients"] > 0
+
+
+def test_not_ready_while_loading(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    from api import state as state_module
+
+    real_load = state_module.load_service
+
+    def slow_load(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        release.wait(10)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(state_module, "load_service", slow_load)
+    settings = make_settings(demo_home, tmp_path / "log.db", background_load=True)
+    with TestClient(create_app(settings)) as client:
+        assert client.get(f"{API}/health").status_code == 200
+        loading = client.get(f"{API}/ready")
+        assert loading.status_code == 503 and loading.json()["status"] == "loading"
+        assert client.get(f"{API}/model").status_code == 503
+        release.set()
+        client.app.state.scoring.loaded.wait(30)
+        assert client.get(f"{API}/ready").status_code == 200
+        assert client.get(f"{API}/model").status_code == 200
+
+
+def test_failed_load_is_reported(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "empty-home", tmp_path / "log.db")
+    with TestClient(create_app(settings)) as client:
+        ready = client.get(f"{API}/ready")
+        assert ready.status_code == 503 and ready.json()["status"] == "failed"
+        assert "champion.json" in ready.json()["detail"]
+        assert client.get(f"{API}/health").status_code == 200
+        assert client.post(f"{API}/score", json=APPLICATION).status_code == 503
+
+
+def test_a_failing_model_call_gives_a_generic_500(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    scorer = client.app.state.scoring.service.scorer
+
+    def broken(X: np.ndarray, threads: int = 1) -> np.ndarray:
+        raise RuntimeError(f"booster exploded on AMT_CREDIT={X[0, 0]} secret-internal-detail")
+
+    monkeypatch.setattr(scorer, "predict", broken)
+    with caplog.at_level(logging.ERROR, logger="api.errors"):
+        response = client.post(f"{API}/score", json=APPLICATION, headers={"X-Request-ID": "trace-me-42"})
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal server error", "request_id": "trace-me-42"}
+    assert response.headers["x-request-id"] == "trace-me-42"
+    assert "secret-internal-detail" not in response.text and "450000" not in response.text
+    assert "trace-me-42" in caplog.text and "secret-internal-detail" in caplog.text
+
+
+def test_request_ids(client: TestClient) -> None:
+    generated = client.get(f"{API}/health").headers["x-request-id"]
+    assert len(generated) == 32
+    assert client.get(f"{API}/health", headers={"X-Request-ID": "abc-1"}).headers["x-request-id"] == "abc-1"
+    unsafe = client.get(f"{API}/health", headers={"X-Request-ID": "bad id\twith spaces"}).headers[
+        "x-request-id"
+    ]
+    assert unsafe != "bad id\twith spaces"
+
+
+def test_api_key(demo_home: Path, tmp_path: Path) -> None:
+    settings = make_settings(demo_home, tmp_path / "log.db", api_key="s3cret")
+    with TestClient(create_app(settings)) as client:
+        for path in ("/model", "/clients", "/monitoring/summary", "/reports/drift", "/explain/global"):
+            assert client.get(f"{API}{path}").status_code == 401
+            assert client.get(f"{API}{path}", headers={"X-API-Key": "wrong"}).status_code == 401
+            assert client.get(f"{API}{path}", headers={"X-API-Key": "s3cret"}).status_code == 200
+        assert client.post(f"{API}/score", json=APPLICATION).status_code == 401
+        for path in ("/health", "/ready", "/metrics"):
+            assert client.get(f"{API}{path}").status_code == 200
+
+
+def test_cors_only_for_the_dashboard(client: TestClient) -> None:
+    allowed = client.get(f"{API}/health", headers={"Origin": "http://127.0.0.1:8050"})
+    assert allowed.headers["access-control-allow-origin"] == "http://127.0.0.1:8050"
+    other = client.get(f"{API}/health", headers={"Origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    preflight = client.options(
+        f"{API}/score",
+        headers={"Origin": "http://127.0.0.1:8050", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 200
+
+
+def test_metrics_count_requests_and_decisions(client: TestClient, stored_ids: dict[str, int]) -> None:
+    client.get(f"{API}/clients/{stored_ids['train']}/score")
+    text = client.get(f"{API}/metrics").text
+    assert 'route="/api/v1/clients/{client_id}/score"' in text
+    assert "scoring_http_request_duration_seconds_bucket" in text
+    assert "scoring_decisions_total{decision=" in text and 'kind="client"' in text
+    assert str(stored_ids["train"]) not in text
+
+
+def test_access_log_has_route_templates_not_values(
+    client: TestClient, stored_ids: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="api.access"):
+        client.get(f"{API}/clients/{stored_ids['train']}/score")
+        client.post(f"{API}/score", json=APPLICATION)
+    assert "/api/v1/clients/{client_id}/score 200" in caplog.text
+    assert str(stored_ids["train"]) not in caplog.text and "450000" not in caplog.text
+
+
+def test_cli_serves_with_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from api import server
+    from scoring.cli import app
+
+    calls = {}
+    for name in ("PROMETHEUS_MULTIPROC_DIR", "SCORING_BACKGROUND_LOAD"):
+        monkeypatch.setenv(name, "")  # restored (unset) after the test
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(server.uvicorn, "run", lambda target, **kwargs: calls.update(target=target, **kwargs))
+    result = CliRunner().invoke(app, ["api", "--host", "0.0.0.0", "--port", "9001", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert calls["target"] == "api.main:create_app" and calls["factory"] is True
+    assert (calls["host"], calls["port"], calls["workers"], calls["access_log"]) == (
+        "0.0.0.0",
+        9001,
+        2,
+        False,
+    )
+    metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    assert metrics_dir.is_dir()  # metrics aggregated over the workers
+    metrics_dir.rmdir()
+    assert calls["log_config"]["loggers"]["api.access"]["level"] == "INFO"
+    assert os.environ["SCORING_BACKGROUND_LOAD"] == "false"  # a worker accepts only once loaded
