@@ -1,0 +1,72 @@
+"""Where drift reports live: reports/drift/<timestamp>_<name>/ (report.html, summary.json) and index.json.
+
+index.json lists every report, newest first, as {name, created_at, reference, current, summary_path,
+html_path} with paths relative to reports/drift/; the API's GET /reports/drift and the dashboard read it.
+It is rebuilt from the summaries on disk, so it always matches the report directories.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from evidently.core.report import Snapshot
+
+from scoring.data.io import write_json_atomic
+
+HTML_FILE = "report.html"
+SUMMARY_FILE = "summary.json"
+INDEX_FILE = "index.json"
+
+
+def report_directory(drift_dir: Path, created: datetime, name: str) -> Path:
+    """A free directory name `<UTC timestamp>_<name>` (suffixed -2, -3... when taken)."""
+    stem = f"{created.strftime('%Y%m%dT%H%M%SZ')}_{name}"
+    candidate, counter = drift_dir / stem, 1
+    while candidate.exists():
+        counter += 1
+        candidate = drift_dir / f"{stem}-{counter}"
+    return candidate
+
+
+def save_report(snapshot: Snapshot, summary: dict, directory: Path) -> Path:
+    """Write report.html and summary.json into `directory`, all or nothing (staged, then renamed)."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+    try:
+        snapshot.save_html(str(staging / HTML_FILE))
+        (staging / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n")
+        staging.chmod(0o755)
+        staging.rename(directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return directory
+
+
+def _entry(directory: Path) -> dict | None:
+    try:
+        summary = json.loads((directory / SUMMARY_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if not (directory / HTML_FILE).is_file() or not isinstance(summary, dict):
+        return None
+    return {
+        "name": directory.name,
+        "created_at": summary.get("created_at"),
+        "reference": (summary.get("reference") or {}).get("description"),
+        "current": (summary.get("current") or {}).get("description"),
+        "summary_path": f"{directory.name}/{SUMMARY_FILE}",
+        "html_path": f"{directory.name}/{HTML_FILE}",
+    }
+
+
+def write_index(drift_dir: Path) -> list[dict]:
+    """Rebuild drift_dir/index.json from the report directories; returns its entries, newest first."""
+    found = (_entry(d) for d in drift_dir.iterdir() if d.is_dir() and not d.name.startswith("."))
+    entries = sorted((e for e in found if e), key=lambda e: (e["created_at"] or "", e["name"]), reverse=True)
+    write_json_atomic(entries, drift_dir / INDEX_FILE)
+    return entries

@@ -1,0 +1,53 @@
+"""A small synthetic scoring home (generated, ingested, featurised, trained) and batches to compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scoring.config import Paths
+from scoring.data.ingest import ingest_tables
+from scoring.data.synth import generate_tables
+from scoring.features.build import build_features
+from scoring.modeling.bundle import Bundle, load_bundle
+from scoring.modeling.train import TrainConfig, TrainInputs, train_model
+
+TRAIN_CLIENTS = 3_000
+BATCH_CLIENTS = 1_500
+SHIFT = {"ext_source": -0.15, "age": 8.0, "income": -0.4}
+FAST_TRAINING = TrainConfig(
+    folds=2, compare_folds=2, compare_rows=1_500, shap_rows=300, track=False, progress=False
+)
+
+
+@pytest.fixture(scope="session")
+def drift_home(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """Synthetic clients (seed 1) -> ingest -> features -> a promoted bundle trained by `train_model`."""
+    paths = Paths(tmp_path_factory.mktemp("drift-home"))
+    generate_tables(TRAIN_CLIENTS, 1, paths.synthetic, None)
+    ingest_tables(paths.synthetic, paths.interim)
+    build_features(paths.interim, paths.features, paths.feature_dictionary)
+    train_model(TrainInputs.from_paths(paths), FAST_TRAINING)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def bundle(drift_home: Paths) -> Bundle:
+    return load_bundle(drift_home.models)
+
+
+@pytest.fixture(scope="session")
+def drifted_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """New clients of the generator with lower external scores and incomes, and older."""
+    out = tmp_path_factory.mktemp("drifted-batch")
+    generate_tables(BATCH_CLIENTS, 7, out, SHIFT)
+    return out
+
+
+@pytest.fixture(scope="session")
+def fresh_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """New clients of the generator, undrifted (another seed of the reference population)."""
+    out = tmp_path_factory.mktemp("fresh-batch")
+    generate_tables(BATCH_CLIENTS, 8, out, None)
+    return out
