@@ -1,0 +1,126 @@
+"""The Dash app factory: Dash Pages with Bootstrap served from this machine, the API client, the frame.
+
+Nothing is loaded from a CDN: Dash, Plotly and the Bootstrap components serve their own scripts, and
+Bootstrap's CSS comes from an installed copy (Debian's libjs-bootstrap5, or SCORING_BOOTSTRAP_CSS). Dash
+Pages and callbacks are registered per process, so a process serves one dashboard app.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+
+import dash
+import flask
+from dash import Input, Output, State, callback
+
+from dashboard.api_client import ApiClient, ApiError, api, install
+from dashboard.components.layout import nav_links, shell
+from dashboard.settings import DashboardSettings
+
+logger = logging.getLogger("dashboard")
+
+PAGES = ("client", "similar", "what_if", "new_application", "model", "drift", "operations")
+BOOTSTRAP_ROUTE = "/vendor/bootstrap.min.css"
+CLIENT_PATH = re.compile(r"^/(?:client|similar|what-if)/([0-9]{1,10})/?$")
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+{%app_entry%}
+<footer>
+{%config%}
+{%scripts%}
+{%renderer%}
+</footer>
+</body>
+</html>"""
+
+
+def client_in_path(pathname: str | None) -> str | None:
+    """The client ID of a client page's path (/client/<id>, /similar/<id>, /what-if/<id>)."""
+    match = CLIENT_PATH.match(pathname or "")
+    return match.group(1) if match else None
+
+
+def _serve_bootstrap(server: flask.Flask, settings: DashboardSettings) -> list[str]:
+    path = settings.bootstrap_path()
+    if path is None:
+        logger.warning(
+            "Bootstrap CSS not found (install Debian's libjs-bootstrap5 or set SCORING_BOOTSTRAP_CSS): "
+            "the dashboard works without its styles"
+        )
+        return []
+    server.add_url_rule(
+        BOOTSTRAP_ROUTE, "bootstrap_css", lambda: flask.send_file(path, mimetype="text/css", max_age=3600)
+    )
+    return [BOOTSTRAP_ROUTE]
+
+
+def _serve_drift_reports(server: flask.Flask) -> None:
+    """Drift reports' HTML fetched from the API (with its key) for the Drift page's iframe."""
+
+    def report(name: str) -> flask.Response:
+        try:
+            return flask.Response(api().drift_html(name), mimetype="text/html")
+        except ApiError as error:
+            page = f"<!DOCTYPE html><html lang='en'><title>Drift report</title><p>{error.message}</p></html>"
+            return flask.Response(
+                page, status=502 if error.status is None else error.status, mimetype="text/html"
+            )
+
+    server.add_url_rule("/drift-report/<path:name>", "drift_report", report)
+
+
+def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
+    """The dashboard, talking to the API named in `settings`."""
+    settings = settings or DashboardSettings()
+    server = flask.Flask(__name__)
+    key = settings.api_key.get_secret_value() if settings.api_key else None
+    install(server, ApiClient(settings.api_url, key, settings.api_timeout))
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        external_stylesheets=_serve_bootstrap(server, settings),
+        serve_locally=True,
+        eager_loading=True,
+        title="Credit scoring",
+        update_title=None,
+        suppress_callback_exceptions=True,
+    )
+    app.index_string = INDEX
+    for page in PAGES:
+        importlib.import_module(f"dashboard.pages.{page}")
+    app.layout = shell()
+    _serve_drift_reports(server)
+    return app
+
+
+@callback(
+    Output("app-nav", "children"),
+    Output("app-client", "data"),
+    Input("_pages_location", "pathname"),
+    State("app-client", "data"),
+)
+def follow_client(pathname: str | None, remembered: str | None) -> tuple[list, str | None]:
+    """Keep the last client seen in the navigation links of the client pages."""
+    client_id = client_in_path(pathname) or remembered
+    return nav_links(client_id), client_id
+
+
+def main(host: str = "127.0.0.1", port: int = 8050, api_url: str | None = None, threads: int = 8) -> None:
+    """Serve the dashboard with waitress until interrupted."""
+    import waitress
+
+    settings = DashboardSettings() if api_url is None else DashboardSettings(api_url=api_url)
+    app = create_app(settings)
+    logger.info("dashboard on http://%s:%d, scoring API at %s", host, port, settings.api_url)
+    waitress.serve(app.server, host=host, port=port, threads=threads)

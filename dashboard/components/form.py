@@ -1,0 +1,89 @@
+"""Form inputs built from `dashboard.forms` fields: a label, the input, help and feedback per field.
+
+The input of field F on page P has the id "P-F" (so its label points at it); its feedback is "P-F-feedback".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, html
+
+from dashboard import forms
+
+
+def input_id(page: str, name: str) -> str:
+    return f"{page}-{name}"
+
+
+def _input(page: str, spec: forms.FormField, value: object) -> object:
+    """A select for choices; a number input without browser range checks (ours say what is wrong)."""
+    if spec.is_choice:
+        options = [{"label": "Unknown", "value": ""}] + [{"label": o, "value": o} for o in spec.options]
+        return dbc.Select(id=input_id(page, spec.name), options=options, value=value or "")
+    return dbc.Input(
+        id=input_id(page, spec.name),
+        type="number",
+        value=value,
+        step="any",
+        debounce=True,
+        required=spec.required,
+    )
+
+
+def field(page: str, name: str, value: object = None) -> html.Div:
+    """Label (with 'required'), input, help text and the feedback shown when the value is invalid."""
+    spec = forms.FIELDS[name]
+    label = f"{spec.label} (required)" if spec.required else spec.label
+    parts = [
+        dbc.Label(label, html_for=input_id(page, name)),
+        _input(page, spec, value),
+        dbc.FormFeedback(id=f"{input_id(page, name)}-feedback", type="invalid"),
+    ]
+    if spec.help and not spec.is_choice:
+        parts.append(dbc.FormText(spec.help, id=f"{input_id(page, name)}-help"))
+    return html.Div(parts, className="mb-3")
+
+
+def grid(page: str, names: Sequence[str], values: Mapping[str, object] | None = None) -> dbc.Row:
+    """The fields in a responsive grid."""
+    values = values or {}
+    return dbc.Row([dbc.Col(field(page, n, values.get(n)), md=6, lg=4) for n in names])
+
+
+def inputs(page: str, names: Sequence[str], kind: type = Input) -> list:
+    """Input (or State) dependencies of the fields' values, in the order of `names`."""
+    return [kind(input_id(page, n), "value") for n in names]
+
+
+def feedback_outputs(page: str, names: Sequence[str]) -> list[Output]:
+    """Outputs marking each field invalid and saying why (allowed beside each field's own check)."""
+    outputs = []
+    for name in names:
+        outputs.append(Output(input_id(page, name), "invalid", allow_duplicate=True))
+        outputs.append(Output(f"{input_id(page, name)}-feedback", "children", allow_duplicate=True))
+    return outputs
+
+
+def feedback(names: Sequence[str], found: Mapping[str, str]) -> list:
+    """Values of `feedback_outputs` for the problems found (by field name)."""
+    values: list = []
+    for name in names:
+        values += [name in found, found.get(name, "")]
+    return values
+
+
+def register(page: str, names: Sequence[str]) -> None:
+    """Check each field of a page's form as its value changes."""
+    for name in names:
+
+        @callback(
+            Output(input_id(page, name), "invalid"),
+            Output(f"{input_id(page, name)}-feedback", "children"),
+            Input(input_id(page, name), "value"),
+            prevent_initial_call=True,
+        )
+        def check(value: object, name: str = name) -> tuple[bool, str]:
+            problem = forms.check(name, value)
+            return problem is not None, problem or ""

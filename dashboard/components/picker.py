@@ -1,0 +1,100 @@
+"""Choosing a stored client: type-ahead ID search (server-side) and a button that opens the client's page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from dashboard.api_client import ApiError, api
+
+ID_PATTERN = re.compile(r"^[0-9]{1,10}$")
+SUGGESTIONS = 10
+NOT_AN_ID = "Enter a client ID: digits only, e.g. 100002."
+# In the browser, so opening a client costs no round trip before the page itself is requested.
+OPEN_CLIENT = """
+function(clicks, submits, value) {
+    const id = String(value || "").trim();
+    if (!/^[0-9]{1,10}$/.test(id) || Number(id) < 1) {
+        return [window.dash_clientside.no_update, "NOT_AN_ID"];
+    }
+    return ["/TARGET/" + id, ""];
+}
+""".replace("NOT_AN_ID", NOT_AN_ID)
+
+
+def client_id_of(value: object) -> int | None:
+    """The client ID in a path segment or an input, or None when it is not one."""
+    raw = str(value).strip() if value is not None else ""
+    return int(raw) if ID_PATTERN.match(raw) and int(raw) > 0 else None
+
+
+def picker(prefix: str, value: str | None = None) -> html.Div:
+    """Label, search input with suggestions, and the open button; ids are prefixed by the page."""
+    return html.Div(
+        [
+            dbc.Label("Client ID", html_for=f"{prefix}-search", className="fw-semibold"),
+            html.Div(
+                [
+                    dcc.Input(
+                        id=f"{prefix}-search",
+                        type="search",
+                        inputMode="numeric",
+                        placeholder="Type the first digits, e.g. 1000",
+                        list=f"{prefix}-suggestions",
+                        value=value or "",
+                        debounce=False,
+                        autoComplete="off",
+                        className="form-control",
+                    ),
+                    dbc.Button("Open", id=f"{prefix}-open", color="primary", n_clicks=0),
+                ],
+                className="d-flex gap-2 picker-row",
+            ),
+            html.Datalist(id=f"{prefix}-suggestions"),
+            dcc.Location(id=f"{prefix}-location", refresh="callback-nav"),
+            html.Small(
+                "Suggestions appear as you type; press Enter or Open.",
+                id=f"{prefix}-search-help",
+                className="form-text",
+            ),
+            html.Div(id=f"{prefix}-search-message", className="text-danger-emphasis", role="status"),
+        ],
+        className="picker mb-3",
+    )
+
+
+def suggestions(value: str | None, search: Callable[[str], list[int]]) -> list[html.Option]:
+    """Suggested IDs for what has been typed (digits only), from the API's server-side search."""
+    digits = re.sub(r"[^0-9]", "", value or "")[:10]
+    if not digits:
+        return []
+    try:
+        ids = search(digits)
+    except ApiError:
+        return []
+    return [html.Option(value=str(i)) for i in ids]
+
+
+def register(prefix: str, target: str) -> None:
+    """The picker's callbacks: suggestions while typing, and opening /<target>/<id>."""
+
+    @callback(
+        Output(f"{prefix}-suggestions", "children"),
+        Input(f"{prefix}-search", "value"),
+        prevent_initial_call=True,
+    )
+    def suggest(value: str | None) -> list[html.Option]:
+        return suggestions(value, lambda digits: api().search_clients(digits, SUGGESTIONS))
+
+    clientside_callback(
+        OPEN_CLIENT.replace("TARGET", target),
+        Output(f"{prefix}-location", "pathname"),
+        Output(f"{prefix}-search-message", "children"),
+        Input(f"{prefix}-open", "n_clicks"),
+        Input(f"{prefix}-search", "n_submit"),
+        State(f"{prefix}-search", "value"),
+        prevent_initial_call=True,
+    )

@@ -1,0 +1,51 @@
+"""What every page shows around its API calls: a loading indicator, and an error with a retry button."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.api_client import ApiError
+
+SPINNER_COLOR = "#0b5394"
+
+
+def loading(children: object, prefix: str) -> dcc.Loading:
+    """A spinner over `children` while a callback that updates them runs."""
+    return dcc.Loading(children, id=f"{prefix}-loading", type="circle", color=SPINNER_COLOR, delay_show=150)
+
+
+def error_box(prefix: str) -> html.Div:
+    """Hidden until a call fails: the message (announced to screen readers) and a retry button."""
+    return html.Div(
+        dbc.Alert(
+            [
+                html.Span(id=f"{prefix}-error-text"),
+                dbc.Button("Retry", id=f"{prefix}-retry", color="secondary", size="sm", className="ms-3"),
+            ],
+            color="danger",
+            className="d-flex align-items-center justify-content-between",
+        ),
+        id=f"{prefix}-error",
+        role="alert",
+        hidden=True,
+    )
+
+
+def shown(error: ApiError) -> tuple[bool, str]:
+    """(hidden, text) of the error box for a failed call."""
+    return False, error.message
+
+
+HIDDEN = (True, "")
+
+
+def figure(graph_id: str, fig: object, summary: str) -> html.Figure:
+    """A chart and its text summary (the chart's text alternative), read in that order."""
+    return html.Figure(
+        [
+            dcc.Graph(id=graph_id, figure=fig, config={"displayModeBar": False}),
+            html.Figcaption(summary, className="chart-summary"),
+        ],
+        className="chart",
+    )

@@ -1,0 +1,342 @@
+"""Model: cost weights against threshold, approval and cost; global importance, SHAP summary and dependence;
+the model card figures, the fairness table, the version and the training date."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, html
+
+from dashboard import figures, text
+from dashboard.api_client import ApiError, api
+from dashboard.components.layout import header
+from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
+
+PREFIX = "model"
+BEESWARM_FEATURES = 10
+SAMPLE_FEATURES = 20
+SAMPLE_ROWS = 600
+FAIRNESS_COLUMNS = (
+    ("attribute", "Attribute"),
+    ("group", "Group"),
+    ("n", "Clients"),
+    ("default_rate", "Default rate"),
+    ("approval_rate", "Approval rate"),
+    ("tpr", "Defaulters refused"),
+    ("fpr", "Good clients refused"),
+    ("approval_ratio", "Approval ratio"),
+)
+
+
+def _weight(id_: str, label: str, help_: str) -> html.Div:
+    return html.Div(
+        [
+            dbc.Label(label, html_for=id_),
+            dbc.Input(
+                id=id_,
+                type="number",
+                step="any",
+                debounce=True,
+            ),
+            dbc.FormText(help_, id=f"{id_}-help"),
+        ],
+        className="mb-2",
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    return html.Div(
+        [
+            header("Model", "How the model in service decides, how well it does, and for whom."),
+            error_box(PREFIX),
+            loading(html.Div(id="model-summary"), PREFIX),
+            html.Section(
+                [
+                    html.H2("Cost weights and threshold", className="h4"),
+                    html.P(
+                        "Explore how the best threshold moves with the cost of each kind of error, on the "
+                        "out-of-fold predictions. The production threshold only changes when a model is "
+                        "retrained and promoted.",
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                _weight(
+                                    "model-w-fn",
+                                    "Cost of accepting a defaulter (w_FN)",
+                                    "Relative cost of one missed defaulter.",
+                                ),
+                                md=4,
+                            ),
+                            dbc.Col(
+                                _weight(
+                                    "model-w-fp",
+                                    "Cost of refusing a good client (w_FP)",
+                                    "Relative cost of one good client turned away.",
+                                ),
+                                md=4,
+                            ),
+                        ]
+                    ),
+                    error_box("model-cost"),
+                    loading(html.Div(id="model-cost"), "model-cost"),
+                ],
+                className="mt-4",
+            ),
+            loading(html.Div(id="model-explain"), "model-explain"),
+            html.Section(
+                [
+                    html.H2("Dependence plot", className="h4"),
+                    html.Div(
+                        [
+                            dbc.Label("Feature", html_for="model-dependence-feature"),
+                            dbc.Select(id="model-dependence-feature", options=[]),
+                        ],
+                        className="mb-2 col-md-6",
+                    ),
+                    error_box("model-dependence"),
+                    loading(html.Div(id="model-dependence"), "model-dependence"),
+                ],
+                className="mt-4",
+            ),
+            loading(html.Div(id="model-card"), "model-card"),
+        ]
+    )
+
+
+def summary_view(model: Mapping) -> html.Section:
+    metrics, cost = model["cv_metrics"], model["cost"]
+    auc = metrics.get("auc")
+    items = [
+        ("Model version", model["version"]),
+        ("Trained on", model["created_at"][:19].replace("T", " ") + " UTC"),
+        ("Production threshold", text.percent(model["threshold"], 2)),
+        ("Out-of-fold AUC", f"{auc:.3f}" if text.is_number(auc) else "unknown"),
+        ("Approval rate (out of fold)", text.percent(metrics.get("approval_rate"))),
+        ("Cost weights used", f"w_FN {cost.get('w_fn', '?')} : w_FP {cost.get('w_fp', '?')}"),
+        ("Clients served", f"{model['clients']:,}"),
+    ]
+    return html.Section(
+        [
+            html.H2("Model in service", className="h4"),
+            html.Dl(
+                [part for label, value in items for part in (html.Dt(label), html.Dd(value))],
+                className="model-facts",
+                id="model-version",
+            ),
+        ]
+    )
+
+
+def _cell(key: str, value: object) -> str:
+    if key == "n":
+        return f"{value:,}"
+    if key in ("attribute", "group"):
+        return str(value)
+    if key == "approval_ratio":
+        return f"{value:.2f}" if text.is_number(value) else "unknown"
+    return text.percent(value) if text.is_number(value) else "unknown"
+
+
+def fairness_table(rows: list[Mapping]) -> html.Section:
+    head = html.Tr([html.Th(t, scope="col") for _, t in FAIRNESS_COLUMNS] + [html.Th("Check", scope="col")])
+    body = [
+        html.Tr(
+            [html.Td(_cell(k, r.get(k))) for k, _ in FAIRNESS_COLUMNS]
+            + [html.Td("\u26a0 below 0.8: review" if r.get("flagged") else "\u2714 ok")],
+            className="table-warning" if r.get("flagged") else "",
+        )
+        for r in rows
+    ]
+    flagged = sum(1 for r in rows if r.get("flagged"))
+    return html.Section(
+        [
+            html.H2("Fairness", className="h4"),
+            html.P(
+                f"Approval and error rates by gender and age band (out of fold); {flagged} group(s) have "
+                "an approval rate below 0.8 times the best-treated group of their attribute (the "
+                "four-fifths rule)."
+            ),
+            html.Div(
+                dbc.Table([html.Thead(head), html.Tbody(body)], size="sm", striped=True, id="model-fairness"),
+                className="table-scroll",
+                tabIndex="0",
+                **{"aria-label": "Fairness table, scrollable"},
+            ),
+        ],
+        className="mt-4",
+    )
+
+
+def explain_view(explanation: Mapping) -> html.Div:
+    sample = explanation["sample"]
+    labels = {e["feature"]: e["label"] for e in explanation["importance"]}
+    shown_features = [f for f in (e["feature"] for e in explanation["importance"]) if f in sample["shap"]]
+    top = shown_features[:BEESWARM_FEATURES]
+    return html.Div(
+        [
+            html.Section(
+                [
+                    html.H2("Global importance", className="h4"),
+                    figure(
+                        "model-importance-graph",
+                        figures.importance(explanation["importance"]),
+                        text.importance_summary(explanation["importance"]),
+                    ),
+                ],
+                className="mt-4",
+            ),
+            html.Section(
+                [
+                    html.H2("SHAP summary", className="h4"),
+                    figure(
+                        "model-beeswarm-graph",
+                        figures.beeswarm(sample, top, labels),
+                        text.beeswarm_summary(top, labels, len(sample["client_ids"])),
+                    ),
+                ],
+                className="mt-4",
+            ),
+        ]
+    )
+
+
+def card_view(performance: Mapping) -> html.Div:
+    return html.Div(
+        [
+            html.Section(
+                [
+                    html.H2("Model card", className="h4"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                figure(
+                                    "model-confusion-graph",
+                                    figures.confusion_matrix(performance["confusion"]),
+                                    text.confusion_summary(performance["confusion"]),
+                                ),
+                                lg=4,
+                            ),
+                            dbc.Col(
+                                figure(
+                                    "model-roc-graph",
+                                    figures.roc(performance["roc"]),
+                                    text.roc_summary(performance["roc"]),
+                                ),
+                                lg=4,
+                            ),
+                            dbc.Col(
+                                figure(
+                                    "model-calibration-graph",
+                                    figures.calibration(performance["calibration"]),
+                                    text.calibration_summary(performance["calibration"]),
+                                ),
+                                lg=4,
+                            ),
+                        ]
+                    ),
+                ],
+                className="mt-4",
+            ),
+            fairness_table(performance["fairness"]),
+        ]
+    )
+
+
+@callback(
+    Output("model-summary", "children"),
+    Output("model-explain", "children"),
+    Output("model-card", "children"),
+    Output("model-dependence-feature", "options"),
+    Output("model-dependence-feature", "value"),
+    Output("model-w-fn", "value"),
+    Output("model-w-fp", "value"),
+    Output("model-error", "hidden"),
+    Output("model-error-text", "children"),
+    Input("model-retry", "n_clicks"),
+)
+def load(_retry: int | None) -> tuple:
+    try:
+        model = api().model()
+        explanation = api().global_explanation(SAMPLE_FEATURES, SAMPLE_ROWS)
+        performance = api().performance()
+    except ApiError as error:
+        return None, None, None, [], None, None, None, *shown(error)
+    labels = {e["feature"]: e["label"] for e in explanation["importance"]}
+    names = list(explanation["sample"]["shap"])
+    options = [{"label": labels.get(n, n), "value": n} for n in names]
+    cost = model["cost"]
+    return (
+        summary_view(model),
+        explain_view(explanation),
+        card_view(performance),
+        options,
+        names[0] if names else None,
+        cost.get("w_fn", 10.0),
+        cost.get("w_fp", 1.0),
+        *HIDDEN,
+    )
+
+
+@callback(
+    Output("model-cost", "children"),
+    Output("model-cost-error", "hidden"),
+    Output("model-cost-error-text", "children"),
+    Input("model-w-fn", "value"),
+    Input("model-w-fp", "value"),
+    Input("model-cost-retry", "n_clicks"),
+)
+def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None) -> tuple:
+    if not (text.is_number(w_fn) and text.is_number(w_fp)) or w_fn <= 0 or w_fp <= 0:
+        return html.P("Enter two positive costs to see the threshold they lead to."), *HIDDEN
+    try:
+        data = api().threshold(w_fn, w_fp)
+    except ApiError as error:
+        return None, *shown(error)
+    best = data["best"]
+    numbers = html.Dl(
+        [
+            html.Dt("Best threshold"),
+            html.Dd(text.percent(best["threshold"], 2), id="model-best-threshold"),
+            html.Dt("Approval rate"),
+            html.Dd(text.percent(best["approval_rate"])),
+            html.Dt("Cost per 1,000 applicants"),
+            html.Dd(f"{best['cost_per_1000']:,.1f}"),
+            html.Dt("Defaulters refused"),
+            html.Dd(text.percent(best["recall"])),
+        ],
+        className="model-facts",
+    )
+    return html.Div(
+        [numbers, figure("model-cost-graph", figures.cost_curve(data), text.cost_summary(data))]
+    ), *HIDDEN
+
+
+@callback(
+    Output("model-dependence", "children"),
+    Output("model-dependence-error", "hidden"),
+    Output("model-dependence-error-text", "children"),
+    Input("model-dependence-feature", "value"),
+    Input("model-dependence-retry", "n_clicks"),
+)
+def show_dependence(feature: str | None, _retry: int | None) -> tuple:
+    if not feature:
+        return None, *HIDDEN
+    try:
+        explanation = api().global_explanation(SAMPLE_FEATURES, SAMPLE_ROWS)
+    except ApiError as error:
+        return None, *shown(error)
+    sample = explanation["sample"]
+    if feature not in sample["shap"]:
+        return html.P("This feature is not in the SHAP sample."), *HIDDEN
+    label = next((e["label"] for e in explanation["importance"] if e["feature"] == feature), feature)
+    return figure(
+        "model-dependence-graph",
+        figures.dependence(sample, feature, label),
+        text.dependence_summary(label, sample["values"][feature], sample["shap"][feature]),
+    ), *HIDDEN
+
+
+dash.register_page(__name__, path="/model", title="Model: credit scoring", order=4, layout=layout)

@@ -1,0 +1,111 @@
+"""New application: an applicant who is not in the data, checked field by field and scored by the API."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, html
+
+from dashboard import forms, text
+from dashboard.api_client import ApiError, api
+from dashboard.components import form
+from dashboard.components.decision import decision_view
+from dashboard.components.layout import header
+from dashboard.components.status import HIDDEN, error_box, loading, shown
+
+PREFIX = "new"
+FIELDS = forms.NEW_APPLICATION_FIELDS
+FIRST_VALUES = {"NAME_CONTRACT_TYPE": "Cash loans"}
+
+form.register(PREFIX, FIELDS)
+
+
+def layout(**_query: str) -> html.Div:
+    return html.Div(
+        [
+            header(
+                "New application",
+                "Enter an applicant who is not in the data yet; fields marked required must be filled.",
+            ),
+            html.Div(
+                [
+                    form.grid(PREFIX, FIELDS, FIRST_VALUES),
+                    dbc.Button("Score this application", id="new-submit", color="primary", n_clicks=0),
+                ],
+                id="new-form",
+                role="form",
+                **{"aria-label": "New application"},
+            ),
+            html.Div(id="new-problems", className="mt-3", role="status"),
+            error_box(PREFIX),
+            loading(html.Div(id="new-result", className="mt-3"), PREFIX),
+        ]
+    )
+
+
+def problem_list(found: dict[str, str]) -> dbc.Alert:
+    return dbc.Alert(
+        [
+            html.P(f"{len(found)} field(s) to fix before scoring:", className="mb-1"),
+            html.Ul([html.Li(message) for message in found.values()]),
+        ],
+        color="warning",
+    )
+
+
+def result(score: dict, offer: dict | None) -> html.Div:
+    parts = [html.H2("Result", className="h3"), decision_view(score, PREFIX)]
+    if offer is not None:
+        parts.append(
+            html.Section(
+                [
+                    html.H3("Largest credit amount still accepted", className="h5"),
+                    html.P(text.counter_offer_text(offer), id="new-max-amount"),
+                ],
+                className="counter-offer mt-3",
+            )
+        )
+    return html.Div(parts)
+
+
+@callback(
+    Output("new-result", "children"),
+    Output("new-problems", "children"),
+    Output("new-error", "hidden"),
+    Output("new-error-text", "children"),
+    *form.feedback_outputs(PREFIX, FIELDS),
+    Input("new-submit", "n_clicks"),
+    Input("new-retry", "n_clicks"),
+    *form.inputs(PREFIX, FIELDS, State),
+    prevent_initial_call=True,
+)
+def score(_submit: int, _retry: int | None, *values: object) -> tuple:
+    entered = dict(zip(FIELDS, values, strict=True))
+    found = forms.problems(entered)
+    if found:
+        return None, problem_list(found), *HIDDEN, *form.feedback(FIELDS, found)
+    application = forms.to_api(entered)
+    try:
+        scored = api().score_application(application)
+        offer = api().application_max_amount(application)
+    except ApiError as error:
+        refused = {
+            forms.form_field_of(f): m for f, m in error.fields.items() if forms.form_field_of(f) in FIELDS
+        }
+        if refused:
+            return None, problem_list(refused), *HIDDEN, *form.feedback(FIELDS, refused)
+        return None, None, *shown(error), *form.feedback(FIELDS, {})
+    return result(scored, offer), None, *HIDDEN, *form.feedback(FIELDS, {})
+
+
+clientside_callback(
+    "function(n) { if (n) { window.print(); } return window.dash_clientside.no_update; }",
+    Output("new-print", "title"),
+    Input("new-print", "n_clicks"),
+    prevent_initial_call=True,
+)
+
+
+dash.register_page(
+    __name__, path="/new-application", title="New application: credit scoring", order=3, layout=layout
+)

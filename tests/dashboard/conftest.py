@@ -1,0 +1,132 @@
+"""Browser-test fixtures: one synthetic scoring home with a drift report, the API and two dashboards (one
+pointing at a port where nothing answers) on loopback, and headless Chromium pages that record errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard.harness import (
+    AXE,
+    REPO,
+    Server,
+    chromium,
+    free_port,
+    missing_tools,
+    start_api,
+    start_dashboard,
+    wait_api_ready,
+)
+from tests.dashboard.home import build_home
+
+SCREENSHOTS = REPO / "reports" / "screenshots"
+BLOCKING = ("serious", "critical")
+TIMEOUT_MS = 60_000  # generous: the machine may be shared with other work
+
+
+@dataclass
+class Stack:
+    home: Path
+    api: Server
+    dashboard: Server
+    down: Server = field(repr=False)
+
+
+def _drift_report(home: Path) -> None:
+    from scoring.config import Paths
+    from scoring.drift.run import DriftRequest, run_drift
+    from scoring.drift.settings import DriftSettings
+
+    settings = DriftSettings(top_features=15, min_rows=50)
+    run_drift(DriftRequest("test", settings=settings, paths=Paths(home)))
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    reason = missing_tools()
+    if reason:
+        pytest.skip(reason)
+    home = tmp_path_factory.mktemp("dashboard-home")
+    logs = tmp_path_factory.mktemp("dashboard-logs")
+    build_home(home)
+    api = start_api(home, logs)
+    dashboard = start_dashboard(api.url, logs)
+    down = start_dashboard(f"http://127.0.0.1:{free_port()}", logs, "dashboard-down")
+    try:
+        _drift_report(home)
+        wait_api_ready(api)
+        dashboard.wait("/", 60)
+        down.wait("/", 60)
+        yield Stack(home, api, dashboard, down)
+    finally:
+        for server in (down, dashboard, api):
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(stack: Stack) -> Iterator[object]:
+    with chromium() as launched:
+        yield launched
+
+
+class Visit:
+    """A page that collects console errors; `check` runs axe, saves a screenshot and asserts no error."""
+
+    def __init__(self, page: object, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def goto(self, path: str) -> object:
+        self.page.goto(self.base_url + path)
+        self.page.wait_for_selector("h1")
+        return self.page
+
+    def settle(self) -> None:
+        """Loaded, and no Dash callback still updating the page (not 'networkidle': an iframe can keep a
+        frame from ever reaching it)."""
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+
+    def violations(self) -> list[dict]:
+        """axe-core's serious and critical violations on the page as it is now."""
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(path=str(AXE))
+        found = self.page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(
+                v => ({id: v.id, impact: v.impact, help: v.help,
+                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+        )
+        return [v for v in found if v["impact"] in BLOCKING]
+
+    def check(self, name: str) -> None:
+        self.settle()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        assert self.violations() == []
+        assert self.errors == []
+
+
+@pytest.fixture
+def visit(browser: object, stack: Stack) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield Visit(context.new_page(), stack.dashboard.url)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def visit_down(browser: object, stack: Stack) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield Visit(context.new_page(), stack.down.url)
+    finally:
+        context.close()

@@ -1,0 +1,98 @@
+"""The API client: key header, query parameters, and every failure mapped to a message for people."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from dashboard.api_client import ApiClient, ApiError
+
+
+def client_with(handler) -> ApiClient:  # noqa: ANN001 - an httpx handler
+    return ApiClient("http://api.test/", "secret", timeout=2.0, transport=httpx.MockTransport(handler))
+
+
+def test_calls_carry_the_key_and_drop_unset_parameters() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"ids": [100002, 100003]})
+
+    assert client_with(handler).search_clients("1000", 5) == [100002, 100003]
+    request = seen[0]
+    assert request.headers["X-API-Key"] == "secret"
+    assert request.url.path == "/api/v1/clients"
+    assert dict(request.url.params) == {"prefix": "1000", "limit": "5"}
+    client_with(handler).distribution("APP_AMT_CREDIT")
+    assert dict(seen[1].url.params) == {"feature": "APP_AMT_CREDIT", "bins": "30"}
+    client_with(handler).distribution("APP_AMT_CREDIT", 7, similar=20)
+    assert seen[2].url.path == "/api/v1/analytics/similar/7/distribution"
+    assert dict(seen[2].url.params) == {"feature": "APP_AMT_CREDIT", "k": "20", "bins": "30"}
+
+
+def test_what_if_posts_the_changes() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.method == "POST" and request.url.path == "/api/v1/clients/7/what-if"
+        return httpx.Response(200, json=json.loads(request.content))
+
+    assert client_with(handler).what_if(7, {"AMT_CREDIT": 1.0}) == {"changes": {"AMT_CREDIT": 1.0}}
+
+
+def test_drift_report_names_are_escaped() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text=request.url.raw_path.decode())
+
+    assert client_with(handler).drift_html("a/b c") == b"/api/v1/reports/drift/a%2Fb%20c/html"
+
+
+def failing(response: httpx.Response | Exception) -> ApiClient:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if isinstance(response, Exception):
+            raise response
+        return response
+
+    return client_with(handler)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status", "words"),
+    [
+        (httpx.ConnectError("refused"), None, "cannot be reached at http://api.test"),
+        (httpx.ReadTimeout("slow"), None, "did not answer within 2 s"),
+        (httpx.Response(401, json={"detail": "no"}), 401, "refused the dashboard's API key"),
+        (httpx.Response(404, json={"detail": "client 5 not found"}), 404, "client 5 not found"),
+        (httpx.Response(503, json={"detail": "loading"}), 503, "still loading the model"),
+        (httpx.Response(500, json={"detail": "internal", "request_id": "abc"}), 500, "request id abc"),
+        (httpx.Response(502, text="<html>bad gateway</html>"), 502, "HTTP 502"),
+    ],
+)
+def test_failures_become_readable_errors(outcome: object, status: int | None, words: str) -> None:
+    with pytest.raises(ApiError) as caught:
+        failing(outcome).client(5)
+    assert caught.value.status == status
+    assert words in caught.value.message
+    assert caught.value.not_found == (status == 404)
+
+
+def test_validation_errors_name_the_fields() -> None:
+    body = {"detail": [{"field": "changes.AMT_CREDIT", "message": "must be positive", "type": "x"}]}
+    with pytest.raises(ApiError) as caught:
+        failing(httpx.Response(422, json=body)).what_if(5, {"AMT_CREDIT": -1})
+    assert caught.value.fields == {"changes.AMT_CREDIT": "must be positive"}
+    assert "changes.AMT_CREDIT: must be positive" in caught.value.message
+
+
+def test_both_makes_two_calls_and_raises_the_first_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/score"):
+            return httpx.Response(404, json={"detail": "client 5 not found"})
+        return httpx.Response(200, json={"client_id": 5})
+
+    api = client_with(handler)
+    with pytest.raises(ApiError) as caught:
+        api.both(lambda c: c.client(5), lambda c: c.client_score(5))
+    assert caught.value.not_found
+    assert api.both(lambda c: c.client(5), lambda c: c.client(5)) == ({"client_id": 5}, {"client_id": 5})

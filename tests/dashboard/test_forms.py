@@ -1,0 +1,83 @@
+"""Form fields: checks as a person types, conversion to the API's Kaggle fields, what-if changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import forms
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("AMT_CREDIT", None, "Credit amount is required."),
+        ("AMT_CREDIT", "", "Credit amount is required."),
+        ("AMT_CREDIT", -5, "Credit amount must be between 1 and 1e+08."),
+        ("AMT_CREDIT", "abc", "Credit amount must be a number."),
+        ("AMT_CREDIT", 250000, None),
+        ("AMT_ANNUITY", None, None),
+        ("CNT_CHILDREN", 2.5, "Number of children must be a whole number."),
+        ("CNT_CHILDREN", 2.0, None),
+        ("AGE_YEARS", 17, "Age (years) must be between 18 and 100."),
+        ("EXT_SOURCE_2", 1.5, "External score 2 must be between 0 and 1."),
+        ("CODE_GENDER", "X", "Choose one of: F, M."),
+        ("CODE_GENDER", "", None),
+        ("NAME_CONTRACT_TYPE", "", "Contract type is required."),
+    ],
+)
+def test_check(name: str, value: object, problem: str | None) -> None:
+    assert forms.check(name, value) == problem
+
+
+def test_problems_lists_only_invalid_fields() -> None:
+    assert forms.problems({"AMT_CREDIT": 0, "AMT_ANNUITY": 100}) == {
+        "AMT_CREDIT": "Credit amount must be between 1 and 1e+08."
+    }
+
+
+def test_to_api_converts_years_to_negative_days_and_drops_blanks() -> None:
+    values = {
+        "AGE_YEARS": 40,
+        "YEARS_EMPLOYED": 2.5,
+        "AMT_CREDIT": 1000,
+        "CNT_CHILDREN": 2.0,
+        "CODE_GENDER": "F",
+        "AMT_ANNUITY": None,
+        "NAME_FAMILY_STATUS": "",
+    }
+    assert forms.to_api(values) == {
+        "DAYS_BIRTH": -14610,
+        "DAYS_EMPLOYED": -913,
+        "AMT_CREDIT": 1000.0,
+        "CNT_CHILDREN": 2,
+        "CODE_GENDER": "F",
+    }
+
+
+def test_api_fields_map_back_to_form_fields() -> None:
+    assert forms.form_field_of("changes.AMT_CREDIT") == "AMT_CREDIT"
+    assert forms.form_field_of("DAYS_BIRTH") == "AGE_YEARS"
+    assert forms.form_field_of("changes.DAYS_EMPLOYED") == "YEARS_EMPLOYED"
+
+
+def test_initial_values_round_as_shown() -> None:
+    facts = [
+        {"name": "AMT_CREDIT", "value": 500000.0},
+        {"name": "YEARS_EMPLOYED", "value": 9.0623},
+        {"name": "CNT_CHILDREN", "value": 1.0},
+    ]
+    values = forms.initial_values(facts, ("AMT_CREDIT", "YEARS_EMPLOYED", "CNT_CHILDREN", "FLAG_OWN_CAR"))
+    assert values == {"AMT_CREDIT": 500000.0, "YEARS_EMPLOYED": 9.1, "CNT_CHILDREN": 1, "FLAG_OWN_CAR": None}
+
+
+def test_changes_are_the_edited_fields_only() -> None:
+    initial = {"AMT_CREDIT": 500000.0, "YEARS_EMPLOYED": 9.1, "CNT_CHILDREN": 1, "FLAG_OWN_CAR": "N"}
+    assert forms.changes(initial, dict(initial)) == {}
+    assert forms.changes(initial, {**initial, "AMT_CREDIT": 500000}) == {}
+    edited = {**initial, "AMT_CREDIT": 300000, "FLAG_OWN_CAR": "Y", "YEARS_EMPLOYED": 2}
+    assert forms.changes(initial, edited) == {
+        "AMT_CREDIT": 300000.0,
+        "FLAG_OWN_CAR": "Y",
+        "DAYS_EMPLOYED": -730,
+    }
+    assert forms.changes(initial, {**initial, "YEARS_EMPLOYED": None}) == {"DAYS_EMPLOYED": None}
