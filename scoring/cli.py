@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from scoring.config import DEMO_CLIENTS, default_raw_dir, get_paths
+from scoring.drift import defaults as drift_defaults
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
@@ -37,6 +38,28 @@ def generate(
 
 
 @app.command()
+def calibrate(
+    sample: Annotated[Path, typer.Option(help="Directory of real Kaggle CSV rows (the 7 tables).")],
+    out: Annotated[
+        Path | None, typer.Option(help="JSON to write (default: the packaged scoring/data/calibration.json).")
+    ] = None,
+) -> None:
+    """Compute the generator's calibration statistics from real rows and write them as JSON."""
+    from scoring.data.calibration import (
+        CALIBRATION_PATH,
+        CalibrationError,
+        compute_calibration,
+        write_calibration,
+    )
+
+    try:
+        path = write_calibration(compute_calibration(sample), out or CALIBRATION_PATH)
+    except (CalibrationError, OSError) as exc:
+        _fail(str(exc))
+    typer.echo(f"calibration of {sample} written to {path}")
+
+
+@app.command()
 def ingest(
     raw: Annotated[Path | None, typer.Option(help="Directory of Kaggle CSV or Parquet files.")] = None,
     out: Annotated[Path | None, typer.Option(help="Output directory (default data/interim).")] = None,
@@ -53,7 +76,9 @@ def ingest(
 
 @app.command()
 def data(
-    clients: Annotated[int, typer.Option(help="Synthetic clients when no real files are present.")] = DEMO_CLIENTS,
+    clients: Annotated[
+        int, typer.Option(help="Synthetic clients when no real files are present.")
+    ] = DEMO_CLIENTS,
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic data.")] = 42,
 ) -> None:
     """Ingest data/raw/ (real Kaggle files), or generate the synthetic twin first when there are none."""
@@ -61,3 +86,211 @@ def data(
     if raw == get_paths().synthetic and not (raw / "application_train.csv").exists():
         generate(clients=clients, seed=seed, out=raw, drift=None)
     ingest(raw=raw, out=None)
+
+
+@app.command()
+def features(
+    interim: Annotated[
+        Path | None, typer.Option(help="Directory of ingested tables (default data/interim).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Feature table to write (default data/processed/features.parquet); "
+            "the feature dictionary is written beside it."
+        ),
+    ] = None,
+) -> None:
+    """Build the per-client feature table and its feature dictionary from the ingested tables."""
+    from scoring.features.build import build_features
+    from scoring.features.engine import FeatureError
+
+    paths = get_paths()
+    target = out or paths.features
+    dictionary = paths.feature_dictionary if out is None else target.with_name(paths.feature_dictionary.name)
+    try:
+        summary = build_features(interim or paths.interim, target, dictionary)
+    except FeatureError as exc:
+        _fail(str(exc))
+    typer.echo(summary.describe())
+
+
+@app.command()
+def train(
+    cost: Annotated[
+        str, typer.Option(help="Business cost: 'count' (w_fn*FN + w_fp*FP) or 'monetary'.")
+    ] = "count",
+    w_fn: Annotated[float, typer.Option(help="Count mode: cost of accepting a defaulter.")] = 10.0,
+    w_fp: Annotated[float, typer.Option(help="Count mode: cost of refusing a good client.")] = 1.0,
+    lgd: Annotated[
+        float, typer.Option(help="Monetary mode: loss given default (share of the credit).")
+    ] = 1.0,
+    margin: Annotated[
+        float, typer.Option(help="Monetary mode: margin lost on a refused good client.")
+    ] = 0.19,
+    folds: Annotated[int, typer.Option(help="Folds of the selected model's cross-validation.")] = 5,
+    compare_folds: Annotated[int, typer.Option(help="Folds of the candidate comparison and tuning.")] = 3,
+    compare_rows: Annotated[
+        int, typer.Option(help="Stratified sample size for comparison and tuning.")
+    ] = 20_000,
+    tune_trials: Annotated[int, typer.Option(help="Optuna trials (0 = no limit / no tuning).")] = 0,
+    tune_minutes: Annotated[float, typer.Option(help="Optuna time budget (0 = no limit / no tuning).")] = 0.0,
+    tune_metric: Annotated[str, typer.Option(help="Tuning objective: 'cost' or 'auc'.")] = "cost",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+    threads: Annotated[int, typer.Option(help="LightGBM threads.")] = 2,
+    mlflow: Annotated[bool, typer.Option(help="Track the run in MLflow and register the model.")] = True,
+    progress: Annotated[bool, typer.Option(help="Show progress on stderr.")] = True,
+) -> None:
+    """Compare models, pick the cost-minimising threshold, write and promote the model bundle and card."""
+    from scoring.modeling.bundle import BundleError
+    from scoring.modeling.cost import CostError, CostSpec
+    from scoring.modeling.dataset import DatasetError
+    from scoring.modeling.train import ConfigError, TrainConfig, TrainInputs, train_model
+
+    try:
+        spec = CostSpec(cost, w_fn, w_fp, lgd, margin)
+        config = TrainConfig(
+            spec,
+            folds,
+            compare_folds,
+            compare_rows,
+            tune_trials,
+            tune_minutes,
+            tune_metric,
+            seed,
+            threads,
+            track=mlflow,
+            progress=progress,
+        )
+        result = train_model(TrainInputs.from_paths(), config)
+    except (BundleError, ConfigError, CostError, DatasetError) as exc:
+        _fail(str(exc))
+    typer.echo(result.describe())
+
+
+@app.command()
+def evaluate(
+    data: Annotated[Path, typer.Option(help="Labelled application CSV or Parquet (Kaggle columns, TARGET).")],
+    raw_dir: Annotated[
+        Path | None, typer.Option(help="Directory of secondary tables (default: beside the data file).")
+    ] = None,
+    version: Annotated[str | None, typer.Option(help="Bundle version (default: the champion).")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Score a labelled application file with the bundle: AUC, cost at its threshold, confusion matrix."""
+    import json
+
+    from scoring.modeling.bundle import BundleError, clean_json
+    from scoring.modeling.cost import CostError
+    from scoring.modeling.evaluate import EvaluationError, evaluate_file
+
+    try:
+        result = evaluate_file(data, get_paths().models, raw_dir, version)
+    except (BundleError, CostError, EvaluationError) as exc:
+        _fail(str(exc))
+    typer.echo(
+        json.dumps(clean_json(result.to_dict()), allow_nan=False) if json_output else result.describe()
+    )
+
+
+@app.command()
+def api(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (each loads the model; arrays are shared).")
+    ] = 2,
+    access_log: Annotated[
+        bool, typer.Option(help="Log one line per request (route template, no values).")
+    ] = True,
+) -> None:
+    """Serve the scoring API (uvicorn); settings come from SCORING_* environment variables."""
+    from api.server import serve
+
+    serve(host, port, workers, access_log)
+
+
+@app.command()
+def dashboard(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8050,
+    api_url: Annotated[
+        str | None, typer.Option(help="Base URL of the scoring API (default: $SCORING_API_URL or :8000).")
+    ] = None,
+) -> None:
+    """Serve the dashboard; it reads every number from the scoring API (key: $SCORING_API_KEY)."""
+    import logging
+
+    from dashboard.app import main
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    main(host, port, api_url)
+
+
+@app.command()
+def drift(
+    current: Annotated[
+        str,
+        typer.Option(
+            help="'test' (application_test scored by the model), 'log' (the API's prediction log) "
+            "or a directory of raw tables (a labelled batch, e.g. from `scoring generate --drift`)."
+        ),
+    ] = "test",
+    since: Annotated[str | None, typer.Option(help="Log window start, ISO date or date-time (UTC).")] = None,
+    until: Annotated[str | None, typer.Option(help="Log window end (excluded), same format.")] = None,
+    features: Annotated[
+        int, typer.Option(help="Number of most important model features checked.")
+    ] = drift_defaults.TOP_FEATURES,
+    drift_share: Annotated[
+        float, typer.Option(help="Alert when this share of the checked features drifts.")
+    ] = drift_defaults.DRIFT_SHARE,
+    num_method: Annotated[
+        str | None, typer.Option(help="Evidently method for numeric columns (default: by size).")
+    ] = None,
+    cat_method: Annotated[
+        str | None, typer.Option(help="Evidently method for categorical columns (default: by size).")
+    ] = None,
+    num_threshold: Annotated[float | None, typer.Option(help="Threshold of the numeric method.")] = None,
+    cat_threshold: Annotated[float | None, typer.Option(help="Threshold of the categorical method.")] = None,
+    reference_rows: Annotated[
+        int, typer.Option(help="Training clients in the reference (stratified sample beyond).")
+    ] = drift_defaults.REFERENCE_ROWS,
+    min_rows: Annotated[
+        int, typer.Option(help="Fewer current rows: 'insufficient data', no verdict.")
+    ] = drift_defaults.MIN_ROWS,
+    seed: Annotated[int, typer.Option(help="Seed of the reference sample.")] = drift_defaults.SEED,
+    version: Annotated[str | None, typer.Option(help="Bundle version (default: the champion).")] = None,
+    database_url: Annotated[
+        str | None, typer.Option(help="Prediction log (default: $DATABASE_URL or data/predictions.db).")
+    ] = None,
+) -> None:
+    """Evidently drift report of current clients against the training data, in reports/drift/.
+
+    Exit code 3 when drift is detected, 2 on errors; too few current rows print 'insufficient data' (0).
+    """
+    from scoring.drift.errors import DriftError, InsufficientData
+    from scoring.drift.run import DriftRequest, run_drift
+    from scoring.drift.settings import DriftSettings
+
+    try:
+        settings = DriftSettings(
+            features,
+            drift_share,
+            num_method,
+            cat_method,
+            num_threshold,
+            cat_threshold,
+            reference_rows,
+            min_rows,
+            seed,
+        )
+        request = DriftRequest(current, since, until, settings, version, database_url)
+        result = run_drift(request)
+    except InsufficientData as exc:
+        typer.echo(str(exc))
+        return
+    except (DriftError, OSError) as exc:
+        _fail(str(exc))
+    typer.echo(result.describe())
+    if result.drift_detected:
+        raise typer.Exit(code=3)

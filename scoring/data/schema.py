@@ -641,9 +641,7 @@ POS_CASH_BALANCE = Table(
     ("SK_ID_PREV", "MONTHS_BALANCE"),
     _PREV_CHILD_KEYS,
 )
-INSTALLMENTS_PAYMENTS = Table(
-    "installments_payments", _INSTALLMENTS_PAYMENTS, (), _PREV_CHILD_KEYS
-)
+INSTALLMENTS_PAYMENTS = Table("installments_payments", _INSTALLMENTS_PAYMENTS, (), _PREV_CHILD_KEYS)
 CREDIT_CARD_BALANCE = Table(
     "credit_card_balance",
     _CREDIT_CARD_BALANCE,
