@@ -1,6 +1,6 @@
 """Time `ingest_tables` on raw tables of full Kaggle size, tiled from the real sample rows.
 
-Usage: python -m benchmarks.ingest_full_scale [--work DIR] [--scale 1.0]
+Usage: python -m benchmarks.bench_ingest [--work DIR] [--scale 1.0]
 The tiled CSVs (about 2.5 GB at scale 1) are built once, in a child process, in DIR/raw-SCALE and reused.
 """
 
@@ -56,7 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--work", type=Path, default=Path("/tmp/ingest-full-scale"))
     parser.add_argument("--scale", type=float, default=1.0)
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
     raw = args.work / f"raw-{args.scale:g}"
     started = time.perf_counter()
     builder = multiprocessing.get_context("spawn").Process(target=build, args=(raw, args.scale))
