@@ -211,6 +211,9 @@ class BucketOut(BaseModel):
     scores: int
     refusal_rate: float | None
     mean_probability: float | None
+    probability_p10: float | None = Field(description="10th percentile of the scored probabilities")
+    probability_p50: float | None = Field(description="Median of the scored probabilities")
+    probability_p90: float | None = Field(description="90th percentile of the scored probabilities")
 
 
 class MonitoringOut(BaseModel):

@@ -577,6 +577,9 @@ def decisions(buckets: Sequence[Mapping], window: Sequence[str] | None = None) -
     series = [
         ("Refusal rate", "refusal_rate", "solid", "square", VERMILLION),
         ("Mean risk of default", "mean_probability", "dash", "circle", BLUE),
+        ("Risk of default, 90th percentile", "probability_p90", "dot", "triangle-up", ORANGE),
+        ("Risk of default, median", "probability_p50", "dashdot", "diamond", GREEN),
+        ("Risk of default, 10th percentile", "probability_p10", "dot", "triangle-down", SKY),
     ]
     fig = _lines(buckets, series, window)
     fig.update_yaxes(title="Share", tickformat=".0%", rangemode="tozero")

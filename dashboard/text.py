@@ -335,5 +335,7 @@ def decisions_summary(buckets: Sequence[Mapping]) -> str:
     refused = sum((b.get("refusal_rate") or 0) * (b.get("scores") or 0) for b in buckets)
     mean = sum((b.get("mean_probability") or 0) * (b.get("scores") or 0) for b in buckets) / scores
     return (
-        f"{scores:,} scores given; {percent(refused / scores)} refused; mean risk of default {percent(mean)}."
+        f"{scores:,} scores given; {percent(refused / scores)} refused; "
+        f"mean risk of default {percent(mean)}. The 10th, 50th and 90th percentile lines show "
+        "how the spread of risk moves from period to period."
     )

@@ -10,6 +10,8 @@ import polars as pl
 BUCKET = re.compile(r"^([1-9][0-9]{0,3})(s|m|h|d)$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
+SCORE_PERCENTILES = (10, 50, 90)
+
 
 def bucket_seconds(bucket: str) -> int:
     """Length of a bucket such as '30s', '5m', '1h', '1d'; ValueError otherwise."""
@@ -47,6 +49,10 @@ def summarise(requests: pl.DataFrame, predictions: pl.DataFrame, bucket: str) ->
             pl.len().alias("scores"),
             (pl.col("decision") == "refuse").mean().alias("refusal_rate"),
             pl.col("probability").mean().alias("mean_probability"),
+            *(
+                pl.col("probability").quantile(q / 100, "linear").alias(f"probability_p{q}")
+                for q in SCORE_PERCENTILES
+            ),
         )
     )
     starts = pl.concat([traffic.select("start"), scores.select("start")]).unique().sort("start")

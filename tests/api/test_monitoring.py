@@ -23,6 +23,7 @@ def test_summary_of_the_traffic(client: TestClient, stored_ids: dict[str, int]) 
     assert bucket["errors"] == {"404": 1, "422": 1}
     assert bucket["scores"] == 4
     assert 0 <= bucket["refusal_rate"] <= 1 and 0 <= bucket["mean_probability"] <= 1
+    assert 0 <= bucket["probability_p10"] <= bucket["probability_p50"] <= bucket["probability_p90"] <= 1
     assert bucket["latency_ms_p50"] <= bucket["latency_ms_p95"] <= bucket["latency_ms_p99"]
 
 

@@ -176,7 +176,13 @@ def test_operations_figures(buckets: list[dict]) -> None:
     assert traffic.data[1].marker.pattern.shape != traffic.data[2].marker.pattern.shape
     latency = figures.latency(buckets)
     assert {t.line.dash for t in latency.data} == {"solid", "dash", "dot"}
-    assert figures.decisions(buckets).data[0].y == (0.5, None)
+    decisions = figures.decisions(buckets)
+    assert decisions.data[0].y == (0.5, None)
+    assert [t.name for t in decisions.data][2:] == [
+        "Risk of default, 90th percentile",
+        "Risk of default, median",
+        "Risk of default, 10th percentile",
+    ]
 
 
 def test_operations_figures_span_the_period_asked(buckets: list[dict]) -> None:
