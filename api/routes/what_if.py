@@ -19,9 +19,8 @@ from api.deps import RequestIdDep, ServiceDep, StateDep
 from api.errors import error_responses
 from api.routes.clients import ClientId, counter_offer_out
 from api.schemas import CounterOfferOut, ScoreOut, score_payload
-from scoring.explain.reasons import top_reasons
 from scoring.features.application import ANOMALY_FLAG
-from scoring.serving.service import REASONS, Explanation, ScoreResult, ScoringService
+from scoring.serving.service import ScoreResult, ScoringService
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
@@ -59,27 +58,7 @@ def rescore(service: ScoringService, row: int, application: dict, client_id: int
     """Score and explanation of a stored client's history features with new application fields."""
     X = np.ascontiguousarray(service.store.matrix[row : row + 1]).copy()
     service.featurizer.replace_application_features(X, [application])
-    probability = float(service.scorer.predict(X)[0])
-    contributions, bases = service.scorer.contributions(X)
-    values, base = contributions[0], float(bases[0])
-    raising, lowering = top_reasons(values, X[0], service.scorer.features, REASONS)
-    names = service.scorer.feature_names
-    explanation = Explanation(
-        base,
-        base + float(values.sum()),
-        {names[i]: float(values[i]) for i in np.flatnonzero(values)},
-        raising,
-        lowering,
-    )
-    return ScoreResult(
-        probability=probability,
-        decision=service.scorer.decision(probability),
-        threshold=service.scorer.threshold,
-        model_version=service.scorer.version,
-        features=X[0],
-        explanation=explanation,
-        client_id=client_id,
-    )
+    return service.score_vectors(X, [client_id], explain=True)[0]
 
 
 @router.post(

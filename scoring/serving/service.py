@@ -135,15 +135,18 @@ class ScoringService:
     ) -> list[ScoreResult]:
         """Score posted applications (Kaggle raw fields, optional secondary rows), explained if asked."""
         X = self.featurizer.vectors(applications, histories)
+        return self.score_vectors(X, [a.get("SK_ID_CURR") for a in applications], explain)
+
+    def score_vectors(self, X: np.ndarray, client_ids: Sequence[object], explain: bool) -> list[ScoreResult]:
+        """Score feature vectors in model order (live SHAP when `explain`), one result per row."""
         probabilities = self.scorer.predict(X)
         results = []
         contributions, bases = self.scorer.contributions(X) if explain else (None, None)
-        for i, application in enumerate(applications):
+        for i, client_id in enumerate(client_ids):
             explanation = None
             if contributions is not None:
                 raw = float(bases[i] + contributions[i].sum())
                 explanation = self._explanation(contributions[i], X[i], float(bases[i]), raw)
-            client_id = application.get("SK_ID_CURR")
             results.append(self._result(float(probabilities[i]), X[i], explanation, client_id))
         return results
 
