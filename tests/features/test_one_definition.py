@@ -95,3 +95,14 @@ def test_raw_rows_with_bad_values_are_named(raw_tables: dict[str, pl.DataFrame])
     tables["bureau"] = tables["bureau"].with_columns(pl.lit("soon").alias("DAYS_CREDIT"))
     with pytest.raises(FeatureError, match=r"bureau.*DAYS_CREDIT"):
         compute_features_from_raw(tables)
+
+
+def test_values_beyond_float32_become_infinite_in_both_paths(built_sample: BuiltSample) -> None:
+    application = pl.read_parquet(built_sample.interim / "application_test.parquet").head(1)
+    huge = application.with_columns(pl.lit(1e300).alias("AMT_CREDIT"), pl.lit(-1e300).alias("AMT_ANNUITY"))
+    batch = compute_features({"application": huge}).drop("SK_ID_CURR", "TARGET", "SPLIT", strict=False)
+    fast = vectorizer().vector(huge.to_dicts()[0])
+    credit, annuity = (batch.columns.index(f"APP_{name}") for name in ("AMT_CREDIT", "AMT_ANNUITY"))
+    assert batch.row(0)[credit] == np.inf and fast[credit] == np.inf
+    assert batch.row(0)[annuity] == -np.inf
+    np.testing.assert_array_equal(fast, batch.to_numpy()[0])

@@ -1,0 +1,102 @@
+"""A small HTTP/1.1 load client for the load test: exact counts of answered and scored requests.
+
+One keep-alive connection per concurrent user, each waiting for its response before the deadline ends it, so
+the number of successful scoring responses can be compared exactly with the prediction-log rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.bench_api import API, _applications, _client_ids
+
+SCORING_ROUTES = ("/clients/", "/score")
+
+
+@dataclass
+class Stats:
+    """Status counts, socket errors and successful scoring responses of one run."""
+
+    statuses: Counter = field(default_factory=Counter)
+    errors: int = 0
+    scored: int = 0
+
+    @property
+    def failures(self) -> int:
+        return self.errors + sum(n for s, n in self.statuses.items() if s >= 400)
+
+
+def get(path: str, key: str | None) -> bytes:
+    auth = f"X-API-Key: {key}\r\n" if key else ""
+    return f"GET {path} HTTP/1.1\r\nHost: bench\r\n{auth}\r\n".encode()
+
+
+def post(path: str, body: dict, key: str | None) -> bytes:
+    data = json.dumps(body).encode()
+    auth = f"X-API-Key: {key}\r\n" if key else ""
+    head = f"POST {path} HTTP/1.1\r\nHost: bench\r\n{auth}Content-Type: application/json\r\n"
+    return head.encode() + f"Content-Length: {len(data)}\r\n\r\n".encode() + data
+
+
+async def _response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    await reader.readexactly(length)
+    return status
+
+
+async def _user(port: int, next_request: Callable[[], bytes], deadline: float, stats: Stats) -> None:
+    """One keep-alive connection sending requests back to back until the deadline."""
+    reader = writer = None
+    while time.perf_counter() < deadline:
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            payload = next_request()
+            writer.write(payload)
+            status = await _response(reader)
+            stats.statuses[status] += 1
+            if status == 200 and any(r in payload.split(b" ", 2)[1].decode() for r in SCORING_ROUTES):
+                stats.scored += 1
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            stats.errors += 1
+            writer = None
+            await asyncio.sleep(0.01)
+    if writer is not None:
+        writer.close()
+
+
+async def _drive(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
+    stats = Stats()
+    deadline = time.perf_counter() + seconds
+    await asyncio.gather(*(_user(port, next_request, deadline, stats) for _ in range(concurrency)))
+    return stats
+
+
+def run_load(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
+    """Drive one route (or a mix) at `concurrency` for `seconds`."""
+    try:
+        import uvloop
+
+        return uvloop.run(_drive(port, next_request, concurrency, seconds))
+    except ImportError:
+        return asyncio.run(_drive(port, next_request, concurrency, seconds))
+
+
+def mixed_requests(home: Path, key: str | None, seed: int = 0) -> Callable[[], bytes]:
+    """Requests to pick from: 90% stored-client scores, 10% posted applications."""
+    rng = random.Random(seed)
+    scores = [get(f"{API}/clients/{i}/score", key) for i in _client_ids(home, 5000, seed)]
+    applications = [post(f"{API}/score", a, key) for a in _applications(home, 500, seed)]
+    return lambda: rng.choice(scores) if rng.random() < 0.9 else rng.choice(applications)
