@@ -38,25 +38,6 @@ $(NODE_TOOLS): $(VENV)/.installed $(VENV)/.system
 
 setup: $(VENV)/.installed $(VENV)/.system $(NODE_TOOLS)
 
-# Pipeline steps; each output is a file target, so `make run` skips the steps already done.
-HOME_DIR := $(or $(SCORING_HOME),.)
-INTERIM := $(HOME_DIR)/data/interim/manifest.json
-FEATURES := $(HOME_DIR)/data/processed/features.parquet
-CHAMPION := $(HOME_DIR)/models/champion.json
-DRIFT_INDEX := $(HOME_DIR)/reports/drift/index.json
-
-$(INTERIM): | setup
-	$(SCORING) data
-
-$(FEATURES): $(INTERIM)
-	$(SCORING) features
-
-$(CHAMPION): $(FEATURES)
-	$(SCORING) train
-
-$(DRIFT_INDEX): $(CHAMPION)
-	$(SCORING) drift --current test || [ $$? -eq 3 ]
-
 data: setup
 	$(SCORING) data
 
@@ -76,7 +57,10 @@ mlflow-ui: setup
 drift: train
 	$(SCORING) drift --current test || [ $$? -eq 3 ]
 
-pipeline: $(DRIFT_INDEX)
+# data → features → train → drift (test set), each step only when its output is missing (`scoring pipeline`,
+# also what the pipeline image runs).
+pipeline: setup
+	$(SCORING) pipeline
 
 # The whole product: the pipeline where its outputs are missing, then the API (:8000) and the dashboard (:8050)
 # until Ctrl-C stops both.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from scoring.config import DEMO_CLIENTS, default_raw_dir, get_paths
 from scoring.drift import defaults as drift_defaults
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+DRIFT_FOUND = 3  # exit code of `scoring drift` when drift is detected: a verdict, not a failure
 
 
 def _fail(message: str) -> None:
@@ -195,10 +197,11 @@ def evaluate(
 
 @app.command()
 def api(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    host: Annotated[str, typer.Option(envvar="API_HOST", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="API_PORT", help="Port.")] = 8000,
     workers: Annotated[
-        int, typer.Option(help="Worker processes (each loads the model; arrays are shared).")
+        int,
+        typer.Option(envvar="API_WORKERS", help="Worker processes (each loads the model; arrays shared)."),
     ] = 2,
     access_log: Annotated[
         bool, typer.Option(help="Log one line per request (route template, no values).")
@@ -212,8 +215,8 @@ def api(
 
 @app.command()
 def dashboard(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8050,
+    host: Annotated[str, typer.Option(envvar="DASHBOARD_HOST", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="DASHBOARD_PORT", help="Port.")] = 8050,
     api_url: Annotated[
         str | None, typer.Option(help="Base URL of the scoring API (default: $SCORING_API_URL or :8000).")
     ] = None,
@@ -293,4 +296,37 @@ def drift(
         _fail(str(exc))
     typer.echo(result.describe())
     if result.drift_detected:
-        raise typer.Exit(code=3)
+        raise typer.Exit(code=DRIFT_FOUND)
+
+
+def _test_set_drift() -> None:
+    """`scoring drift --current test`, where drift found is the report's verdict, not a failure."""
+    try:
+        drift(current="test")
+    except typer.Exit as exc:
+        if exc.exit_code != DRIFT_FOUND:
+            raise
+
+
+def _pipeline_steps() -> list[tuple[str, Path, Callable[[], None]]]:
+    """(name, output, run) of each pipeline step, in order; run calls the step's command function."""
+    paths = get_paths()
+    return [
+        ("data", paths.interim / "manifest.json", data),
+        ("features", paths.features, features),
+        ("train", paths.models / "champion.json", train),
+        ("drift", paths.reports / "drift" / "index.json", _test_set_drift),
+    ]
+
+
+@app.command()
+def pipeline(
+    force: Annotated[bool, typer.Option("--force", help="Rerun every step, even those done.")] = False,
+) -> None:
+    """Run data, features, train and drift (test set) in order, each only when its output is missing."""
+    for name, output, run in _pipeline_steps():
+        if output.exists() and not force:
+            typer.echo(f"pipeline: {name} already done ({output}), skipped")
+            continue
+        typer.echo(f"pipeline: {name}")
+        run()
