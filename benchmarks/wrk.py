@@ -21,11 +21,11 @@ local pools = {
 local raw = {}
 
 function init(args)
-  math.randomseed(%(seed)d)
+  math.randomseed(0)
   for p, pool in ipairs(pools) do
     raw[p] = {}
     for i, spec in ipairs(pool[2]) do
-      local headers = {%(auth)s}
+      local headers = {}
       if spec[3] ~= nil then headers["Content-Type"] = "application/json" end
       raw[p][i] = wrk.format(spec[1], spec[2], headers, spec[3])
     end
@@ -89,15 +89,14 @@ def _lua_request(r: Req) -> str:
     return f"{_long_string(r.method)}, {_long_string(r.path)}, {body}"
 
 
-def lua_script(pools: list[tuple[float, list[Req]]], api_key: str | None, seed: int = 0) -> str:
+def lua_script(pools: list[tuple[float, list[Req]]]) -> str:
     """The wrk script for pools of (share, requests); shares add up to 1."""
     rendered, cumulative = [], 0.0
     for share, requests in pools:
         cumulative += share
         specs = ",\n".join(f"  {{{_lua_request(r)}}}" for r in requests)
         rendered.append(f" {{{cumulative:.6f}, {{\n{specs}\n }}}}")
-    auth = f'["X-API-Key"] = {_long_string(api_key)}' if api_key else ""
-    return LUA % {"pools": ",\n".join(rendered), "seed": seed, "auth": auth}
+    return LUA % {"pools": ",\n".join(rendered)}
 
 
 def run_wrk(
@@ -105,7 +104,6 @@ def run_wrk(
     pools: list[tuple[float, list[Req]]],
     connections: int,
     seconds: float,
-    api_key: str | None = None,
 ) -> WrkResult:
     """Run wrk (one thread, `connections` keep-alive connections) for `seconds` against 127.0.0.1:port."""
     wrk = shutil.which("wrk")
@@ -113,7 +111,7 @@ def run_wrk(
         raise RuntimeError("wrk not found: `make setup` installs it (Debian package wrk)")
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "phase.lua"
-        script.write_text(lua_script(pools, api_key))
+        script.write_text(lua_script(pools))
         command = [wrk, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(script)]
         output = subprocess.run(
             [*command, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True

@@ -203,41 +203,22 @@ def explain_view(explanation: Mapping) -> html.Div:
     )
 
 
+CARD_FIGURES = (  # (graph id, key of the performance document, figure, text summary)
+    ("model-confusion-graph", "confusion", figures.confusion_matrix, text.confusion_summary),
+    ("model-roc-graph", "roc", figures.roc, text.roc_summary),
+    ("model-calibration-graph", "calibration", figures.calibration, text.calibration_summary),
+)
+
+
 def card_view(performance: Mapping) -> html.Div:
+    columns = [
+        dbc.Col(figure(graph_id, plot(performance[key]), summary(performance[key])), lg=4)
+        for graph_id, key, plot, summary in CARD_FIGURES
+    ]
     return html.Div(
         [
             html.Section(
-                [
-                    html.H2("Model card", className="h4"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                figure(
-                                    "model-confusion-graph",
-                                    figures.confusion_matrix(performance["confusion"]),
-                                    text.confusion_summary(performance["confusion"]),
-                                ),
-                                lg=4,
-                            ),
-                            dbc.Col(
-                                figure(
-                                    "model-roc-graph",
-                                    figures.roc(performance["roc"]),
-                                    text.roc_summary(performance["roc"]),
-                                ),
-                                lg=4,
-                            ),
-                            dbc.Col(
-                                figure(
-                                    "model-calibration-graph",
-                                    figures.calibration(performance["calibration"]),
-                                    text.calibration_summary(performance["calibration"]),
-                                ),
-                                lg=4,
-                            ),
-                        ]
-                    ),
-                ],
+                [html.H2("Model card", className="h4"), dbc.Row(columns)],
                 className="mt-4",
             ),
             fairness_table(performance["fairness"]),

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from benchmarks.bench_api import free_port
 from tests.api.conftest import APPLICATION
-from tests.delivery.conftest import free_port
 from tests.delivery.container import Container, container_env, image_stage, service
 from tests.delivery.sockets import wait_until_read
 

@@ -20,10 +20,10 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from typer.testing import CliRunner
 
+from benchmarks.bench_api import free_port
 from scoring.cli import app as cli
 from tests.api.conftest import APPLICATION
 from tests.conftest import REPO
-from tests.delivery.conftest import free_port
 from tests.delivery.dockerfile import final_stage, instructions
 
 SERVICES = ("api", "dashboard", "pipeline")
