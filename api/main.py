@@ -35,6 +35,7 @@ from api.routes import (
 from api.security import require_api_key
 from api.settings import Settings
 from api.state import AppState
+from scoring.io import PRIVATE_DIR_MODE
 from scoring.serving.prediction_log import open_log
 
 PREFIX = "/api/v1"
@@ -44,11 +45,9 @@ logger = logging.getLogger("api")
 def _open_log(settings: Settings) -> tuple[AppState, LogWriter]:
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and url.database:
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
     engine = open_log(settings.database_url)
-    writer = LogWriter(
-        engine, settings.home / "data" / "predictions_undelivered.jsonl", settings.log_flush_seconds
-    )
+    writer = LogWriter(engine, settings.paths.undelivered, settings.log_flush_seconds)
     return AppState(settings, engine, writer), writer
 
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scoring.settings import ScoringSettings
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 BOOTSTRAP_CANDIDATES = (Path("/usr/share/javascript/bootstrap5/css/bootstrap.min.css"),)
 
 
-class DashboardSettings(BaseSettings):
+class DashboardSettings(ScoringSettings):
     """Where the API is, how long to wait for it, and where Bootstrap's CSS lives on this machine."""
-
-    model_config = SettingsConfigDict(env_prefix="SCORING_", env_file=".env", extra="ignore")
 
     api_url: str = DEFAULT_API_URL
     api_key: SecretStr | None = None

@@ -182,7 +182,8 @@ def evaluate(
     """Score a labelled application file with the bundle: AUC, cost at its threshold, confusion matrix."""
     import json
 
-    from scoring.modeling.bundle import BundleError, clean_json
+    from scoring.io import clean_json
+    from scoring.modeling.bundle import BundleError
     from scoring.modeling.cost import CostError
     from scoring.modeling.evaluate import EvaluationError, evaluate_file
 

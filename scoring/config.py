@@ -1,8 +1,11 @@
-"""Paths of the project, all derived from one setting: the SCORING_HOME environment variable."""
+"""Paths of the scoring home: every file and folder the product reads or writes, under one root.
+
+The root comes from SCORING_HOME (read by `scoring.settings`); nothing else in the code writes a file name
+of the home by hand.
+"""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +16,7 @@ TEST_SHARE = 48_744 / 307_511
 
 @dataclass(frozen=True)
 class Paths:
-    """Every directory the pipeline reads or writes, under one home directory."""
+    """Every directory and file of the pipeline and the services, under one home directory."""
 
     home: Path
 
@@ -34,6 +37,14 @@ class Paths:
         return self.data / "interim"
 
     @property
+    def manifest(self) -> Path:
+        return self.interim / "manifest.json"
+
+    @property
+    def ground_truth(self) -> Path:
+        return self.interim / "ground_truth.parquet"
+
+    @property
     def processed(self) -> Path:
         return self.data / "processed"
 
@@ -46,17 +57,65 @@ class Paths:
         return self.processed / "feature_dictionary.json"
 
     @property
+    def runtime(self) -> Path:
+        """Files the services write while running (databases, spools, salts, metrics): git-ignored."""
+        return self.data / "runtime"
+
+    @property
+    def predictions_db(self) -> Path:
+        return self.runtime / "predictions.db"
+
+    @property
+    def undelivered(self) -> Path:
+        return self.runtime / "predictions_undelivered.jsonl"
+
+    @property
+    def log_salt(self) -> Path:
+        return self.runtime / ".log_salt"
+
+    @property
+    def metrics(self) -> Path:
+        """Prometheus multiprocess folder of the API's workers (emptied at each start)."""
+        return self.runtime / "metrics"
+
+    @property
     def models(self) -> Path:
         return self.home / "models"
+
+    @property
+    def champion(self) -> Path:
+        return self.models / "champion.json"
 
     @property
     def reports(self) -> Path:
         return self.home / "reports"
 
+    @property
+    def drift_reports(self) -> Path:
+        return self.reports / "drift"
+
+    @property
+    def drift_index(self) -> Path:
+        return self.drift_reports / "index.json"
+
+    @property
+    def model_card(self) -> Path:
+        return self.reports / "model_card"
+
+    @property
+    def mlflow_db(self) -> Path:
+        return self.home / "mlflow.db"
+
+    @property
+    def mlruns(self) -> Path:
+        return self.home / "mlruns"
+
 
 def get_paths() -> Paths:
-    """Paths under $SCORING_HOME (default: the project root), read at call time."""
-    return Paths(Path(os.environ.get("SCORING_HOME", PROJECT_ROOT)).resolve())
+    """Paths under the configured home (SCORING_HOME, default: the project root), read at call time."""
+    from scoring.settings import ScoringSettings
+
+    return ScoringSettings().paths
 
 
 def default_raw_dir() -> Path:

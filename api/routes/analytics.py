@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from api.deps import ServiceDep
 from api.errors import error_responses
 from api.routes.clients import MAX_ID, ClientId
-from scoring.explain.reasons import CATEGORICAL, FeatureInfo
+from scoring.features.feature import ModelFeature
 from scoring.serving.service import ScoringService
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
@@ -108,11 +108,11 @@ def binned_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.bincount(index, minlength=len(edges) - 1)
 
 
-def _feature(service: ScoringService, name: str, numeric: bool = False) -> tuple[int, FeatureInfo]:
+def _feature(service: ScoringService, name: str, numeric: bool = False) -> tuple[int, ModelFeature]:
     """Position and description of a model feature; 404 when the model has no such (numeric) feature."""
     position = service.scorer.position.get(name)
     info = None if position is None else service.scorer.features[position]
-    if info is None or (numeric and info.kind == CATEGORICAL):
+    if info is None or (numeric and info.categorical):
         kind = "numeric feature" if numeric else "feature"
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"the model has no {kind} named {name!r}")
     return position, info
@@ -157,7 +157,7 @@ def _distribution(
         marker = float(service.store.matrix[_client_row(service, client_id), position])
     present, outcome = values[~missing], defaulted[~missing]
     edges, levels = None, None
-    if info.kind == CATEGORICAL and info.levels:
+    if info.categorical and info.levels:
         levels = list(info.levels)
         index = np.clip(present.astype(np.int64), 0, len(levels) - 1)
         counts = [np.bincount(index[mask], minlength=len(levels)) for mask in (~outcome, outcome)]

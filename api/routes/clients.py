@@ -24,6 +24,7 @@ from api.schemas import (
 from scoring.explain.counter_offer import CounterOffer
 from scoring.explain.similar import __doc__ as SIMILARITY_DOC
 from scoring.serving.service import ScoringService
+from scoring.vocabulary import ScoreKind
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
@@ -74,7 +75,7 @@ async def client_score(
     if values is None:
         values = await run_in_threadpool(service.explanations.compute_row, row)
     result = service.client_result(row, values)
-    request.app.state.scoring.log_scores([result], "client", request.state.request_id, started)
+    request.app.state.scoring.log_scores([result], ScoreKind.CLIENT, request.state.request_id, started)
     return json_response(score_payload(result, contributions))
 
 

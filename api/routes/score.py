@@ -12,6 +12,7 @@ from api.deps import RequestIdDep, ServiceDep, SettingsDep, StateDep
 from api.errors import error_responses
 from api.routes.clients import counter_offer_out
 from api.schemas import BatchOut, CounterOfferOut, ScoreOut, json_response, score_payload
+from scoring.vocabulary import ScoreKind
 
 router = APIRouter(prefix="/score", tags=["score"])
 
@@ -40,7 +41,7 @@ def score(
     started = time.perf_counter()
     application, history = _split(body)
     [result] = service.score_applications([application], [history], explain=True)
-    state.log_scores([result], "what-if" if what_if else "application", request_id, started)
+    state.log_scores([result], ScoreKind.WHAT_IF if what_if else ScoreKind.APPLICATION, request_id, started)
     return json_response(score_payload(result, contributions))
 
 
@@ -62,7 +63,7 @@ def score_batch(
     started = time.perf_counter()
     parts = [_split(r) for r in body.applications]
     results = service.score_applications([a for a, _ in parts], [h for _, h in parts], explain=explain)
-    state.log_scores(results, "batch", request_id, started)
+    state.log_scores(results, ScoreKind.BATCH, request_id, started)
     return json_response(
         {"model_version": service.scorer.version, "results": [score_payload(r, False) for r in results]}
     )

@@ -21,6 +21,7 @@ from api.routes.clients import ClientId, counter_offer_out
 from api.schemas import CounterOfferOut, ScoreOut, score_payload
 from scoring.features.application import ANOMALY_FLAG
 from scoring.serving.service import ScoreResult, ScoringService
+from scoring.vocabulary import ScoreKind
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
@@ -84,7 +85,7 @@ def what_if(
         stored.pop(ANOMALY_FLAG, None)  # recomputed from the new value
     application = {**stored, **changes}
     result = rescore(service, row, application, client_id)
-    state.log_scores([result], "what-if", request_id, started)
+    state.log_scores([result], ScoreKind.WHAT_IF, request_id, started)
     offer = service.max_amount(application, result.features)
     return WhatIfOut(
         client_id=client_id,

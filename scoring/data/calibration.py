@@ -13,7 +13,6 @@ late instalments, card utilisation, days past due...), under "relations".
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.data.schema import CAT, DAYS_EMPLOYED_ANOMALY, KEY, TABLES, Table
+from scoring.io import write_json_atomic
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 CALIBRATED_TABLES = (
@@ -257,17 +257,7 @@ def compute_calibration(sample_dir: Path) -> dict[str, Any]:
 
 def write_calibration(calibration: dict[str, Any], path: Path = CALIBRATION_PATH) -> Path:
     """Write the statistics as JSON atomically (temporary file in the same directory, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            json.dump(calibration, handle, indent=1)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_json_atomic(path, calibration)
 
 
 @cache

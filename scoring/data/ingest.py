@@ -15,11 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from scoring.data.io import StagedWrites
 from scoring.data.normalise import normalise
 from scoring.data.schema import FLOAT, KEY, REQUIRED_TABLES, TABLES, Column, Table
 from scoring.data.sources import find_source, read_source
 from scoring.data.validate import TableError, duplicate_keys, orphan_count, unknown_levels
+from scoring.io import StagedWrites
 
 GROUND_TRUTH = Table(
     "ground_truth",
@@ -129,7 +129,7 @@ class _Run:
         except TableError as error:
             raise IngestError("\n".join(f"{path.name}: {p}" for p in error.problems)) from None
         output = self.out_dir / f"{table.name}.parquet"
-        self.staged.parquet(frame, output)
+        self.staged.parquet(output, frame)
         self.report.warnings += [f"{path.name}: {w}" for w in warnings]
         if table.name in PARENT_KEYS:
             column, parent = PARENT_KEYS[table.name]
@@ -181,7 +181,7 @@ def ingest_tables(raw_dir: Path, out_dir: Path) -> IngestReport:
         report.warnings += [
             f"{path.name}: removed, a previous run's table absent from the source" for path in stale
         ]
-        staged.json(report.manifest(), out_dir / MANIFEST)
+        staged.json(out_dir / MANIFEST, report.manifest())
         staged.commit()
     for path in stale:
         path.unlink()

@@ -11,14 +11,14 @@ from scoring.data.ingest import IngestError, ingest_tables
 from scoring.drift.errors import DriftError
 from scoring.drift.reference import read_split
 from scoring.drift.sample import TARGET, Sample, scored_frame
-from scoring.drift.selection import Feature
 from scoring.features.build import build_features
 from scoring.features.engine import FeatureError
+from scoring.features.feature import ModelFeature
 from scoring.modeling.bundle import Bundle, BundleError
 
 
 def score_sample(
-    frame: pl.DataFrame, bundle: Bundle, features: list[Feature], source: str, description: str
+    frame: pl.DataFrame, bundle: Bundle, features: list[ModelFeature], source: str, description: str
 ) -> Sample:
     """Rows holding every model feature, scored by `bundle`; keeps the checked features and TARGET."""
     if frame.height == 0:
@@ -34,13 +34,13 @@ def score_sample(
     return Sample(scored, source, f"{description} scored by model {bundle.version}", details)
 
 
-def application_test_sample(features_path: Path, bundle: Bundle, features: list[Feature]) -> Sample:
+def application_test_sample(features_path: Path, bundle: Bundle, features: list[ModelFeature]) -> Sample:
     """The application_test clients of features.parquet (unlabelled), scored by the bundle."""
     frame = read_split(features_path, "test").drop(TARGET)
     return score_sample(frame, bundle, features, "test", f"application_test clients ({frame.height:,})")
 
 
-def batch_current(raw_dir: Path, bundle: Bundle, features: list[Feature]) -> Sample:
+def batch_current(raw_dir: Path, bundle: Bundle, features: list[ModelFeature]) -> Sample:
     """The labelled application_train clients of a directory of raw Kaggle tables (a new batch, e.g.
     `scoring generate --drift ... --out DIR`): ingested and turned into features in a temporary
     directory, then scored by the bundle."""

@@ -8,14 +8,12 @@ It is rebuilt from the summaries on disk, so it always matches the report direct
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from evidently.core.report import Snapshot
 
-from scoring.data.io import write_json_atomic
+from scoring.io import atomic_dir, json_text, write_json_atomic
 
 HTML_FILE = "report.html"
 SUMMARY_FILE = "summary.json"
@@ -34,16 +32,9 @@ def report_directory(drift_dir: Path, created: datetime, name: str) -> Path:
 
 def save_report(snapshot: Snapshot, summary: dict, directory: Path) -> Path:
     """Write report.html and summary.json into `directory`, all or nothing (staged, then renamed)."""
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
-    try:
+    with atomic_dir(directory) as staging:
         snapshot.save_html(str(staging / HTML_FILE))
-        (staging / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n")
-        staging.chmod(0o755)
-        staging.rename(directory)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        (staging / SUMMARY_FILE).write_text(json_text(summary, indent=2))
     return directory
 
 
@@ -68,5 +59,5 @@ def write_index(drift_dir: Path) -> list[dict]:
     """Rebuild drift_dir/index.json from the report directories; returns its entries, newest first."""
     found = (_entry(d) for d in drift_dir.iterdir() if d.is_dir() and not d.name.startswith("."))
     entries = sorted((e for e in found if e), key=lambda e: (e["created_at"] or "", e["name"]), reverse=True)
-    write_json_atomic(entries, drift_dir / INDEX_FILE)
+    write_json_atomic(drift_dir / INDEX_FILE, entries)
     return entries

@@ -6,7 +6,6 @@ with its latest score. Decisions are the ones the API gave, at the threshold of 
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,23 +14,17 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from scoring.config import get_paths
 from scoring.drift.errors import DriftError
 from scoring.drift.sample import PROBABILITY, REFUSED, Sample
-from scoring.drift.selection import Feature
+from scoring.features.feature import ModelFeature
 from scoring.serving.prediction_log import predictions, read_predictions
-
-WHAT_IF = "what-if"
-REFUSE = "refuse"
-URL_VARIABLES = ("SCORING_DATABASE_URL", "DATABASE_URL")
+from scoring.settings import ScoringSettings
+from scoring.vocabulary import Decision, ScoreKind
 
 
 def default_database_url() -> str:
-    """The API's log: $SCORING_DATABASE_URL, else $DATABASE_URL, else SQLite <home>/data/predictions.db."""
-    for name in URL_VARIABLES:
-        if os.environ.get(name):
-            return os.environ[name]
-    return f"sqlite:///{get_paths().data / 'predictions.db'}"
+    """The API's log, as the settings name it (SCORING_DATABASE_URL, DATABASE_URL, else the home's SQLite)."""
+    return ScoringSettings().database
 
 
 def parse_time(text: str | None, option: str) -> datetime | None:
@@ -79,20 +72,20 @@ def _latest_per_client(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def log_sample(
-    url: str, features: list[Feature], since: datetime | None = None, until: datetime | None = None
+    url: str, features: list[ModelFeature], since: datetime | None = None, until: datetime | None = None
 ) -> Sample:
     """The applicants scored in [since, until) according to the log at `url`."""
     if since and until and since >= until:
         raise DriftError(f"--since {since} must be before --until {until}")
     logged = _read(url, since, until)
-    frame = _latest_per_client(logged.filter(pl.col("kind") != WHAT_IF))
+    frame = _latest_per_client(logged.filter(pl.col("kind") != ScoreKind.WHAT_IF.value))
     versions = sorted(frame["model_version"].unique().to_list())
     window = _window(since, until)
     columns = [f.name for f in features if f.name in frame.columns]
     current = frame.select(
         *(pl.col(c).cast(pl.Float32) for c in columns),
         pl.col(PROBABILITY),
-        (pl.col("decision") == REFUSE).alias(REFUSED),
+        (pl.col("decision") == Decision.REFUSE.value).alias(REFUSED),
     )
     details = {
         "rows": current.height,

@@ -15,8 +15,8 @@ import polars as pl
 
 from scoring.drift.errors import DriftError
 from scoring.drift.sample import PROBABILITY, TARGET, Sample, scored_frame
-from scoring.drift.selection import Feature
 from scoring.explain.shap_values import stratified_rows
+from scoring.features.feature import ModelFeature
 from scoring.modeling.bundle import OOF_FILE, Bundle
 
 ID = "SK_ID_CURR"
@@ -50,7 +50,7 @@ def _with_oof(train: pl.DataFrame, oof: pl.DataFrame, where: str) -> pl.DataFram
 
 
 def reference_sample(
-    train: pl.DataFrame, oof: pl.DataFrame, bundle: Bundle, features: list[Feature], rows: int, seed: int
+    train: pl.DataFrame, oof: pl.DataFrame, bundle: Bundle, features: list[ModelFeature], rows: int, seed: int
 ) -> Sample:
     """Training clients (SK_ID_CURR, TARGET, features) joined to their out-of-fold probabilities,
     sampled down to `rows` stratified on TARGET, with the bundle's decisions (keeps SK_ID_CURR)."""
@@ -78,7 +78,7 @@ def reference_sample(
 
 
 def load_reference(
-    features_path: Path, bundle: Bundle, features: list[Feature], rows: int, seed: int
+    features_path: Path, bundle: Bundle, features: list[ModelFeature], rows: int, seed: int
 ) -> Sample:
     """The reference of `bundle`: its training clients in features.parquet, sampled to `rows`."""
     train = read_split(features_path, "train", [f.name for f in features])

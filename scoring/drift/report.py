@@ -20,30 +20,37 @@ from evidently.presets import ClassificationPreset, DataDriftPreset
 
 from scoring.drift.errors import DriftError
 from scoring.drift.sample import PROBABILITY, REFUSED, TARGET, Sample
-from scoring.drift.selection import Feature
 from scoring.drift.settings import DriftSettings
+from scoring.features.feature import ModelFeature
+from scoring.vocabulary import Decision
 
 DECISION = "decision"
-ACCEPT, REFUSE = "accept", "refuse"
 
 
 @dataclass(frozen=True)
 class DriftRun:
-    """An Evidently snapshot and how the features were used: tested, empty in current or in reference."""
+    """An Evidently snapshot and how the features were used: tested, empty in current or in reference.
+
+    `features` are all the features asked for, most important first (rank 1).
+    """
 
     snapshot: Snapshot
-    tested: list[Feature]
-    empty_in_current: list[Feature]
-    empty_in_reference: list[Feature]
+    tested: list[ModelFeature]
+    empty_in_current: list[ModelFeature]
+    empty_in_reference: list[ModelFeature]
     labelled: bool
+    features: tuple[ModelFeature, ...] = ()
+
+    def rank(self, feature: ModelFeature) -> int:
+        return self.features.index(feature) + 1
 
 
-def _empty(frame: pl.DataFrame, features: list[Feature]) -> list[Feature]:
+def _empty(frame: pl.DataFrame, features: list[ModelFeature]) -> list[ModelFeature]:
     counts = frame.select(pl.col(f.name).null_count() for f in features).row(0) if features else ()
     return [f for f, nulls in zip(features, counts, strict=True) if nulls == frame.height]
 
 
-def _column(feature: Feature) -> pl.Expr:
+def _column(feature: ModelFeature) -> pl.Expr:
     """A categorical code becomes its level (codes outside the levels: missing); numbers become Float64."""
     column = pl.col(feature.name)
     if not feature.categorical:
@@ -55,16 +62,21 @@ def _column(feature: Feature) -> pl.Expr:
     return codes.replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
-def _pandas(sample: Sample, features: list[Feature], labelled: bool) -> pd.DataFrame:
+def _pandas(sample: Sample, features: list[ModelFeature], labelled: bool) -> pd.DataFrame:
     columns = [_column(f) for f in features]
     columns.append(pl.col(PROBABILITY).cast(pl.Float64))
-    columns.append(pl.when(pl.col(REFUSED)).then(pl.lit(REFUSE)).otherwise(pl.lit(ACCEPT)).alias(DECISION))
+    columns.append(
+        pl.when(pl.col(REFUSED))
+        .then(pl.lit(Decision.REFUSE.value))
+        .otherwise(pl.lit(Decision.ACCEPT.value))
+        .alias(DECISION)
+    )
     if labelled:
         columns.append(pl.col(TARGET).cast(pl.Int64))
     return sample.frame.select(columns).to_pandas()
 
 
-def _definition(features: list[Feature], labelled: bool) -> DataDefinition:
+def _definition(features: list[ModelFeature], labelled: bool) -> DataDefinition:
     numerical = [f.name for f in features if not f.categorical] + [PROBABILITY]
     categorical = [f.name for f in features if f.categorical] + [DECISION] + ([TARGET] if labelled else [])
     task = BinaryClassification(target=TARGET, prediction_probas=PROBABILITY, pos_label=1)
@@ -72,7 +84,7 @@ def _definition(features: list[Feature], labelled: bool) -> DataDefinition:
     return DataDefinition(numerical_columns=numerical, categorical_columns=categorical, classification=tasks)
 
 
-def _metrics(features: list[Feature], settings: DriftSettings, labelled: bool, threshold: float) -> list:
+def _metrics(features: list[ModelFeature], settings: DriftSettings, labelled: bool, threshold: float) -> list:
     s = settings
     metrics = [
         DataDriftPreset(
@@ -95,7 +107,7 @@ def _metrics(features: list[Feature], settings: DriftSettings, labelled: bool, t
 def build_report(
     reference: Sample,
     current: Sample,
-    features: list[Feature],
+    features: list[ModelFeature],
     settings: DriftSettings,
     threshold: float,
     metadata: dict[str, str] | None = None,
@@ -118,4 +130,4 @@ def build_report(
             Dataset.from_pandas(_pandas(current, tested, labelled), data_definition=definition),
             Dataset.from_pandas(_pandas(reference, tested, labelled), data_definition=definition),
         )
-    return DriftRun(snapshot, tested, empty_cur, empty_ref, labelled)
+    return DriftRun(snapshot, tested, empty_cur, empty_ref, labelled, tuple(features))

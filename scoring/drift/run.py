@@ -15,9 +15,10 @@ from scoring.drift.log import default_database_url, log_sample, parse_time
 from scoring.drift.reference import load_reference
 from scoring.drift.report import build_report
 from scoring.drift.sample import Sample
-from scoring.drift.selection import Feature, top_features
+from scoring.drift.selection import top_features
 from scoring.drift.settings import DriftSettings
 from scoring.drift.summary import summarise
+from scoring.features.feature import ModelFeature
 from scoring.modeling.bundle import Bundle, BundleError, load_bundle
 
 TEST, LOG = "test", "log"
@@ -77,7 +78,7 @@ def _bundle(request: DriftRequest) -> Bundle:
         raise DriftError(str(exc)) from None
 
 
-def _current(request: DriftRequest, bundle: Bundle, features: list[Feature]) -> Sample:
+def _current(request: DriftRequest, bundle: Bundle, features: list[ModelFeature]) -> Sample:
     if request.current != LOG and (request.since or request.until):
         raise DriftError("--since and --until select a window of the prediction log: use --current log")
     if request.current == LOG:

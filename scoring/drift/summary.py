@@ -10,9 +10,9 @@ import polars as pl
 from scoring.drift.alert import alert_reasons
 from scoring.drift.report import DECISION, DriftRun
 from scoring.drift.sample import PROBABILITY, REFUSED, TARGET, Sample
-from scoring.drift.selection import Feature
 from scoring.drift.settings import DriftSettings
-from scoring.modeling.bundle import clean_json
+from scoring.features.feature import ModelFeature
+from scoring.io import clean_json
 
 VALUE_DRIFT = "evidently:metric_v2:ValueDrift"
 FAILED = "FAIL"
@@ -53,8 +53,8 @@ def value_drifts(result: dict) -> dict[str, dict]:
 
 
 def _feature_rows(run: DriftRun, drifts: dict[str, dict]) -> list[dict]:
-    def row(feature: Feature, drift: dict) -> dict:
-        return {"feature": feature.name, "label": feature.label, "rank": feature.rank, **drift}
+    def row(feature: ModelFeature, drift: dict) -> dict:
+        return {"feature": feature.name, "label": feature.label, "rank": run.rank(feature), **drift}
 
     rows = [row(f, drifts[f.name]) for f in run.tested]
     missing = {"method": NO_CURRENT_VALUE, "score": None, "threshold": None, "drifted": True}

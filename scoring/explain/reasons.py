@@ -7,45 +7,12 @@ its level, a missing value becomes None.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-CATEGORICAL = "categorical"
-
-
-@dataclass(frozen=True)
-class FeatureInfo:
-    """What a person needs to read one model feature: its name, plain-language label, kind and levels."""
-
-    name: str
-    label: str
-    kind: str = "numeric"
-    levels: tuple[str, ...] = ()
-
-    @classmethod
-    def from_metadata(cls, entry: Mapping) -> FeatureInfo:
-        """From one entry {name, label, kind, levels} of the bundle's metadata features."""
-        return cls(
-            name=entry["name"],
-            label=entry.get("label") or entry["name"],
-            kind=entry.get("kind") or "numeric",
-            levels=tuple(entry.get("levels") or ()),
-        )
-
-    def display(self, value: float) -> float | str | None:
-        """The value as shown to a person: level name for categorical codes, None when missing."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return None
-        if self.kind == CATEGORICAL and self.levels:
-            code = int(value)
-            return self.levels[code] if 0 <= code < len(self.levels) else None
-        number = float(value)
-        if number.is_integer() and abs(number) < 2**53:
-            return int(number)
-        return float(f"{number:.7g}")  # features are float32: 7 significant digits, no 0.30000001
+from scoring.features.feature import ModelFeature
 
 
 @dataclass(frozen=True)
@@ -70,7 +37,7 @@ def _largest(scores: np.ndarray, k: int) -> np.ndarray:
 def top_reasons(
     contributions: np.ndarray,
     values: np.ndarray,
-    features: Sequence[FeatureInfo],
+    features: Sequence[ModelFeature],
     k: int = 4,
 ) -> tuple[list[Reason], list[Reason]]:
     """Up to k features raising the risk (largest positive contributions first) and up to k lowering it."""

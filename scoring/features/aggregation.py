@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from scoring.data.schema import TABLES
 from scoring.features.encoding import level_token
 from scoring.features.expr import quote_ident, quote_str
-from scoring.features.feature import COUNT, NUMERIC, Feature
+from scoring.features.feature import FeatureDefinition
 from scoring.features.vocabulary import official_description
+from scoring.vocabulary import FeatureKind
 
 # function -> (SQL aggregate, {} standing for the value; label phrase)
 FUNCS: dict[str, tuple[str, str]] = {
@@ -105,7 +106,7 @@ class TableSpec:
 class Output:
     """One feature of a table spec and the SQL that computes it (aggregate, or post expression)."""
 
-    feature: Feature
+    feature: FeatureDefinition
     sql: str
     post: bool = False
 
@@ -151,12 +152,12 @@ def _agg_unit(term: Term, func: str) -> str:
 
 
 def _count_output(spec: TableSpec, subset: Subset) -> Output:
-    feature = Feature(
+    feature = FeatureDefinition(
         name=_feature_name(spec, subset, "COUNT"),
         source=spec.table,
         aggregation=f"count of rows{_where_text(subset)}",
         unit="count",
-        kind=COUNT,
+        kind=FeatureKind.COUNT,
         label=f"Number of {subset.rows}",
         default=0.0,
     )
@@ -170,12 +171,12 @@ def _where_text(subset: Subset) -> str:
 def _agg_output(spec: TableSpec, subset: Subset, column: str, func: str) -> Output:
     term, source, description = _lookup(spec, column)
     sql = _aggregate(FUNCS[func][0], quote_ident(column), subset)
-    feature = Feature(
+    feature = FeatureDefinition(
         name=_feature_name(spec, subset, column, func.upper()),
         source=source,
         aggregation=f"{func}({column}){_where_text(subset)}",
         unit=_agg_unit(term, func),
-        kind=COUNT if func == "distinct" else NUMERIC,
+        kind=FeatureKind.COUNT if func == "distinct" else FeatureKind.NUMERIC,
         label=_agg_label(term, func, subset.rows),
         description=description,
         default=0.0 if func == "distinct" else None,
@@ -188,12 +189,12 @@ def _share_outputs(spec: TableSpec, subset: Subset, column: str) -> list[Output]
     outputs = []
     for level in TABLES[spec.table].column(column).levels:
         hit = f"CASE WHEN {quote_ident(column)} = {quote_str(level)} THEN 1.0 ELSE 0.0 END"
-        feature = Feature(
+        feature = FeatureDefinition(
             name=_feature_name(spec, subset, column, level_token(level), "SHARE"),
             source=source,
             aggregation=f"share of rows with {column} = '{level}'{_where_text(subset)}",
             unit="share",
-            kind=NUMERIC,
+            kind=FeatureKind.NUMERIC,
             label=f"Share of {subset.rows} with {term.noun} '{level}'",
             description=description,
         )
@@ -202,12 +203,12 @@ def _share_outputs(spec: TableSpec, subset: Subset, column: str) -> list[Output]
 
 
 def _post_output(spec: TableSpec, post: Post) -> Output:
-    feature = Feature(
+    feature = FeatureDefinition(
         name=post.name,
         source=spec.table,
         aggregation=post.sql.replace("{", "").replace("}", ""),
         unit=post.unit,
-        kind=NUMERIC,
+        kind=FeatureKind.NUMERIC,
         label=post.label,
     )
     sql = post.sql.format(**{name: quote_ident(name) for name in _names_in(post.sql)})

@@ -22,15 +22,16 @@ from scoring.features.expr import (
     row_product,
     row_std,
 )
-from scoring.features.feature import CATEGORICAL, COUNT, FLAG, NUMERIC, Feature
+from scoring.features.feature import FeatureDefinition
 from scoring.features.vocabulary import application_label, official_description
+from scoring.vocabulary import FeatureKind
 
 PREFIX = "APP_"
 SOURCE = "application"
 ANOMALY_FLAG = "DAYS_EMPLOYED_ANOM"
 DAYS_PER_YEAR = 365.25
 
-_KIND_OF_UNIT = {"code": CATEGORICAL, "flag": FLAG, "count": COUNT}
+_KIND_OF_UNIT = {"code": FeatureKind.CATEGORICAL, "flag": FeatureKind.FLAG, "count": FeatureKind.COUNT}
 _EXT_SOURCES = tuple(Col(f"EXT_SOURCE_{i}") for i in (1, 2, 3))
 _DOCUMENTS = tuple(Col(f"FLAG_DOCUMENT_{i}") for i in range(2, 22))
 _CONTACT_FLAGS = tuple(
@@ -63,18 +64,18 @@ _BUILDING = tuple(
 class ApplicationFeature:
     """An application feature: its dictionary entry and its expression."""
 
-    feature: Feature
+    feature: FeatureDefinition
     expr: Expr
 
 
 def _raw(column: str, expr: Expr, levels: tuple[str, ...] = ()) -> ApplicationFeature:
     label, unit = application_label(column)
-    feature = Feature(
+    feature = FeatureDefinition(
         name=PREFIX + column,
         source=SOURCE,
         aggregation="categorical code" if levels else "raw",
         unit=unit,
-        kind=_KIND_OF_UNIT.get(unit, NUMERIC),
+        kind=_KIND_OF_UNIT.get(unit, FeatureKind.NUMERIC),
         label=label,
         levels=levels,
         description=official_description(SOURCE, column),
@@ -89,12 +90,12 @@ def _raw_fields() -> list[ApplicationFeature]:
             features.append(_raw(column.name, Code(column.name, column.levels, MISSING_CODE), column.levels))
         else:
             features.append(_raw(column.name, Col(column.name)))
-    anomaly = Feature(
+    anomaly = FeatureDefinition(
         name=PREFIX + ANOMALY_FLAG,
         source=SOURCE,
         aggregation="raw",
         unit="flag",
-        kind=FLAG,
+        kind=FeatureKind.FLAG,
         label="No employment start recorded (pensioner or unemployed)",
         description="1 when DAYS_EMPLOYED held the code 365243 in the raw data",
     )
@@ -102,8 +103,8 @@ def _raw_fields() -> list[ApplicationFeature]:
 
 
 def _derived(name: str, expr: Expr, aggregation: str, unit: str, label: str) -> ApplicationFeature:
-    kind = COUNT if unit == "count" else NUMERIC
-    return ApplicationFeature(Feature(PREFIX + name, SOURCE, aggregation, unit, kind, label), expr)
+    kind = FeatureKind.COUNT if unit == "count" else FeatureKind.NUMERIC
+    return ApplicationFeature(FeatureDefinition(PREFIX + name, SOURCE, aggregation, unit, kind, label), expr)
 
 
 def _derived_fields() -> list[ApplicationFeature]:

@@ -7,7 +7,6 @@ counts 0, everything else missing).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from scoring.features.dictionary import write_dictionary
 from scoring.features.engine import APPLICATION, FeatureError, connect, register_frames, register_parquet
 from scoring.features.specs import TABLE_SPECS
 from scoring.features.sql import KEY, application_query, table_query
+from scoring.io import write_parquet_atomic
 
 HEAD = (KEY, "TARGET", "SPLIT")
 
@@ -77,17 +77,6 @@ def _feature_frame(con: duckdb.DuckDBPyConnection, head: Sequence[str]) -> pl.Da
     return pl.concat(blocks, how="horizontal")
 
 
-def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
-    """Write atomically: a temp file in the same directory, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        frame.write_parquet(temp, compression="zstd", compression_level=1)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def build_features(
     interim_dir: Path,
     out_path: Path,
@@ -99,7 +88,7 @@ def build_features(
     with connect(threads) as con:
         missing = register_parquet(con, Path(interim_dir))
         table = _feature_frame(con, HEAD)
-    _write_parquet(table, out_path)
+    write_parquet_atomic(out_path, table, compression="zstd", compression_level=1)
     write_dictionary(dictionary_path)
     splits = table.get_column("SPLIT")
     return BuildSummary(

@@ -6,7 +6,7 @@ from functools import cache
 
 from scoring.features.aggregation import Output, outputs
 from scoring.features.application import application_features
-from scoring.features.feature import Feature
+from scoring.features.feature import FeatureDefinition
 from scoring.features.specs import TABLE_SPECS
 
 
@@ -17,7 +17,7 @@ def table_outputs() -> tuple[tuple[Output, ...], ...]:
 
 
 @cache
-def all_features() -> tuple[Feature, ...]:
+def all_features() -> tuple[FeatureDefinition, ...]:
     """Every feature in output order (the columns of features.parquet after SK_ID_CURR, TARGET, SPLIT)."""
     history = tuple(o.feature for table in table_outputs() for o in table)
     return (*(a.feature for a in application_features()), *history)

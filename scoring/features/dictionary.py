@@ -6,17 +6,17 @@ default, description}, in the column order of features.parquet.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
 from scoring.features.catalog import all_features
 from scoring.features.encoding import MISSING_CODE
-from scoring.features.feature import CATEGORICAL, Feature
+from scoring.features.feature import FeatureDefinition
+from scoring.io import write_json_atomic
+from scoring.vocabulary import FeatureKind
 
 
-def entry(feature: Feature) -> dict[str, Any]:
+def entry(feature: FeatureDefinition) -> dict[str, Any]:
     """The dictionary entry of one feature."""
     item: dict[str, Any] = {
         "name": feature.name,
@@ -28,7 +28,7 @@ def entry(feature: Feature) -> dict[str, Any]:
         "default": feature.default,
         "description": feature.description,
     }
-    if feature.kind == CATEGORICAL:
+    if feature.kind == FeatureKind.CATEGORICAL:
         item["levels"] = list(feature.levels)
         item["missing_code"] = MISSING_CODE
     return item
@@ -40,16 +40,10 @@ def feature_dictionary() -> list[dict[str, Any]]:
 
 
 def feature_labels() -> dict[str, str]:
-    """Feature name -> plain-language label."""
+    """FeatureDefinition name -> plain-language label."""
     return {f.name: f.label for f in all_features()}
 
 
 def write_dictionary(path: Path) -> None:
     """Write the dictionary JSON atomically (temp file in the same directory, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_text(json.dumps(feature_dictionary(), indent=1, ensure_ascii=False) + "\n", "utf-8")
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    write_json_atomic(path, feature_dictionary())

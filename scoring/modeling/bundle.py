@@ -37,10 +37,6 @@ is replaced atomically, and only for a bundle that passes ``check_bundle``.
 from __future__ import annotations
 
 import json
-import math
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +44,8 @@ from pathlib import Path
 import lightgbm as lgb
 import numpy as np
 import polars as pl
+
+from scoring.io import atomic_dir, write_json_atomic
 
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
@@ -60,8 +58,6 @@ SHAP_PREFIX = "SHAP__"
 PROBABILITY = "probability"
 REQUIRED_METADATA = ("version", "created_at", "features", "threshold", "cost", "cv_metrics", "base_value")
 SERVING = {"num_threads": 1}
-FILE_MODE = 0o644
-DIR_MODE = 0o755
 
 
 class BundleError(RuntimeError):
@@ -145,32 +141,6 @@ def make_version(fingerprint: str, now: datetime | None = None) -> str:
     return f"{stamp}-{fingerprint[:8]}"
 
 
-def clean_json(value: object) -> object:
-    """Numbers as plain Python, non-finite floats as None, recursively (strict JSON)."""
-    if isinstance(value, dict):
-        return {str(k): clean_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean_json(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def write_json_atomic(path: Path, data: object) -> None:
-    """Write JSON to a temporary file beside ``path``, then rename it over ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            json.dump(clean_json(data), handle, indent=1, allow_nan=False)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _write_files(directory: Path, content: BundleContent) -> None:
     content.booster.save_model(str(directory / MODEL_FILE))
     write_json_atomic(directory / METADATA_FILE, content.metadata)
@@ -181,21 +151,14 @@ def _write_files(directory: Path, content: BundleContent) -> None:
 
 def write_bundle(models_dir: Path, content: BundleContent) -> Path:
     """Write, check and move a bundle into ``models_dir/<version>``; nothing is left behind on failure."""
-    models_dir.mkdir(parents=True, exist_ok=True)
     target = models_dir / content.metadata["version"]
     if target.exists():
         raise BundleError(f"bundle {target} already exists")
-    tmp = Path(tempfile.mkdtemp(dir=models_dir, prefix=f".tmp-{target.name}-"))
-    try:
-        tmp.chmod(DIR_MODE)
+    with atomic_dir(target) as tmp:
         _write_files(tmp, content)
         problems = check_bundle(tmp)
         if problems:
             raise BundleError(f"bundle {target.name} fails its checks: {'; '.join(problems)}")
-        tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import html
 import math
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from scoring.io import atomic_dir
 from scoring.modeling import figures
-from scoring.modeling.bundle import DIR_MODE
 from scoring.modeling.threshold import CostCurve
 
 CARD_DIR = "model_card"
@@ -153,19 +151,8 @@ TPR = share of defaulters refused, FPR = share of good clients refused.</p>
 
 def write_card(reports_dir: Path, inputs: CardInputs) -> Path:
     """Write figures and index.html into a temporary directory, then swap it in; returns index.html."""
-    reports_dir.mkdir(parents=True, exist_ok=True)
     target = reports_dir / CARD_DIR
-    tmp = Path(tempfile.mkdtemp(dir=reports_dir, prefix=f".tmp-{CARD_DIR}-"))
-    try:
-        tmp.chmod(DIR_MODE)
+    with atomic_dir(target, replace=True) as tmp:
         images = _figures(inputs, tmp)
         (tmp / "index.html").write_text(render(inputs, images))
-        old = target.with_name(f".old-{CARD_DIR}-{tmp.name}")
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target / "index.html"

@@ -10,6 +10,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from scoring.features.feature import ModelFeature
+from scoring.vocabulary import FeatureKind
+
 ID = "SK_ID_CURR"
 TARGET = "TARGET"
 SPLIT = "SPLIT"
@@ -22,26 +25,6 @@ class DatasetError(ValueError):
 
 
 @dataclass(frozen=True)
-class FeatureInfo:
-    """One model input as the bundle describes it."""
-
-    name: str
-    dtype: str
-    label: str
-    kind: str
-    levels: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "label": self.label,
-            "kind": self.kind,
-            "levels": list(self.levels),
-        }
-
-
-@dataclass(frozen=True)
 class TrainingData:
     """Labelled clients: ids, feature matrix (float32, NaN = missing, also for negative categorical codes),
     0/1 target and credit amounts."""
@@ -49,7 +32,7 @@ class TrainingData:
     ids: np.ndarray
     X: np.ndarray
     y: np.ndarray
-    features: tuple[FeatureInfo, ...]
+    features: tuple[ModelFeature, ...]
     amount: np.ndarray | None
 
     @property
@@ -58,7 +41,7 @@ class TrainingData:
 
     @property
     def categorical_indices(self) -> list[int]:
-        return [i for i, f in enumerate(self.features) if f.kind == "categorical"]
+        return [i for i, f in enumerate(self.features) if f.categorical]
 
     @property
     def n(self) -> int:
@@ -92,14 +75,18 @@ def read_dictionary(path: Path | None) -> dict[str, dict]:
 
 def _feature_infos(
     schema: pl.Schema, names: list[str], dictionary: dict[str, dict]
-) -> tuple[FeatureInfo, ...]:
+) -> tuple[ModelFeature, ...]:
     infos = []
     for name in names:
         entry = dictionary.get(name, {})
         levels = tuple(str(v) for v in entry.get("levels") or ())
         infos.append(
-            FeatureInfo(
-                name, str(schema[name]), entry.get("label", name), entry.get("kind", "numeric"), levels
+            ModelFeature(
+                name,
+                entry.get("label", name),
+                FeatureKind(entry.get("kind", "numeric")),
+                levels,
+                str(schema[name]),
             )
         )
     return tuple(infos)
@@ -141,7 +128,7 @@ def load_training_data(features_path: Path, dictionary_path: Path | None = None)
     train = _labelled_rows(frame, features_path)
     X = np.ascontiguousarray(train.select(names).cast(pl.Float32).to_numpy(), dtype=np.float32)
     features = _feature_infos(frame.schema, names, read_dictionary(dictionary_path))
-    categorical = [i for i, f in enumerate(features) if f.kind == "categorical"]
+    categorical = [i for i, f in enumerate(features) if f.categorical]
     codes = X[:, categorical]
     codes[codes < 0] = np.nan  # the "missing" code: LightGBM reads negative categories as missing too
     X[:, categorical] = codes

@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.modeling.bundle import METADATA_FILE, BundleContent
-
-os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+from scoring.settings import ScoringSettings
 
 EXPERIMENT = "credit-scoring"
 MODEL_NAME = "credit-scoring"
@@ -31,7 +30,7 @@ CHAMPION_ALIAS = "champion"
 
 def tracking_uri(home: Path) -> str:
     """$MLFLOW_TRACKING_URI, else the SQLite store under the project home."""
-    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{home / 'mlflow.db'}"
+    return ScoringSettings(home=home).tracking_uri
 
 
 def metric_key(name: str) -> str:
@@ -39,7 +38,9 @@ def metric_key(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z_\-./ ]", "_", name)
 
 
-def _quiet() -> None:
+def _prepare() -> None:
+    """No telemetry (unless the environment says otherwise) and quiet loggers, before MLflow is imported."""
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
     for name in ("alembic", "mlflow"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
@@ -138,13 +139,14 @@ class TrackedRun:
 @contextmanager
 def tracked_run(home: Path, run_name: str) -> Iterator[TrackedRun]:
     """An MLflow run in the project's experiment; marked FAILED if the block raises."""
+    _prepare()
     import mlflow
 
-    _quiet()
+    settings = ScoringSettings(home=home)
     configured = os.environ.get("MLFLOW_TRACKING_URI")
-    location = None if configured else (home / "mlruns").resolve().as_uri()
+    location = None if settings.mlflow_tracking_uri else settings.paths.mlruns.as_uri()
     try:
-        mlflow.set_tracking_uri(tracking_uri(home))
+        mlflow.set_tracking_uri(settings.tracking_uri)
         with mlflow.start_run(experiment_id=_experiment_id(mlflow, location), run_name=run_name) as run:
             yield TrackedRun(run.info.run_id)
     finally:

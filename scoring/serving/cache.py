@@ -12,12 +12,12 @@ import contextlib
 import fcntl
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
+
+from scoring.io import atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +31,8 @@ def data_key(path: Path) -> str:
 
 def save_npy_atomic(path: Path, array: np.ndarray) -> None:
     """Write an .npy file so that readers see no file or the whole file."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            np.save(out, array, allow_pickle=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as out:
+        np.save(out, array, allow_pickle=False)
 
 
 class ArrayCache:
@@ -87,16 +81,11 @@ class ArrayCache:
         if path is None:
             yield np.empty(shape, dtype=dtype)
             return
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(handle)
-        try:
+        with atomic_path(path) as tmp:
             array = np.lib.format.open_memmap(tmp, mode="w+", dtype=dtype, shape=shape)
             yield array
             array.flush()
             del array
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def lock(self, blocking: bool = True) -> Iterator[bool]:

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import polars as pl
 
+from scoring.vocabulary import Decision
+
 BUCKET = re.compile(r"^([1-9][0-9]{0,3})(s|m|h|d)$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -47,7 +49,7 @@ def summarise(requests: pl.DataFrame, predictions: pl.DataFrame, bucket: str) ->
         .group_by("start")
         .agg(
             pl.len().alias("scores"),
-            (pl.col("decision") == "refuse").mean().alias("refusal_rate"),
+            (pl.col("decision") == Decision.REFUSE.value).mean().alias("refusal_rate"),
             pl.col("probability").mean().alias("mean_probability"),
             *(
                 pl.col("probability").quantile(q / 100, "linear").alias(f"probability_p{q}")

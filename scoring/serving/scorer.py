@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoring.explain.reasons import FeatureInfo
+from scoring.features.feature import ModelFeature
 from scoring.modeling.bundle import Bundle
-
-ACCEPT = "accept"
-REFUSE = "refuse"
+from scoring.vocabulary import Decision
 
 
 class Scorer:
@@ -25,7 +23,7 @@ class Scorer:
         self.threshold = bundle.threshold
         self.feature_names = bundle.feature_names
         self.names = np.array(self.feature_names, dtype=object)
-        self.features = [FeatureInfo.from_metadata(f) for f in bundle.metadata["features"]]
+        self.features = [ModelFeature.from_metadata(f) for f in bundle.metadata["features"]]
         self.position = {name: i for i, name in enumerate(self.feature_names)}
         self.base_value = bundle.base_value
 
@@ -42,9 +40,9 @@ class Scorer:
         out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64)
         return out[:, :-1], out[:, -1]
 
-    def decision(self, probability: float) -> str:
-        """'refuse' when the probability of default reaches the threshold, else 'accept'."""
-        return REFUSE if probability >= self.threshold else ACCEPT
+    def decision(self, probability: float) -> Decision:
+        """Refuse when the probability of default reaches the threshold, else accept."""
+        return Decision.at(probability, self.threshold)
 
     def warm_up(self, row: np.ndarray) -> None:
         """One prediction and one explanation, so the first request pays no first-call cost."""

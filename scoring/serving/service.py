@@ -236,9 +236,7 @@ class ScoringService:
     def _neighbour_space(self) -> tuple[NeighbourSpace, np.ndarray]:
         importance = {e["feature"]: float(e["mean_abs_shap"]) for e in self.scorer.bundle.importance()}
         numeric = [
-            (importance.get(f.name, 0.0), i)
-            for i, f in enumerate(self.scorer.features)
-            if f.kind != "categorical"
+            (importance.get(f.name, 0.0), i) for i, f in enumerate(self.scorer.features) if not f.categorical
         ]
         top = sorted(numeric, reverse=True)[:NEIGHBOUR_FEATURES]
         columns = np.array([i for _, i in top], dtype=np.int64)

@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from scoring.cli import app
-from scoring.data import io
 from scoring.data.ingest import IngestError, ingest_tables
-from scoring.data.io import read_interim, write_parquet_atomic
+from scoring.data.io import read_interim
 from scoring.data.normalise import ANOMALY_FLAG, PREVIOUS_DAY_COLUMNS, normalise
 from scoring.data.schema import CAT, DAYS_EMPLOYED_ANOMALY, FLOAT, INT, KEY, TABLES, TARGET
 from scoring.data.validate import TableError
+from scoring.io import StagedWrites
 
 ROWS = 4
 FIRST_KEY = {"SK_ID_CURR": 100001, "SK_ID_BUREAU": 500001, "SK_ID_PREV": 900001}
@@ -340,29 +340,6 @@ def test_parquet_is_preferred_over_csv_with_a_warning(tmp_path, raw):
     ]
 
 
-def _failing_write(self: pl.DataFrame, path: Path, **_: object) -> None:
-    Path(path).write_bytes(b"PAR1 half a table")
-    raise OSError("disk full")
-
-
-def test_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch):
-    path = tmp_path / "table.parquet"
-    write_parquet_atomic(pl.DataFrame({"a": [1, 2]}), path)
-    before = path.read_bytes()
-    monkeypatch.setattr(pl.DataFrame, "write_parquet", _failing_write)
-    with pytest.raises(OSError, match="disk full"):
-        write_parquet_atomic(pl.DataFrame({"a": [3]}), path)
-    assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["table.parquet"]
-
-
-def test_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):
-    monkeypatch.setattr(pl.DataFrame, "write_parquet", _failing_write)
-    with pytest.raises(OSError):
-        write_parquet_atomic(pl.DataFrame({"a": [3]}), tmp_path / "table.parquet")
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_failed_run_changes_nothing_in_the_output_dir(tmp_path, raw, monkeypatch):
     out = tmp_path / "out"
     ingest_tables(write_raw(tmp_path / "first", raw), out)
@@ -378,14 +355,14 @@ def test_interrupted_run_changes_nothing_in_the_output_dir(tmp_path, raw, monkey
     out = tmp_path / "out"
     ingest_tables(write_raw(tmp_path / "raw", raw), out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    staged = io.StagedWrites.parquet
+    staged = StagedWrites.parquet
 
-    def interrupt_at_bureau(self: io.StagedWrites, frame: pl.DataFrame, path: Path) -> None:
+    def interrupt_at_bureau(self: StagedWrites, path: Path, frame: pl.DataFrame) -> None:
         if path.name == "bureau.parquet":
             raise KeyboardInterrupt
-        staged(self, frame, path)
+        staged(self, path, frame)
 
-    monkeypatch.setattr(io.StagedWrites, "parquet", interrupt_at_bureau)
+    monkeypatch.setattr(StagedWrites, "parquet", interrupt_at_bureau)
     with pytest.raises(KeyboardInterrupt):
         ingest_tables(tmp_path / "raw", out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from benchmarks.bench_api import free_port
+from scoring.config import Paths
 from tests.api.conftest import APPLICATION
 from tests.delivery.container import Container, container_env, image_stage, service
 from tests.delivery.sockets import wait_until_read
@@ -159,7 +160,7 @@ def test_api_scores_land_in_postgresql_with_hashed_ids(api: Api, database_url: s
     assert len(rows) == len(ids)
     assert {row.client_hash for row in rows} == expected
     assert {row.kind for row in rows} == {"client"}
-    assert not (demo_home / "data" / ".log_salt").exists(), "the salt comes from SCORING_LOG_SALT, not a file"
+    assert not Paths(demo_home).log_salt.exists(), "the salt comes from SCORING_LOG_SALT, not a file"
 
 
 def test_dashboard_image_runs_against_the_api(api: Api, tmp_path: Path) -> None:

@@ -11,14 +11,15 @@ from scoring.drift.errors import DriftError
 from scoring.drift.reference import ID, load_reference, read_split, reference_sample
 from scoring.drift.report import _column
 from scoring.drift.sample import PROBABILITY, REFUSED, TARGET
-from scoring.drift.selection import Feature, top_features
+from scoring.drift.selection import top_features
+from scoring.features.feature import ModelFeature
 from scoring.modeling.bundle import Bundle
+from scoring.vocabulary import FeatureKind
 
 
 def test_top_features_follow_the_bundle_importance(bundle: Bundle) -> None:
     features = top_features(bundle, 7)
     assert [f.name for f in features] == [row["feature"] for row in bundle.importance()[:7]]
-    assert [f.rank for f in features] == list(range(1, 8))
     assert len(top_features(bundle, 10_000)) == len(bundle.feature_names)
 
 
@@ -69,5 +70,5 @@ def test_features_missing_from_the_feature_table_are_named(drift_home: Paths) ->
 
 def test_categorical_codes_become_levels() -> None:
     frame = pl.DataFrame({"C": pl.Series([0.0, 1.0, None, -1.0], dtype=pl.Float32)})
-    feature = Feature("C", "contract", 1, categorical=True, levels=("Cash loans", "Revolving loans"))
+    feature = ModelFeature("C", "contract", FeatureKind.CATEGORICAL, ("Cash loans", "Revolving loans"))
     assert frame.select(_column(feature))["C"].to_list() == ["Cash loans", "Revolving loans", None, None]

@@ -2,15 +2,17 @@ import math
 
 import numpy as np
 
-from scoring.explain.reasons import FeatureInfo, top_reasons
+from scoring.explain.reasons import top_reasons
+from scoring.features.feature import ModelFeature
+from scoring.vocabulary import FeatureKind
 
 FEATURES = [
-    FeatureInfo("A", "Feature a"),
-    FeatureInfo("B", "Feature b"),
-    FeatureInfo("GENDER", "Gender", "categorical", ("F", "M")),
-    FeatureInfo("D", "Feature d"),
-    FeatureInfo("E", "Feature e"),
-    FeatureInfo("F", "Feature f"),
+    ModelFeature("A", "Feature a"),
+    ModelFeature("B", "Feature b"),
+    ModelFeature("GENDER", "Gender", FeatureKind.CATEGORICAL, ("F", "M")),
+    ModelFeature("D", "Feature d"),
+    ModelFeature("E", "Feature e"),
+    ModelFeature("F", "Feature f"),
 ]
 
 
@@ -48,5 +50,5 @@ def test_display_of_values() -> None:
 
 
 def test_from_metadata_falls_back_to_name() -> None:
-    info = FeatureInfo.from_metadata({"name": "X", "label": None, "kind": None, "levels": None})
+    info = ModelFeature.from_metadata({"name": "X", "label": None, "kind": None, "levels": None})
     assert (info.label, info.kind, info.levels) == ("X", "numeric", ())

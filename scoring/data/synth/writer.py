@@ -12,6 +12,7 @@ import polars as pl
 
 from scoring.data.schema import CAT, FLOAT, Table
 from scoring.data.synth.sampling import Values
+from scoring.io import temporary_path
 
 
 def _series(name: str, kind: str, values: Values) -> pl.Series:
@@ -39,7 +40,7 @@ class CsvTables:
     def append(self, table: Table, columns: dict[str, Values]) -> None:
         frame = to_frame(table, columns)
         if table.name not in self._files:
-            tmp = self.out_dir / f".{table.name}.csv.{os.getpid()}.tmp"
+            tmp = temporary_path(self.out_dir / f"{table.name}.csv")
             self._files[table.name] = (tmp.open("wb"), tmp)
             self.rows[table.name] = 0
             frame.write_csv(self._files[table.name][0], include_header=True)

@@ -1,0 +1,74 @@
+"""The one settings base: read from the environment (prefix SCORING_) or a .env file, typed, failing fast.
+
+The API, the dashboard, drift and tracking read their settings through subclasses of `ScoringSettings`;
+nothing else reads `os.environ`. Paths are derived from `home` (SCORING_HOME) through `scoring.config.Paths`.
+DATABASE_URL and MLFLOW_TRACKING_URI are also read without the prefix, the names platforms and MLflow use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scoring.config import PROJECT_ROOT, Paths
+from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, temporary_path
+
+
+class ScoringSettings(BaseSettings):
+    """Where the scoring home is and which databases it uses; subclassed by each app."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SCORING_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
+
+    home: Path = PROJECT_ROOT
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SCORING_DATABASE_URL", "DATABASE_URL"),
+        description="Prediction log and product database (default: SQLite in <home>/data/runtime/)",
+    )
+    mlflow_tracking_uri: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SCORING_MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_URI"),
+        description="MLflow tracking store (default: SQLite <home>/mlflow.db, artifacts in <home>/mlruns)",
+    )
+    log_salt: SecretStr | None = Field(default=None, description="Salt of the client-ID hashes")
+
+    @property
+    def paths(self) -> Paths:
+        return Paths(self.home.resolve())
+
+    @property
+    def database(self) -> str:
+        """The database URL: the configured one, else SQLite in the home's runtime folder."""
+        return self.database_url or f"sqlite:///{self.paths.predictions_db}"
+
+    @property
+    def tracking_uri(self) -> str:
+        return self.mlflow_tracking_uri or f"sqlite:///{self.paths.mlflow_db}"
+
+    def runtime_dir(self) -> Path:
+        """The home's runtime folder, created private (0700) when missing."""
+        folder = self.paths.runtime
+        folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        return folder
+
+    def salt(self) -> bytes:
+        """SCORING_LOG_SALT, else a random salt kept in the runtime folder (stable across restarts)."""
+        if self.log_salt is not None:
+            return self.log_salt.get_secret_value().encode()
+        path = self.paths.log_salt
+        if not path.exists():
+            self.runtime_dir()
+            tmp = temporary_path(path)
+            tmp.write_text(secrets.token_hex(32))
+            tmp.chmod(PRIVATE_FILE_MODE)
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)  # atomic and never replacing: the first worker's salt wins
+            tmp.unlink()
+        return path.read_text().strip().encode()
