@@ -10,15 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field, SecretStr
-
-from scoring.settings import ScoringSettings
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 BOOTSTRAP_CANDIDATES = (Path("/usr/share/javascript/bootstrap5/css/bootstrap.min.css"),)
 
 
-class DashboardSettings(ScoringSettings):
-    """Where the API is, how long to wait for it, and where Bootstrap's CSS lives on this machine."""
+class DashboardSettings(BaseSettings):
+    """Where the API is, how long to wait for it, and where Bootstrap's CSS lives on this machine.
+
+    The dashboard is its own app (its image carries no `scoring/`): same prefix and .env as the library's
+    `ScoringSettings`, but not a subclass of it.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="SCORING_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     api_url: str = DEFAULT_API_URL
     api_key: SecretStr | None = None
