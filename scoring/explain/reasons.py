@@ -73,23 +73,26 @@ def code_breakdown(
     values: np.ndarray,
     features: Sequence[ModelFeature],
     grouping: CodeGrouping,
-    members: int = 6,
+    members: int = 4,
 ) -> list[CodeReason]:
     """Every code that moves the score, strongest first, each with up to `members` features (largest
-    |contribution| first). A code's share is of the total push in its own direction: raising codes share
-    the sum of positive code contributions, lowering codes the sum of negative ones."""
+    |contribution| first, zero contributions left out). A code's share is of the total push in its own
+    direction: raising codes share the sum of positive code contributions, lowering codes the sum of
+    negative ones."""
     code_contributions = np.asarray(code_contributions, dtype=np.float64)
     contributions = np.asarray(contributions, dtype=np.float64)
     up = code_contributions[code_contributions > 0].sum()
     down = -code_contributions[code_contributions < 0].sum()
+    strength = np.abs(contributions)
+    order = np.lexsort((-strength, grouping.index))  # features grouped by code, strongest first
+    starts = np.concatenate(([0], np.cumsum(np.bincount(grouping.index, minlength=len(grouping)))))
     breakdown = []
     for i in _largest(np.abs(code_contributions), len(code_contributions)):
         total = code_contributions[i]
         if total == 0:
             continue
-        member = grouping.member_positions[i]
-        strongest = member[_largest(np.abs(contributions[member]), members)]
-        listed = [_feature_reason(j, contributions, values, features) for j in strongest if contributions[j]]
+        strongest = order[starts[i] : min(starts[i] + members, starts[i + 1])]
+        listed = [_feature_reason(j, contributions, values, features) for j in strongest if strength[j] > 0]
         share = total / up if total > 0 else -total / down
         breakdown.append(CodeReason(grouping.codes[i], float(total), float(share), listed))
     return breakdown
