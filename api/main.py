@@ -28,6 +28,7 @@ from api.routes import (
     model,
     monitoring,
     performance,
+    recourse,
     reports,
     score,
     what_if,
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     secured = [Depends(require_api_key)]
     for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
+        recourse.router,
         score.router,
         model.router,
         explain.router,

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
 from scoring.explain.points import PointsScale
+from scoring.explain.recourse import RecourseTerms
 from scoring.settings import ScoringSettings
 from scoring.vocabulary import Language
 
@@ -35,6 +36,11 @@ class Settings(ScoringSettings):
     points_base: float = Field(default=600.0, description="Points at the reference odds")
     points_odds: float = Field(default=19.0, gt=0, description="Reference odds good:bad")
     points_pdo: float = Field(default=50.0, gt=0, description="Points to double the odds")
+    recourse_annual_rate: float = Field(
+        default=0.10, ge=0, lt=1, description="Lender's nominal annual rate assumed by the recourse search"
+    )
+    recourse_max_term: int = Field(default=84, ge=2, description="Longest term offered (monthly instalments)")
+    currency: str = Field(default="EUR", description="ISO 4217 currency of the amounts on the letters")
     lender_name: str = "Prêt à Dépenser"
     lender_address: str = "Service clients, 75000 Paris, France"
     review_contact: str = Field(
@@ -56,6 +62,10 @@ class Settings(ScoringSettings):
     @property
     def points_scale(self) -> PointsScale:
         return PointsScale(self.points_base, self.points_odds, self.points_pdo)
+
+    @property
+    def recourse_terms(self) -> RecourseTerms:
+        return RecourseTerms(self.recourse_annual_rate, self.recourse_max_term)
 
     def resolved(self) -> Settings:
         """A copy with every path and the database URL filled in from `home`."""
