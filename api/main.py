@@ -27,6 +27,7 @@ from api.routes import (
     health,
     model,
     monitoring,
+    notice,
     performance,
     recourse,
     reports,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
         recourse.router,
+        notice.router,
         score.router,
         model.router,
         explain.router,

@@ -10,6 +10,7 @@ from pydantic_settings import NoDecode
 
 from scoring.explain.points import PointsScale
 from scoring.explain.recourse import RecourseTerms
+from scoring.notice.content import Lender
 from scoring.settings import ScoringSettings
 from scoring.vocabulary import Language
 
@@ -62,6 +63,10 @@ class Settings(ScoringSettings):
     @property
     def points_scale(self) -> PointsScale:
         return PointsScale(self.points_base, self.points_odds, self.points_pdo)
+
+    @property
+    def lender(self) -> Lender:
+        return Lender(self.lender_name, self.lender_address, self.review_contact, self.currency)
 
     @property
     def recourse_terms(self) -> RecourseTerms:
