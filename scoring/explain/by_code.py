@@ -45,3 +45,8 @@ class CodeGrouping:
         if values.ndim == 1:
             return np.bincount(self.index, weights=values, minlength=len(self.codes))
         return values @ self.one_hot()
+
+
+def code_importance(shap_values: np.ndarray, grouping: CodeGrouping) -> np.ndarray:
+    """Global importance of each code: mean over clients of |sum of its features' SHAP values|."""
+    return np.abs(grouping.sum(np.asarray(shap_values, dtype=np.float64))).mean(axis=0)

@@ -55,9 +55,7 @@ def _document(notice: Notice, fonts: dict[str, Path], size: float) -> FPDF:
     def text(body: str, style: str = "", scale: float = 1.0, indent: float = 0.0) -> None:
         pdf.set_font(FONT, style, size * scale)
         pdf.set_x(MARGIN_X + indent)
-        pdf.multi_cell(
-            width - indent, line * scale, body, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        pdf.multi_cell(width - indent, line * scale, body, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     top = pdf.get_y()
     text(notice.lender.name, "B", 1.15)

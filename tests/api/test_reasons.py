@@ -92,3 +92,19 @@ def test_posted_application_in_french(client: TestClient) -> None:
     kind = "adverse" if body["decision"] == "refuse" else "favourable"
     assert reasons[0]["text"] == catalogue()[reasons[0]["code"]].text(kind, "fr")
     assert isinstance(body["points"], float)
+
+
+def test_reason_code_catalogue_with_global_importance(client: TestClient, service: ScoringService) -> None:
+    body = client.get(f"{API}/reason-codes", params={"lang": "fr"}).json()
+    codes = body["codes"]
+    assert body["version"] == catalogue().version and body["language"] == "fr"
+    assert len(codes) == len(catalogue())
+    assert sorted(f for c in codes for f in c["features"]) == sorted(service.scorer.feature_names)
+    importance = [c["importance"] for c in codes]
+    assert importance == sorted(importance, reverse=True) and importance[0] > 0
+    assert sum(c["importance_share"] for c in codes) == pytest.approx(1.0)
+    top = codes[0]
+    assert top["title"] == catalogue()[top["code"]].text("title", "fr")
+    sample = service.shap_sample()
+    by_hand = sum(sample[f"SHAP__{f}"].to_numpy() for f in top["features"])
+    assert top["importance"] == pytest.approx(float(abs(by_hand).mean()))
