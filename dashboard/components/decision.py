@@ -115,11 +115,10 @@ def drilldown(explanation: Mapping, prefix: str, t: Translator) -> html.Section:
         [
             html.H4(t.gettext("Inside a reason code: its features"), className="h5 mt-2"),
             dbc.Label(t.gettext("Reason code"), html_for=f"{prefix}-drill-code"),
-            dcc.Dropdown(
+            dbc.Select(
                 id=f"{prefix}-drill-code",
                 options=options,
                 value=first["code"] if first else None,
-                clearable=False,
                 className="mb-2",
             ),
             dcc.Store(id=f"{prefix}-drill-codes", data=codes),
