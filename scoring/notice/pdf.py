@@ -1,6 +1,6 @@
 """The decision letter as a one-page A4 PDF, drawn with fpdf2 in DejaVu Sans (Debian: fonts-dejavu-core).
 
-The blocks are laid out as the HTML template lays them out. The text size starts at 10.5 pt and steps down
+The blocks are laid out as the HTML template lays them out. The text size starts at 10 pt and steps down
 until the letter fits on one page; a letter that does not fit even at the smallest size is an error, never
 a second page.
 """
@@ -16,7 +16,7 @@ from scoring.notice.content import Notice
 
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
+SIZES = (10.0, 9.5, 9.0, 8.5, 8.0)
 MARGIN_X, MARGIN_Y = 20.0, 18.0
 GREY = (73, 80, 87)
 
