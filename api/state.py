@@ -35,7 +35,9 @@ class AppState:
         """Load the bundle and the client store; start the precomputation of explanations."""
         s = self.settings
         try:
-            service = load_service(s.models_dir, s.features_path, s.interim_dir, s.model_version)
+            service = load_service(
+                s.models_dir, s.features_path, s.interim_dir, s.model_version, s.points_scale
+            )
             register_model(self.engine, service.scorer.version, service.scorer.feature_names)
             if s.precompute_explanations:
                 service.explanations.start_background()

@@ -14,6 +14,8 @@ from urllib.parse import quote
 import flask
 import httpx
 
+from dashboard.i18n import current, current_language
+
 PREFIX = "/api/v1"
 EXTENSION = "scoring_api"
 
@@ -44,26 +46,39 @@ def _detail(response: httpx.Response) -> tuple[str, str | None]:
 
 
 def error_of(response: httpx.Response) -> ApiError:
-    """The ApiError of a non-2xx response."""
+    """The ApiError of a non-2xx response, in the language of the request being served."""
+    _ = current().gettext
     status = response.status_code
     detail, request_id = _detail(response)
     if status == 422 and isinstance(detail, list):
         fields = {p.get("field", "body"): p.get("message", "invalid") for p in detail if isinstance(p, dict)}
         listed = "; ".join(f"{name}: {message}" for name, message in fields.items())
-        return ApiError(f"Some values were refused by the scoring service ({listed}).", status, fields)
+        return ApiError(
+            _("Some values were refused by the scoring service ({fields}).").format(fields=listed),
+            status,
+            fields,
+        )
     if status == 401:
         return ApiError(
-            "The scoring service refused the dashboard's API key (check SCORING_API_KEY).", status
+            _("The scoring service refused the dashboard's API key (check SCORING_API_KEY)."), status
         )
     if status == 404:
-        return ApiError(f"Not found: {detail}." if detail else "Not found.", status)
+        return ApiError(
+            _("Not found: {detail}.").format(detail=detail) if detail else _("Not found."), status
+        )
     if status == 503:
         return ApiError(
-            "The scoring service is starting and still loading the model; try again in a few seconds.",
+            _("The scoring service is starting and still loading the model; try again in a few seconds."),
             status,
         )
-    reference = f" (request id {request_id})" if request_id else ""
-    return ApiError(f"The scoring service failed to answer{reference}: HTTP {status}.", status)
+    if request_id:
+        return ApiError(
+            _("The scoring service failed to answer (request id {request_id}): HTTP {status}.").format(
+                request_id=request_id, status=status
+            ),
+            status,
+        )
+    return ApiError(_("The scoring service failed to answer: HTTP {status}.").format(status=status), status)
 
 
 class ApiClient:
@@ -88,21 +103,28 @@ class ApiClient:
 
     def both(self, first: Callable[[ApiClient], Any], second: Callable[[ApiClient], Any]) -> tuple[Any, Any]:
         """Two independent calls made at the same time (the first error raised wins)."""
+        calls = [lambda: first(self), lambda: second(self)]
+        if flask.has_request_context():  # the calls keep the page's request (its language)
+            calls = [flask.copy_current_request_context(call) for call in calls]
         with ThreadPoolExecutor(max_workers=2) as pool:
-            a, b = pool.submit(first, self), pool.submit(second, self)
+            a, b = (pool.submit(call) for call in calls)
             return a.result(), b.result()
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One call; texts the API writes (reasons, errors) come in the language of the page's request."""
+        headers = {"Accept-Language": current_language(), **kwargs.pop("headers", {})}
         try:
-            response = self._http.request(method, path, **kwargs)
+            response = self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException:
-            raise ApiError(
-                f"The scoring service did not answer within {self.timeout:g} s; it may be overloaded."
-            ) from None
+            message = current().gettext(
+                "The scoring service did not answer within {seconds} s; it may be overloaded."
+            )
+            raise ApiError(message.format(seconds=f"{self.timeout:g}")) from None
         except httpx.TransportError:
-            raise ApiError(
-                f"The scoring service cannot be reached at {self.base_url}; it may be stopped or restarting."
-            ) from None
+            message = current().gettext(
+                "The scoring service cannot be reached at {url}; it may be stopped or restarting."
+            )
+            raise ApiError(message.format(url=self.base_url)) from None
         if response.is_error:
             raise error_of(response)
         return response
@@ -124,8 +146,22 @@ class ApiClient:
         return self._get(f"/clients/{client_id}")
 
     def client_score(self, client_id: int) -> dict:
-        """Probability, decision and explanation (top reasons, no full contributions)."""
+        """Probability, decision, points and explanation (reasons by code, no full contributions)."""
         return self._get(f"/clients/{client_id}/score", {"contributions": "false"})
+
+    def recourse(self, client_id: int) -> dict:
+        """For a refused client, the offers the model accepts (lower amount, longer term)."""
+        return self._get(f"/clients/{client_id}/recourse")
+
+    def notice(self, client_id: int, lang: str, form: str, issued_by: str) -> tuple[bytes, str]:
+        """The decision letter (PDF or HTML bytes) and its reference; the API records it as issued."""
+        response = self._send(
+            "GET",
+            f"/clients/{client_id}/notice",
+            params={"lang": lang, "format": form},
+            headers={"X-Issued-By": issued_by},
+        )
+        return response.content, response.headers.get("x-letter-reference", "")
 
     def similar(self, client_id: int, k: int) -> dict:
         return self._get(f"/clients/{client_id}/similar", {"k": k})
@@ -149,6 +185,10 @@ class ApiClient:
 
     def model(self) -> dict:
         return self._get("/model")
+
+    def reason_codes(self) -> dict:
+        """The reason codes with their texts and their global importance for the served model."""
+        return self._get("/reason-codes")
 
     def global_explanation(self, top: int = 20, rows: int = 1000) -> dict:
         return self._get("/explain/global", {"top": top, "rows": rows})

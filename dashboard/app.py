@@ -17,6 +17,8 @@ from dash import Input, Output, State, callback
 
 from dashboard.api_client import ApiClient, ApiError, api, install
 from dashboard.components.layout import nav_links, shell
+from dashboard.i18n import current_language
+from dashboard.letters import serve_letters
 from dashboard.settings import DashboardSettings
 
 logger = logging.getLogger("dashboard")
@@ -25,7 +27,7 @@ PAGES = ("client", "similar", "what_if", "new_application", "model", "drift", "o
 BOOTSTRAP_ROUTE = "/vendor/bootstrap.min.css"
 CLIENT_PATH = re.compile(r"^/(?:client|similar|what-if)/([0-9]{1,10})/?$")
 INDEX = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{%lang%}">
 <head>
 {%metas%}
 <title>{%title%}</title>
@@ -78,13 +80,20 @@ def _serve_drift_reports(server: flask.Flask) -> None:
     server.add_url_rule("/drift-report/<path:name>", "drift_report", report)
 
 
+class Dashboard(dash.Dash):
+    """Dash whose page says which language it is in (`<html lang>`), the request's language."""
+
+    def interpolate_index(self, **kwargs: object) -> str:
+        return super().interpolate_index(**kwargs).replace("{%lang%}", current_language(), 1)
+
+
 def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     """The dashboard, talking to the API named in `settings`."""
     settings = settings or DashboardSettings()
     server = flask.Flask(__name__)
     key = settings.api_key.get_secret_value() if settings.api_key else None
     install(server, ApiClient(settings.api_url, key, settings.api_timeout))
-    app = dash.Dash(
+    app = Dashboard(
         __name__,
         server=server,
         use_pages=True,
@@ -99,8 +108,9 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     app.index_string = INDEX
     for page in PAGES:
         importlib.import_module(f"dashboard.pages.{page}")
-    app.layout = shell()
+    app.layout = shell  # a function: the frame is built per page load, in the request's language
     _serve_drift_reports(server)
+    serve_letters(server)
     return app
 
 

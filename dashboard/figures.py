@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard import text
+from dashboard.i18n import ENGLISH, Translator
 
 BLUE = "#0072B2"
 VERMILLION = "#D55E00"
@@ -34,10 +35,13 @@ RAISES = "\u25b2 raises"
 LOWERS = "\u25bc lowers"
 
 
-def base_layout(fig: go.Figure, height: int, margin: dict | None = None, **layout: object) -> go.Figure:
+def base_layout(
+    fig: go.Figure, height: int, margin: dict | None = None, t: Translator = ENGLISH, **layout: object
+) -> go.Figure:
     """The shared look: white background, light grid, readable dark text, compact margins (no template:
-    applying one costs more than the rest of the figure)."""
+    applying one costs more than the rest of the figure); numbers with the locale's separators."""
     fig.update_layout(
+        separators=t.separators,
         template="none",
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10, **(margin or {})},
@@ -56,24 +60,25 @@ def wrap(label: str, width: int = LABEL_WIDTH) -> str:
     return "<br>".join(textwrap.wrap(label, width)) or label
 
 
-def risk_bar(probability: float, threshold: float) -> go.Figure:
+def risk_bar(probability: float, threshold: float, t: Translator = ENGLISH) -> go.Figure:
     """Bullet bar: the probability of default against the threshold, with the two zones named."""
+    _ = t.gettext
     top = min(1.0, max(2.5 * threshold, 1.25 * probability, 0.1))
     colour = BLUE if probability < threshold else VERMILLION
     fig = go.Figure(
         go.Bar(
             x=[probability],
-            y=["Risk"],
+            y=[_("Risk")],
             orientation="h",
             marker={"color": colour, "line": {"color": INK, "width": 1}},
             width=0.35,
-            text=[text.percent(probability)],
+            text=[t.percent(probability)],
             textposition="outside",
             hoverinfo="skip",
             showlegend=False,
         )
     )
-    zones = ((0, threshold, ACCEPT_ZONE, "Accept zone"), (threshold, top, REFUSE_ZONE, "Refuse zone"))
+    zones = ((0, threshold, ACCEPT_ZONE, _("Accept zone")), (threshold, top, REFUSE_ZONE, _("Refuse zone")))
     for low, high, fill, name in zones:
         fig.add_vrect(x0=low, x1=high, fillcolor=fill, line_width=0, layer="below")
         fig.add_annotation(x=(low + high) / 2, y=1.0, yref="paper", text=name, showarrow=False, yanchor="top")
@@ -82,16 +87,16 @@ def risk_bar(probability: float, threshold: float) -> go.Figure:
         x=threshold,
         y=0.02,
         yref="paper",
-        text=f"Threshold {text.percent(threshold)}",
+        text=_("Threshold {threshold}").format(threshold=t.percent(threshold)),
         showarrow=False,
         yanchor="bottom",
         xanchor="left",
         xshift=4,
         bgcolor="white",
     )
-    fig.update_xaxes(range=[0, top], tickformat=".0%", title="Probability of default")
+    fig.update_xaxes(range=[0, top], tickformat=".0%", title=_("Probability of default"))
     fig.update_yaxes(showticklabels=False)
-    return base_layout(fig, 190)
+    return base_layout(fig, 190, t=t)
 
 
 def waterfall_steps(explanation: Mapping) -> list[tuple[str, float]]:

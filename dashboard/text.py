@@ -1,6 +1,8 @@
 """Words of the dashboard: numbers formatted for people, the decision in words, reasons, chart summaries.
 
-Pure functions of the API's JSON payloads (no Dash here), so every sentence is unit-tested.
+Pure functions of the API's JSON payloads (no Dash here), so every sentence is unit-tested. The functions
+shared with the client page take a translator `t` (English by default) and format numbers for its locale;
+the others are still in English only (see `dashboard.i18n` for how to translate one).
 """
 
 from __future__ import annotations
@@ -8,11 +10,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from dashboard.i18n import ENGLISH, N_, Translator
+
 ACCEPT = "accept"
 REFUSE = "refuse"
-MAX_REASONS = 4
 NARROW_MARGIN = 0.2  # within 20 % of the threshold (relative) the decision is called close
-OUTCOMES = {0: "Repaid", 1: "Defaulted", None: "Unknown (application not yet observed)"}
+OUTCOMES = {0: N_("Repaid"), 1: N_("Defaulted"), None: N_("Unknown (application not yet observed)")}
+OUTCOME_UNKNOWN = N_("Unknown")
 
 
 def is_number(value: object) -> bool:
@@ -24,9 +28,9 @@ def percent(value: float | None, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f} %" if is_number(value) else "unknown"
 
 
-def points(value: float, digits: int = 1) -> str:
+def points(value: float, digits: int = 1, t: Translator = ENGLISH) -> str:
     """A difference of probabilities in percentage points: 0.026 -> '2.6 percentage points'."""
-    return f"{100 * abs(value):.{digits}f} percentage points"
+    return t.gettext("{value} percentage points").format(value=t.number(100 * abs(value), digits))
 
 
 def number(value: object, decimals: int = 0) -> str:
@@ -34,19 +38,19 @@ def number(value: object, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}" if is_number(value) else "unknown"
 
 
-def value_text(value: object) -> str:
+def value_text(value: object, t: Translator = ENGLISH) -> str:
     """A feature value as a person reads it: level names as they are, numbers rounded sensibly."""
     if value is None:
-        return "unknown"
+        return t.unknown()
     if not is_number(value):
         return str(value)
     if abs(value) >= 1000 or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+        return t.number(value)
+    return t.decimal(value)
 
 
-def decision_words(decision: str) -> str:
-    return "Credit granted" if decision == ACCEPT else "Credit refused"
+def decision_words(decision: str, t: Translator = ENGLISH) -> str:
+    return t.gettext("Credit granted") if decision == ACCEPT else t.gettext("Credit refused")
 
 
 def decision_icon(decision: str) -> str:
@@ -54,15 +58,31 @@ def decision_icon(decision: str) -> str:
     return "\u2714" if decision == ACCEPT else "\u2716"
 
 
-def distance_text(probability: float, threshold: float) -> str:
+def distance_text(probability: float, threshold: float, t: Translator = ENGLISH) -> str:
     """How far the risk is from the refusal threshold, in words."""
+    _ = t.gettext
     gap = probability - threshold
-    side = "below" if gap < 0 else "above" if gap > 0 else "exactly at"
-    margin = "a close call" if abs(gap) < NARROW_MARGIN * threshold else "a clear margin"
-    where = f"{points(gap)} {side}" if gap else side
-    return (
-        f"The estimated risk of default is {percent(probability)}, {where} the refusal threshold of "
-        f"{percent(threshold)} ({margin})."
+    close = abs(gap) < NARROW_MARGIN * threshold
+    margin = _("a close call") if close else _("a clear margin")
+    if gap < 0:
+        where = _("{points} below").format(points=points(gap, t=t))
+    elif gap > 0:
+        where = _("{points} above").format(points=points(gap, t=t))
+    else:
+        where = _("exactly at")
+    return _(
+        "The estimated risk of default is {risk}, {where} the refusal threshold of {threshold} ({margin})."
+    ).format(risk=t.percent(probability), where=where, threshold=t.percent(threshold), margin=margin)
+
+
+def points_text(score: Mapping, t: Translator = ENGLISH) -> str:
+    """The score in points against the points of the threshold (more points, less risk)."""
+    value, threshold = score.get("points"), score.get("threshold_points")
+    if not (is_number(value) and is_number(threshold)):
+        return ""
+    digits = next((d for d in range(4) if round(value, d) != round(threshold, d)), 3)
+    return t.gettext("Score: {points} points; applications below {threshold} points are refused.").format(
+        points=t.number(value, digits), threshold=t.number(threshold, digits)
     )
 
 
@@ -70,56 +90,47 @@ def _fact(facts: Mapping[str, object], name: str) -> object:
     return facts.get(name)
 
 
-def _years(value: object, missing: str) -> str:
-    return f"{value:.1f} years" if is_number(value) else missing
+def _years(value: object, missing: str, t: Translator) -> str:
+    return t.gettext("{years} years").format(years=t.number(value, 1)) if is_number(value) else missing
 
 
-def _term(facts: Mapping[str, object]) -> str:
+def _term(facts: Mapping[str, object], t: Translator) -> str:
     credit, annuity = _fact(facts, "AMT_CREDIT"), _fact(facts, "AMT_ANNUITY")
     if not (is_number(credit) and is_number(annuity)) or annuity <= 0:
-        return "unknown"
-    return f"about {credit / annuity:.0f} instalments (credit \u00f7 annuity)"
+        return t.unknown()
+    return t.gettext("about {count} instalments (credit \u00f7 annuity)").format(
+        count=t.number(credit / annuity)
+    )
 
 
-def _family(facts: Mapping[str, object]) -> str:
+def _family(facts: Mapping[str, object], t: Translator) -> str:
     status, children = _fact(facts, "NAME_FAMILY_STATUS"), _fact(facts, "CNT_CHILDREN")
     parts = [str(status)] if status else []
     if is_number(children):
         count = int(children)
-        parts.append(f"{count} child" if count == 1 else f"{count} children")
-    return ", ".join(parts) or "unknown"
+        parts.append(t.ngettext("{count} child", "{count} children", count).format(count=count))
+    return ", ".join(parts) or t.unknown()
 
 
-def fact_rows(facts: Sequence[Mapping[str, object]]) -> list[tuple[str, str]]:
+def fact_rows(facts: Sequence[Mapping[str, object]], t: Translator = ENGLISH) -> list[tuple[str, str]]:
     """The key facts of a client as (label, text) rows, from the API's facts list."""
+    _ = t.gettext
     values = {f["name"]: f.get("value") for f in facts}
     return [
-        ("Age", _years(values.get("AGE_YEARS"), "unknown")),
-        ("Total income", number(values.get("AMT_INCOME_TOTAL"))),
-        ("Credit amount", number(values.get("AMT_CREDIT"))),
-        ("Loan annuity", number(values.get("AMT_ANNUITY"))),
-        ("Price of the goods financed", number(values.get("AMT_GOODS_PRICE"))),
-        ("Term", _term(values)),
-        ("Employment length", _years(values.get("YEARS_EMPLOYED"), "not employed, or unknown")),
-        ("Family", _family(values)),
-        ("Contract type", str(values.get("NAME_CONTRACT_TYPE") or "unknown")),
+        (_("Age"), _years(values.get("AGE_YEARS"), t.unknown(), t)),
+        (_("Total income"), t.number(values.get("AMT_INCOME_TOTAL"))),
+        (_("Credit amount"), t.number(values.get("AMT_CREDIT"))),
+        (_("Loan annuity"), t.number(values.get("AMT_ANNUITY"))),
+        (_("Price of the goods financed"), t.number(values.get("AMT_GOODS_PRICE"))),
+        (_("Term"), _term(values, t)),
+        (_("Employment length"), _years(values.get("YEARS_EMPLOYED"), _("not employed, or unknown"), t)),
+        (_("Family"), _family(values, t)),
+        (_("Contract type"), str(values.get("NAME_CONTRACT_TYPE") or t.unknown())),
     ]
 
 
-def outcome_text(outcome: int | None) -> str:
-    return OUTCOMES.get(outcome, "Unknown")
-
-
-def reasons(explanation: Mapping, decision: str, k: int = MAX_REASONS) -> tuple[str, list[str]]:
-    """Heading and at most `k` sentences to tell the customer: what raised the risk when refused, what
-    lowered it when granted (the factors actually scored, strongest first)."""
-    if decision == REFUSE:
-        heading = "Main reasons for the refusal"
-        chosen, verb = explanation.get("raising") or [], "raised the estimated risk"
-    else:
-        heading = "Main points in the applicant's favour"
-        chosen, verb = explanation.get("lowering") or [], "lowered the estimated risk"
-    return heading, [f"{r['label']}: {value_text(r.get('value'))} \u2014 {verb}." for r in chosen[:k]]
+def outcome_text(outcome: int | None, t: Translator = ENGLISH) -> str:
+    return t.gettext(OUTCOMES.get(outcome, OUTCOME_UNKNOWN))
 
 
 def logistic(raw: float) -> float:
@@ -141,11 +152,11 @@ def waterfall_summary(explanation: Mapping) -> str:
     return " ".join(parts)
 
 
-def risk_summary(probability: float, threshold: float) -> str:
-    return (
-        f"Bar chart: the client's risk of default, {percent(probability)}, against the refusal threshold "
-        f"of {percent(threshold)}; credit is refused at or above the threshold."
-    )
+def risk_summary(probability: float, threshold: float, t: Translator = ENGLISH) -> str:
+    return t.gettext(
+        "Bar chart: the client's risk of default, {risk}, against the refusal threshold of {threshold}; "
+        "credit is refused at or above the threshold."
+    ).format(risk=t.percent(probability), threshold=t.percent(threshold))
 
 
 def _bin_of(edges: Sequence[float], value: float) -> int:

@@ -14,9 +14,9 @@ COPY api /src/api
 RUN pip install --no-cache-dir --no-deps /src
 
 FROM python:3.11-slim
-# LightGBM's OpenMP runtime.
+# LightGBM's OpenMP runtime; DejaVu fonts for the PDF decision letters.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libgomp1 \
+    && apt-get install -y --no-install-recommends libgomp1 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --gid 10001 scoring \
     && useradd --uid 10001 --gid scoring --create-home --shell /usr/sbin/nologin scoring

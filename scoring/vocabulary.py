@@ -35,3 +35,10 @@ class ScoreKind(StrEnum):
     APPLICATION = "application"
     BATCH = "batch"
     WHAT_IF = "what-if"
+
+
+class Language(StrEnum):
+    """The languages of the product's texts (reason codes, decision letters, dashboard)."""
+
+    EN = "en"
+    FR = "fr"

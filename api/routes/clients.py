@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep
 from api.errors import error_responses
+from api.language import LanguageDep
 from api.schemas import (
     ClientOut,
     ClientSearch,
@@ -66,9 +67,11 @@ async def client_score(
     request: Request,
     client_id: ClientId,
     service: ServiceDep,
+    language: LanguageDep,
     contributions: Annotated[bool, Query(description="Include every feature's contribution")] = True,
 ) -> Response:
-    """Probability, decision and explanation of a stored client (precomputed for the current model)."""
+    """Probability, decision, points and explanation of a stored client (precomputed for the current
+    model); the reasons' texts in the requested language."""
     started = time.perf_counter()
     row = _row(service, client_id)
     values = service.explanations.row(row)
@@ -76,7 +79,7 @@ async def client_score(
         values = await run_in_threadpool(service.explanations.compute_row, row)
     result = service.client_result(row, values)
     request.app.state.scoring.log_scores([result], ScoreKind.CLIENT, request.state.request_id, started)
-    return json_response(score_payload(result, contributions))
+    return json_response(score_payload(result, contributions, language))
 
 
 @router.get(

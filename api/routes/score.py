@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from api.applications import BatchRequest, ScoreRequest
 from api.deps import RequestIdDep, ServiceDep, SettingsDep, StateDep
 from api.errors import error_responses
+from api.language import LanguageDep
 from api.routes.clients import counter_offer_out
 from api.schemas import BatchOut, CounterOfferOut, ScoreOut, json_response, score_payload
 from scoring.vocabulary import ScoreKind
@@ -34,6 +35,7 @@ def score(
     service: ServiceDep,
     state: StateDep,
     request_id: RequestIdDep,
+    language: LanguageDep,
     what_if: Annotated[bool, Query(description="Mark the score as a what-if simulation in the log")] = False,
     contributions: Annotated[bool, Query(description="Include every feature's contribution")] = True,
 ) -> Response:
@@ -42,7 +44,7 @@ def score(
     application, history = _split(body)
     [result] = service.score_applications([application], [history], explain=True)
     state.log_scores([result], ScoreKind.WHAT_IF if what_if else ScoreKind.APPLICATION, request_id, started)
-    return json_response(score_payload(result, contributions))
+    return json_response(score_payload(result, contributions, language))
 
 
 @router.post("/batch", response_model=BatchOut, responses=ERRORS)
@@ -52,6 +54,7 @@ def score_batch(
     state: StateDep,
     settings: SettingsDep,
     request_id: RequestIdDep,
+    language: LanguageDep,
     explain: Annotated[bool, Query(description="Add reasons to each result (slower: SHAP per row)")] = False,
 ) -> Response:
     """Score up to MAX_BATCH (default 1,000) applications in one call."""
@@ -65,7 +68,10 @@ def score_batch(
     results = service.score_applications([a for a, _ in parts], [h for _, h in parts], explain=explain)
     state.log_scores(results, ScoreKind.BATCH, request_id, started)
     return json_response(
-        {"model_version": service.scorer.version, "results": [score_payload(r, False) for r in results]}
+        {
+            "model_version": service.scorer.version,
+            "results": [score_payload(r, False, language) for r in results],
+        }
     )
 
 

@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 from api.applications import REQUIRED, Application
 from api.deps import RequestIdDep, ServiceDep, StateDep
 from api.errors import error_responses
+from api.language import LanguageDep
 from api.routes.clients import ClientId, counter_offer_out
 from api.schemas import CounterOfferOut, ScoreOut, score_payload
 from scoring.features.application import ANOMALY_FLAG
@@ -73,6 +74,7 @@ def what_if(
     service: ServiceDep,
     state: StateDep,
     request_id: RequestIdDep,
+    language: LanguageDep,
 ) -> WhatIfOut:
     """Rescore a stored client with changed application fields; also the largest accepted amount."""
     started = time.perf_counter()
@@ -90,6 +92,6 @@ def what_if(
     return WhatIfOut(
         client_id=client_id,
         changed=sorted(changes),
-        score=ScoreOut.model_validate(score_payload(result)),
+        score=ScoreOut.model_validate(score_payload(result, True, language)),
         counter_offer=counter_offer_out(service, offer, application, client_id),
     )

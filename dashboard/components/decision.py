@@ -1,21 +1,27 @@
-"""The decision view shared by the client, what-if and new-application pages: decision in words and
-icon, risk against the threshold, key facts, local explanation and the reasons to tell the customer."""
+"""The decision view shared by the client, what-if and new-application pages: decision in words and icon,
+points, risk against the threshold, key facts, the waterfall by reason code (with a drill-down to the
+features of a code on the client page) and the principal reasons to tell the customer, with their share.
+
+Texts follow the request's language (`i18n.current()`) unless a translator is given."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import figures, text
+from dashboard import figures, reason_figures, reason_text, text
 from dashboard.components.status import figure
+from dashboard.i18n import Translator, current
 
 
-def verdict(score: Mapping, heading_level: int = 3) -> html.Div:
-    """Decision in words with its icon, and how far the risk is from the threshold."""
+def verdict(score: Mapping, heading_level: int = 3, t: Translator | None = None) -> html.Div:
+    """Decision in words with its icon, the points, and how far the risk is from the threshold."""
+    t = t or current()
     decision = score["decision"]
     heading = getattr(html, f"H{heading_level}")
+    points = text.points_text(score, t)
     return html.Div(
         [
             heading(
@@ -23,23 +29,26 @@ def verdict(score: Mapping, heading_level: int = 3) -> html.Div:
                     html.Span(
                         text.decision_icon(decision), className="decision-icon", **{"aria-hidden": "true"}
                     ),
-                    text.decision_words(decision),
+                    text.decision_words(decision, t),
                 ],
                 className="decision-title",
             ),
-            html.P(text.distance_text(score["probability"], score["threshold"]), className="mb-0"),
+            html.P(points, className="mb-1 fw-semibold decision-points") if points else None,
+            html.P(text.distance_text(score["probability"], score["threshold"], t), className="mb-0"),
         ],
         className=f"decision decision-{decision}",
     )
 
 
-def facts_table(facts: Sequence[Mapping], outcome: int | None, split: str) -> dbc.Table:
+def facts_table(facts: Sequence[Mapping], outcome: int | None, split: str, t: Translator) -> dbc.Table:
     """Key facts of a stored client, with the known outcome of a training client."""
-    rows = [html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in text.fact_rows(facts)]
-    known = text.outcome_text(outcome) if split == "train" else text.outcome_text(None)
-    rows.append(html.Tr([html.Th("Known outcome", scope="row"), html.Td(known)]))
+    rows = [
+        html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in text.fact_rows(facts, t)
+    ]
+    known = text.outcome_text(outcome if split == "train" else None, t)
+    rows.append(html.Tr([html.Th(t.gettext("Known outcome"), scope="row"), html.Td(known)]))
     return dbc.Table(
-        [html.Caption("Key facts of the application"), html.Tbody(rows)],
+        [html.Caption(t.gettext("Key facts of the application")), html.Tbody(rows)],
         bordered=False,
         striped=True,
         size="sm",
@@ -47,17 +56,43 @@ def facts_table(facts: Sequence[Mapping], outcome: int | None, split: str) -> db
     )
 
 
-def reasons_box(explanation: Mapping, decision: str, prefix: str) -> html.Section:
-    """At most four specific reasons, printable."""
-    heading, sentences = text.reasons(explanation, decision)
-    body = html.Ol([html.Li(s) for s in sentences]) if sentences else html.P("No single factor stands out.")
+def _reason_item(reason: Mapping, decision: str, t: Translator) -> html.Li:
+    parts = [
+        html.Span(reason["text"], className="reason-text"),
+        html.Span(f" ({reason_text.share_text(reason, decision, t)})", className="reason-share"),
+    ]
+    values = reason_text.member_values(reason, t)
+    if values:
+        parts.append(html.Div(values, className="reason-values small"))
+    if decision == "refuse" and reason.get("actionable") and reason.get("action"):
+        parts.append(
+            html.Div(
+                [
+                    html.Span(t.gettext("What the applicant can do:"), className="fw-semibold"),
+                    " ",
+                    reason["action"],
+                ],
+                className="reason-action small",
+            )
+        )
+    return html.Li(parts)
+
+
+def reasons_box(explanation: Mapping, decision: str, prefix: str, t: Translator) -> html.Section:
+    """At most four reason codes in the customer's words, with their share of the push, printable."""
+    reasons = explanation.get("reasons") or []
+    body = (
+        html.Ol([_reason_item(r, decision, t) for r in reasons])
+        if reasons
+        else html.P(t.gettext("No single factor stands out."))
+    )
     return html.Section(
         [
-            html.H3("Reasons to tell the customer", className="h4"),
-            html.P(heading + ":", className="fw-semibold mb-1"),
+            html.H3(t.gettext("Reasons to tell the customer"), className="h4"),
+            html.P(reason_text.reasons_heading(decision, t) + t.gettext(":"), className="fw-semibold mb-1"),
             body,
             dbc.Button(
-                "Print the reasons",
+                t.gettext("Print the reasons"),
                 id=f"{prefix}-print",
                 color="secondary",
                 outline=True,
@@ -67,47 +102,95 @@ def reasons_box(explanation: Mapping, decision: str, prefix: str) -> html.Sectio
         ],
         id=f"{prefix}-reasons",
         className="reasons printable",
-        **{"aria-label": "Reasons to tell the customer"},
+        **{"aria-label": t.gettext("Reasons to tell the customer")},
     )
 
 
-def decision_view(score: Mapping, prefix: str, facts: Mapping | None = None) -> html.Div:
-    """Everything the officer needs to explain one scored application."""
+def drilldown(explanation: Mapping, prefix: str, t: Translator) -> html.Section:
+    """A code chosen in a list, and how its contribution splits over its features."""
+    codes = explanation.get("codes") or []
+    options = [{"label": c["title"], "value": c["code"]} for c in codes]
+    first = codes[0] if codes else None
+    return html.Section(
+        [
+            html.H4(t.gettext("Inside a reason code: its features"), className="h5 mt-2"),
+            dbc.Label(t.gettext("Reason code"), html_for=f"{prefix}-drill-code"),
+            dbc.Select(
+                id=f"{prefix}-drill-code",
+                options=options,
+                value=first["code"] if first else None,
+                className="mb-2",
+            ),
+            dcc.Store(id=f"{prefix}-drill-codes", data=codes),
+            html.Div(drill_figure(first, prefix, t) if first else None, id=f"{prefix}-drill"),
+        ],
+        className="drilldown no-print",
+    )
+
+
+def drill_figure(code: Mapping, prefix: str, t: Translator) -> html.Figure:
+    return figure(
+        f"{prefix}-drill-graph", reason_figures.code_members(code, t), reason_text.members_summary(code, t)
+    )
+
+
+def register_drilldown(prefix: str) -> None:
+    """The drill-down's callback for the page whose ids start with `prefix`."""
+
+    @callback(
+        Output(f"{prefix}-drill", "children"),
+        Input(f"{prefix}-drill-code", "value"),
+        State(f"{prefix}-drill-codes", "data"),
+        prevent_initial_call=True,
+    )
+    def show_code(code: str | None, codes: list[dict] | None) -> object:
+        chosen = next((c for c in codes or [] if c["code"] == code), None)
+        return drill_figure(chosen, prefix, current()) if chosen else None
+
+
+def decision_view(
+    score: Mapping,
+    prefix: str,
+    facts: Mapping | None = None,
+    t: Translator | None = None,
+    drill: bool = False,
+) -> html.Div:
+    """Everything the officer needs to explain one scored application (`drill`: with the drill-down,
+    whose callback the page registers with `register_drilldown`)."""
+    t = t or current()
     explanation = score.get("explanation")
     top = [
         dbc.Col(
             [
-                verdict(score),
+                verdict(score, t=t),
                 figure(
                     f"{prefix}-risk-graph",
-                    figures.risk_bar(score["probability"], score["threshold"]),
-                    text.risk_summary(score["probability"], score["threshold"]),
+                    figures.risk_bar(score["probability"], score["threshold"], t),
+                    text.risk_summary(score["probability"], score["threshold"], t),
                 ),
             ],
             lg=7,
         )
     ]
     if facts is not None:
-        top.append(dbc.Col(facts_table(facts["facts"], facts.get("known_outcome"), facts["split"]), lg=5))
+        top.append(dbc.Col(facts_table(facts["facts"], facts.get("known_outcome"), facts["split"], t), lg=5))
     parts = [dbc.Row(top, className="g-4")]
     if explanation:
+        why = [
+            html.H3(t.gettext("Why: the reason codes of this score"), className="h4"),
+            figure(
+                f"{prefix}-waterfall-graph",
+                reason_figures.code_waterfall(explanation, score["probability"], t),
+                reason_text.waterfall_summary(explanation, score["probability"], t),
+            ),
+        ]
+        if drill:
+            why.append(drilldown(explanation, prefix, t))
         parts.append(
             dbc.Row(
                 [
-                    dbc.Col(
-                        html.Section(
-                            [
-                                html.H3("Why: the main factors of this score", className="h4"),
-                                figure(
-                                    f"{prefix}-waterfall-graph",
-                                    figures.waterfall(explanation),
-                                    text.waterfall_summary(explanation),
-                                ),
-                            ]
-                        ),
-                        lg=8,
-                    ),
-                    dbc.Col(reasons_box(explanation, score["decision"], prefix), lg=4),
+                    dbc.Col(html.Section(why), lg=8),
+                    dbc.Col(reasons_box(explanation, score["decision"], prefix, t), lg=4),
                 ],
                 className="g-4 mt-1",
             )

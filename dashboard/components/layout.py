@@ -1,4 +1,5 @@
-"""The frame of every page: skip link, navigation bar, main region."""
+"""The frame of every page: skip link, navigation bar with the language switch, main region (in the
+request's language: the layout is rebuilt for each page load)."""
 
 from __future__ import annotations
 
@@ -6,41 +7,49 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.components.language import language_switch
+from dashboard.i18n import N_, Translator, current
+
 NAV = (
-    ("Client decision", "/", "client"),
-    ("Similar clients", "/similar", "similar"),
-    ("What-if", "/what-if", "what-if"),
-    ("New application", "/new-application", None),
-    ("Model", "/model", None),
-    ("Drift", "/drift", None),
-    ("Operations", "/operations", None),
+    (N_("Client decision"), "/", "client"),
+    (N_("Similar clients"), "/similar", "similar"),
+    (N_("What-if"), "/what-if", "what-if"),
+    (N_("New application"), "/new-application", None),
+    (N_("Model"), "/model", None),
+    (N_("Drift"), "/drift", None),
+    (N_("Operations"), "/operations", None),
 )
 
 
-def nav_links(client_id: str | None) -> list[dbc.NavItem]:
+def nav_links(client_id: str | None, t: Translator | None = None) -> list[dbc.NavItem]:
     """Navigation links; the client pages keep the client in view."""
+    t = t or current()
     items = []
     for label, path, client_path in NAV:
         href = f"/{client_path}/{client_id}" if client_id and client_path else path
-        items.append(dbc.NavItem(dbc.NavLink(label, href=href, active="partial" if path != "/" else "exact")))
+        link = dbc.NavLink(t.gettext(label), href=href, active="partial" if path != "/" else "exact")
+        items.append(dbc.NavItem(link))
     return items
 
 
 def shell() -> html.Div:
     """The app layout around Dash Pages' page container."""
+    t = current()
     return html.Div(
         [
-            html.A("Skip to main content", href="#main", className="skip-link"),
+            html.A(t.gettext("Skip to main content"), href="#main", className="skip-link"),
             dcc.Store(id="app-client", storage_type="session"),
+            dcc.Store(id="app-language-chosen"),
             html.Header(
                 dbc.Navbar(
                     dbc.Container(
                         [
-                            dbc.NavbarBrand("Credit scoring", href="/"),
+                            dbc.NavbarBrand(t.gettext("Credit scoring"), href="/"),
                             html.Nav(
-                                dbc.Nav(nav_links(None), id="app-nav", navbar=True, className="flex-wrap"),
-                                **{"aria-label": "Pages"},
+                                dbc.Nav(nav_links(None, t), id="app-nav", navbar=True, className="flex-wrap"),
+                                **{"aria-label": t.gettext("Pages")},
                             ),
+                            language_switch(t),
                         ],
                         fluid=True,
                     ),

@@ -9,20 +9,22 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.api_client import ApiError, api
+from dashboard.i18n import current
 
 ID_PATTERN = re.compile(r"^[0-9]{1,10}$")
 SUGGESTIONS = 10
-NOT_AN_ID = "Enter a client ID: digits only, e.g. 100002."
-# In the browser, so opening a client costs no round trip before the page itself is requested.
+# In the browser, so opening a client costs no round trip before the page itself is requested; the
+# message, in the page's language, is carried by the message element's data-not-an-id attribute.
 OPEN_CLIENT = """
 function(clicks, submits, value) {
     const id = String(value || "").trim();
     if (!/^[0-9]{1,10}$/.test(id) || Number(id) < 1) {
-        return [window.dash_clientside.no_update, "NOT_AN_ID"];
+        const message = document.getElementById("PREFIX-search-message");
+        return [window.dash_clientside.no_update, message ? message.dataset.notAnId : ""];
     }
     return ["/TARGET/" + id, ""];
 }
-""".replace("NOT_AN_ID", NOT_AN_ID)
+"""
 
 
 def client_id_of(value: object) -> int | None:
@@ -33,34 +35,40 @@ def client_id_of(value: object) -> int | None:
 
 def picker(prefix: str, value: str | None = None) -> html.Div:
     """Label, search input with suggestions, and the open button; ids are prefixed by the page."""
+    _ = current().gettext
     return html.Div(
         [
-            dbc.Label("Client ID", html_for=f"{prefix}-search", className="fw-semibold"),
+            dbc.Label(_("Client ID"), html_for=f"{prefix}-search", className="fw-semibold"),
             html.Div(
                 [
                     dcc.Input(
                         id=f"{prefix}-search",
                         type="search",
                         inputMode="numeric",
-                        placeholder="Type the first digits, e.g. 1000",
+                        placeholder=_("Type the first digits, e.g. 1000"),
                         list=f"{prefix}-suggestions",
                         value=value or "",
                         debounce=False,
                         autoComplete="off",
                         className="form-control",
                     ),
-                    dbc.Button("Open", id=f"{prefix}-open", color="primary", n_clicks=0),
+                    dbc.Button(_("Open"), id=f"{prefix}-open", color="primary", n_clicks=0),
                 ],
                 className="d-flex gap-2 picker-row",
             ),
             html.Datalist(id=f"{prefix}-suggestions"),
             dcc.Location(id=f"{prefix}-location", refresh="callback-nav"),
             html.Small(
-                "Suggestions appear as you type; press Enter or Open.",
+                _("Suggestions appear as you type; press Enter or Open."),
                 id=f"{prefix}-search-help",
                 className="form-text",
             ),
-            html.Div(id=f"{prefix}-search-message", className="text-danger-emphasis", role="status"),
+            html.Div(
+                id=f"{prefix}-search-message",
+                className="text-danger-emphasis",
+                role="status",
+                **{"data-not-an-id": _("Enter a client ID: digits only, e.g. 100002.")},
+            ),
         ],
         className="picker mb-3",
     )
@@ -90,7 +98,7 @@ def register(prefix: str, target: str) -> None:
         return suggestions(value, lambda digits: api().search_clients(digits, SUGGESTIONS))
 
     clientside_callback(
-        OPEN_CLIENT.replace("TARGET", target),
+        OPEN_CLIENT.replace("TARGET", target).replace("PREFIX", prefix),
         Output(f"{prefix}-location", "pathname"),
         Output(f"{prefix}-search-message", "children"),
         Input(f"{prefix}-open", "n_clicks"),

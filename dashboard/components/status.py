@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.api_client import ApiError
+from dashboard.i18n import current
 
 SPINNER_COLOR = "#0b5394"
 
@@ -21,7 +22,13 @@ def error_box(prefix: str) -> html.Div:
         dbc.Alert(
             [
                 html.Span(id=f"{prefix}-error-text"),
-                dbc.Button("Retry", id=f"{prefix}-retry", color="secondary", size="sm", className="ms-3"),
+                dbc.Button(
+                    current().gettext("Retry"),
+                    id=f"{prefix}-retry",
+                    color="secondary",
+                    size="sm",
+                    className="ms-3",
+                ),
             ],
             color="danger",
             className="d-flex align-items-center justify-content-between",

@@ -1,4 +1,6 @@
-"""Client decision (home): pick a client, see the decision against the threshold, its reasons and facts."""
+"""Client decision (home): pick a client, see the decision and its points against the threshold, the reasons
+by code (waterfall, drill-down to features, the principal reasons with their share), what the lender can
+offer instead of a refusal, and the decision letter. Every text is in the request's language."""
 
 from __future__ import annotations
 
@@ -9,30 +11,40 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 from dashboard import text
 from dashboard.api_client import ApiError, api
 from dashboard.components import picker
-from dashboard.components.decision import decision_view
+from dashboard.components.decision import decision_view, register_drilldown
 from dashboard.components.layout import header
+from dashboard.components.recourse import letter_links, recourse_box
 from dashboard.components.status import HIDDEN, error_box, loading, shown
+from dashboard.i18n import N_, Translator, current
 
 PREFIX = "client"
-EXAMPLE_NAMES = {"safe": "Clearly safe", "borderline": "Borderline", "risky": "Clearly risky"}
+EXAMPLE_NAMES = {"safe": N_("Clearly safe"), "borderline": N_("Borderline"), "risky": N_("Clearly risky")}
 
 
 def title(client_id: str | None = None) -> str:
-    return f"Client {client_id}: credit decision" if client_id else "Client decision: credit scoring"
+    _ = current().gettext
+    if client_id:
+        return _("Client {client_id}: credit decision").format(client_id=client_id)
+    return _("Client decision: credit scoring")
 
 
 picker.register(PREFIX, "client")
+register_drilldown(PREFIX)
 
 
 def layout(client_id: str | None = None, **_query: str) -> html.Div:
+    t = current()
     return html.Div(
         [
             header(
-                "Client decision",
-                "Look a client up, explain the decision to the customer and print the reasons.",
+                t.gettext("Client decision"),
+                t.gettext("Look a client up, explain the decision to the customer and print the reasons."),
             ),
             dbc.Row(
-                [dbc.Col(picker.picker(PREFIX, client_id), md=6), dbc.Col(examples_section(client_id), md=6)]
+                [
+                    dbc.Col(picker.picker(PREFIX, client_id), md=6),
+                    dbc.Col(examples_section(client_id, t), md=6),
+                ]
             ),
             error_box(PREFIX),
             dcc.Store(id="client-id", data=client_id),
@@ -41,24 +53,28 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
     )
 
 
-def examples_section(client_id: str | None) -> html.Section | None:
+def examples_section(client_id: str | None, t: Translator) -> html.Section | None:
     """Three example clients to start from, on the page before a client is chosen."""
     if client_id:
         return None
     return html.Section(
-        [html.H2("Examples to start from", className="h6"), html.Div(id="client-examples")],
-        **{"aria-label": "Example clients"},
+        [html.H2(t.gettext("Examples to start from"), className="h6"), html.Div(id="client-examples")],
+        **{"aria-label": t.gettext("Example clients")},
     )
 
 
-def example_links(payload: dict) -> html.Ul:
+def example_links(payload: dict, t: Translator) -> html.Ul:
     """Links to the three example clients, with their risk."""
     return html.Ul(
         [
             html.Li(
                 dcc.Link(
-                    f"{EXAMPLE_NAMES[e['kind']]}: client {e['client_id']} "
-                    f"({text.percent(e['probability'])}, {text.decision_words(e['decision']).lower()})",
+                    t.gettext("{kind}: client {client_id} ({risk}, {decision})").format(
+                        kind=t.gettext(EXAMPLE_NAMES[e["kind"]]),
+                        client_id=e["client_id"],
+                        risk=t.percent(e["probability"]),
+                        decision=text.decision_words(e["decision"], t).lower(),
+                    ),
                     href=f"/client/{e['client_id']}",
                 )
             )
@@ -68,34 +84,40 @@ def example_links(payload: dict) -> html.Ul:
     )
 
 
-def unknown_client(value: object, client_id: int | None) -> dbc.Alert:
+def unknown_client(value: object, client_id: int | None, t: Translator) -> dbc.Alert:
     """A friendly word for an ID that is not one, or that no client has."""
-    message = (
-        f"No client with ID {client_id} in the data. Check the number, or type its first digits to see "
-        "suggestions."
-        if client_id
-        else f"\u201c{value}\u201d is not a client ID: IDs are whole numbers such as 100002."
-    )
+    if client_id:
+        message = t.gettext(
+            "No client with ID {client_id} in the data. Check the number, or type its first digits to see "
+            "suggestions."
+        ).format(client_id=client_id)
+    else:
+        message = t.gettext(
+            "\u201c{value}\u201d is not a client ID: IDs are whole numbers such as 100002."
+        ).format(value=value)
     return dbc.Alert(message, color="warning", id="client-unknown")
 
 
-def next_steps(client_id: int) -> html.Nav:
+def next_steps(client_id: int, t: Translator) -> html.Nav:
     return html.Nav(
         [
-            dcc.Link("Compare with similar clients", href=f"/similar/{client_id}", className="me-4"),
-            dcc.Link("Try changes to the application (what-if)", href=f"/what-if/{client_id}"),
+            dcc.Link(
+                t.gettext("Compare with similar clients"), href=f"/similar/{client_id}", className="me-4"
+            ),
+            dcc.Link(t.gettext("Try changes to the application (what-if)"), href=f"/what-if/{client_id}"),
         ],
         className="mt-3 no-print",
-        **{"aria-label": "More about this client"},
+        **{"aria-label": t.gettext("More about this client")},
     )
 
 
 @callback(Output("client-examples", "children"), Input("client-retry", "n_clicks"))
 def show_examples(_retry: int | None) -> object:
+    t = current()
     try:
-        return example_links(api().examples())
+        return example_links(api().examples(), t)
     except ApiError:
-        return html.P("Examples are unavailable while the scoring service does not answer.")
+        return html.P(t.gettext("Examples are unavailable while the scoring service does not answer."))
 
 
 @callback(
@@ -106,21 +128,35 @@ def show_examples(_retry: int | None) -> object:
     Input("client-retry", "n_clicks"),
 )
 def show_client(value: str | None, _retry: int | None) -> tuple[object, bool, str]:
+    t = current()
     if not value:
-        return html.P("Choose a client above, or start from one of the examples.", className="mt-3"), *HIDDEN
+        prompt = t.gettext("Choose a client above, or start from one of the examples.")
+        return html.P(prompt, className="mt-3"), *HIDDEN
     client_id = picker.client_id_of(value)
     if client_id is None:
-        return unknown_client(value, None), *HIDDEN
+        return unknown_client(value, None, t), *HIDDEN
     try:
         facts, score = api().both(lambda c: c.client(client_id), lambda c: c.client_score(client_id))
+        recourse = api().recourse(client_id) if score["decision"] == "refuse" else None
     except ApiError as error:
         if error.not_found:
-            return unknown_client(value, client_id), *HIDDEN
+            return unknown_client(value, client_id, t), *HIDDEN
         return None, *shown(error)
     return [
-        html.H2(f"Client {client_id}", className="h3 mt-2", id="client-heading"),
-        decision_view(score, PREFIX, facts),
-        next_steps(client_id),
+        html.H2(
+            t.gettext("Client {client_id}").format(client_id=client_id),
+            className="h3 mt-2",
+            id="client-heading",
+        ),
+        decision_view(score, PREFIX, facts, t, drill=True),
+        dbc.Row(
+            [
+                dbc.Col(recourse_box(recourse, t), lg=8),
+                dbc.Col(letter_links(client_id, t), lg=4),
+            ],
+            className="g-4",
+        ),
+        next_steps(client_id, t),
     ], *HIDDEN
 
 

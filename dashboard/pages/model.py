@@ -11,6 +11,7 @@ from dash import Input, Output, callback, html
 
 from dashboard import figures, text
 from dashboard.api_client import ApiError, api
+from dashboard.components import code_importance
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 
@@ -86,6 +87,7 @@ def layout(**_query: str) -> html.Div:
                 className="mt-4",
             ),
             loading(html.Div(id="model-explain"), "model-explain"),
+            code_importance.section(),
             html.Section(
                 [
                     html.H2("Dependence plot", className="h4"),

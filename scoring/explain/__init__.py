@@ -1,1 +1,1 @@
-"""SHAP contributions, reasons in words, similar clients and counter-offers."""
+"""SHAP contributions, reason codes and reasons, score points, similar clients, counter-offers, recourse."""

@@ -8,6 +8,7 @@ Tables (created on first use):
 - `requests`: created_at, request_id, method, route (the path template, never the raw path), status_code,
   latency_ms.
 - `model_features`: model_version, feature_names (JSON list) to decode the feature vectors.
+- `letters_issued`: one row per decision letter issued (see `scoring.serving.letters`).
 """
 
 from __future__ import annotations
@@ -73,6 +74,23 @@ model_features = Table(
     metadata,
     Column("model_version", String(64), primary_key=True),
     Column("feature_names", Text, nullable=False),
+)
+
+
+letters_issued = Table(
+    "letters_issued",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("reference", String(32), nullable=False, unique=True),
+    Column("request_id", String(64), nullable=False),
+    Column("issued_by", String(128), nullable=False),
+    Column("client_hash", String(64), nullable=False, index=True),
+    Column("model_version", String(64), nullable=False),
+    Column("decision", String(8), nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("format", String(8), nullable=False),
 )
 
 

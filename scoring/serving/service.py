@@ -15,8 +15,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from scoring.explain.by_code import CodeGrouping
 from scoring.explain.counter_offer import CounterOffer, max_accepted_amount
-from scoring.explain.reasons import Reason, top_reasons
+from scoring.explain.points import PointsScale
+from scoring.explain.reason_codes import catalogue
+from scoring.explain.reasons import CodeReason, Reason, code_breakdown, principal_reasons, top_reasons
 from scoring.explain.similar import NeighbourSpace, nearest
 from scoring.modeling.bundle import load_bundle
 from scoring.serving.cache import ArrayCache, data_key
@@ -37,13 +40,17 @@ AMOUNT_SEARCH_CAP = (
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why a score: base value + contributions (non-zero only, log-odds) = raw score, and top reasons."""
+    """Why a score: base value + contributions (non-zero only, log-odds) = raw score; the same summed per
+    reason code (`codes`, strongest first); the principal reasons (codes pushing towards the decision) and
+    the features raising and lowering the risk most."""
 
     base_value: float
     raw_score: float
     contributions: dict[str, float]
     raising: list[Reason]
     lowering: list[Reason]
+    codes: list[CodeReason]
+    reasons: list[CodeReason]
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,8 @@ class ScoreResult:
     threshold: float
     model_version: str
     features: np.ndarray
+    points: float
+    threshold_points: float
     explanation: Explanation | None = None
     client_id: int | None = None
 
@@ -86,8 +95,11 @@ class ScoringService:
         explanations: ClientExplanations,
         featurizer: Featurizer,
         interim_dir: Path,
+        points: PointsScale | None = None,
     ) -> None:
         self.scorer = scorer
+        self.points = points or PointsScale()
+        self.grouping = CodeGrouping.of(catalogue(), scorer.feature_names)
         self.store = store
         self.facts = facts
         self.probabilities = probabilities
@@ -108,7 +120,7 @@ class ScoringService:
         if contributions is not None:
             raw = float(self.raw_scores[row])
             explanation = self._explanation(
-                contributions, self.store.matrix[row], self.scorer.base_value, raw
+                contributions, self.store.matrix[row], self.scorer.base_value, raw, probability
             )
         return self._result(probability, self.store.matrix[row], explanation, int(self.store.ids[row]))
 
@@ -146,7 +158,9 @@ class ScoringService:
             explanation = None
             if contributions is not None:
                 raw = float(bases[i] + contributions[i].sum())
-                explanation = self._explanation(contributions[i], X[i], float(bases[i]), raw)
+                explanation = self._explanation(
+                    contributions[i], X[i], float(bases[i]), raw, float(probabilities[i])
+                )
             results.append(self._result(float(probabilities[i]), X[i], explanation, client_id))
         return results
 
@@ -220,18 +234,24 @@ class ScoringService:
             threshold=self.scorer.threshold,
             model_version=self.scorer.version,
             features=features,
+            points=self.points.of(probability),
+            threshold_points=self.points.of(self.scorer.threshold),
             explanation=explanation,
             client_id=None if client_id is None else int(client_id),
         )
 
     def _explanation(
-        self, contributions: np.ndarray, values: np.ndarray, base: float, raw: float
+        self, contributions: np.ndarray, values: np.ndarray, base: float, raw: float, probability: float
     ) -> Explanation:
-        raising, lowering = top_reasons(contributions, values, self.scorer.features, REASONS)
+        features = self.scorer.features
+        raising, lowering = top_reasons(contributions, values, features, REASONS)
         nonzero = np.flatnonzero(contributions)
         names = self.scorer.names[nonzero].tolist()
         mapping = dict(zip(names, contributions[nonzero].astype(np.float64).tolist(), strict=True))
-        return Explanation(base, raw, mapping, raising, lowering)
+        by_code = self.grouping.sum(contributions)
+        codes = code_breakdown(by_code, contributions, values, features, self.grouping)
+        reasons = principal_reasons(codes, self.scorer.decision(probability), REASONS)
+        return Explanation(base, raw, mapping, raising, lowering, codes, reasons)
 
     def _neighbour_space(self) -> tuple[NeighbourSpace, np.ndarray]:
         importance = {e["feature"]: float(e["mean_abs_shap"]) for e in self.scorer.bundle.importance()}
@@ -251,6 +271,7 @@ def load_service(
     features_path: Path,
     interim_dir: Path,
     version: str | None = None,
+    points: PointsScale | None = None,
 ) -> ScoringService:
     """Load the bundle, the client store and the precomputed scores (cached beside the bundle)."""
     started = time.monotonic()
@@ -278,6 +299,7 @@ def load_service(
         explanations,
         featurizer,
         interim_dir,
+        points,
     )
     scorer.warm_up(np.ascontiguousarray(store.matrix[:1]))
     logger.info(

@@ -3,12 +3,17 @@ pointing at a port where nothing answers) on loopback, and headless Chromium pag
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dash
+import httpx
 import pytest
 
+from dashboard.api_client import EXTENSION, ApiClient
+from dashboard.app import create_app
+from dashboard.settings import DashboardSettings
 from tests.dashboard.harness import (
     AXE,
     REPO,
@@ -130,3 +135,28 @@ def visit_down(browser: object, stack: Stack) -> Iterator[Visit]:
         yield Visit(context.new_page(), stack.down.url)
     finally:
         context.close()
+
+
+# -- the app without a browser, against a fake API ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> dash.Dash:
+    css = tmp_path_factory.mktemp("css") / "bootstrap.min.css"
+    css.write_text("body{margin:0}")
+    return create_app(DashboardSettings(_env_file=None, api_url="http://api.test", bootstrap_css=css))
+
+
+@pytest.fixture
+def answer(app: dash.Dash) -> Iterator[Callable[[Callable[[httpx.Request], httpx.Response]], None]]:
+    """Install a fake API answering with `handler`, inside the Flask app context."""
+    original = app.server.extensions[EXTENSION]
+
+    def install(handler: Callable[[httpx.Request], httpx.Response]) -> None:
+        app.server.extensions[EXTENSION] = ApiClient(
+            "http://api.test", transport=httpx.MockTransport(handler)
+        )
+
+    with app.server.app_context():
+        yield install
+    app.server.extensions[EXTENSION] = original

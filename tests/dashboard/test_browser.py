@@ -37,12 +37,15 @@ def test_client_decision_from_the_search_box(visit: Visit, examples: dict[str, d
     assert page.url.endswith(f"/client/{risky}")
     assert page.inner_text(".decision-title").endswith("Credit refused")
     assert "above the refusal threshold" in page.inner_text(".decision")
+    assert "points; applications below" in page.inner_text(".decision-points")
     reasons = page.locator("#client-reasons li")
     assert 1 <= reasons.count() <= 4
-    assert "raised the estimated risk" in reasons.first.inner_text()
+    assert "of what pushed towards refusal" in reasons.first.inner_text()
     page.wait_for_selector("#client-risk-graph .main-svg")
     page.wait_for_selector("#client-waterfall-graph .main-svg")
+    page.wait_for_selector("#client-drill-graph .main-svg")
     assert "Credit amount" in page.inner_text(".facts")
+    assert page.locator("#client-letter a").count() == 4
     visit.check("client")
 
 
@@ -52,7 +55,8 @@ def test_deep_link_of_a_granted_client(visit: Visit, examples: dict[str, dict]) 
     page.wait_for_selector("#client-reasons")
     assert page.title() == f"Client {safe}: credit decision"
     assert page.inner_text(".decision-title").endswith("Credit granted")
-    assert "lowered the estimated risk" in page.inner_text("#client-reasons")
+    assert "of what pushed towards acceptance" in page.inner_text("#client-reasons")
+    assert page.locator("#client-recourse").count() == 0
     visit.check("client-granted")
 
 
@@ -143,8 +147,9 @@ def test_model_page(visit: Visit) -> None:
     page.wait_for_selector("#model-fairness tbody tr")
     page.wait_for_selector("#model-best-threshold")
     assert "Model version" in page.inner_text("#model-version")
-    for graph in ("cost", "importance", "beeswarm", "confusion", "roc", "calibration"):
+    for graph in ("cost", "importance", "codes", "beeswarm", "confusion", "roc", "calibration"):
         page.wait_for_selector(f"#model-{graph}-graph .main-svg")
+    assert "reason codes" in page.inner_text("#model-codes figcaption")
     page.wait_for_selector("#model-dependence-graph .main-svg")
     before = page.inner_text("#model-best-threshold")
     page.fill("#model-w-fn", "1")

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures
+from dashboard.i18n import translator
 from tests.dashboard.test_text import EXPLANATION
 
 
@@ -19,7 +20,10 @@ def test_risk_bar_marks_threshold_and_names_the_zones() -> None:
     fig = figures.risk_bar(0.12, 0.08)
     assert fig.data[0].x == (0.12,)
     assert fig.data[0].marker.color == figures.VERMILLION
-    assert {"Accept zone", "Refuse zone", "Threshold 8.0 %"} <= set(annotations(fig))
+    assert {"Accept zone", "Refuse zone", "Threshold 8.0%"} <= set(annotations(fig))
+    french = figures.risk_bar(0.12, 0.08, translator("fr"))
+    assert {"Zone d’acceptation", "Zone de refus", "Seuil 8,0\u202f%"} <= set(annotations(french))
+    assert french.layout.separators == ",\u202f" and french.layout.xaxis.title.text == "Probabilité de défaut"
     assert any(s.x0 == 0.08 and s.x1 == 0.08 for s in fig.layout.shapes)
     assert fig.layout.xaxis.range[1] >= 0.12 * 1.25
     assert figures.risk_bar(0.02, 0.08).data[0].marker.color == figures.BLUE

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import dash
 import httpx
-import pytest
 from dash import html
 
-from dashboard.api_client import EXTENSION, ApiClient
-from dashboard.app import client_in_path, create_app
+from dashboard.app import client_in_path
 from dashboard.settings import DashboardSettings
 
 SCORE = {
@@ -22,13 +20,59 @@ SCORE = {
     "threshold": 0.1,
     "distance_to_threshold": 0.2,
     "model_version": "v1",
+    "points": 536.6,
+    "threshold_points": 600.0,
     "explanation": {
         "base_value": -2.0,
         "raw_score": -0.85,
         "contributions": None,
         "raising": [{"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}],
         "lowering": [{"feature": "B", "label": "External score", "contribution": -0.1, "value": 0.6}],
+        "reasons": [
+            {
+                "code": "LATE_INSTALMENTS",
+                "title": "Late instalments on previous credits",
+                "text": "Instalments on your previous credits were paid late.",
+                "officer_text": "Days past due",
+                "actionable": True,
+                "action": "Pay every instalment on time from now on.",
+                "contribution": 1.25,
+                "share": 1.0,
+                "features": [{"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}],
+            }
+        ],
+        "codes": [
+            {
+                "code": "LATE_INSTALMENTS",
+                "title": "Late instalments on previous credits",
+                "contribution": 1.25,
+                "share": 1.0,
+                "features": [{"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}],
+            },
+            {
+                "code": "EXT_SCORES",
+                "title": "External credit scores",
+                "contribution": -0.1,
+                "share": 1.0,
+                "features": [{"feature": "B", "label": "External score", "contribution": -0.1, "value": 0.6}],
+            },
+        ],
     },
+}
+RECOURSE = {
+    "client_id": 100002,
+    "decision": "refuse",
+    "max_term": 84,
+    "options": [
+        {
+            "kind": "amount",
+            "amount": 80000.0,
+            "annuity": 4000.0,
+            "term": 24.0,
+            "probability": 0.09,
+            "points": 610,
+        }
+    ],
 }
 FACTS = {
     "client_id": 100002,
@@ -36,28 +80,6 @@ FACTS = {
     "known_outcome": 1,
     "facts": [{"name": "AMT_CREDIT", "label": "Credit amount", "value": 100000.0}],
 }
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> dash.Dash:
-    css = tmp_path_factory.mktemp("css") / "bootstrap.min.css"
-    css.write_text("body{margin:0}")
-    return create_app(DashboardSettings(_env_file=None, api_url="http://api.test", bootstrap_css=css))
-
-
-@pytest.fixture
-def answer(app: dash.Dash) -> Iterator[Callable[[Callable[[httpx.Request], httpx.Response]], None]]:
-    """Install a fake API answering with `handler`, inside the Flask app context."""
-    original = app.server.extensions[EXTENSION]
-
-    def install(handler: Callable[[httpx.Request], httpx.Response]) -> None:
-        app.server.extensions[EXTENSION] = ApiClient(
-            "http://api.test", transport=httpx.MockTransport(handler)
-        )
-
-    with app.server.app_context():
-        yield install
-    app.server.extensions[EXTENSION] = original
 
 
 def components(node: object) -> Iterator[object]:
@@ -106,14 +128,25 @@ def test_every_page_has_one_title_heading(app: dash.Dash) -> None:
 def test_client_page_shows_decision_facts_and_reasons(answer: Callable) -> None:
     from dashboard.pages import client
 
-    answer(lambda r: httpx.Response(200, json=SCORE if r.url.path.endswith("/score") else FACTS))
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        body = SCORE if path.endswith("/score") else RECOURSE if path.endswith("/recourse") else FACTS
+        return httpx.Response(200, json=body)
+
+    answer(handler)
     content, hidden, message = client.show_client("100002", None)
     words = texts(html.Div(content))
     assert hidden and message == ""
     assert "Credit refused" in words
-    assert "Main reasons for the refusal:" in words
-    assert "Late payments: 3 \u2014 raised the estimated risk." in words
+    assert "Score: 537 points; applications below 600 points are refused." in words
+    assert "Principal reasons for the refusal:" in words
+    assert "Instalments on your previous credits were paid late." in words
+    assert "(100% of what pushed towards refusal)" in words and "Late payments: 3" in words
+    assert "Pay every instalment on time from now on." in words
+    assert "Lower the amount to 80,000 at the same rate and term" in words
     assert "Defaulted" in words
+    links = [c.href for c in components(html.Div(content)) if isinstance(c, html.A)]
+    assert "/letters/100002?lang=fr&format=pdf" in links and "/letters/100002?lang=en&format=html" in links
 
 
 def test_client_page_friendly_messages(answer: Callable) -> None:

@@ -79,20 +79,6 @@ def test_fact_rows_cover_the_key_facts() -> None:
     assert list(rows)[-1] == "Contract type"
 
 
-def test_reasons_for_a_refusal_are_at_most_four_risk_raisers() -> None:
-    heading, sentences = text.reasons(EXPLANATION, "refuse")
-    assert heading == "Main reasons for the refusal"
-    assert len(sentences) == 4
-    assert sentences[0] == "Share of late payments: 0.31 \u2014 raised the estimated risk."
-    assert "unknown" in sentences[3]
-
-
-def test_reasons_for_a_grant_are_the_risk_lowerers() -> None:
-    heading, sentences = text.reasons(EXPLANATION, "accept")
-    assert "favour" in heading
-    assert sentences == ["External score: 0.72 \u2014 lowered the estimated risk."]
-
-
 def test_waterfall_summary_goes_from_average_to_client() -> None:
     summary = text.waterfall_summary(EXPLANATION)
     assert f"{text.percent(text.logistic(-2.5))}" in summary

@@ -54,7 +54,11 @@ PROJECT_PACKAGES = {
     "dashboard": ("scoring", "dashboard"),
     "pipeline": ("scoring",),
 }
-RUNTIME_APT = {"api": {"libgomp1"}, "dashboard": {"libjs-bootstrap5"}, "pipeline": {"libgomp1"}}
+RUNTIME_APT = {
+    "api": {"libgomp1", "fonts-dejavu-core"},
+    "dashboard": {"libjs-bootstrap5"},
+    "pipeline": {"libgomp1"},
+}
 CONTRACT_ENV = {
     "api": {
         "SCORING_HOME": "/app",

@@ -1,0 +1,92 @@
+"""Response models of reason codes (principal reasons and the per-code breakdown) and their payloads."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from scoring.explain.reason_codes import catalogue
+from scoring.explain.reasons import CodeReason, Reason
+from scoring.vocabulary import Decision, Language
+
+Value = float | str | None
+MEMBERS_SHOWN = 3
+
+
+class MemberOut(BaseModel):
+    """A feature of a reason code with its contribution and the client's value."""
+
+    feature: str
+    label: str
+    contribution: float = Field(description="SHAP contribution in log-odds")
+    value: Value = Field(description="The client's value (level name for categories; null when missing)")
+
+
+class CodeOut(BaseModel):
+    """A reason code's push on this score: the sum of its features' contributions."""
+
+    code: str
+    title: str = Field(description="Short name of the code, in the requested language")
+    contribution: float = Field(description="Sum of the code's feature contributions (log-odds)")
+    share: float = Field(
+        ge=0, le=1, description="Share of the total push in the same direction (raising or lowering)"
+    )
+    features: list[MemberOut] = Field(
+        description="Its strongest features (by |contribution|), for drill-down"
+    )
+
+
+class ReasonCodeOut(BaseModel):
+    """A principal reason: a code pushing towards the decision, in words for the customer and the officer."""
+
+    code: str
+    title: str
+    text: str = Field(
+        description="Sentence for the customer: why it counted against (refusal) or for (acceptance)"
+    )
+    officer_text: str = Field(description="What the code measures, for the credit officer")
+    actionable: bool = Field(description="Whether the applicant can act on it")
+    action: str | None = Field(description="How the applicant can act on it (null when not actionable)")
+    contribution: float = Field(description="Sum of the code's feature contributions (log-odds)")
+    share: float = Field(ge=0, le=1, description="Share of the total push towards the decision")
+    features: list[MemberOut] = Field(description="The client's values of its most important features")
+
+
+def _member(reason: Reason) -> dict:
+    return {
+        "feature": reason.feature,
+        "label": reason.label,
+        "contribution": reason.contribution,
+        "value": reason.value,
+    }
+
+
+def _share(value: float) -> float:
+    return min(max(value, 0.0), 1.0)
+
+
+def code_payload(reason: CodeReason, language: Language) -> dict:
+    """A CodeOut document."""
+    return {
+        "code": reason.code,
+        "title": catalogue()[reason.code].text("title", language),
+        "contribution": reason.contribution,
+        "share": _share(reason.share),
+        "features": [_member(f) for f in reason.features],
+    }
+
+
+def reason_payload(reason: CodeReason, decision: str, language: Language) -> dict:
+    """A ReasonCodeOut document."""
+    code = catalogue()[reason.code]
+    sentence = "adverse" if decision == Decision.REFUSE else "favourable"
+    return {
+        "code": reason.code,
+        "title": code.text("title", language),
+        "text": code.text(sentence, language),
+        "officer_text": code.text("officer", language),
+        "actionable": code.actionable,
+        "action": code.text("action", language) if code.actionable else None,
+        "contribution": reason.contribution,
+        "share": _share(reason.share),
+        "features": [_member(f) for f in reason.features[:MEMBERS_SHOWN]],
+    }

@@ -1,0 +1,41 @@
+"""Decision letters fetched from the API (with its key) for the client page's letter links: the dashboard
+serves /letters/<client_id>?lang=fr|en&format=pdf|html as the API's /clients/<id>/notice answers it."""
+
+from __future__ import annotations
+
+import html
+
+import flask
+
+from dashboard.api_client import ApiError, api
+
+LANGUAGES = ("fr", "en")
+FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+ISSUED_BY = "dashboard"  # who asked, recorded with the letter (officer sign-in will name the person)
+
+
+def letter_path(client_id: int, language: str, form: str) -> str:
+    return f"/letters/{int(client_id)}?lang={language}&format={form}"
+
+
+def serve_letters(server: flask.Flask) -> None:
+    """Register the /letters/<client_id> route on the dashboard's Flask server."""
+
+    def letter(client_id: int) -> flask.Response:
+        language = flask.request.args.get("lang", "fr")
+        form = flask.request.args.get("format", "pdf")
+        if language not in LANGUAGES or form not in FORMATS:
+            return flask.Response("unknown language or format", status=400, mimetype="text/plain")
+        try:
+            body, reference = api().notice(client_id, language, form, ISSUED_BY)
+        except ApiError as error:
+            page = (
+                f"<!DOCTYPE html><html lang='en'><title>Decision letter</title>"
+                f"<p>{html.escape(error.message)}</p></html>"
+            )
+            status = 502 if error.status is None else error.status
+            return flask.Response(page, status=status, mimetype="text/html")
+        headers = {"Content-Disposition": f'inline; filename="decision-{reference}.{form}"'}
+        return flask.Response(body, mimetype=FORMATS[form], headers=headers)
+
+    server.add_url_rule("/letters/<int:client_id>", "letters", letter)
