@@ -31,6 +31,7 @@ UserHeader = Annotated[
 CLIENT_ADDRESS = "x-scoring-client-address"
 ADDRESS = re.compile(r"[0-9A-Fa-f:.]{2,64}")
 EVERYONE = frozenset(Role)
+CHALLENGE = {"WWW-Authenticate": "SignedInUser"}  # a 401 about the person, not about the API key
 
 
 class UserCache:
@@ -83,10 +84,12 @@ def current_user(request: Request, x_scoring_user: UserHeader = None) -> User | 
     if header is None:
         return None
     if not header.isdigit():
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "X-Scoring-User must be a user id")
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "X-Scoring-User must be a user id", CHALLENGE)
     user = users_of(request).get(int(header))
     if user is None or not user.active:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or disabled user (X-Scoring-User)")
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "unknown or disabled user (X-Scoring-User)", CHALLENGE
+        )
     return user
 
 
@@ -99,7 +102,9 @@ def require_roles(*roles: Role) -> Callable[..., User]:
 
     def signed_in(user: OptionalUser) -> User:
         if user is None:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a signed-in user is required (X-Scoring-User)")
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED, "a signed-in user is required (X-Scoring-User)", CHALLENGE
+            )
         if user.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from api.deps import SettingsDep
 from api.errors import error_responses
-from api.identity import AnyUser, OptionalUser, actor_of, get_engine
+from api.identity import CHALLENGE, AnyUser, OptionalUser, actor_of, get_engine
 from api.routes.users import user_out
 from api.schemas import DeniedIn, LoginIn, SsoIn, UserOut
 from scoring.db.audit import AuditEvent, record
@@ -27,7 +27,7 @@ def login(body: LoginIn, request: Request, settings: SettingsDep) -> UserOut:
     lockout = Lockout(settings.login_max_failures, settings.login_lockout_minutes)
     user = authenticate(get_engine(request), body.username, body.password, lockout, actor_of(request, None))
     if user is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, REFUSED)
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, REFUSED, CHALLENGE)
     return user_out(user)
 
 
@@ -36,7 +36,7 @@ def single_sign_on(body: SsoIn, request: Request) -> UserOut:
     """The active account named by the identity provider (the dashboard checked the ID token); 401 if none."""
     user = sign_in_sso(get_engine(request), body.username, actor_of(request, None), body.provider)
     if user is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "no active account for this identity")
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "no active account for this identity", CHALLENGE)
     return user_out(user)
 
 

@@ -74,9 +74,14 @@ def request_headers() -> dict[str, str]:
     return headers
 
 
+def enabled() -> bool:
+    """Whether sign-in is on for the dashboard serving this request."""
+    return bool(flask.current_app.config.get("SCORING_AUTH", True))
+
+
 def allowed(rights: frozenset[str]) -> bool:
     """Whether this request's user has one of `rights` (always, with sign-in off)."""
-    if not flask.current_app.config.get("SCORING_AUTH", True):
+    if not enabled():
         return True
     user = current()
     return user is not None and user.role in rights

@@ -37,6 +37,6 @@ def user_box(auth: bool) -> list:
 
 @callback(Output("app-user", "children"), Input("_pages_location", "pathname"))
 def show_user(_pathname: str | None) -> list:
-    from flask import current_app
+    from dashboard.auth import enabled
 
-    return user_box(bool(current_app.config.get("SCORING_AUTH", True)))
+    return user_box(enabled())

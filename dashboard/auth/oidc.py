@@ -52,7 +52,7 @@ def register(server: flask.Flask, settings: DashboardSettings) -> object | None:
 def start() -> flask.Response:
     """Send the person to the provider, to come back to the callback."""
     client, _, _ = flask.current_app.extensions[EXTENSION]
-    flask.session["next"] = safe_next(flask.request.args.get("next"))
+    flask.session["sso_next"] = safe_next(flask.request.args.get("next"))
     return client.authorize_redirect(flask.url_for("login_sso_callback", _external=True))
 
 

@@ -39,7 +39,7 @@ class UserLoader:
         if cached is not None and cached[0] > now:
             return cached[1]
         try:
-            payload = api().user(int(user_id))
+            payload = api().unattributed().user(int(user_id))
         except ApiError as error:
             if not error.not_found:
                 flask.current_app.logger.warning("session user %s not loaded: %s", user_id, error.message)

@@ -83,7 +83,7 @@ def page(message: str | None = None, tone: str = "danger", status: int = 200) ->
 
 def sign_in(payload: dict) -> flask.Response:
     """Start a fresh session for the user the API accepted, then go where the user was going."""
-    target = safe_next(flask.request.values.get("next") or flask.session.get("next"))
+    target = safe_next(flask.request.values.get("next") or flask.session.get("sso_next"))
     flask.session.clear()  # a new session (and CSRF token) for the signed-in user
     flask_login.login_user(SignedInUser.of(payload))
     flask.session.permanent = True

@@ -14,13 +14,16 @@ NAV = (
     ("Model", "/model", None),
     ("Drift", "/drift", None),
     ("Operations", "/operations", None),
+    ("Users", "/users", None),
 )
 
 
-def nav_links(client_id: str | None) -> list[dbc.NavItem]:
-    """Navigation links; the client pages keep the client in view."""
+def nav_links(client_id: str | None, hidden: frozenset[str] = frozenset()) -> list[dbc.NavItem]:
+    """Navigation links but the `hidden` paths; the client pages keep the client in view."""
     items = []
     for label, path, client_path in NAV:
+        if path in hidden:
+            continue
         href = f"/{client_path}/{client_id}" if client_id and client_path else path
         items.append(dbc.NavItem(dbc.NavLink(label, href=href, active="partial" if path != "/" else "exact")))
     return items
@@ -41,6 +44,7 @@ def shell() -> html.Div:
                                 dbc.Nav(nav_links(None), id="app-nav", navbar=True, className="flex-wrap"),
                                 **{"aria-label": "Pages"},
                             ),
+                            html.Div(id="app-user", className="d-flex align-items-center ms-auto"),
                         ],
                         fluid=True,
                     ),

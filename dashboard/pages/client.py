@@ -8,7 +8,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 
 from dashboard import text
 from dashboard.api_client import ApiError, api
-from dashboard.components import picker
+from dashboard.components import officer, picker
 from dashboard.components.decision import decision_view
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, loading, shown
@@ -121,6 +121,7 @@ def show_client(value: str | None, _retry: int | None) -> tuple[object, bool, st
         html.H2(f"Client {client_id}", className="h3 mt-2", id="client-heading"),
         decision_view(score, PREFIX, facts),
         next_steps(client_id),
+        officer.panel(client_id, score),
     ], *HIDDEN
 
 
