@@ -178,7 +178,10 @@ def _first_problem(head: Mapping, rows: Iterator[Mapping]) -> tuple[int, Problem
                 return checked, Problem("deleted", expected, f"{gone} deleted (row {number} follows)")
             if following is not None and following["prev_hash"] == prev:
                 return checked, Problem("inserted", number, f"row {number} inserted into the chain")
-            return checked, Problem("edited", number, f"row {number} edited (it no longer chains)")
+            message = (
+                f"row {number - 1} or {number} edited (row {number} no longer chains to row {number - 1})"
+            )
+            return checked, Problem("edited", number - 1, message)
         checked += 1
         prev, expected = row["row_hash"], number + 1
         row = following
