@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, callback, dcc, html
 
 from dashboard.auth.guard import CSRF_FIELD, csrf_token
 from dashboard.auth.users import current
@@ -23,7 +23,7 @@ def user_box(auth: bool) -> list:
         ),
         html.Form(
             [
-                html.Input(type="hidden", name=CSRF_FIELD, value=csrf_token()),
+                dcc.Input(type="hidden", name=CSRF_FIELD, value=csrf_token(), id="app-sign-out-token"),
                 dbc.Button(
                     "Sign out", id="app-sign-out", type="submit", color="light", size="sm", outline=True
                 ),

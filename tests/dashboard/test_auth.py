@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,10 +52,7 @@ class FakeApi:
         self.calls.append(request)
         path = request.url.path.removeprefix("/api/v1")
         if path == "/auth/login":
-            body = httpx.Request("POST", "/", content=request.content).read()
-            import json
-
-            sent = json.loads(body)
+            sent = json.loads(request.content)
             if sent["username"] in USERS and sent["password"] == PASSWORD:
                 return httpx.Response(200, json=account(sent["username"]))
             return httpx.Response(401, json={"detail": "invalid user name or password"})
@@ -213,6 +211,18 @@ def test_officer_records_a_decision_through_the_callback(app: dash.Dash, fake: F
     [sent] = fake.sent("/clients/100002/decisions")
     assert sent.headers["X-Scoring-User"] == "2"
     assert sent.headers["X-Scoring-Client-Address"] == "127.0.0.1"
+
+
+def test_navigation_shows_the_user_and_the_pages_of_the_role(app: dash.Dash, fake: FakeApi) -> None:
+    client = app.server.test_client()
+    token = sign_in(client, "olivia")
+    location = [{"id": "_pages_location", "property": "pathname", "value": "/"}]
+    box = json.dumps(callback(client, token, "app-user.children", location, []).get_json())
+    assert "olivia" in box and "(officer)" in box and token in box and "/logout" in box
+    nav = next(key for key in app.callback_map if "app-nav.children" in key)
+    links = callback(client, token, nav, location, [{"id": "app-client", "property": "data", "value": None}])
+    text = json.dumps(links.get_json())
+    assert "What-if" in text and "Model" not in text and "Users" not in text
 
 
 def test_pages_need_a_session_and_the_pages_rights(app: dash.Dash, fake: FakeApi) -> None:
