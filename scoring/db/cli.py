@@ -13,12 +13,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scoring.settings import ScoringSettings
-
-if TYPE_CHECKING:  # the dashboard image runs `scoring dashboard` without SQLAlchemy: import on use
+if TYPE_CHECKING:  # images run `scoring dashboard` or `scoring pipeline` without some of these: import on use
     from sqlalchemy import Engine
 
     from scoring.db.audit import Actor
+    from scoring.settings import ScoringSettings
+
+
+def _settings() -> ScoringSettings:
+    from scoring.settings import ScoringSettings
+
+    return ScoringSettings()
 
 users_app = typer.Typer(no_args_is_help=True, help="Accounts of the dashboard: add, list, disable, reset.")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit trail: verify its chain, export, purge.")
@@ -44,7 +49,7 @@ def cli_actor() -> Actor:
 def _engine() -> Engine:
     from scoring.db.engine import open_database
 
-    return open_database(ScoringSettings().database)
+    return open_database(_settings().database)
 
 
 def _password(from_stdin: bool) -> str:
@@ -179,7 +184,7 @@ def audit_purge(
     """Delete rows older than the retention (SCORING_AUDIT_RETENTION_DAYS), logging the purge in the trail."""
     from scoring.db.audit import purge_older_than
 
-    settings = ScoringSettings()
+    settings = _settings()
     if not yes:
         typer.confirm(f"Delete audit rows older than {settings.audit_retention_days} days?", abort=True)
     try:
@@ -197,7 +202,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     """Migrate the schema up (the API does it at start)."""
     from scoring.db.engine import create_db_engine, current_revision, upgrade
 
-    engine = create_db_engine(ScoringSettings().database)
+    engine = create_db_engine(_settings().database)
     upgrade(engine, revision)
     typer.echo(f"database at revision {current_revision(engine)}")
 
@@ -209,7 +214,7 @@ def db_downgrade(
     """Migrate the schema down (dropped tables lose their rows)."""
     from scoring.db.engine import create_db_engine, current_revision, downgrade
 
-    engine = create_db_engine(ScoringSettings().database)
+    engine = create_db_engine(_settings().database)
     downgrade(engine, revision)
     typer.echo(f"database at revision {current_revision(engine)}")
 
@@ -219,7 +224,7 @@ def db_current() -> None:
     """The schema's revision."""
     from scoring.db.engine import create_db_engine, current_revision
 
-    typer.echo(current_revision(create_db_engine(ScoringSettings().database)) or "empty (no revision)")
+    typer.echo(current_revision(create_db_engine(_settings().database)) or "empty (no revision)")
 
 
 def audit_promotion(version: str, how: str) -> None:
