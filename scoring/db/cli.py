@@ -25,6 +25,7 @@ def _settings() -> ScoringSettings:
 
     return ScoringSettings()
 
+
 users_app = typer.Typer(no_args_is_help=True, help="Accounts of the dashboard: add, list, disable, reset.")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit trail: verify its chain, export, purge.")
 db_app = typer.Typer(no_args_is_help=True, help="Schema migrations of the product database (Alembic).")
@@ -217,6 +218,17 @@ def db_downgrade(
     engine = create_db_engine(_settings().database)
     downgrade(engine, revision)
     typer.echo(f"database at revision {current_revision(engine)}")
+
+
+@db_app.command("revision")
+def db_revision(
+    message: Annotated[str, typer.Argument(help="What the revision changes, e.g. 'labels table'.")],
+) -> None:
+    """Write the next revision from the models' difference with the database (at head); review it."""
+    from scoring.db.engine import create_db_engine, new_revision
+
+    path = new_revision(create_db_engine(_settings().database), message)
+    typer.echo(f"revision written to {path}: review it (and its downgrade) before committing")
 
 
 @db_app.command("current")

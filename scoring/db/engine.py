@@ -132,6 +132,18 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(alembic_config(conn), revision)
 
 
+def new_revision(engine: Engine, message: str) -> Path:
+    """Write the next revision (0003, 0004...) from the difference between the models and the database,
+    which must be at the newest revision; returns its file, to review before committing."""
+    from alembic.script import ScriptDirectory
+
+    with _migrating(engine) as conn:
+        config = alembic_config(conn)
+        head = ScriptDirectory.from_config(config).get_current_head() or "0000"
+        script = command.revision(config, message, autogenerate=True, rev_id=f"{int(head) + 1:04d}")
+    return Path(script.path)
+
+
 def open_database(url: str) -> Engine:
     """An engine on the product database, its schema upgraded to the newest revision."""
     engine = create_db_engine(url)

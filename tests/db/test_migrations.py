@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import (
@@ -117,3 +118,19 @@ def test_workers_starting_together_migrate_once(database_url: str) -> None:
     assert current_revision(engine) == "0002"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM audit_chain")).scalar_one() == 1
+
+
+def test_new_revision_follows_the_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`scoring db revision` numbers the next revision after the head (in a copy of the scripts here)."""
+    import shutil
+
+    import scoring.db.engine as engine_module
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(engine_module.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(engine_module, "MIGRATIONS", scripts)
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    path = engine_module.new_revision(engine, "labels table")
+    assert path.parent == scripts / "versions" and path.name.startswith("0003_")
+    text_of_script = path.read_text()
+    assert "down_revision = '0002'" in text_of_script and "labels table" in text_of_script
