@@ -187,8 +187,12 @@ class AuditMiddleware:
     def _note(self, scope: Scope, status: int) -> None:
         action = AUDITED.get(route_template(scope).removeprefix(self.prefix))
         writer = getattr(scope["app"].state, "audit_writer", None)
-        if action is None or writer is None:
-            return
+        if (
+            action is None
+            or writer is None
+            or (action is AuditAction.VIEW_CLIENT and scope["method"] != "GET")
+        ):
+            return  # a recorded decision writes its own row
         if action is AuditAction.VIEW_CLIENT and _client_id(scope) is None:
             return  # a distribution or scatter without a client shows no one's data
         user = _header(scope, b"x-scoring-user")

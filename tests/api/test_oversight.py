@@ -111,6 +111,7 @@ def test_the_officers_override_needs_a_reason(app_client: TestClient, people: di
     mine = [(r["action"], r["actor"]) for r in rows if r["client_hash"] == hashed]
     assert ("override", "olivia") in mine and ("letter-issued", "olivia") in mine
     assert ("view-client", "anna") in mine  # the history is client data too
+    assert ("view-client", "olivia") not in mine  # recording a decision writes its own row, not a read
     assert all(str(client_id) not in (r["detail"] + (r["target"] or "")) for r in rows)
     assert verify(app_client.app.state.scoring.engine).ok
 
