@@ -56,6 +56,20 @@ class FakeApi:
             if sent["username"] in USERS and sent["password"] == PASSWORD:
                 return httpx.Response(200, json=account(sent["username"]))
             return httpx.Response(401, json={"detail": "invalid user name or password"})
+        if path == "/users" and request.method == "GET":
+            return httpx.Response(200, json=[account(name) for name in USERS])
+        if path == "/users":
+            sent = json.loads(request.content)
+            if len(sent["password"] or "") < 12:
+                detail = [
+                    {
+                        "field": "password",
+                        "message": "must have at least 12 characters",
+                        "type": "value_error",
+                    }
+                ]
+                return httpx.Response(422, json={"detail": detail})
+            return httpx.Response(201, json={**account("olivia"), "username": sent["username"], "id": 9})
         if path.startswith("/users/"):
             user_id = int(path.rsplit("/", 1)[-1])
             name = next(n for n, u in USERS.items() if u["id"] == user_id)
@@ -370,3 +384,39 @@ def test_single_sign_on_needs_client_credentials() -> None:
     with pytest.raises(ValueError, match="SCORING_OIDC_CLIENT_ID"):
         oidc.register(flask.Flask(__name__), settings)
     assert oidc.register(flask.Flask(__name__), DashboardSettings(_env_file=None)) is None
+
+
+def test_users_page_lists_and_adds_accounts(app: dash.Dash, fake: FakeApi) -> None:
+    from dashboard.pages import users
+
+    with app.server.test_request_context("/users"):
+        table, options = users.show_users(None)
+        assert {o["label"] for o in options} == set(USERS)
+        assert "analyst" in json.dumps(table.to_plotly_json(), default=str)
+        message, changed = users.add_user(1, "omar", "officer", "short")
+        assert "password: must have at least 12 characters" in json.dumps(
+            message.to_plotly_json(), default=str
+        )
+        message, changed = users.add_user(2, "omar", "officer", PASSWORD)
+        assert "Account omar added" in str(message.children) and changed == 2
+
+
+def test_oversight_view_in_words() -> None:
+    from dashboard.components import oversight
+
+    summary = {
+        "decisions": 4,
+        "overrides": 1,
+        "override_rate": 0.25,
+        "per_officer_month": [
+            {"officer": "olivia", "month": "2026-11", "decisions": 4, "overrides": 1, "override_rate": 0.25}
+        ],
+        "outcomes": {
+            "overridden": {"granted_with_outcome": 1, "defaults": 1, "default_rate": 1.0},
+            "followed": {"granted_with_outcome": 0, "defaults": 0, "default_rate": None},
+        },
+    }
+    words = json.dumps([c.to_plotly_json() for c in oversight.view(summary)], default=str)
+    assert "4 decisions, 1 overrides" in words and "olivia" in words
+    assert "overriding the model: 100" in words and "following the model: no known outcome yet" in words
+    assert "once outcomes" in oversight.outcomes_text(None)
