@@ -86,8 +86,10 @@ def error_responses(*codes: int) -> dict[int | str, dict]:
     """OpenAPI documentation of the error statuses a route can return."""
     described = {
         400: "Malformed request",
-        401: "Missing or invalid API key",
+        401: "Missing or invalid API key, or no valid signed-in user where one is required",
+        403: "The signed-in user's role does not allow this",
         404: "Not found",
+        409: "Conflict with an existing record",
         413: "Request body or batch too large",
         422: "Invalid input: each problem names its field",
         500: "Internal error (generic body with the request id)",

@@ -1,7 +1,8 @@
 """The FastAPI app: `create_app(settings)`; run it with `scoring api` (uvicorn).
 
-Start-up opens the prediction log and its writer, then loads the bundle and the client store in a
-background thread (/health answers at once, /ready once loaded); shutdown writes every queued log row.
+Start-up opens the product database (migrated to the newest revision), the prediction-log and audit
+writers, then loads the bundle and the client store in a background thread (/health answers at once, /ready
+once loaded); shutdown writes every queued log and audit row.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.engine import make_url
 
+from api.audit_trail import AuditMiddleware, AuditWriter
 from api.deps import reject_unknown_query
 from api.errors import install_error_handlers
+from api.identity import UserCache
 from api.log_store import LogWriter
 from api.middleware import RequestContextMiddleware
 from api.routes import (
     analytics,
+    audit,
+    auth,
     clients,
+    decisions,
     explain,
     health,
     model,
@@ -33,6 +39,7 @@ from api.routes import (
     recourse,
     reports,
     score,
+    users,
     what_if,
 )
 from api.security import require_api_key
@@ -60,7 +67,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     state, writer = _open_log(settings)
     app.state.scoring = state
     app.state.log_writer = writer
+    app.state.users = UserCache(state.engine, settings.user_cache_seconds)
+    auditor = AuditWriter(
+        state.engine,
+        app.state.users,
+        state.salt,
+        settings.paths.audit_undelivered,
+        settings.log_flush_seconds,
+    )
+    app.state.audit_writer = auditor
     writer.start()
+    auditor.start()
     if settings.background_load:
         threading.Thread(target=state.load, name="load-model", daemon=True).start()
     else:
@@ -69,6 +86,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         writer.stop()
+        auditor.stop()
         state.engine.dispose()
         logger.info("prediction log flushed: %d rows written by this worker", writer.written)
 
@@ -103,15 +121,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         what_if.router,
         analytics.router,
         performance.router,
+        decisions.router,
+        auth.router,
+        users.router,
+        audit.router,
     ):
         api.include_router(router, dependencies=secured)
     app.include_router(api)
+    app.add_middleware(AuditMiddleware, prefix=PREFIX)
     app.add_middleware(RequestContextMiddleware, prefix=PREFIX)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
-        allow_headers=["X-API-Key", "Content-Type", "X-Request-ID"],
+        allow_headers=["X-API-Key", "X-Scoring-User", "Content-Type", "X-Request-ID"],
         expose_headers=["X-Request-ID"],
     )
     return app

@@ -1,4 +1,5 @@
-"""API key check: X-API-Key compared in constant time, required when SCORING_API_KEY is set."""
+"""API key check: X-API-Key compared in constant time with each accepted key (SCORING_API_KEY and
+SCORING_API_KEYS, several for a rotation), required when any is set."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ API_KEY_HEADER = APIKeyHeader(
 
 
 async def require_api_key(request: Request, key: Annotated[str | None, Depends(API_KEY_HEADER)]) -> None:
-    """Refuse with 401 unless the configured key (if any) is given."""
-    expected = request.app.state.settings.api_key
-    if expected is None:
+    """Refuse with 401 unless one of the configured keys (if any) is given."""
+    accepted = request.app.state.settings.accepted_keys()
+    if not accepted:
         return
-    if key is None or not hmac.compare_digest(key.encode(), expected.get_secret_value().encode()):
+    given = (key or "").encode()
+    matches = [hmac.compare_digest(given, expected) for expected in accepted]  # every key, always
+    if key is None or not any(matches):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "missing or invalid API key (header X-API-Key)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import sys
 import tempfile
 
 import uvicorn
@@ -26,6 +27,40 @@ def log_config(access_log: bool) -> dict:
     return config
 
 
+def first_admin_banner(password: str) -> str:
+    """What the terminal shows, once, when the first start created the administrator's account."""
+    return "\n".join(
+        [
+            "=" * 78,
+            "First start: no account existed, so the administrator account was created.",
+            "  user name: admin",
+            f"  password:  {password}",
+            "This password is shown only now and stored only hashed: keep it, or set another with",
+            "  scoring users reset-password admin",
+            "Sign in to the dashboard with it, then add the officers and analysts on its Users page, or:",
+            "  scoring users add NAME --role officer     (or --role analyst, --role admin)",
+            "=" * 78,
+        ]
+    )
+
+
+def prepare_database() -> None:
+    """Migrate the product database to the newest revision and, on a first start without any account,
+    create `admin` with a random password printed once on the terminal."""
+    from api.settings import Settings
+    from scoring.db.audit import Actor
+    from scoring.db.engine import open_database
+    from scoring.db.users import ensure_first_admin
+
+    engine = open_database(Settings().resolved().database_url)
+    try:
+        password = ensure_first_admin(engine, Actor("system", source="api start"))
+    finally:
+        engine.dispose()
+    if password:
+        print(first_admin_banner(password), file=sys.stderr, flush=True)
+
+
 def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
     """Serve `api.main:create_app` until interrupted; shutdown flushes the prediction log.
 
@@ -34,6 +69,7 @@ def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
     SCORING_BACKGROUND_LOAD says otherwise. One worker (one per container behind a load balancer) accepts at
     once and answers /ready with 503 until it is loaded.
     """
+    prepare_database()
     if workers > 1:
         os.environ.setdefault("SCORING_BACKGROUND_LOAD", "false")
         if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

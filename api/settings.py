@@ -21,6 +21,13 @@ class Settings(ScoringSettings):
     """Everything the API reads at start-up; paths default to those under SCORING_HOME."""
 
     api_key: SecretStr | None = None
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default=[],
+        description="More accepted keys, comma-separated (rotation: add the new, then drop the old)",
+    )
+    user_cache_seconds: float = Field(
+        default=10.0, ge=0, description="How long a worker trusts what it read of a user (role, active)"
+    )
     cors_origins: Annotated[list[str], NoDecode] = [DASHBOARD_ORIGIN]
     models_dir: Path | None = None
     model_version: str | None = None
@@ -53,9 +60,9 @@ class Settings(ScoringSettings):
         description="DejaVu Sans fonts of the PDF letters (Debian: fonts-dejavu-core)",
     )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "api_keys", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_lists(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
@@ -71,6 +78,11 @@ class Settings(ScoringSettings):
     @property
     def recourse_terms(self) -> RecourseTerms:
         return RecourseTerms(self.recourse_annual_rate, self.recourse_max_term)
+
+    def accepted_keys(self) -> list[bytes]:
+        """Every key the API accepts in X-API-Key (empty: no key required)."""
+        keys = ([self.api_key] if self.api_key else []) + self.api_keys
+        return [key.get_secret_value().encode() for key in keys]
 
     def resolved(self) -> Settings:
         """A copy with every path and the database URL filled in from `home`."""

@@ -6,6 +6,7 @@ client, invalid values by field, internal error with its request id); the pages 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -18,6 +19,7 @@ from dashboard.i18n import current, current_language
 
 PREFIX = "/api/v1"
 EXTENSION = "scoring_api"
+USER_CHALLENGE = "SignedInUser"  # the API's 401 about the person (sign-in, X-Scoring-User), not its key
 
 
 class ApiError(Exception):
@@ -58,10 +60,13 @@ def error_of(response: httpx.Response) -> ApiError:
             status,
             fields,
         )
-    if status == 401:
+    if status == 401 and response.headers.get("WWW-Authenticate") != USER_CHALLENGE:
         return ApiError(
             _("The scoring service refused the dashboard's API key (check SCORING_API_KEY)."), status
         )
+    if status in (401, 403, 409):
+        refused = _("Refused (HTTP {status}).").format(status=status)
+        return ApiError(f"{detail}." if detail else refused, status)
     if status == 404:
         return ApiError(
             _("Not found: {detail}.").format(detail=detail) if detail else _("Not found."), status
@@ -82,7 +87,11 @@ def error_of(response: httpx.Response) -> ApiError:
 
 
 class ApiClient:
-    """Typed calls of the scoring API; each returns the decoded JSON or raises ApiError."""
+    """Typed calls of the scoring API; each returns the decoded JSON or raises ApiError.
+
+    `context` gives the headers of the request being served (the signed-in user, for the API's audit
+    trail); `bound()` fixes them for calls made from other threads.
+    """
 
     def __init__(
         self,
@@ -90,10 +99,13 @@ class ApiClient:
         api_key: str | None = None,
         timeout: float = 5.0,
         transport: httpx.BaseTransport | None = None,
+        context: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         headers = {"X-API-Key": api_key} if api_key else {}
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.context = context
+        self._fixed: Mapping[str, str] | None = None
         self._http = httpx.Client(
             base_url=self.base_url + PREFIX, headers=headers, timeout=timeout, transport=transport
         )
@@ -101,9 +113,27 @@ class ApiClient:
     def close(self) -> None:
         self._http.close()
 
+    def _headers(self) -> Mapping[str, str]:
+        if self._fixed is not None:
+            return self._fixed
+        return self.context() if self.context else {}
+
+    def bound(self) -> ApiClient:
+        """This client with the current request's headers fixed (it shares the connection pool)."""
+        clone = copy.copy(self)
+        clone._fixed = dict(self._headers())
+        return clone
+
+    def unattributed(self) -> ApiClient:
+        """This client without the request's headers (for loading the signed-in user itself)."""
+        clone = copy.copy(self)
+        clone._fixed = {}
+        return clone
+
     def both(self, first: Callable[[ApiClient], Any], second: Callable[[ApiClient], Any]) -> tuple[Any, Any]:
         """Two independent calls made at the same time (the first error raised wins)."""
-        calls = [lambda: first(self), lambda: second(self)]
+        client = self.bound()
+        calls = [lambda: first(client), lambda: second(client)]
         if flask.has_request_context():  # the calls keep the page's request (its language)
             calls = [flask.copy_current_request_context(call) for call in calls]
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -114,7 +144,7 @@ class ApiClient:
         """One call; texts the API writes (reasons, errors) come in the language of the page's request."""
         headers = {"Accept-Language": current_language(), **kwargs.pop("headers", {})}
         try:
-            response = self._http.request(method, path, headers=headers, **kwargs)
+            response = self._http.request(method, path, headers={**self._headers(), **headers}, **kwargs)
         except httpx.TimeoutException:
             message = current().gettext(
                 "The scoring service did not answer within {seconds} s; it may be overloaded."
@@ -153,14 +183,10 @@ class ApiClient:
         """For a refused client, the offers the model accepts (lower amount, longer term)."""
         return self._get(f"/clients/{client_id}/recourse")
 
-    def notice(self, client_id: int, lang: str, form: str, issued_by: str) -> tuple[bytes, str]:
-        """The decision letter (PDF or HTML bytes) and its reference; the API records it as issued."""
-        response = self._send(
-            "GET",
-            f"/clients/{client_id}/notice",
-            params={"lang": lang, "format": form},
-            headers={"X-Issued-By": issued_by},
-        )
+    def notice(self, client_id: int, lang: str, form: str) -> tuple[bytes, str]:
+        """The decision letter (PDF or HTML bytes) and its reference; the API records it as issued by the
+        signed-in user."""
+        response = self._send("GET", f"/clients/{client_id}/notice", params={"lang": lang, "format": form})
         return response.content, response.headers.get("x-letter-reference", "")
 
     def similar(self, client_id: int, k: int) -> dict:
@@ -229,6 +255,48 @@ class ApiClient:
 
     def drift_html(self, name: str) -> bytes:
         return self._send("GET", f"/reports/drift/{quote(name, safe='')}/html").content
+
+    # -- sign-in, accounts, decisions, letters, oversight -----------------------------------------
+
+    def login(self, username: str, password: str) -> dict:
+        return self._post("/auth/login", {"username": username, "password": password})
+
+    def sso_login(self, username: str, provider: str) -> dict:
+        return self._post("/auth/sso", {"username": username, "provider": provider})
+
+    def logout(self) -> None:
+        self._send("POST", "/auth/logout")
+
+    def denied(self, resource: str, reason: str) -> None:
+        self._send("POST", "/auth/denied", json={"resource": resource, "reason": reason})
+
+    def user(self, user_id: int) -> dict:
+        return self._get(f"/users/{user_id}")
+
+    def users(self) -> list[dict]:
+        return self._get("/users")
+
+    def add_user(self, username: str, role: str, password: str | None) -> dict:
+        return self._post("/users", {"username": username, "role": role, "password": password})
+
+    def set_active(self, user_id: int, active: bool) -> dict:
+        return self._post(f"/users/{user_id}/{'enable' if active else 'disable'}", {})
+
+    def set_password(self, user_id: int, password: str) -> dict:
+        return self._post(f"/users/{user_id}/password", {"password": password})
+
+    def decision_vocabulary(self) -> dict:
+        return self._get("/decisions/vocabulary")
+
+    def decisions(self, client_id: int) -> dict:
+        """The client's recorded decisions, newest first."""
+        return self._get(f"/clients/{client_id}/decisions")
+
+    def decide(self, client_id: int, decision: Mapping[str, Any]) -> dict:
+        return self._post(f"/clients/{client_id}/decisions", decision)
+
+    def oversight(self, since: str | None = None, until: str | None = None) -> dict:
+        return self._get("/oversight/summary", {"since": since, "until": until})
 
 
 def install(server: flask.Flask, client: ApiClient) -> None:

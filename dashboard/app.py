@@ -15,15 +15,17 @@ import dash
 import flask
 from dash import Input, Output, State, callback
 
+from dashboard import auth
 from dashboard.api_client import ApiClient, ApiError, api, install
-from dashboard.components.layout import nav_links, shell
+from dashboard.auth import roles
+from dashboard.components.layout import NAV, nav_links, shell
 from dashboard.i18n import current_language
 from dashboard.letters import serve_letters
 from dashboard.settings import DashboardSettings
 
 logger = logging.getLogger("dashboard")
 
-PAGES = ("client", "similar", "what_if", "new_application", "model", "drift", "operations")
+PAGES = ("client", "similar", "what_if", "new_application", "model", "drift", "operations", "users")
 BOOTSTRAP_ROUTE = "/vendor/bootstrap.min.css"
 CLIENT_PATH = re.compile(r"^/(?:client|similar|what-if)/([0-9]{1,10})/?$")
 INDEX = """<!DOCTYPE html>
@@ -62,6 +64,7 @@ def _serve_bootstrap(server: flask.Flask, settings: DashboardSettings) -> list[s
     server.add_url_rule(
         BOOTSTRAP_ROUTE, "bootstrap_css", lambda: flask.send_file(path, mimetype="text/css", max_age=3600)
     )
+    server.config["SCORING_BOOTSTRAP_ROUTE"] = BOOTSTRAP_ROUTE
     return [BOOTSTRAP_ROUTE]
 
 
@@ -92,7 +95,7 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     settings = settings or DashboardSettings()
     server = flask.Flask(__name__)
     key = settings.api_key.get_secret_value() if settings.api_key else None
-    install(server, ApiClient(settings.api_url, key, settings.api_timeout))
+    install(server, ApiClient(settings.api_url, key, settings.api_timeout, context=auth.request_headers))
     app = Dashboard(
         __name__,
         server=server,
@@ -108,10 +111,21 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     app.index_string = INDEX
     for page in PAGES:
         importlib.import_module(f"dashboard.pages.{page}")
+    importlib.import_module("dashboard.auth.menu")
     app.layout = shell  # a function: the frame is built per page load, in the request's language
     _serve_drift_reports(server)
     serve_letters(server)
+    auth.install(app, settings)
     return app
+
+
+def hidden_paths() -> frozenset[str]:
+    """Navigation links the request's user may not open (the Users page too while sign-in is off)."""
+    if not auth.enabled():
+        return frozenset({"/users"})
+    return frozenset(
+        path for _, path, _ in NAV if not auth.allowed(roles.rights_of_page(path) or roles.EVERYONE)
+    )
 
 
 @callback(
@@ -123,7 +137,7 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
 def follow_client(pathname: str | None, remembered: str | None) -> tuple[list, str | None]:
     """Keep the last client seen in the navigation links of the client pages."""
     client_id = client_in_path(pathname) or remembered
-    return nav_links(client_id), client_id
+    return nav_links(client_id, hidden_paths()), client_id
 
 
 def main(host: str = "127.0.0.1", port: int = 8050, api_url: str | None = None, threads: int = 8) -> None:
@@ -131,6 +145,7 @@ def main(host: str = "127.0.0.1", port: int = 8050, api_url: str | None = None, 
     import waitress
 
     settings = DashboardSettings() if api_url is None else DashboardSettings(api_url=api_url)
+    auth.check_binding(settings, host)
     app = create_app(settings)
     logger.info("dashboard on http://%s:%d, scoring API at %s", host, port, settings.api_url)
     waitress.serve(app.server, host=host, port=port, threads=threads)

@@ -1,5 +1,6 @@
-"""Decision letters fetched from the API (with its key) for the client page's letter links: the dashboard
-serves /letters/<client_id>?lang=fr|en&format=pdf|html as the API's /clients/<id>/notice answers it."""
+"""Decision letters fetched from the API (with its key, for the signed-in officer) for the client page's
+letter links: the dashboard serves /letters/<client_id>?lang=fr|en&format=pdf|html as the API's
+/clients/<id>/notice answers it (the API records the letter and its audit row)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from dashboard.api_client import ApiError, api
 
 LANGUAGES = ("fr", "en")
 FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
-ISSUED_BY = "dashboard"  # who asked, recorded with the letter (officer sign-in will name the person)
 
 
 def letter_path(client_id: int, language: str, form: str) -> str:
@@ -27,7 +27,7 @@ def serve_letters(server: flask.Flask) -> None:
         if language not in LANGUAGES or form not in FORMATS:
             return flask.Response("unknown language or format", status=400, mimetype="text/plain")
         try:
-            body, reference = api().notice(client_id, language, form, ISSUED_BY)
+            body, reference = api().notice(client_id, language, form)
         except ApiError as error:
             page = (
                 f"<!DOCTYPE html><html lang='en'><title>Decision letter</title>"

@@ -2,7 +2,8 @@
 
 SCORING_API_URL and SCORING_API_KEY are the base URL of the scoring API and the key it expects (the same
 variable the API reads, so one .env serves both); SCORING_BOOTSTRAP_CSS points at Bootstrap's CSS when it is
-not where Debian's libjs-bootstrap5 package installs it.
+not where Debian's libjs-bootstrap5 package installs it. The sign-in settings (SCORING_AUTH,
+SCORING_SECRET_KEY, SCORING_SESSION_IDLE_MINUTES, SCORING_OIDC_*...) are read by `dashboard.auth`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,27 @@ class DashboardSettings(BaseSettings):
     api_key: SecretStr | None = None
     api_timeout: float = Field(default=5.0, gt=0, description="Seconds to wait for one API answer")
     bootstrap_css: Path | None = None
+    auth: bool = Field(default=True, description="Sign-in with roles; SCORING_AUTH=off only on loopback")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs the session cookies (default: random per start, sessions end then)"
+    )
+    session_idle_minutes: float = Field(default=30.0, gt=0, description="Sign-out after this long idle")
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure cookies (default: when the request came over HTTPS)"
+    )
+    trusted_proxies: int = Field(
+        default=0, ge=0, description="Reverse proxies in front whose X-Forwarded-For/-Proto are trusted"
+    )
+    user_cache_seconds: float = Field(default=10.0, ge=0, description="How long a session's user is reused")
+    oidc_issuer: str | None = Field(
+        default=None, description="OpenID Connect issuer URL: enables single sign-on"
+    )
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_username_claim: str = Field(
+        default="preferred_username", description="ID-token claim holding the account's user name"
+    )
+    oidc_label: str = Field(default="Sign in with the company account", description="The SSO button's text")
 
     def bootstrap_path(self) -> Path | None:
         """The configured Bootstrap CSS, else the first installed copy found, else None."""

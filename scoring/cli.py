@@ -9,9 +9,13 @@ from typing import Annotated
 import typer
 
 from scoring.config import DEMO_CLIENTS, default_raw_dir, get_paths
+from scoring.db.cli import audit_app, audit_promotion, db_app, users_app
 from scoring.drift import defaults as drift_defaults
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
 DRIFT_FOUND = 3  # exit code of `scoring drift` when drift is detected: a verdict, not a failure
 
 
@@ -167,6 +171,7 @@ def train(
         result = train_model(TrainInputs.from_paths(), config)
     except (BundleError, ConfigError, CostError, DatasetError) as exc:
         _fail(str(exc))
+    audit_promotion(result.metadata["version"], "scoring train")
     typer.echo(result.describe())
 
 

@@ -70,6 +70,11 @@ class Paths:
         return self.runtime / "predictions_undelivered.jsonl"
 
     @property
+    def audit_undelivered(self) -> Path:
+        """Audit rows the database refused when the API stopped (appended to the trail at the next start)."""
+        return self.runtime / "audit_undelivered.jsonl"
+
+    @property
     def log_salt(self) -> Path:
         return self.runtime / ".log_salt"
 

@@ -38,6 +38,15 @@ class ScoringSettings(BaseSettings):
         description="MLflow tracking store (default: SQLite <home>/mlflow.db, artifacts in <home>/mlruns)",
     )
     log_salt: SecretStr | None = Field(default=None, description="Salt of the client-ID hashes")
+    audit_retention_days: int = Field(
+        default=183, ge=1, description="Audit rows younger than this are never purged (default: 6 months)"
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins in a row after which an account is locked"
+    )
+    login_lockout_minutes: float = Field(
+        default=15.0, gt=0, description="How long a locked account stays locked"
+    )
 
     @property
     def paths(self) -> Paths:

@@ -1,4 +1,5 @@
-"""The product's vocabularies, one home each: decisions, feature kinds, kinds of scoring request.
+"""The product's vocabularies, one home each: decisions, feature kinds, kinds of scoring request, roles,
+officers' decisions and override reasons, audit actions.
 
 They are `StrEnum`s: each member equals its string value, which is what JSON, the database and the API carry.
 """
@@ -42,3 +43,108 @@ class Language(StrEnum):
 
     EN = "en"
     FR = "fr"
+
+
+class Role(StrEnum):
+    """Who a signed-in user is: what they may see and do is decided from this on the server."""
+
+    OFFICER = "officer"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+class OfficerDecision(StrEnum):
+    """The credit officer's final decision on an application, recorded beside the model's."""
+
+    ACCEPT = "accept"
+    ACCEPT_COUNTER_OFFER = "accept-counter-offer"
+    REFUSE = "refuse"
+    REFER = "refer"
+
+    @property
+    def label(self) -> str:
+        return _DECISION_LABELS[self]
+
+    def overrides(self, model: Decision) -> bool:
+        """True when this decision goes against the model's: an override, which needs a reason.
+
+        The model's counter-offer is the largest amount it still accepts, so accepting it follows a refusal
+        and departs from an acceptance of the amount asked; a referral hands the decision on and overrides
+        nothing (the senior officer records the final one).
+        """
+        return self in _OVERRIDES[model]
+
+    @property
+    def announced(self) -> Decision | None:
+        """The decision a letter announces after this one; None for a referral (no final decision yet)."""
+        return _ANNOUNCED.get(self)
+
+
+_DECISION_LABELS = {
+    OfficerDecision.ACCEPT: "Accept",
+    OfficerDecision.ACCEPT_COUNTER_OFFER: "Accept the counter-offer",
+    OfficerDecision.REFUSE: "Refuse",
+    OfficerDecision.REFER: "Refer to a senior officer",
+}
+_ANNOUNCED = {
+    OfficerDecision.ACCEPT: Decision.ACCEPT,
+    OfficerDecision.ACCEPT_COUNTER_OFFER: Decision.ACCEPT,
+    OfficerDecision.REFUSE: Decision.REFUSE,
+}
+_OVERRIDES = {
+    Decision.ACCEPT: {OfficerDecision.REFUSE, OfficerDecision.ACCEPT_COUNTER_OFFER},
+    Decision.REFUSE: {OfficerDecision.ACCEPT},
+}
+
+
+class OverrideReason(StrEnum):
+    """Why an officer departs from the model: the category every override must name."""
+
+    INFORMATION_OUTSIDE_MODEL = "information-outside-model"
+    DATA_ERROR = "data-error"
+    VERIFIED_INCOME = "verified-income"
+    COLLATERAL_OR_GUARANTOR = "collateral-or-guarantor"
+    EXISTING_RELATIONSHIP = "existing-relationship"
+    AFFORDABILITY = "affordability"
+    FRAUD_SUSPICION = "fraud-suspicion"
+    POLICY_RULE = "policy-rule"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _REASON_LABELS[self]
+
+
+_REASON_LABELS = {
+    OverrideReason.INFORMATION_OUTSIDE_MODEL: "Information the model does not have (documents, interview)",
+    OverrideReason.DATA_ERROR: "Error or out-of-date value in the application or history",
+    OverrideReason.VERIFIED_INCOME: "Income or employment verified differently",
+    OverrideReason.COLLATERAL_OR_GUARANTOR: "Collateral or a guarantor",
+    OverrideReason.EXISTING_RELATIONSHIP: "Existing relationship with the lender",
+    OverrideReason.AFFORDABILITY: "Affordability concern the score does not capture",
+    OverrideReason.FRAUD_SUSPICION: "Suspected fraud or inconsistent documents",
+    OverrideReason.POLICY_RULE: "Lending policy rule",
+    OverrideReason.OTHER: "Other (explained in the justification)",
+}
+
+
+class AuditAction(StrEnum):
+    """What an audit-trail row records."""
+
+    SIGN_IN = "sign-in"
+    SIGN_IN_FAILED = "sign-in-failed"
+    ACCOUNT_LOCKED = "account-locked"
+    SIGN_OUT = "sign-out"
+    ACCESS_DENIED = "access-denied"
+    VIEW_CLIENT = "view-client"
+    SCORE = "score"
+    DECISION = "decision"
+    OVERRIDE = "override"
+    LETTER_ISSUED = "letter-issued"
+    MODEL_PROMOTED = "model-promoted"
+    USER_CREATED = "user-created"
+    USER_DISABLED = "user-disabled"
+    USER_ENABLED = "user-enabled"
+    PASSWORD_RESET = "password-reset"
+    AUDIT_EXPORTED = "audit-exported"
+    AUDIT_PURGED = "audit-purged"

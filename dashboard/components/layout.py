@@ -18,14 +18,19 @@ NAV = (
     (N_("Model"), "/model", None),
     (N_("Drift"), "/drift", None),
     (N_("Operations"), "/operations", None),
+    (N_("Users"), "/users", None),
 )
 
 
-def nav_links(client_id: str | None, t: Translator | None = None) -> list[dbc.NavItem]:
-    """Navigation links; the client pages keep the client in view."""
+def nav_links(
+    client_id: str | None, hidden: frozenset[str] = frozenset(), t: Translator | None = None
+) -> list[dbc.NavItem]:
+    """Navigation links but the `hidden` paths; the client pages keep the client in view."""
     t = t or current()
     items = []
     for label, path, client_path in NAV:
+        if path in hidden:
+            continue
         href = f"/{client_path}/{client_id}" if client_id and client_path else path
         link = dbc.NavLink(t.gettext(label), href=href, active="partial" if path != "/" else "exact")
         items.append(dbc.NavItem(link))
@@ -46,10 +51,13 @@ def shell() -> html.Div:
                         [
                             dbc.NavbarBrand(t.gettext("Credit scoring"), href="/"),
                             html.Nav(
-                                dbc.Nav(nav_links(None, t), id="app-nav", navbar=True, className="flex-wrap"),
+                                dbc.Nav(
+                                    nav_links(None, t=t), id="app-nav", navbar=True, className="flex-wrap"
+                                ),
                                 **{"aria-label": t.gettext("Pages")},
                             ),
                             language_switch(t),
+                            html.Div(id="app-user", className="d-flex align-items-center ms-3"),
                         ],
                         fluid=True,
                     ),

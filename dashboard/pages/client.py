@@ -10,7 +10,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 
 from dashboard import text
 from dashboard.api_client import ApiError, api
-from dashboard.components import picker
+from dashboard.components import officer, picker
 from dashboard.components.decision import decision_view, register_drilldown
 from dashboard.components.layout import header
 from dashboard.components.recourse import letter_links, recourse_box
@@ -157,6 +157,7 @@ def show_client(value: str | None, _retry: int | None) -> tuple[object, bool, st
             className="g-4",
         ),
         next_steps(client_id, t),
+        officer.panel(client_id, score),
     ], *HIDDEN
 
 

@@ -11,6 +11,7 @@ from dash import Input, Output, callback, html
 
 from dashboard import figures, text
 from dashboard.api_client import ApiError, api
+from dashboard.components import oversight
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 
@@ -47,6 +48,7 @@ def layout(**_query: str) -> html.Div:
             ),
             error_box(PREFIX),
             loading(html.Div(id="operations-content"), PREFIX),
+            oversight.section(),
         ]
     )
 

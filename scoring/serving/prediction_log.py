@@ -1,6 +1,6 @@
 """The prediction log: one row per score and one per HTTP request, in any SQLAlchemy database.
 
-Tables (created on first use):
+Tables (defined in `scoring.db.models`, created by its migrations):
 - `predictions`: created_at (UTC, naive), request_id, kind ("client", "application", "batch", "what-if"),
   model_version, client_hash (salted SHA-256 of SK_ID_CURR, never the ID), features (the model's input
   vector as little-endian float32 bytes, the precision the model reads; NaN = missing; in the order of
@@ -8,7 +8,6 @@ Tables (created on first use):
 - `requests`: created_at, request_id, method, route (the path template, never the raw path), status_code,
   latency_ms.
 - `model_features`: model_version, feature_names (JSON list) to decode the feature vectors.
-- `letters_issued`: one row per decision letter issued (see `scoring.serving.letters`).
 """
 
 from __future__ import annotations
@@ -22,97 +21,15 @@ from datetime import datetime
 
 import numpy as np
 import polars as pl
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Engine,
-    Float,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    event,
-    exc,
-    select,
-)
+from sqlalchemy import Engine, Table, exc, select
 
-metadata = MetaData()
-
-predictions = Table(
-    "predictions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", DateTime, nullable=False, index=True),
-    Column("request_id", String(64), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("model_version", String(64), nullable=False),
-    Column("client_hash", String(64)),
-    Column("features", LargeBinary, nullable=False),
-    Column("probability", Float, nullable=False),
-    Column("decision", String(8), nullable=False),
-    Column("threshold", Float, nullable=False),
-    Column("latency_ms", Float, nullable=False),
-)
-
-requests = Table(
-    "requests",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", DateTime, nullable=False, index=True),
-    Column("request_id", String(64), nullable=False),
-    Column("method", String(8), nullable=False),
-    Column("route", String(128), nullable=False),
-    Column("status_code", Integer, nullable=False),
-    Column("latency_ms", Float, nullable=False),
-)
-
-model_features = Table(
-    "model_features",
-    metadata,
-    Column("model_version", String(64), primary_key=True),
-    Column("feature_names", Text, nullable=False),
-)
-
-
-letters_issued = Table(
-    "letters_issued",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", DateTime, nullable=False, index=True),
-    Column("reference", String(32), nullable=False, unique=True),
-    Column("request_id", String(64), nullable=False),
-    Column("issued_by", String(128), nullable=False),
-    Column("client_hash", String(64), nullable=False, index=True),
-    Column("model_version", String(64), nullable=False),
-    Column("decision", String(8), nullable=False),
-    Column("probability", Float, nullable=False),
-    Column("language", String(8), nullable=False),
-    Column("format", String(8), nullable=False),
-)
-
-
-def _sqlite_pragmas(connection: object, _record: object) -> None:
-    """WAL lets several workers write one SQLite file; busy_timeout makes them wait instead of failing."""
-    cursor = connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+from scoring.db.engine import open_database
+from scoring.db.models import model_features, predictions, requests
 
 
 def open_log(database_url: str) -> Engine:
-    """An engine on the prediction log with its tables created (SQLite files get WAL and a busy timeout)."""
-    engine = create_engine(database_url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    try:
-        metadata.create_all(engine)
-    except exc.DatabaseError:
-        metadata.create_all(engine)  # another worker created the tables between check and create
-    return engine
+    """An engine on the prediction log, its schema migrated to the newest revision (`scoring.db`)."""
+    return open_database(database_url)
 
 
 def client_hash(client_id: int | None, salt: bytes) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 
@@ -9,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from scoring.db.letters import read_letters
 from scoring.explain.reason_codes import catalogue
-from scoring.serving.letters import read_letters
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API
@@ -33,9 +34,7 @@ def test_refusal_letter_in_french_then_english_is_recorded(
     refused = int(service.store.ids[service.probabilities.argmax()])
     score = client.get(f"{API}/clients/{refused}/score").json()
     codes = [r["code"] for r in score["explanation"]["reasons"]]
-    french = client.get(
-        f"{API}/clients/{refused}/notice", params={"lang": "fr"}, headers={"X-Issued-By": "officer-7"}
-    )
+    french = client.get(f"{API}/clients/{refused}/notice", params={"lang": "fr"})
     assert french.status_code == 200
     assert french.headers["content-type"] == "application/pdf"
     assert french.headers["content-language"] == "fr"
@@ -50,11 +49,12 @@ def test_refusal_letter_in_french_then_english_is_recorded(
     letters = read_letters(client.app.state.scoring.engine)
     assert len(letters) == 2
     first = letters.row(0, named=True)
-    assert first["issued_by"] == "officer-7" and letters["issued_by"][1] == "unknown"
+    assert first["issued_by"] == "service" and first["user_id"] is None  # no signed-in user named
+    assert first["document_sha256"] == hashlib.sha256(french.content).hexdigest()
     assert first["reference"] == french.headers["x-letter-reference"]
     assert first["client_hash"] == client_hash(refused, client.app.state.scoring.salt)
     assert str(refused) not in "".join(str(v) for v in first.values())
-    assert (first["decision"], first["language"], first["format"]) == ("refuse", "fr", "pdf")
+    assert (first["kind"], first["language"], first["format"]) == ("refuse", "fr", "pdf")
     assert letters["reference"].n_unique() == 2
 
 

@@ -144,7 +144,9 @@ def visit_down(browser: object, stack: Stack) -> Iterator[Visit]:
 def app(tmp_path_factory: pytest.TempPathFactory) -> dash.Dash:
     css = tmp_path_factory.mktemp("css") / "bootstrap.min.css"
     css.write_text("body{margin:0}")
-    return create_app(DashboardSettings(_env_file=None, api_url="http://api.test", bootstrap_css=css))
+    return create_app(
+        DashboardSettings(_env_file=None, api_url="http://api.test", bootstrap_css=css, auth=False)
+    )
 
 
 @pytest.fixture

@@ -105,9 +105,15 @@ def start_api(home: Path, logs: Path, api_key: str = API_KEY) -> Server:
     return _start(args, env, logs / "api.log", f"http://{LOCALHOST}:{port}")
 
 
-def start_dashboard(api_url: str, logs: Path, name: str = "dashboard", api_key: str = API_KEY) -> Server:
+def start_dashboard(
+    api_url: str, logs: Path, name: str = "dashboard", api_key: str = API_KEY, auth: bool = False
+) -> Server:
+    """`scoring dashboard` on a free loopback port; sign-in off unless `auth` (the browser tests of the pages
+    are not about it)."""
     port = free_port()
-    env = {"SCORING_API_KEY": api_key, "SCORING_API_TIMEOUT": "10"}
+    env = {"SCORING_API_KEY": api_key, "SCORING_API_TIMEOUT": "10", "SCORING_AUTH": "on" if auth else "off"}
+    if auth:
+        env["SCORING_SECRET_KEY"] = "browser-tests-session-key"
     args = ["dashboard", "--host", LOCALHOST, "--port", str(port), "--api-url", api_url]
     return _start(args, env, logs / f"{name}.log", f"http://{LOCALHOST}:{port}")
 

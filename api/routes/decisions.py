@@ -1,0 +1,146 @@
+"""The officer's decision on a stored client (with the model's opinion computed here, never sent by the
+caller), the client's decision history, letters issued, and the oversight summary for the Operations page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
+
+from api.deps import ServiceDep, StateDep
+from api.errors import error_responses
+from api.identity import Analyst, AnyUser, DatabaseDep, Officer, actor_of
+from api.routes.clients import ClientId
+from api.routes.monitoring import IsoDateTime
+from api.schemas import (
+    DecisionHistoryOut,
+    DecisionIn,
+    DecisionOut,
+    DecisionVocabularyOut,
+    OversightOut,
+)
+from scoring.db import decisions
+from scoring.serving.prediction_log import client_hash
+from scoring.serving.service import ScoringService
+from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
+
+router = APIRouter(tags=["decisions"])
+ERRORS = error_responses(400, 401, 403, 404, 422, 500, 503)
+
+
+def _reasons(result: object) -> list[dict]:
+    explanation = result.explanation  # type: ignore[attr-defined]
+    if explanation is None:
+        return []
+    return [
+        {"direction": direction, "feature": r.feature, "label": r.label, "value": r.value}
+        for direction, reasons in (("raising", explanation.raising), ("lowering", explanation.lowering))
+        for r in reasons
+    ]
+
+
+def model_opinion(
+    service: ScoringService, salt: bytes, client_id: int, counter_offer: bool
+) -> decisions.ModelOpinion:
+    """What the model says of a stored client now: score, decision, reasons, counter-offer if asked."""
+    row = service.store.row(client_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"client {client_id} not found")
+    values = service.explanations.row(row)
+    if values is None:
+        values = service.explanations.compute_row(row)
+    result = service.client_result(row, values)
+    amount = None
+    if counter_offer:
+        application = service.raw_application(client_id)
+        if application is not None:
+            amount = service.max_amount(application, service.store.matrix[row]).max_amount
+    return decisions.ModelOpinion(
+        client_hash=client_hash(client_id, salt) or "",
+        model_version=result.model_version,
+        probability=result.probability,
+        threshold=result.threshold,
+        decision=Decision(result.decision),
+        reasons=_reasons(result),
+        counter_offer_amount=amount,
+    )
+
+
+@router.get(
+    "/decisions/vocabulary", response_model=DecisionVocabularyOut, responses=error_responses(401, 500)
+)
+def decision_vocabulary() -> DecisionVocabularyOut:
+    """The officer's possible decisions and override reasons with their labels, and which decisions
+    override which model decision (what the dashboard's decision form shows)."""
+    return DecisionVocabularyOut(
+        decisions=[{"value": str(d), "label": d.label} for d in OfficerDecision],
+        override_reasons=[{"value": str(r), "label": r.label} for r in OverrideReason],
+        overrides={str(m): [str(d) for d in OfficerDecision if d.overrides(m)] for m in Decision},
+        min_justification=decisions.MIN_JUSTIFICATION,
+    )
+
+
+def _field_error(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", field), "msg": message, "type": "value_error"}])
+
+
+@router.post(
+    "/clients/{client_id}/decisions",
+    response_model=DecisionOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=ERRORS,
+)
+def decide(
+    client_id: ClientId,
+    body: DecisionIn,
+    request: Request,
+    service: ServiceDep,
+    state: StateDep,
+    user: Officer,
+) -> DecisionOut:
+    """Record the officer's final decision; one that differs from the model's is an override and needs a
+    reason category and a written justification. Stored with the model version, PD, threshold and reasons."""
+    choice = decisions.OfficerChoice(
+        OfficerDecision(body.decision),
+        None if body.reason_category is None else OverrideReason(body.reason_category),
+        body.justification,
+    )
+    wants_offer = choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
+    opinion = model_opinion(service, state.salt, client_id, wants_offer)
+    try:
+        row = decisions.record(state.engine, choice, opinion, actor_of(request, user))
+    except decisions.DecisionError as error:
+        raise _field_error(error.field, error.message) from None
+    return DecisionOut(**row)
+
+
+@router.get("/clients/{client_id}/decisions", response_model=DecisionHistoryOut, responses=ERRORS)
+def decision_history(
+    client_id: ClientId, state: StateDep, service: ServiceDep, _user: AnyUser
+) -> DecisionHistoryOut:
+    """The client's recorded decisions, newest first."""
+    if service.store.row(client_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"client {client_id} not found")
+    hashed = client_hash(client_id, state.salt) or ""
+    rows = decisions.history(state.engine, hashed)
+    return DecisionHistoryOut(client_id=client_id, decisions=[DecisionOut(**r) for r in rows])
+
+
+def aware_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@router.get("/oversight/summary", response_model=OversightOut, responses=error_responses(401, 403, 422, 500))
+def oversight_summary(
+    engine: DatabaseDep,
+    _user: Analyst,
+    since: Annotated[IsoDateTime, Query(description="Start (ISO 8601; default: all)")] = None,
+    until: Annotated[IsoDateTime, Query(description="End, excluded (ISO 8601; default: now)")] = None,
+) -> OversightOut:
+    """Decisions and override rate per officer and month; default rate of overridden vs followed decisions
+    once outcomes are known."""
+    return OversightOut(**decisions.summary(engine, aware_utc(since), aware_utc(until)))

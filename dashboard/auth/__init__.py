@@ -1,0 +1,131 @@
+"""Sign-in for the dashboard (Flask-Login on Dash's Flask server): sessions, CSRF, the guard, roles, SSO.
+
+Only the glue lives here: accounts, passwords, lockout and the audit trail are the API's (`scoring.db`).
+`install(app, settings)` configures the session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS, idle
+timeout), the login manager and its user loader, the sign-in routes, optional single sign-on, and the one
+`before_request` guard; `request_headers()` names the signed-in user (and where they are) to the API.
+SCORING_AUTH=off leaves out the sign-in (local use; refused unless the dashboard listens on loopback) but
+not the CSRF check.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import secrets
+from datetime import timedelta
+
+import dash
+import flask
+import flask_login
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dashboard.auth import guard, oidc, roles, views
+from dashboard.auth.users import UserLoader, current
+from dashboard.settings import DashboardSettings
+
+logger = logging.getLogger("dashboard.auth")
+USER_HEADER = "X-Scoring-User"
+ADDRESS_HEADER = "X-Scoring-Client-Address"
+SESSION_COOKIE = "scoring_session"
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, Secure when configured so or when the request came over HTTPS."""
+
+    def __init__(self, secure: bool | None) -> None:
+        self.secure = secure
+
+    def get_cookie_secure(self, app: flask.Flask) -> bool:
+        if self.secure is not None:
+            return self.secure
+        return flask.has_request_context() and flask.request.is_secure
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_binding(settings: DashboardSettings, host: str) -> None:
+    """Refuse to serve without sign-in anywhere but on a loopback address."""
+    if not settings.auth and not is_loopback(host):
+        raise SystemExit(
+            f"SCORING_AUTH=off is refused: the dashboard would listen on {host}, not on a loopback address "
+            "(127.0.0.1, ::1, localhost); sign-in may be turned off only for local use"
+        )
+
+
+def request_headers() -> dict[str, str]:
+    """Headers naming the signed-in user and their address for the API's audit trail."""
+    if not flask.has_request_context():
+        return {}
+    headers = {}
+    user = current()
+    if user is not None:
+        headers[USER_HEADER] = str(user.id)
+    if flask.request.remote_addr:
+        headers[ADDRESS_HEADER] = flask.request.remote_addr
+    return headers
+
+
+def enabled() -> bool:
+    """Whether sign-in is on for the dashboard serving this request."""
+    return bool(flask.current_app.config.get("SCORING_AUTH", True))
+
+
+def allowed(rights: frozenset[str]) -> bool:
+    """Whether this request's user has one of `rights` (always, with sign-in off)."""
+    if not enabled():
+        return True
+    user = current()
+    return user is not None and user.role in rights
+
+
+def can_record() -> bool:
+    """Decisions and letters need a signed-in officer (or admin): never with sign-in off."""
+    user = current()
+    return user is not None and user.role in roles.DECIDE
+
+
+def install(app: dash.Dash, settings: DashboardSettings) -> None:
+    server = app.server
+    if settings.trusted_proxies:
+        hops = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    if secret is None:
+        logger.warning(
+            "SCORING_SECRET_KEY is not set: sessions are signed with a key that ends with this process"
+        )
+    server.config.update(
+        SECRET_KEY=secret or secrets.token_urlsafe(32),
+        SESSION_COOKIE_NAME=SESSION_COOKIE,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",  # Strict would drop the cookie on the way back from the SSO provider
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        SCORING_AUTH=settings.auth,
+    )
+    server.session_interface = SessionCookies(settings.cookie_secure)
+    manager = flask_login.LoginManager(server)
+    manager.session_protection = "strong"
+    loader = UserLoader(settings.user_cache_seconds)
+    manager.user_loader(loader)
+    server.extensions["scoring_users"] = loader
+    views.install_views(server)
+    oidc.register(server, settings)
+    idle = settings.session_idle_minutes * 60
+
+    @server.before_request
+    def check() -> flask.Response | None:
+        return guard.check_request(app, settings.auth, idle)
+
+    @server.after_request
+    def csrf_cookie(response: flask.Response) -> flask.Response:
+        return guard.set_csrf_cookie(response, server.session_interface.get_cookie_secure(server))

@@ -1,0 +1,147 @@
+"""The one `before_request` guard of the dashboard's Flask server: idle timeout, CSRF, sign-in and roles.
+
+- The app shell (Dash's scripts, layout and dependency list, assets, Bootstrap's CSS) and the sign-in
+  pages are public: they hold no client's data.
+- A state-changing request (any POST: the sign-in form, Dash's `/_dash-update-component`, sign-out)
+  must carry the session's CSRF token: in the form field `csrf_token`, or in the `X-CSRFToken` header,
+  which Dash's renderer copies from the `_csrf_token` cookie (SameSite=Strict, readable by the page's
+  script and by no other site) into every callback request.
+- A callback needs a session (401) and a role its output is registered for (403; `roles.py`); a page needs
+  a session (else a redirect to the sign-in page) and its page's rights (403).
+- A session idle for longer than SCORING_SESSION_IDLE_MINUTES ends.
+Refusals of a signed-in user are recorded in the API's audit trail.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from urllib.parse import quote
+
+import dash
+import flask
+import flask_login
+
+from dashboard.api_client import ApiError, api
+from dashboard.auth import roles
+from dashboard.auth.users import current
+
+CSRF_SESSION_KEY = "csrf"
+CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer reads (config csrf_token_name)
+CSRF_HEADER = "X-CSRFToken"
+CSRF_FIELD = "csrf_token"
+SEEN_KEY = "seen"
+CALLBACK = "/_dash-update-component"
+PUBLIC_PREFIXES = (
+    "/_dash-component-suites/",
+    "/_dash-layout",
+    "/_dash-dependencies",
+    "/_favicon.ico",
+    "/assets/",
+    "/vendor/",
+    "/login",
+)
+PUBLIC_PATHS = {"/favicon.ico", "/logout"}
+
+
+def csrf_token() -> str:
+    """The session's CSRF token (made on first use)."""
+    token = flask.session.get(CSRF_SESSION_KEY)
+    if not token:
+        token = flask.session[CSRF_SESSION_KEY] = secrets.token_urlsafe(32)
+    return token
+
+
+def _csrf_ok() -> bool:
+    expected = flask.session.get(CSRF_SESSION_KEY)
+    given = flask.request.headers.get(CSRF_HEADER) or flask.request.form.get(CSRF_FIELD)
+    return bool(expected and given) and hmac.compare_digest(str(given), str(expected))
+
+
+def _is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def _idle_expired(idle_seconds: float) -> bool:
+    """End the session of a user idle for too long; note this request's time otherwise."""
+    now = time.time()
+    seen = flask.session.get(SEEN_KEY)
+    if current() is not None and seen is not None and now - float(seen) > idle_seconds:
+        flask_login.logout_user()
+        flask.session.clear()
+        flask.g.signed_out_idle = True
+        return True
+    if seen is None or now - float(seen) > 15:  # the cookie is rewritten at most every 15 s
+        flask.session[SEEN_KEY] = now
+    return False
+
+
+def _denied(resource: str, reason: str) -> None:
+    """Record a refusal in the audit trail (best effort: the refusal stands either way)."""
+    try:
+        api().denied(resource, reason)
+    except ApiError as error:
+        flask.current_app.logger.warning("refusal of %s not recorded: %s", resource, error.message)
+
+
+def _json(status: int, message: str) -> flask.Response:
+    return flask.make_response({"detail": message}, status)
+
+
+def _forbidden_page() -> flask.Response:
+    page = (
+        "<!DOCTYPE html><html lang='en'><head><title>Not allowed</title></head><body><main>"
+        "<h1>Not allowed</h1><p>Your role does not give access to this page.</p>"
+        "<p><a href='/'>Back to the start page</a></p></main></body></html>"
+    )
+    return flask.make_response(page, 403)
+
+
+def _callback(app: dash.Dash) -> flask.Response | None:
+    user = current()
+    if user is None:
+        return _json(401, "Your session has ended: sign in again.")
+    body = flask.request.get_json(silent=True) or {}
+    output = str(body.get("output", ""))
+    rights = roles.rights_of_callback(app, output, body.get("inputs"))
+    if rights is None or user.role not in rights:
+        _denied(output[:128], "role")
+        return _json(403, "Your role does not allow this.")
+    return None
+
+
+def check_request(app: dash.Dash, auth: bool, idle_seconds: float) -> flask.Response | None:
+    """The guard: None lets the request through; otherwise the refusal to send."""
+    request = flask.request
+    if request.method == "POST" and not _csrf_ok():
+        return _json(403, "Missing or wrong CSRF token: reload the page.")
+    if not auth:
+        return None
+    _idle_expired(idle_seconds)
+    path = request.path
+    if _is_public(path):
+        return None
+    if path == CALLBACK:
+        return _callback(app)
+    user = current()
+    rights = roles.rights_of_route(path)
+    if rights is None:
+        rights = roles.rights_of_page(path) or roles.EVERYONE
+    if user is None:
+        if request.method != "GET":
+            return _json(401, "Sign in first.")
+        state = "state=expired&" if flask.g.get("signed_out_idle") else ""
+        return flask.redirect(f"/login?{state}next={quote(request.full_path.rstrip('?'), safe='/')}")
+    if user.role not in rights:
+        _denied(path[:128], "role")
+        return _forbidden_page()
+    return None
+
+
+def set_csrf_cookie(response: flask.Response, secure: bool) -> flask.Response:
+    """Give the page the session's CSRF token in the cookie Dash's renderer sends back as a header."""
+    token = csrf_token()
+    if flask.request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, secure=secure, httponly=False, samesite="Strict", path="/")
+    return response

@@ -1,0 +1,42 @@
+"""Who is signed in, with the sign-out button, in the navigation bar (a form posting to /logout)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+
+from dashboard.auth.guard import CSRF_FIELD, csrf_token
+from dashboard.auth.users import current
+
+
+def user_box(auth: bool) -> list:
+    """The signed-in user's name and role and a sign-out button (or a note that sign-in is off)."""
+    if not auth:
+        return [html.Span("Sign-in is off (local use only)", className="navbar-text text-light small")]
+    user = current()
+    if user is None:
+        return []
+    return [
+        html.Span(
+            [html.Span(user.username, id="app-user-name"), f" ({user.role})"],
+            className="navbar-text text-light me-2",
+        ),
+        html.Form(
+            [
+                dcc.Input(type="hidden", name=CSRF_FIELD, value=csrf_token(), id="app-sign-out-token"),
+                dbc.Button(
+                    "Sign out", id="app-sign-out", type="submit", color="light", size="sm", outline=True
+                ),
+            ],
+            action="/logout",
+            method="POST",
+            className="d-inline",
+        ),
+    ]
+
+
+@callback(Output("app-user", "children"), Input("_pages_location", "pathname"))
+def show_user(_pathname: str | None) -> list:
+    from dashboard.auth import enabled
+
+    return user_box(enabled())

@@ -1,0 +1,126 @@
+"""The sign-in page, sign-in by password or single sign-on, and sign-out: plain Flask routes beside Dash.
+
+The password goes to the API (`POST /auth/login`), which checks it, counts failures, locks the account and
+writes the audit rows; the page shows one message for every failure.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import flask
+import flask_login
+
+from dashboard.api_client import ApiError, api
+from dashboard.auth.guard import csrf_token
+from dashboard.auth.users import SignedInUser, current
+
+REFUSED = "The user name or password is not right, or the account cannot sign in now."
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in: credit scoring</title>
+{% if css %}<link rel="stylesheet" href="{{ css }}">{% endif %}
+<link rel="stylesheet" href="/assets/style.css">
+</head>
+<body>
+<main class="container" style="max-width: 28rem; margin-top: 4rem;">
+<h1 class="h3 mb-3">Credit scoring: sign in</h1>
+{% if message %}
+<div class="alert alert-{{ tone }}" role="alert" id="login-message">{{ message }}</div>
+{% endif %}
+<form method="post" action="/login" novalidate>
+<input type="hidden" name="csrf_token" value="{{ token }}">
+<input type="hidden" name="next" value="{{ next }}">
+<div class="mb-3">
+<label class="form-label" for="login-username">User name</label>
+<input class="form-control" id="login-username" name="username" autocomplete="username" required autofocus>
+</div>
+<div class="mb-3">
+<label class="form-label" for="login-password">Password</label>
+<input class="form-control" id="login-password" name="password" type="password"
+ autocomplete="current-password" required>
+</div>
+<button class="btn btn-primary" type="submit" id="login-submit">Sign in</button>
+</form>
+{% if sso %}<p class="mt-4"><a class="btn btn-outline-secondary" href="/login/sso?next={{ next|urlencode }}"
+ id="login-sso">{{ sso }}</a></p>{% endif %}
+<p class="mt-4 text-muted">Accounts are given by an administrator. After several wrong passwords an account
+is locked for a while.</p>
+</main>
+</body>
+</html>"""
+MESSAGES = {
+    "expired": ("Your session ended after a time without activity: sign in again.", "info"),
+    "signed-out": ("You are signed out.", "info"),
+}
+
+
+def safe_next(target: str | None) -> str:
+    """A path of this dashboard to go to after signing in (never another site)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def page(message: str | None = None, tone: str = "danger", status: int = 200) -> flask.Response:
+    config = flask.current_app.config
+    html = flask.render_template_string(
+        PAGE,
+        css=config.get("SCORING_BOOTSTRAP_ROUTE"),
+        message=message,
+        tone=tone,
+        token=csrf_token(),
+        next=safe_next(flask.request.values.get("next")),
+        sso=config.get("SCORING_SSO_LABEL"),
+    )
+    return flask.make_response(html, status)
+
+
+def sign_in(payload: dict) -> flask.Response:
+    """Start a fresh session for the user the API accepted, then go where the user was going."""
+    target = safe_next(flask.request.values.get("next") or flask.session.get("sso_next"))
+    flask.session.clear()  # a new session (and CSRF token) for the signed-in user
+    flask_login.login_user(SignedInUser.of(payload))
+    flask.session.permanent = True
+    return flask.redirect(target)
+
+
+def login() -> flask.Response:
+    if flask.request.method == "GET":
+        if current() is not None:
+            return flask.redirect(safe_next(flask.request.args.get("next")))
+        message, tone = MESSAGES.get(flask.request.args.get("state", ""), (None, "info"))
+        return page(message, tone)
+    form = flask.request.form
+    username, password = form.get("username", "").strip(), form.get("password", "")
+    if not username or not password:
+        return page("Type your user name and your password.", status=400)
+    try:
+        payload = api().login(username, password)
+    except ApiError as error:
+        if error.status == 401:
+            return page(REFUSED, status=401)
+        return page(f"Signing in is not possible now: {error.message}", status=503)
+    return sign_in(payload)
+
+
+def logout() -> flask.Response:
+    user = current()
+    if user is not None:
+        try:
+            api().logout()
+        except ApiError as error:
+            flask.current_app.logger.warning("sign-out of %s not recorded: %s", user.username, error.message)
+    flask_login.logout_user()
+    flask.session.clear()
+    return flask.redirect("/login?state=signed-out")
+
+
+def install_views(server: flask.Flask) -> None:
+    server.add_url_rule("/login", "login", login, methods=["GET", "POST"])
+    server.add_url_rule("/logout", "logout", logout, methods=["POST"])

@@ -1,0 +1,220 @@
+"""The officer's decision on a client: recorded beside the model's, an override needing a reason category and
+a written justification; the client's history; decisions and override rates per officer and month, with the
+default rate of overridden vs followed decisions once outcomes are known (a `labels` table)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, MetaData, Table, func, inspect, select
+
+from scoring.db.audit import Actor, AuditEvent, append
+from scoring.db.engine import write_transaction
+from scoring.db.models import decisions, users, utc_now
+from scoring.vocabulary import AuditAction, Decision, OfficerDecision, OverrideReason
+
+MIN_JUSTIFICATION = 20
+MAX_JUSTIFICATION = 4000
+LABELS = "labels"  # outcomes: client_hash, outcome (1 = defaulted, 0 = repaid); added by the monitoring loop
+GRANTED = (str(OfficerDecision.ACCEPT), str(OfficerDecision.ACCEPT_COUNTER_OFFER))
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be recorded, naming the field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ModelOpinion:
+    """What the model said about the client when the officer decided (computed by the API, not sent)."""
+
+    client_hash: str
+    model_version: str
+    probability: float
+    threshold: float
+    decision: Decision
+    reasons: Sequence[Mapping[str, object]]
+    counter_offer_amount: float | None
+
+
+@dataclass(frozen=True)
+class OfficerChoice:
+    decision: OfficerDecision
+    reason_category: OverrideReason | None = None
+    justification: str | None = None
+
+
+def check(choice: OfficerChoice, model: ModelOpinion) -> bool:
+    """Whether the choice overrides the model; DecisionError when it cannot be recorded as it is."""
+    override = choice.decision.overrides(model.decision)
+    note = (choice.justification or "").strip()
+    if choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER and model.counter_offer_amount is None:
+        raise DecisionError(
+            "decision", "there is no counter-offer: the model accepts no amount for this client"
+        )
+    if len(note) > MAX_JUSTIFICATION:
+        raise DecisionError("justification", f"at most {MAX_JUSTIFICATION} characters")
+    if override:
+        if choice.reason_category is None:
+            raise DecisionError(
+                "reason_category", "an override of the model's decision needs a reason category"
+            )
+        if len(note) < MIN_JUSTIFICATION:
+            raise DecisionError(
+                "justification",
+                f"an override of the model's decision needs a written justification "
+                f"(at least {MIN_JUSTIFICATION} characters)",
+            )
+    elif choice.reason_category is not None:
+        raise DecisionError(
+            "reason_category", "only an override of the model's decision takes a reason category"
+        )
+    return override
+
+
+def record(engine: Engine, choice: OfficerChoice, model: ModelOpinion, actor: Actor) -> dict:
+    """Store the decision and its audit row (decision or override) in one transaction; returns the row."""
+    override = check(choice, model)
+    note = (choice.justification or "").strip() or None
+    row = {
+        "created_at": utc_now(),
+        "user_id": actor.id,
+        "client_hash": model.client_hash,
+        "model_version": model.model_version,
+        "probability": model.probability,
+        "threshold": model.threshold,
+        "model_decision": str(model.decision),
+        "decision": str(choice.decision),
+        "override": override,
+        "reason_category": None if choice.reason_category is None else str(choice.reason_category),
+        "justification": note,
+        "reasons": json.dumps(list(model.reasons), ensure_ascii=False),
+        "counter_offer_amount": model.counter_offer_amount
+        if choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
+        else None,
+    }
+    action = AuditAction.OVERRIDE if override else AuditAction.DECISION
+    with write_transaction(engine) as conn:
+        row["id"] = conn.execute(decisions.insert().values(**row)).inserted_primary_key[0]
+        detail = {
+            "decision_id": row["id"],
+            "decision": row["decision"],
+            "model_decision": row["model_decision"],
+            "model_version": row["model_version"],
+            "probability": row["probability"],
+            "threshold": row["threshold"],
+            "reason_category": row["reason_category"],
+        }
+        append(conn, [AuditEvent(action, actor, client_hash=model.client_hash, detail=detail)])
+    return {**row, "username": actor.name, "reasons": list(model.reasons)}
+
+
+def _columns() -> list:
+    return [*decisions.columns, users.c.username]
+
+
+def _out(row: Mapping) -> dict:
+    return {**row, "reasons": json.loads(row["reasons"])}
+
+
+def history(engine: Engine, client_hash: str) -> list[dict]:
+    """The client's decisions, newest first, with the officer's name."""
+    query = (
+        select(*_columns())
+        .join_from(decisions, users, decisions.c.user_id == users.c.id)
+        .where(decisions.c.client_hash == client_hash)
+        .order_by(decisions.c.id.desc())
+    )
+    with engine.connect() as conn:
+        return [_out(row) for row in conn.execute(query).mappings()]
+
+
+def latest(engine: Engine, client_hash: str) -> dict | None:
+    found = history(engine, client_hash)
+    return found[0] if found else None
+
+
+# -- oversight summary -------------------------------------------------------------------------------------
+
+
+def _labels(engine: Engine) -> Table | None:
+    """The outcomes table when it exists (with a client_hash and an outcome column)."""
+    if not inspect(engine).has_table(LABELS):
+        return None
+    table = Table(LABELS, MetaData(), autoload_with=engine)
+    return table if {"client_hash", "outcome"} <= set(table.c.keys()) else None
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def summary(engine: Engine, since: datetime | None = None, until: datetime | None = None) -> dict:
+    """Decisions and override rate per officer and per month; default rates once outcomes are known.
+
+    Outcomes join on the client hash: each client's latest decision in the window counts once, and only
+    granted credit (accept, accept the counter-offer) can default.
+    """
+    window = []
+    if since is not None:
+        window.append(decisions.c.created_at >= since)
+    if until is not None:
+        window.append(decisions.c.created_at < until)
+    labels = _labels(engine)
+    columns = [decisions.c.id, decisions.c.created_at, decisions.c.client_hash, decisions.c.decision]
+    columns += [decisions.c.override, users.c.username]
+    query = select(*columns).join_from(decisions, users, decisions.c.user_id == users.c.id)
+    if labels is not None:
+        outcome = select(labels.c.client_hash, func.max(labels.c.outcome).label("outcome"))
+        outcome = outcome.group_by(labels.c.client_hash).subquery()
+        query = query.add_columns(outcome.c.outcome).outerjoin(
+            outcome, outcome.c.client_hash == decisions.c.client_hash
+        )
+    with engine.connect() as conn:
+        rows = conn.execute(query.where(*window).order_by(decisions.c.id)).mappings().all()
+    groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        counts = groups[(row["username"], row["created_at"].strftime("%Y-%m"))]
+        counts[0] += 1
+        counts[1] += int(row["override"])
+    per_officer = [
+        {"officer": officer, "month": month, "decisions": n, "overrides": o, "override_rate": _rate(o, n)}
+        for (officer, month), (n, o) in sorted(groups.items(), key=lambda item: (item[0][1], item[0][0]))
+    ]
+    total, overrides = len(rows), sum(int(r["override"]) for r in rows)
+    return {
+        "decisions": total,
+        "overrides": overrides,
+        "override_rate": _rate(overrides, total),
+        "per_officer_month": per_officer,
+        "outcomes": None if labels is None else _outcomes(rows),
+    }
+
+
+def _outcomes(rows: Sequence[Mapping]) -> dict:
+    """Default rate of granted credit, overridden vs following the model (latest decision per client)."""
+    latest_rows: dict[str, Mapping] = {}
+    for row in rows:
+        latest_rows[row["client_hash"]] = row
+    result = {}
+    for name, flag in (("overridden", True), ("followed", False)):
+        known = [
+            r
+            for r in latest_rows.values()
+            if r["override"] == flag and r["decision"] in GRANTED and r["outcome"] is not None
+        ]
+        defaults = sum(int(r["outcome"]) for r in known)
+        result[name] = {
+            "granted_with_outcome": len(known),
+            "defaults": defaults,
+            "default_rate": _rate(defaults, len(known)),
+        }
+    return result

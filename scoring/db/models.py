@@ -1,0 +1,179 @@
+"""Every table of the product database, in one SQLAlchemy `MetaData` (the target of the Alembic migrations).
+
+Times are UTC. The prediction-log tables keep naive UTC datetimes (their readers build Polars frames from
+them); the other tables use `UtcDateTime`, which refuses naive values and reads back aware UTC datetimes.
+Client IDs are never stored: `client_hash` is the salted HMAC of the ID (`scoring.serving.prediction_log.
+client_hash`). Adding a table means adding it here and a new revision under `migrations/versions/`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+HASH = 64  # hex SHA-256
+
+
+class UtcDateTime(TypeDecorator):
+    """An aware UTC datetime, stored as naive UTC (the same on SQLite and PostgreSQL)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be stored: give a timezone-aware (UTC) time")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- prediction log (written by the API's background writer; see scoring.serving.prediction_log) ----------
+
+predictions = Table(
+    "predictions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("request_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("client_hash", String(64)),
+    Column("features", LargeBinary, nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("decision", String(8), nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("request_id", String(64), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("route", String(128), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+)
+
+model_features = Table(
+    "model_features",
+    metadata,
+    Column("model_version", String(64), primary_key=True),
+    Column("feature_names", Text, nullable=False),
+)
+
+# -- people and their decisions ---------------------------------------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), doc="argon2id; null for a single-sign-on-only account"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("failed_sign_ins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False, default=utc_now),
+    Column("password_changed_at", UtcDateTime),
+    Column("last_sign_in_at", UtcDateTime),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UtcDateTime, nullable=False, default=utc_now, index=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("client_hash", String(HASH), nullable=False, index=True),
+    Column("model_version", String(64), nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("model_decision", String(8), nullable=False),
+    Column("decision", String(24), nullable=False),
+    Column("override", Boolean, nullable=False),
+    Column("reason_category", String(32)),
+    Column("justification", Text),
+    Column("reasons", Text, nullable=False, doc="JSON list of the reasons shown to the officer"),
+    Column("counter_offer_amount", Float),
+)
+
+letters = Table(
+    "letters",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UtcDateTime, nullable=False, default=utc_now, index=True),
+    Column("reference", String(32), nullable=False, unique=True, doc="the reference printed on the letter"),
+    Column("request_id", String(64)),
+    Column("user_id", Integer, ForeignKey("users.id"), doc="the signed-in user who issued it, if any"),
+    Column("issued_by", String(64), nullable=False, doc="who issued it: user name, or the API service"),
+    Column("client_hash", String(HASH), nullable=False, index=True),
+    Column("decision_id", Integer, ForeignKey("decisions.id"), doc="the officer's decision it announces"),
+    Column("kind", String(24), nullable=False, doc="the decision the letter announces"),
+    Column("probability", Float, nullable=False, doc="the model's probability of default at issue"),
+    Column("language", String(8), nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("document_sha256", String(HASH), nullable=False, doc="SHA-256 of the document issued"),
+)
+
+# -- audit trail (append-only, hash-chained: see scoring.db.audit) ------------------------------------------
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False, doc="position in the chain: 1, 2, 3..."),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+    Column("actor", String(64), nullable=False),
+    Column("actor_id", Integer),
+    Column("role", String(16)),
+    Column("action", String(32), nullable=False, index=True),
+    Column("client_hash", String(HASH), index=True),
+    Column("target", String(128)),
+    Column("detail", Text, nullable=False),
+    Column("source", String(128)),
+    Column("request_id", String(64)),
+    Column("prev_hash", String(HASH), nullable=False),
+    Column("row_hash", String(HASH), nullable=False),
+)
+
+audit_chain = Table(
+    "audit_chain",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False, doc="always 1: the one row, and the lock"),
+    Column("first_id", Integer, nullable=False, doc="first row kept (rows before it were purged)"),
+    Column("first_prev_hash", String(HASH), nullable=False, doc="the hash that row chains to"),
+    Column("last_id", Integer, nullable=False),
+    Column("last_hash", String(HASH), nullable=False),
+)

@@ -1,0 +1,269 @@
+"""Accounts: create, list, enable or disable, reset a password, and sign in with a lockout after repeated
+failures. Every change writes its audit row in the same transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Engine, exc, func, select
+
+from scoring.db.audit import Actor, AuditEvent, append, lock_chain
+from scoring.db.engine import write_transaction
+from scoring.db.models import users, utc_now
+from scoring.db.security import hash_password, random_password, verify_password
+from scoring.vocabulary import AuditAction, Role
+
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+FIRST_ADMIN = "admin"
+
+
+class UserError(ValueError):
+    """A refused account change, naming the field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: Role
+    active: bool
+    locked_until: datetime | None
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    has_password: bool
+
+    @classmethod
+    def of(cls, row: Mapping) -> User:
+        return cls(
+            id=row["id"],
+            username=row["username"],
+            role=Role(row["role"]),
+            active=row["active"],
+            locked_until=row["locked_until"],
+            created_at=row["created_at"],
+            last_sign_in_at=row["last_sign_in_at"],
+            has_password=row["password_hash"] is not None,
+        )
+
+    def actor(self, source: str | None = None, request_id: str | None = None) -> Actor:
+        return Actor(self.username, self.id, str(self.role), source, request_id)
+
+
+def _row(conn: Connection, **where: object) -> Mapping | None:
+    query = select(users).where(*(users.c[name] == value for name, value in where.items()))
+    return conn.execute(query).mappings().one_or_none()
+
+
+def get_user(engine: Engine, user_id: int) -> User | None:
+    with engine.connect() as conn:
+        row = _row(conn, id=user_id)
+    return None if row is None else User.of(row)
+
+
+def find_user(engine: Engine, username: str) -> User | None:
+    with engine.connect() as conn:
+        row = _row(conn, username=username)
+    return None if row is None else User.of(row)
+
+
+def list_users(engine: Engine) -> list[User]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(users).order_by(users.c.username)).mappings().all()
+    return [User.of(row) for row in rows]
+
+
+def _checked_name(username: str) -> str:
+    if not USERNAME.fullmatch(username):
+        raise UserError("username", "1 to 64 letters, digits or . _ @ - (starting with a letter or a digit)")
+    return username
+
+
+def _hashed(password: str) -> str:
+    try:
+        return hash_password(password)
+    except ValueError as error:
+        raise UserError("password", str(error).removeprefix("password ")) from None
+
+
+def create_user(engine: Engine, username: str, role: Role | str, password: str | None, actor: Actor) -> User:
+    """A new active account; `password` None makes a single-sign-on-only account."""
+    _checked_name(username)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise UserError("role", f"one of {', '.join(Role)}") from None
+    password_hash = None if password is None else _hashed(password)
+    now = utc_now()
+    try:
+        with write_transaction(engine) as conn:
+            user_id = conn.execute(
+                users.insert().values(
+                    username=username,
+                    role=str(role),
+                    password_hash=password_hash,
+                    active=True,
+                    failed_sign_ins=0,
+                    created_at=now,
+                    password_changed_at=now if password_hash else None,
+                )
+            ).inserted_primary_key[0]
+            detail = {"role": str(role), "password": password_hash is not None}
+            append(conn, [AuditEvent(AuditAction.USER_CREATED, actor, target=username, detail=detail)])
+    except exc.IntegrityError:
+        raise UserError("username", f"an account named {username!r} already exists") from None
+    created = get_user(engine, user_id)
+    assert created is not None
+    return created
+
+
+def _existing(conn: Connection, username: str) -> Mapping:
+    row = _row(conn, username=username)
+    if row is None:
+        raise UserError("username", f"no account named {username!r}")
+    return row
+
+
+def set_active(engine: Engine, username: str, active: bool, actor: Actor) -> User:
+    """Disable an account (its sessions end at their next request) or enable it again."""
+    with write_transaction(engine) as conn:
+        row = _existing(conn, username)
+        values = {"active": active} | ({"failed_sign_ins": 0, "locked_until": None} if active else {})
+        conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
+        action = AuditAction.USER_ENABLED if active else AuditAction.USER_DISABLED
+        append(conn, [AuditEvent(action, actor, target=username)])
+    return User.of({**row, **values})
+
+
+def reset_password(engine: Engine, username: str, password: str, actor: Actor) -> User:
+    """A new password; the account is unlocked."""
+    password_hash = _hashed(password)
+    with write_transaction(engine) as conn:
+        row = _existing(conn, username)
+        values = {
+            "password_hash": password_hash,
+            "password_changed_at": utc_now(),
+            "failed_sign_ins": 0,
+            "locked_until": None,
+        }
+        conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
+        append(conn, [AuditEvent(AuditAction.PASSWORD_RESET, actor, target=username)])
+    return User.of({**row, **values})
+
+
+def ensure_first_admin(engine: Engine, actor: Actor) -> str | None:
+    """On a database without any account, create `admin` with a random password and return it (once)."""
+    password = random_password()
+    password_hash = hash_password(password)
+    with write_transaction(engine) as conn:
+        lock_chain(conn)  # one process at a time: the others then see the account
+        if conn.execute(select(func.count()).select_from(users)).scalar_one():
+            return None
+        now = utc_now()
+        conn.execute(
+            users.insert().values(
+                username=FIRST_ADMIN,
+                role=str(Role.ADMIN),
+                password_hash=password_hash,
+                active=True,
+                failed_sign_ins=0,
+                created_at=now,
+                password_changed_at=now,
+            )
+        )
+        detail = {"role": str(Role.ADMIN), "password": True, "first_start": True}
+        append(conn, [AuditEvent(AuditAction.USER_CREATED, actor, target=FIRST_ADMIN, detail=detail)])
+    return password
+
+
+# -- signing in --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lockout:
+    max_failures: int
+    minutes: float
+
+
+def _refusal(username: str, actor: Actor, reason: str, user_id: int | None = None) -> AuditEvent:
+    who = Actor(username[:64] or "?", user_id, None, actor.source, actor.request_id)
+    return AuditEvent(AuditAction.SIGN_IN_FAILED, who, target=username[:128], detail={"reason": reason})
+
+
+def authenticate(
+    engine: Engine, username: str, password: str, lockout: Lockout, actor: Actor, method: str = "password"
+) -> User | None:
+    """The account if `password` is right and the account may sign in now; None otherwise (audited).
+
+    Whatever the cause (unknown name, wrong password, disabled or locked account) the caller gets None and
+    the password is checked against a hash, so the answer and its time say nothing about which it was.
+    `actor` carries where the attempt comes from. After `lockout.max_failures` wrong passwords in a row the
+    account is locked for `lockout.minutes`.
+    """
+    with engine.connect() as conn:
+        row = _row(conn, username=username)
+    stored = row["password_hash"] if row is not None else None
+    matches, new_hash = verify_password(stored, password)
+    now = utc_now()
+    with write_transaction(engine) as conn:
+        row = _row(conn, username=username)  # again, inside the write lock
+        if row is None:
+            append(conn, [_refusal(username, actor, "unknown account")])
+            return None
+        if not row["active"]:
+            append(conn, [_refusal(username, actor, "account disabled", row["id"])])
+            return None
+        if row["locked_until"] is not None and row["locked_until"] > now:
+            append(conn, [_refusal(username, actor, "account locked", row["id"])])
+            return None
+        if not matches or stored != row["password_hash"]:
+            _failed(conn, row, lockout, actor, now)
+            return None
+        values = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in_at": now}
+        if new_hash:
+            values["password_hash"] = new_hash
+        conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
+        user = User.of({**row, **values})
+        signed = user.actor(actor.source, actor.request_id)
+        append(conn, [AuditEvent(AuditAction.SIGN_IN, signed, target=username, detail={"method": method})])
+    return user
+
+
+def _failed(conn: Connection, row: Mapping, lockout: Lockout, actor: Actor, now: datetime) -> None:
+    failures = row["failed_sign_ins"] + 1
+    events = [_refusal(row["username"], actor, "wrong password", row["id"])]
+    if failures >= lockout.max_failures:
+        until = now + timedelta(minutes=lockout.minutes)
+        values = {"failed_sign_ins": 0, "locked_until": until}
+        detail = {"failures": failures, "locked_until": until.isoformat()}
+        system = Actor("system", None, None, actor.source, actor.request_id)
+        events.append(AuditEvent(AuditAction.ACCOUNT_LOCKED, system, target=row["username"], detail=detail))
+    else:
+        values = {"failed_sign_ins": failures}
+    conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
+    append(conn, events)
+
+
+def sign_in_sso(engine: Engine, username: str, actor: Actor, provider: str) -> User | None:
+    """The active, unlocked account named by the identity provider (None, audited, when there is none)."""
+    with write_transaction(engine) as conn:
+        row = _row(conn, username=username)
+        now = utc_now()
+        locked = row is not None and row["locked_until"] is not None and row["locked_until"] > now
+        if row is None or not row["active"] or locked:
+            reason = "unknown account" if row is None else "account disabled or locked"
+            append(conn, [_refusal(username, actor, f"{reason} (single sign-on)")])
+            return None
+        conn.execute(users.update().where(users.c.id == row["id"]).values(last_sign_in_at=now))
+        user = User.of({**row, "last_sign_in_at": now})
+        signed = user.actor(actor.source, actor.request_id)
+        detail = {"method": "sso", "provider": provider}
+        append(conn, [AuditEvent(AuditAction.SIGN_IN, signed, target=username, detail=detail)])
+    return user

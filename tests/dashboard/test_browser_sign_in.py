@@ -1,0 +1,145 @@
+"""Sign-in in headless Chromium against the real API: an officer signs in, opens a client, overrides the
+model with a justification, prints the letter, signs out, and the audit trail holds a row for each step;
+an analyst sees the client read-only."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, select
+
+from scoring.db.audit import Actor, verify
+from scoring.db.engine import open_database
+from scoring.db.models import audit_log
+from scoring.db.users import create_user
+from tests.dashboard.conftest import TIMEOUT_MS, Stack, Visit
+from tests.dashboard.harness import Server, start_dashboard
+from tests.dashboard.test_browser import api_get
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "correct horse battery staple"
+NOTE = "Three recent payslips show an income well above the declared one."
+STEPS = ("sign-in", "view-client", "score", "override", "letter-issued", "sign-out")
+
+
+@pytest.fixture(scope="module")
+def clients(stack: Stack) -> dict[str, int]:
+    """The example clients' IDs by kind (safe, borderline, risky)."""
+    return {e["kind"]: e["client_id"] for e in api_get(stack, "/analytics/examples")["examples"]}
+
+
+@pytest.fixture(scope="module")
+def database(stack: Stack) -> Iterator[Engine]:
+    """The API's database (the harness keeps it beside the API's log)."""
+    engine = open_database(f"sqlite:///{stack.api.log.parent / 'predictions.db'}")
+    cli = Actor("cli:tests", source="cli")
+    create_user(engine, "olivia", "officer", PASSWORD, cli)
+    create_user(engine, "anna", "analyst", PASSWORD, cli)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def signed(stack: Stack, database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A dashboard with sign-in on, against the stack's API."""
+    server = start_dashboard(stack.api.url, tmp_path_factory.mktemp("signed-dashboard"), auth=True)
+    try:
+        server.wait("/login", 60)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def visit_signed(browser: object, signed: Server) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield Visit(context.new_page(), signed.url)
+    finally:
+        context.close()
+
+
+def sign_in(visit: Visit, path: str, username: str) -> object:
+    page = visit.page
+    page.goto(visit.base_url + path)
+    page.wait_for_selector("#login-username")
+    assert "/login?next=" in page.url
+    page.fill("#login-username", username)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    return page
+
+
+def audit_actions(engine: Engine, actor: str, expected: set[str], timeout: float = 20.0) -> list[str]:
+    """The actor's audit actions once `expected` are all there (reads are appended in the background)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with engine.connect() as conn:
+            found = (
+                conn.execute(
+                    select(audit_log.c.action).where(audit_log.c.actor == actor).order_by(audit_log.c.id)
+                )
+                .scalars()
+                .all()
+            )
+        if expected <= set(found) or time.monotonic() > deadline:
+            return list(found)
+        time.sleep(0.2)
+
+
+def test_officer_overrides_prints_the_letter_and_signs_out(
+    visit_signed: Visit,
+    clients: dict[str, int],
+    database: Engine,
+) -> None:
+    risky = clients["risky"]  # the model refuses: accepting overrides it
+    page = visit_signed.page
+    page.goto(visit_signed.base_url + "/login")
+    page.wait_for_selector("h1")
+    visit_signed.check("sign-in")
+    page = sign_in(visit_signed, f"/client/{risky}", "olivia")
+    page.wait_for_selector(f"#client-heading:text('Client {risky}')")
+    page.wait_for_selector("#app-user-name")
+    assert "olivia (officer)" in page.inner_text("#app-user")
+    page.wait_for_selector("#client-officer-decision input[value='accept']")
+    page.check("#client-officer-decision input[value='accept']", force=True)
+    page.wait_for_selector("#client-officer-override:has-text('override')")
+    page.select_option("#client-officer-reason", "verified-income")
+    page.fill("#client-officer-justification", NOTE)
+    page.click("#client-officer-submit")
+    page.wait_for_selector("#client-officer-saved")
+    page.wait_for_selector("#client-officer-history-table tbody tr")
+    history = page.inner_text("#client-officer-history-table")
+    assert "olivia" in history and "Income or employment verified differently" in history
+    href = page.get_attribute("#client-letter-pdf-en", "href")
+    letter = page.request.get(visit_signed.base_url + href)  # the letter link, in the signed-in session
+    assert letter.status == 200 and letter.body().startswith(b"%PDF")
+    visit_signed.check("client-officer-decision")
+    page.click("#app-sign-out")
+    page.wait_for_selector("#login-message:has-text('You are signed out')")
+    page.goto(visit_signed.base_url + f"/client/{risky}")
+    page.wait_for_selector("#login-username")  # the session is over
+    found = audit_actions(database, "olivia", set(STEPS))
+    assert set(STEPS) <= set(found), found
+    assert found.index("sign-in") < found.index("override") < found.index("sign-out")
+    assert verify(database).ok
+
+
+def test_analyst_reads_the_client_without_deciding(
+    visit_signed: Visit,
+    clients: dict[str, int],
+) -> None:
+    safe = clients["safe"]
+    page = sign_in(visit_signed, f"/client/{safe}", "anna")
+    page.wait_for_selector("#client-officer-read-only")
+    assert page.locator("#client-officer-submit").count() == 0
+    assert page.locator("a.nav-link", has_text="Model").count() == 1
+    assert page.locator("a.nav-link", has_text="Users").count() == 0
+    visit_signed.settle()
+    assert visit_signed.errors == []  # no callback of the page was refused to the analyst
+    response = page.goto(visit_signed.base_url + "/users")
+    assert response.status == 403 and "Not allowed" in page.inner_text("h1")

@@ -1,0 +1,105 @@
+"""The officer's decision: which decisions override the model, what an override needs, the history, and
+decisions and override rates per officer and month with default rates once a labels table exists."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, select
+
+from scoring.db import decisions
+from scoring.db.audit import verify
+from scoring.db.decisions import DecisionError, ModelOpinion, OfficerChoice, check
+from scoring.db.models import audit_log
+from scoring.db.users import create_user
+from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
+from tests.db.conftest import CLI
+
+NOTE = "Payslips of the last three months show a higher income."
+
+
+def opinion(decision: Decision = Decision.REFUSE, client: str = "a" * 64, offer: float | None = 90_000.0):
+    reasons = [{"direction": "raising", "feature": "X", "label": "Late payments", "value": 3}]
+    return ModelOpinion(client, "v1", 0.31, 0.25, decision, reasons, offer)
+
+
+@pytest.mark.parametrize(
+    ("model", "officer", "override"),
+    [
+        (Decision.ACCEPT, OfficerDecision.ACCEPT, False),
+        (Decision.ACCEPT, OfficerDecision.REFUSE, True),
+        (Decision.ACCEPT, OfficerDecision.ACCEPT_COUNTER_OFFER, True),
+        (Decision.ACCEPT, OfficerDecision.REFER, False),
+        (Decision.REFUSE, OfficerDecision.REFUSE, False),
+        (Decision.REFUSE, OfficerDecision.ACCEPT, True),
+        (Decision.REFUSE, OfficerDecision.ACCEPT_COUNTER_OFFER, False),
+        (Decision.REFUSE, OfficerDecision.REFER, False),
+    ],
+)
+def test_which_decisions_override_the_model(
+    model: Decision, officer: OfficerDecision, override: bool
+) -> None:
+    assert officer.overrides(model) is override
+
+
+def test_an_override_needs_a_reason_and_a_justification() -> None:
+    with pytest.raises(DecisionError) as missing:
+        check(OfficerChoice(OfficerDecision.ACCEPT, None, NOTE), opinion())
+    assert missing.value.field == "reason_category"
+    with pytest.raises(DecisionError) as short:
+        check(OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, "ok"), opinion())
+    assert short.value.field == "justification"
+    assert check(OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, NOTE), opinion())
+    assert not check(OfficerChoice(OfficerDecision.REFUSE), opinion())
+    with pytest.raises(DecisionError, match="reason_category: only an override"):
+        check(OfficerChoice(OfficerDecision.REFUSE, OverrideReason.OTHER, NOTE), opinion())
+    with pytest.raises(DecisionError, match="decision: there is no counter-offer"):
+        check(OfficerChoice(OfficerDecision.ACCEPT_COUNTER_OFFER), opinion(offer=None))
+
+
+def _officers(engine: Engine):  # noqa: ANN202 - two officers' actors
+    olivia = create_user(engine, "olivia", "officer", "correct horse battery", CLI)
+    omar = create_user(engine, "omar", "officer", "correct horse battery", CLI)
+    return olivia.actor("10.0.0.1"), omar.actor("10.0.0.2")
+
+
+def test_record_keeps_the_models_view_and_audits(sqlite_engine: Engine) -> None:
+    olivia, _ = _officers(sqlite_engine)
+    choice = OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, NOTE)
+    saved = decisions.record(sqlite_engine, choice, opinion(), olivia)
+    assert saved["override"] is True and saved["model_decision"] == "refuse"
+    decisions.record(sqlite_engine, OfficerChoice(OfficerDecision.REFER), opinion(), olivia)
+    [latest, first] = decisions.history(sqlite_engine, "a" * 64)
+    assert (latest["decision"], first["decision"]) == ("refer", "accept")
+    assert first["username"] == "olivia" and first["reasons"][0]["label"] == "Late payments"
+    assert (first["probability"], first["threshold"], first["model_version"]) == (0.31, 0.25, "v1")
+    assert first["reason_category"] == "verified-income" and first["justification"] == NOTE
+    with sqlite_engine.connect() as conn:
+        rows = conn.execute(select(audit_log.c.action, audit_log.c.client_hash, audit_log.c.actor)).all()
+    assert ("override", "a" * 64, "olivia") in rows and ("decision", "a" * 64, "olivia") in rows
+    assert verify(sqlite_engine).ok
+
+
+def test_summary_per_officer_and_month_with_outcomes(engine: Engine) -> None:
+    olivia, omar = _officers(engine)
+    override = OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.EXISTING_RELATIONSHIP, NOTE)
+    follow = OfficerChoice(OfficerDecision.ACCEPT)
+    decisions.record(engine, override, opinion(client="1" * 64), olivia)
+    decisions.record(engine, follow, opinion(Decision.ACCEPT, client="2" * 64), olivia)
+    decisions.record(engine, follow, opinion(Decision.ACCEPT, client="3" * 64), omar)
+    summary = decisions.summary(engine)
+    assert (summary["decisions"], summary["overrides"]) == (3, 1)
+    rows = {r["officer"]: r for r in summary["per_officer_month"]}
+    assert rows["olivia"]["override_rate"] == 0.5 and rows["omar"]["override_rate"] == 0.0
+    assert summary["outcomes"] is None  # no labels table yet
+    labels = Table(
+        "labels", MetaData(), Column("client_hash", String(64)), Column("outcome", Integer)
+    )  # the shape the monitoring loop's table has
+    labels.create(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            labels.insert(),
+            [{"client_hash": "1" * 64, "outcome": 1}, {"client_hash": "2" * 64, "outcome": 0}],
+        )
+    outcomes = decisions.summary(engine)["outcomes"]
+    assert outcomes["overridden"] == {"granted_with_outcome": 1, "defaults": 1, "default_rate": 1.0}
+    assert outcomes["followed"] == {"granted_with_outcome": 1, "defaults": 0, "default_rate": 0.0}
