@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import copy
 import os
-import tempfile
+import shutil
+from pathlib import Path
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
+
+from scoring.io import PRIVATE_DIR_MODE
+from scoring.settings import ScoringSettings
 
 # In-flight requests get this long after SIGTERM; compose's stop_grace_period exceeds it.
 GRACEFUL_SHUTDOWN_SECONDS = 30
@@ -26,25 +30,43 @@ def log_config(access_log: bool) -> dict:
     return config
 
 
+def metrics_dir() -> Path:
+    """The home's Prometheus multiprocess folder (data/runtime/metrics/, 0700), emptied: the counts of a
+    previous run are not this run's."""
+    folder = ScoringSettings().paths.metrics
+    shutil.rmtree(folder, ignore_errors=True)
+    ScoringSettings().runtime_dir()
+    folder.mkdir(mode=PRIVATE_DIR_MODE)
+    return folder
+
+
 def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
     """Serve `api.main:create_app` until interrupted; shutdown flushes the prediction log.
 
     Several workers share one socket, and the kernel hands connections to any worker that accepts: so each
     worker loads the model before it accepts (no 503 from a worker still loading), unless
     SCORING_BACKGROUND_LOAD says otherwise. One worker (one per container behind a load balancer) accepts at
-    once and answers /ready with 503 until it is loaded.
+    once and answers /ready with 503 until it is loaded. The metrics folder of several workers is emptied
+    again when the server stops.
     """
+    folder = None
     if workers > 1:
         os.environ.setdefault("SCORING_BACKGROUND_LOAD", "false")
         if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="scoring-metrics-")
-    uvicorn.run(
-        "api.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_config=log_config(access_log),
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+            folder = metrics_dir()
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    try:
+        uvicorn.run(
+            "api.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_config=log_config(access_log),
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        )
+    finally:
+        if folder is not None:
+            for leftover in folder.iterdir():
+                leftover.unlink(missing_ok=True)

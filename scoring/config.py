@@ -67,7 +67,13 @@ class Paths:
 
     @property
     def undelivered(self) -> Path:
+        """Rows an older API version could not deliver at shutdown: replayed through the spool at start."""
         return self.runtime / "predictions_undelivered.jsonl"
+
+    @property
+    def spool(self) -> Path:
+        """The prediction log's local spool: per-worker append-only segments waiting for the database."""
+        return self.runtime / "spool"
 
     @property
     def log_salt(self) -> Path:

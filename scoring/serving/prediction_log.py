@@ -2,12 +2,16 @@
 
 Tables (created on first use):
 - `predictions`: created_at (UTC, naive), request_id, kind ("client", "application", "batch", "what-if"),
-  model_version, client_hash (salted SHA-256 of SK_ID_CURR, never the ID), features (the model's input
-  vector as little-endian float32 bytes, the precision the model reads; NaN = missing; in the order of
-  `model_features`), probability, decision ("accept"/"refuse"), threshold, latency_ms.
+  model_version, client_hash (salted SHA-256 of SK_ID_CURR, never the ID), features (the minimised input
+  vector of `scoring.serving.log_privacy`: the most important model features, no direct identifier, age and
+  income in coarse bands; little-endian float32 bytes, NaN = missing, in the order of `model_features`),
+  probability, decision ("accept"/"refuse"), threshold, latency_ms, row_key.
 - `requests`: created_at, request_id, method, route (the path template, never the raw path), status_code,
-  latency_ms.
+  latency_ms, row_key.
 - `model_features`: model_version, feature_names (JSON list) to decode the feature vectors.
+
+`row_key` (unique, "<spool segment>:<line>") makes delivery idempotent: a row shipped twice from the API's
+spool (a worker killed between the commit and the deletion of its segment) is stored once.
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ import contextlib
 import hashlib
 import hmac
 import json
+import math
+import os
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -33,10 +40,18 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     event,
     exc,
+    inspect,
     select,
+    text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.pool import NullPool
+
+from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 
 metadata = MetaData()
 
@@ -54,6 +69,7 @@ predictions = Table(
     Column("decision", String(8), nullable=False),
     Column("threshold", Float, nullable=False),
     Column("latency_ms", Float, nullable=False),
+    Column("row_key", String(64), unique=True),
 )
 
 requests = Table(
@@ -66,7 +82,9 @@ requests = Table(
     Column("route", String(128), nullable=False),
     Column("status_code", Integer, nullable=False),
     Column("latency_ms", Float, nullable=False),
+    Column("row_key", String(64), unique=True),
 )
+KEYED = (predictions, requests)
 
 model_features = Table(
     "model_features",
@@ -76,25 +94,86 @@ model_features = Table(
 )
 
 
-def _sqlite_pragmas(connection: object, _record: object) -> None:
+def _sqlite_pragmas(busy_ms: int):  # noqa: ANN202
     """WAL lets several workers write one SQLite file; busy_timeout makes them wait instead of failing."""
-    cursor = connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+
+    def apply(connection: object, _record: object) -> None:
+        cursor = connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return apply
+
+
+def prepare_sqlite_file(database_url: str) -> None:
+    """Create a SQLite log file 0600 in a 0700 folder (its -wal and -shm files get the same mode) and tighten
+    an older one; quietly does nothing when it cannot (the first write then says why)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    with contextlib.suppress(OSError):
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=PRIVATE_DIR_MODE)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE))
+        elif path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE_FILE_MODE)
+
+
+def log_engine(database_url: str, timeout: float = 10.0, pooled: bool = True) -> Engine:
+    """An engine on the prediction log that waits at most about `timeout` seconds to connect (PostgreSQL
+    connect_timeout, SQLite busy_timeout); `pooled=False` opens a new connection for each use."""
+    url = make_url(database_url)
+    options: dict = {"pool_pre_ping": True} if pooled else {"poolclass": NullPool}
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        options["connect_args"] = {"connect_timeout": max(1, math.ceil(timeout))}
+    prepare_sqlite_file(database_url)
+    engine = create_engine(url, **options)
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas(int(timeout * 1000)))
+    return engine
+
+
+def create_tables(conn: Connection) -> None:
+    """The log's tables, created when absent; an older table gets its `row_key` column and index."""
+    metadata.create_all(conn)
+    for table in KEYED:
+        columns = {c["name"] for c in inspect(conn).get_columns(table.name)}
+        if "row_key" not in columns:
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN row_key VARCHAR(64)"))
+            conn.execute(
+                text(f"CREATE UNIQUE INDEX IF NOT EXISTS ix_{table.name}_row_key ON {table.name} (row_key)")
+            )
 
 
 def open_log(database_url: str) -> Engine:
     """An engine on the prediction log with its tables created (SQLite files get WAL and a busy timeout)."""
-    engine = create_engine(database_url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+    engine = log_engine(database_url)
     try:
-        metadata.create_all(engine)
+        with engine.begin() as conn:
+            create_tables(conn)
     except exc.DatabaseError:
-        metadata.create_all(engine)  # another worker created the tables between check and create
+        with engine.begin() as conn:  # another worker created the tables between check and create
+            create_tables(conn)
     return engine
+
+
+def insert_new(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert rows, skipping those whose `row_key` is already stored (PostgreSQL and SQLite)."""
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(conn.dialect.name)
+    if dialect is None:
+        conn.execute(table.insert(), rows)
+        return
+    conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["row_key"]), rows)
+
+
+def purge_before(conn: Connection, cutoff: datetime) -> int:
+    """Delete the rows of both log tables created before `cutoff`; returns how many."""
+    return sum(conn.execute(delete(t).where(t.c.created_at < cutoff)).rowcount or 0 for t in KEYED)
 
 
 def client_hash(client_id: int | None, salt: bytes) -> str | None:
@@ -114,18 +193,23 @@ def decode_features(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<f4")
 
 
-def register_model(engine: Engine, version: str, feature_names: Sequence[str]) -> None:
-    """Record the feature order of a model version (idempotent)."""
-    with engine.begin() as conn:
-        known = conn.execute(
-            select(model_features.c.model_version).where(model_features.c.model_version == version)
-        ).first()
-        if known is None:
-            with contextlib.suppress(exc.IntegrityError):  # another worker registered it at the same moment
-                conn.execute(
-                    model_features.insert(),
-                    {"model_version": version, "feature_names": json.dumps(list(feature_names))},
-                )
+def register_model(engine: Engine, version: str, feature_names: Sequence[str]) -> bool:
+    """Record the order of the stored features of a model version (idempotent; the first record stays).
+
+    Returns False when the version was registered with other names (the log's policy changed under one
+    model version: its rows decode with the first names).
+    """
+    names = list(feature_names)
+    query = select(model_features.c.feature_names).where(model_features.c.model_version == version)
+    with engine.connect() as conn:
+        known = conn.execute(query).scalar()
+    if known is None:
+        with contextlib.suppress(exc.IntegrityError), engine.begin() as conn:  # or another worker's insert
+            conn.execute(
+                model_features.insert(), {"model_version": version, "feature_names": json.dumps(names)}
+            )
+        return True
+    return json.loads(known) == names
 
 
 def _window(table: Table, since: datetime | None, until: datetime | None) -> list:
