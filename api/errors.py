@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import orjson
 from fastapi import FastAPI, Request
@@ -44,9 +45,20 @@ def request_id_of(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
 
+SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+UNKNOWN_NAME = "(unknown name)"
+
+
+def _part(part: object) -> str:
+    """A path element as shown: a field name that is not a plain identifier (a name the caller made up)
+    is not echoed."""
+    text = str(part)
+    return text if SAFE_NAME.fullmatch(text) else UNKNOWN_NAME
+
+
 def _field(loc: tuple) -> str:
     """Dotted field path without the 'body'/'path'/'query' prefix; a bad JSON document is 'body'."""
-    parts = [str(p) for p in loc]
+    parts = [_part(p) for p in loc]
     if len(parts) > 1 and parts[0] in ("body", "path", "query", "header"):
         parts = parts[1:]
     if loc and loc[0] == "body" and len(loc) == 2 and isinstance(loc[1], int):
