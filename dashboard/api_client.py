@@ -2,10 +2,15 @@
 
 Every failure becomes an `ApiError` whose message a credit officer can read (service down or slow, unknown
 client, invalid values by field, internal error with its request id); the pages show it with a retry button.
+
+Each call is logged as its path template (`GET /api/v1/clients/{id}/score 200`): httpx's own request log,
+which writes whole URLs with client IDs, is turned off here, where the dashboard makes its calls.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -16,6 +21,21 @@ import httpx
 
 PREFIX = "/api/v1"
 EXTENSION = "scoring_api"
+NUMBER = re.compile(r"/[0-9]+(?=/|$)")
+
+logger = logging.getLogger("dashboard.api")
+logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry full URLs, client IDs included
+
+
+def path_template(path: str) -> str:
+    """A request path with its numbers (client IDs) replaced by {id}."""
+    return NUMBER.sub("/{id}", path)
+
+
+def _log_response(response: httpx.Response) -> None:
+    logger.info(
+        "%s %s %d", response.request.method, path_template(response.request.url.path), response.status_code
+    )
 
 
 class ApiError(Exception):
@@ -80,7 +100,11 @@ class ApiClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._http = httpx.Client(
-            base_url=self.base_url + PREFIX, headers=headers, timeout=timeout, transport=transport
+            base_url=self.base_url + PREFIX,
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+            event_hooks={"response": [_log_response]},
         )
 
     def close(self) -> None:
