@@ -209,6 +209,7 @@ class PredictionLog:
             self._wake.wait(self.flush_seconds)
             self._wake.clear()
             self._cycle()
+        self._next_scan = 0.0  # what dead workers left is delivered at shutdown too, if the database takes it
         while self._stop_at - time.monotonic() > 0 and not self._cycle(final=True):
             time.sleep(min(0.2, max(self._stop_at - time.monotonic(), 0)))
         self._left = self.spool.close()
