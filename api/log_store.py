@@ -32,6 +32,7 @@ from typing import TypeVar
 import orjson
 from sqlalchemy import DateTime, LargeBinary, Table, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError, IntegrityError
 
 from api import metrics
 from api.spool import Segment, Spool
@@ -252,8 +253,7 @@ class PredictionLog:
         finally:
             metrics.set_log_waiting(self.waiting)
         self._recovered()
-        if self.waiting == 0:
-            self._done_up_to(requested)
+        self._done_up_to(requested)  # every row logged before the rotation is in the database
         return self.waiting == 0 and set(self._models) <= self._registered
 
     def _done_up_to(self, requested: int) -> None:
@@ -291,9 +291,19 @@ class PredictionLog:
                 logger.error(
                     "prediction log: line %d of segment %s is not a log row; skipped", number, segment.key
                 )
-        for start in range(0, len(rows), self.batch_rows):
-            batch = rows[start : start + self.batch_rows]
-            self._guarded(lambda b=batch: self._in_transaction(lambda conn: self._insert(conn, b)))
+        try:
+            for start in range(0, len(rows), self.batch_rows):
+                batch = rows[start : start + self.batch_rows]
+                self._guarded(lambda b=batch: self._in_transaction(lambda conn: self._insert(conn, b)))
+        except (IntegrityError, DataError) as error:  # the database refuses these rows, not the connection
+            kept = self.spool.reject(segment)
+            logger.error(
+                "prediction log: the database refuses segment %s (%s); kept in %s",
+                segment.key,
+                _reason(error),
+                kept,
+            )
+            return
         self.spool.done(segment)
         self.shipped += len(rows)
         metrics.count_log_shipped(len(rows))
@@ -334,8 +344,8 @@ class PredictionLog:
         if connection is not None:
             try:
                 _break(connection)
-            except (OSError, AttributeError, sqlite3.Error) as error:
-                logger.warning("prediction log: could not break the hung connection (%s)", error)
+            except Exception as error:  # noqa: BLE001 - the call may have ended meanwhile
+                logger.warning("prediction log: could not break the hung connection (%s)", _reason(error))
 
     def _failed(self, error: BaseException) -> None:
         now = time.monotonic()

@@ -25,6 +25,7 @@ logger = logging.getLogger("api.log_store")
 
 SEGMENT_SUFFIX = ".jsonl"
 LOCK_SUFFIX = ".lock"
+REJECTED_SUFFIX = ".rejected"
 
 
 class SpoolError(RuntimeError):
@@ -169,6 +170,13 @@ class Spool:
                 "prediction log: segment %s ends with a row cut by its worker's death", segment.key
             )
         return lines[:-1]
+
+    def reject(self, segment: Segment) -> Path:
+        """Set aside a segment the database refuses (bad rows): renamed `.rejected`, never shipped again."""
+        kept = segment.path.with_suffix(REJECTED_SUFFIX)
+        os.replace(segment.path, kept)
+        self.done(segment)
+        return kept
 
     def done(self, segment: Segment) -> None:
         """Delete a segment the database has committed."""

@@ -230,3 +230,20 @@ def test_the_undelivered_file_of_older_versions_is_replayed(settings: Settings) 
         assert client.app.state.log_writer.flush(timeout=10)
     assert not legacy.exists()
     assert _request_ids(settings.database_url) == ["r0", "r1", "r2"]
+
+
+def test_rows_the_database_refuses_are_set_aside_not_retried_forever(tmp_path: Path, caplog) -> None:  # noqa: ANN001
+    spool, url = tmp_path / "spool", f"sqlite:///{tmp_path / 'log.db'}"
+    log = PredictionLog(url, spool, flush_seconds=0.01)
+    broken = {k: v for k, v in _prediction_row(0).items() if k != "probability"}  # NOT NULL column missing
+    log.log_prediction(broken)
+    log.spool.rotate()
+    log.log_prediction(_prediction_row(1))
+    with caplog.at_level("ERROR", logger="api.log_store"):
+        log.start()
+        assert log.flush(timeout=10)
+        assert log.stop() == 0
+    assert _request_ids(url) == ["r1"]
+    rejected = list(spool.glob("*.rejected"))
+    assert len(rejected) == 1 and b'"r0"' in rejected[0].read_bytes()
+    assert "refuses segment" in caplog.text
