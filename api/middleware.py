@@ -34,7 +34,7 @@ TOO_LARGE = "request body too large"
 # scripts.
 JSON_POLICY = b"default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 HTML_POLICY = (
-    b"sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    b"sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
     b"style-src 'unsafe-inline'; img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'; "
     b"frame-ancestors 'self'"
 )

@@ -15,7 +15,7 @@ import flask
 
 REPORT_SANDBOX = "allow-scripts"
 REPORT_POLICY = (
-    f"sandbox {REPORT_SANDBOX}; default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    f"sandbox {REPORT_SANDBOX}; default-src 'none'; script-src 'unsafe-inline'; "
     "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'self'"
 )
