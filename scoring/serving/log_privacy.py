@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring.serving.prediction_log import encode_features
+
 POLICY_FILE = Path(__file__).with_name("log_privacy.json")
 
 
@@ -94,5 +96,5 @@ class LogVector:
         return np.concatenate([kept, np.asarray(banded, dtype=np.float32)])
 
     def encode(self, vector: np.ndarray) -> bytes:
-        """The stored values as little-endian float32 bytes (the log's `features` column)."""
-        return self.values(vector).astype("<f4").tobytes()
+        """The stored values as the log's `features` column."""
+        return encode_features(self.values(vector))
