@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from starlette.exceptions import HTTPException
 from starlette.types import Send
+
+from api.spool import SpoolError
 
 logger = logging.getLogger("api.errors")
 
@@ -41,9 +45,20 @@ def request_id_of(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
 
+SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+UNKNOWN_NAME = "(unknown name)"
+
+
+def _part(part: object) -> str:
+    """A path element as shown: a field name that is not a plain identifier (a name the caller made up)
+    is not echoed."""
+    text = str(part)
+    return text if SAFE_NAME.fullmatch(text) else UNKNOWN_NAME
+
+
 def _field(loc: tuple) -> str:
     """Dotted field path without the 'body'/'path'/'query' prefix; a bad JSON document is 'body'."""
-    parts = [str(p) for p in loc]
+    parts = [_part(p) for p in loc]
     if len(parts) > 1 and parts[0] in ("body", "path", "query", "header"):
         parts = parts[1:]
     if loc and loc[0] == "body" and len(loc) == 2 and isinstance(loc[1], int):
@@ -69,17 +84,35 @@ async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
 
 
+async def _log_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """503 when the prediction log cannot take a score (local disk) or be read (its database)."""
+    if isinstance(exc, SpoolError):
+        detail = "the prediction log cannot record scores now; no score was given"
+    else:
+        detail = "the prediction log database is unavailable"
+    logger.error("request %s: %s (%s)", request_id_of(request), detail, type(exc).__name__)
+    body = ErrorBody(detail=detail, request_id=request_id_of(request))
+    return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": "5"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    for unavailable in (SpoolError, OperationalError, ProgrammingError):
+        app.add_exception_handler(unavailable, _log_unavailable)
+
+
+async def send_error(send: Send, status: int, detail: str, request_id: str) -> None:
+    """An error body sent straight from the ASGI layer (no request read)."""
+    body = orjson.dumps({"detail": detail, "request_id": request_id})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def send_internal_error(send: Send, request_id: str) -> None:
     """The generic 500: no exception text, no input values; details are in the server log."""
-    body = orjson.dumps({"detail": INTERNAL_ERROR, "request_id": request_id})
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 500, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, 500, INTERNAL_ERROR, request_id)
 
 
 def error_responses(*codes: int) -> dict[int | str, dict]:

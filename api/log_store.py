@@ -1,138 +1,366 @@
-"""Buffered, background writes to the prediction log: a response never waits for the database.
+"""The durable prediction log of one worker: rows on local disk first, then shipped to the database.
 
-Rows are appended to an in-memory buffer (a deque: no lock, no thread wake-up per row, so the serving
-threads never wait for the writer) and written in batches by one thread every `flush_seconds`; a failed
-write is retried (rows are kept), and `stop()` writes everything still buffered, so no row is lost by a
-graceful shutdown. Rows that still cannot be written at shutdown go to a JSON-lines file beside the log,
-with an error in the server log.
+`log_prediction` and `log_request` append the row to this worker's spool (`api/spool.py`) before the response
+leaves: a row survives the worker's death from then on. A background shipper rotates the spool every
+`flush_seconds`, ships closed segments in batches (inserts keyed by `row_key`, so a segment shipped twice is
+stored once) and deletes a segment only once the database committed it. It also ships what dead workers left
+(and the undelivered file of older versions), creates the tables, registers feature orders and purges rows
+past the retention period.
+
+Every database call runs under a watchdog: past `write_timeout` the connection is broken (SQLite interrupted,
+the PostgreSQL socket shut down), so a hung database never blocks the shipper, a response or shutdown. After a
+failure the shipper backs off (doubling up to `max_backoff` seconds) and warns, at most every 30 s, while rows
+wait; `scoring_prediction_log_waiting_rows` says how many. Rows still waiting at shutdown stay in the spool
+for the next start.
 """
 
 from __future__ import annotations
 
 import base64
-import json
+import hashlib
 import logging
+import os
+import socket
+import sqlite3
 import threading
 import time
-from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import Engine, Table
+import orjson
+from sqlalchemy import DateTime, LargeBinary, Table, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError, IntegrityError
 
-from scoring.serving.prediction_log import predictions, requests
+from api import metrics
+from api.spool import Segment, Spool
+from scoring.db.engine import create_db_engine, upgrade
+from scoring.serving.prediction_log import insert_new, predictions, purge_before, register_model, requests
 
 logger = logging.getLogger("api.log_store")
 
+TABLES = {t.name: t for t in (predictions, requests)}
+ORPHAN_SCAN_SECONDS = 5.0
+WARN_EVERY_SECONDS = 30.0
+PURGE_EVERY_SECONDS = 3600.0
+T = TypeVar("T")
 
-class LogWriter:
-    """Rows buffered in memory, written by a background thread every `flush_seconds` in batches."""
+
+def spool_for(base: Path, database_url: str) -> Path:
+    """The spool folder of one database (`base/<hash of its URL without password>`): rows wait there for the
+    database they were meant for, even if the API is later pointed at another one."""
+    url = make_url(database_url).set(password=None).render_as_string(hide_password=False)
+    return base / hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def warn_other_spools(base: Path, current: Path) -> None:
+    """Say so when rows for another database wait in the spool (an API once pointed elsewhere left them)."""
+    for folder in sorted(p for p in base.glob("*") if p.is_dir() and p != current):
+        rows = sum(f.read_bytes().count(b"\n") for f in folder.glob("*.jsonl"))
+        if rows:
+            logger.warning(
+                "prediction log: %d rows for another database wait in %s (pointing the API at that database "
+                "again delivers them)",
+                rows,
+                folder,
+            )
+
+
+def encode_row(table: Table, row: dict) -> bytes:
+    """One spool line: the row as JSON (bytes in base64, times in ISO 8601) with its table's name."""
+    record = {k: base64.b64encode(v).decode() if isinstance(v, bytes) else v for k, v in row.items()}
+    return orjson.dumps({"table": table.name, **record}) + b"\n"
+
+
+def decode_row(line: bytes, key: str) -> tuple[Table, dict]:
+    """The table and row of a spool line, with its `row_key`."""
+    record = orjson.loads(line)
+    table = TABLES[record.pop("table")]
+    for column in table.columns:
+        value = record.get(column.name)
+        if isinstance(value, str) and isinstance(column.type, LargeBinary):
+            record[column.name] = base64.b64decode(value)
+        elif isinstance(value, str) and isinstance(column.type, DateTime):
+            record[column.name] = datetime.fromisoformat(value)
+    record.pop("id", None)
+    return table, {**record, "row_key": key}
+
+
+def _break(connection: object) -> None:
+    """Make a database call blocked on `connection` fail now (called from the watchdog thread)."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.interrupt()
+        return
+    pgconn = getattr(connection, "pgconn", None)
+    if pgconn is not None:  # psycopg: shutting the socket down wakes the blocked read with an error
+        with socket.socket(fileno=os.dup(pgconn.socket)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _reason(error: BaseException) -> str:
+    """An error's class and first line, without the SQL parameters SQLAlchemy appends."""
+    cause = getattr(error, "orig", None) or error
+    text = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {text[0][:200]}" if text else type(cause).__name__
+
+
+class PredictionLog:
+    """Spool + shipper of one worker (see the module docstring)."""
 
     def __init__(
         self,
-        engine: Engine,
-        fallback_path: Path,
+        database_url: str,
+        spool_dir: Path,
         flush_seconds: float = 0.5,
         batch_rows: int = 5000,
-        stop_attempts: int = 10,
+        write_timeout: float = 10.0,
+        max_backoff: float = 30.0,
+        retention_days: int = 0,
+        adopt: Path | None = None,
     ) -> None:
-        self.engine = engine
-        self.fallback_path = fallback_path
+        self.database_url = database_url
+        self.engine = create_db_engine(database_url, timeout=write_timeout * 0.8, pooled=False)
+        event.listen(self.engine, "connect", self._track)
+        self.spool = Spool(spool_dir)
+        if adopt is not None:
+            self.spool.adopt(adopt)
         self.flush_seconds = flush_seconds
         self.batch_rows = batch_rows
-        self.stop_attempts = stop_attempts
-        self._buffer: deque[tuple[Table, dict] | threading.Event] = deque()
+        self.write_timeout = write_timeout
+        self.max_backoff = max_backoff
+        self.retention_days = retention_days
+        self.shipped = 0
+        self._models: dict[str, tuple[str, ...]] = {}
+        self._registered: set[str] = set()
+        self._schema_ready = False
+        self._connection: object | None = None
         self._wake = threading.Event()
-        self._stopping = False
+        self._done = threading.Condition()
+        self._requested = self._completed = 0
+        self._stop_at: float | None = None
         self._thread: threading.Thread | None = None
-        self.written = 0
+        self._backoff = 0.0
+        self._retry_at = self._next_scan = self._next_purge = 0.0
+        self._failing_since: float | None = None
+        self._warned_at = -WARN_EVERY_SECONDS
+        self._left = 0
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="prediction-log-writer", daemon=True)
-        self._thread.start()
+    # -- called by request handlers -----------------------------------------------------------------
 
     def log_prediction(self, row: dict) -> None:
-        """Buffer one row of the `predictions` table (never blocks)."""
-        self._buffer.append((predictions, row))
+        """Make one `predictions` row durable (raises SpoolError when the local disk refuses it)."""
+        self.spool.append(encode_row(predictions, row))
 
     def log_request(self, row: dict) -> None:
-        """Buffer one row of the `requests` table (never blocks)."""
-        self._buffer.append((requests, row))
+        """Make one `requests` row durable."""
+        self.spool.append(encode_row(requests, row))
 
-    def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every row buffered so far is written (False if that takes longer than `timeout`)."""
-        if self._thread is None:
-            return True
-        done = threading.Event()
-        self._buffer.append(done)
+    def register_model(self, version: str, feature_names: tuple[str, ...]) -> None:
+        """Record (with the next delivery) the order of the stored features of a model version."""
+        self._models[version] = tuple(feature_names)
         self._wake.set()
-        return done.wait(timeout)
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Write every buffered row, then end the thread."""
+    @property
+    def waiting(self) -> int:
+        return self.spool.waiting
+
+    def flush(self, timeout: float = 2.0) -> bool:
+        """Wait until every row logged so far is in the database (False after `timeout` seconds)."""
         if self._thread is None:
-            return
-        self._stopping = True
+            return self.waiting == 0
+        with self._done:
+            self._requested += 1
+            target = self._requested
+            self._wake.set()
+            return self._done.wait_for(lambda: self._completed >= target, timeout)
+
+    # -- life cycle ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="prediction-log-shipper", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> int:
+        """Deliver what can be delivered within `timeout` seconds; returns the rows left in the spool."""
+        if self._thread is None:
+            return self.spool.close()
+        self._stop_at = time.monotonic() + timeout
         self._wake.set()
-        self._thread.join(timeout)
+        self._thread.join(timeout + self.write_timeout)
+        if self._thread.is_alive():
+            logger.error(
+                "prediction log: the shipper did not stop; rows left stay in %s", self.spool.directory
+            )
+            return self.waiting
         self._thread = None
+        return self._left
 
     def _run(self) -> None:
-        pending: list[tuple[Table, dict]] = []
-        waiting: list[threading.Event] = []
-        while True:
-            stopping = self._stopping
-            if not stopping and len(self._buffer) < self.batch_rows:
-                self._wake.wait(self.flush_seconds)
-                self._wake.clear()
-            while self._buffer and len(pending) < self.batch_rows:
-                item = self._buffer.popleft()
-                if isinstance(item, threading.Event):
-                    waiting.append(item)
-                else:
-                    pending.append(item)
-            if pending:
-                pending = self._write(pending, attempts=self.stop_attempts if stopping else 1)
-            if not pending:
-                for event in waiting:
-                    event.set()
-                waiting.clear()
-            if stopping and (pending or not self._buffer):
-                break
-        rest = [item for item in self._buffer if not isinstance(item, threading.Event)]
-        if pending or rest:
-            self._spill(pending + rest)
+        while self._stop_at is None:
+            self._wake.wait(self.flush_seconds)
+            self._wake.clear()
+            self._cycle()
+        self._next_scan = 0.0  # what dead workers left is delivered at shutdown too, if the database takes it
+        while self._stop_at - time.monotonic() > 0 and not self._cycle(final=True):
+            time.sleep(min(0.2, max(self._stop_at - time.monotonic(), 0)))
+        self._left = self.spool.close()
+        metrics.set_log_waiting(0)
+        if self._left:
+            logger.warning(
+                "prediction log: %d rows not delivered at shutdown stay in %s; the next start ships them",
+                self._left,
+                self.spool.directory,
+            )
 
-    def _write(self, rows: list[tuple[Table, dict]], attempts: int) -> list[tuple[Table, dict]]:
-        """Insert the rows in one transaction; return them (to retry) when the database refuses."""
-        for attempt in range(attempts):
+    # -- one round of delivery -----------------------------------------------------------------------
+
+    def _cycle(self, final: bool = False) -> bool:
+        """Rotate, then deliver everything waiting unless backing off; True when nothing is left."""
+        requested = self._requested
+        self.spool.rotate()
+        now = time.monotonic()
+        if now >= self._next_scan:
+            for token in self.spool.claim_orphans():
+                pid = token.split("-", 1)[0]
+                if pid.isdigit():
+                    metrics.forget_process(int(pid))
+            self._next_scan = now + ORPHAN_SCAN_SECONDS
+        pending = self.spool.pending()
+        purge_due = self.retention_days > 0 and now >= self._next_purge
+        idle = not pending and set(self._models) <= self._registered and not purge_due
+        if idle or (now < self._retry_at and not final):  # nothing to do, or backing off
+            metrics.set_log_waiting(self.waiting)
+            if idle:
+                self._done_up_to(requested)
+            return idle
+        try:
+            self._prepare()
+            for segment in pending:
+                self._ship(segment)
+        except Exception as error:
+            self._failed(error)
+            return False
+        finally:
+            metrics.set_log_waiting(self.waiting)
+        self._recovered()
+        self._done_up_to(requested)  # every row logged before the rotation is in the database
+        return self.waiting == 0 and set(self._models) <= self._registered
+
+    def _done_up_to(self, requested: int) -> None:
+        with self._done:
+            self._completed = max(self._completed, requested)
+            self._done.notify_all()
+
+    def _prepare(self) -> None:
+        if not self._schema_ready:
+            self._guarded(lambda: upgrade(self.engine))
+            self._schema_ready = True
+        for version, names in list(self._models.items()):
+            if version not in self._registered:
+                if not self._guarded(lambda v=version, n=names: register_model(self.engine, v, n)):
+                    logger.error(
+                        "prediction log: model %s was registered with other stored features; its rows "
+                        "decode with the first ones (change the log policy only with a new model version)",
+                        version,
+                    )
+                self._registered.add(version)
+        if self.retention_days > 0 and time.monotonic() >= self._next_purge:
+            cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=self.retention_days)
+            purged = self._guarded(lambda: self._in_transaction(lambda conn: purge_before(conn, cutoff)))
+            if purged:
+                logger.info("prediction log: %d rows older than %d days deleted", purged, self.retention_days)
+            self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+
+    def _ship(self, segment: Segment) -> None:
+        rows: list[tuple[Table, dict]] = []
+        for number, line in enumerate(self.spool.read(segment)):
             try:
-                with self.engine.begin() as conn:
-                    for table in (predictions, requests):
-                        batch = [row for t, row in rows if t is table]
-                        if batch:
-                            conn.execute(table.insert(), batch)
-                self.written += len(rows)
-                return []
-            except Exception:
-                logger.exception(
-                    "prediction log: write of %d rows failed (attempt %d)", len(rows), attempt + 1
+                rows.append(decode_row(line, f"{segment.key}:{number}"))
+            except (ValueError, KeyError, TypeError):
+                logger.error(
+                    "prediction log: line %d of segment %s is not a log row; skipped", number, segment.key
                 )
-                time.sleep(min(0.2 * 2**attempt, 2.0))
-        return rows
+        try:
+            for start in range(0, len(rows), self.batch_rows):
+                batch = rows[start : start + self.batch_rows]
+                self._guarded(lambda b=batch: self._in_transaction(lambda conn: self._insert(conn, b)))
+        except (IntegrityError, DataError) as error:  # the database refuses these rows, not the connection
+            kept = self.spool.reject(segment)
+            logger.error(
+                "prediction log: the database refuses segment %s (%s); kept in %s",
+                segment.key,
+                _reason(error),
+                kept,
+            )
+            return
+        self.spool.done(segment)
+        self.shipped += len(rows)
+        metrics.count_log_shipped(len(rows))
 
-    def _spill(self, rows: list[tuple[Table, dict]]) -> None:
-        """Keep rows the database refused at shutdown in a JSON-lines file."""
-        self.fallback_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.fallback_path.open("a") as handle:
-            for table, row in rows:
-                record = {k: _jsonable(v) for k, v in row.items()}
-                handle.write(json.dumps({"table": table.name, **record}) + "\n")
-        logger.error("prediction log: %d rows not written, kept in %s", len(rows), self.fallback_path)
+    @staticmethod
+    def _insert(conn: object, rows: list[tuple[Table, dict]]) -> None:
+        for table in TABLES.values():
+            batch = [row for t, row in rows if t is table]
+            if batch:
+                insert_new(conn, table, batch)
 
+    def _in_transaction(self, work: Callable[[object], T]) -> T:
+        with self.engine.begin() as conn:
+            return work(conn)
 
-def _jsonable(value: object) -> object:
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+    def _guarded(self, work: Callable[[], T]) -> T:
+        """Run a database call; past the write timeout (or the stop deadline) its connection is broken."""
+        limit = self.write_timeout
+        if self._stop_at is not None:
+            limit = max(0.1, min(limit, self._stop_at - time.monotonic()))
+        self._connection = None
+        watchdog = threading.Timer(limit, self._interrupt, args=(limit,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return work()
+        finally:
+            watchdog.cancel()
+
+    def _track(self, dbapi_connection: object, _record: object) -> None:
+        self._connection = dbapi_connection
+
+    def _interrupt(self, limit: float) -> None:
+        connection = self._connection
+        logger.warning(
+            "prediction log: a database call took over %.1f s; abandoned, it will be retried", limit
+        )
+        if connection is not None:
+            try:
+                _break(connection)
+            except Exception as error:  # noqa: BLE001 - the call may have ended meanwhile
+                logger.warning("prediction log: could not break the hung connection (%s)", _reason(error))
+
+    def _failed(self, error: BaseException) -> None:
+        now = time.monotonic()
+        metrics.count_log_failure()
+        self._schema_ready = False  # the database may come back empty: create and register again
+        self._registered.clear()
+        self._failing_since = self._failing_since or now
+        self._backoff = min(self.max_backoff, max(self.flush_seconds, self._backoff * 2))
+        self._retry_at = now + self._backoff
+        if now - self._warned_at >= WARN_EVERY_SECONDS:
+            self._warned_at = now
+            logger.warning(
+                "prediction log: %d rows waiting in %s: the database is unavailable (%s); retrying in %.2g s",
+                self.waiting,
+                self.spool.directory,
+                _reason(error),
+                self._backoff,
+            )
+
+    def _recovered(self) -> None:
+        if self._failing_since is not None:
+            logger.info(
+                "prediction log: the database takes rows again after %.0f s; waiting rows delivered",
+                time.monotonic() - self._failing_since,
+            )
+        self._failing_since, self._backoff, self._retry_at = None, 0.0, 0.0
+        self._warned_at = -WARN_EVERY_SECONDS

@@ -1,8 +1,10 @@
 """The FastAPI app: `create_app(settings)`; run it with `scoring api` (uvicorn).
 
-Start-up opens the product database (migrated to the newest revision), the prediction-log and audit
-writers, then loads the bundle and the client store in a background thread (/health answers at once, /ready
-once loaded); shutdown writes every queued log and audit row.
+Start-up migrates the product database when it answers, opens the prediction log's spool and starts its
+shipper and the audit writer (without waiting for the database: the API serves while it is down, and the
+shipper migrates and ships once it is back), then loads the bundle and the client store in a
+background thread (/health answers at once, /ready once loaded); shutdown delivers what the database takes
+within SCORING_LOG_SHUTDOWN_SECONDS and leaves the rest in the spool for the next start.
 """
 
 from __future__ import annotations
@@ -11,17 +13,16 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from sqlalchemy.engine import make_url
 
 from api.audit_trail import AuditMiddleware, AuditWriter
 from api.deps import reject_unknown_query
+from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.identity import UserCache
-from api.log_store import LogWriter
+from api.log_store import PredictionLog, spool_for, warn_other_spools
 from api.middleware import RequestContextMiddleware
 from api.routes import (
     analytics,
@@ -45,28 +46,38 @@ from api.routes import (
 from api.security import require_api_key
 from api.settings import Settings
 from api.state import AppState
-from scoring.io import PRIVATE_DIR_MODE
-from scoring.serving.prediction_log import open_log
+from scoring.db.engine import create_db_engine, try_upgrade
 
 PREFIX = "/api/v1"
 logger = logging.getLogger("api")
 
 
-def _open_log(settings: Settings) -> tuple[AppState, LogWriter]:
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database:
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-    engine = open_log(settings.database_url)
-    writer = LogWriter(engine, settings.paths.undelivered, settings.log_flush_seconds)
-    return AppState(settings, engine, writer), writer
+def _open_log(settings: Settings) -> AppState:
+    """The app state with its prediction log (spool in the home's runtime folder) and a reader engine."""
+    settings.runtime_dir()
+    spool = spool_for(settings.paths.spool, settings.database_url)
+    warn_other_spools(settings.paths.spool, spool)
+    log = PredictionLog(
+        settings.database_url,
+        spool,
+        flush_seconds=settings.log_flush_seconds,
+        batch_rows=settings.log_batch_rows,
+        write_timeout=settings.log_write_timeout,
+        max_backoff=settings.log_max_backoff,
+        retention_days=settings.log_retention_days,
+        adopt=settings.paths.undelivered,
+    )
+    engine = create_db_engine(settings.database_url, timeout=5.0)
+    try_upgrade(engine)
+    return AppState(settings, engine, log)
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    state, writer = _open_log(settings)
+    state = _open_log(settings)
     app.state.scoring = state
-    app.state.log_writer = writer
+    app.state.log_writer = state.writer
     app.state.users = UserCache(state.engine, settings.user_cache_seconds)
     auditor = AuditWriter(
         state.engine,
@@ -76,7 +87,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.log_flush_seconds,
     )
     app.state.audit_writer = auditor
-    writer.start()
+    state.writer.start()
     auditor.start()
     if settings.background_load:
         threading.Thread(target=state.load, name="load-model", daemon=True).start()
@@ -85,10 +96,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        writer.stop()
-        auditor.stop()
+        left = state.writer.stop(settings.log_shutdown_seconds)
+        auditor.stop(settings.log_shutdown_seconds)
         state.engine.dispose()
-        logger.info("prediction log flushed: %d rows written by this worker", writer.written)
+        logger.info(
+            "prediction log: %d rows delivered by this worker, %d left in the spool",
+            state.writer.shipped,
+            left,
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -99,12 +114,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description="Scores, explanations, similar clients and counter-offers for credit applications.",
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
         telemetry={"tracing": False, "metrics": False, "logs": False},
         dependencies=[Depends(reject_unknown_query)],
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_docs(app, settings)
     api = APIRouter(prefix=PREFIX)
     api.include_router(health.router)
     secured = [Depends(require_api_key)]
@@ -129,7 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(router, dependencies=secured)
     app.include_router(api)
     app.add_middleware(AuditMiddleware, prefix=PREFIX)
-    app.add_middleware(RequestContextMiddleware, prefix=PREFIX)
+    app.add_middleware(RequestContextMiddleware, prefix=PREFIX, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -1,7 +1,8 @@
-"""Prometheus metrics: requests, latency, decisions and scores.
+"""Prometheus metrics: requests, latency, decisions and scores, and the prediction log's delivery.
 
-With several workers, set PROMETHEUS_MULTIPROC_DIR (the `scoring api` command does it for --workers > 1)
-so /metrics aggregates every worker; otherwise each worker reports its own counts.
+With several workers, set PROMETHEUS_MULTIPROC_DIR (the `scoring api` command sets it to the home's
+data/runtime/metrics/ for --workers > 1, emptied at each start) so /metrics aggregates every worker;
+otherwise each worker reports its own counts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -39,6 +41,16 @@ SCORES = Histogram(
     buckets=tuple(round(0.05 * i, 2) for i in range(1, 21)),
 )
 
+LOG_WAITING = Gauge(
+    "scoring_prediction_log_waiting_rows",
+    "Prediction-log rows on local disk not yet in the database (all live workers).",
+    multiprocess_mode="livesum",
+)
+LOG_FAILURES = Counter(
+    "scoring_prediction_log_write_failures_total", "Deliveries of prediction-log rows the database refused."
+)
+LOG_SHIPPED = Counter("scoring_prediction_log_shipped_rows_total", "Prediction-log rows delivered.")
+
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     REQUESTS.labels(method, route, str(status)).inc()
@@ -48,6 +60,24 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
 def observe_score(kind: str, decision: str, probability: float) -> None:
     DECISIONS.labels(decision, kind).inc()
     SCORES.labels(kind).observe(probability)
+
+
+def set_log_waiting(rows: int) -> None:
+    LOG_WAITING.set(rows)
+
+
+def count_log_failure() -> None:
+    LOG_FAILURES.inc()
+
+
+def count_log_shipped(rows: int) -> None:
+    LOG_SHIPPED.inc(rows)
+
+
+def forget_process(pid: int) -> None:
+    """Drop the live gauges of a dead worker (multiprocess mode), so they no longer add up."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(pid)
 
 
 def exposition() -> tuple[bytes, str]:

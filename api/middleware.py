@@ -1,4 +1,6 @@
-"""Per-request context (pure ASGI, cheap): request id, timing, metrics, access log, request log, generic 500.
+"""Per-request context (pure ASGI, cheap): request id, timing, metrics, access log, request log, security
+headers, the body limit (413 with a JSON body, counted as 413: by Content-Length before anything is read,
+else while the body is read), generic 500.
 
 The access log and the request log name the route template (e.g. /api/v1/clients/{client_id}/score), never
 the raw path or the query, so no applicant value or client ID reaches them.
@@ -12,10 +14,12 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
-from api.errors import send_internal_error
+from api.errors import send_error, send_internal_error
+from api.spool import SpoolError
 
 access_log = logging.getLogger("api.access")
 logger = logging.getLogger("api.errors")
@@ -23,6 +27,40 @@ logger = logging.getLogger("api.errors")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 UNMATCHED = "<unmatched>"
 NOT_LOGGED = ("/health", "/ready", "/metrics")
+TOO_LARGE = "request body too large"
+
+# JSON needs no policy beyond "nothing": a response opened in a browser runs and embeds nothing. HTML from
+# the API (drift reports) runs sandboxed (an opaque origin: no access to the API's origin) with its inline
+# scripts.
+JSON_POLICY = b"default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+HTML_POLICY = (
+    b"sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
+    b"style-src 'unsafe-inline'; img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'; "
+    b"frame-ancestors 'self'"
+)
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+)
+
+
+def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The response headers plus nosniff, same-origin referrer, framing by this origin only and a CSP (unless
+    the route set its own)."""
+    names = {name.lower() for name, _ in headers}
+    added = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+    if b"content-security-policy" not in names:
+        html = any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers)
+        added.append((b"content-security-policy", HTML_POLICY if html else JSON_POLICY))
+    return [*headers, *added]
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
 
 
 def _incoming_request_id(scope: Scope) -> str | None:
@@ -45,9 +83,10 @@ def route_template(scope: Scope) -> str:
 class RequestContextMiddleware:
     """Gives each request an id (X-Request-ID), times and logs it, turns crashes into a generic 500."""
 
-    def __init__(self, app: ASGIApp, prefix: str) -> None:
+    def __init__(self, app: ASGIApp, prefix: str, max_body_bytes: int) -> None:
         self.app = app
         self.prefix = prefix
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,11 +104,30 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), header]
+                message["headers"] = with_security_headers([*message.get("headers", ()), header])
             await send(message)
 
+        received = 0
+
+        async def receive_with_limit() -> Message:
+            """The body, refused with 413 once it exceeds the limit (a body sent without Content-Length)."""
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise HTTPException(413, TOO_LARGE)
+            return message
+
         try:
-            await self.app(scope, receive, send_with_id)
+            length = _content_length(scope)
+            if length is not None and length > self.max_body_bytes:
+                await send_error(send_with_id, 413, TOO_LARGE, request_id)  # refused before reading it
+            else:
+                await self.app(scope, receive_with_limit, send_with_id)
+        except HTTPException as exc:  # raised outside a route: answered, no traceback
+            if not response_started:
+                await send_error(send_with_id, exc.status_code, str(exc.detail), request_id)
         except Exception:
             logger.exception("request %s failed", request_id)
             status = 500
@@ -84,14 +142,17 @@ class RequestContextMiddleware:
         metrics.observe_request(method, route, status, seconds)
         access_log.info("%s %s %d %.1fms id=%s", method, route, status, seconds * 1000, request_id)
         writer = getattr(scope["app"].state, "log_writer", None)
-        if writer is not None and scope["path"].startswith(self.prefix) and not route.endswith(NOT_LOGGED):
-            writer.log_request(
-                {
-                    "created_at": datetime.now(UTC).replace(tzinfo=None),
-                    "request_id": request_id,
-                    "method": method,
-                    "route": route,
-                    "status_code": status,
-                    "latency_ms": seconds * 1000,
-                }
-            )
+        if writer is None or not scope["path"].startswith(self.prefix) or route.endswith(NOT_LOGGED):
+            return
+        row = {
+            "created_at": datetime.now(UTC).replace(tzinfo=None),
+            "request_id": request_id,
+            "method": method,
+            "route": route,
+            "status_code": status,
+            "latency_ms": seconds * 1000,
+        }
+        try:
+            writer.log_request(row)
+        except SpoolError as error:
+            logger.error("request %s not logged: %s", request_id, error)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import sys
-import tempfile
+from pathlib import Path
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
+
+from scoring.io import PRIVATE_DIR_MODE
+from scoring.settings import ScoringSettings
 
 # In-flight requests get this long after SIGTERM; compose's stop_grace_period exceeds it.
 GRACEFUL_SHUTDOWN_SECONDS = 30
@@ -46,19 +50,32 @@ def first_admin_banner(password: str) -> str:
 
 def prepare_database() -> None:
     """Migrate the product database to the newest revision and, on a first start without any account,
-    create `admin` with a random password printed once on the terminal."""
+    create `admin` with a random password printed once on the terminal. A database that does not answer
+    delays both (the API serves meanwhile; the prediction log's shipper migrates once it is back)."""
     from api.settings import Settings
     from scoring.db.audit import Actor
-    from scoring.db.engine import open_database
+    from scoring.db.engine import create_db_engine, try_upgrade
     from scoring.db.users import ensure_first_admin
 
-    engine = open_database(Settings().resolved().database_url)
+    engine = create_db_engine(Settings().resolved().database_url, timeout=5.0)
     try:
+        if not try_upgrade(engine):
+            return
         password = ensure_first_admin(engine, Actor("system", source="api start"))
     finally:
         engine.dispose()
     if password:
         print(first_admin_banner(password), file=sys.stderr, flush=True)
+
+
+def metrics_dir() -> Path:
+    """The home's Prometheus multiprocess folder (data/runtime/metrics/, 0700), emptied: the counts of a
+    previous run are not this run's."""
+    folder = ScoringSettings().paths.metrics
+    shutil.rmtree(folder, ignore_errors=True)
+    ScoringSettings().runtime_dir()
+    folder.mkdir(mode=PRIVATE_DIR_MODE)
+    return folder
 
 
 def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
@@ -67,20 +84,28 @@ def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
     Several workers share one socket, and the kernel hands connections to any worker that accepts: so each
     worker loads the model before it accepts (no 503 from a worker still loading), unless
     SCORING_BACKGROUND_LOAD says otherwise. One worker (one per container behind a load balancer) accepts at
-    once and answers /ready with 503 until it is loaded.
+    once and answers /ready with 503 until it is loaded. The metrics folder of several workers is emptied
+    again when the server stops.
     """
     prepare_database()
+    folder = None
     if workers > 1:
         os.environ.setdefault("SCORING_BACKGROUND_LOAD", "false")
         if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="scoring-metrics-")
-    uvicorn.run(
-        "api.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_config=log_config(access_log),
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+            folder = metrics_dir()
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    try:
+        uvicorn.run(
+            "api.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_config=log_config(access_log),
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        )
+    finally:
+        if folder is not None:
+            for leftover in folder.iterdir():
+                leftover.unlink(missing_ok=True)

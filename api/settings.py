@@ -37,7 +37,23 @@ class Settings(ScoringSettings):
     reports_dir: Path | None = None
     max_batch: int = Field(default=1000, ge=1)
     max_body_bytes: int = Field(default=16_000_000, ge=1024)
-    log_flush_seconds: float = Field(default=0.5, gt=0)
+    log_flush_seconds: float = Field(default=0.5, gt=0, description="Seconds between deliveries of the log")
+    log_batch_rows: int = Field(default=5000, ge=1, description="Log rows per database transaction")
+    log_write_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a log delivery may take before it is abandoned and retried"
+    )
+    log_max_backoff: float = Field(default=30.0, gt=0, description="Longest wait between failed deliveries")
+    log_shutdown_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds shutdown spends delivering waiting rows (the rest stay spooled)",
+    )
+    log_retention_days: int = Field(
+        default=400, ge=0, description="Log rows older than this are deleted (0: kept forever)"
+    )
+    docs_require_key: bool = Field(
+        default=True, description="/docs and /openapi.json need the API key when one is set"
+    )
     background_load: bool = True
     precompute_explanations: bool = True
     default_language: Language = Language.EN

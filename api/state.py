@@ -1,4 +1,4 @@
-"""What the app holds between requests: the scoring service (once loaded), the log writer, the salt."""
+"""What the app holds between requests: the scoring service (once loaded), the prediction log, the salt."""
 
 from __future__ import annotations
 
@@ -11,23 +11,28 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from api import metrics
-from api.log_store import LogWriter
+from api.log_store import PredictionLog
 from api.settings import Settings
-from scoring.serving.prediction_log import client_hash, encode_features, register_model
+from scoring.serving.log_privacy import LogVector
+from scoring.serving.prediction_log import client_hash
 from scoring.serving.service import ScoreResult, ScoringService, load_service
 
 logger = logging.getLogger("api.state")
 
 
 class AppState:
-    """The service is loaded in the background: /ready answers 503 until it is there (or says why not)."""
+    """The service is loaded in the background: /ready answers 503 until it is there (or says why not).
 
-    def __init__(self, settings: Settings, engine: Engine, writer: LogWriter) -> None:
+    `writer` is the durable prediction log; `engine` reads the log database (monitoring).
+    """
+
+    def __init__(self, settings: Settings, engine: Engine, writer: PredictionLog) -> None:
         self.settings = settings
         self.engine = engine
         self.writer = writer
         self.salt = settings.salt()
         self.service: ScoringService | None = None
+        self.log_vector: LogVector | None = None
         self.error: str | None = None
         self.loaded = threading.Event()
 
@@ -38,7 +43,8 @@ class AppState:
             service = load_service(
                 s.models_dir, s.features_path, s.interim_dir, s.model_version, s.points_scale
             )
-            register_model(self.engine, service.scorer.version, service.scorer.feature_names)
+            self.log_vector = _log_vector(service)
+            self.writer.register_model(service.scorer.version, self.log_vector.names)
             if s.precompute_explanations:
                 service.explanations.start_background()
             gc.collect()
@@ -51,7 +57,7 @@ class AppState:
             self.loaded.set()
 
     def log_scores(self, results: list[ScoreResult], kind: str, request_id: str, started: float) -> None:
-        """Queue one prediction-log row per result (the write happens in the background)."""
+        """Write one prediction-log row per result to the local spool (delivered in the background)."""
         latency_ms = (time.perf_counter() - started) * 1000
         now = datetime.now(UTC).replace(tzinfo=None)
         for r in results:
@@ -63,10 +69,19 @@ class AppState:
                     "kind": kind,
                     "model_version": r.model_version,
                     "client_hash": client_hash(r.client_id, self.salt),
-                    "features": encode_features(r.features),
+                    "features": self.log_vector.encode(r.features),
                     "probability": r.probability,
                     "decision": r.decision,
                     "threshold": r.threshold,
                     "latency_ms": latency_ms,
                 }
             )
+
+
+def _log_vector(service: ScoringService) -> LogVector:
+    """What the log stores of this model's inputs (the most important features, no direct identifier)."""
+    try:
+        importance = service.scorer.bundle.importance()
+    except FileNotFoundError:
+        importance = []
+    return LogVector.for_model(service.scorer.feature_names, importance)

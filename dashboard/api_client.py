@@ -2,11 +2,16 @@
 
 Every failure becomes an `ApiError` whose message a credit officer can read (service down or slow, unknown
 client, invalid values by field, internal error with its request id); the pages show it with a retry button.
+
+Each call is logged as its path template (`GET /api/v1/clients/{id}/score 200`): httpx's own request log,
+which writes whole URLs with client IDs, is turned off here, where the dashboard makes its calls.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -20,6 +25,21 @@ from dashboard.i18n import current, current_language
 PREFIX = "/api/v1"
 EXTENSION = "scoring_api"
 USER_CHALLENGE = "SignedInUser"  # the API's 401 about the person (sign-in, X-Scoring-User), not its key
+NUMBER = re.compile(r"/[0-9]+(?=/|$)")
+
+logger = logging.getLogger("dashboard.api")
+logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry full URLs, client IDs included
+
+
+def path_template(path: str) -> str:
+    """A request path with its numbers (client IDs) replaced by {id}."""
+    return NUMBER.sub("/{id}", path)
+
+
+def _log_response(response: httpx.Response) -> None:
+    logger.info(
+        "%s %s %d", response.request.method, path_template(response.request.url.path), response.status_code
+    )
 
 
 class ApiError(Exception):
@@ -107,7 +127,11 @@ class ApiClient:
         self.context = context
         self._fixed: Mapping[str, str] | None = None
         self._http = httpx.Client(
-            base_url=self.base_url + PREFIX, headers=headers, timeout=timeout, transport=transport
+            base_url=self.base_url + PREFIX,
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+            event_hooks={"response": [_log_response]},
         )
 
     def close(self) -> None:

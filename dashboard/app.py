@@ -7,6 +7,7 @@ Pages and callbacks are registered per process, so a process serves one dashboar
 
 from __future__ import annotations
 
+import html
 import importlib
 import logging
 import re
@@ -21,6 +22,7 @@ from dashboard.auth import roles
 from dashboard.components.layout import NAV, nav_links, shell
 from dashboard.i18n import current_language
 from dashboard.letters import serve_letters
+from dashboard.security import REPORT_POLICY, install_headers
 from dashboard.settings import DashboardSettings
 
 logger = logging.getLogger("dashboard")
@@ -69,16 +71,18 @@ def _serve_bootstrap(server: flask.Flask, settings: DashboardSettings) -> list[s
 
 
 def _serve_drift_reports(server: flask.Flask) -> None:
-    """Drift reports' HTML fetched from the API (with its key) for the Drift page's iframe."""
+    """Drift reports' HTML fetched from the API (with its key) for the Drift page's iframe, sandboxed; an
+    error is a page whose only variable part, the message, is escaped."""
 
     def report(name: str) -> flask.Response:
+        sandbox = {"Content-Security-Policy": REPORT_POLICY}
         try:
-            return flask.Response(api().drift_html(name), mimetype="text/html")
+            return flask.Response(api().drift_html(name), mimetype="text/html", headers=sandbox)
         except ApiError as error:
-            page = f"<!DOCTYPE html><html lang='en'><title>Drift report</title><p>{error.message}</p></html>"
-            return flask.Response(
-                page, status=502 if error.status is None else error.status, mimetype="text/html"
-            )
+            message = html.escape(error.message)
+            page = f"<!DOCTYPE html><html lang='en'><title>Drift report</title><p>{message}</p></html>"
+            status = 502 if error.status is None else error.status
+            return flask.Response(page, status=status, mimetype="text/html", headers=sandbox)
 
     server.add_url_rule("/drift-report/<path:name>", "drift_report", report)
 
@@ -116,6 +120,7 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     _serve_drift_reports(server)
     serve_letters(server)
     auth.install(app, settings)
+    install_headers(server, app.csp_hashes)
     return app
 
 

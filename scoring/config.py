@@ -67,12 +67,18 @@ class Paths:
 
     @property
     def undelivered(self) -> Path:
+        """Rows an older API version could not deliver at shutdown: replayed through the spool at start."""
         return self.runtime / "predictions_undelivered.jsonl"
 
     @property
     def audit_undelivered(self) -> Path:
         """Audit rows the database refused when the API stopped (appended to the trail at the next start)."""
         return self.runtime / "audit_undelivered.jsonl"
+
+    @property
+    def spool(self) -> Path:
+        """The prediction log's local spool: per-worker append-only segments waiting for the database."""
+        return self.runtime / "spool"
 
     @property
     def log_salt(self) -> Path:

@@ -114,14 +114,14 @@ def _feature(service: ScoringService, name: str, numeric: bool = False) -> tuple
     info = None if position is None else service.scorer.features[position]
     if info is None or (numeric and info.categorical):
         kind = "numeric feature" if numeric else "feature"
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"the model has no {kind} named {name!r}")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"the model has no such {kind}")
     return position, info
 
 
 def _client_row(service: ScoringService, client_id: int) -> int:
     row = service.store.row(client_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"client {client_id} not found")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "client not found")
     return row
 
 

@@ -37,7 +37,7 @@ SPACE = " ".join((SIMILARITY_DOC or "").split("\n\n")[1].split())
 def _row(service: ScoringService, client_id: int) -> int:
     row = service.store.row(client_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"client {client_id} not found")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "client not found")
     return row
 
 
@@ -118,9 +118,7 @@ def client_max_amount(client_id: ClientId, service: ServiceDep) -> CounterOfferO
     row = _row(service, client_id)
     application = service.raw_application(client_id)
     if application is None:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"application of client {client_id} not found in the data"
-        )
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "application of this client not found in the data")
     offer = service.max_amount(application, service.store.matrix[row])
     return counter_offer_out(service, offer, application, client_id)
 

@@ -26,10 +26,13 @@ def _utc_naive(moment: datetime) -> datetime:
         return datetime.max if moment.year > 1 else datetime.min
 
 
+UNIX_TIME = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
+
+
 def _iso_only(value: object) -> object:
-    """Refuse Unix timestamps ("1700000000"): the schema promises ISO 8601 date-times."""
-    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9.eE+-]+", value.strip()):
-        raise ValueError("must be an ISO 8601 date-time, e.g. 2024-01-31T12:00:00Z")
+    """Refuse Unix timestamps ("1700000000"): the schema promises ISO 8601 dates and date-times."""
+    if isinstance(value, str) and UNIX_TIME.fullmatch(value.strip()):
+        raise ValueError("must be an ISO 8601 date or date-time, e.g. 2024-01-31 or 2024-01-31T12:00:00Z")
     return value
 
 
@@ -39,7 +42,9 @@ IsoDateTime = Annotated[datetime | None, BeforeValidator(_iso_only)]
 @router.get("/summary", response_model=MonitoringOut, responses=error_responses(401, 422, 500))
 def monitoring_summary(
     state: StateDep,
-    since: Annotated[IsoDateTime, Query(description="Start (ISO 8601; default: 24 h before until)")] = None,
+    since: Annotated[
+        IsoDateTime, Query(description="Start (ISO 8601 date or date-time; default: 24 h before until)")
+    ] = None,
     until: Annotated[IsoDateTime, Query(description="End, excluded (ISO 8601; default: now)")] = None,
     bucket: Annotated[
         str, Query(pattern=BUCKET.pattern, description="Bucket length: 30s, 5m, 1h, 1d...")

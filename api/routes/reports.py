@@ -41,7 +41,7 @@ def _entry(reports_dir: Path, name: str) -> dict:
     for entry in _index(reports_dir):
         if entry["name"] == name:
             return entry
-    raise HTTPException(status.HTTP_404_NOT_FOUND, f"drift report {name!r} not found")
+    raise HTTPException(status.HTTP_404_NOT_FOUND, "drift report not found")
 
 
 def _out(reports_dir: Path, entry: dict) -> DriftReportOut:
@@ -67,7 +67,7 @@ def drift_reports(settings: SettingsDep) -> list[DriftReportOut]:
 def _file(settings: SettingsDep, name: str, key: str, media_type: str) -> FileResponse:
     path = _inside(settings.reports_dir, _entry(settings.reports_dir, name).get(key))
     if path is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"drift report {name!r} has no such file")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "drift report file not found")
     return FileResponse(path, media_type=media_type)
 
 

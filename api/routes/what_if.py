@@ -81,7 +81,7 @@ def what_if(
     row = service.store.row(client_id)
     stored = service.raw_application(client_id) if row is not None else None
     if stored is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"client {client_id} not found")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "client not found")
     changes = body.changes.model_dump(exclude_unset=True)
     if "DAYS_EMPLOYED" in changes:
         stored.pop(ANOMALY_FLAG, None)  # recomputed from the new value

@@ -14,6 +14,7 @@ from dashboard import text
 from dashboard.api_client import ApiError, api
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, loading, shown
+from dashboard.security import REPORT_SANDBOX
 
 PREFIX = "drift"
 MOST_DRIFTED = 10
@@ -122,6 +123,7 @@ def frame(name: str) -> html.Section:
             html.Iframe(
                 src=f"/drift-report/{quote(name, safe='')}",
                 title=f"Evidently drift report {name}",
+                sandbox=REPORT_SANDBOX,  # an opaque origin: the report cannot act on the dashboard
                 className="drift-frame",
             ),
         ],

@@ -9,8 +9,12 @@ adopted: stamped at the first revision, then upgraded.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
-from collections.abc import Iterator
+import logging
+import math
+import os
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
@@ -19,8 +23,12 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.pool import NullPool
 
-from scoring.io import PRIVATE_DIR_MODE
+from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
+
+logger = logging.getLogger("scoring.db")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 FIRST_REVISION = "0001"
@@ -30,19 +38,23 @@ ADVISORY_LOCK = 0x5C0_21A6  # any constant shared by every process migrating thi
 SQLITE_BEGIN = "sqlite_begin"
 
 
-def _sqlite_pragmas(connection: object, _record: object) -> None:
+def _sqlite_pragmas(busy_ms: int) -> Callable[[object, object], None]:
     """WAL lets several workers write one SQLite file; busy_timeout makes them wait instead of failing.
 
     The driver's own transaction handling is turned off so that `_sqlite_begin` says when and how a
     transaction starts (transactional DDL, and BEGIN IMMEDIATE for `write_transaction`).
     """
-    connection.isolation_level = None  # type: ignore[attr-defined]
-    cursor = connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+
+    def apply(connection: object, _record: object) -> None:
+        connection.isolation_level = None  # type: ignore[attr-defined]
+        cursor = connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return apply
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -57,14 +69,33 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine on `url`; a SQLite file gets its folder (private) created, WAL and a busy timeout."""
+def prepare_sqlite_file(url: str) -> None:
+    """Create a SQLite database file 0600 in a 0700 folder (its -wal and -shm files get the same mode) and
+    tighten an older one; quietly does nothing when it cannot (the first write then says why)."""
     path = sqlite_path(url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-    engine = create_engine(url, pool_pre_ping=True)
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=PRIVATE_DIR_MODE)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE))
+        elif path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE_FILE_MODE)
+
+
+def create_db_engine(url: str, timeout: float = 10.0, pooled: bool = True) -> Engine:
+    """An engine on `url` that waits at most about `timeout` seconds to connect (PostgreSQL connect_timeout,
+    SQLite busy_timeout); a SQLite file is created private with WAL; `pooled=False` opens a new connection
+    for each use."""
+    options: dict = {"pool_pre_ping": True} if pooled else {"poolclass": NullPool}
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        options["connect_args"] = {"connect_timeout": max(1, math.ceil(timeout))}
+    prepare_sqlite_file(url)
+    engine = create_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(int(timeout * 1000)))
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -142,6 +173,17 @@ def new_revision(engine: Engine, message: str) -> Path:
         head = ScriptDirectory.from_config(config).get_current_head() or "0000"
         script = command.revision(config, message, autogenerate=True, rev_id=f"{int(head) + 1:04d}")
     return Path(script.path)
+
+
+def try_upgrade(engine: Engine) -> bool:
+    """Upgrade the schema if the database answers; False (with a warning) when it does not, for a service
+    that starts anyway and migrates later (the prediction log's shipper does, before it ships)."""
+    try:
+        upgrade(engine)
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("database not reachable, schema not upgraded yet: %s", type(error.orig).__name__)
+        return False
+    return True
 
 
 def open_database(url: str) -> Engine:

@@ -33,6 +33,7 @@ NAMING = {
 }
 metadata = MetaData(naming_convention=NAMING)
 HASH = 64  # hex SHA-256
+ROW_KEY = "<spool segment>:<line>: a row the API's spool ships twice is stored once"
 
 
 class UtcDateTime(TypeDecorator):
@@ -72,6 +73,9 @@ predictions = Table(
     Column("decision", String(8), nullable=False),
     Column("threshold", Float, nullable=False),
     Column("latency_ms", Float, nullable=False),
+    Column(
+        "row_key", String(64), unique=True, doc="<spool segment>:<line>: a row shipped twice is stored once"
+    ),
 )
 
 requests = Table(
@@ -84,6 +88,9 @@ requests = Table(
     Column("route", String(128), nullable=False),
     Column("status_code", Integer, nullable=False),
     Column("latency_ms", Float, nullable=False),
+    Column(
+        "row_key", String(64), unique=True, doc="<spool segment>:<line>: a row shipped twice is stored once"
+    ),
 )
 
 model_features = Table(

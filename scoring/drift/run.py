@@ -20,6 +20,7 @@ from scoring.drift.settings import DriftSettings
 from scoring.drift.summary import summarise
 from scoring.features.feature import ModelFeature
 from scoring.modeling.bundle import Bundle, BundleError, load_bundle
+from scoring.serving.log_privacy import identifiers
 
 TEST, LOG = "test", "log"
 
@@ -106,7 +107,8 @@ def run_drift(request: DriftRequest) -> DriftResult:
     """
     settings = request.settings
     bundle = _bundle(request)
-    features = top_features(bundle, settings.top_features)
+    private = identifiers() if request.current == LOG else ()  # the log never stores them
+    features = top_features(bundle, settings.top_features, exclude=private)
     current = _current(request, bundle, features)
     _check_rows(current, settings.min_rows)
     current.check_columns([f.name for f in features])

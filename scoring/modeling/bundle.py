@@ -32,12 +32,17 @@ first 8 hex digits of the data fingerprint):
 ``models/champion.json`` = {"version", "path"} (path relative to ``models/``) names the promoted bundle. A
 bundle is written into a temporary directory inside ``models/``, checked, then renamed into place; the pointer
 is replaced atomically, and only for a bundle that passes ``check_bundle``.
+
+Integrity (``scoring/modeling/integrity.py``): ``metadata.json`` also holds ``checksums``, the SHA-256 of
+every file the writer wrote; ``load_bundle`` verifies them, then loads ``model.txt`` once in a child process,
+before LightGBM reads anything in the caller's process; a damaged bundle is a ``BundleError`` naming the file.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,6 +51,15 @@ import numpy as np
 import polars as pl
 
 from scoring.io import atomic_dir, write_json_atomic
+from scoring.modeling.integrity import (
+    CHECKSUMS,
+    checksum_problems,
+    content_digest,
+    model_load_problem,
+    write_checksums,
+)
+
+logger = logging.getLogger(__name__)
 
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
@@ -82,6 +96,7 @@ class Bundle:
     path: Path
     booster: lgb.Booster
     metadata: dict
+    digest: str = field(default="", compare=False)  # content of every file: keys the serving cache
 
     @property
     def version(self) -> str:
@@ -156,6 +171,7 @@ def write_bundle(models_dir: Path, content: BundleContent) -> Path:
         raise BundleError(f"bundle {target} already exists")
     with atomic_dir(target) as tmp:
         _write_files(tmp, content)
+        write_checksums(tmp)
         problems = check_bundle(tmp)
         if problems:
             raise BundleError(f"bundle {target.name} fails its checks: {'; '.join(problems)}")
@@ -198,6 +214,10 @@ def check_bundle(directory: Path) -> list[str]:
     threshold = metadata["threshold"]
     if not (isinstance(threshold, int | float) and 0 < threshold < 1):
         problems.append(f"threshold {threshold!r} is not in (0, 1)")
+    damaged = checksum_problems(directory, metadata)
+    problems += damaged
+    if any(p.startswith(MODEL_FILE) for p in damaged):
+        return problems  # never parse a model file that is not the one written
     oof_columns = pl.read_parquet_schema(directory / OOF_FILE)
     problems += [
         f"{OOF_FILE} lacks {c}" for c in ("SK_ID_CURR", "TARGET", PROBABILITY) if c not in oof_columns
@@ -229,10 +249,28 @@ def champion_version(models_dir: Path) -> str:
 
 
 def load_bundle(models_dir: Path, version: str | None = None) -> Bundle:
-    """Load a bundle (the champion by default) with a booster set to predict on one thread."""
+    """Load a bundle (the champion by default) with a booster set to predict on one thread.
+
+    Its files are checked against their checksums and the model is loaded once in a child process first, so
+    a damaged bundle raises BundleError (with the reason) instead of crashing the caller.
+    """
     directory = models_dir / (version or champion_version(models_dir))
     absent = [f for f in (MODEL_FILE, METADATA_FILE) if not (directory / f).is_file()]
     if absent:
         raise BundleError(f"bundle {directory} is incomplete: missing {', '.join(absent)}")
+    try:
+        metadata = json.loads((directory / METADATA_FILE).read_text())
+    except ValueError as exc:
+        raise BundleError(f"bundle {directory.name}: {METADATA_FILE} is not valid JSON ({exc})") from None
+    if CHECKSUMS not in metadata:
+        logger.warning(
+            "bundle %s has no checksums (written by an older version): not verified", directory.name
+        )
+    damaged = checksum_problems(directory, metadata)
+    if damaged:
+        raise BundleError(f"bundle {directory.name} is damaged: {'; '.join(damaged)}")
+    problem = model_load_problem(directory / MODEL_FILE)
+    if problem:
+        raise BundleError(f"bundle {directory.name}: {MODEL_FILE}: {problem}")
     booster = lgb.Booster(model_file=str(directory / MODEL_FILE))
-    return Bundle(directory, booster, json.loads((directory / METADATA_FILE).read_text()))
+    return Bundle(directory, booster, metadata, content_digest(directory))

@@ -1,9 +1,10 @@
 """On-disk cache of serving arrays beside a model bundle, shared by every worker through memory mapping.
 
-`models/<version>/serving/<data key>/` holds .npy files computed once per model version and data file (the
-key hashes the features file's path, size and modification time). Arrays are opened memory-mapped, so two
-API workers share one copy in the page cache. A lock file makes one process build what is missing while the
-others wait; files are written to a temporary name, then renamed.
+`models/<version>/serving/<key>/` holds .npy files computed once per bundle content and data file: the key
+hashes the digest of every bundle file (model.txt, metadata.json, calibrator...) and the SHA-256 of the
+features file, so a replaced model.txt or a rebuilt features file never serves the old scores. Arrays are
+opened memory-mapped, so two API workers share one copy in the page cache. A lock file makes one process
+build what is missing while the others wait; files are written to a temporary name, then renamed.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from scoring.io import atomic_path
 logger = logging.getLogger(__name__)
 
 
-def data_key(path: Path) -> str:
-    """Short key of a data file: its resolved path, size and modification time."""
-    stat = path.stat()
-    text = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def data_key(features_path: Path, bundle_digest: str) -> str:
+    """Short key of what the cached arrays derive from: the bundle's content digest and the features file's
+    content (SHA-256; about 1 s per GB)."""
+    with features_path.open("rb") as handle:
+        features = hashlib.file_digest(handle, "sha256").hexdigest()
+    return hashlib.sha256(f"{bundle_digest}|{features}".encode()).hexdigest()[:16]
 
 
 def save_npy_atomic(path: Path, array: np.ndarray) -> None:

@@ -2,12 +2,16 @@
 
 Tables (defined in `scoring.db.models`, created by its migrations):
 - `predictions`: created_at (UTC, naive), request_id, kind ("client", "application", "batch", "what-if"),
-  model_version, client_hash (salted SHA-256 of SK_ID_CURR, never the ID), features (the model's input
-  vector as little-endian float32 bytes, the precision the model reads; NaN = missing; in the order of
-  `model_features`), probability, decision ("accept"/"refuse"), threshold, latency_ms.
+  model_version, client_hash (salted SHA-256 of SK_ID_CURR, never the ID), features (the minimised input
+  vector of `scoring.serving.log_privacy`: the most important model features, no direct identifier, age and
+  income in coarse bands; little-endian float32 bytes, NaN = missing, in the order of `model_features`),
+  probability, decision ("accept"/"refuse"), threshold, latency_ms, row_key.
 - `requests`: created_at, request_id, method, route (the path template, never the raw path), status_code,
-  latency_ms.
+  latency_ms, row_key.
 - `model_features`: model_version, feature_names (JSON list) to decode the feature vectors.
+
+`row_key` (unique, "<spool segment>:<line>") makes delivery idempotent: a row shipped twice from the API's
+spool (a worker killed between the commit and the deletion of its segment) is stored once.
 """
 
 from __future__ import annotations
@@ -21,15 +25,32 @@ from datetime import datetime
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Engine, Table, exc, select
+from sqlalchemy import Connection, Engine, Table, delete, exc, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from scoring.db.engine import open_database
 from scoring.db.models import model_features, predictions, requests
+
+KEYED = (predictions, requests)
 
 
 def open_log(database_url: str) -> Engine:
     """An engine on the prediction log, its schema migrated to the newest revision (`scoring.db`)."""
     return open_database(database_url)
+
+
+def insert_new(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert rows, skipping those whose `row_key` is already stored (PostgreSQL and SQLite)."""
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(conn.dialect.name)
+    if dialect is None:
+        conn.execute(table.insert(), rows)
+        return
+    conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["row_key"]), rows)
+
+
+def purge_before(conn: Connection, cutoff: datetime) -> int:
+    """Delete the rows of both log tables created before `cutoff`; returns how many."""
+    return sum(conn.execute(delete(t).where(t.c.created_at < cutoff)).rowcount or 0 for t in KEYED)
 
 
 def client_hash(client_id: int | None, salt: bytes) -> str | None:
@@ -49,18 +70,23 @@ def decode_features(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<f4")
 
 
-def register_model(engine: Engine, version: str, feature_names: Sequence[str]) -> None:
-    """Record the feature order of a model version (idempotent)."""
-    with engine.begin() as conn:
-        known = conn.execute(
-            select(model_features.c.model_version).where(model_features.c.model_version == version)
-        ).first()
-        if known is None:
-            with contextlib.suppress(exc.IntegrityError):  # another worker registered it at the same moment
-                conn.execute(
-                    model_features.insert(),
-                    {"model_version": version, "feature_names": json.dumps(list(feature_names))},
-                )
+def register_model(engine: Engine, version: str, feature_names: Sequence[str]) -> bool:
+    """Record the order of the stored features of a model version (idempotent; the first record stays).
+
+    Returns False when the version was registered with other names (the log's policy changed under one
+    model version: its rows decode with the first names).
+    """
+    names = list(feature_names)
+    query = select(model_features.c.feature_names).where(model_features.c.model_version == version)
+    with engine.connect() as conn:
+        known = conn.execute(query).scalar()
+    if known is None:
+        with contextlib.suppress(exc.IntegrityError), engine.begin() as conn:  # or another worker's insert
+            conn.execute(
+                model_features.insert(), {"model_version": version, "feature_names": json.dumps(names)}
+            )
+        return True
+    return json.loads(known) == names
 
 
 def _window(table: Table, since: datetime | None, until: datetime | None) -> list:

@@ -273,14 +273,15 @@ def load_service(
     version: str | None = None,
     points: PointsScale | None = None,
 ) -> ScoringService:
-    """Load the bundle, the client store and the precomputed scores (cached beside the bundle)."""
+    """Load the bundle, the client store and the precomputed scores (cached beside the bundle, keyed by the
+    content of the bundle and of the features file)."""
     started = time.monotonic()
     bundle = load_bundle(models_dir, version)
     scorer = Scorer(bundle)
     featurizer = Featurizer(scorer.feature_names)  # fails first when the feature layer lacks a model feature
     if not features_path.exists():
         raise FileNotFoundError(f"features file {features_path} not found (run `scoring features`)")
-    cache = ArrayCache(bundle.path / "serving" / data_key(features_path))
+    cache = ArrayCache(bundle.path / "serving" / data_key(features_path, bundle.digest))
     store = load_store(features_path, scorer.feature_names, cache)
     scores = cache.get_or_build(
         ("probability", "raw_score"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import stat
 import threading
 from pathlib import Path
 
@@ -112,7 +114,7 @@ def test_metrics_count_requests_and_decisions(client: TestClient, stored_ids: di
     assert 'route="/api/v1/clients/{client_id}/score"' in text
     assert "scoring_http_request_duration_seconds_bucket" in text
     assert "scoring_decisions_total{decision=" in text and 'kind="client"' in text
-    assert str(stored_ids["train"]) not in text
+    assert re.search(rf'[/"=]{stored_ids["train"]}\b', text) is None  # in no label or path
 
 
 def test_access_log_has_route_templates_not_values(
@@ -125,7 +127,7 @@ def test_access_log_has_route_templates_not_values(
     assert str(stored_ids["train"]) not in caplog.text and "450000" not in caplog.text
 
 
-def test_cli_serves_with_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_serves_with_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from api import server
@@ -135,7 +137,18 @@ def test_cli_serves_with_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PROMETHEUS_MULTIPROC_DIR", "SCORING_BACKGROUND_LOAD"):
         monkeypatch.setenv(name, "")  # restored (unset) after the test
         monkeypatch.delenv(name)
-    monkeypatch.setattr(server.uvicorn, "run", lambda target, **kwargs: calls.update(target=target, **kwargs))
+    monkeypatch.setenv("SCORING_HOME", str(tmp_path))
+    stale = tmp_path / "data" / "runtime" / "metrics" / "counter_123.db"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"a previous run's counts")
+
+    def run(target: str, **kwargs: object) -> None:
+        calls.update(target=target, **kwargs)
+        folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+        calls["metrics"] = (folder, sorted(folder.iterdir()), stat.S_IMODE(folder.stat().st_mode))
+        (folder / "counter_456.db").write_bytes(b"this run's counts")
+
+    monkeypatch.setattr(server.uvicorn, "run", run)
     result = CliRunner().invoke(app, ["api", "--host", "0.0.0.0", "--port", "9001", "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert calls["target"] == "api.main:create_app" and calls["factory"] is True
@@ -145,8 +158,8 @@ def test_cli_serves_with_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
         2,
         False,
     )
-    metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    assert metrics_dir.is_dir()  # metrics aggregated over the workers
-    metrics_dir.rmdir()
+    folder, contents, mode = calls["metrics"]  # metrics aggregated over the workers, in the home
+    assert folder == tmp_path / "data" / "runtime" / "metrics" and contents == [] and mode == 0o700
+    assert list(folder.iterdir()) == []  # emptied again when the server stops
     assert calls["log_config"]["loggers"]["api.access"]["level"] == "INFO"
     assert os.environ["SCORING_BACKGROUND_LOAD"] == "false"  # a worker accepts only once loaded

@@ -31,7 +31,7 @@ ALL_CHECKS = CHECKS.get_all()
 def api_schema(demo_home: Path, tmp_path: Path) -> Iterator[schemathesis.BaseSchema]:
     app = create_app(make_settings(demo_home, tmp_path / "log.db", api_key=KEY))
     with TestClient(app):  # runs the lifespan: the service is loaded
-        yield schemathesis.openapi.from_asgi("/openapi.json", app)
+        yield schemathesis.openapi.from_asgi("/openapi.json", app, headers={"X-API-Key": KEY})
 
 
 def _check(operation: schemathesis.APIOperation, mode: GenerationMode) -> None:

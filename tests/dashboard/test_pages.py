@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dash
 import httpx
+import pytest
 from dash import html
 
 from dashboard.app import client_in_path
@@ -268,3 +269,31 @@ def test_fairness_table_flags_groups_in_words() -> None:
 def test_bootstrap_is_optional(tmp_path: Path) -> None:
     settings = DashboardSettings(_env_file=None, bootstrap_css=tmp_path / "absent.css")
     assert settings.bootstrap_path() is None
+
+
+def test_the_drift_report_error_page_escapes_the_message(app: dash.Dash, answer: Callable) -> None:
+    """Even an API that echoed a submitted name could not inject markup into the report frame's page."""
+    answer(lambda r: httpx.Response(404, json={"detail": "<img src=x onerror=alert(1)>"}))
+    response = app.server.test_client().get("/drift-report/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert response.headers["Content-Security-Policy"].startswith("sandbox allow-scripts;")
+
+
+def test_every_dashboard_response_carries_the_security_headers(app: dash.Dash) -> None:
+    for path in ("/", "/_dash-layout", "/vendor/bootstrap.min.css"):
+        response = app.server.test_client().get(path)
+        policy = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'self'" in policy and "http" not in policy and "'sha256-" in policy
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_api_calls_are_logged_without_client_ids(answer: Callable, caplog: pytest.LogCaptureFixture) -> None:
+    from dashboard.api_client import api
+
+    answer(lambda r: httpx.Response(200, json=SCORE))
+    with caplog.at_level("INFO"):
+        api().client_score(100002)
+    assert "GET /api/v1/clients/{id}/score 200" in caplog.text and "100002" not in caplog.text

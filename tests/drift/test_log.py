@@ -16,6 +16,7 @@ from scoring.drift.reference import ID, read_split
 from scoring.drift.sample import PROBABILITY, REFUSED
 from scoring.drift.selection import top_features
 from scoring.modeling.bundle import Bundle
+from scoring.serving.log_privacy import LogVector, identifiers
 from scoring.serving.prediction_log import client_hash, encode_features, open_log, predictions, register_model
 from tests.drift.helpers import newest_summary, run_cli
 
@@ -24,9 +25,15 @@ SALT = b"test-salt"
 
 
 def log_scores(
-    engine: Engine, bundle: Bundle, features_path: Path, rows: slice, when: datetime, kind: str
+    engine: Engine,
+    bundle: Bundle,
+    features_path: Path,
+    rows: slice,
+    when: datetime,
+    kind: str,
+    vector: LogVector | None = None,
 ) -> None:
-    """Score application_test clients with the bundle and log them as the API does."""
+    """Score application_test clients with the bundle and log them (the whole input, or as the API does)."""
     test = read_split(features_path, "test")[rows]
     X = bundle.matrix(test)
     probability = bundle.predict_proba(X)
@@ -37,7 +44,7 @@ def log_scores(
             "kind": kind,
             "model_version": bundle.version,
             "client_hash": client_hash(int(client), SALT),
-            "features": encode_features(X[i]),
+            "features": encode_features(X[i]) if vector is None else vector.encode(X[i]),
             "probability": float(probability[i]),
             "decision": "refuse" if probability[i] >= bundle.threshold else "accept",
             "threshold": bundle.threshold,
@@ -89,6 +96,24 @@ def test_a_log_window_gives_a_report(drift_home: Paths, log_url: str) -> None:
     assert (code == 3) == summary["drift_detected"]
 
 
+def test_a_log_written_as_the_api_writes_it_gives_a_report(
+    drift_home: Paths, bundle: Bundle, tmp_path: Path
+) -> None:
+    """The API stores the top features without identifiers: drift on the log checks those."""
+    url = f"sqlite:///{tmp_path / 'api.db'}"
+    engine = open_log(url)
+    vector = LogVector.for_model(bundle.feature_names, bundle.importance())
+    register_model(engine, bundle.version, vector.names)
+    log_scores(engine, bundle, drift_home.features, slice(0, 150), JANUARY, "client", vector)
+    engine.dispose()
+    code, output = run_cli(drift_home, "--current", "log", "--database-url", url, "--min-rows", "100")
+    assert code in (0, 3), output
+    summary = newest_summary(drift_home)
+    checked = summary["features_checked"]
+    assert checked == min(50, len(bundle.feature_names) - len(identifiers() & set(bundle.feature_names)))
+    assert not {d["feature"] for d in summary["drifted_features"]} & identifiers()
+
+
 def _reports(home: Paths) -> set[Path]:
     return set((home.reports / "drift").glob("*"))
 
@@ -130,7 +155,7 @@ def test_a_log_of_another_model_is_a_schema_error(drift_home: Paths, bundle: Bun
     code, output = run_cli(drift_home, "--current", "log", "--database-url", url, "--features", "3")
     assert code == 2
     assert "3 column(s) the comparison needs are missing" in output
-    assert top_features(bundle, 1)[0].name in output and "Traceback" not in output
+    assert top_features(bundle, 1, exclude=identifiers())[0].name in output and "Traceback" not in output
 
 
 def test_a_missing_log_is_a_clear_error(bundle: Bundle, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -71,12 +72,17 @@ def test_missing_columns_and_duplicated_ids_are_named(tmp_path: Path) -> None:
         load_store(tmp_path / "absent.parquet", names, ArrayCache(None))
 
 
-def test_data_key_changes_with_the_file(tmp_path: Path) -> None:
+def test_data_key_follows_the_contents_of_the_file_and_the_bundle(tmp_path: Path) -> None:
     path = tmp_path / "f.parquet"
     path.write_bytes(b"one")
-    first = data_key(path)
-    path.write_bytes(b"other content")
-    assert data_key(path) != first
+    first = data_key(path, "bundle-a")
+    assert data_key(path, "bundle-b") != first
+    stat = path.stat()
+    path.write_bytes(b"two")  # same size, same modification time: only the content differs
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert data_key(path, "bundle-a") != first
+    path.write_bytes(b"one")
+    assert data_key(path, "bundle-a") == first
 
 
 def test_id_search() -> None:

@@ -1,0 +1,106 @@
+"""Integrity of the served bundle: checksums of every file, a damaged model answered with 503 (never a crash),
+and serving caches that follow the model's content, not its version name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import lightgbm as lgb
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+from scoring.modeling.bundle import MODEL_FILE, BundleError, champion_version, load_bundle
+from scoring.modeling.integrity import CHECKSUMS, METADATA_FILE, bundle_files, write_checksums
+from tests.api.conftest import API, make_settings
+
+
+@pytest.fixture
+def models(demo_home: Path, tmp_path: Path) -> Path:
+    """A copy of the demo home's models folder, free to damage."""
+    copy = tmp_path / "models"
+    shutil.copytree(demo_home / "models", copy, ignore=shutil.ignore_patterns("serving"))
+    return copy
+
+
+def _bundle_dir(models: Path) -> Path:
+    return models / champion_version(models)
+
+
+def _settings(demo_home: Path, models: Path, tmp_path: Path) -> Settings:
+    return make_settings(demo_home, tmp_path / "log.db", models_dir=models, precompute_explanations=False)
+
+
+def _damage_a_leaf_value(path: Path) -> None:
+    """The issue's damage: one `leaf_value=` line with a value LightGBM cannot parse."""
+    text = path.read_text()
+    start = text.index("leaf_value=")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + "leaf_value=0.1 0.x2 abc" + text[end:])
+
+
+def test_the_writer_checksums_every_file(models: Path) -> None:
+    directory = _bundle_dir(models)
+    metadata = json.loads((directory / METADATA_FILE).read_text())
+    written = {p.name for p in directory.iterdir() if p.is_file() and p.name != METADATA_FILE}
+    assert set(metadata[CHECKSUMS]) == written and MODEL_FILE in written
+    (directory / "extra").mkdir()
+    (directory / "extra" / "calibrator.json").write_text('{"kind": "isotonic"}')
+    assert "extra/calibrator.json" in write_checksums(directory)  # any file the writer adds is covered
+    load_bundle(models)
+    (directory / "extra" / "calibrator.json").write_text('{"kind": "platt"}')
+    with pytest.raises(BundleError, match="extra/calibrator.json differs from its checksum"):
+        load_bundle(models)
+    assert bundle_files(directory) == sorted([*written, "extra/calibrator.json"])
+
+
+def test_a_replaced_model_changes_the_scores_after_a_restart(
+    demo_home: Path, models: Path, tmp_path: Path, stored_ids: dict[str, int]
+) -> None:
+    """The issue's stale cache: a new model.txt under the same version kept serving the old cached scores."""
+    client_id = stored_ids["train"]
+    settings = _settings(demo_home, models, tmp_path)
+    with TestClient(create_app(settings)) as client:
+        before = client.get(f"{API}/clients/{client_id}/score").json()["probability"]
+        service = client.app.state.scoring.service
+        row = service.store.matrix[service.store.row(client_id) : service.store.row(client_id) + 1]
+    directory = _bundle_dir(models)
+    lgb.Booster(model_file=str(directory / MODEL_FILE)).save_model(
+        str(directory / MODEL_FILE), num_iteration=3
+    )
+    write_checksums(directory)  # a legitimate replacement, same version name
+    expected = float(lgb.Booster(model_file=str(directory / MODEL_FILE)).predict(row)[0])
+    with TestClient(create_app(settings)) as client:
+        after = client.get(f"{API}/clients/{client_id}/score").json()["probability"]
+    assert after != pytest.approx(before, abs=1e-6)
+    assert after == pytest.approx(expected, abs=1e-12)
+    assert len(list((directory / "serving").iterdir())) == 2  # one cache per content
+
+
+def test_a_model_changed_behind_its_checksum_is_refused(
+    demo_home: Path, models: Path, tmp_path: Path
+) -> None:
+    _damage_a_leaf_value(_bundle_dir(models) / MODEL_FILE)
+    with TestClient(create_app(_settings(demo_home, models, tmp_path))) as client:
+        ready = client.get(f"{API}/ready")
+        assert ready.status_code == 503 and ready.json()["status"] == "failed"
+        assert "model.txt differs from its checksum" in ready.json()["detail"]
+        assert client.get(f"{API}/health").status_code == 200
+
+
+def test_a_model_lightgbm_cannot_parse_is_a_503_not_a_crash(
+    demo_home: Path, models: Path, tmp_path: Path
+) -> None:
+    """With its checksum rewritten, the damaged file reaches LightGBM, which aborts: in the child process."""
+    directory = _bundle_dir(models)
+    _damage_a_leaf_value(directory / MODEL_FILE)
+    write_checksums(directory)
+    with TestClient(create_app(_settings(demo_home, models, tmp_path))) as client:
+        ready = client.get(f"{API}/ready")
+        assert ready.status_code == 503 and ready.json()["status"] == "failed"
+        assert "model.txt: LightGBM cannot load it" in ready.json()["detail"]
+        assert client.get(f"{API}/health").status_code == 200
+        assert client.get(f"{API}/clients/100002/score").status_code == 503
