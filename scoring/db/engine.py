@@ -142,6 +142,13 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
+def head_revision() -> str:
+    """The newest revision of the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -180,8 +187,9 @@ def try_upgrade(engine: Engine) -> bool:
     that starts anyway and migrates later (the prediction log's shipper does, before it ships)."""
     try:
         upgrade(engine)
-    except (OperationalError, InterfaceError) as error:
-        logger.warning("database not reachable, schema not upgraded yet: %s", type(error.orig).__name__)
+    except (OperationalError, InterfaceError, OSError) as error:
+        cause = getattr(error, "orig", None) or error
+        logger.warning("database not reachable, schema not upgraded yet: %s", type(cause).__name__)
         return False
     return True
 

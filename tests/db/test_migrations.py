@@ -23,7 +23,7 @@ from sqlalchemy import (
     text,
 )
 
-from scoring.db.engine import current_revision, downgrade, open_database, upgrade
+from scoring.db.engine import current_revision, downgrade, head_revision, open_database, upgrade
 from scoring.db.models import metadata
 
 LOG_TABLES = {"predictions", "requests", "model_features"}
@@ -36,7 +36,7 @@ def tables(engine: Engine) -> set[str]:
 
 def test_upgrade_matches_the_models_then_downgrades_step_by_step(bare: Engine) -> None:
     upgrade(bare)
-    assert current_revision(bare) == "0002"
+    assert current_revision(bare) == head_revision()
     assert tables(bare) == LOG_TABLES | OVERSIGHT_TABLES
     with bare.connect() as conn:
         differences = compare_metadata(
@@ -53,7 +53,7 @@ def test_upgrade_matches_the_models_then_downgrades_step_by_step(bare: Engine) -
     assert current_revision(bare) is None
     assert tables(bare) == set()
     upgrade(bare)
-    assert current_revision(bare) == "0002"
+    assert current_revision(bare) == head_revision()
 
 
 def test_downgrade_keeps_the_prediction_log_rows(engine: Engine) -> None:
@@ -84,6 +84,17 @@ def test_a_log_made_before_the_migrations_is_adopted(tmp_path: Path) -> None:
         Column("threshold", Float, nullable=False),
         Column("latency_ms", Float, nullable=False),
     )
+    Table(
+        "requests",
+        old,
+        Column("id", Integer, primary_key=True),
+        Column("created_at", DateTime, nullable=False, index=True),
+        Column("request_id", String(64), nullable=False),
+        Column("method", String(8), nullable=False),
+        Column("route", String(128), nullable=False),
+        Column("status_code", Integer, nullable=False),
+        Column("latency_ms", Float, nullable=False),
+    )
     Table("model_features", old, Column("model_version", String(64), primary_key=True))
     from sqlalchemy import create_engine
 
@@ -93,7 +104,7 @@ def test_a_log_made_before_the_migrations_is_adopted(tmp_path: Path) -> None:
         conn.execute(text("INSERT INTO model_features (model_version) VALUES ('v0')"))
     legacy.dispose()
     engine = open_database(url)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == head_revision()
     assert tables(engine) >= OVERSIGHT_TABLES
     with engine.connect() as conn:
         assert conn.execute(text("SELECT model_version FROM model_features")).scalar_one() == "v0"
@@ -115,7 +126,7 @@ def test_workers_starting_together_migrate_once(database_url: str) -> None:
         thread.join()
     assert errors == []
     engine = open_database(database_url)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM audit_chain")).scalar_one() == 1
 
@@ -130,7 +141,8 @@ def test_new_revision_follows_the_head(tmp_path: Path, monkeypatch: pytest.Monke
     shutil.copytree(engine_module.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(engine_module, "MIGRATIONS", scripts)
     engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    head = head_revision()
     path = engine_module.new_revision(engine, "labels table")
-    assert path.parent == scripts / "versions" and path.name.startswith("0003_")
+    assert path.parent == scripts / "versions" and path.name.startswith(f"{int(head) + 1:04d}_")
     text_of_script = path.read_text()
-    assert "down_revision = '0002'" in text_of_script and "labels table" in text_of_script
+    assert f"down_revision = '{head}'" in text_of_script and "labels table" in text_of_script
