@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import deque
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.identity import ADDRESS, CLIENT_ADDRESS, UserCache
@@ -26,6 +28,7 @@ from scoring.serving.prediction_log import client_hash
 from scoring.vocabulary import AuditAction
 
 logger = logging.getLogger("api.audit")
+WARN_EVERY_SECONDS = 30.0
 
 AUDITED = {  # route template after the /api/v1 prefix -> what the row records
     "/clients/{client_id}": AuditAction.VIEW_CLIENT,
@@ -76,6 +79,7 @@ class AuditWriter:
         self._wake = threading.Event()
         self._stopping = False
         self._thread: threading.Thread | None = None
+        self._warned_at = -WARN_EVERY_SECONDS
 
     def note(self, note: dict) -> None:
         self._notes.append(note)
@@ -115,10 +119,15 @@ class AuditWriter:
             try:
                 record(self.engine, *[self._event(n) for n in notes])
                 return []
-            except Exception:
-                logger.exception(
-                    "audit trail: append of %d rows failed (attempt %d)", len(notes), attempt + 1
-                )
+            except DBAPIError as error:  # the database is down, hung or read-only: one line, no traceback
+                now = time.monotonic()
+                if now - self._warned_at >= WARN_EVERY_SECONDS:
+                    self._warned_at = now
+                    logger.warning(
+                        "audit trail: %d rows waiting: the database refuses them (%s); retrying",
+                        len(notes),
+                        type(error.orig).__name__,
+                    )
                 self._wake.wait(min(0.2 * 2**attempt, 2.0))
         return notes
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import shutil
 import sys
@@ -52,6 +53,8 @@ def prepare_database() -> None:
     """Migrate the product database to the newest revision and, on a first start without any account,
     create `admin` with a random password printed once on the terminal. A database that does not answer
     delays both (the API serves meanwhile; the prediction log's shipper migrates once it is back)."""
+    from sqlalchemy.exc import DBAPIError
+
     from api.settings import Settings
     from scoring.db.audit import Actor
     from scoring.db.engine import create_db_engine, try_upgrade
@@ -62,6 +65,9 @@ def prepare_database() -> None:
         if not try_upgrade(engine):
             return
         password = ensure_first_admin(engine, Actor("system", source="api start"))
+    except DBAPIError as error:  # e.g. a read-only SQLite file: the API serves, the next start retries
+        logging.getLogger("api").warning("first administrator not checked: %s", type(error.orig).__name__)
+        return
     finally:
         engine.dispose()
     if password:

@@ -414,13 +414,15 @@ import dashboard
 from dashboard.app import create_app
 from dashboard.settings import DashboardSettings
 
-server = create_app(DashboardSettings(api_url="http://127.0.0.1:9", _env_file=None)).server.test_client()
+server = create_app(DashboardSettings(api_url="http://127.0.0.1:9", auth=False, _env_file=None)).server.test_client()
 for module in pkgutil.walk_packages(dashboard.__path__, "dashboard."):
     importlib.import_module(module.name)
 import scoring.cli, scoring.healthcheck
 for route in ("/", "/client/100001", "/model", "/_dash-layout", "/_dash-dependencies"):
     response = server.get(route)
     assert response.status_code == 200, (route, response.status_code)
+signed = DashboardSettings(api_url="http://127.0.0.1:9", secret_key="k" * 32, _env_file=None)
+assert create_app(signed).server.test_client().get("/login").status_code == 200
 print("dashboard served")
 """
 )
