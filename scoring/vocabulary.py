@@ -1,4 +1,4 @@
-"""The product's vocabularies, one home each: decisions, feature kinds, kinds of scoring request.
+"""The product's vocabularies, one home each: decisions, feature kinds, kinds of scoring request, engines.
 
 They are `StrEnum`s: each member equals its string value, which is what JSON, the database and the API carry.
 """
@@ -35,3 +35,10 @@ class ScoreKind(StrEnum):
     APPLICATION = "application"
     BATCH = "batch"
     WHAT_IF = "what-if"
+
+
+class Engine(StrEnum):
+    """Where the feature build and batch scoring run: DuckDB in-process (one machine) or Apache Spark."""
+
+    DUCKDB = "duckdb"
+    SPARK = "spark"
