@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from scoring.config import Paths
-from scoring.features.build import build_features
-from scoring.features.spark_engine import build_features_spark
+from scoring.data.schema import SECONDARY_TABLES
+from scoring.features.engine import FeatureError, connect, register_parquet
+from scoring.features.spark_engine import build_features_spark, register_spark_parquet
 from tests.features.conftest import BuiltSample
 from tests.spark.conftest import assert_same_features
 
 pytestmark = pytest.mark.spark
+SPARK_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "bigint": "BIGINT"}
 
 
 def test_synthetic_population_features_equal_duckdb(
@@ -38,16 +41,25 @@ def test_real_sample_features_equal_duckdb(spark: object, built_sample: BuiltSam
     assert_same_features(expected, pl.read_parquet(summary.features_path))
 
 
-def test_absent_secondary_tables_give_the_same_defaults(
+def test_absent_tables_are_empty_views_with_duckdb_columns_and_types(
     spark: object, synthetic_home: Path, tmp_path: Path
 ) -> None:
     interim = tmp_path / "interim"
     interim.mkdir()
-    for name in ("application_train", "application_test", "bureau"):
-        (interim / f"{name}.parquet").write_bytes(
-            (Paths(synthetic_home).interim / f"{name}.parquet").read_bytes()
-        )
-    duck = build_features(interim, tmp_path / "duck.parquet", tmp_path / "duck.json")
-    summary = build_features_spark(interim, tmp_path / "spark.parquet", tmp_path / "spark.json", spark)
-    assert summary.missing_tables == duck.missing_tables and "bureau_balance" in summary.missing_tables
-    assert_same_features(pl.read_parquet(duck.features_path), pl.read_parquet(summary.features_path))
+    for name in ("application_train", "application_test"):
+        shutil.copy(Paths(synthetic_home).interim / f"{name}.parquet", interim)
+    assert register_spark_parquet(spark, interim) == list(SECONDARY_TABLES)
+    with connect(1) as con:
+        register_parquet(con, interim)
+        for table in SECONDARY_TABLES:
+            view = spark.table(table)
+            duck = con.sql(f'SELECT * FROM "{table}"')
+            assert view.count() == 0 and view.columns == duck.columns
+            assert [SPARK_TYPES[f.dataType.simpleString()] for f in view.schema.fields] == [
+                str(t) for t in duck.types
+            ]
+
+
+def test_missing_application_train_is_named(spark: object, tmp_path: Path) -> None:
+    with pytest.raises(FeatureError, match=r"application_train\.parquet.*scoring ingest"):
+        register_spark_parquet(spark, tmp_path)
