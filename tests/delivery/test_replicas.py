@@ -12,12 +12,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import create_engine, func, select
 
 from scoring.config import Paths
 from scoring.data.synth import generate_tables
@@ -39,17 +37,6 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-@pytest.fixture
-def database_url(postgres_url: str) -> Iterator[str]:
-    """A fresh database of its own on the session's PostgreSQL server."""
-    name = f"replicas_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(postgres_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    admin.dispose()
-
-
 def _load_in_background(port: int, home: Path, stats: list[Stats]) -> threading.Thread:
     thread = threading.Thread(
         target=lambda: stats.append(run_load(port, mixed_requests(home, None), CONCURRENCY, SECONDS))
@@ -60,9 +47,9 @@ def _load_in_background(port: int, home: Path, stats: list[Stats]) -> threading.
 
 @pytest.mark.slow
 def test_replicas_behind_nginx_lose_nothing_when_one_stops(
-    home: Path, database_url: str, tmp_path: Path
+    home: Path, fresh_database: str, tmp_path: Path
 ) -> None:
-    replicas = [Replica(home, database_url), Replica(home, database_url)]
+    replicas = [Replica(home, fresh_database), Replica(home, fresh_database)]
     for i, replica in enumerate(replicas):
         replica.start(tmp_path / f"replica-{i}.log")
     for replica in replicas:
@@ -97,7 +84,7 @@ def test_replicas_behind_nginx_lose_nothing_when_one_stops(
 
     assert result.failures <= CONCURRENCY, result.statuses  # at most the requests in flight at the stop
     assert result.failures == 0, result.statuses
-    with create_engine(database_url).connect() as conn:
+    with create_engine(fresh_database).connect() as conn:
         logged = conn.execute(select(func.count()).select_from(predictions)).scalar_one()
     assert logged == result.scored > 0  # no lost and no doubled log row
 
