@@ -5,17 +5,23 @@ double quotes, `x::T` casts as CAST). One semantic difference is ours to fix: a 
 is a DECIMAL in both engines, but DuckDB averages a DECIMAL into a DOUBLE while Spark keeps a DECIMAL with
 four more digits (AVG of 1.0/0.0 flags: 0.33333 instead of 0.333333...). Such literals become DOUBLE, which
 gives DuckDB's values: sums of 0.0/1.0 are exact in both types.
+
+sqlglot comes with the optional `spark` group, as pyspark: it is imported when a query is transpiled.
 """
 
 from __future__ import annotations
 
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 READ, WRITE = "duckdb", "spark"
 
 
 def _decimal_as_double(node: exp.Expression) -> exp.Expression:
+    from sqlglot import exp
+
     if isinstance(node, exp.Literal) and not node.is_string and any(c in node.this for c in ".eE"):
         return exp.cast(node.copy(), exp.DataType.build("double"))
     return node
@@ -23,5 +29,7 @@ def _decimal_as_double(node: exp.Expression) -> exp.Expression:
 
 def to_spark(sql: str) -> str:
     """One DuckDB query of the feature build as Spark SQL with the same results."""
+    import sqlglot
+
     tree = sqlglot.parse_one(sql, read=READ)
     return tree.transform(_decimal_as_double).sql(dialect=WRITE)
