@@ -10,7 +10,8 @@ interpreter (its virtual environment); on a cluster they run `spark.pyspark.pyth
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,7 +26,21 @@ JAVA_HINT = "Spark needs a Java 17+ runtime (`make setup` installs Debian's open
 
 
 class SparkUnavailable(RuntimeError):
-    """pyspark is not installed, or Spark cannot start (no Java runtime, bad master or setting)."""
+    """pyspark is not installed, or Spark cannot start (no Java runtime, bad master or setting); or a Spark
+    job failed (`spark_job`)."""
+
+
+@contextmanager
+def spark_job(what: str) -> Iterator[None]:
+    """Turn a failed Spark job into SparkUnavailable naming `what` and Spark's first line of explanation."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    try:
+        yield
+    except (PySparkException, Py4JError) as exc:
+        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise SparkUnavailable(f"{what} failed on Spark: {first.strip()[:500]}") from None
 
 
 def parse_conf(items: Sequence[str]) -> dict[str, str]:

@@ -33,6 +33,7 @@ from scoring.features.engine import (
 )
 from scoring.features.specs import TABLE_SPECS
 from scoring.features.sql import KEY, application_select, table_query
+from scoring.spark import spark_job
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -115,11 +116,12 @@ def build_features_spark(
 ) -> BuildSummary:
     """`build_features` on Spark: the same features.parquet (columns, order, types, values) and dictionary."""
     start = time.perf_counter()
-    missing = register_spark_parquet(spark, Path(interim_dir))
     out_path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out_path.parent, prefix=f".spark-{out_path.stem}-"))
     try:
-        table = _collect(feature_frame(spark), staging)
+        with spark_job(f"the feature build of {interim_dir}"):
+            missing = register_spark_parquet(spark, Path(interim_dir))
+            table = _collect(feature_frame(spark), staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return finish_build(table, out_path, dictionary_path, missing, start)

@@ -19,6 +19,7 @@ import pyarrow as pa
 from scoring.io import atomic_dir
 from scoring.modeling.bundle import Bundle
 from scoring.serving.batch import KEY, BatchSummary, check_features, score_frame, summarise
+from scoring.spark import spark_job
 from scoring.vocabulary import Engine
 
 if TYPE_CHECKING:
@@ -53,15 +54,16 @@ def score_spark(
 
     start = time.perf_counter()
     check_features(features_path, bundle)
-    frame = spark.read.parquet(str(features_path)).select(
-        *(F.col(f"`{c}`") for c in (KEY, *bundle.feature_names))
-    )
+    with spark_job(f"reading {features_path}"):
+        frame = spark.read.parquet(str(features_path)).select(
+            *(F.col(f"`{c}`") for c in (KEY, *bundle.feature_names))
+        )
     if partitions:
         frame = frame.repartition(partitions)
     shared = spark.sparkContext.broadcast(bundle)
     try:
         scored = frame.mapInArrow(partial(_score_batches, shared), SPARK_SCHEMA)
-        with atomic_dir(out_dir, replace=True) as staging:
+        with spark_job(f"batch scoring of {features_path}"), atomic_dir(out_dir, replace=True) as staging:
             scored.write.mode("overwrite").parquet(str(staging))
     finally:
         shared.destroy()
