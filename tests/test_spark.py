@@ -19,7 +19,10 @@ def test_conf_items_are_key_value_pairs() -> None:
 
 
 def test_a_failed_job_is_one_line_naming_what_failed() -> None:
-    with pytest.raises(
-        SparkUnavailable, match=r"^the feature build of x failed on Spark: \[BOOM\] out of memory$"
-    ), spark_job("the feature build of x"):
+    with (
+        pytest.raises(
+            SparkUnavailable, match=r"^the feature build of x failed on Spark: \[BOOM\] out of memory$"
+        ),
+        spark_job("the feature build of x"),
+    ):
         raise PySparkException("\n[BOOM] out of memory\n  at org.apache.spark...")

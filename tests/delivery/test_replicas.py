@@ -52,11 +52,12 @@ def test_replicas_behind_nginx_lose_nothing_when_one_stops(
     replicas = [Replica(home, fresh_database), Replica(home, fresh_database)]
     for i, replica in enumerate(replicas):
         replica.start(tmp_path / f"replica-{i}.log")
-    for replica in replicas:
-        replica.wait_ready()
-    balancer = Balancer.start([r.port for r in replicas], tmp_path / "nginx")
     stats: list[Stats] = []
+    balancer = None
     try:
+        for replica in replicas:
+            replica.wait_ready()
+        balancer = Balancer.start([r.port for r in replicas], tmp_path / "nginx")
         started = time.time()
         load = _load_in_background(balancer.port, home, stats)
         time.sleep(SECONDS / 4)
@@ -70,7 +71,8 @@ def test_replicas_behind_nginx_lose_nothing_when_one_stops(
         load.join(SECONDS + 60)
         assert not load.is_alive()
     finally:
-        balancer.stop()
+        if balancer is not None:
+            balancer.stop()
         codes = [replica.stop() for replica in replicas]
     assert all(codes), [r.output() for r in replicas]
     [result] = stats
