@@ -116,11 +116,13 @@ def build_features_spark(
 ) -> BuildSummary:
     """`build_features` on Spark: the same features.parquet (columns, order, types, values) and dictionary."""
     start = time.perf_counter()
+    what = f"the feature build of {interim_dir}"
+    with spark_job(what):
+        missing = register_spark_parquet(spark, Path(interim_dir))
     out_path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out_path.parent, prefix=f".spark-{out_path.stem}-"))
     try:
-        with spark_job(f"the feature build of {interim_dir}"):
-            missing = register_spark_parquet(spark, Path(interim_dir))
+        with spark_job(what):
             table = _collect(feature_frame(spark), staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
