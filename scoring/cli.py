@@ -11,6 +11,7 @@ import typer
 from scoring.config import DEMO_CLIENTS, default_raw_dir, get_paths
 from scoring.db.cli import audit_app, audit_promotion, db_app, users_app
 from scoring.drift import defaults as drift_defaults
+from scoring.vocabulary import Engine
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 app.add_typer(users_app, name="users")
@@ -22,6 +23,25 @@ DRIFT_FOUND = 3  # exit code of `scoring drift` when drift is detected: a verdic
 def _fail(message: str) -> None:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
+
+
+EngineOption = Annotated[Engine, typer.Option(help="duckdb (in-process, one machine) or spark.")]
+MasterOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Spark master: local[*], spark://host:7077, yarn (default: spark-submit's or local[*])."
+    ),
+]
+ConfOption = Annotated[
+    list[str] | None, typer.Option(help="Spark setting KEY=VALUE, repeatable (e.g. spark.driver.memory=4g).")
+]
+
+
+def _spark(master: str | None, conf: list[str] | None):  # noqa: ANN202 - pyspark is an optional import
+    """The Spark session for `--engine spark` (raises SparkUnavailable with what is missing)."""
+    from scoring.spark import parse_conf, spark_session
+
+    return spark_session(master, parse_conf(conf or []))
 
 
 @app.command()
@@ -106,17 +126,61 @@ def features(
             "the feature dictionary is written beside it."
         ),
     ] = None,
+    engine: EngineOption = Engine.DUCKDB,
+    master: MasterOption = None,
+    conf: ConfOption = None,
 ) -> None:
     """Build the per-client feature table and its feature dictionary from the ingested tables."""
     from scoring.features.build import build_features
     from scoring.features.engine import FeatureError
+    from scoring.spark import SparkUnavailable
 
     paths = get_paths()
     target = out or paths.features
     dictionary = paths.feature_dictionary if out is None else target.with_name(paths.feature_dictionary.name)
     try:
-        summary = build_features(interim or paths.interim, target, dictionary)
-    except FeatureError as exc:
+        if engine is Engine.SPARK:
+            from scoring.features.spark_engine import build_features_spark
+
+            session = _spark(master, conf)
+            summary = build_features_spark(interim or paths.interim, target, dictionary, session)
+        else:
+            summary = build_features(interim or paths.interim, target, dictionary)
+    except (FeatureError, SparkUnavailable) as exc:
+        _fail(str(exc))
+    typer.echo(summary.describe())
+
+
+@app.command()
+def score(
+    out: Annotated[Path, typer.Option(help="Folder of Parquet parts to write (replaced as a whole).")],
+    features: Annotated[
+        Path | None, typer.Option(help="Feature table (default data/processed/features.parquet).")
+    ] = None,
+    version: Annotated[str | None, typer.Option(help="Bundle version (default: the champion).")] = None,
+    engine: EngineOption = Engine.DUCKDB,
+    master: MasterOption = None,
+    conf: ConfOption = None,
+    partitions: Annotated[
+        int | None, typer.Option(min=1, help="Spark: partitions (= parts) to score in parallel.")
+    ] = None,
+    threads: Annotated[int, typer.Option(min=1, help="DuckDB: chunks scored at a time.")] = 2,
+) -> None:
+    """Score every client of the feature table with the model: probability, decision, threshold, version."""
+    from scoring.modeling.bundle import BundleError, load_bundle
+    from scoring.serving.batch import BatchError, score_duckdb
+    from scoring.spark import SparkUnavailable
+
+    paths = get_paths()
+    try:
+        bundle = load_bundle(paths.models, version)
+        if engine is Engine.SPARK:
+            from scoring.serving.batch_spark import score_spark
+
+            summary = score_spark(bundle, features or paths.features, out, _spark(master, conf), partitions)
+        else:
+            summary = score_duckdb(bundle, features or paths.features, out, threads)
+    except (BatchError, BundleError, SparkUnavailable) as exc:
         _fail(str(exc))
     typer.echo(summary.describe())
 

@@ -1,5 +1,5 @@
-"""The product's vocabularies, one home each: decisions, feature kinds, kinds of scoring request, roles,
-officers' decisions and override reasons, audit actions.
+"""The product's vocabularies, one home each: decisions, feature kinds, kinds of scoring request, engines,
+languages, roles, officers' decisions and override reasons, audit actions.
 
 They are `StrEnum`s: each member equals its string value, which is what JSON, the database and the API carry.
 """
@@ -148,3 +148,10 @@ class AuditAction(StrEnum):
     PASSWORD_RESET = "password-reset"
     AUDIT_EXPORTED = "audit-exported"
     AUDIT_PURGED = "audit-purged"
+
+
+class Engine(StrEnum):
+    """Where the feature build and batch scoring run: DuckDB in-process (one machine) or Apache Spark."""
+
+    DUCKDB = "duckdb"
+    SPARK = "spark"

@@ -88,6 +88,13 @@ def build_features(
     with connect(threads) as con:
         missing = register_parquet(con, Path(interim_dir))
         table = _feature_frame(con, HEAD)
+    return finish_build(table, out_path, dictionary_path, missing, start)
+
+
+def finish_build(
+    table: pl.DataFrame, out_path: Path, dictionary_path: Path, missing: Sequence[str], start: float
+) -> BuildSummary:
+    """Write a built feature table and the feature dictionary atomically (any engine); its summary."""
     write_parquet_atomic(out_path, table, compression="zstd", compression_level=1)
     write_dictionary(dictionary_path)
     splits = table.get_column("SPLIT")

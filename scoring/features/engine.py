@@ -45,26 +45,37 @@ def required_columns(table: str) -> list[Column]:
     return application_columns() if table == APPLICATION else list(TABLES[table].columns)
 
 
-def _check_columns(table: str, where: str, present: list[str]) -> None:
+def check_columns(table: str, where: str, present: list[str]) -> None:
+    """Fail naming the file (or frame) and the columns when `table` lacks required columns."""
     missing = [c.name for c in required_columns(table) if c.name not in present]
     if missing:
         shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         raise FeatureError(f"{where}: table {table} lacks column(s) {shown}")
 
 
-def _empty_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
+def empty_select(table: str) -> str:
+    """SELECT of no rows with the table's required columns and types (a table that has no file)."""
     columns = ", ".join(
         f"CAST(NULL AS {_SQL_TYPES.get(c.kind, 'BIGINT')}) AS {q(c.name)}" for c in required_columns(table)
     )
-    con.execute(f"CREATE OR REPLACE VIEW {q(table)} AS SELECT {columns} LIMIT 0")
+    return f"SELECT {columns} LIMIT 0"
+
+
+def _empty_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    con.execute(f"CREATE OR REPLACE VIEW {q(table)} AS {empty_select(table)}")
+
+
+def check_application(path: Path, split: str) -> None:
+    """Fail naming the file when an application file lacks a required column (TARGET for train)."""
+    columns = list(pl.read_parquet_schema(path))
+    check_columns(APPLICATION, str(path), columns)
+    if split == "train" and TARGET not in columns:
+        raise FeatureError(f"{path}: application_train lacks column {TARGET}")
 
 
 def _application_select(path: Path, split: str) -> str:
     """SELECT of one application file with TARGET (null for test rows), SPLIT, _PART and _ORD."""
-    columns = list(pl.read_parquet_schema(path))
-    _check_columns(APPLICATION, str(path), columns)
-    if split == "train" and TARGET not in columns:
-        raise FeatureError(f"{path}: application_train lacks column {TARGET}")
+    check_application(path, split)
     target = q(TARGET) if split == "train" else f"CAST(NULL AS BIGINT) AS {q(TARGET)}"
     keep = ", ".join(q(c.name) for c in application_columns())
     part = 0 if split == "train" else 1
@@ -79,7 +90,7 @@ def _register_file(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> bo
     if not path.exists():
         _empty_view(con, table)
         return False
-    _check_columns(table, str(path), list(pl.read_parquet_schema(path)))
+    check_columns(table, str(path), list(pl.read_parquet_schema(path)))
     con.execute(f"CREATE VIEW {q(table)} AS SELECT * FROM read_parquet({quote_str(str(path))})")
     return True
 
@@ -98,7 +109,7 @@ def register_parquet(con: duckdb.DuckDBPyConnection, interim_dir: Path) -> list[
 
 def _typed(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame's required columns cast to the ingestion types (Int64, Float64, String)."""
-    _check_columns(table, "in-memory frame", frame.columns)
+    check_columns(table, "in-memory frame", frame.columns)
     columns = []
     for column in required_columns(table):
         dtype = _POLARS_TYPES.get(column.kind, pl.Int64)

@@ -57,11 +57,16 @@ def _as_float(expression: str, name: str) -> str:
     return f"COALESCE(TRY_CAST({x} AS FLOAT), CAST(sign({x}) * 'inf'::DOUBLE AS FLOAT)) AS {q(name)}"
 
 
-def application_query(head: Sequence[str] = (KEY,)) -> str:
-    """Head columns then every application feature, one row per application row, in output order."""
+def application_select(head: Sequence[str] = (KEY,)) -> str:
+    """Head columns then every application feature, one row per application row, in no given order."""
     columns = [q(c) for c in head]
     columns += [_as_float(a.expr.sql(), a.feature.name) for a in application_features()]
-    return "SELECT " + ",\n".join(columns) + '\nFROM application\nORDER BY "_PART", "_ORD"'
+    return "SELECT " + ",\n".join(columns) + "\nFROM application"
+
+
+def application_query(head: Sequence[str] = (KEY,)) -> str:
+    """`application_select` in output order (`_PART`, then `_ORD`)."""
+    return application_select(head) + '\nORDER BY "_PART", "_ORD"'
 
 
 def table_query(spec: TableSpec, outs: Sequence[Output]) -> str:

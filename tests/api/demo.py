@@ -74,8 +74,13 @@ def _oof(data, rounds: int) -> np.ndarray:  # noqa: ANN001 - TrainingData
 
 def build_home(sample: Path, home: Path) -> Paths:
     """Ingest, build features and write + promote a tiny bundle under `home`."""
+    write_raw_subset(sample, Paths(home).raw)
+    return build_from_raw(home)
+
+
+def build_from_raw(home: Path) -> Paths:
+    """Ingest `home`'s data/raw/, build features and write + promote a tiny bundle under `home`."""
     paths = Paths(home)
-    write_raw_subset(sample, paths.raw)
     ingest_tables(paths.raw, paths.interim)
     build_features(paths.interim, paths.features, paths.feature_dictionary)
     data = load_training_data(paths.features, paths.feature_dictionary)

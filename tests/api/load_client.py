@@ -45,15 +45,17 @@ def post(path: str, body: dict, key: str | None) -> bytes:
     return head.encode() + f"Content-Length: {len(data)}\r\n\r\n".encode() + data
 
 
-async def _response(reader: asyncio.StreamReader) -> int:
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Status of the next response, and whether the server closes the connection after it."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
-    length = 0
+    length, close = 0, False
     for line in head.split(b"\r\n")[1:]:
         if line[:15].lower() == b"content-length:":
             length = int(line[15:])
+        close |= line.lower().replace(b" ", b"") == b"connection:close"
     await reader.readexactly(length)
-    return status
+    return status, close
 
 
 async def _user(port: int, next_request: Callable[[], bytes], deadline: float, stats: Stats) -> None:
@@ -65,10 +67,13 @@ async def _user(port: int, next_request: Callable[[], bytes], deadline: float, s
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             payload = next_request()
             writer.write(payload)
-            status = await _response(reader)
+            status, close = await _response(reader)
             stats.statuses[status] += 1
             if status == 200 and any(r in payload.split(b" ", 2)[1].decode() for r in SCORING_ROUTES):
                 stats.scored += 1
+            if close:  # e.g. a proxy's keep-alive request limit: reconnect, as HTTP clients do
+                writer.close()
+                writer = None
         except (OSError, asyncio.IncompleteReadError, ValueError):
             stats.errors += 1
             writer = None

@@ -6,11 +6,12 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from benchmarks.bench_api import free_port
 from tests.api.demo import build_home
@@ -100,3 +101,14 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory, real_sample: Path) -> Pa
     home = tmp_path_factory.mktemp("delivery-home")
     build_home(real_sample, home)
     return home
+
+
+@pytest.fixture
+def fresh_database(postgres_url: str) -> Iterator[str]:
+    """A new, empty database of its own on the session's PostgreSQL server (URL with the password)."""
+    name = f"scoring_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(postgres_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)

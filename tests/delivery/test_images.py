@@ -42,11 +42,16 @@ TEST_TOOLS = {
     "percy-selenium",
     "percy-python-selenium",
 }
+# The optional `spark` group: on the Spark cluster's Python, in none of these images.
+SPARK = {"pyspark", "py4j", "sqlglot"}
 LEFT_OUT = {
     "api": TEST_TOOLS
+    | SPARK
     | {"dash", "dash-bootstrap-components", "evidently", "mlflow", "mlflow-skinny", "optuna"},
-    "dashboard": TEST_TOOLS | {"lightgbm", "mlflow", "mlflow-skinny", "evidently", "fastapi", "duckdb"},
-    "pipeline": TEST_TOOLS | {"dash", "dash-bootstrap-components"},
+    "dashboard": TEST_TOOLS
+    | SPARK
+    | {"lightgbm", "mlflow", "mlflow-skinny", "evidently", "fastapi", "duckdb"},
+    "pipeline": TEST_TOOLS | SPARK | {"dash", "dash-bootstrap-components"},
 }
 # The project's own packages each image copies in (the others are not in the image).
 PROJECT_PACKAGES = {

@@ -1,0 +1,211 @@
+"""Spark local[2] next to DuckDB at full Kaggle scale: feature build and batch scoring, same run, same data.
+
+Usage: python -m benchmarks.bench_spark [--clients 307511] [--seed 7] [--cores 2] [--driver-memory 4g]
+[--dir DIR]. The synthetic tables are generated and ingested once into DIR (default $SCORING_BENCH_DIR, else
+/tmp/scoring-bench, then features-<clients>-<seed>/: the folder bench_features uses) and reused. Each run is
+a fresh process pinned to `--cores` CPUs; its peak memory is the largest sum of the resident memory of its
+process tree (Python, Spark's JVM, Spark's Python workers) sampled every 0.2 s. The Spark times include the
+session start. The two feature tables are compared value by value; both engines score the DuckDB table with
+the same model: the promoted one bench_api finds, else a quick 200-tree LightGBM fitted here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import polars as pl
+import psutil
+
+from benchmarks.bench_api import bench_home
+from benchmarks.bench_features import KAGGLE_CLIENTS, _data_dir, prepare
+from benchmarks.measure import measure
+from scoring.features.build import HEAD, build_features
+from scoring.io import write_json_atomic
+from scoring.modeling.bundle import METADATA_FILE, MODEL_FILE, champion_version, load_bundle
+
+QUICK_ROWS, QUICK_TREES = 50_000, 200
+
+
+def _tree_rss() -> int:
+    me = psutil.Process()
+    total = 0
+    for proc in [me, *me.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):  # a worker that just ended
+            total += proc.memory_info().rss
+    return total
+
+
+def _with_peak(task: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    """task(*args) and the peak resident memory (GB) of this process and its children meanwhile."""
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss())
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        return task(*args), peak[0] / 1e9
+    finally:
+        done.set()
+        sampler.join()
+
+
+def _spark(cores: int, memory: str):  # noqa: ANN202 - pyspark is optional
+    from scoring.spark import spark_session
+
+    return spark_session(f"local[{cores}]", {"spark.driver.memory": memory, "spark.ui.enabled": "false"})
+
+
+def duckdb_features(interim: Path, out: Path, cores: int) -> tuple[str, float]:
+    summary, peak = _with_peak(
+        build_features, interim, out / "features.parquet", out / "dictionary.json", cores
+    )
+    return summary.describe(), peak
+
+
+def spark_features(interim: Path, out: Path, cores: int, memory: str) -> tuple[str, float]:
+    from scoring.features.spark_engine import build_features_spark
+
+    def run() -> str:
+        spark = _spark(cores, memory)
+        summary = build_features_spark(interim, out / "features.parquet", out / "dictionary.json", spark)
+        spark.stop()
+        return summary.describe()
+
+    return _with_peak(run)
+
+
+def duckdb_scores(
+    models: Path, version: str, features: Path, out: Path, cores: int
+) -> tuple[str, float, float]:
+    from scoring.serving.batch import score_duckdb
+
+    summary, peak = _with_peak(score_duckdb, load_bundle(models, version), features, out, cores)
+    return summary.describe(), summary.rows_per_second, peak
+
+
+def spark_scores(
+    models: Path, version: str, features: Path, out: Path, cores: int, memory: str
+) -> tuple[str, float, float]:
+    from scoring.serving.batch_spark import score_spark
+
+    def run():  # noqa: ANN202
+        spark = _spark(cores, memory)
+        started = time.perf_counter()
+        summary = score_spark(load_bundle(models, version), features, out, spark, partitions=cores * 4)
+        spark.stop()
+        return summary, summary.rows / (time.perf_counter() - started)
+
+    (summary, rate), peak = _with_peak(run)
+    return summary.describe(), rate, peak
+
+
+def model_for(features: Path, data_dir: Path) -> tuple[Path, str, str]:
+    """(models dir, version, description): the promoted model bench_api uses, else a quick one fitted here."""
+    home = bench_home()
+    if home is not None:
+        version = champion_version(home / "models")
+        return home / "models", version, f"promoted model {version} of {home}"
+    models, version = data_dir / "bench-models", "quick"
+    if not (models / version / MODEL_FILE).exists():
+        table = pl.read_parquet(features).filter(pl.col("SPLIT") == "train").head(QUICK_ROWS)
+        names = table.drop(HEAD).columns
+        params = {"objective": "binary", "verbose": -1, "num_threads": 2, "seed": 1}
+        data = lgb.Dataset(table.select(names).to_numpy(), table["TARGET"].to_numpy(), feature_name=names)
+        booster = lgb.train(params, data, num_boost_round=QUICK_TREES)
+        threshold = float(np.quantile(booster.predict(table.select(names).to_numpy()), 0.8))
+        (models / version).mkdir(parents=True, exist_ok=True)
+        booster.save_model(str(models / version / MODEL_FILE))
+        metadata = {"version": version, "threshold": threshold, "features": [{"name": n} for n in names]}
+        write_json_atomic(models / version / METADATA_FILE, metadata)
+    return models, version, f"quick {QUICK_TREES}-tree LightGBM fitted on {QUICK_ROWS:,} clients"
+
+
+def compare(duck: Path, spark: Path, block: int = 50) -> str:
+    """How far Spark's feature table is from DuckDB's: values beyond 1e-9 relative, and by how much."""
+    a, b = pl.read_parquet(duck, columns=list(HEAD)), pl.read_parquet(spark, columns=list(HEAD))
+    if pl.read_parquet_schema(duck) != pl.read_parquet_schema(spark) or not a.equals(b):
+        return "DIFFERENT columns, types or clients"
+    names = [n for n in pl.read_parquet_schema(duck) if n not in HEAD]
+    differing, worst, columns = 0, 0.0, set()
+    for start in range(0, len(names), block):
+        part = names[start : start + block]
+        x = pl.read_parquet(duck, columns=part).to_numpy().astype(np.float64)
+        y = pl.read_parquet(spark, columns=part).to_numpy().astype(np.float64)
+        bad = ~((x == y) | (np.isnan(x) & np.isnan(y)) | np.isclose(x, y, rtol=1e-9, atol=0.0))
+        differing += int(bad.sum())
+        columns |= {part[j] for j in np.nonzero(bad.any(axis=0))[0]}
+        if bad.any():
+            worst = max(worst, float(np.max(np.abs(x[bad] - y[bad]) / np.abs(x[bad]))))
+    total = a.height * len(names)
+    if not differing:
+        return f"all {total:,} values equal (1e-9 relative)"
+    return (
+        f"{differing:,} of {total:,} values beyond 1e-9 relative, in {len(columns)} features, at most "
+        f"{worst:.1e} relative (float32 rounding of double sums added in another order)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=KAGGLE_CLIENTS)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument("--dir", type=Path, default=None)
+    args, _ = parser.parse_known_args()
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        print("bench_spark: skipped, pyspark is not installed (pip install '.[spark]')")
+        return
+    data_dir = _data_dir(args)
+    interim = data_dir / "interim"
+    if not (interim / "manifest.json").exists():
+        measure(prepare, data_dir, args.clients, args.seed)
+    out = data_dir / "spark-bench"
+    cores, memory = args.cores, args.driver_memory
+    print(f"data: {data_dir}; {cores} cores, machine load {os.getloadavg()[0]:.1f} before the runs")
+
+    duck = measure(duckdb_features, interim, out / "duckdb", cores, cores=cores)
+    spark = measure(spark_features, interim, out / "spark", cores, memory, cores=cores)
+    for name, run in (("DuckDB", duck), (f"Spark local[{cores}]", spark)):
+        describe, peak = run.result
+        print(
+            f"features {name:<15} {run.seconds:7.1f} s wall, peak {peak:5.2f} GB | {describe.splitlines()[0]}"
+        )
+    agreement = compare(out / "duckdb" / "features.parquet", out / "spark" / "features.parquet")
+    print(f"  Spark's features.parquet vs DuckDB's: {agreement}")
+
+    features = out / "duckdb" / "features.parquet"
+    models, version, what = model_for(features, data_dir)
+    print(f"batch scoring with the {what}")
+    duck = measure(duckdb_scores, models, version, features, out / "scores-duckdb", cores, cores=cores)
+    spark = measure(spark_scores, models, version, features, out / "scores-spark", cores, memory, cores=cores)
+    for name, run in (("DuckDB", duck), (f"Spark local[{cores}]", spark)):
+        describe, rate, peak = run.result
+        print(
+            f"scores   {name:<15} {run.seconds:7.1f} s wall, peak {peak:5.2f} GB, {rate:9,.0f} rows/s "
+            f"(scoring only) | {describe}"
+        )
+    a = pl.read_parquet(out / "scores-duckdb" / "*.parquet").sort("SK_ID_CURR")
+    b = pl.read_parquet(out / "scores-spark" / "*.parquet").sort("SK_ID_CURR")
+    print(f"  same scores from both engines: {a.equals(b)}")
+    print(json.dumps({"load_after": os.getloadavg()[0]}))
+
+
+if __name__ == "__main__":
+    main()
