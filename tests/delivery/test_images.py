@@ -419,7 +419,8 @@ import dashboard
 from dashboard.app import create_app
 from dashboard.settings import DashboardSettings
 
-server = create_app(DashboardSettings(api_url="http://127.0.0.1:9", auth=False, _env_file=None)).server.test_client()
+local = DashboardSettings(api_url="http://127.0.0.1:9", auth=False, _env_file=None)
+server = create_app(local).server.test_client()
 for module in pkgutil.walk_packages(dashboard.__path__, "dashboard."):
     importlib.import_module(module.name)
 import scoring.cli, scoring.healthcheck
