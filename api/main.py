@@ -21,6 +21,7 @@ from api.errors import install_error_handlers
 from api.log_store import LogWriter
 from api.middleware import RequestContextMiddleware
 from api.routes import (
+    admin,
     analytics,
     clients,
     explain,
@@ -65,6 +66,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        state.reloader.stop()
         writer.stop()
         state.engine.dispose()
         logger.info("prediction log flushed: %d rows written by this worker", writer.written)
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         what_if.router,
         analytics.router,
         performance.router,
+        admin.router,
     ):
         api.include_router(router, dependencies=secured)
     app.include_router(api)

@@ -17,6 +17,8 @@ class Settings(ScoringSettings):
     """Everything the API reads at start-up; paths default to those under SCORING_HOME."""
 
     api_key: SecretStr | None = None
+    admin_key: SecretStr | None = Field(default=None, description="Key of the admin routes (model reload)")
+    reload_poll_seconds: float = Field(default=1.0, gt=0, description="How often workers look for a reload")
     cors_origins: Annotated[list[str], NoDecode] = [DASHBOARD_ORIGIN]
     models_dir: Path | None = None
     model_version: str | None = None

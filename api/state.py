@@ -14,6 +14,7 @@ from api import metrics
 from api.log_store import LogWriter
 from api.settings import Settings
 from scoring.serving.prediction_log import client_hash, encode_features, register_model
+from scoring.serving.reload import ModelReloader
 from scoring.serving.service import ScoreResult, ScoringService, load_service
 
 logger = logging.getLogger("api.state")
@@ -30,23 +31,40 @@ class AppState:
         self.service: ScoringService | None = None
         self.error: str | None = None
         self.loaded = threading.Event()
+        self.reloader = ModelReloader(
+            settings.paths,
+            self._load_service,
+            self._install,
+            lambda service: service.scorer.version,
+            settings.reload_poll_seconds,
+        )
 
     def load(self) -> None:
-        """Load the bundle and the client store; start the precomputation of explanations."""
-        s = self.settings
+        """Load the bundle and the client store, start the precomputation of explanations, then watch for
+        reload requests (a new champion swapped in without downtime, see scoring.serving.reload)."""
         try:
-            service = load_service(s.models_dir, s.features_path, s.interim_dir, s.model_version)
-            register_model(self.engine, service.scorer.version, service.scorer.feature_names)
-            if s.precompute_explanations:
-                service.explanations.start_background()
-            gc.collect()
-            gc.freeze()  # the long-lived objects just loaded leave the collector: shorter pauses
-            self.service = service
+            service = self._load_service(None)
+            self._install(service)
+            self.reloader.started(service)
         except Exception as exc:
             self.error = f"{type(exc).__name__}: {exc}"
             logger.exception("the scoring service could not be loaded")
         finally:
             self.loaded.set()
+
+    def _load_service(self, version: str | None) -> ScoringService:
+        s = self.settings
+        return load_service(s.models_dir, s.features_path, s.interim_dir, version or s.model_version)
+
+    def _install(self, service: ScoringService) -> None:
+        """Put a loaded service in service: requests already running keep the one they started with."""
+        register_model(self.engine, service.scorer.version, service.scorer.feature_names)
+        if self.settings.precompute_explanations:
+            service.explanations.start_background()
+        self.service = service
+        gc.unfreeze()  # a replaced service's objects may be frozen: let the collector free them
+        gc.collect()
+        gc.freeze()  # the long-lived objects just loaded leave the collector: shorter pauses
 
     def log_scores(self, results: list[ScoreResult], kind: str, request_id: str, started: float) -> None:
         """Queue one prediction-log row per result (the write happens in the background)."""

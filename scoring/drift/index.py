@@ -1,7 +1,9 @@
 """Where drift reports live: reports/drift/<timestamp>_<name>/ (report.html, summary.json) and index.json.
 
 index.json lists every report, newest first, as {name, created_at, reference, current, summary_path,
-html_path} with paths relative to reports/drift/; the API's GET /reports/drift and the dashboard read it.
+html_path, monitoring} with paths relative to reports/drift/; `monitoring` holds the figures of the trend
+across runs (current source and rows, PSI of the score, drifted shares, estimated performance, alert kinds;
+see `headline`). The API's GET /reports/drift and the dashboard read it.
 It is rebuilt from the summaries on disk, so it always matches the report directories.
 """
 
@@ -38,6 +40,27 @@ def save_report(snapshot: Snapshot, summary: dict, directory: Path) -> Path:
     return directory
 
 
+def headline(summary: dict) -> dict:
+    """The figures of one run that the trend across runs plots (None where the run has no such figure)."""
+    psi = summary.get("psi") or {}
+    estimate = summary.get("estimated_performance") or {}
+    estimated, reference = estimate.get("estimated") or {}, estimate.get("reference") or {}
+    return {
+        "current_source": (summary.get("current") or {}).get("source"),
+        "current_rows": (summary.get("current") or {}).get("rows"),
+        "share_drifted": summary.get("share_drifted"),
+        "psi_score": (psi.get("score") or {}).get("psi"),
+        "psi_score_band": (psi.get("score") or {}).get("band"),
+        "psi_drifted_share": psi.get("drifted_share"),
+        "estimated_auc": estimated.get("auc"),
+        "estimated_default_rate": estimated.get("default_rate"),
+        "estimated_cost_per_1000": estimated.get("cost_per_1000"),
+        "reference_auc": reference.get("auc"),
+        "drift_detected": summary.get("drift_detected"),
+        "alert_kinds": summary.get("alert_kinds") or [],
+    }
+
+
 def _entry(directory: Path) -> dict | None:
     try:
         summary = json.loads((directory / SUMMARY_FILE).read_text())
@@ -52,6 +75,7 @@ def _entry(directory: Path) -> dict | None:
         "current": (summary.get("current") or {}).get("description"),
         "summary_path": f"{directory.name}/{SUMMARY_FILE}",
         "html_path": f"{directory.name}/{HTML_FILE}",
+        "monitoring": headline(summary),
     }
 
 
