@@ -26,8 +26,10 @@ from api.routes import (
     clients,
     explain,
     health,
+    lifecycle,
     model,
     monitoring,
+    outcomes,
     performance,
     reports,
     score,
@@ -100,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         analytics.router,
         performance.router,
         admin.router,
+        outcomes.router,
+        lifecycle.router,
     ):
         api.include_router(router, dependencies=secured)
     app.include_router(api)

@@ -335,3 +335,12 @@ def pipeline(
             continue
         typer.echo(f"pipeline: {name}")
         run()
+
+
+def _register_monitoring() -> None:
+    from scoring.monitoring.commands import register
+
+    register(app)
+
+
+_register_monitoring()

@@ -35,3 +35,14 @@ class ScoreKind(StrEnum):
     APPLICATION = "application"
     BATCH = "batch"
     WHAT_IF = "what-if"
+
+
+class AlertKind(StrEnum):
+    """What the monitoring loop tells people about (scoring/monitoring/alerts.json: meaning and action)."""
+
+    DATA_DRIFT = "data_drift"
+    PREDICTION_DRIFT = "prediction_drift"
+    PERFORMANCE_DROP = "performance_drop"
+    LATENCY = "latency"
+    ERROR_RATE = "error_rate"
+    MODEL_PROMOTED = "model_promoted"

@@ -3,9 +3,11 @@ performance dropping. Each alert has a kind (what notifications de-duplicate on)
 
 from __future__ import annotations
 
-DATA_DRIFT = "data_drift"
-PREDICTION_DRIFT = "prediction_drift"
-PERFORMANCE_DROP = "performance_drop"
+from scoring.vocabulary import AlertKind
+
+DATA_DRIFT = AlertKind.DATA_DRIFT.value
+PREDICTION_DRIFT = AlertKind.PREDICTION_DRIFT.value
+PERFORMANCE_DROP = AlertKind.PERFORMANCE_DROP.value
 
 
 def drift_alerts(

@@ -79,6 +79,24 @@ def _entry(directory: Path) -> dict | None:
     }
 
 
+def read_index(drift_dir: Path) -> list[dict]:
+    """The entries of drift_dir/index.json, newest first ([] when there is no index yet)."""
+    try:
+        entries = json.loads((drift_dir / INDEX_FILE).read_text())
+    except (OSError, ValueError):
+        return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
+
+
+def trend(entries: list[dict]) -> list[dict]:
+    """The figures of each run, oldest first: the trend across runs (PSI of the score, drifted shares,
+    estimated performance)."""
+    points = [
+        {"name": e["name"], "created_at": e.get("created_at"), **(e.get("monitoring") or {})} for e in entries
+    ]
+    return sorted(points, key=lambda p: (p["created_at"] or "", p["name"]))
+
+
 def write_index(drift_dir: Path) -> list[dict]:
     """Rebuild drift_dir/index.json from the report directories; returns its entries, newest first."""
     found = (_entry(d) for d in drift_dir.iterdir() if d.is_dir() and not d.name.startswith("."))

@@ -150,5 +150,6 @@ def summarise(
         "drift_detected": bool(alerts),
         "alerts": [a["message"] for a in alerts],
         "alert_kinds": sorted({a["kind"] for a in alerts}),
+        "alert_details": alerts,
     }
     return clean_json(summary)

@@ -79,16 +79,24 @@ def _read(path: Path) -> pl.DataFrame:
     return frame.select(COLUMNS).with_columns(pl.col(c).str.strip_chars() for c in COLUMNS)
 
 
+def _moment(text: str | None) -> datetime | None:
+    """An ISO date or date-time as naive UTC (naive input is UTC); None when unreadable."""
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def _known_at(frame: pl.DataFrame, path: Path, now: datetime) -> pl.Series:
-    text = frame[KNOWN]
-    parsed = text.str.to_datetime(time_zone="UTC", strict=False, time_unit="us")
-    parsed = parsed.fill_null(text.str.to_date(strict=False).cast(pl.Datetime("us", "UTC")))
+    parsed = pl.Series(KNOWN, [_moment(t) for t in frame[KNOWN].to_list()], dtype=pl.Datetime("us"))
     if parsed.null_count():
         raise _bad(path, KNOWN, frame, parsed.is_null(), "not an ISO date (e.g. 2026-01-31)")
-    future = parsed > now
+    limit = now.astimezone(UTC).replace(tzinfo=None)
+    future = parsed > limit
     if future.any():
-        raise _bad(path, KNOWN, frame, future, f"in the future (after {now:%Y-%m-%d %H:%M} UTC)")
-    return parsed.dt.replace_time_zone(None)
+        raise _bad(path, KNOWN, frame, future, f"in the future (after {limit:%Y-%m-%d %H:%M} UTC)")
+    return parsed
 
 
 def parse_labels(path: Path, now: datetime | None = None) -> pl.DataFrame:

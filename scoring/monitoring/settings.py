@@ -18,6 +18,7 @@ class MonitoringSettings(ScoringSettings):
 
     api_url: str = Field(default="http://127.0.0.1:8000", description="The API told to reload a new champion")
     admin_key: SecretStr | None = Field(default=None, description="The API's admin key (reload endpoint)")
+    api_key: SecretStr | None = Field(default=None, description="The API's key, when it requires one")
     timezone: str = "UTC"
     drift_cron: str = Field(default="0 6 * * *", description="Drift check of the log (cron, daily 06:00)")
     drift_window_days: int = Field(default=1, ge=1, description="Days of the log each drift check reads")
@@ -31,6 +32,7 @@ class MonitoringSettings(ScoringSettings):
     min_requests: int = Field(default=50, ge=1, description="No latency/error alert on fewer requests")
     retrain_cron: str = Field(default="0 3 1 * *", description="Monthly retrain (cron, 1st at 03:00)")
     retrain_on_alert: bool = Field(default=True, description="Retrain after a drift or performance alert")
+    retrain_cooldown_days: float = Field(default=7.0, ge=0, description="No retrain on alert within this")
     notify_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="apprise URLs, comma-separated (mailtos://, slack://, json://...)"
     )
