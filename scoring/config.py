@@ -99,6 +99,11 @@ class Paths:
         return self.runtime / "notifications.json"
 
     @property
+    def scheduler_heartbeat(self) -> Path:
+        """Written every minute by `scoring scheduler` (its health check reads the time)."""
+        return self.runtime / "scheduler_heartbeat"
+
+    @property
     def models(self) -> Path:
         return self.home / "models"
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.deps import SettingsDep
 from api.errors import error_responses
 from api.monitoring_schemas import DecisionOut, TrendPointOut
-from scoring.drift.index import read_index, trend
+from scoring.drift.trend import read_index, trend
 from scoring.monitoring.history import read_history
 
 router = APIRouter(tags=["monitoring"])

@@ -3,7 +3,7 @@
 index.json lists every report, newest first, as {name, created_at, reference, current, summary_path,
 html_path, monitoring} with paths relative to reports/drift/; `monitoring` holds the figures of the trend
 across runs (current source and rows, PSI of the score, drifted shares, estimated performance, alert kinds;
-see `headline`). The API's GET /reports/drift and the dashboard read it.
+see `scoring.drift.trend.headline`). The API's GET /reports/drift and the dashboard read it.
 It is rebuilt from the summaries on disk, so it always matches the report directories.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 
 from evidently.core.report import Snapshot
 
+from scoring.drift.trend import INDEX_FILE, headline
 from scoring.io import atomic_dir, json_text, write_json_atomic
 
 HTML_FILE = "report.html"
 SUMMARY_FILE = "summary.json"
-INDEX_FILE = "index.json"
 
 
 def report_directory(drift_dir: Path, created: datetime, name: str) -> Path:
@@ -40,27 +40,6 @@ def save_report(snapshot: Snapshot, summary: dict, directory: Path) -> Path:
     return directory
 
 
-def headline(summary: dict) -> dict:
-    """The figures of one run that the trend across runs plots (None where the run has no such figure)."""
-    psi = summary.get("psi") or {}
-    estimate = summary.get("estimated_performance") or {}
-    estimated, reference = estimate.get("estimated") or {}, estimate.get("reference") or {}
-    return {
-        "current_source": (summary.get("current") or {}).get("source"),
-        "current_rows": (summary.get("current") or {}).get("rows"),
-        "share_drifted": summary.get("share_drifted"),
-        "psi_score": (psi.get("score") or {}).get("psi"),
-        "psi_score_band": (psi.get("score") or {}).get("band"),
-        "psi_drifted_share": psi.get("drifted_share"),
-        "estimated_auc": estimated.get("auc"),
-        "estimated_default_rate": estimated.get("default_rate"),
-        "estimated_cost_per_1000": estimated.get("cost_per_1000"),
-        "reference_auc": reference.get("auc"),
-        "drift_detected": summary.get("drift_detected"),
-        "alert_kinds": summary.get("alert_kinds") or [],
-    }
-
-
 def _entry(directory: Path) -> dict | None:
     try:
         summary = json.loads((directory / SUMMARY_FILE).read_text())
@@ -77,24 +56,6 @@ def _entry(directory: Path) -> dict | None:
         "html_path": f"{directory.name}/{HTML_FILE}",
         "monitoring": headline(summary),
     }
-
-
-def read_index(drift_dir: Path) -> list[dict]:
-    """The entries of drift_dir/index.json, newest first ([] when there is no index yet)."""
-    try:
-        entries = json.loads((drift_dir / INDEX_FILE).read_text())
-    except (OSError, ValueError):
-        return []
-    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
-
-
-def trend(entries: list[dict]) -> list[dict]:
-    """The figures of each run, oldest first: the trend across runs (PSI of the score, drifted shares,
-    estimated performance)."""
-    points = [
-        {"name": e["name"], "created_at": e.get("created_at"), **(e.get("monitoring") or {})} for e in entries
-    ]
-    return sorted(points, key=lambda p: (p["created_at"] or "", p["name"]))
 
 
 def write_index(drift_dir: Path) -> list[dict]:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from scoring.drift.errors import DriftError, InsufficientData
@@ -27,6 +28,7 @@ from scoring.io import PRIVATE_DIR_MODE
 from scoring.modeling.train import TrainConfig
 from scoring.monitoring.alerts import Alert, drift_alerts, operations_alerts
 from scoring.monitoring.challenger import PromotionRule
+from scoring.monitoring.heartbeat import INTERVAL_SECONDS, beat
 from scoring.monitoring.history import PROMOTED, read_history
 from scoring.monitoring.labelled import RetrainError
 from scoring.monitoring.notify import Notifier
@@ -160,9 +162,11 @@ class MonitoringJobs:
 
 
 def build_scheduler(jobs: MonitoringJobs) -> BlockingScheduler:
-    """A blocking scheduler with the three jobs on their cron expressions."""
+    """A blocking scheduler with the three jobs on their cron expressions, and a heartbeat every minute."""
     s = jobs.settings
     scheduler = BlockingScheduler(timezone=s.timezone)
+    beat(s.paths)
+    scheduler.add_job(beat, IntervalTrigger(seconds=INTERVAL_SECONDS), args=[s.paths], id="heartbeat")
     for name, cron in (
         ("drift", s.drift_cron),
         ("operations", s.operations_cron),

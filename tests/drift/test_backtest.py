@@ -31,4 +31,6 @@ def test_estimated_auc_is_within_002_of_the_realised(bundle: Bundle, tmp_path: P
         assert by_name[name]["estimated_default_rate"] == pytest.approx(
             by_name[name]["realised_default_rate"], abs=0.01
         )
-    assert by_name["ext-source"]["estimated_default_rate"] > by_name["none-1"]["estimated_default_rate"] + 0.01
+    assert (
+        by_name["ext-source"]["estimated_default_rate"] > by_name["none-1"]["estimated_default_rate"] + 0.01
+    )

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 
 from api.main import create_app
 from scoring.config import Paths
+from scoring.monitoring.heartbeat import age_seconds
 from scoring.monitoring.scheduler import MonitoringJobs, build_scheduler
 from scoring.monitoring.settings import MonitoringSettings
 from scoring.serving.prediction_log import open_log, requests
@@ -63,7 +64,8 @@ def test_settings_refuse_a_bad_schedule() -> None:
 def test_schedule_has_the_three_jobs(jobs: MonitoringJobs) -> None:
     scheduler = build_scheduler(jobs)
     found = {job.id: job.trigger for job in scheduler.get_jobs()}
-    assert set(found) == {"drift", "operations", "retrain"}
+    assert set(found) == {"drift", "operations", "retrain", "heartbeat"}
+    assert age_seconds(jobs.settings.paths) < 60
     start = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     assert found["drift"].get_next_fire_time(None, start) == datetime(2026, 3, 11, 6, 0, tzinfo=UTC)
     assert found["retrain"].get_next_fire_time(None, start) == datetime(2026, 4, 1, 3, 0, tzinfo=UTC)
