@@ -32,7 +32,7 @@ def _out(settings: SettingsDep, request: dict | None) -> ReloadOut:
     "/reload",
     response_model=ReloadOut,
     status_code=status.HTTP_202_ACCEPTED,
-    responses={**RESPONSES, **error_responses(404, 422)},
+    responses={**RESPONSES, **error_responses(400, 404, 422)},
 )
 def reload_model(settings: SettingsDep, body: ReloadIn | None = None) -> ReloadOut:
     """Ask every worker to load the champion (or `version`): they swap one at a time, each request being
