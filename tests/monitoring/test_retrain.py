@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine
+from typer.testing import CliRunner
 
+from scoring.cli import app
 from scoring.config import Paths
 from scoring.modeling.bundle import champion_version
 from scoring.monitoring.challenger import PromotionRule, expected_calibration_error
@@ -105,3 +107,20 @@ def test_small_window_is_skipped_and_recorded(home: tuple[Paths, Engine], tmp_pa
     decision = retrain(request)
     assert decision["outcome"] == SKIPPED and "too small" in decision["reasons"][0]
     assert len(read_history(paths.model_history)) == before + 1
+
+
+def test_cli_without_outcomes_records_a_skip(monitoring_home: Paths, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(monitoring_home.home, home)
+    env = {
+        "SCORING_HOME": str(home),
+        "SCORING_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        "SCORING_LOG_SALT": SALT,
+    }
+    result = CliRunner().invoke(app, ["retrain", "--json", "--no-mlflow"], env=env)
+    assert result.exit_code == 0, result.output
+    decision = json.loads(result.output)
+    assert decision["outcome"] == SKIPPED and "scoring labels" in decision["reasons"][0]
+    assert read_history(Paths(home).model_history)[-1] == decision
+    bad = CliRunner().invoke(app, ["retrain", "--auc-margin", "-1"], env=env)
+    assert bad.exit_code == 2 and "promote_auc_margin" in bad.output

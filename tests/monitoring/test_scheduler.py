@@ -17,7 +17,7 @@ from scoring.config import Paths
 from scoring.monitoring.heartbeat import age_seconds
 from scoring.monitoring.scheduler import MonitoringJobs, build_scheduler
 from scoring.monitoring.settings import MonitoringSettings
-from scoring.serving.prediction_log import open_log, requests
+from scoring.serving.prediction_log import open_log, read_requests, requests
 from tests.api.conftest import make_settings
 from tests.monitoring.conftest import DAYS, FIRST_DAY, SALT, log_season
 from tests.monitoring.webhook import Receiver
@@ -102,6 +102,7 @@ def test_drift_job_writes_psi_and_estimate_and_notifies(jobs: MonitoringJobs, re
 def test_operations_job_alerts_on_latency_and_errors(jobs: MonitoringJobs, receiver: Receiver) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
     engine = open_log(jobs.settings.database)
+    earlier = read_requests(engine, now - timedelta(hours=1), now).height  # e.g. the API of another test
     rows = [
         {
             "created_at": now - timedelta(minutes=5),
@@ -116,7 +117,7 @@ def test_operations_job_alerts_on_latency_and_errors(jobs: MonitoringJobs, recei
     with engine.begin() as conn:
         conn.execute(requests.insert(), rows)
     report = jobs.operations()
-    assert report["requests"] == 40
+    assert report["requests"] == earlier + 40
     assert report["notified"] == {"latency": "sent", "error_rate": "sent"}
     assert jobs.operations()["notified"] == {"latency": "held back", "error_rate": "held back"}
     assert create_engine(jobs.settings.database).dialect.name == "sqlite"
