@@ -10,8 +10,10 @@ figures to models/history.json.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Engine
@@ -73,14 +75,22 @@ def _comparable(window: pl.DataFrame, engine: Engine, champion: Bundle) -> pl.Da
 
 
 def _train(request: RetrainRequest, data: RetrainData, champion: Bundle, stamp: str) -> tuple[Bundle, dict]:
+    """The challenger, trained on the combined rows (a temporary file: the bundle keeps its fingerprint);
+    its model card goes to reports/retrain/<stamp>/."""
     paths = request.paths
-    work = paths.retrain_reports / stamp
-    training = write_parquet_atomic(work / TRAINING_FILE, data.training)
-    inputs = TrainInputs(
-        training, paths.feature_dictionary, paths.ground_truth, paths.models, work, paths.home
-    )
     cost = CostSpec.from_dict(champion.metadata.get("cost") or {})
-    result = train_model(inputs, replace(request.config, cost=cost, promote=False))
+    paths.data.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".retrain-", dir=paths.data) as work:
+        training = write_parquet_atomic(Path(work) / TRAINING_FILE, data.training)
+        inputs = TrainInputs(
+            training,
+            paths.feature_dictionary,
+            paths.ground_truth,
+            paths.models,
+            paths.retrain_reports / stamp,
+            paths.home,
+        )
+        result = train_model(inputs, replace(request.config, cost=cost, promote=False))
     challenger = load_bundle(paths.models, result.metadata["version"])
     registry = {
         "challenger": result.registry_version,
@@ -100,7 +110,14 @@ def retrain(request: RetrainRequest) -> dict:
         data = retrain_data(paths.features, request.engine, request.salt, request.window_days)
     except RetrainError as exc:
         return _skip(request, champion.version, str(exc))
-    data = replace(data, window=_comparable(data.window, request.engine, champion))
+    comparable = _comparable(data.window, request.engine, champion)
+    if data.window.height and not comparable.height:
+        reason = (
+            f"none of the {data.window.height:,} labelled applicants of the window has a logged vector with "
+            f"every feature of the champion ({len(champion.feature_names)}): they cannot be scored by it"
+        )
+        return _skip(request, champion.version, reason, data)
+    data = replace(data, window=comparable)
     window = data.describe_window()
     if window["clients"] < request.min_window or window["defaults"] < request.min_defaults:
         reason = (
