@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SCORING := $(VENV)/bin/scoring
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: setup run pipeline data features train drift mlflow-ui api dashboard test lint bench clean messages
+.PHONY: setup run pipeline data features train drift mlflow-ui api dashboard scheduler test lint bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -76,6 +76,10 @@ run: pipeline
 
 api: setup
 	$(SCORING) api --host $${API_HOST:-127.0.0.1} --port $${API_PORT:-8000} --workers $${API_WORKERS:-2}
+
+# The monitoring loop (drift daily, latency/errors, retrain monthly or on alert, notifications): see the README.
+scheduler: setup
+	$(SCORING) scheduler
 
 # The dashboard on :8050 (DASHBOARD_PORT), reading the API at SCORING_API_URL (default the `make api` address).
 dashboard: setup

@@ -25,6 +25,7 @@ from api.identity import UserCache
 from api.log_store import PredictionLog, spool_for, warn_other_spools
 from api.middleware import RequestContextMiddleware
 from api.routes import (
+    admin,
     analytics,
     audit,
     auth,
@@ -32,9 +33,11 @@ from api.routes import (
     decisions,
     explain,
     health,
+    lifecycle,
     model,
     monitoring,
     notice,
+    outcomes,
     performance,
     reason_codes,
     recourse,
@@ -96,6 +99,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        state.reloader.stop()
         left = state.writer.stop(settings.log_shutdown_seconds)
         auditor.stop(settings.log_shutdown_seconds)
         state.engine.dispose()
@@ -143,6 +147,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth.router,
         users.router,
         audit.router,
+        admin.router,
+        outcomes.router,
+        lifecycle.router,
     ):
         api.include_router(router, dependencies=secured)
     app.include_router(api)

@@ -28,6 +28,8 @@ class Settings(ScoringSettings):
     user_cache_seconds: float = Field(
         default=10.0, ge=0, description="How long a worker trusts what it read of a user (role, active)"
     )
+    admin_key: SecretStr | None = Field(default=None, description="Key of the admin routes (model reload)")
+    reload_poll_seconds: float = Field(default=1.0, gt=0, description="How often workers look for a reload")
     cors_origins: Annotated[list[str], NoDecode] = [DASHBOARD_ORIGIN]
     models_dir: Path | None = None
     model_version: str | None = None

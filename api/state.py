@@ -1,4 +1,4 @@
-"""What the app holds between requests: the scoring service (once loaded), the prediction log, the salt."""
+"""What the app holds between requests: the scoring service (once loaded), the log writer, the salt."""
 
 from __future__ import annotations
 
@@ -15,16 +15,14 @@ from api.log_store import PredictionLog
 from api.settings import Settings
 from scoring.serving.log_privacy import LogVector
 from scoring.serving.prediction_log import client_hash
+from scoring.serving.reload import ModelReloader
 from scoring.serving.service import ScoreResult, ScoringService, load_service
 
 logger = logging.getLogger("api.state")
 
 
 class AppState:
-    """The service is loaded in the background: /ready answers 503 until it is there (or says why not).
-
-    `writer` is the durable prediction log; `engine` reads the log database (monitoring).
-    """
+    """The service is loaded in the background: /ready answers 503 until it is there (or says why not)."""
 
     def __init__(self, settings: Settings, engine: Engine, writer: PredictionLog) -> None:
         self.settings = settings
@@ -32,29 +30,47 @@ class AppState:
         self.writer = writer
         self.salt = settings.salt()
         self.service: ScoringService | None = None
-        self.log_vector: LogVector | None = None
+        self.log_vectors: dict[str, LogVector] = {}  # by model version: a reload swaps the service, not these
         self.error: str | None = None
         self.loaded = threading.Event()
+        self.reloader = ModelReloader(
+            settings.paths,
+            self._load_service,
+            self._install,
+            lambda service: service.scorer.version,
+            settings.reload_poll_seconds,
+        )
 
     def load(self) -> None:
-        """Load the bundle and the client store; start the precomputation of explanations."""
-        s = self.settings
+        """Load the bundle and the client store, start the precomputation of explanations, then watch for
+        reload requests (a new champion swapped in without downtime, see scoring.serving.reload)."""
         try:
-            service = load_service(
-                s.models_dir, s.features_path, s.interim_dir, s.model_version, s.points_scale
-            )
-            self.log_vector = _log_vector(service)
-            self.writer.register_model(service.scorer.version, self.log_vector.names)
-            if s.precompute_explanations:
-                service.explanations.start_background()
-            gc.collect()
-            gc.freeze()  # the long-lived objects just loaded leave the collector: shorter pauses
-            self.service = service
+            service = self._load_service(None)
+            self._install(service)
+            self.reloader.started(service)
         except Exception as exc:
             self.error = f"{type(exc).__name__}: {exc}"
             logger.exception("the scoring service could not be loaded")
         finally:
             self.loaded.set()
+
+    def _load_service(self, version: str | None) -> ScoringService:
+        s = self.settings
+        return load_service(
+            s.models_dir, s.features_path, s.interim_dir, version or s.model_version, s.points_scale
+        )
+
+    def _install(self, service: ScoringService) -> None:
+        """Put a loaded service in service: requests already running keep the one they started with."""
+        vector = _log_vector(service)
+        self.log_vectors[service.scorer.version] = vector
+        self.writer.register_model(service.scorer.version, vector.names)
+        if self.settings.precompute_explanations:
+            service.explanations.start_background()
+        self.service = service
+        gc.unfreeze()  # a replaced service's objects may be frozen: let the collector free them
+        gc.collect()
+        gc.freeze()  # the long-lived objects just loaded leave the collector: shorter pauses
 
     def log_scores(self, results: list[ScoreResult], kind: str, request_id: str, started: float) -> None:
         """Write one prediction-log row per result to the local spool (delivered in the background)."""
@@ -69,7 +85,7 @@ class AppState:
                     "kind": kind,
                     "model_version": r.model_version,
                     "client_hash": client_hash(r.client_id, self.salt),
-                    "features": self.log_vector.encode(r.features),
+                    "features": self.log_vectors[r.model_version].encode(r.features),
                     "probability": r.probability,
                     "decision": r.decision,
                     "threshold": r.threshold,

@@ -277,6 +277,18 @@ class ApiClient:
     def drift_summary(self, name: str) -> dict:
         return self._get(f"/reports/drift/{quote(name, safe='')}/summary")
 
+    def drift_trend(self) -> list[dict]:
+        """Each drift run's PSI, drifted shares and estimated performance, oldest first."""
+        return self._get("/reports/drift-trend")
+
+    def outcomes(self, since: str | None = None, until: str | None = None) -> dict:
+        """Realised default rate, mean PD and AUC per monthly cohort of the score."""
+        return self._get("/monitoring/outcomes", {"since": since, "until": until})
+
+    def model_history(self) -> list[dict]:
+        """Every retrain decision, newest first."""
+        return self._get("/model/history")
+
     def drift_html(self, name: str) -> bytes:
         return self._send("GET", f"/reports/drift/{quote(name, safe='')}/html").content
 

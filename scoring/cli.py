@@ -332,6 +332,9 @@ def drift(
         int, typer.Option(help="Fewer current rows: 'insufficient data', no verdict.")
     ] = drift_defaults.MIN_ROWS,
     seed: Annotated[int, typer.Option(help="Seed of the reference sample.")] = drift_defaults.SEED,
+    auc_drop: Annotated[
+        float, typer.Option(help="Alert when the estimated AUC (CBPE) is this much below the reference's.")
+    ] = drift_defaults.AUC_DROP,
     version: Annotated[str | None, typer.Option(help="Bundle version (default: the champion).")] = None,
     database_url: Annotated[
         str | None, typer.Option(help="Prediction log (default: $DATABASE_URL or data/predictions.db).")
@@ -356,6 +359,7 @@ def drift(
             reference_rows,
             min_rows,
             seed,
+            auc_drop,
         )
         request = DriftRequest(current, since, until, settings, version, database_url)
         result = run_drift(request)
@@ -400,3 +404,12 @@ def pipeline(
             continue
         typer.echo(f"pipeline: {name}")
         run()
+
+
+def _register_monitoring() -> None:
+    from scoring.monitoring.commands import register
+
+    register(app)
+
+
+_register_monitoring()

@@ -90,8 +90,38 @@ class Paths:
         return self.runtime / "metrics"
 
     @property
+    def reload_request(self) -> Path:
+        """The latest request to swap the served model (every API worker watches it)."""
+        return self.runtime / "reload_request.json"
+
+    @property
+    def reload_lock(self) -> Path:
+        """Held by the API worker loading a new model, so that workers swap one at a time."""
+        return self.runtime / "reload.lock"
+
+    @property
+    def workers(self) -> Path:
+        """One status file per API worker: model version served, last reload handled, error."""
+        return self.runtime / "workers"
+
+    @property
+    def notifications(self) -> Path:
+        """When each alert was last notified (de-duplication of the scheduler's messages)."""
+        return self.runtime / "notifications.json"
+
+    @property
+    def scheduler_heartbeat(self) -> Path:
+        """Written every minute by `scoring scheduler` (its health check reads the time)."""
+        return self.runtime / "scheduler_heartbeat"
+
+    @property
     def models(self) -> Path:
         return self.home / "models"
+
+    @property
+    def model_history(self) -> Path:
+        """Every retrain decision (challenger against champion, figures, promoted or not)."""
+        return self.models / "history.json"
 
     @property
     def champion(self) -> Path:
@@ -108,6 +138,11 @@ class Paths:
     @property
     def drift_index(self) -> Path:
         return self.drift_reports / "index.json"
+
+    @property
+    def retrain_reports(self) -> Path:
+        """One folder per retrain: the challenger's model card and the comparison."""
+        return self.reports / "retrain"
 
     @property
     def model_card(self) -> Path:

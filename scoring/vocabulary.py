@@ -1,5 +1,5 @@
 """The product's vocabularies, one home each: decisions, feature kinds, kinds of scoring request, engines,
-languages, roles, officers' decisions and override reasons, audit actions.
+languages, roles, officers' decisions and override reasons, audit actions, monitoring alerts.
 
 They are `StrEnum`s: each member equals its string value, which is what JSON, the database and the API carry.
 """
@@ -155,3 +155,14 @@ class Engine(StrEnum):
 
     DUCKDB = "duckdb"
     SPARK = "spark"
+
+
+class AlertKind(StrEnum):
+    """What the monitoring loop tells people about (scoring/monitoring/alerts.json: meaning and action)."""
+
+    DATA_DRIFT = "data_drift"
+    PREDICTION_DRIFT = "prediction_drift"
+    PERFORMANCE_DROP = "performance_drop"
+    LATENCY = "latency"
+    ERROR_RATE = "error_rate"
+    MODEL_PROMOTED = "model_promoted"

@@ -13,6 +13,7 @@ from dash import Input, Output, callback, html
 from dashboard import text
 from dashboard.api_client import ApiError, api
 from dashboard.components.layout import header
+from dashboard.components.monitoring import estimate_view, psi_view, trend_view
 from dashboard.components.status import HIDDEN, error_box, loading, shown
 from dashboard.security import REPORT_SANDBOX
 
@@ -33,6 +34,7 @@ def layout(**_query: str) -> html.Div:
             ),
             error_box(PREFIX),
             html.Div(id="drift-empty"),
+            loading(html.Div(id="drift-trend"), "drift-trend"),
             loading(html.Div(id="drift-summary"), PREFIX),
             html.Div(id="drift-frame"),
         ]
@@ -112,6 +114,8 @@ def summary_view(summary: Mapping) -> html.Div:
                 id="drift-facts",
             ),
             table,
+            psi_view(summary.get("psi")),
+            estimate_view(summary.get("estimated_performance")),
         ]
     )
 
@@ -135,20 +139,21 @@ def frame(name: str) -> html.Section:
     Output("drift-report", "options"),
     Output("drift-report", "value"),
     Output("drift-empty", "children"),
+    Output("drift-trend", "children"),
     Output("drift-error", "hidden"),
     Output("drift-error-text", "children"),
     Input("drift-retry", "n_clicks"),
 )
 def list_reports(_retry: int | None) -> tuple:
     try:
-        entries = api().drift_reports()
+        entries, points = api().both(lambda c: c.drift_reports(), lambda c: c.drift_trend())
     except ApiError as error:
-        return [], None, None, *shown(error)
+        return [], None, None, None, *shown(error)
     options = [{"label": report_label(e), "value": e["name"]} for e in entries if e.get("html_url")]
     if not options:
         message = "No drift report yet: run `scoring drift --current test` (`make run` builds one)."
-        return [], None, dbc.Alert(message, color="info"), *HIDDEN
-    return options, options[0]["value"], None, *HIDDEN
+        return [], None, dbc.Alert(message, color="info"), None, *HIDDEN
+    return options, options[0]["value"], None, trend_view(points), *HIDDEN
 
 
 @callback(

@@ -13,6 +13,7 @@ from dashboard import figures, text
 from dashboard.api_client import ApiError, api
 from dashboard.components import code_importance
 from dashboard.components.layout import header
+from dashboard.components.monitoring import history_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 
 PREFIX = "model"
@@ -104,6 +105,8 @@ def layout(**_query: str) -> html.Div:
                 className="mt-4",
             ),
             loading(html.Div(id="model-card"), "model-card"),
+            error_box("model-history"),
+            loading(html.Div(id="model-history-view"), "model-history"),
         ]
     )
 
@@ -320,6 +323,21 @@ def show_dependence(feature: str | None, _retry: int | None) -> tuple:
         figures.dependence(sample, feature, label),
         text.dependence_summary(label, sample["values"][feature], sample["shap"][feature]),
     ), *HIDDEN
+
+
+@callback(
+    Output("model-history-view", "children"),
+    Output("model-history-error", "hidden"),
+    Output("model-history-error-text", "children"),
+    Input("model-history-retry", "n_clicks"),
+)
+def show_history(_retry: int | None) -> tuple:
+    """Every retrain decision: challenger against champion, promoted, kept or skipped."""
+    try:
+        decisions = api().model_history()
+    except ApiError as error:
+        return None, *shown(error)
+    return history_view(decisions), *HIDDEN
 
 
 dash.register_page(__name__, path="/model", title="Model: credit scoring", order=4, layout=layout)

@@ -13,6 +13,7 @@ from dashboard import figures, text
 from dashboard.api_client import ApiError, api
 from dashboard.components import oversight
 from dashboard.components.layout import header
+from dashboard.components.monitoring import operations_estimate_view, outcomes_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 
 PREFIX = "operations"
@@ -48,6 +49,8 @@ def layout(**_query: str) -> html.Div:
             ),
             error_box(PREFIX),
             loading(html.Div(id="operations-content"), PREFIX),
+            error_box("operations-monitoring"),
+            loading(html.Div(id="operations-monitoring"), "operations-monitoring"),
             oversight.section(),
         ]
     )
@@ -143,6 +146,22 @@ def show(period: str, _refresh: int | None, _retry: int | None) -> tuple:
     except ApiError as error:
         return None, *shown(error)
     return content(payload), *HIDDEN
+
+
+@callback(
+    Output("operations-monitoring", "children"),
+    Output("operations-monitoring-error", "hidden"),
+    Output("operations-monitoring-error-text", "children"),
+    Input("operations-refresh", "n_clicks"),
+    Input("operations-monitoring-retry", "n_clicks"),
+)
+def show_monitoring(_refresh: int | None, _retry: int | None) -> tuple:
+    """The label-free estimate over the drift runs on the log, and the outcomes known by monthly cohort."""
+    try:
+        points, outcomes = api().both(lambda c: c.drift_trend(), lambda c: c.outcomes())
+    except ApiError as error:
+        return None, *shown(error)
+    return html.Div([operations_estimate_view(points), outcomes_view(outcomes)]), *HIDDEN
 
 
 dash.register_page(__name__, path="/operations", title="Operations: credit scoring", order=6, layout=layout)

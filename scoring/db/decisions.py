@@ -10,16 +10,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, MetaData, Table, func, inspect, select
+from sqlalchemy import Engine, Table, func, select
 
 from scoring.db.audit import Actor, AuditEvent, append
 from scoring.db.engine import write_transaction
-from scoring.db.models import decisions, users, utc_now
+from scoring.db.models import decisions, labels, users, utc_now
 from scoring.vocabulary import AuditAction, Decision, OfficerDecision, OverrideReason
 
 MIN_JUSTIFICATION = 20
 MAX_JUSTIFICATION = 4000
-LABELS = "labels"  # outcomes: client_hash, outcome (1 = defaulted, 0 = repaid); added by the monitoring loop
 GRANTED = (str(OfficerDecision.ACCEPT), str(OfficerDecision.ACCEPT_COUNTER_OFFER))
 
 
@@ -146,11 +145,10 @@ def latest(engine: Engine, client_hash: str) -> dict | None:
 
 
 def _labels(engine: Engine) -> Table | None:
-    """The outcomes table when it exists (with a client_hash and an outcome column)."""
-    if not inspect(engine).has_table(LABELS):
-        return None
-    table = Table(LABELS, MetaData(), autoload_with=engine)
-    return table if {"client_hash", "outcome"} <= set(table.c.keys()) else None
+    """The outcomes table once it holds an outcome (`scoring labels` loads them), else None."""
+    with engine.connect() as conn:
+        known = conn.execute(select(labels.c.client_hash).limit(1)).first()
+    return labels if known is not None else None
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -168,13 +166,13 @@ def summary(engine: Engine, since: datetime | None = None, until: datetime | Non
         window.append(decisions.c.created_at >= since)
     if until is not None:
         window.append(decisions.c.created_at < until)
-    labels = _labels(engine)
+    outcomes = _labels(engine)
     columns = [decisions.c.id, decisions.c.created_at, decisions.c.client_hash, decisions.c.decision]
     columns += [decisions.c.override, users.c.username]
     query = select(*columns).join_from(decisions, users, decisions.c.user_id == users.c.id)
-    if labels is not None:
-        outcome = select(labels.c.client_hash, func.max(labels.c.outcome).label("outcome"))
-        outcome = outcome.group_by(labels.c.client_hash).subquery()
+    if outcomes is not None:
+        outcome = select(outcomes.c.client_hash, func.max(outcomes.c.outcome).label("outcome"))
+        outcome = outcome.group_by(outcomes.c.client_hash).subquery()
         query = query.add_columns(outcome.c.outcome).outerjoin(
             outcome, outcome.c.client_hash == decisions.c.client_hash
         )
@@ -195,7 +193,7 @@ def summary(engine: Engine, since: datetime | None = None, until: datetime | Non
         "overrides": overrides,
         "override_rate": _rate(overrides, total),
         "per_officer_month": per_officer,
-        "outcomes": None if labels is None else _outcomes(rows),
+        "outcomes": None if outcomes is None else _outcomes(rows),
     }
 
 

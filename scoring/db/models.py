@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -183,4 +184,18 @@ audit_chain = Table(
     Column("first_prev_hash", String(HASH), nullable=False, doc="the hash that row chains to"),
     Column("last_id", Integer, nullable=False),
     Column("last_hash", String(HASH), nullable=False),
+)
+
+# -- outcomes (loaded by `scoring labels`; see scoring.monitoring.labels) -----------------------------------
+
+labels = Table(
+    "labels",
+    metadata,
+    Column(
+        "client_hash", String(HASH), primary_key=True, doc="the prediction log's salted hash, never the ID"
+    ),
+    Column("outcome", SmallInteger, nullable=False, doc="1 = defaulted, 0 = repaid"),
+    Column("known_at", DateTime, nullable=False, index=True, doc="UTC, naive: when the outcome became known"),
+    Column("loaded_at", DateTime, nullable=False),
+    Column("source", String(255), nullable=False, doc="the file it was loaded from"),
 )

@@ -1,7 +1,9 @@
 """Where drift reports live: reports/drift/<timestamp>_<name>/ (report.html, summary.json) and index.json.
 
 index.json lists every report, newest first, as {name, created_at, reference, current, summary_path,
-html_path} with paths relative to reports/drift/; the API's GET /reports/drift and the dashboard read it.
+html_path, monitoring} with paths relative to reports/drift/; `monitoring` holds the figures of the trend
+across runs (current source and rows, PSI of the score, drifted shares, estimated performance, alert kinds;
+see `scoring.drift.trend.headline`). The API's GET /reports/drift and the dashboard read it.
 It is rebuilt from the summaries on disk, so it always matches the report directories.
 """
 
@@ -13,11 +15,11 @@ from pathlib import Path
 
 from evidently.core.report import Snapshot
 
+from scoring.drift.trend import INDEX_FILE, headline
 from scoring.io import atomic_dir, json_text, write_json_atomic
 
 HTML_FILE = "report.html"
 SUMMARY_FILE = "summary.json"
-INDEX_FILE = "index.json"
 
 
 def report_directory(drift_dir: Path, created: datetime, name: str) -> Path:
@@ -52,6 +54,7 @@ def _entry(directory: Path) -> dict | None:
         "current": (summary.get("current") or {}).get("description"),
         "summary_path": f"{directory.name}/{SUMMARY_FILE}",
         "html_path": f"{directory.name}/{HTML_FILE}",
+        "monitoring": headline(summary),
     }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from scoring.config import Paths, get_paths
 from scoring.drift.current import application_test_sample, batch_current
 from scoring.drift.errors import DriftError, InsufficientData
+from scoring.drift.estimate import estimated_performance
 from scoring.drift.index import report_directory, save_report, write_index
 from scoring.drift.log import default_database_url, log_sample, parse_time
 from scoring.drift.reference import load_reference
@@ -17,6 +18,7 @@ from scoring.drift.report import build_report
 from scoring.drift.sample import Sample
 from scoring.drift.selection import top_features
 from scoring.drift.settings import DriftSettings
+from scoring.drift.stability import stability
 from scoring.drift.summary import summarise
 from scoring.features.feature import ModelFeature
 from scoring.modeling.bundle import Bundle, BundleError, load_bundle
@@ -119,7 +121,9 @@ def run_drift(request: DriftRequest) -> DriftResult:
     metadata = {"model_version": bundle.version, "current": current.description}
     run = build_report(reference, current, features, settings, bundle.threshold, metadata)
     model = {"version": bundle.version, "threshold": bundle.threshold}
-    summary = summarise(run, reference, current, settings, model, directory.name, created)
+    psi = stability(reference, current, run.tested)
+    estimated = estimated_performance(reference, current, bundle, settings.auc_drop)
+    summary = summarise(run, reference, current, settings, model, directory.name, created, psi, estimated)
     save_report(run.snapshot, summary, directory)
     write_index(request.reports_dir)
     return DriftResult(directory, summary)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from evidently import ColumnType
 from evidently.legacy.calculations.stattests.registry import get_registered_stattest
 
-from scoring.drift.defaults import DRIFT_SHARE, MIN_ROWS, REFERENCE_ROWS, SEED, TOP_FEATURES
+from scoring.drift.defaults import AUC_DROP, DRIFT_SHARE, MIN_ROWS, REFERENCE_ROWS, SEED, TOP_FEATURES
 from scoring.drift.errors import DriftError
 
 
@@ -42,6 +42,7 @@ class DriftSettings:
     reference_rows: int = REFERENCE_ROWS
     min_rows: int = MIN_ROWS
     seed: int = SEED
+    auc_drop: float = AUC_DROP
 
     def __post_init__(self) -> None:
         if self.top_features < 1:
@@ -56,6 +57,8 @@ class DriftSettings:
             raise DriftError(f"--reference-rows must be at least 2, got {self.reference_rows}")
         if self.min_rows < 1:
             raise DriftError(f"--min-rows must be at least 1, got {self.min_rows}")
+        if not 0 < self.auc_drop < 1:
+            raise DriftError(f"--auc-drop must be in (0, 1), got {self.auc_drop}")
         if self.seed < 0:
             raise DriftError(f"--seed must be a non-negative integer, got {self.seed}")
         _check_method(self.num_method, ColumnType.Numerical, "--num-method")
@@ -72,4 +75,5 @@ class DriftSettings:
             "reference_rows": self.reference_rows,
             "min_rows": self.min_rows,
             "seed": self.seed,
+            "auc_drop": self.auc_drop,
         }

@@ -7,7 +7,7 @@ from datetime import datetime
 import evidently
 import polars as pl
 
-from scoring.drift.alert import alert_reasons
+from scoring.drift.alert import drift_alerts
 from scoring.drift.report import DECISION, DriftRun
 from scoring.drift.sample import PROBABILITY, REFUSED, TARGET, Sample
 from scoring.drift.settings import DriftSettings
@@ -106,16 +106,19 @@ def summarise(
     model: dict,
     name: str,
     created: datetime,
+    psi: dict | None = None,
+    estimated: dict | None = None,
 ) -> dict:
-    """The summary of `run`: drifted share and features, prediction / target drift, quality, verdict.
-    `model` holds the bundle's version and threshold."""
+    """The summary of `run`: drifted share and features, prediction / target drift, quality, PSI (`psi`, see
+    scoring.drift.stability), the label-free performance estimate (`estimated`, see scoring.drift.estimate),
+    verdict. `model` holds the bundle's version and threshold."""
     result = run.snapshot.dict()
     drifts = value_drifts(result)
     features = _feature_rows(run, drifts)
     drifted = [r for r in features if r["drifted"]]
     share = len(drifted) / len(features)
     prediction = _prediction(drifts, reference, current)
-    reasons = alert_reasons(share, settings.drift_share, prediction)
+    alerts = drift_alerts(share, settings.drift_share, prediction, psi, estimated)
     summary = {
         "name": name,
         "created_at": created.isoformat(),
@@ -142,7 +145,11 @@ def summarise(
         "prediction_drift": prediction,
         "target_drift": _target(drifts, reference, current) if run.labelled else None,
         "classification": {"threshold": model["threshold"], **_quality(result)} if run.labelled else None,
-        "drift_detected": bool(reasons),
-        "alerts": reasons,
+        "psi": psi,
+        "estimated_performance": estimated,
+        "drift_detected": bool(alerts),
+        "alerts": [a["message"] for a in alerts],
+        "alert_kinds": sorted({a["kind"] for a in alerts}),
+        "alert_details": alerts,
     }
     return clean_json(summary)

@@ -20,6 +20,7 @@ class TrainResult:
     card_path: Path
     timings: dict[str, float]
     registry_version: str | None = None
+    promoted: bool = True
 
     def quality_lines(self) -> list[str]:
         """The quality checks: AUC vs the oracle (synthetic data) and cost vs the naive policies."""
@@ -58,7 +59,8 @@ class TrainResult:
             f"{m['accept_all_cost_per_1000']:,.1f}, ratio {m['cost_vs_accept_all']:.3f}; threshold 0.5 "
             f"{m['cost_per_1000_at_0_5']:,.1f})",
             *("Quality: " + line for line in self.quality_lines()),
-            f"Bundle {self.bundle_path} promoted to champion",
+            f"Bundle {self.bundle_path} "
+            + ("promoted to champion" if self.promoted else "written as a challenger (not promoted)"),
             f"Model card {self.card_path}",
         ]
         if self.registry_version:

@@ -3,7 +3,8 @@
 Tracking URI: ``$MLFLOW_TRACKING_URI`` when set, else a SQLite store ``<home>/mlflow.db`` with artifacts under
 ``<home>/mlruns``. Each run logs parameters, metrics, the model card figures, the candidates, importance and
 fairness tables, the bundle metadata and the LightGBM model, registered as ``credit-scoring``; the promoted
-version gets the alias ``champion``. Telemetry is off.
+version gets the alias ``champion``, a retrained challenger the alias ``challenger`` (and ``champion`` when
+`scoring retrain` promotes it). Telemetry is off.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from scoring.settings import ScoringSettings
 EXPERIMENT = "credit-scoring"
 MODEL_NAME = "credit-scoring"
 CHAMPION_ALIAS = "champion"
+CHALLENGER_ALIAS = "challenger"
 
 
 def tracking_uri(home: Path) -> str:
@@ -130,10 +132,18 @@ class TrackedRun:
         sample = content.shap_sample.select([f["name"] for f in meta["features"]]).head(5).to_pandas()
         return self.register_model(content.booster, sample, meta["version"])
 
-    def set_champion(self, registry_version: str) -> None:
-        import mlflow
+    def set_alias(self, registry_version: str, alias: str) -> None:
+        set_alias(registry_version, alias)
 
-        mlflow.MlflowClient().set_registered_model_alias(MODEL_NAME, CHAMPION_ALIAS, registry_version)
+
+def set_alias(registry_version: str, alias: str, home: Path | None = None) -> None:
+    """Point an alias (champion, challenger) of the registered model at a version; `home`: its store."""
+    _prepare()
+    import mlflow
+
+    uri = None if home is None else tracking_uri(home)
+    client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+    client.set_registered_model_alias(MODEL_NAME, alias, registry_version)
 
 
 @contextmanager

@@ -38,6 +38,7 @@ from scoring.modeling.metrics import decision_metrics, safe_auc
 from scoring.modeling.reference import reference_stats
 from scoring.modeling.report import TrainResult
 from scoring.modeling.threshold import CostCurve, curve_for
+from scoring.modeling.tracking import CHALLENGER_ALIAS, CHAMPION_ALIAS
 from scoring.modeling.tuning import METRICS as TUNING_METRICS
 from scoring.modeling.tuning import TuningResult, tune
 
@@ -62,6 +63,7 @@ class TrainConfig:
     shap_rows: int = 2_000
     track: bool = True
     progress: bool = True
+    promote: bool = True  # False: a challenger (MLflow alias `challenger`), champion.json untouched
 
     def __post_init__(self) -> None:
         if self.tune_metric not in TUNING_METRICS:
@@ -311,8 +313,11 @@ def train_model(inputs: TrainInputs, config: TrainConfig) -> TrainResult:
         if run:
             with clock.stage("track"):
                 registry_version = run.log_training(config.settings(), content, bundle_path, card.parent)
-        promote(inputs.models, metadata["version"])
+        if config.promote:
+            promote(inputs.models, metadata["version"])
         if run:
-            run.set_champion(registry_version)
+            run.set_alias(registry_version, CHAMPION_ALIAS if config.promote else CHALLENGER_ALIAS)
     clock.timings["total"] = time.perf_counter() - clock.start
-    return TrainResult(metadata, model.comparison, bundle_path, card, clock.timings, registry_version)
+    return TrainResult(
+        metadata, model.comparison, bundle_path, card, clock.timings, registry_version, config.promote
+    )

@@ -21,9 +21,9 @@ from tests.delivery.compose import (
 )
 from tests.delivery.container import duration_seconds, image_stage
 
-SERVICES = {"db", "pipeline", "api", "dashboard", "mlflow"}
+SERVICES = {"db", "pipeline", "api", "dashboard", "mlflow", "scheduler"}
 LONG_RUNNING = SERVICES - {"pipeline"}
-BUILT = {"pipeline", "api", "dashboard", "mlflow"}
+BUILT = {"pipeline", "api", "dashboard", "mlflow", "scheduler"}
 # Services whose container runs the image's own CMD (what test_entrypoints runs).
 IMAGE_CMD = {"pipeline", "api", "dashboard"}
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|SALT|(^|_)KEY$")
@@ -68,6 +68,7 @@ def test_start_order_waits_on_health_and_on_the_pipeline(services: dict) -> None
     assert conditions("api") == {"db": "service_healthy", "pipeline": "service_completed_successfully"}
     assert conditions("dashboard") == {"api": "service_healthy"}
     assert conditions("mlflow") == {"pipeline": "service_completed_successfully"}
+    assert conditions("scheduler") == {"api": "service_healthy"}
 
 
 def test_api_grace_period_exceeds_its_graceful_shutdown(services: dict) -> None:
@@ -177,3 +178,22 @@ def test_mlflow_ui_reads_the_store_the_pipeline_writes(services: dict) -> None:
     assert services["pipeline"]["working_dir"] + "/mlruns" == directory
     requirements = (REPO / "requirements" / "pipeline.txt").read_text()
     assert re.search(r"^mlflow==", requirements, re.MULTILINE)
+
+
+def test_scheduler_shares_the_home_the_log_and_the_salt_of_the_api(services: dict) -> None:
+    scheduler, api = services["scheduler"], services["api"]
+    assert scheduler["image"] == services["pipeline"]["image"] and scheduler["command"] == [
+        "scoring",
+        "scheduler",
+    ]
+    env, api_env = service_environment(scheduler), service_environment(api)
+    for key in ("DATABASE_URL", "SCORING_LOG_SALT", "SCORING_ADMIN_KEY", "SCORING_API_KEY"):
+        assert env[key] == api_env[key], key
+    assert env["SCORING_API_URL"] == "http://api:8000"
+    assert env["MLFLOW_TRACKING_URI"] == service_environment(services["pipeline"])["MLFLOW_TRACKING_URI"]
+    for part in ("data", "models", "reports", "mlruns"):
+        assert _mounts(scheduler)[f"/app/{part}"] == f"./{part}"
+    assert scheduler["healthcheck"]["test"] == ["CMD", "python", "-m", "scoring.monitoring.heartbeat"]
+    requirements = (REPO / "requirements" / "pipeline.txt").read_text()
+    assert re.search(r"^APScheduler==", requirements, re.MULTILINE)
+    assert re.search(r"^apprise==", requirements, re.MULTILINE)

@@ -13,7 +13,7 @@ from scoring.drift.index import INDEX_FILE, write_index
 from scoring.drift.run import DriftRequest, DriftResult, run_drift
 from scoring.drift.settings import DriftSettings
 
-INDEX_KEYS = {"name", "created_at", "reference", "current", "summary_path", "html_path"}
+INDEX_KEYS = {"name", "created_at", "reference", "current", "summary_path", "html_path", "monitoring"}
 REMOTE = ("http://", "https://", "//")
 
 

@@ -1,0 +1,2 @@
+"""The monitoring loop: outcomes (labels), alerts and notifications, schedules, retrain -> challenger ->
+promote."""

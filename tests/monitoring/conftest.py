@@ -1,0 +1,95 @@
+"""A synthetic home with a champion, and a season of production: new applicants scored into the prediction
+log over six months, whose outcomes become known a year later (a labels CSV)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from scoring.config import Paths
+from scoring.data.ingest import ingest_tables
+from scoring.data.synth import generate_tables
+from scoring.drift.reference import read_split
+from scoring.features.build import build_features
+from scoring.modeling.bundle import load_bundle
+from scoring.modeling.train import TrainConfig, TrainInputs, train_model
+from scoring.serving.prediction_log import client_hash, encode_features, open_log, predictions, register_model
+
+SALT = "monitoring-test-salt"
+HOME_CLIENTS = 3_000
+SEASON_CLIENTS = 3_000
+ID_OFFSET = 10_000_000  # production applicants are new clients: IDs unknown to the training data
+FIRST_DAY = datetime(2024, 1, 1)
+DAYS = 182
+FAST = TrainConfig(folds=2, compare_folds=2, compare_rows=1_500, shap_rows=300, track=False, progress=False)
+
+
+@dataclass(frozen=True)
+class Season:
+    """The logged applicants: their IDs, score times, probabilities and outcomes."""
+
+    frame: pl.DataFrame  # SK_ID_CURR, created_at, probability, TARGET
+    labels_csv: Path
+
+
+@pytest.fixture(scope="session")
+def monitoring_home(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """Synthetic clients -> ingest -> features -> a champion trained by `train_model` (no MLflow)."""
+    paths = Paths(tmp_path_factory.mktemp("monitoring-home"))
+    generate_tables(HOME_CLIENTS, 1, paths.synthetic, None)
+    ingest_tables(paths.synthetic, paths.interim)
+    build_features(paths.interim, paths.features, paths.feature_dictionary)
+    train_model(TrainInputs.from_paths(paths), FAST)
+    return paths
+
+
+def log_season(paths: Paths, database: str, out: Path, seed: int = 9, drift: dict | None = None) -> Season:
+    """Score a new generated population with the champion into the log, spread over DAYS days, and write
+    the labels CSV of its outcomes (known 400 days after the score)."""
+    batch = out / "batch"
+    generate_tables(SEASON_CLIENTS, seed, batch / "raw", drift)
+    ingest_tables(batch / "raw", batch / "interim")
+    build_features(batch / "interim", batch / "features.parquet", batch / "dictionary.json")
+    frame = read_split(batch / "features.parquet", "train")
+    bundle = load_bundle(paths.models)
+    X = bundle.matrix(frame)
+    probability = bundle.predict_proba(X)
+    rng = np.random.default_rng(seed)
+    created = [FIRST_DAY + timedelta(seconds=float(s)) for s in np.sort(rng.uniform(0, DAYS * 86400, len(X)))]
+    ids = (frame["SK_ID_CURR"] + ID_OFFSET).to_list()
+    engine = open_log(database)
+    register_model(engine, bundle.version, bundle.feature_names)
+    rows = [
+        {
+            "created_at": when,
+            "request_id": uuid.uuid4().hex,
+            "kind": "client",
+            "model_version": bundle.version,
+            "client_hash": client_hash(client, SALT.encode()),
+            "features": encode_features(vector),
+            "probability": float(p),
+            "decision": "refuse" if p >= bundle.threshold else "accept",
+            "threshold": bundle.threshold,
+            "latency_ms": 1.0,
+        }
+        for client, when, vector, p in zip(ids, created, X, probability, strict=True)
+    ]
+    with engine.begin() as conn:
+        conn.execute(predictions.insert(), rows)
+    engine.dispose()
+    season = pl.DataFrame(
+        {"SK_ID_CURR": ids, "created_at": created, "probability": probability, "TARGET": frame["TARGET"]}
+    )
+    csv = out / "labels.csv"
+    season.select(
+        "SK_ID_CURR",
+        "TARGET",
+        (pl.col("created_at") + pl.duration(days=400)).dt.date().cast(pl.String).alias("DATE_KNOWN"),
+    ).write_csv(csv)
+    return Season(season, csv)
