@@ -51,7 +51,7 @@ class Settings(ScoringSettings):
         description="Seconds shutdown spends delivering waiting rows (the rest stay spooled)",
     )
     log_retention_days: int = Field(
-        default=400, ge=0, description="Log rows older than this are deleted (0: kept forever)"
+        default=1100, ge=0, description="Log rows older than this are deleted (0: kept forever)"
     )
     docs_require_key: bool = Field(
         default=True, description="/docs and /openapi.json need the API key when one is set"

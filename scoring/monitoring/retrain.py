@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import polars as pl
 from sqlalchemy import Engine
 
 from scoring.config import Paths
@@ -26,7 +25,7 @@ from scoring.modeling.tracking import CHAMPION_ALIAS, set_alias
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 from scoring.monitoring.challenger import PromotionRule, compare, evaluate
 from scoring.monitoring.history import KEPT, PROMOTED, SKIPPED, append_decision
-from scoring.monitoring.labelled import RetrainData, RetrainError, retrain_data, versions_features
+from scoring.monitoring.labelled import RetrainData, RetrainError, retrain_data
 
 TRAINING_FILE = "training.parquet"
 
@@ -66,14 +65,6 @@ def _skip(
     return decision
 
 
-def _comparable(window: pl.DataFrame, engine: Engine, champion: Bundle) -> pl.DataFrame:
-    """Window rows whose logged vector holds every feature of the champion."""
-    needed = set(champion.feature_names)
-    by_version = versions_features(engine)
-    usable = [v for v, names in by_version.items() if needed <= set(names)]
-    return window.filter(pl.col("model_version").is_in(usable))
-
-
 def _train(request: RetrainRequest, data: RetrainData, champion: Bundle, stamp: str) -> tuple[Bundle, dict]:
     """The challenger, trained on the combined rows (a temporary file: the bundle keeps its fingerprint);
     its model card goes to reports/retrain/<stamp>/."""
@@ -110,14 +101,6 @@ def retrain(request: RetrainRequest) -> dict:
         data = retrain_data(paths.features, request.engine, request.salt, request.window_days)
     except RetrainError as exc:
         return _skip(request, champion.version, str(exc))
-    comparable = _comparable(data.window, request.engine, champion)
-    if data.window.height and not comparable.height:
-        reason = (
-            f"none of the {data.window.height:,} labelled applicants of the window has a logged vector with "
-            f"every feature of the champion ({len(champion.feature_names)}): they cannot be scored by it"
-        )
-        return _skip(request, champion.version, reason, data)
-    data = replace(data, window=comparable)
     window = data.describe_window()
     if window["clients"] < request.min_window or window["defaults"] < request.min_defaults:
         reason = (

@@ -17,6 +17,7 @@ from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
 from scoring.drift.reference import read_split
 from scoring.features.build import build_features
+from scoring.io import write_parquet_atomic
 from scoring.modeling.bundle import load_bundle
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 from scoring.serving.prediction_log import client_hash, encode_features, open_log, predictions, register_model
@@ -62,7 +63,8 @@ def log_season(paths: Paths, database: str, out: Path, seed: int = 9, drift: dic
     probability = bundle.predict_proba(X)
     rng = np.random.default_rng(seed)
     created = [FIRST_DAY + timedelta(seconds=float(s)) for s in np.sort(rng.uniform(0, DAYS * 86400, len(X)))]
-    ids = (frame["SK_ID_CURR"] + ID_OFFSET).to_list()
+    offset = ID_OFFSET * seed  # each season's applicants are new clients, distinct from another season's
+    ids = (frame["SK_ID_CURR"] + offset).to_list()
     engine = open_log(database)
     register_model(engine, bundle.version, bundle.feature_names)
     rows = [
@@ -83,6 +85,13 @@ def log_season(paths: Paths, database: str, out: Path, seed: int = 9, drift: dic
     with engine.begin() as conn:
         conn.execute(predictions.insert(), rows)
     engine.dispose()
+    applicants = frame.with_columns(  # the API scored them from its client store: they are in it
+        (pl.col("SK_ID_CURR") + offset).alias("SK_ID_CURR"),
+        pl.lit(None, dtype=frame.schema["TARGET"]).alias("TARGET"),
+        pl.lit("test").alias("SPLIT"),
+    )
+    store = pl.read_parquet(paths.features)
+    write_parquet_atomic(paths.features, pl.concat([store, applicants.select(store.columns)], how="vertical"))
     season = pl.DataFrame(
         {"SK_ID_CURR": ids, "created_at": created, "probability": probability, "TARGET": frame["TARGET"]}
     )

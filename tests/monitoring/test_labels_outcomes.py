@@ -106,7 +106,9 @@ def test_cohorts_match_the_season(season_log: tuple[str, Season]) -> None:
 
 def test_outcomes_route(monitoring_home: Paths, season_log: tuple[str, Season]) -> None:
     url, season = season_log
-    settings = make_settings(monitoring_home.home, Path(url.removeprefix("sqlite:///")), log_salt=SALT)
+    settings = make_settings(  # the season is of 2024: retention must not purge it
+        monitoring_home.home, Path(url.removeprefix("sqlite:///")), log_salt=SALT, log_retention_days=0
+    )
     with TestClient(create_app(settings)) as client:
         body = client.get("/api/v1/monitoring/outcomes", params={"since": "2024-03-01T00:00:00Z"}).json()
         assert [c["cohort"] for c in body["cohorts"]] == ["2024-03", "2024-04", "2024-05", "2024-06"]

@@ -20,7 +20,7 @@ from scoring.monitoring.history import KEPT, PROMOTED, SKIPPED, read_history
 from scoring.monitoring.labelled import retrain_data
 from scoring.monitoring.labels import load_labels
 from scoring.monitoring.retrain import RetrainRequest, retrain
-from tests.monitoring.conftest import FAST, SALT, SEASON_CLIENTS, log_season
+from tests.monitoring.conftest import FAST, ID_OFFSET, SALT, SEASON_CLIENTS, log_season
 
 WINDOW_DAYS = 60
 LENIENT = PromotionRule(auc_margin=-1.0, cost_margin=-10.0, ece_tolerance=1.0, fairness_tolerance=1.0)
@@ -59,7 +59,8 @@ def test_window_and_training_rows(home: tuple[Paths, Engine]) -> None:
     data = retrain_data(paths.features, engine, SALT.encode(), WINDOW_DAYS)
     assert data.window["created_at"].min() >= data.start and data.training.height > 3_000
     assert data.from_log + data.window.height == SEASON_CLIENTS
-    assert (data.training["SK_ID_CURR"] < 0).sum() == data.from_log  # logged applicants: synthetic IDs
+    assert (data.training["SK_ID_CURR"] >= ID_OFFSET).sum() == data.from_log  # applicants: client-store rows
+    assert {"CODE_GENDER", "DAYS_BIRTH"} <= {c.removeprefix("APP_") for c in data.window.columns}
     assert 0.25 < data.window.height / SEASON_CLIENTS < 0.4  # the last 60 of 182 days
 
 
