@@ -8,7 +8,6 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from scoring.explain.points import PointsScale
 from scoring.explain.recourse import RecourseTerms
 from scoring.notice.content import Lender
 from scoring.settings import ScoringSettings
@@ -59,9 +58,6 @@ class Settings(ScoringSettings):
     background_load: bool = True
     precompute_explanations: bool = True
     default_language: Language = Language.EN
-    points_base: float = Field(default=600.0, description="Points at the reference odds")
-    points_odds: float = Field(default=19.0, gt=0, description="Reference odds good:bad")
-    points_pdo: float = Field(default=50.0, gt=0, description="Points to double the odds")
     recourse_annual_rate: float = Field(
         default=0.10, ge=0, lt=1, description="Lender's nominal annual rate assumed by the recourse search"
     )
@@ -84,10 +80,6 @@ class Settings(ScoringSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
-
-    @property
-    def points_scale(self) -> PointsScale:
-        return PointsScale(self.points_base, self.points_odds, self.points_pdo)
 
     @property
     def lender(self) -> Lender:

@@ -91,21 +91,24 @@ def spark_features(interim: Path, out: Path, cores: int, memory: str) -> tuple[s
 def duckdb_scores(
     models: Path, version: str, features: Path, out: Path, cores: int
 ) -> tuple[str, float, float]:
-    from scoring.serving.batch import score_duckdb
+    from scoring.serving.batch import BatchScorer, score_duckdb
 
-    summary, peak = _with_peak(score_duckdb, load_bundle(models, version), features, out, cores)
+    summary, peak = _with_peak(score_duckdb, BatchScorer(load_bundle(models, version)), features, out, cores)
     return summary.describe(), summary.rows_per_second, peak
 
 
 def spark_scores(
     models: Path, version: str, features: Path, out: Path, cores: int, memory: str
 ) -> tuple[str, float, float]:
+    from scoring.serving.batch import BatchScorer
     from scoring.serving.batch_spark import score_spark
 
     def run():  # noqa: ANN202
         spark = _spark(cores, memory)
         started = time.perf_counter()
-        summary = score_spark(load_bundle(models, version), features, out, spark, partitions=cores * 4)
+        summary = score_spark(
+            BatchScorer(load_bundle(models, version)), features, out, spark, partitions=cores * 4
+        )
         spark.stop()
         return summary, summary.rows / (time.perf_counter() - started)
 

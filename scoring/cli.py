@@ -165,21 +165,27 @@ def score(
         int | None, typer.Option(min=1, help="Spark: partitions (= parts) to score in parallel.")
     ] = None,
     threads: Annotated[int, typer.Option(min=1, help="DuckDB: chunks scored at a time.")] = 2,
+    reasons: Annotated[
+        bool, typer.Option(help="Give the 4 reason codes pushing towards each decision (a SHAP per row).")
+    ] = True,
 ) -> None:
-    """Score every client of the feature table with the model: probability, decision, threshold, version."""
+    """Score every client of the feature table with the model: calibrated probability of default, decision,
+    threshold, score points, version and the reason codes towards the decision."""
     from scoring.modeling.bundle import BundleError, load_bundle
-    from scoring.serving.batch import BatchError, score_duckdb
+    from scoring.serving.batch import BatchError, BatchScorer, score_duckdb
+    from scoring.settings import ScoringSettings
     from scoring.spark import SparkUnavailable
 
-    paths = get_paths()
+    settings = ScoringSettings()
+    paths = settings.paths
     try:
-        bundle = load_bundle(paths.models, version)
+        scorer = BatchScorer(load_bundle(paths.models, version), settings.points_scale, reasons)
         if engine is Engine.SPARK:
             from scoring.serving.batch_spark import score_spark
 
-            summary = score_spark(bundle, features or paths.features, out, _spark(master, conf), partitions)
+            summary = score_spark(scorer, features or paths.features, out, _spark(master, conf), partitions)
         else:
-            summary = score_duckdb(bundle, features or paths.features, out, threads)
+            summary = score_duckdb(scorer, features or paths.features, out, threads)
     except (BatchError, BundleError, SparkUnavailable) as exc:
         _fail(str(exc))
     typer.echo(summary.describe())

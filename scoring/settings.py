@@ -16,6 +16,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scoring.config import PROJECT_ROOT, Paths
+from scoring.explain.points import PointsScale
 from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, temporary_path
 
 
@@ -38,6 +39,9 @@ class ScoringSettings(BaseSettings):
         description="MLflow tracking store (default: SQLite <home>/mlflow.db, artifacts in <home>/mlruns)",
     )
     log_salt: SecretStr | None = Field(default=None, description="Salt of the client-ID hashes")
+    points_base: float = Field(default=600.0, description="Score points at the reference odds")
+    points_odds: float = Field(default=19.0, gt=0, description="Reference odds good:bad")
+    points_pdo: float = Field(default=50.0, gt=0, description="Points to double the odds")
     audit_retention_days: int = Field(
         default=183, ge=1, description="Audit rows younger than this are never purged (default: 6 months)"
     )
@@ -51,6 +55,11 @@ class ScoringSettings(BaseSettings):
     @property
     def paths(self) -> Paths:
         return Paths(self.home.resolve())
+
+    @property
+    def points_scale(self) -> PointsScale:
+        """The score points of the API, the letters and batch scoring."""
+        return PointsScale(self.points_base, self.points_odds, self.points_pdo)
 
     @property
     def database(self) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 EPSILON = 1e-9  # probabilities are clipped to [EPSILON, 1 - EPSILON] so that points stay finite
 
 
@@ -38,6 +40,11 @@ class PointsScale:
         """Points of a probability of default."""
         p = min(max(float(probability), EPSILON), 1.0 - EPSILON)
         return self.offset + self.factor * math.log((1.0 - p) / p)
+
+    def of_many(self, probability: np.ndarray) -> np.ndarray:
+        """Points of each probability of default (vectorised `of`)."""
+        p = np.clip(np.asarray(probability, dtype=np.float64), EPSILON, 1.0 - EPSILON)
+        return self.offset + self.factor * np.log((1.0 - p) / p)
 
     def probability_at(self, points: float) -> float:
         """The probability of default that scores `points` (the inverse of `of`)."""

@@ -17,8 +17,15 @@ import polars as pl
 import pyarrow as pa
 
 from scoring.io import atomic_dir
-from scoring.modeling.bundle import Bundle
-from scoring.serving.batch import KEY, BatchSummary, check_features, score_frame, summarise
+from scoring.serving.batch import (
+    KEY,
+    SCORE_SCHEMA,
+    BatchScorer,
+    BatchSummary,
+    check_features,
+    score_frame,
+    summarise,
+)
 from scoring.spark import spark_job
 from scoring.vocabulary import Engine
 
@@ -26,33 +33,31 @@ if TYPE_CHECKING:
     from pyspark import Broadcast
     from pyspark.sql import SparkSession
 
-ARROW_SCHEMA = pa.schema(
-    [
-        (KEY, pa.int64()),
-        ("probability", pa.float64()),
-        ("decision", pa.string()),
-        ("threshold", pa.float64()),
-        ("model_version", pa.string()),
-    ]
-)
-SPARK_SCHEMA = "SK_ID_CURR long, probability double, decision string, threshold double, model_version string"
+ARROW_SCHEMA = pl.DataFrame(schema=SCORE_SCHEMA).to_arrow().schema
+_SPARK_TYPES = {pl.Int64: "long", pl.Float64: "double", pl.String: "string"}
+SPARK_SCHEMA = ", ".join(f"{name} {_SPARK_TYPES[dtype]}" for name, dtype in SCORE_SCHEMA.items())
 
 
 def _score_batches(shared: Broadcast, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """One partition's scores (runs on the executors)."""
-    bundle = shared.value
+    scorer = shared.value
     for batch in batches:
-        scored = score_frame(bundle, pl.from_arrow(batch)).to_arrow().cast(ARROW_SCHEMA)
+        scored = score_frame(scorer, pl.from_arrow(batch)).to_arrow().cast(ARROW_SCHEMA)
         yield from scored.to_batches()
 
 
 def score_spark(
-    bundle: Bundle, features_path: Path, out_dir: Path, spark: SparkSession, partitions: int | None = None
+    scorer: BatchScorer,
+    features_path: Path,
+    out_dir: Path,
+    spark: SparkSession,
+    partitions: int | None = None,
 ) -> BatchSummary:
     """Score every client of features.parquet on Spark; one part per partition (`partitions` if given)."""
     from pyspark.sql import functions as F
 
     start = time.perf_counter()
+    bundle = scorer.bundle
     check_features(features_path, bundle)
     with spark_job(f"reading {features_path}"):
         frame = spark.read.parquet(str(features_path)).select(
@@ -60,7 +65,7 @@ def score_spark(
         )
     if partitions:
         frame = frame.repartition(partitions)
-    shared = spark.sparkContext.broadcast(bundle)
+    shared = spark.sparkContext.broadcast(scorer)
     try:
         scored = frame.mapInArrow(partial(_score_batches, shared), SPARK_SCHEMA)
         with spark_job(f"batch scoring of {features_path}"), atomic_dir(out_dir, replace=True) as staging:

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from scoring.cli import app as cli
+from scoring.explain.points import PointsScale
 from scoring.modeling.bundle import Bundle, BundleError
-from scoring.serving.batch import SCORE_SCHEMA, BatchError, score_duckdb, score_frame
+from scoring.serving.batch import SCORE_SCHEMA, BatchError, BatchScorer, score_duckdb, score_frame
 from scoring.vocabulary import Engine
 
 ROWS = 1_000
@@ -38,9 +39,15 @@ def _bundle(features: pl.DataFrame, threshold: float | None = None) -> Bundle:
     return Bundle(Path("unused"), booster, metadata)
 
 
+def _scorer(features: pl.DataFrame) -> BatchScorer:
+    """Features a and b have no reason code: the unit tests score without reasons."""
+    return BatchScorer(_bundle(features), PointsScale(), reasons=False)
+
+
 def test_scores_decide_at_the_threshold(features: pl.DataFrame) -> None:
-    bundle = _bundle(features)
-    scores = score_frame(bundle, features)
+    scorer = _scorer(features)
+    bundle = scorer.bundle
+    scores = score_frame(scorer, features)
     assert scores.schema == pl.Schema(SCORE_SCHEMA)
     assert scores["SK_ID_CURR"].equals(features["SK_ID_CURR"])
     expected = bundle.booster.predict(features.select("a", "b").to_numpy(), num_threads=1)
@@ -50,40 +57,44 @@ def test_scores_decide_at_the_threshold(features: pl.DataFrame) -> None:
     at_threshold = scores["decision"].filter(scores["probability"] == bundle.threshold)
     assert at_threshold.len() > 0 and (at_threshold == "refuse").all()
     assert set(scores["threshold"]) == {bundle.threshold} and set(scores["model_version"]) == {"v-test"}
+    five_percent = PointsScale().of(0.05)
+    assert five_percent == pytest.approx(600.0)
+    np.testing.assert_allclose(scores["points"], [PointsScale().of(p) for p in expected], rtol=1e-12)
+    assert scores.select("reason_1", "reason_4").null_count().row(0) == (ROWS, ROWS)
 
 
 def test_empty_frames_and_missing_features(features: pl.DataFrame) -> None:
-    bundle = _bundle(features)
-    assert score_frame(bundle, features.head(0)).schema == pl.Schema(SCORE_SCHEMA)
+    scorer = _scorer(features)
+    assert score_frame(scorer, features.head(0)).schema == pl.Schema(SCORE_SCHEMA)
     with pytest.raises(BundleError, match=r"features missing.*\bb\b"):
-        score_frame(bundle, features.drop("b"))
+        score_frame(scorer, features.drop("b"))
 
 
 def test_duckdb_engine_scores_every_row_in_parts_and_replaces_the_output(
     features: pl.DataFrame, tmp_path: Path
 ) -> None:
-    bundle = _bundle(features)
+    scorer = _scorer(features)
     path = tmp_path / "features.parquet"
     features.write_parquet(path)
     out = tmp_path / "scores"
     out.mkdir()
     (out / "stale.parquet").write_bytes(b"old")
-    summary = score_duckdb(bundle, path, out, threads=2, chunk_rows=300)
+    summary = score_duckdb(scorer, path, out, threads=2, chunk_rows=300)
     assert (summary.engine, summary.rows, summary.parts) == (Engine.DUCKDB, ROWS, 4)
     assert not (out / "stale.parquet").exists()
     written = pl.read_parquet(out / "*.parquet").sort("SK_ID_CURR")
-    assert written.equals(score_frame(bundle, features))
+    assert written.equals(score_frame(scorer, features))
     assert summary.refused == (written["decision"] == "refuse").sum()
     assert f"scored {ROWS:,} clients" in summary.describe()
 
 
 def test_unreadable_inputs_are_named(features: pl.DataFrame, tmp_path: Path) -> None:
-    bundle = _bundle(features)
+    scorer = _scorer(features)
     with pytest.raises(BatchError, match=r"absent\.parquet not found"):
-        score_duckdb(bundle, tmp_path / "absent.parquet", tmp_path / "out")
+        score_duckdb(scorer, tmp_path / "absent.parquet", tmp_path / "out")
     features.drop("b").write_parquet(tmp_path / "partial.parquet")
     with pytest.raises(BatchError, match=r"partial\.parquet: 1 column.*\bb\b"):
-        score_duckdb(bundle, tmp_path / "partial.parquet", tmp_path / "out")
+        score_duckdb(scorer, tmp_path / "partial.parquet", tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 

@@ -13,7 +13,7 @@ from api.main import create_app
 from scoring.cli import app as cli
 from scoring.config import Paths
 from scoring.modeling.bundle import load_bundle
-from scoring.serving.batch import SCORE_SCHEMA, score_duckdb
+from scoring.serving.batch import REASON_COLUMNS, SCORE_SCHEMA, BatchScorer, score_duckdb
 from scoring.serving.batch_spark import score_spark
 from tests.api.conftest import API, make_settings
 
@@ -28,9 +28,9 @@ def test_both_engines_score_every_client_as_the_api_does(
     spark: object, synthetic_home: Path, tmp_path: Path
 ) -> None:
     paths = Paths(synthetic_home)
-    bundle = load_bundle(paths.models)
-    duck = score_duckdb(bundle, paths.features, tmp_path / "duckdb", chunk_rows=100)
-    distributed = score_spark(bundle, paths.features, tmp_path / "spark", spark, partitions=3)
+    scorer = BatchScorer(load_bundle(paths.models))
+    duck = score_duckdb(scorer, paths.features, tmp_path / "duckdb", chunk_rows=100)
+    distributed = score_spark(scorer, paths.features, tmp_path / "spark", spark, partitions=3)
     assert (duck.parts, distributed.parts) == (5, 3)
     scores = _read(tmp_path / "spark")
     assert scores.schema == pl.Schema(SCORE_SCHEMA)
@@ -42,10 +42,13 @@ def test_both_engines_score_every_client_as_the_api_does(
     sample = scores.gather_every(17)
     with TestClient(create_app(make_settings(synthetic_home, tmp_path / "log.db"))) as client:
         for row in sample.iter_rows(named=True):
-            got = client.get(f"{API}/clients/{row['SK_ID_CURR']}/score", params={"contributions": False})
+            got = client.get(f"{API}/clients/{row['SK_ID_CURR']}/score")
             assert got.status_code == 200, got.text
             served = got.json()
             assert served["probability"] == row["probability"]
+            assert served["points"] == pytest.approx(row["points"], abs=1e-9)
+            codes = [r["code"] for r in served["explanation"]["reasons"]]
+            assert codes == [row[c] for c in REASON_COLUMNS if row[c] is not None]
             assert (served["decision"], served["threshold"]) == (row["decision"], row["threshold"])
             assert served["model_version"] == row["model_version"]
     assert set(sample["decision"]) == {"accept", "refuse"}
