@@ -12,25 +12,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.engine import make_url
 
 from api.deps import reject_unknown_query
 from api.errors import install_error_handlers
+from api.fast_path import StoredScoreFastPath
 from api.log_store import LogWriter
 from api.middleware import RequestContextMiddleware
 from api.routes import (
     analytics,
+    applications,
     clients,
     explain,
     health,
     model,
     monitoring,
-    performance,
     reports,
     score,
-    what_if,
 )
 from api.security import require_api_key
 from api.settings import Settings
@@ -84,8 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    api = APIRouter(prefix=PREFIX)
-    api.include_router(health.router)
+    app.include_router(health.router, prefix=PREFIX)
     secured = [Depends(require_api_key)]
     for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
@@ -94,12 +93,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         explain.router,
         monitoring.router,
         reports.router,
-        what_if.router,
         analytics.router,
-        performance.router,
+        applications.router,
     ):
-        api.include_router(router, dependencies=secured)
-    app.include_router(api)
+        app.include_router(router, prefix=PREFIX, dependencies=secured)
+    score_route = next(r for r in clients.router.routes if r.endpoint is clients.client_score)
+    app.add_middleware(StoredScoreFastPath, prefix=PREFIX, route=score_route)  # inside the request context
     app.add_middleware(RequestContextMiddleware, prefix=PREFIX)
     app.add_middleware(
         CORSMiddleware,

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
+from scoring.config import drift_reports_in
 from scoring.settings import ScoringSettings
 
 DASHBOARD_ORIGIN = "http://127.0.0.1:8050"
@@ -36,6 +37,11 @@ class Settings(ScoringSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def drift_dir(self) -> Path:
+        """The drift reports' folder (index.json and one folder per report) of the reports folder."""
+        return drift_reports_in(self.reports_dir or self.paths.reports)
 
     def resolved(self) -> Settings:
         """A copy with every path and the database URL filled in from `home`."""

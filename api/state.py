@@ -12,9 +12,11 @@ from sqlalchemy import Engine
 
 from api import metrics
 from api.log_store import LogWriter
+from api.schemas import score_payload
 from api.settings import Settings
 from scoring.serving.prediction_log import client_hash, encode_features, register_model
 from scoring.serving.service import ScoreResult, ScoringService, load_service
+from scoring.vocabulary import ScoreKind
 
 logger = logging.getLogger("api.state")
 
@@ -38,7 +40,7 @@ class AppState:
             service = load_service(s.models_dir, s.features_path, s.interim_dir, s.model_version)
             register_model(self.engine, service.scorer.version, service.scorer.feature_names)
             if s.precompute_explanations:
-                service.explanations.start_background()
+                service.start_precomputation(lambda result: score_payload(result, contributions=False))
             gc.collect()
             gc.freeze()  # the long-lived objects just loaded leave the collector: shorter pauses
             self.service = service
@@ -53,8 +55,7 @@ class AppState:
         latency_ms = (time.perf_counter() - started) * 1000
         now = datetime.now(UTC).replace(tzinfo=None)
         for r in results:
-            metrics.observe_score(kind, r.decision, r.probability)
-            self.writer.log_prediction(
+            self._log(
                 {
                     "created_at": now,
                     "request_id": request_id,
@@ -68,3 +69,36 @@ class AppState:
                     "latency_ms": latency_ms,
                 }
             )
+
+    def stored_score(
+        self, service: ScoringService, row: int, contributions: bool, request_id: str, started: float
+    ) -> bytes | None:
+        """The serialised score response of a stored client, logged; None until the responses are built."""
+        body = service.responses.body(row, contributions)
+        if body is not None:
+            self.log_stored(service, row, ScoreKind.CLIENT, request_id, started)
+        return body
+
+    def log_stored(
+        self, service: ScoringService, row: int, kind: str, request_id: str, started: float
+    ) -> None:
+        """Queue the prediction-log row of a stored client's precomputed score."""
+        probability = float(service.probabilities[row])
+        self._log(
+            {
+                "created_at": datetime.now(UTC).replace(tzinfo=None),
+                "request_id": request_id,
+                "kind": kind,
+                "model_version": service.scorer.version,
+                "client_hash": client_hash(int(service.store.ids[row]), self.salt),
+                "features": encode_features(service.store.matrix[row]),
+                "probability": probability,
+                "decision": service.scorer.decision(probability),
+                "threshold": service.scorer.threshold,
+                "latency_ms": (time.perf_counter() - started) * 1000,
+            }
+        )
+
+    def _log(self, row: dict) -> None:
+        metrics.observe_score(row["kind"], row["decision"], row["probability"])
+        self.writer.log_prediction(row)

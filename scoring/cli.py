@@ -313,10 +313,10 @@ def _pipeline_steps() -> list[tuple[str, Path, Callable[[], None]]]:
     """(name, output, run) of each pipeline step, in order; run calls the step's command function."""
     paths = get_paths()
     return [
-        ("data", paths.interim / "manifest.json", data),
+        ("data", paths.manifest, data),
         ("features", paths.features, features),
-        ("train", paths.models / "champion.json", train),
-        ("drift", paths.reports / "drift" / "index.json", _test_set_drift),
+        ("train", paths.champion, train),
+        ("drift", paths.drift_index, _test_set_drift),
     ]
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import orjson
 import polars as pl
 
-from scoring.explain.counter_offer import CounterOffer, max_accepted_amount
 from scoring.explain.reasons import Reason, top_reasons
 from scoring.explain.similar import NeighbourSpace, nearest
 from scoring.modeling.bundle import load_bundle
@@ -23,6 +23,7 @@ from scoring.serving.cache import ArrayCache, data_key
 from scoring.serving.explanations import ClientExplanations
 from scoring.serving.facts import APPLICATION_TABLES, Fact, FactStore, load_facts
 from scoring.serving.featurize import Featurizer
+from scoring.serving.responses import StoredResponses
 from scoring.serving.scorer import Scorer
 from scoring.serving.store import ClientStore, load_store
 
@@ -30,9 +31,6 @@ logger = logging.getLogger(__name__)
 
 NEIGHBOUR_FEATURES = 20
 REASONS = 4
-AMOUNT_SEARCH_CAP = (
-    4.05e6  # the largest credit amount of the Kaggle data; the search goes up to this (or more)
-)
 
 
 @dataclass(frozen=True)
@@ -86,6 +84,7 @@ class ScoringService:
         explanations: ClientExplanations,
         featurizer: Featurizer,
         interim_dir: Path,
+        responses: StoredResponses,
     ) -> None:
         self.scorer = scorer
         self.store = store
@@ -95,6 +94,7 @@ class ScoringService:
         self.explanations = explanations
         self.featurizer = featurizer
         self.interim_dir = interim_dir
+        self.responses = responses
         self._labelled = store.train_rows
         self.space, self._points = self._neighbour_space()
         self._shap_sample: pl.DataFrame | None = None
@@ -111,6 +111,33 @@ class ScoringService:
                 contributions, self.store.matrix[row], self.scorer.base_value, raw
             )
         return self._result(probability, self.store.matrix[row], explanation, int(self.store.ids[row]))
+
+    def start_precomputation(self, payload: Callable[[ScoreResult], dict]) -> None:
+        """In the background: the stored clients' explanations, then their responses serialised once.
+
+        `payload` turns a result into the response document with null contributions (the API's document:
+        this library knows no HTTP).
+        """
+
+        def serialise() -> None:
+            contributions = self.explanations.contributions
+
+            def document(row: int) -> dict:
+                return payload(self.client_result(row, contributions[row]))
+
+            self.responses.build(len(self.store), document, self.contributions_json)
+
+        self.explanations.start_background(after=serialise)
+
+    def contributions_json(self, row: int) -> bytes:
+        """The non-zero contributions of a stored client as a JSON object (feature -> log-odds)."""
+        return orjson.dumps(self.contribution_map(self.explanations.contributions[row]))
+
+    def contribution_map(self, contributions: np.ndarray) -> dict[str, float]:
+        """Feature -> contribution (log-odds) of the non-zero contributions, in model order."""
+        nonzero = np.flatnonzero(contributions)
+        names = self.scorer.names[nonzero].tolist()
+        return dict(zip(names, contributions[nonzero].astype(np.float64).tolist(), strict=True))
 
     def facts_of(self, row: int) -> list[Fact]:
         return self.facts.facts(row)
@@ -141,16 +168,16 @@ class ScoringService:
         """Score feature vectors in model order (live SHAP when `explain`), one result per row."""
         probabilities = self.scorer.predict(X)
         results = []
-        contributions, bases = self.scorer.contributions(X) if explain else (None, None)
+        shap = self.scorer.contributions(X) if explain else None
         for i, client_id in enumerate(client_ids):
             explanation = None
-            if contributions is not None:
-                raw = float(bases[i] + contributions[i].sum())
-                explanation = self._explanation(contributions[i], X[i], float(bases[i]), raw)
+            if shap is not None:
+                raw = float(shap.base_value + shap.values[i].sum())
+                explanation = self._explanation(shap.values[i], X[i], shap.base_value, raw)
             results.append(self._result(float(probabilities[i]), X[i], explanation, client_id))
         return results
 
-    # -- similar clients and counter-offers ----------------------------------------------------------
+    # -- similar clients and raw applications ----------------------------------------------------------
 
     def similar(self, row: int, k: int) -> list[Neighbour]:
         """The k labelled clients nearest to a stored client in the neighbour space (itself excluded)."""
@@ -179,36 +206,6 @@ class ScoringService:
                     return found.row(0, named=True)
         return None
 
-    def max_amount(self, application: Mapping[str, object], vector: np.ndarray) -> CounterOffer:
-        """Largest credit amount still accepted; AMT_ANNUITY follows AMT_CREDIT (same rate and term).
-
-        The application features are recomputed for each amount; history features stay as in `vector`.
-        """
-        credit = float(application["AMT_CREDIT"])
-        annuity = application.get("AMT_ANNUITY")
-
-        def probability_of(amounts: np.ndarray) -> np.ndarray:
-            rows = [
-                {
-                    **application,
-                    "AMT_CREDIT": float(a),
-                    "AMT_ANNUITY": None if annuity is None else float(annuity) * a / credit,
-                }
-                for a in amounts
-            ]
-            X = np.repeat(vector[None, :], len(rows), axis=0)
-            self.featurizer.replace_application_features(X, rows)
-            return self.scorer.predict(X)
-
-        return max_accepted_amount(
-            probability_of,
-            credit,
-            self.scorer.threshold,
-            upper=max(AMOUNT_SEARCH_CAP, 2 * credit),
-            grid=32,
-            rounds=2,
-        )
-
     # -- helpers -------------------------------------------------------------------------------------
 
     def _result(
@@ -228,10 +225,7 @@ class ScoringService:
         self, contributions: np.ndarray, values: np.ndarray, base: float, raw: float
     ) -> Explanation:
         raising, lowering = top_reasons(contributions, values, self.scorer.features, REASONS)
-        nonzero = np.flatnonzero(contributions)
-        names = self.scorer.names[nonzero].tolist()
-        mapping = dict(zip(names, contributions[nonzero].astype(np.float64).tolist(), strict=True))
-        return Explanation(base, raw, mapping, raising, lowering)
+        return Explanation(base, raw, self.contribution_map(contributions), raising, lowering)
 
     def _neighbour_space(self) -> tuple[NeighbourSpace, np.ndarray]:
         importance = {e["feature"]: float(e["mean_abs_shap"]) for e in self.scorer.bundle.importance()}
@@ -268,7 +262,7 @@ def load_service(
             "raw_score": scorer.raw_score(store.matrix, threads=2),
         },
     )
-    explanations = ClientExplanations(store.matrix, lambda X: scorer.contributions(X)[0], cache)
+    explanations = ClientExplanations(store.matrix, lambda X: scorer.contributions(X).values, cache)
     service = ScoringService(
         scorer,
         store,
@@ -278,6 +272,7 @@ def load_service(
         explanations,
         featurizer,
         interim_dir,
+        StoredResponses(cache),
     )
     scorer.warm_up(np.ascontiguousarray(store.matrix[:1]))
     logger.info(
