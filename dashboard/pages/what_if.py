@@ -45,7 +45,7 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
     )
 
 
-def form_section(client_id: int, values: dict) -> html.Section:
+def form_section(client_id: int, values: dict, levels: forms.Levels) -> html.Section:
     return html.Section(
         [
             html.H2(
@@ -53,7 +53,7 @@ def form_section(client_id: int, values: dict) -> html.Section:
                 className="h4",
             ),
             html.P("Each change rescores the application when you leave the field.", className="form-text"),
-            form.grid(PREFIX, FIELDS, values),
+            form.grid(PREFIX, FIELDS, levels, values),
         ]
     )
 
@@ -126,6 +126,7 @@ def load_client(value: str | None, _retry: int | None) -> tuple:
     try:
         facts = api().client(client_id)
         score = api().client_score(client_id)
+        levels = api().application_levels()
     except ApiError as error:
         if error.not_found:
             return (
@@ -137,7 +138,7 @@ def load_client(value: str | None, _retry: int | None) -> tuple:
         return None, None, None, *shown(error)
     values = forms.initial_values(facts["facts"], FIELDS)
     before = {k: score[k] for k in ("probability", "decision", "threshold")}
-    return form_section(client_id, values), values, before, *HIDDEN
+    return form_section(client_id, values, levels), values, before, *HIDDEN
 
 
 @callback(
@@ -153,7 +154,7 @@ def rescore(*args: object) -> object:
     client_id = picker.client_id_of(value)
     if client_id is None or initial is None or before is None:
         return None
-    found = forms.problems(values)
+    found = forms.problems(values, form.levels_or_none())
     if found:
         return dbc.Alert(
             ["Fix these values to rescore: ", html.Ul([html.Li(m) for m in found.values()])], color="warning"

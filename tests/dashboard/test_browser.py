@@ -1,13 +1,13 @@
 """Every page driven in headless Chromium against the real API: content, no console error, no serious or
-critical axe-core violation, a screenshot per page in reports/screenshots/."""
+critical axe-core violation (a screenshot per page in reports/screenshots/ with `make screenshots`)."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
-from tests.dashboard.conftest import Stack, Visit
-from tests.dashboard.harness import API_KEY, open_client
+from devtools.browser import open_client
+from tests.dashboard.conftest import API_KEY, Stack, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -178,7 +178,7 @@ def test_operations_page(visit: Visit, stack: Stack, examples: dict[str, dict]) 
     visit.check("operations")
 
 
-@pytest.mark.parametrize("path", ["/client/100002", "/model", "/operations", "/drift"])
+@pytest.mark.parametrize("path", ["/client/100002", "/model", "/operations", "/drift", "/new-application"])
 def test_api_down_shows_a_message_and_a_retry(visit_down: Visit, path: str) -> None:
     page = visit_down.goto(path)
     error = page.locator("[id$='-error']:not([hidden])").first
