@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dash
+import dash_bootstrap_components as dbc
 import httpx
 import pytest
 from dash import html
@@ -14,29 +15,7 @@ from dash import html
 from dashboard.api_client import EXTENSION, ApiClient
 from dashboard.app import client_in_path, create_app
 from dashboard.settings import DashboardSettings
-
-SCORE = {
-    "client_id": 100002,
-    "probability": 0.3,
-    "decision": "refuse",
-    "threshold": 0.1,
-    "distance_to_threshold": 0.2,
-    "model_version": "v1",
-    "explanation": {
-        "base_value": -2.0,
-        "raw_score": -0.85,
-        "contributions": None,
-        "raising": [{"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}],
-        "lowering": [{"feature": "B", "label": "External score", "contribution": -0.1, "value": 0.6}],
-    },
-}
-FACTS = {
-    "client_id": 100002,
-    "split": "train",
-    "known_outcome": 1,
-    "facts": [{"name": "AMT_CREDIT", "label": "Credit amount", "value": 100000.0}],
-}
-
+from tests.support.payloads import FACTS, FIELDS, SCORE
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> dash.Dash:
@@ -131,6 +110,31 @@ def test_client_page_friendly_messages(answer: Callable) -> None:
     answer(down)
     content, hidden, message = client.show_client("5", None)
     assert content is None and not hidden and "cannot be reached" in message
+
+
+def test_new_application_form_offers_the_levels_the_api_accepts(answer: Callable) -> None:
+    from dashboard.pages import new_application
+
+    seen: list[str] = []
+
+    def fields(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=FIELDS)
+
+    answer(fields)
+    children, hidden, message = new_application.show_form(True, None)
+    selects = {c.id: c for c in components(html.Div(children)) if isinstance(c, dbc.Select)}
+    assert [o["value"] for o in selects["new-CODE_GENDER"].options] == ["", "F", "M"]
+    assert hidden and message == ""
+    new_application.show_form(True, 1)
+    assert seen == ["/api/v1/applications/fields"]  # asked once: the API's schema
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    answer(down)
+    children, hidden, message = new_application.show_form(True, 1)
+    assert children is None and not hidden and "cannot be reached" in message
 
 
 def test_similar_feature_choices_follow_importance() -> None:
