@@ -17,6 +17,7 @@ from dashboard.app import client_in_path, create_app
 from dashboard.settings import DashboardSettings
 from tests.support.payloads import FACTS, FIELDS, SCORE
 
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> dash.Dash:
     css = tmp_path_factory.mktemp("css") / "bootstrap.min.css"

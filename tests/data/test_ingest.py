@@ -403,14 +403,14 @@ def test_normalise_rejects_bad_values_with_rows_from_1():
         normalise("application_test", pl.DataFrame(posted))
 
 
-def test_real_sample_is_ingested_as_is(tmp_path, real_sample):
-    report = ingest_tables(real_sample, tmp_path / "out")
+def test_sample_rows_are_ingested_as_is(tmp_path, sample_rows):
+    report = ingest_tables(sample_rows, tmp_path / "out")
     for table in report.tables:
         with open(table.source, "rb") as handle:
             assert table.rows == sum(1 for _ in handle) - 1, table.name
     assert [t.name for t in report.tables] == list(TABLES)
     train = read_interim(tmp_path / "out", "application_train")
-    anomalies = pl.read_csv(real_sample / "application_train.csv", columns=["DAYS_EMPLOYED"])
+    anomalies = pl.read_csv(sample_rows / "application_train.csv", columns=["DAYS_EMPLOYED"])
     expected = (anomalies.get_column("DAYS_EMPLOYED") == DAYS_EMPLOYED_ANOMALY).sum()
     assert expected > 0
     assert train.get_column(ANOMALY_FLAG).sum() == expected

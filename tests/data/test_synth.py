@@ -515,9 +515,9 @@ def test_cli_generate_refuses_a_bad_drift(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_calibrate_writes_the_statistics(real_sample: Path, tmp_path: Path) -> None:
+def test_cli_calibrate_writes_the_statistics(sample_rows: Path, tmp_path: Path) -> None:
     target = tmp_path / "calibration.json"
-    result = CliRunner().invoke(app, ["calibrate", "--sample", str(real_sample), "--out", str(target)])
+    result = CliRunner().invoke(app, ["calibrate", "--sample", str(sample_rows), "--out", str(target)])
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text())["tables"].keys() == load_calibration()["tables"].keys()
 

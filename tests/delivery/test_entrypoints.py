@@ -1,7 +1,8 @@
 """Run what the images run: each Dockerfile's CMD and HEALTHCHECK, with the image ENV and compose environment.
 
-Only SCORING_HOME (the tests' small scoring home), the ports, PATH (this virtual environment instead of /opt/venv)
-and DATABASE_URL's host and port (a PostgreSQL server of the tests) differ from what docker compose runs.
+Only SCORING_HOME (the tests' small scoring home), the ports, PATH (this virtual environment instead of
+/opt/venv) and DATABASE_URL's host and port (a PostgreSQL server of the tests) differ from what docker
+compose runs.
 """
 
 from __future__ import annotations
