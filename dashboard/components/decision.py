@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import figures, text
+from dashboard import text
 from dashboard.components.status import figure
+from dashboard.figures import client as client_figures
 
 
 def verdict(score: Mapping, heading_level: int = 3) -> html.Div:
@@ -80,7 +81,7 @@ def decision_view(score: Mapping, prefix: str, facts: Mapping | None = None) -> 
                 verdict(score),
                 figure(
                     f"{prefix}-risk-graph",
-                    figures.risk_bar(score["probability"], score["threshold"]),
+                    client_figures.risk_bar(score["probability"], score["threshold"]),
                     text.risk_summary(score["probability"], score["threshold"]),
                 ),
             ],
@@ -100,7 +101,7 @@ def decision_view(score: Mapping, prefix: str, facts: Mapping | None = None) -> 
                                 html.H3("Why: the main factors of this score", className="h4"),
                                 figure(
                                     f"{prefix}-waterfall-graph",
-                                    figures.waterfall(explanation),
+                                    client_figures.waterfall(explanation),
                                     text.waterfall_summary(explanation),
                                 ),
                             ]

@@ -6,11 +6,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import figures, text
+from dashboard import text
 from dashboard.api_client import ApiError, api
 from dashboard.components import picker
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
+from dashboard.figures import similar as similar_figures
 
 PREFIX = "similar"
 K_CHOICES = (10, 20, 50, 100)
@@ -227,7 +228,7 @@ def show_distribution(
     except ApiError as error:
         return None, *shown(error)
     return figure(
-        "similar-distribution-graph", figures.distribution(data), text.distribution_summary(data)
+        "similar-distribution-graph", similar_figures.distribution(data), text.distribution_summary(data)
     ), *HIDDEN
 
 
@@ -247,7 +248,7 @@ def show_scatter(x: str | None, y: str | None, _retry: int | None, value: str | 
         data = api().scatter(x, y, picker.client_id_of(value))
     except ApiError as error:
         return None, *shown(error)
-    return figure("similar-scatter-graph", figures.scatter(data), text.scatter_summary(data)), *HIDDEN
+    return figure("similar-scatter-graph", similar_figures.scatter(data), text.scatter_summary(data)), *HIDDEN
 
 
 dash.register_page(

@@ -7,12 +7,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import figures, forms, text
+from dashboard import forms, text
 from dashboard.api_client import ApiError, api
 from dashboard.components import form, picker
 from dashboard.components.decision import verdict
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
+from dashboard.figures import client as client_figures
 
 PREFIX = "what-if"
 FIELDS = forms.WHAT_IF_FIELDS
@@ -83,7 +84,7 @@ def result_view(before: dict, payload: dict) -> html.Div:
             ),
             figure(
                 "what-if-comparison-graph",
-                figures.comparison(before, after, after["threshold"]),
+                client_figures.comparison(before, after, after["threshold"]),
                 text.what_if_summary(before, after),
             ),
             html.Section(
@@ -98,7 +99,7 @@ def result_view(before: dict, payload: dict) -> html.Div:
                     html.H3("Why, with the changes", className="h5"),
                     figure(
                         "what-if-waterfall-graph",
-                        figures.waterfall(after["explanation"]),
+                        client_figures.waterfall(after["explanation"]),
                         text.waterfall_summary(after["explanation"]),
                     ),
                 ]
