@@ -8,8 +8,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+# The API's vocabulary: its `scoring.vocabulary` enums arrive as these strings (the dashboard has no scoring).
 ACCEPT = "accept"
 REFUSE = "refuse"
+CATEGORICAL = "categorical"
 MAX_REASONS = 4
 NARROW_MARGIN = 0.2  # within 20 % of the threshold (relative) the decision is called close
 OUTCOMES = {0: "Repaid", 1: "Defaulted", None: "Unknown (application not yet observed)"}

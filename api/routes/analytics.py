@@ -17,10 +17,9 @@ from api.schemas import (
     ScatterOut,
     ThresholdOut,
 )
-from scoring.modeling.metrics import CALIBRATION_BINS
 from scoring.serving import analytics
+from scoring.serving.performance import CALIBRATION_BINS, threshold_view
 from scoring.serving.performance import performance as performance_of
-from scoring.serving.performance import threshold_view
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 

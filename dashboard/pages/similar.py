@@ -147,7 +147,7 @@ def feature_choices(
     rank = {e["feature"]: i for i, e in enumerate(importance)}
     features = sorted(model["features"], key=lambda f: rank.get(f["name"], len(rank)))
     options = [{"label": f["label"], "value": f["name"]} for f in features]
-    numeric = [o for o, f in zip(options, features, strict=True) if f["kind"] != "categorical"]
+    numeric = [o for o, f in zip(options, features, strict=True) if f["kind"] != text.CATEGORICAL]
     first = next((r for r in reasons if r in rank), features[0]["name"])
     x = numeric[0]["value"] if numeric else ""
     y = numeric[1]["value"] if len(numeric) > 1 else x
