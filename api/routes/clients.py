@@ -9,7 +9,15 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from api.applications import WhatIfRequest
-from api.deps import ClientId, ClientRowDep, RequestIdDep, ServiceDep, StateDep, stored_row
+from api.deps import (
+    ClientId,
+    ClientRowDep,
+    RequestIdDep,
+    ServiceDep,
+    StateDep,
+    client_not_found,
+    stored_row,
+)
 from api.errors import error_responses
 from api.schemas import (
     ClientOut,
@@ -138,7 +146,7 @@ def client_what_if(
     started = time.perf_counter()
     found = what_if(service, row, client_id, body.changes.model_dump(exclude_unset=True))
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"client {client_id} not found")
+        raise client_not_found(client_id)
     state.log_scores([found.score], ScoreKind.WHAT_IF, request_id, started)
     return WhatIfOut(
         client_id=client_id,

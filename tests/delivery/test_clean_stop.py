@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -89,6 +90,16 @@ def test_ctrl_c_stops_api_and_dashboard_and_frees_both_ports(demo_home: Path, tm
     assert not [t for t in TROUBLE if t in output], output[-4000:]
     assert output.count("Application shutdown complete") == 2, output[-4000:]
     assert "dashboard stopped" in output
+
+
+def test_a_process_that_froze_the_loaded_objects_exits_without_a_leak_report() -> None:
+    """gc.freeze() keeps DuckDB's module objects alive past shutdown unless they are unfrozen at exit."""
+    program = "import duckdb, sys; from api.state import freeze_loaded; freeze_loaded(); print('frozen')"
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "frozen", done.stderr
+    assert not [t for t in TROUBLE if t in done.stderr], done.stderr[-2000:]
 
 
 def test_runtime_files_of_the_home_are_ignored_by_git() -> None:

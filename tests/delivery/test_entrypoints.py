@@ -29,6 +29,8 @@ from tests.api.conftest import APPLICATION
 from tests.delivery.container import Container, container_env, image_stage, service
 from tests.delivery.sockets import wait_until_read
 
+pytestmark = pytest.mark.slow  # PostgreSQL and the images' commands
+
 API = "/api/v1"
 BURST = 6
 BATCH = 400

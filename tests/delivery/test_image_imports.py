@@ -18,6 +18,8 @@ from tests.api.conftest import APPLICATION
 from tests.conftest import REPO
 from tests.delivery.images import NOT_SHIPPED, PROJECT_PACKAGES
 
+pytestmark = pytest.mark.slow  # child processes that start the services
+
 BLOCKER = r"""
 import importlib.metadata, re, sys
 

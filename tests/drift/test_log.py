@@ -19,6 +19,8 @@ from scoring.modeling.bundle import Bundle
 from scoring.serving.prediction_log import client_hash, encode_features, open_log, predictions, register_model
 from tests.drift.helpers import newest_summary, run_cli
 
+pytestmark = pytest.mark.slow  # a trained home and Evidently reports
+
 JANUARY = datetime(2026, 1, 10, 12)
 SALT = b"test-salt"
 

@@ -15,6 +15,8 @@ from scoring.features.engine import FeatureError
 from scoring.features.serving import vectorizer
 from tests.features.conftest import BuiltSample
 
+pytestmark = pytest.mark.slow  # every table of the sample rows through both paths
+
 COUNTS = ["BUREAU_COUNT", "PREV_COUNT", "POS_COUNT", "INST_COUNT", "CC_COUNT"]
 
 

@@ -23,6 +23,8 @@ from scoring.modeling.metrics import decision_metrics
 from scoring.modeling.train import TrainInputs, train_model
 from tests.modeling.conftest import FAST_CONFIG
 
+pytestmark = pytest.mark.slow  # a training on the sample rows
+
 ROWS = 400
 
 
