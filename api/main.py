@@ -1,4 +1,4 @@
-"""The FastAPI app: `create_app(settings)`; run it with `scoring api` (uvicorn).
+"""The FastAPI app: `create_app(settings)`; run it with `python -m api` (uvicorn).
 
 Start-up opens the prediction log and its writer, then loads the bundle and the client store in a
 background thread (/health answers at once, /ready once loaded); shutdown writes every queued log row.

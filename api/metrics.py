@@ -1,6 +1,6 @@
 """Prometheus metrics: requests, latency, decisions and scores.
 
-With several workers, set PROMETHEUS_MULTIPROC_DIR (the `scoring api` command does it for --workers > 1)
+With several workers, set PROMETHEUS_MULTIPROC_DIR (`python -m api` does it for --workers > 1)
 so /metrics aggregates every worker; otherwise each worker reports its own counts.
 """
 
