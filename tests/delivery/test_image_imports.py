@@ -3,17 +3,15 @@ import blocker in a child process), and the health check the images run."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from devtools.servers import free_port
+from devtools.servers import Service, clean_environment, free_port
 from tests.api.conftest import APPLICATION
 from tests.conftest import REPO
 from tests.delivery.images import NOT_SHIPPED, PROJECT_PACKAGES
@@ -149,38 +147,21 @@ def test_blocker_refuses_what_the_subset_lacks() -> None:
     }
 
 
-def wait_ready(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the API exited before it was ready"
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} not ready in {timeout} s")
-
-
 def test_api_serves_and_scores_with_only_its_subset(demo_home: Path, tmp_path: Path) -> None:
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SCORING_", "API_"))},
-        "SCORING_HOME": str(demo_home),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'predictions.db'}",
-        "SCORING_LOG_SALT": "test-salt",
-    }
-    log = (tmp_path / "api.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-c", API, *blocker_args("api"), str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=log,
+    env = clean_environment(
+        SCORING_HOME=str(demo_home),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'predictions.db'}",
+        SCORING_LOG_SALT="test-salt",
     )
-    base = f"http://127.0.0.1:{port}/api/v1"
+    log = tmp_path / "api.log"
+    with log.open("w") as out:
+        command = [sys.executable, "-c", API, *blocker_args("api"), str(port)]
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=out)
+    api = Service(process, f"http://127.0.0.1:{port}", log)
+    base = f"{api.url}/api/v1"
     try:
-        wait_ready(f"{base}/ready", process)
+        api.wait("/api/v1/ready", 90)
         client_id = httpx.get(f"{base}/clients", params={"prefix": "1", "limit": 1}).json()["ids"][0]
         stored = httpx.get(f"{base}/clients/{client_id}/score", timeout=30)
         history = {"bureau": [{"SK_ID_BUREAU": 1, "DAYS_CREDIT": -400}]}
@@ -191,8 +172,7 @@ def test_api_serves_and_scores_with_only_its_subset(demo_home: Path, tmp_path: P
     finally:
         process.terminate()
         process.wait(timeout=60)
-        log.close()
-    output = (tmp_path / "api.log").read_text()
+    output = api.output()
     assert stored.status_code == 200, output
     assert 0.0 <= stored.json()["probability"] <= 1.0
     assert posted.status_code == 200, posted.text
