@@ -67,7 +67,8 @@ class AppState:
         latency_ms = (time.perf_counter() - started) * 1000
         now = datetime.now(UTC).replace(tzinfo=None)
         for r in results:
-            self._log(
+            metrics.observe_score(kind, r.decision, r.probability)
+            self.writer.log_prediction(
                 {
                     "created_at": now,
                     "request_id": request_id,
@@ -85,32 +86,9 @@ class AppState:
     def stored_score(
         self, service: ScoringService, row: int, contributions: bool, request_id: str, started: float
     ) -> bytes | None:
-        """The serialised score response of a stored client, logged; None until the responses are built."""
+        """The serialised score response of a stored client, logged as `log_scores` logs any score; None
+        until the responses are serialised."""
         body = service.responses.body(row, contributions)
         if body is not None:
-            self.log_stored(service, row, ScoreKind.CLIENT, request_id, started)
+            self.log_scores([service.client_result(row, None)], ScoreKind.CLIENT, request_id, started)
         return body
-
-    def log_stored(
-        self, service: ScoringService, row: int, kind: str, request_id: str, started: float
-    ) -> None:
-        """Queue the prediction-log row of a stored client's precomputed score."""
-        probability = float(service.probabilities[row])
-        self._log(
-            {
-                "created_at": datetime.now(UTC).replace(tzinfo=None),
-                "request_id": request_id,
-                "kind": kind,
-                "model_version": service.scorer.version,
-                "client_hash": client_hash(int(service.store.ids[row]), self.salt),
-                "features": encode_features(service.store.matrix[row]),
-                "probability": probability,
-                "decision": service.scorer.decision(probability),
-                "threshold": service.scorer.threshold,
-                "latency_ms": (time.perf_counter() - started) * 1000,
-            }
-        )
-
-    def _log(self, row: dict) -> None:
-        metrics.observe_score(row["kind"], row["decision"], row["probability"])
-        self.writer.log_prediction(row)
