@@ -49,15 +49,16 @@ OptionalClientId = Annotated[
 ]
 
 
-def client_not_found(client_id: int) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, f"client {client_id} not found")
+def client_not_found() -> HTTPException:
+    """404 for an unknown client (the ID is not echoed: error bodies reach logs and proxies)."""
+    return HTTPException(status.HTTP_404_NOT_FOUND, "client not found")
 
 
 def stored_row(service: ScoringService, client_id: int) -> int:
     """The store row of a client, or 404."""
     row = service.store.row(client_id)
     if row is None:
-        raise client_not_found(client_id)
+        raise client_not_found()
     return row
 
 

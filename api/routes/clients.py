@@ -40,9 +40,8 @@ router = APIRouter(prefix="/clients", tags=["clients"])
 ERRORS = error_responses(401, 404, 422, 500, 503)
 
 
-def _no_application(client_id: int) -> HTTPException:
-    detail = f"application of client {client_id} not found in the data"
-    return HTTPException(status.HTTP_404_NOT_FOUND, detail)
+def _no_application() -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, "application of the client not found in the data")
 
 
 @router.get("", response_model=ClientSearch, responses=error_responses(401, 422, 500, 503))
@@ -119,7 +118,7 @@ def client_max_amount(client_id: ClientId, row: ClientRowDep, service: ServiceDe
     """The largest credit amount (annuity at the same rate and term) the model still accepts."""
     application = service.raw_application(client_id)
     if application is None:
-        raise _no_application(client_id)
+        raise _no_application()
     offer = counter_offer(service, application, service.store.matrix[row], client_id)
     return CounterOfferOut.model_validate(offer)
 
@@ -146,7 +145,7 @@ def client_what_if(
     started = time.perf_counter()
     found = what_if(service, row, client_id, body.changes.model_dump(exclude_unset=True))
     if found is None:
-        raise client_not_found(client_id)
+        raise client_not_found()
     state.log_scores([found.score], ScoreKind.WHAT_IF, request_id, started)
     return WhatIfOut(
         client_id=client_id,

@@ -38,10 +38,10 @@ def drift_reports(settings: SettingsDep) -> list[DriftReportOut]:
 def _file(settings: SettingsDep, name: str, key: str, media_type: str) -> FileResponse:
     entry = find_entry(settings.drift_dir, name)
     if entry is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"drift report {name!r} not found")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "drift report not found")
     path = report_file(settings.drift_dir, entry.get(key))
     if path is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"drift report {name!r} has no such file")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "drift report file not found")
     return FileResponse(path, media_type=media_type)
 
 

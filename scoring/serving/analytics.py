@@ -80,7 +80,7 @@ def model_feature(service: ScoringService, name: str, numeric: bool = False) -> 
     info = None if position is None else service.scorer.features[position]
     if info is None or (numeric and info.categorical):
         kind = "numeric feature" if numeric else "feature"
-        raise UnknownFeature(f"the model has no {kind} named {name!r}")
+        raise UnknownFeature(f"the model has no such {kind}")
     return position, info
 
 

@@ -34,8 +34,8 @@ def test_facts_of_train_and_test_clients(client: TestClient, stored_ids: dict[st
 
 def test_unknown_and_malformed_ids(client: TestClient) -> None:
     for path in ("", "/score", "/similar", "/max-amount"):
-        missing = client.get(f"{API}/clients/1{path}")
-        assert missing.status_code == 404 and "not found" in missing.json()["detail"]
+        missing = client.get(f"{API}/clients/123456789{path}")
+        assert missing.status_code == 404 and missing.json()["detail"] == "client not found"  # no ID echoed
         bad = client.get(f"{API}/clients/abc{path}")
         assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "client_id"
 

@@ -99,7 +99,7 @@ def test_client_page_shows_decision_facts_and_reasons(answer: Callable) -> None:
 def test_client_page_friendly_messages(answer: Callable) -> None:
     from dashboard.pages import client
 
-    answer(lambda r: httpx.Response(404, json={"detail": "client 5 not found"}))
+    answer(lambda r: httpx.Response(404, json={"detail": "client not found"}))
     content, hidden, _ = client.show_client("5", None)
     assert hidden and "No client with ID 5" in texts(content)
     content, hidden, _ = client.show_client("12ab", None)
