@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 SCORING := $(VENV)/bin/scoring
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: setup run pipeline data features train drift mlflow-ui api dashboard scheduler test lint bench clean
+.PHONY: setup run serve pipeline data features train drift mlflow-ui api dashboard scheduler test test-fast screenshots \
+	lint bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -69,25 +70,43 @@ pipeline: setup
 # The whole product: the pipeline where its outputs are missing, then the API (:8000) and the dashboard (:8050)
 # until Ctrl-C stops both.
 run: pipeline
-	@trap 'kill 0' INT TERM EXIT; \
-	$(MAKE) --no-print-directory api & \
-	$(MAKE) --no-print-directory dashboard & \
+	@$(MAKE) --no-print-directory serve
+
+# The API and the dashboard together (after `make setup`). Ctrl-C signals the terminal's whole process group:
+# both apps stop gracefully on it and the recipe waits for them; a TERM (to make) is passed on to both apps.
+serve:
+	@trap 'wait' INT; trap 'kill -TERM $$api $$dashboard 2>/dev/null; wait' TERM; \
+	$(API_COMMAND) & api=$$!; \
+	$(DASHBOARD_COMMAND) & dashboard=$$!; \
 	wait
 
+API_COMMAND = $(PY) -m api --host $${API_HOST:-127.0.0.1} --port $${API_PORT:-8000} --workers $${API_WORKERS:-2}
+DASHBOARD_COMMAND = $(PY) -m dashboard --host $${DASHBOARD_HOST:-127.0.0.1} --port $${DASHBOARD_PORT:-8050} \
+	--api-url $${SCORING_API_URL:-http://127.0.0.1:$${API_PORT:-8000}}
+
+# The scoring API (`python -m api`) on :8000 (API_HOST, API_PORT, API_WORKERS).
 api: setup
-	$(SCORING) api --host $${API_HOST:-127.0.0.1} --port $${API_PORT:-8000} --workers $${API_WORKERS:-2}
+	$(API_COMMAND)
 
 # The monitoring loop (drift daily, latency/errors, retrain monthly or on alert, notifications): see the README.
 scheduler: setup
 	$(SCORING) scheduler
 
-# The dashboard on :8050 (DASHBOARD_PORT), reading the API at SCORING_API_URL (default the `make api` address).
+# The dashboard (`python -m dashboard`) on :8050 (DASHBOARD_PORT), reading the API at SCORING_API_URL (default
+# the `make api` address).
 dashboard: setup
-	$(SCORING) dashboard --host $${DASHBOARD_HOST:-127.0.0.1} --port $${DASHBOARD_PORT:-8050} \
-		--api-url $${SCORING_API_URL:-http://127.0.0.1:$${API_PORT:-8000}}
+	$(DASHBOARD_COMMAND)
 
+# Every test (unit, API, drift, delivery, browser); `make test-fast` leaves out the suites marked slow.
 test: setup
 	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow"
+
+# The README's screenshots of every dashboard page (reports/screenshots/), taken by the browser tests.
+screenshots: setup
+	SCORING_SCREENSHOTS=1 $(PY) -m pytest -m browser tests/dashboard
 
 lint: setup
 	$(VENV)/bin/ruff check .

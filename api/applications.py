@@ -5,7 +5,8 @@ levels (plus "XNA"/"XAP", the raw tokens for missing), unknown fields are reject
 offsets held as floats are 0 or at least one unit (0.01 of currency, 1 count or day) in magnitude: a tiny
 fraction such as 1e-300 is no real value, and as a divisor it would blow the ratios up. The optional
 `history` holds the applicant's rows of the six secondary tables; their SK_ID_CURR is taken from the
-application.
+application. `ApplicationChanges` are the same fields, all optional (the what-if of a stored client), and
+`application_fields()` lists the fields with their levels for clients that build forms (the dashboard).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import (
     WithJsonSchema,
     create_model,
 )
+from pydantic.fields import FieldInfo
 
 from scoring.data.schema import (
     APPLICATION_TEST,
@@ -187,3 +189,33 @@ class BatchRequest(BaseModel):
     model_config = _STRICT
 
     applications: list[ScoreRequest] = Field(min_length=1)
+
+
+def _optional(name: str, field: FieldInfo) -> tuple[Any, Any]:
+    """A field of `Application` that may be left out; only the optional fields may be set to null."""
+    annotation = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    return (annotation if name in REQUIRED else annotation | None), Field(None, description=field.description)
+
+
+ApplicationChanges = create_model(
+    "ApplicationChanges",
+    __config__=ConfigDict(extra="forbid", strict=True, allow_inf_nan=False),
+    __doc__="Application fields to change, typed and checked as in `POST /score` (null clears a field).",
+    **{name: _optional(name, field) for name, field in Application.model_fields.items()},
+)
+
+
+class WhatIfRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    changes: ApplicationChanges = Field(  # type: ignore[valid-type]
+        examples=[{"AMT_CREDIT": 300000.0, "AMT_ANNUITY": 15000.0}]
+    )
+
+
+def application_fields() -> list[dict[str, Any]]:
+    """Each application field: name, kind (as in the schema), required, and its levels when categorical."""
+    return [
+        {"name": c.name, "kind": c.kind, "required": c.name in REQUIRED, "levels": list(c.levels)}
+        for c in APPLICATION_TEST.columns
+    ]

@@ -1,12 +1,14 @@
-"""Dependencies of the routes (Annotated aliases): settings, app state, the loaded service, request id."""
+"""Dependencies of the routes (Annotated aliases): settings, app state, the loaded service, request id, the
+stored client named in the path (404 when unknown)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 
+from api.applications import MAX_ID
 from api.middleware import route_template
 from api.settings import Settings
 from api.state import AppState
@@ -40,6 +42,38 @@ StateDep = Annotated[AppState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[ScoringService, Depends(get_service)]
 RequestIdDep = Annotated[str, Depends(get_request_id)]
+
+ClientId = Annotated[int, Path(ge=1, le=MAX_ID, description="SK_ID_CURR of a stored client")]
+OptionalClientId = Annotated[
+    int | None, Query(ge=1, le=MAX_ID, description="Stored client to place on the chart")
+]
+
+
+def client_not_found() -> HTTPException:
+    """404 for an unknown client (the ID is not echoed: error bodies reach logs and proxies)."""
+    return HTTPException(status.HTTP_404_NOT_FOUND, "client not found")
+
+
+def stored_row(service: ScoringService, client_id: int) -> int:
+    """The store row of a client, or 404."""
+    row = service.store.row(client_id)
+    if row is None:
+        raise client_not_found()
+    return row
+
+
+async def get_client_row(client_id: ClientId, service: ServiceDep) -> int:
+    """The store row of the client named in the path, or 404."""
+    return stored_row(service, client_id)
+
+
+async def get_optional_row(service: ServiceDep, client_id: OptionalClientId = None) -> int | None:
+    """The store row of the client named in the query (None when not given), or 404."""
+    return None if client_id is None else stored_row(service, client_id)
+
+
+ClientRowDep = Annotated[int, Depends(get_client_row)]
+OptionalRowDep = Annotated[int | None, Depends(get_optional_row)]
 
 
 def _query_names(app: FastAPI) -> dict[tuple[str, str], frozenset[str]]:

@@ -1,4 +1,4 @@
-"""The FastAPI app: `create_app(settings)`; run it with `scoring api` (uvicorn).
+"""The FastAPI app: `create_app(settings)`; run it with `python -m api` (uvicorn).
 
 Start-up migrates the product database when it answers, opens the prediction log's spool and starts its
 shipper and the audit writer (without waiting for the database: the API serves while it is down, and the
@@ -14,19 +14,21 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.audit_trail import AuditMiddleware, AuditWriter
 from api.deps import reject_unknown_query
 from api.docs import install_docs
 from api.errors import install_error_handlers
+from api.fast_path import StoredScoreFastPath
 from api.identity import UserCache
 from api.log_store import PredictionLog, spool_for, warn_other_spools
 from api.middleware import RequestContextMiddleware
 from api.routes import (
     admin,
     analytics,
+    applications,
     audit,
     auth,
     clients,
@@ -38,13 +40,11 @@ from api.routes import (
     monitoring,
     notice,
     outcomes,
-    performance,
     reason_codes,
     recourse,
     reports,
     score,
     users,
-    what_if,
 )
 from api.security import require_api_key
 from api.settings import Settings
@@ -127,8 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     install_docs(app, settings)
-    api = APIRouter(prefix=PREFIX)
-    api.include_router(health.router)
+    app.include_router(health.router, prefix=PREFIX)
     secured = [Depends(require_api_key)]
     for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
@@ -140,9 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reason_codes.router,
         monitoring.router,
         reports.router,
-        what_if.router,
         analytics.router,
-        performance.router,
         decisions.router,
         auth.router,
         users.router,
@@ -150,9 +147,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin.router,
         outcomes.router,
         lifecycle.router,
+        applications.router,
     ):
-        api.include_router(router, dependencies=secured)
-    app.include_router(api)
+        app.include_router(router, prefix=PREFIX, dependencies=secured)
+    score_route = next(r for r in clients.router.routes if r.endpoint is clients.client_score)
+    app.add_middleware(StoredScoreFastPath, prefix=PREFIX, route=score_route)  # inside the audit middleware
     app.add_middleware(AuditMiddleware, prefix=PREFIX)
     app.add_middleware(RequestContextMiddleware, prefix=PREFIX, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(

@@ -1,6 +1,6 @@
 """Prometheus metrics: requests, latency, decisions and scores, and the prediction log's delivery.
 
-With several workers, set PROMETHEUS_MULTIPROC_DIR (the `scoring api` command sets it to the home's
+With several workers, set PROMETHEUS_MULTIPROC_DIR (`python -m api` sets it to the home's
 data/runtime/metrics/ for --workers > 1, emptied at each start) so /metrics aggregates every worker;
 otherwise each worker reports its own counts.
 """

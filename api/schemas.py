@@ -1,4 +1,7 @@
-"""Response models of the API (the posted application models are in `api.applications`)."""
+"""Response models of the API (the posted application models are in `api.applications`).
+
+Models built from the library's results (dataclasses of `scoring.serving`) read them by attribute.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,20 @@ from typing import Any, Literal
 
 import orjson
 from fastapi import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.reason_schemas import CodeOut, ReasonCodeOut, code_payload, reason_payload
 from scoring.explain.reasons import Reason
 from scoring.serving.service import Explanation, ScoreResult
-from scoring.vocabulary import Language
+from scoring.vocabulary import Decision, Language
 
-Decision = Literal["accept", "refuse"]
 Value = float | str | None
+
+
+class FromResult(BaseModel):
+    """A response model filled from a library result's attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class Health(BaseModel):
@@ -160,7 +168,7 @@ class SimilarOut(BaseModel):
     neighbours: list[NeighbourOut]
 
 
-class CounterOfferOut(BaseModel):
+class CounterOfferOut(FromResult):
     client_id: int | None = None
     current_amount: float
     current_probability: float = Field(ge=0, le=1)
@@ -248,6 +256,126 @@ class DriftReportOut(BaseModel):
     current: str | None = None
     summary_url: str | None = None
     html_url: str | None = None
+
+
+class ApplicationFieldOut(BaseModel):
+    name: str
+    kind: Literal["key", "int", "float", "cat"]
+    required: bool
+    levels: list[str] = Field(description="Levels of a categorical field (besides XNA/XAP for missing)")
+
+
+class ApplicationFieldsOut(BaseModel):
+    fields: list[ApplicationFieldOut]
+
+
+class WhatIfOut(BaseModel):
+    client_id: int
+    changed: list[str] = Field(description="The fields changed")
+    score: ScoreOut = Field(description="Score and explanation with the changes")
+    counter_offer: CounterOfferOut = Field(description="Largest credit amount accepted with the changes")
+
+
+# -- analytics: client comparisons -------------------------------------------------------------------------
+
+
+class ExampleOut(FromResult):
+    kind: Literal["safe", "borderline", "risky"]
+    client_id: int
+    probability: float = Field(ge=0, le=1)
+    decision: Decision
+
+
+class ExamplesOut(BaseModel):
+    threshold: float
+    examples: list[ExampleOut]
+
+
+class DistributionOut(FromResult):
+    """Counts of repaid and defaulted clients per bin (numeric) or per level (categorical)."""
+
+    feature: str
+    label: str
+    kind: str
+    group: Literal["all", "similar"]
+    clients: int = Field(description="Labelled clients in the group")
+    edges: list[float] | None = Field(description="Bin edges (numeric features; the end bins hold extremes)")
+    levels: list[str] | None = Field(description="Levels (categorical features)")
+    repaid: list[int]
+    defaulted: list[int]
+    missing_repaid: int
+    missing_defaulted: int
+    client_value: float | str | None = Field(description="The client's value (level name for categories)")
+
+
+class ScatterClient(FromResult):
+    client_id: int
+    x: float | None
+    y: float | None
+    probability: float
+
+
+class ScatterOut(FromResult):
+    x: str
+    x_label: str
+    y: str
+    y_label: str
+    client_ids: list[int]
+    x_values: list[float]
+    y_values: list[float]
+    probability: list[float]
+    outcome: list[int] = Field(description="1 = defaulted, 0 = repaid")
+    client: ScatterClient | None = None
+
+
+# -- analytics: out-of-fold performance -------------------------------------------------------------------
+
+
+class ThresholdPoint(FromResult):
+    threshold: float
+    approval_rate: float = Field(description="Share of clients accepted")
+    cost_per_1000: float = Field(description="w_fn * FN + w_fp * FP per 1,000 clients")
+    recall: float = Field(description="Share of defaulters refused")
+
+
+class CostCurveOut(FromResult):
+    threshold: list[float]
+    approval_rate: list[float]
+    cost_per_1000: list[float]
+
+
+class ThresholdOut(FromResult):
+    w_fn: float
+    w_fp: float
+    clients: int = Field(description="Out-of-fold clients")
+    best: ThresholdPoint = Field(description="The threshold minimising the cost under these weights")
+    production: ThresholdPoint = Field(description="The served threshold, costed under these weights")
+    accept_all_cost_per_1000: float
+    curve: CostCurveOut
+
+
+class RocOut(FromResult):
+    auc: float | None
+    fpr: list[float]
+    tpr: list[float]
+
+
+class CalibrationOut(FromResult):
+    predicted: list[float] = Field(description="Mean predicted probability per bin")
+    observed: list[float] = Field(description="Observed default rate per bin")
+    clients: list[int]
+
+
+class PerformanceOut(FromResult):
+    model_version: str
+    created_at: str
+    threshold: float
+    clients: int
+    default_rate: float
+    confusion: dict[str, int] = Field(description="tp, fp, fn, tn with default as positive, refusal as flag")
+    roc: RocOut
+    calibration: CalibrationOut
+    fairness: list[dict] = Field(description="Rows of the fairness table (see scoring.modeling.fairness)")
 
 
 # -- sign-in, users, decisions, letters, audit ---------------------------------------------------------------

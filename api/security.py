@@ -17,14 +17,18 @@ API_KEY_HEADER = APIKeyHeader(
 )
 
 
-async def require_api_key(request: Request, key: Annotated[str | None, Depends(API_KEY_HEADER)]) -> None:
-    """Refuse with 401 unless one of the configured keys (if any) is given."""
-    accepted = request.app.state.settings.accepted_keys()
+def key_accepted(accepted: list[bytes], key: str | None) -> bool:
+    """True when no key is configured, or the given key is one of them (each compared in constant time)."""
     if not accepted:
-        return
+        return True
     given = (key or "").encode()
     matches = [hmac.compare_digest(given, expected) for expected in accepted]  # every key, always
-    if key is None or not any(matches):
+    return key is not None and any(matches)
+
+
+async def require_api_key(request: Request, key: Annotated[str | None, Depends(API_KEY_HEADER)]) -> None:
+    """Refuse with 401 unless one of the configured keys (if any) is given."""
+    if not key_accepted(request.app.state.settings.accepted_keys(), key):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "missing or invalid API key (header X-API-Key)",

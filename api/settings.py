@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
+from scoring.config import drift_reports_in
 from scoring.explain.recourse import RecourseTerms
 from scoring.notice.content import Lender
 from scoring.settings import ScoringSettings
@@ -93,6 +94,11 @@ class Settings(ScoringSettings):
         """Every key the API accepts in X-API-Key (empty: no key required)."""
         keys = ([self.api_key] if self.api_key else []) + self.api_keys
         return [key.get_secret_value().encode() for key in keys]
+
+    @property
+    def drift_dir(self) -> Path:
+        """The drift reports' folder (index.json and one folder per report) of the reports folder."""
+        return drift_reports_in(self.reports_dir or self.paths.reports)
 
     def resolved(self) -> Settings:
         """A copy with every path and the database URL filled in from `home`."""

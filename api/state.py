@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import threading
@@ -12,13 +13,27 @@ from sqlalchemy import Engine
 
 from api import metrics
 from api.log_store import PredictionLog
+from api.schemas import score_payload
 from api.settings import Settings
 from scoring.serving.log_privacy import LogVector
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.reload import ModelReloader
 from scoring.serving.service import ScoreResult, ScoringService, load_service
+from scoring.vocabulary import Language, ScoreKind
 
 logger = logging.getLogger("api.state")
+
+
+def freeze_loaded() -> None:
+    """Move the long-lived objects just loaded out of the collector's way (shorter pauses).
+
+    They are unfrozen at exit: frozen objects are never freed, and DuckDB's bindings then report their
+    module's objects as leaks at interpreter shutdown (and the process can crash on the way out).
+    """
+    gc.collect()
+    gc.freeze()
+    atexit.unregister(gc.unfreeze)
+    atexit.register(gc.unfreeze)
 
 
 class AppState:
@@ -66,11 +81,10 @@ class AppState:
         self.log_vectors[service.scorer.version] = vector
         self.writer.register_model(service.scorer.version, vector.names)
         if self.settings.precompute_explanations:
-            service.explanations.start_background()
+            service.start_precomputation(lambda result, language: score_payload(result, False, language))
         self.service = service
         gc.unfreeze()  # a replaced service's objects may be frozen: let the collector free them
-        gc.collect()
-        gc.freeze()  # the long-lived objects just loaded leave the collector: shorter pauses
+        freeze_loaded()
 
     def log_scores(self, results: list[ScoreResult], kind: str, request_id: str, started: float) -> None:
         """Write one prediction-log row per result to the local spool (delivered in the background)."""
@@ -92,6 +106,22 @@ class AppState:
                     "latency_ms": latency_ms,
                 }
             )
+
+    def stored_score(
+        self,
+        service: ScoringService,
+        row: int,
+        contributions: bool,
+        language: Language,
+        request_id: str,
+        started: float,
+    ) -> bytes | None:
+        """The serialised score response of a stored client in `language`, logged as `log_scores` logs any
+        score; None until the responses are serialised."""
+        body = service.responses[language].body(row, contributions)
+        if body is not None:
+            self.log_scores([service.client_result(row, None)], ScoreKind.CLIENT, request_id, started)
+        return body
 
 
 def _log_vector(service: ScoringService) -> LogVector:

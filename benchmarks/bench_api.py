@@ -1,11 +1,13 @@
 """Load test of the scoring API on loopback: requests/s and latency percentiles per route, lost log rows.
 
-Starts `scoring api` (uvicorn, 2 workers) on a free port against $SCORING_HOME (default: the project; else the
-demo home that bench_train leaves in $SCORING_BENCH_DIR, when either holds a promoted model), with
-the prediction log in a temporary SQLite file, waits until the explanations are precomputed, then drives
-each route with wrk (one thread, one keep-alive connection per concurrent user; see benchmarks/wrk.py) for a
-bounded time. /health is measured in the same run as the framework's ceiling. At the end the server is
-stopped gracefully and the logged scores are counted against the successful scoring responses.
+Starts the API (`python -m api`, uvicorn, 2 workers; `devtools.servers`) on a free port against
+$SCORING_HOME (default: the project; else the demo home that bench_train leaves in $SCORING_BENCH_DIR, when
+either holds a promoted model), with the prediction log in a temporary SQLite file, waits until the
+explanations are precomputed, then drives each route with wrk (one thread, one keep-alive connection per
+concurrent user; see benchmarks/wrk.py) for a bounded time. /health is measured in the same run as the
+framework's ceiling, and the stored-client score rate is printed as a share of it (target >= 0.6). At the
+end the server is stopped gracefully and the logged scores are counted against the successful scoring
+responses.
 
 Environment: BENCH_API_SECONDS (per phase, default 10), BENCH_API_WORKERS (default 2),
 BENCH_API_CONCURRENCY (default 32), BENCH_API_LOAD_SECONDS (a final mixed 60 s load phase when set).
@@ -16,24 +18,22 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 import psutil
-from sqlalchemy import create_engine, func, select
 
 from benchmarks.wrk import Req, WrkResult, run_wrk
+from devtools.servers import API, Service, start_api, wait_api_ready
+from devtools.workload import applications, client_ids, logged_scores
 from scoring.config import DEMO_CLIENTS, get_paths
-from scoring.serving.prediction_log import predictions
 
-API = "/api/v1"
+HEALTH = "GET /health (ceiling)"
+STORED = "GET /clients/{id}/score"
+MIXED = "mixed (90% GET, 10% POST score)"
+TARGET_SHARE = 0.6
 
 
 def line(name: str, concurrency: int, result: WrkResult) -> str:
@@ -44,119 +44,26 @@ def line(name: str, concurrency: int, result: WrkResult) -> str:
     )
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """`scoring api` in a subprocess, stopped gracefully (SIGINT) so the prediction log is flushed."""
-
-    def __init__(self, home: Path, database: Path, workers: int, api_key: str | None = None) -> None:
-        self.port = free_port()
-        self.database_url = f"sqlite:///{database}"
-        env = {**os.environ, "SCORING_HOME": str(home), "SCORING_DATABASE_URL": self.database_url}
-        env.pop("DATABASE_URL", None)
-        env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-        if api_key:
-            env["SCORING_API_KEY"] = api_key
-        command = [
-            sys.executable,
-            "-c",
-            "from scoring.cli import app; app()",
-            "api",
-            "--port",
-            str(self.port),
-        ]
-        command += ["--workers", str(workers), "--no-access-log"]
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server process
-        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, timeout: float, explanations: bool = True) -> dict:
-        """Wait for /ready (and the precomputed explanations); return its body."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the API exited early:\n{self.output()}")
-            body = self._ready()
-            if (
-                body
-                and body.get("status") == "ready"
-                and (not explanations or body.get("explanations") == "ready")
-            ):
-                return body
-            time.sleep(0.5)
-        raise TimeoutError(f"the API was not ready within {timeout:.0f} s:\n{self.output()}")
-
-    def _ready(self) -> dict | None:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as conn:
-                conn.sendall(f"GET {API}/ready HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".encode())
-                data = b""
-                while chunk := conn.recv(65536):
-                    data += chunk
-            return json.loads(data.split(b"\r\n\r\n", 1)[1])
-        except (OSError, ValueError, IndexError):
-            return None
-
-    def memory_mb(self) -> tuple[float, float]:
-        """RSS and PSS (MB) of the server and its workers (PSS shares the memory-mapped arrays fairly)."""
-        rss = pss = 0.0
-        for proc in [
-            psutil.Process(self.process.pid),
-            *psutil.Process(self.process.pid).children(recursive=True),
-        ]:
-            info = proc.memory_full_info()
-            rss += info.rss
-            pss += getattr(info, "pss", info.rss)
-        return rss / 2**20, pss / 2**20
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
-        self.process.wait(timeout=60)
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-4000:]
-
-    def logged_scores(self) -> int:
-        with create_engine(self.database_url).connect() as conn:
-            return conn.execute(select(func.count()).select_from(predictions)).scalar_one()
-
-
-def _applications(home: Path, count: int, seed: int) -> list[dict]:
-    """Real-shaped posted applications: rows of the ingested application_test (or train) table."""
-    interim = home / "data" / "interim"
-    path = interim / "application_test.parquet"
-    if not path.exists():
-        path = interim / "application_train.parquet"
-    frame = pl.read_parquet(path).drop("TARGET", strict=False)
-    rows = []
-    for row in frame.sample(min(count, frame.height), seed=seed).to_dicts():
-        if row.pop("DAYS_EMPLOYED_ANOM", 0):
-            row["DAYS_EMPLOYED"] = 365243
-        rows.append({k: v for k, v in row.items() if v is not None})
-    return rows
-
-
-def _client_ids(home: Path, count: int, seed: int) -> list[int]:
-    ids = pl.read_parquet(home / "data" / "processed" / "features.parquet", columns=["SK_ID_CURR"])[
-        "SK_ID_CURR"
-    ]
-    return ids.sample(min(count, len(ids)), seed=seed).to_list()
+def memory_mb(api: Service) -> tuple[float, float]:
+    """RSS and PSS (MB) of the server and its workers (PSS shares the memory-mapped arrays fairly)."""
+    rss = pss = 0.0
+    root = psutil.Process(api.process.pid)
+    for proc in [root, *root.children(recursive=True)]:
+        info = proc.memory_full_info()
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    return rss / 2**20, pss / 2**20
 
 
 def pools_of(home: Path) -> dict[str, list[tuple[float, list[Req]]]]:
     """Request pools per phase: health, stored-client score, posted application score, a 90/10 mix."""
-    scores = [Req("GET", f"{API}/clients/{i}/score") for i in _client_ids(home, 5000, 0)]
-    applications = [Req("POST", f"{API}/score", json.dumps(a)) for a in _applications(home, 500, 0)]
+    scores = [Req("GET", f"{API}/clients/{i}/score") for i in client_ids(home, 5000, 0)]
+    posted = [Req("POST", f"{API}/score", json.dumps(a)) for a in applications(home, 500, 0)]
     return {
-        "GET /health (ceiling)": [(1.0, [Req("GET", f"{API}/health")])],
-        "GET /clients/{id}/score": [(1.0, scores)],
-        "POST /score": [(1.0, applications)],
-        "mixed (90% GET, 10% POST score)": [(0.9, scores), (0.1, applications)],
+        HEALTH: [(1.0, [Req("GET", f"{API}/health")])],
+        STORED: [(1.0, scores)],
+        "POST /score": [(1.0, posted)],
+        MIXED: [(0.9, scores), (0.1, posted)],
     }
 
 
@@ -202,34 +109,42 @@ def main() -> None:
         f"client store lookup (ID -> features + facts), in process: median {median:.1f} µs, p99 {p99:.1f} µs"
     )
     with tempfile.TemporaryDirectory() as tmp:
+        database_url = f"sqlite:///{Path(tmp) / 'predictions.db'}"
         started = time.monotonic()
-        server = Server(home, Path(tmp) / "predictions.db", workers)
+        server = start_api(home, Path(tmp) / "api.log", database_url, workers=workers)
+        port = int(server.url.rsplit(":", 1)[1])
         try:
-            server.wait_ready(timeout=60, explanations=False)
+            wait_api_ready(server, timeout=60, explanations=False)
             ready_s = time.monotonic() - started
-            body = server.wait_ready(timeout=1800)
+            body = wait_api_ready(server, timeout=1800)
             print(
                 f"API on {body['clients']:,} clients, model {body['model_version']}, {workers} workers: "
                 f"ready in {ready_s:.1f} s, explanations precomputed after {time.monotonic() - started:.1f} s"
             )
             pools = pools_of(home)
-            phases = [(name, concurrency) for name in list(pools)[:3]]
-            phases += [("GET /clients/{id}/score", 1), ("POST /score", 1)]
-            scored = 0
+            phases = [(HEALTH, concurrency), (STORED, concurrency), ("POST /score", concurrency)]
+            phases += [(STORED, 1), ("POST /score", 1)]
+            scored, rates = 0, {}
             for name, users in phases:
-                result = run_wrk(server.port, pools[name], users, seconds)
-                scored += 0 if name.startswith("GET /health") else result.succeeded
+                result = run_wrk(port, pools[name], users, seconds)
+                scored += 0 if name == HEALTH else result.succeeded
+                rates.setdefault(name, result.rate)
                 print(line(name + (" sequential" if users == 1 else ""), users, result))
+            share = rates[STORED] / rates[HEALTH] if rates[HEALTH] else 0.0
+            verdict = "OK" if share >= TARGET_SHARE else "BELOW TARGET"
+            print(
+                f"{STORED} at c={concurrency}: {share:.2f} x the /health rate of this run "
+                f"(target >= {TARGET_SHARE}: {verdict})"
+            )
             if load_seconds:
-                mixed = "mixed (90% GET, 10% POST score)"
-                result = run_wrk(server.port, pools[mixed], concurrency, load_seconds)
+                result = run_wrk(port, pools[MIXED], concurrency, load_seconds)
                 scored += result.succeeded
-                print(line(f"{mixed} {load_seconds:.0f} s", concurrency, result))
-            rss, pss = server.memory_mb()
+                print(line(f"{MIXED} {load_seconds:.0f} s", concurrency, result))
+            rss, pss = memory_mb(server)
             print(f"memory of the API processes: RSS {rss:,.0f} MB, PSS {pss:,.0f} MB (mapped arrays shared)")
         finally:
-            server.stop()
-        logged = server.logged_scores()
+            server.stop(timeout=60)
+        logged = logged_scores(database_url)
         print(
             f"prediction log: {logged:,} rows for {scored:,} scores answered 200 -> "
             f"{max(scored - logged, 0):,} lost (wrk drops the requests in flight when a phase ends, "

@@ -1,9 +1,10 @@
 """Dashboard speed in a real browser: from submitting a client ID to the decision and explanation rendered.
 
-Starts `scoring api` and `scoring dashboard` on free loopback ports against $SCORING_HOME (default: the
-project, e.g. after `make run`), waits until the API has precomputed the stored clients' explanations, then
-in headless Chromium types each client ID into the Client decision page's search box, presses Enter and
-times until the decision, the SHAP waterfall and the reasons are on screen. Target: <= 1 s.
+Starts the API and the dashboard (`python -m api`, `python -m dashboard`; `devtools.servers`) on free
+loopback ports against $SCORING_HOME (default: the project, e.g. after `make run`), waits until the API has
+precomputed the stored clients' explanations, then in headless Chromium types each client ID into the
+Client decision page's search box, presses Enter and times until the decision, the SHAP waterfall and the
+reasons are on screen. Target: <= 1 s.
 
 Environment: BENCH_DASHBOARD_CLIENTS (clients timed, default 20), BENCH_DASHBOARD_READY_SECONDS (how long
 to wait for the API to load and precompute, default 1800).
@@ -18,17 +19,11 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from devtools.browser import chromium, missing_tools, open_client
+from devtools.servers import start_api, start_dashboard, wait_api_ready
 from scoring.config import get_paths
-from scoring.modeling.bundle import CHAMPION_FILE
-from tests.dashboard.harness import (
-    API_KEY,
-    chromium,
-    missing_tools,
-    open_client,
-    start_api,
-    start_dashboard,
-    wait_api_ready,
-)
+
+API_KEY = "bench-dashboard-key"
 
 TARGET_SECONDS = 1.0
 
@@ -58,15 +53,15 @@ def main() -> None:
     if reason:
         print(f"skipped: {reason}")
         return
-    if not (home / "models" / CHAMPION_FILE).exists():
+    if not get_paths().champion.exists():
         print(f"skipped: no promoted model in {home / 'models'} (run `make run` first)")
         return
     count = int(os.environ.get("BENCH_DASHBOARD_CLIENTS", "20"))
     ready = float(os.environ.get("BENCH_DASHBOARD_READY_SECONDS", "1800"))
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
         logs = Path(tmp)
-        api = start_api(home, logs)
-        dashboard = start_dashboard(api.url, logs)
+        api = start_api(home, logs / "api.log", f"sqlite:///{logs / 'predictions.db'}", api_key=API_KEY)
+        dashboard = start_dashboard(api.url, logs / "dashboard.log", API_KEY)
         try:
             wait_api_ready(api, ready)
             dashboard.wait("/", 60)

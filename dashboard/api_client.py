@@ -133,6 +133,7 @@ class ApiClient:
             transport=transport,
             event_hooks={"response": [_log_response]},
         )
+        self._levels: dict[str, tuple[str, ...]] | None = None
 
     def close(self) -> None:
         self._http.close()
@@ -224,6 +225,13 @@ class ApiClient:
         return self._post(f"/clients/{client_id}/what-if", {"changes": dict(changes)})
 
     # -- posted applications ------------------------------------------------------------------------
+
+    def application_levels(self) -> dict[str, tuple[str, ...]]:
+        """The levels of each choice field of an application (asked once: they are the API's schema)."""
+        if self._levels is None:
+            fields = self._get("/applications/fields")["fields"]
+            self._levels = {f["name"]: tuple(f["levels"]) for f in fields if f["levels"]}
+        return self._levels
 
     def score_application(self, application: Mapping[str, Any]) -> dict:
         return self._post("/score", application, {"contributions": "false"})

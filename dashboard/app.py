@@ -11,13 +11,14 @@ import html
 import importlib
 import logging
 import re
+import signal
 
 import dash
 import flask
 from dash import Input, Output, State, callback
 
 from dashboard import auth
-from dashboard.api_client import ApiClient, ApiError, api, install
+from dashboard.api_client import EXTENSION, ApiClient, ApiError, api, install
 from dashboard.auth import roles
 from dashboard.components.layout import NAV, nav_links, shell
 from dashboard.i18n import current_language
@@ -145,12 +146,32 @@ def follow_client(pathname: str | None, remembered: str | None) -> tuple[list, s
     return nav_links(client_id, hidden_paths()), client_id
 
 
+def stop_on_signals() -> None:
+    """SIGINT and SIGTERM end waitress's loop, which then lets its threads finish their requests (5 s).
+
+    Set explicitly: a process started in the background of a shell (`make run`) inherits SIGINT ignored.
+    A second signal during the stop is ignored, so the stop is not cut short.
+    """
+
+    def stop(signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        logger.info("dashboard stopping (%s)", signal.Signals(signum).name)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main(host: str = "127.0.0.1", port: int = 8050, api_url: str | None = None, threads: int = 8) -> None:
-    """Serve the dashboard with waitress until interrupted."""
+    """Serve the dashboard with waitress until SIGINT or SIGTERM."""
     import waitress
 
     settings = DashboardSettings() if api_url is None else DashboardSettings(api_url=api_url)
     auth.check_binding(settings, host)
     app = create_app(settings)
     logger.info("dashboard on http://%s:%d, scoring API at %s", host, port, settings.api_url)
+    stop_on_signals()
     waitress.serve(app.server, host=host, port=port, threads=threads)
+    app.server.extensions[EXTENSION].close()  # the API client's connections
+    logger.info("dashboard stopped")

@@ -2,39 +2,34 @@
 and the conversion to the API's Kaggle fields (ages and years become negative day offsets).
 
 Pure functions: a field's value is checked on its own as it is typed, the API checks the whole application.
+The levels of the choice fields are the API's (`ApiClient.application_levels`), passed in as `levels`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from scoring.data.schema import APPLICATION_TEST
-
 DAYS_PER_YEAR = 365.25
-_LEVELS = {c.name: c.levels for c in APPLICATION_TEST.columns if c.levels}
+Levels = Mapping[str, Sequence[str]]
 
 
 @dataclass(frozen=True)
 class FormField:
-    """One input: a number in [low, high] (`whole` for counts) or a choice among `options`."""
+    """One input: a number in [low, high] (`whole` for counts) or a choice among the field's levels."""
 
     name: str
     label: str
     low: float | None = None
     high: float | None = None
     whole: bool = False
-    options: tuple[str, ...] = ()
+    is_choice: bool = False
     required: bool = False
     help: str = ""
 
-    @property
-    def is_choice(self) -> bool:
-        return bool(self.options)
-
 
 def _choice(name: str, label: str, required: bool = False) -> FormField:
-    return FormField(name, label, options=_LEVELS[name], required=required)
+    return FormField(name, label, is_choice=True, required=required)
 
 
 AMOUNT_HELP = "In the currency of the loan, greater than 0."
@@ -83,13 +78,19 @@ def blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def check(name: str, value: object) -> str | None:
-    """The problem with one field's value, in words, or None when it is acceptable."""
+def check(name: str, value: object, levels: Levels) -> str | None:
+    """The problem with one field's value, in words, or None when it is acceptable.
+
+    A choice is checked against `levels` of the field (when the API has not said them, the API checks it).
+    """
     spec = FIELDS[name]
     if blank(value):
         return f"{spec.label} is required." if spec.required else None
     if spec.is_choice:
-        return None if value in spec.options else f"Choose one of: {', '.join(spec.options)}."
+        options = levels.get(name)
+        if not options or value in options:
+            return None
+        return f"Choose one of: {', '.join(options)}."
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -103,9 +104,9 @@ def check(name: str, value: object) -> str | None:
     return None
 
 
-def problems(values: Mapping[str, object]) -> dict[str, str]:
+def problems(values: Mapping[str, object], levels: Levels) -> dict[str, str]:
     """Every field's problem, by field name."""
-    found = {name: check(name, value) for name, value in values.items()}
+    found = {name: check(name, value, levels) for name, value in values.items()}
     return {name: message for name, message in found.items() if message}
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from dashboard.figures.reasons import code_steps, logistic, member_steps
 from dashboard.i18n import ENGLISH, Translator
-from dashboard.reason_figures import code_steps, logistic, member_steps
 from dashboard.text import is_number, value_text
 
 

@@ -3,7 +3,9 @@
 SCORING_API_URL and SCORING_API_KEY are the base URL of the scoring API and the key it expects (the same
 variable the API reads, so one .env serves both); SCORING_BOOTSTRAP_CSS points at Bootstrap's CSS when it is
 not where Debian's libjs-bootstrap5 package installs it. The sign-in settings (SCORING_AUTH,
-SCORING_SECRET_KEY, SCORING_SESSION_IDLE_MINUTES, SCORING_OIDC_*...) are read by `dashboard.auth`.
+SCORING_SECRET_KEY, SCORING_SESSION_IDLE_MINUTES, SCORING_OIDC_*...) are read by `dashboard.auth`. The
+dashboard is deployed without the scoring library (it reads everything from the API), so its settings do not
+derive from `scoring.settings`: they read the same prefix and .env file, and only what the dashboard uses.
 """
 
 from __future__ import annotations

@@ -12,8 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from dashboard.i18n import ENGLISH, N_, Translator
 
+# The API's vocabulary: its `scoring.vocabulary` enums arrive as these strings (the dashboard has no scoring).
 ACCEPT = "accept"
 REFUSE = "refuse"
+CATEGORICAL = "categorical"
+MAX_REASONS = 4
 NARROW_MARGIN = 0.2  # within 20 % of the threshold (relative) the decision is called close
 OUTCOMES = {0: N_("Repaid"), 1: N_("Defaulted"), None: N_("Unknown (application not yet observed)")}
 OUTCOME_UNKNOWN = N_("Unknown")

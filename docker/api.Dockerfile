@@ -8,7 +8,7 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY requirements/api.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir -r /tmp/requirements.txt
-COPY pyproject.toml /src/
+COPY pyproject.toml healthcheck.py /src/
 COPY scoring /src/scoring
 COPY api /src/api
 RUN pip install --no-cache-dir --no-deps /src
@@ -27,5 +27,5 @@ ENV SCORING_HOME=/app PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRIT
 ENV API_HOST=0.0.0.0 API_PORT=8000 API_WORKERS=2
 USER scoring
 EXPOSE 8000
-HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD python -m scoring.healthcheck "http://127.0.0.1:${API_PORT}/api/v1/ready"
-CMD ["scoring", "api"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD python -m healthcheck "http://127.0.0.1:${API_PORT}/api/v1/ready"
+CMD ["python", "-m", "api"]

@@ -1,4 +1,5 @@
-# The dashboard: Dash on waitress, reading every number from the scoring API at $SCORING_API_URL.
+# The dashboard: Dash on waitress, reading every number from the scoring API at $SCORING_API_URL (the image
+# holds no `scoring` library: the category levels of its forms come from the API too).
 # Build from the repository root: docker build -f docker/dashboard.Dockerfile -t scoring-dashboard .
 
 FROM python:3.11-slim AS builder
@@ -7,8 +8,7 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY requirements/dashboard.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir -r /tmp/requirements.txt
-COPY pyproject.toml /src/
-COPY scoring /src/scoring
+COPY pyproject.toml healthcheck.py /src/
 COPY dashboard /src/dashboard
 RUN pip install --no-cache-dir --no-deps /src
 
@@ -21,9 +21,9 @@ RUN groupadd --gid 10001 scoring \
     && useradd --uid 10001 --gid scoring --create-home --shell /usr/sbin/nologin scoring
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
-ENV SCORING_HOME=/app PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 ENV DASHBOARD_HOST=0.0.0.0 DASHBOARD_PORT=8050 SCORING_API_URL=http://api:8000
 USER scoring
 EXPOSE 8050
-HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD python -m scoring.healthcheck "http://127.0.0.1:${DASHBOARD_PORT}/"
-CMD ["scoring", "dashboard"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD python -m healthcheck "http://127.0.0.1:${DASHBOARD_PORT}/"
+CMD ["python", "-m", "dashboard"]

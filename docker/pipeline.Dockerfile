@@ -8,7 +8,7 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY requirements/pipeline.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir -r /tmp/requirements.txt
-COPY pyproject.toml /src/
+COPY pyproject.toml healthcheck.py /src/
 COPY scoring /src/scoring
 RUN pip install --no-cache-dir --no-deps /src
 

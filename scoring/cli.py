@@ -1,4 +1,4 @@
-"""The `scoring` command line: one subcommand per pipeline step."""
+"""The `scoring` command line: one subcommand per pipeline step (the apps: python -m api, -m dashboard)."""
 
 from __future__ import annotations
 
@@ -272,41 +272,6 @@ def evaluate(
 
 
 @app.command()
-def api(
-    host: Annotated[str, typer.Option(envvar="API_HOST", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="API_PORT", help="Port.")] = 8000,
-    workers: Annotated[
-        int,
-        typer.Option(envvar="API_WORKERS", help="Worker processes (each loads the model; arrays shared)."),
-    ] = 2,
-    access_log: Annotated[
-        bool, typer.Option(help="Log one line per request (route template, no values).")
-    ] = True,
-) -> None:
-    """Serve the scoring API (uvicorn); settings come from SCORING_* environment variables."""
-    from api.server import serve
-
-    serve(host, port, workers, access_log)
-
-
-@app.command()
-def dashboard(
-    host: Annotated[str, typer.Option(envvar="DASHBOARD_HOST", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="DASHBOARD_PORT", help="Port.")] = 8050,
-    api_url: Annotated[
-        str | None, typer.Option(help="Base URL of the scoring API (default: $SCORING_API_URL or :8000).")
-    ] = None,
-) -> None:
-    """Serve the dashboard; it reads every number from the scoring API (key: $SCORING_API_KEY)."""
-    import logging
-
-    from dashboard.app import main
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    main(host, port, api_url)
-
-
-@app.command()
 def drift(
     current: Annotated[
         str,
@@ -392,10 +357,10 @@ def _pipeline_steps() -> list[tuple[str, Path, Callable[[], None]]]:
     """(name, output, run) of each pipeline step, in order; run calls the step's command function."""
     paths = get_paths()
     return [
-        ("data", paths.interim / "manifest.json", data),
+        ("data", paths.manifest, data),
         ("features", paths.features, features),
-        ("train", paths.models / "champion.json", train),
-        ("drift", paths.reports / "drift" / "index.json", _test_set_drift),
+        ("train", paths.champion, train),
+        ("drift", paths.drift_index, _test_set_drift),
     ]
 
 

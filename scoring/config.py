@@ -133,7 +133,7 @@ class Paths:
 
     @property
     def drift_reports(self) -> Path:
-        return self.reports / "drift"
+        return drift_reports_in(self.reports)
 
     @property
     def drift_index(self) -> Path:
@@ -155,6 +155,11 @@ class Paths:
     @property
     def mlruns(self) -> Path:
         return self.home / "mlruns"
+
+
+def drift_reports_in(reports: Path) -> Path:
+    """The drift reports' folder of a reports folder (the API may serve reports from another place)."""
+    return reports / "drift"
 
 
 def get_paths() -> Paths:

@@ -1,23 +1,36 @@
-"""Shared fixtures: where the real Home Credit sample rows live."""
+"""Shared fixtures: the raw sample tables (real rows, else a synthetic twin) and one small scoring home."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.support.home import build_home, write_raw_subset
+from tests.support.sample import has_real_rows, real_sample_dir, synthetic_sample
+
 REPO = Path(__file__).resolve().parents[1]
 
 
-def sample_dir() -> Path:
-    """The real sample rows: $HOMECREDIT_SAMPLE, else ../shared/data/homecredit-sample beside the repo."""
-    return Path(os.environ.get("HOMECREDIT_SAMPLE", REPO.parent / "shared" / "data" / "homecredit-sample"))
+@pytest.fixture(scope="session")
+def sample_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seven raw tables with the exact Kaggle schema: the real sample rows if present, else synthetic."""
+    real = real_sample_dir()
+    return real if has_real_rows(real) else synthetic_sample(tmp_path_factory.mktemp("synthetic-sample"))
 
 
 @pytest.fixture(scope="session")
 def real_sample() -> Path:
-    path = sample_dir()
-    if not (path / "application_train.csv").exists():
-        pytest.skip(f"real sample rows not found in {path}")
+    """The real sample rows, for the few checks about the real rows themselves (skipped without them)."""
+    path = real_sample_dir()
+    if not has_real_rows(path):
+        pytest.skip(f"real sample rows not found in {path} (set HOMECREDIT_SAMPLE)")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory, sample_rows: Path) -> Path:
+    """A scoring home: 500 + 120 clients of the sample rows, ingested, featurised, trained and promoted."""
+    home = tmp_path_factory.mktemp("demo-home")
+    build_home(home, write_raw_subset(sample_rows, home / "data" / "raw"))
+    return home

@@ -1,14 +1,23 @@
-"""Stored clients: ID search, facts, score with explanation, similar clients, counter-offer."""
+"""Stored clients: ID search, facts, score with explanation, similar clients, counter-offer, what-if."""
 
 from __future__ import annotations
 
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ServiceDep
+from api.applications import WhatIfRequest
+from api.deps import (
+    ClientId,
+    ClientRowDep,
+    RequestIdDep,
+    ServiceDep,
+    StateDep,
+    client_not_found,
+    stored_row,
+)
 from api.errors import error_responses
 from api.language import LanguageDep
 from api.schemas import (
@@ -19,26 +28,21 @@ from api.schemas import (
     NeighbourOut,
     ScoreOut,
     SimilarOut,
+    WhatIfOut,
     json_response,
     score_payload,
 )
-from scoring.explain.counter_offer import CounterOffer
-from scoring.explain.similar import __doc__ as SIMILARITY_DOC
-from scoring.serving.service import ScoringService
+from scoring.explain.similar import SPACE_DESCRIPTION
+from scoring.serving.whatif import counter_offer, what_if
 from scoring.vocabulary import ScoreKind
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
-MAX_ID = 2**31 - 1
-ClientId = Annotated[int, Path(ge=1, le=MAX_ID, description="SK_ID_CURR of a stored client")]
-SPACE = " ".join((SIMILARITY_DOC or "").split("\n\n")[1].split())
+ERRORS = error_responses(401, 404, 422, 500, 503)
 
 
-def _row(service: ScoringService, client_id: int) -> int:
-    row = service.store.row(client_id)
-    if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "client not found")
-    return row
+def _no_application() -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, "application of the client not found in the data")
 
 
 @router.get("", response_model=ClientSearch, responses=error_responses(401, 422, 500, 503))
@@ -51,10 +55,9 @@ async def search_clients(
     return ClientSearch(ids=service.store.search(prefix, limit))
 
 
-@router.get("/{client_id}", response_model=ClientOut, responses=error_responses(401, 404, 422, 500, 503))
-async def client(client_id: ClientId, service: ServiceDep) -> ClientOut:
+@router.get("/{client_id}", response_model=ClientOut, responses=ERRORS)
+async def client(client_id: ClientId, row: ClientRowDep, service: ServiceDep) -> ClientOut:
     """The client's main application facts and known outcome."""
-    row = _row(service, client_id)
     outcome = service.target_of(row)
     facts = [FactOut(name=f.name, label=f.label, value=f.value) for f in service.facts_of(row)]
     return ClientOut(
@@ -62,7 +65,7 @@ async def client(client_id: ClientId, service: ServiceDep) -> ClientOut:
     )
 
 
-@router.get("/{client_id}/score", response_model=ScoreOut, responses=error_responses(401, 404, 422, 500, 503))
+@router.get("/{client_id}/score", response_model=ScoreOut, responses=ERRORS)
 async def client_score(
     request: Request,
     client_id: ClientId,
@@ -71,29 +74,34 @@ async def client_score(
     contributions: Annotated[bool, Query(description="Include every feature's contribution")] = True,
 ) -> Response:
     """Probability, decision, points and explanation of a stored client (precomputed for the current
-    model); the reasons' texts in the requested language."""
+    model); the reasons' texts in the requested language.
+
+    Its common case is answered by `api.fast_path` before FastAPI's routing, with the same bytes and log.
+    """
     started = time.perf_counter()
-    row = _row(service, client_id)
+    row = stored_row(service, client_id)
+    state = request.app.state.scoring
+    body = state.stored_score(service, row, contributions, language, request.state.request_id, started)
+    if body is not None:
+        return Response(body, media_type="application/json")
     values = service.explanations.row(row)
     if values is None:
         values = await run_in_threadpool(service.explanations.compute_row, row)
     result = service.client_result(row, values)
-    request.app.state.scoring.log_scores([result], ScoreKind.CLIENT, request.state.request_id, started)
+    state.log_scores([result], ScoreKind.CLIENT, request.state.request_id, started)
     return json_response(score_payload(result, contributions, language))
 
 
-@router.get(
-    "/{client_id}/similar", response_model=SimilarOut, responses=error_responses(401, 404, 422, 500, 503)
-)
+@router.get("/{client_id}/similar", response_model=SimilarOut, responses=ERRORS)
 def similar_clients(
-    client_id: ClientId, service: ServiceDep, k: Annotated[int, Query(ge=1, le=100)] = 10
+    client_id: ClientId, row: ClientRowDep, service: ServiceDep, k: Annotated[int, Query(ge=1, le=100)] = 10
 ) -> SimilarOut:
     """The k most similar clients with a known outcome, with their score."""
-    neighbours = service.similar(_row(service, client_id), k)
+    neighbours = service.similar(row, k)
     names = service.scorer.feature_names
     return SimilarOut(
         client_id=client_id,
-        space=SPACE,
+        space=SPACE_DESCRIPTION,
         features=[names[i] for i in service.space.columns],
         neighbours=[
             NeighbourOut(
@@ -108,38 +116,44 @@ def similar_clients(
     )
 
 
-@router.get(
-    "/{client_id}/max-amount",
-    response_model=CounterOfferOut,
-    responses=error_responses(401, 404, 422, 500, 503),
-)
-def client_max_amount(client_id: ClientId, service: ServiceDep) -> CounterOfferOut:
+@router.get("/{client_id}/max-amount", response_model=CounterOfferOut, responses=ERRORS)
+def client_max_amount(client_id: ClientId, row: ClientRowDep, service: ServiceDep) -> CounterOfferOut:
     """The largest credit amount (annuity at the same rate and term) the model still accepts."""
-    row = _row(service, client_id)
     application = service.raw_application(client_id)
     if application is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "application of this client not found in the data")
-    offer = service.max_amount(application, service.store.matrix[row])
-    return counter_offer_out(service, offer, application, client_id)
+        raise _no_application()
+    offer = counter_offer(service, application, service.store.matrix[row], client_id)
+    return CounterOfferOut.model_validate(offer)
 
 
-def counter_offer_out(
-    service: ScoringService, offer: CounterOffer, application: dict, client_id: int | None
-) -> CounterOfferOut:
-    """Response of a counter-offer search."""
-    annuity = application.get("AMT_ANNUITY")
-    at_max = None
-    if offer.max_amount is not None and annuity is not None:
-        at_max = float(annuity) * offer.max_amount / offer.current_amount
-    return CounterOfferOut(
+@router.post(
+    "/{client_id}/what-if",
+    response_model=WhatIfOut,
+    responses=error_responses(400, 401, 404, 413, 422, 500, 503),
+)
+def client_what_if(
+    client_id: ClientId,
+    row: ClientRowDep,
+    body: WhatIfRequest,
+    service: ServiceDep,
+    state: StateDep,
+    request_id: RequestIdDep,
+    language: LanguageDep,
+) -> WhatIfOut:
+    """Rescore a stored client with changed application fields; also the largest accepted amount.
+
+    The stored application row is taken as it was ingested, the posted changes are validated like the
+    fields of `POST /score`, the application features are recomputed and the history features stay the
+    client's own.
+    """
+    started = time.perf_counter()
+    found = what_if(service, row, client_id, body.changes.model_dump(exclude_unset=True))
+    if found is None:
+        raise client_not_found()
+    state.log_scores([found.score], ScoreKind.WHAT_IF, request_id, started)
+    return WhatIfOut(
         client_id=client_id,
-        current_amount=offer.current_amount,
-        current_probability=offer.current_probability,
-        current_decision=service.scorer.decision(offer.current_probability),
-        max_amount=offer.max_amount,
-        annuity_at_max=at_max,
-        probability_at_max=offer.probability_at_max,
-        capped=offer.capped,
-        threshold=service.scorer.threshold,
-        model_version=service.scorer.version,
+        changed=found.changed,
+        score=ScoreOut.model_validate(score_payload(found.score, True, language)),
+        counter_offer=CounterOfferOut.model_validate(found.counter_offer),
     )

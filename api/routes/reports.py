@@ -2,52 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import FileResponse
 
 from api.deps import SettingsDep
 from api.errors import error_responses
 from api.schemas import DriftReportOut
+from scoring.drift.index import find_entry, read_index, report_file
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 PREFIX = "/api/v1/reports/drift"
 
 
-def _index(reports_dir: Path) -> list[dict]:
-    path = reports_dir / "drift" / "index.json"
-    if not path.exists():
-        return []
-    entries = json.loads(path.read_text())
-    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
-
-
-def _inside(reports_dir: Path, relative: str | None) -> Path | None:
-    """The file a report entry names, only if it lies inside the reports directory."""
-    if not relative:
-        return None
-    root = reports_dir.resolve()
-    for base in (root / "drift", root):
-        candidate = (base / relative).resolve()
-        if candidate.is_relative_to(root) and candidate.is_file():
-            return candidate
-    return None
-
-
-def _entry(reports_dir: Path, name: str) -> dict:
-    for entry in _index(reports_dir):
-        if entry["name"] == name:
-            return entry
-    raise HTTPException(status.HTTP_404_NOT_FOUND, "drift report not found")
-
-
-def _out(reports_dir: Path, entry: dict) -> DriftReportOut:
+def _out(settings: SettingsDep, entry: dict) -> DriftReportOut:
     name = entry["name"]
-    summary = _inside(reports_dir, entry.get("summary_path"))
-    html = _inside(reports_dir, entry.get("html_path"))
+    summary = report_file(settings.drift_dir, entry.get("summary_path"))
+    html = report_file(settings.drift_dir, entry.get("html_path"))
     return DriftReportOut(
         name=name,
         created_at=entry.get("created_at"),
@@ -61,11 +32,14 @@ def _out(reports_dir: Path, entry: dict) -> DriftReportOut:
 @router.get("/drift", response_model=list[DriftReportOut], responses=error_responses(401, 500))
 def drift_reports(settings: SettingsDep) -> list[DriftReportOut]:
     """The drift reports, as listed by the drift step (empty when none was run)."""
-    return [_out(settings.reports_dir, e) for e in _index(settings.reports_dir)]
+    return [_out(settings, e) for e in read_index(settings.drift_dir)]
 
 
 def _file(settings: SettingsDep, name: str, key: str, media_type: str) -> FileResponse:
-    path = _inside(settings.reports_dir, _entry(settings.reports_dir, name).get(key))
+    entry = find_entry(settings.drift_dir, name)
+    if entry is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "drift report not found")
+    path = report_file(settings.drift_dir, entry.get(key))
     if path is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "drift report file not found")
     return FileResponse(path, media_type=media_type)

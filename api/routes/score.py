@@ -11,8 +11,8 @@ from api.applications import BatchRequest, ScoreRequest
 from api.deps import RequestIdDep, ServiceDep, SettingsDep, StateDep
 from api.errors import error_responses
 from api.language import LanguageDep
-from api.routes.clients import counter_offer_out
 from api.schemas import BatchOut, CounterOfferOut, ScoreOut, json_response, score_payload
+from scoring.serving.whatif import counter_offer
 from scoring.vocabulary import ScoreKind
 
 router = APIRouter(prefix="/score", tags=["score"])
@@ -80,5 +80,5 @@ def application_max_amount(body: ScoreRequest, service: ServiceDep) -> CounterOf
     """The largest credit amount (annuity at the same rate and term) the model still accepts."""
     application, history = _split(body)
     vector = service.featurizer.vectors([application], [history])[0]
-    offer = service.max_amount(application, vector)
-    return counter_offer_out(service, offer, application, application.get("SK_ID_CURR"))
+    offer = counter_offer(service, application, vector, application.get("SK_ID_CURR"))
+    return CounterOfferOut.model_validate(offer)

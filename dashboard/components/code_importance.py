@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 from dash import Input, Output, callback, html
 
-from dashboard import reason_figures
 from dashboard.api_client import ApiError, api
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
+from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import Translator, current
 
 PREFIX = "model-codes"

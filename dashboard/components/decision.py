@@ -11,8 +11,10 @@ from collections.abc import Mapping, Sequence
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import figures, reason_figures, reason_text, text
+from dashboard import reason_text, text
 from dashboard.components.status import figure
+from dashboard.figures import client as client_figures
+from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import Translator, current
 
 
@@ -165,7 +167,7 @@ def decision_view(
                 verdict(score, t=t),
                 figure(
                     f"{prefix}-risk-graph",
-                    figures.risk_bar(score["probability"], score["threshold"], t),
+                    client_figures.risk_bar(score["probability"], score["threshold"], t),
                     text.risk_summary(score["probability"], score["threshold"], t),
                 ),
             ],

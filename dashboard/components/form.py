@@ -1,6 +1,7 @@
 """Form inputs built from `dashboard.forms` fields: a label, the input, help and feedback per field.
 
 The input of field F on page P has the id "P-F" (so its label points at it); its feedback is "P-F-feedback".
+Choices list the levels the API accepts (`levels`, from `ApiClient.application_levels`).
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from dashboard import forms
+from dashboard.api_client import ApiError, api
 
 
 def input_id(page: str, name: str) -> str:
     return f"{page}-{name}"
 
 
-def _input(page: str, spec: forms.FormField, value: object) -> object:
+def _input(page: str, spec: forms.FormField, value: object, levels: forms.Levels) -> object:
     """A select for choices; a number input without browser range checks (ours say what is wrong)."""
     if spec.is_choice:
-        options = [{"label": "Unknown", "value": ""}] + [{"label": o, "value": o} for o in spec.options]
+        choices = levels.get(spec.name, ())
+        options = [{"label": "Unknown", "value": ""}] + [{"label": o, "value": o} for o in choices]
         return dbc.Select(id=input_id(page, spec.name), options=options, value=value or "")
     return dbc.Input(
         id=input_id(page, spec.name),
@@ -32,13 +35,13 @@ def _input(page: str, spec: forms.FormField, value: object) -> object:
     )
 
 
-def field(page: str, name: str, value: object = None) -> html.Div:
+def field(page: str, name: str, levels: forms.Levels, value: object = None) -> html.Div:
     """Label (with 'required'), input, help text and the feedback shown when the value is invalid."""
     spec = forms.FIELDS[name]
     label = f"{spec.label} (required)" if spec.required else spec.label
     parts = [
         dbc.Label(label, html_for=input_id(page, name)),
-        _input(page, spec, value),
+        _input(page, spec, value, levels),
         dbc.FormFeedback(id=f"{input_id(page, name)}-feedback", type="invalid"),
     ]
     if spec.help and not spec.is_choice:
@@ -46,10 +49,20 @@ def field(page: str, name: str, value: object = None) -> html.Div:
     return html.Div(parts, className="mb-3")
 
 
-def grid(page: str, names: Sequence[str], values: Mapping[str, object] | None = None) -> dbc.Row:
+def grid(
+    page: str, names: Sequence[str], levels: forms.Levels, values: Mapping[str, object] | None = None
+) -> dbc.Row:
     """The fields in a responsive grid."""
     values = values or {}
-    return dbc.Row([dbc.Col(field(page, n, values.get(n)), md=6, lg=4) for n in names])
+    return dbc.Row([dbc.Col(field(page, n, levels, values.get(n)), md=6, lg=4) for n in names])
+
+
+def levels_or_none() -> forms.Levels:
+    """The API's levels of the choice fields, or none while it cannot be reached (it checks them itself)."""
+    try:
+        return api().application_levels()
+    except ApiError:
+        return {}
 
 
 def inputs(page: str, names: Sequence[str], kind: type = Input) -> list:
@@ -85,5 +98,6 @@ def register(page: str, names: Sequence[str]) -> None:
             prevent_initial_call=True,
         )
         def check(value: object, name: str = name) -> tuple[bool, str]:
-            problem = forms.check(name, value)
+            levels = levels_or_none() if forms.FIELDS[name].is_choice else {}
+            problem = forms.check(name, value, levels)
             return problem is not None, problem or ""

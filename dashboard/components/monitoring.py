@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import monitoring_figures as mfig
 from dashboard import text
 from dashboard.components.status import figure
+from dashboard.figures import monitoring as mfig
 
 TOP_PSI = 10
 OUTCOMES = {"promoted": "\u2b06 promoted", "kept": "\u2714 champion kept", "skipped": "\u2013 skipped"}

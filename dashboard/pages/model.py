@@ -9,12 +9,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import figures, text
+from dashboard import text
 from dashboard.api_client import ApiError, api
 from dashboard.components import code_importance
 from dashboard.components.layout import header
 from dashboard.components.monitoring import history_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
+from dashboard.figures import model as model_figures
 
 PREFIX = "model"
 BEESWARM_FEATURES = 10
@@ -187,7 +188,7 @@ def explain_view(explanation: Mapping) -> html.Div:
                     html.H2("Global importance", className="h4"),
                     figure(
                         "model-importance-graph",
-                        figures.importance(explanation["importance"]),
+                        model_figures.importance(explanation["importance"]),
                         text.importance_summary(explanation["importance"]),
                     ),
                 ],
@@ -198,7 +199,7 @@ def explain_view(explanation: Mapping) -> html.Div:
                     html.H2("SHAP summary", className="h4"),
                     figure(
                         "model-beeswarm-graph",
-                        figures.beeswarm(sample, top, labels),
+                        model_figures.beeswarm(sample, top, labels),
                         text.beeswarm_summary(top, labels, len(sample["client_ids"])),
                     ),
                 ],
@@ -209,9 +210,9 @@ def explain_view(explanation: Mapping) -> html.Div:
 
 
 CARD_FIGURES = (  # (graph id, key of the performance document, figure, text summary)
-    ("model-confusion-graph", "confusion", figures.confusion_matrix, text.confusion_summary),
-    ("model-roc-graph", "roc", figures.roc, text.roc_summary),
-    ("model-calibration-graph", "calibration", figures.calibration, text.calibration_summary),
+    ("model-confusion-graph", "confusion", model_figures.confusion_matrix, text.confusion_summary),
+    ("model-roc-graph", "roc", model_figures.roc, text.roc_summary),
+    ("model-calibration-graph", "calibration", model_figures.calibration, text.calibration_summary),
 )
 
 
@@ -296,7 +297,7 @@ def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None) -> tup
         className="model-facts",
     )
     return html.Div(
-        [numbers, figure("model-cost-graph", figures.cost_curve(data), text.cost_summary(data))]
+        [numbers, figure("model-cost-graph", model_figures.cost_curve(data), text.cost_summary(data))]
     ), *HIDDEN
 
 
@@ -320,7 +321,7 @@ def show_dependence(feature: str | None, _retry: int | None) -> tuple:
     label = next((e["label"] for e in explanation["importance"] if e["feature"] == feature), feature)
     return figure(
         "model-dependence-graph",
-        figures.dependence(sample, feature, label),
+        model_figures.dependence(sample, feature, label),
         text.dependence_summary(label, sample["values"][feature], sample["shap"][feature]),
     ), *HIDDEN
 

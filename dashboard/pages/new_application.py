@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import forms, text
 from dashboard.api_client import ApiError, api
@@ -14,6 +14,7 @@ from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, loading, shown
 
 PREFIX = "new"
+FORM = "new-fields"  # the form's own error box: its choices come from the API
 FIELDS = forms.NEW_APPLICATION_FIELDS
 FIRST_VALUES = {"NAME_CONTRACT_TYPE": "Cash loans"}
 
@@ -27,19 +28,35 @@ def layout(**_query: str) -> html.Div:
                 "New application",
                 "Enter an applicant who is not in the data yet; fields marked required must be filled.",
             ),
-            html.Div(
-                [
-                    form.grid(PREFIX, FIELDS, FIRST_VALUES),
-                    dbc.Button("Score this application", id="new-submit", color="primary", n_clicks=0),
-                ],
-                id="new-form",
-                role="form",
-                **{"aria-label": "New application"},
-            ),
+            dcc.Store(id="new-page", data=True),
+            error_box(FORM),
+            loading(html.Div(id="new-form", role="form", **{"aria-label": "New application"}), FORM),
             html.Div(id="new-problems", className="mt-3", role="status"),
             error_box(PREFIX),
             loading(html.Div(id="new-result", className="mt-3"), PREFIX),
         ]
+    )
+
+
+@callback(
+    Output("new-form", "children"),
+    Output("new-fields-error", "hidden"),
+    Output("new-fields-error-text", "children"),
+    Input("new-page", "data"),
+    Input("new-fields-retry", "n_clicks"),
+)
+def show_form(_page: bool, _retry: int | None) -> tuple:
+    """The form, its choices listing the levels the API accepts (an error and a retry when it is down)."""
+    try:
+        levels = api().application_levels()
+    except ApiError as error:
+        return None, *shown(error)
+    return (
+        [
+            form.grid(PREFIX, FIELDS, levels, FIRST_VALUES),
+            dbc.Button("Score this application", id="new-submit", color="primary", n_clicks=0),
+        ],
+        *HIDDEN,
     )
 
 
@@ -81,7 +98,7 @@ def result(score: dict, offer: dict | None) -> html.Div:
 )
 def score(_submit: int, _retry: int | None, *values: object) -> tuple:
     entered = dict(zip(FIELDS, values, strict=True))
-    found = forms.problems(entered)
+    found = forms.problems(entered, form.levels_or_none())
     if found:
         return None, problem_list(found), *HIDDEN, *form.feedback(FIELDS, found)
     application = forms.to_api(entered)

@@ -9,12 +9,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import figures, text
+from dashboard import text
 from dashboard.api_client import ApiError, api
 from dashboard.components import oversight
 from dashboard.components.layout import header
 from dashboard.components.monitoring import operations_estimate_view, outcomes_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
+from dashboard.figures import operations as operations_figures
 
 PREFIX = "operations"
 PERIODS = {
@@ -99,19 +100,19 @@ def content(payload: Mapping) -> html.Div:
         (
             "Requests and errors",
             "operations-traffic-graph",
-            figures.traffic(buckets, window, payload["bucket"]),
+            operations_figures.traffic(buckets, window, payload["bucket"]),
             text.traffic_summary(buckets),
         ),
         (
             "Latency",
             "operations-latency-graph",
-            figures.latency(buckets, window),
+            operations_figures.latency(buckets, window),
             text.latency_summary(buckets),
         ),
         (
             "Decisions and scores",
             "operations-decisions-graph",
-            figures.decisions(buckets, window),
+            operations_figures.decisions(buckets, window),
             text.decisions_summary(buckets),
         ),
     )

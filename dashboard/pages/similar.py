@@ -6,11 +6,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import figures, text
+from dashboard import text
 from dashboard.api_client import ApiError, api
 from dashboard.components import picker
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
+from dashboard.figures import similar as similar_figures
 
 PREFIX = "similar"
 K_CHOICES = (10, 20, 50, 100)
@@ -146,7 +147,7 @@ def feature_choices(
     rank = {e["feature"]: i for i, e in enumerate(importance)}
     features = sorted(model["features"], key=lambda f: rank.get(f["name"], len(rank)))
     options = [{"label": f["label"], "value": f["name"]} for f in features]
-    numeric = [o for o, f in zip(options, features, strict=True) if f["kind"] != "categorical"]
+    numeric = [o for o, f in zip(options, features, strict=True) if f["kind"] != text.CATEGORICAL]
     first = next((r for r in reasons if r in rank), features[0]["name"])
     x = numeric[0]["value"] if numeric else ""
     y = numeric[1]["value"] if len(numeric) > 1 else x
@@ -227,7 +228,7 @@ def show_distribution(
     except ApiError as error:
         return None, *shown(error)
     return figure(
-        "similar-distribution-graph", figures.distribution(data), text.distribution_summary(data)
+        "similar-distribution-graph", similar_figures.distribution(data), text.distribution_summary(data)
     ), *HIDDEN
 
 
@@ -247,7 +248,7 @@ def show_scatter(x: str | None, y: str | None, _retry: int | None, value: str | 
         data = api().scatter(x, y, picker.client_id_of(value))
     except ApiError as error:
         return None, *shown(error)
-    return figure("similar-scatter-graph", figures.scatter(data), text.scatter_summary(data)), *HIDDEN
+    return figure("similar-scatter-graph", similar_figures.scatter(data), text.scatter_summary(data)), *HIDDEN
 
 
 dash.register_page(

@@ -7,12 +7,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import figures, forms, text
+from dashboard import forms, text
 from dashboard.api_client import ApiError, api
 from dashboard.components import form, picker
 from dashboard.components.decision import verdict
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
+from dashboard.figures import client as client_figures
 
 PREFIX = "what-if"
 FIELDS = forms.WHAT_IF_FIELDS
@@ -45,7 +46,7 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
     )
 
 
-def form_section(client_id: int, values: dict) -> html.Section:
+def form_section(client_id: int, values: dict, levels: forms.Levels) -> html.Section:
     return html.Section(
         [
             html.H2(
@@ -53,7 +54,7 @@ def form_section(client_id: int, values: dict) -> html.Section:
                 className="h4",
             ),
             html.P("Each change rescores the application when you leave the field.", className="form-text"),
-            form.grid(PREFIX, FIELDS, values),
+            form.grid(PREFIX, FIELDS, levels, values),
         ]
     )
 
@@ -83,7 +84,7 @@ def result_view(before: dict, payload: dict) -> html.Div:
             ),
             figure(
                 "what-if-comparison-graph",
-                figures.comparison(before, after, after["threshold"]),
+                client_figures.comparison(before, after, after["threshold"]),
                 text.what_if_summary(before, after),
             ),
             html.Section(
@@ -98,7 +99,7 @@ def result_view(before: dict, payload: dict) -> html.Div:
                     html.H3("Why, with the changes", className="h5"),
                     figure(
                         "what-if-waterfall-graph",
-                        figures.waterfall(after["explanation"]),
+                        client_figures.waterfall(after["explanation"]),
                         text.waterfall_summary(after["explanation"]),
                     ),
                 ]
@@ -126,6 +127,7 @@ def load_client(value: str | None, _retry: int | None) -> tuple:
     try:
         facts = api().client(client_id)
         score = api().client_score(client_id)
+        levels = api().application_levels()
     except ApiError as error:
         if error.not_found:
             return (
@@ -137,7 +139,7 @@ def load_client(value: str | None, _retry: int | None) -> tuple:
         return None, None, None, *shown(error)
     values = forms.initial_values(facts["facts"], FIELDS)
     before = {k: score[k] for k in ("probability", "decision", "threshold")}
-    return form_section(client_id, values), values, before, *HIDDEN
+    return form_section(client_id, values, levels), values, before, *HIDDEN
 
 
 @callback(
@@ -153,7 +155,7 @@ def rescore(*args: object) -> object:
     client_id = picker.client_id_of(value)
     if client_id is None or initial is None or before is None:
         return None
-    found = forms.problems(values)
+    found = forms.problems(values, form.levels_or_none())
     if found:
         return dbc.Alert(
             ["Fix these values to rescore: ", html.Ul([html.Li(m) for m in found.values()])], color="warning"

@@ -4,7 +4,8 @@ index.json lists every report, newest first, as {name, created_at, reference, cu
 html_path, monitoring} with paths relative to reports/drift/; `monitoring` holds the figures of the trend
 across runs (current source and rows, PSI of the score, drifted shares, estimated performance, alert kinds;
 see `scoring.drift.trend.headline`). The API's GET /reports/drift and the dashboard read it.
-It is rebuilt from the summaries on disk, so it always matches the report directories.
+It is rebuilt from the summaries on disk, so it always matches the report directories. `read_index` and
+`report_file` are how readers (the API) get at it: only files the index names, inside the reports folder.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-
-from evidently.core.report import Snapshot
+from typing import TYPE_CHECKING
 
 from scoring.drift.trend import INDEX_FILE, headline
 from scoring.io import atomic_dir, json_text, write_json_atomic
+
+if TYPE_CHECKING:  # the API reads the index without Evidently installed
+    from evidently.core.report import Snapshot
 
 HTML_FILE = "report.html"
 SUMMARY_FILE = "summary.json"
@@ -64,3 +67,29 @@ def write_index(drift_dir: Path) -> list[dict]:
     entries = sorted((e for e in found if e), key=lambda e: (e["created_at"] or "", e["name"]), reverse=True)
     write_json_atomic(drift_dir / INDEX_FILE, entries)
     return entries
+
+
+def read_index(drift_dir: Path) -> list[dict]:
+    """The entries of drift_dir/index.json, newest first (empty when no report was run)."""
+    path = drift_dir / INDEX_FILE
+    if not path.exists():
+        return []
+    entries = json.loads(path.read_text())
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
+
+
+def find_entry(drift_dir: Path, name: str) -> dict | None:
+    """The index entry of the report called `name`, or None."""
+    return next((e for e in read_index(drift_dir) if e["name"] == name), None)
+
+
+def report_file(drift_dir: Path, relative: str | None) -> Path | None:
+    """The file an index entry names (relative to drift_dir), only if it lies inside the reports folder."""
+    if not relative:
+        return None
+    root = drift_dir.parent.resolve()
+    for base in (drift_dir.resolve(), root):
+        candidate = (base / relative).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None

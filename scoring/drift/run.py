@@ -42,7 +42,7 @@ class DriftRequest:
 
     @property
     def reports_dir(self) -> Path:
-        return self.drift_dir or self.paths.reports / "drift"
+        return self.drift_dir or self.paths.drift_reports
 
 
 @dataclass(frozen=True)

@@ -1,35 +1,15 @@
-"""SHAP values of a LightGBM model from its own TreeSHAP (``pred_contrib``): per client and global.
+"""What is computed from SHAP values: global importance, the additivity check, the stratified sample.
 
-For a binary model the contributions are in log-odds: the contributions of a client plus the base value
-(the last column of ``pred_contrib``, the same for every client) equal the model's raw score.
+The values themselves come from one place, `scoring.modeling.bundle.tree_shap` (LightGBM's TreeSHAP): for a
+binary model they are in log-odds, and a client's contributions plus the base value equal its raw score.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import lightgbm as lgb
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Contributions:
-    """SHAP values (clients x features, log-odds) and the base value."""
-
-    values: np.ndarray
-    base_value: float
-
-    def raw_score(self) -> np.ndarray:
-        return self.values.sum(axis=1) + self.base_value
-
-
-def contributions(
-    booster: lgb.Booster, X: np.ndarray, num_iteration: int | None = None, threads: int | None = None
-) -> Contributions:
-    """Per-client SHAP values of ``X`` and the model's base value."""
-    kwargs = {} if threads is None else {"num_threads": threads}
-    out = np.asarray(booster.predict(X, pred_contrib=True, num_iteration=num_iteration, **kwargs))
-    return Contributions(out[:, :-1], float(out[0, -1]) if len(out) else 0.0)
+from scoring.modeling.bundle import Contributions
 
 
 def mean_abs_shap(values: np.ndarray) -> np.ndarray:

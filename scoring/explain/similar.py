@@ -1,10 +1,6 @@
 """Similar clients: nearest neighbours in a standardised, importance-weighted space of the top features.
 
-The space: the `n` numeric features with the largest mean |SHAP| (categorical codes are left out: their
-order means nothing). Each is centred on the median and divided by the standard deviation of the reference
-clients, clipped to ±5 so one extreme value cannot dominate, and weighted by the square root of its share of
-the total mean |SHAP|, so the distance counts a feature as much as the model does. A missing value sits at
-the median (0 after centring). The distance is Euclidean in that space.
+How the space is built is `SPACE_DESCRIPTION` (the API returns it with the neighbours).
 """
 
 from __future__ import annotations
@@ -14,6 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 
 CLIP = 5.0
+SPACE_DESCRIPTION = (
+    "The space: the `n` numeric features with the largest mean |SHAP| (categorical codes are left out: their "
+    "order means nothing). Each is centred on the median and divided by the standard deviation of the "
+    "reference clients, clipped to ±5 so one extreme value cannot dominate, and weighted by the square root "
+    "of its share of the total mean |SHAP|, so the distance counts a feature as much as the model does. A "
+    "missing value sits at the median (0 after centring). The distance is Euclidean in that space."
+)
 
 
 def _select(matrix: np.ndarray, rows: np.ndarray | None, columns: np.ndarray) -> np.ndarray:

@@ -79,6 +79,26 @@ class BundleError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Contributions:
+    """SHAP values (clients x features, log-odds) and the base value: values + base value = raw score."""
+
+    values: np.ndarray
+    base_value: float
+
+    def raw_score(self) -> np.ndarray:
+        return self.values.sum(axis=1) + self.base_value
+
+
+def tree_shap(booster: lgb.Booster, X: np.ndarray, threads: int = 1) -> Contributions:
+    """The one SHAP path: LightGBM's own TreeSHAP (`pred_contrib`, the last column is the base value).
+
+    Serving calls it through `Bundle.contributions`; training calls it on the booster it has just fitted.
+    """
+    out = np.asarray(booster.predict(X, pred_contrib=True, num_threads=threads), dtype=np.float64)
+    return Contributions(out[:, :-1], float(out[0, -1]) if len(out) else 0.0)
+
+
+@dataclass(frozen=True)
 class BundleContent:
     """What training hands to the writer."""
 
@@ -133,9 +153,9 @@ class Bundle:
     def raw_score(self, X: np.ndarray) -> np.ndarray:
         return np.asarray(self.booster.predict(X, raw_score=True, **SERVING))
 
-    def contributions(self, X: np.ndarray) -> np.ndarray:
-        """SHAP values (log-odds), one column per feature, without the base value column."""
-        return np.asarray(self.booster.predict(X, pred_contrib=True, **SERVING))[:, :-1]
+    def contributions(self, X: np.ndarray, threads: int = 1) -> Contributions:
+        """SHAP values (log-odds) of each row of a feature matrix in model order, and the base value."""
+        return tree_shap(self.booster, X, threads)
 
     def refuse(self, prob: np.ndarray) -> np.ndarray:
         return np.asarray(prob) >= self.threshold

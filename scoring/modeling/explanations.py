@@ -8,8 +8,8 @@ import lightgbm as lgb
 import numpy as np
 import polars as pl
 
-from scoring.explain.shap_values import additivity_error, contributions, mean_abs_shap, stratified_rows
-from scoring.modeling.bundle import PROBABILITY, SHAP_PREFIX
+from scoring.explain.shap_values import additivity_error, mean_abs_shap, stratified_rows
+from scoring.modeling.bundle import PROBABILITY, SHAP_PREFIX, tree_shap
 from scoring.modeling.dataset import ID, TARGET, TrainingData
 
 ADDITIVITY_TOLERANCE = 1e-6
@@ -37,7 +37,7 @@ def explain(booster: lgb.Booster, data: TrainingData, rows: int, seed: int, thre
     """SHAP values of ``rows`` training clients stratified on TARGET; mean |SHAP| over them as importance."""
     idx = stratified_rows(data.y, rows, seed)
     X = data.X[idx]
-    shap = contributions(booster, X, threads=threads)
+    shap = tree_shap(booster, X, threads)
     error = additivity_error(booster, X, shap)
     if error > ADDITIVITY_TOLERANCE:
         raise RuntimeError(

@@ -10,9 +10,9 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from sklearn.calibration import calibration_curve  # noqa: E402
 from sklearn.metrics import roc_curve  # noqa: E402
 
+from scoring.modeling.metrics import calibration_bins  # noqa: E402
 from scoring.modeling.threshold import CostCurve  # noqa: E402
 
 DPI = 110
@@ -82,8 +82,9 @@ def confusion_figure(counts: dict[str, int], threshold: float, path: Path) -> Pa
 
 
 def calibration_figure(y: np.ndarray, prob: np.ndarray, path: Path) -> Path:
-    """Observed default rate against the predicted probability (quantile bins)."""
-    observed, predicted = calibration_curve(y, prob, n_bins=10, strategy="quantile")
+    """Observed default rate against the predicted probability (the API's bins of equal client counts)."""
+    bins = calibration_bins(y, prob)
+    observed, predicted = np.array(bins.observed), np.array(bins.predicted)
     fig, ax = plt.subplots(figsize=(5, 4.5))
     ax.plot(predicted, observed, marker="o", label="model")
     top = max(float(predicted.max()), float(observed.max()))

@@ -1,6 +1,8 @@
-"""Decision metrics at a threshold: AUC, recall, precision, F-beta and the business cost."""
+"""Decision metrics at a threshold (AUC, recall, precision, F-beta, business cost) and calibration bins."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
@@ -65,3 +67,28 @@ def decision_metrics(
         "cost_vs_accept_all": _ratio(cost, accept_all),
         **counts,
     }
+
+
+CALIBRATION_BINS = 10
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Per bin of clients sorted by prediction: mean predicted probability, observed default rate, count."""
+
+    predicted: list[float]
+    observed: list[float]
+    clients: list[int]
+
+
+def calibration_bins(y_true: np.ndarray, prob: np.ndarray, bins: int = CALIBRATION_BINS) -> Calibration:
+    """Calibration in `bins` bins of equal client counts (the one binning of the model card and the API)."""
+    y = np.asarray(y_true, dtype=np.float64)
+    prob = np.asarray(prob, dtype=np.float64)
+    order = np.argsort(prob, kind="stable")
+    parts = [p for p in np.array_split(order, bins) if len(p)]
+    return Calibration(
+        predicted=[float(prob[p].mean()) for p in parts],
+        observed=[float(y[p].mean()) for p in parts],
+        clients=[len(p) for p in parts],
+    )

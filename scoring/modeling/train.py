@@ -101,9 +101,7 @@ class TrainInputs:
     @classmethod
     def from_paths(cls, paths: Paths | None = None) -> TrainInputs:
         p = paths or get_paths()
-        return cls(
-            p.features, p.feature_dictionary, p.interim / "ground_truth.parquet", p.models, p.reports, p.home
-        )
+        return cls(p.features, p.feature_dictionary, p.ground_truth, p.models, p.reports, p.home)
 
 
 class _Clock:

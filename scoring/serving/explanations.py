@@ -56,30 +56,44 @@ class ClientExplanations:
                 self._lru.popitem(last=False)
         return values
 
-    def start_background(self, chunk: int = 1024) -> threading.Thread | None:
-        """Compute and save the contributions in a daemon thread (or wait for the worker that does)."""
-        if self.contributions is not None:
+    def start_background(
+        self, chunk: int = 1024, after: Callable[[], None] | None = None
+    ) -> threading.Thread | None:
+        """Compute and save the contributions in a daemon thread (or wait for the worker that does), then
+        run `after` (status "computing" until it returns)."""
+        if self.contributions is not None and after is None:
             return None
-        thread = threading.Thread(target=self._build, args=(chunk,), name="explanations", daemon=True)
+        thread = threading.Thread(target=self._build, args=(chunk, after), name="explanations", daemon=True)
         thread.start()
         return thread
 
-    def _build(self, chunk: int) -> None:
+    def _build(self, chunk: int, after: Callable[[], None] | None) -> None:
         try:
-            with self._cache.lock(blocking=False) as mine:
-                if mine and not self._cache.has(CONTRIBUTIONS):
-                    self.status = "computing"
-                    self._compute_and_save(chunk)
-            while not self._cache.has(CONTRIBUTIONS) and self._cache.directory is not None:
-                self.status = "computing"
-                time.sleep(1.0)
-            if self._cache.directory is not None:
-                self.contributions = self._cache.load(CONTRIBUTIONS)
-            self.status = "ready"
-            self._lru.clear()
+            if self.contributions is None:
+                self._precompute(chunk)
         except Exception:
             self.status = "failed"
             logger.exception("precomputation of the client explanations failed; they stay computed on demand")
+            return
+        if after is not None:
+            self.status = "computing"
+            try:
+                after()
+            except Exception:
+                logger.exception("the step after the explanations failed; responses are built per request")
+        self.status = "ready"
+
+    def _precompute(self, chunk: int) -> None:
+        with self._cache.lock(blocking=False) as mine:
+            if mine and not self._cache.has(CONTRIBUTIONS):
+                self.status = "computing"
+                self._compute_and_save(chunk)
+        while not self._cache.has(CONTRIBUTIONS) and self._cache.directory is not None:
+            self.status = "computing"
+            time.sleep(1.0)
+        if self._cache.directory is not None:
+            self.contributions = self._cache.load(CONTRIBUTIONS)
+        self._lru.clear()
 
     def _compute_and_save(self, chunk: int) -> None:
         started = time.monotonic()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from scoring.features.feature import ModelFeature
-from scoring.modeling.bundle import Bundle
+from scoring.modeling.bundle import Bundle, Contributions
 from scoring.vocabulary import Decision
 
 
@@ -35,10 +35,9 @@ class Scorer:
         """Raw score (log-odds) of each row."""
         return np.asarray(self.booster.predict(X, raw_score=True, num_threads=threads), dtype=np.float64)
 
-    def contributions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """SHAP contributions (rows x features, log-odds) and the base value of each row."""
-        out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64)
-        return out[:, :-1], out[:, -1]
+    def contributions(self, X: np.ndarray) -> Contributions:
+        """SHAP contributions (rows x features, log-odds) and the base value, from the bundle (one thread)."""
+        return self.bundle.contributions(X)
 
     def decision(self, probability: float) -> Decision:
         """Refuse when the probability of default reaches the threshold, else accept."""

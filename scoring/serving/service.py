@@ -8,15 +8,15 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import orjson
 import polars as pl
 
 from scoring.explain.by_code import CodeGrouping
-from scoring.explain.counter_offer import CounterOffer, max_accepted_amount
 from scoring.explain.points import PointsScale
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import CodeReason, Reason, code_breakdown, principal_reasons, top_reasons
@@ -26,16 +26,15 @@ from scoring.serving.cache import ArrayCache, data_key
 from scoring.serving.explanations import ClientExplanations
 from scoring.serving.facts import APPLICATION_TABLES, Fact, FactStore, load_facts
 from scoring.serving.featurize import Featurizer
+from scoring.serving.responses import StoredResponses
 from scoring.serving.scorer import Scorer
 from scoring.serving.store import ClientStore, load_store
+from scoring.vocabulary import Language
 
 logger = logging.getLogger(__name__)
 
 NEIGHBOUR_FEATURES = 20
 REASONS = 4
-AMOUNT_SEARCH_CAP = (
-    4.05e6  # the largest credit amount of the Kaggle data; the search goes up to this (or more)
-)
 
 
 @dataclass(frozen=True)
@@ -95,6 +94,7 @@ class ScoringService:
         explanations: ClientExplanations,
         featurizer: Featurizer,
         interim_dir: Path,
+        responses: dict[Language, StoredResponses],
         points: PointsScale | None = None,
     ) -> None:
         self.scorer = scorer
@@ -107,6 +107,7 @@ class ScoringService:
         self.explanations = explanations
         self.featurizer = featurizer
         self.interim_dir = interim_dir
+        self.responses = responses
         self._labelled = store.train_rows
         self.space, self._points = self._neighbour_space()
         self._shap_sample: pl.DataFrame | None = None
@@ -123,6 +124,35 @@ class ScoringService:
                 contributions, self.store.matrix[row], self.scorer.base_value, raw, probability
             )
         return self._result(probability, self.store.matrix[row], explanation, int(self.store.ids[row]))
+
+    def start_precomputation(self, payload: Callable[[ScoreResult, Language], dict]) -> None:
+        """In the background: the stored clients' explanations, then their responses serialised once per
+        language (the reasons' texts differ).
+
+        `payload` turns a result into the response document with null contributions, in a language (the
+        API's document: this library knows no HTTP).
+        """
+
+        def serialise() -> None:
+            contributions = self.explanations.contributions
+            for language, responses in self.responses.items():
+
+                def document(row: int, language: Language = language) -> dict:
+                    return payload(self.client_result(row, contributions[row]), language)
+
+                responses.build(len(self.store), document, self.contributions_json)
+
+        self.explanations.start_background(after=serialise)
+
+    def contributions_json(self, row: int) -> bytes:
+        """The non-zero contributions of a stored client as a JSON object (feature -> log-odds)."""
+        return orjson.dumps(self.contribution_map(self.explanations.contributions[row]))
+
+    def contribution_map(self, contributions: np.ndarray) -> dict[str, float]:
+        """Feature -> contribution (log-odds) of the non-zero contributions, in model order."""
+        nonzero = np.flatnonzero(contributions)
+        names = self.scorer.names[nonzero].tolist()
+        return dict(zip(names, contributions[nonzero].astype(np.float64).tolist(), strict=True))
 
     def facts_of(self, row: int) -> list[Fact]:
         return self.facts.facts(row)
@@ -153,18 +183,18 @@ class ScoringService:
         """Score feature vectors in model order (live SHAP when `explain`), one result per row."""
         probabilities = self.scorer.predict(X)
         results = []
-        contributions, bases = self.scorer.contributions(X) if explain else (None, None)
+        shap = self.scorer.contributions(X) if explain else None
         for i, client_id in enumerate(client_ids):
             explanation = None
-            if contributions is not None:
-                raw = float(bases[i] + contributions[i].sum())
+            if shap is not None:
+                raw = float(shap.base_value + shap.values[i].sum())
                 explanation = self._explanation(
-                    contributions[i], X[i], float(bases[i]), raw, float(probabilities[i])
+                    shap.values[i], X[i], shap.base_value, raw, float(probabilities[i])
                 )
             results.append(self._result(float(probabilities[i]), X[i], explanation, client_id))
         return results
 
-    # -- similar clients and counter-offers ----------------------------------------------------------
+    # -- similar clients and raw applications ----------------------------------------------------------
 
     def similar(self, row: int, k: int) -> list[Neighbour]:
         """The k labelled clients nearest to a stored client in the neighbour space (itself excluded)."""
@@ -193,36 +223,6 @@ class ScoringService:
                     return found.row(0, named=True)
         return None
 
-    def max_amount(self, application: Mapping[str, object], vector: np.ndarray) -> CounterOffer:
-        """Largest credit amount still accepted; AMT_ANNUITY follows AMT_CREDIT (same rate and term).
-
-        The application features are recomputed for each amount; history features stay as in `vector`.
-        """
-        credit = float(application["AMT_CREDIT"])
-        annuity = application.get("AMT_ANNUITY")
-
-        def probability_of(amounts: np.ndarray) -> np.ndarray:
-            rows = [
-                {
-                    **application,
-                    "AMT_CREDIT": float(a),
-                    "AMT_ANNUITY": None if annuity is None else float(annuity) * a / credit,
-                }
-                for a in amounts
-            ]
-            X = np.repeat(vector[None, :], len(rows), axis=0)
-            self.featurizer.replace_application_features(X, rows)
-            return self.scorer.predict(X)
-
-        return max_accepted_amount(
-            probability_of,
-            credit,
-            self.scorer.threshold,
-            upper=max(AMOUNT_SEARCH_CAP, 2 * credit),
-            grid=32,
-            rounds=2,
-        )
-
     # -- helpers -------------------------------------------------------------------------------------
 
     def _result(
@@ -245,13 +245,10 @@ class ScoringService:
     ) -> Explanation:
         features = self.scorer.features
         raising, lowering = top_reasons(contributions, values, features, REASONS)
-        nonzero = np.flatnonzero(contributions)
-        names = self.scorer.names[nonzero].tolist()
-        mapping = dict(zip(names, contributions[nonzero].astype(np.float64).tolist(), strict=True))
         by_code = self.grouping.sum(contributions)
         codes = code_breakdown(by_code, contributions, values, features, self.grouping)
         reasons = principal_reasons(codes, self.scorer.decision(probability), REASONS)
-        return Explanation(base, raw, mapping, raising, lowering, codes, reasons)
+        return Explanation(base, raw, self.contribution_map(contributions), raising, lowering, codes, reasons)
 
     def _neighbour_space(self) -> tuple[NeighbourSpace, np.ndarray]:
         importance = {e["feature"]: float(e["mean_abs_shap"]) for e in self.scorer.bundle.importance()}
@@ -290,7 +287,7 @@ def load_service(
             "raw_score": scorer.raw_score(store.matrix, threads=2),
         },
     )
-    explanations = ClientExplanations(store.matrix, lambda X: scorer.contributions(X)[0], cache)
+    explanations = ClientExplanations(store.matrix, lambda X: scorer.contributions(X).values, cache)
     service = ScoringService(
         scorer,
         store,
@@ -300,6 +297,7 @@ def load_service(
         explanations,
         featurizer,
         interim_dir,
+        {language: StoredResponses(cache, language) for language in Language},
         points,
     )
     scorer.warm_up(np.ascontiguousarray(store.matrix[:1]))

@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: one small real scoring home per session, a fresh app (and log) per test."""
+"""Fixtures of the API tests: a fresh app (and log) per test on the demo home of tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -12,17 +12,8 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 from scoring.serving.service import ScoringService
-from tests.api.demo import build_home
 
 API = "/api/v1"
-
-
-@pytest.fixture(scope="session")
-def demo_home(tmp_path_factory: pytest.TempPathFactory, real_sample: Path) -> Path:
-    """A scoring home with ingested sample rows, features and a promoted tiny bundle."""
-    home = tmp_path_factory.mktemp("scoring-home")
-    build_home(real_sample, home)
-    return home
 
 
 def make_settings(home: Path, database: Path, **overrides: object) -> Settings:

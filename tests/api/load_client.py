@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.bench_api import API, _applications, _client_ids
+from devtools.servers import API
+from devtools.workload import applications, client_ids
 
 SCORING_ROUTES = ("/clients/", "/score")
 
@@ -102,6 +103,6 @@ def run_load(port: int, next_request: Callable[[], bytes], concurrency: int, sec
 def mixed_requests(home: Path, key: str | None, seed: int = 0) -> Callable[[], bytes]:
     """Requests to pick from: 90% stored-client scores, 10% posted applications."""
     rng = random.Random(seed)
-    scores = [get(f"{API}/clients/{i}/score", key) for i in _client_ids(home, 5000, seed)]
-    applications = [post(f"{API}/score", a, key) for a in _applications(home, 500, seed)]
-    return lambda: rng.choice(scores) if rng.random() < 0.9 else rng.choice(applications)
+    scores = [get(f"{API}/clients/{i}/score", key) for i in client_ids(home, 5000, seed)]
+    posted = [post(f"{API}/score", a, key) for a in applications(home, 500, seed)]
+    return lambda: rng.choice(scores) if rng.random() < 0.9 else rng.choice(posted)

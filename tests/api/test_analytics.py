@@ -7,36 +7,12 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from api.routes.analytics import binned_counts, numeric_histogram, pick_examples
-from api.routes.performance import calibration_bins, oof_arrays, spread
 from scoring.modeling.cost import CostSpec
+from scoring.modeling.metrics import calibration_bins
 from scoring.modeling.threshold import curve_for
+from scoring.serving.performance import oof_arrays
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API
-
-
-def test_pick_examples_by_score() -> None:
-    probability = np.array([0.01, 0.5, 0.095, 0.02, 0.9, 0.11, 0.03])
-    rows = pick_examples(probability, threshold=0.1)
-    assert probability[rows["safe"]] < 0.1 <= probability[rows["risky"]]
-    assert rows["borderline"] == 2
-
-
-def test_histogram_keeps_extremes_in_the_end_bins() -> None:
-    values = np.concatenate([np.linspace(0, 1, 1000), [50.0, -50.0]])
-    edges = numeric_histogram(values, 10, marker=2.0)
-    assert edges[0] <= 0.01 and edges[-1] == 2.0
-    counts = binned_counts(values, edges)
-    assert counts.sum() == len(values)
-
-
-def test_spread_and_calibration() -> None:
-    index = spread(1000, 10, keep=333)
-    assert index[0] == 0 and index[-1] == 999 and 333 in index
-    y = np.array([0, 0, 0, 1, 0, 1, 1, 1])
-    prob = np.linspace(0.1, 0.8, 8)
-    calibration = calibration_bins(y, prob, 2)
-    assert calibration.clients == [4, 4] and calibration.observed == [0.25, 0.75]
 
 
 def test_examples(client: TestClient, service: ScoringService) -> None:
@@ -125,6 +101,19 @@ def test_performance(client: TestClient, service: ScoringService) -> None:
     assert body["roc"]["fpr"][0] == 0 and body["roc"]["tpr"][-1] == 1
     assert sum(body["calibration"]["clients"]) == len(y)
     assert body["model_version"] == service.scorer.version
+
+
+def test_performance_calibration_is_the_model_cards(client: TestClient, service: ScoringService) -> None:
+    """The dashboard's calibration (API default) equals the model card's: 10 bins of equal client counts."""
+    body = client.get(f"{API}/analytics/performance").json()
+    y, prob = oof_arrays(service.scorer.bundle.path)
+    card = calibration_bins(y, prob)
+    assert len(body["calibration"]["clients"]) == 10
+    assert body["calibration"] == {
+        "predicted": card.predicted,
+        "observed": card.observed,
+        "clients": card.clients,
+    }
 
 
 def test_what_if_without_changes_matches_the_stored_score(

@@ -7,6 +7,7 @@ import math
 import numpy as np
 from fastapi.testclient import TestClient
 
+from api.schemas import score_payload
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API, wait_for_explanations
 
@@ -33,8 +34,8 @@ def test_facts_of_train_and_test_clients(client: TestClient, stored_ids: dict[st
 
 def test_unknown_and_malformed_ids(client: TestClient) -> None:
     for path in ("", "/score", "/similar", "/max-amount"):
-        missing = client.get(f"{API}/clients/1{path}")
-        assert missing.status_code == 404 and "not found" in missing.json()["detail"]
+        missing = client.get(f"{API}/clients/123456789{path}")
+        assert missing.status_code == 404 and missing.json()["detail"] == "client not found"  # no ID echoed
         bad = client.get(f"{API}/clients/abc{path}")
         assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "client_id"
 
@@ -62,8 +63,22 @@ def test_precomputed_explanations_equal_live_ones(client: TestClient, service: S
     wait_for_explanations(client)
     rows = [0, len(service.store) // 2, len(service.store) - 1]
     for row in rows:
-        live, _ = service.scorer.contributions(np.ascontiguousarray(service.store.matrix[row : row + 1]))
+        live = service.scorer.contributions(np.ascontiguousarray(service.store.matrix[row : row + 1])).values
         assert np.allclose(service.explanations.row(row), live[0], atol=1e-6)
+
+
+def test_serialised_responses_equal_the_documents_built_per_request(
+    client: TestClient, service: ScoringService
+) -> None:
+    wait_for_explanations(client)
+    assert service.responses.ready
+    for row in (0, len(service.store) // 2, len(service.store) - 1):
+        client_id = int(service.store.ids[row])
+        result = service.client_result(row, service.explanations.row(row))
+        for contributions in (True, False):
+            served = client.get(f"{API}/clients/{client_id}/score", params={"contributions": contributions})
+            assert served.headers["content-type"] == "application/json"
+            assert served.json() == score_payload(result, contributions)
 
 
 def test_contributions_can_be_left_out(client: TestClient, stored_ids: dict[str, int]) -> None:

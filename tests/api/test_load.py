@@ -10,20 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_api import Server
+from devtools.servers import start_api, wait_api_ready
+from devtools.workload import logged_scores
 from tests.api.load_client import mixed_requests, run_load
 
 SECONDS = float(os.environ.get("SCORING_LOAD_SECONDS", "5"))
+KEY = "load-key"
 
 
 @pytest.mark.slow
 def test_load_without_failures_or_lost_rows(demo_home: Path, tmp_path: Path) -> None:
-    server = Server(demo_home, tmp_path / "predictions.db", workers=2, api_key="load-key")
+    database_url = f"sqlite:///{tmp_path / 'predictions.db'}"
+    server = start_api(demo_home, tmp_path / "api.log", database_url, api_key=KEY, workers=2)
     try:
-        server.wait_ready(timeout=120)
-        stats = run_load(server.port, mixed_requests(demo_home, "load-key"), concurrency=16, seconds=SECONDS)
+        wait_api_ready(server, timeout=120)
+        port = int(server.url.rsplit(":", 1)[1])
+        stats = run_load(port, mixed_requests(demo_home, KEY), concurrency=16, seconds=SECONDS)
     finally:
-        server.stop()
-    assert server.process.returncode == 0, server.output()
-    assert stats.scored > 0 and stats.failures == 0, stats.statuses
-    assert server.logged_scores() == stats.scored
+        code = server.stop(timeout=60)
+    assert code == 0, server.output()
+    assert stats.scored > 0 and stats.failures == 0, (stats.statuses, stats.errors, server.output())
+    assert logged_scores(database_url) == stats.scored

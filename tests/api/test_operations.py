@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from api.main import create_app
 from tests.api.conftest import API, APPLICATION, make_settings
@@ -108,13 +109,42 @@ def test_cors_only_for_the_dashboard(client: TestClient) -> None:
     assert preflight.status_code == 200
 
 
+def mentions(text: str, value: object) -> bool:
+    """Whether `value` appears in `text` as a whole word (100002 is not in 0.5030858410000292)."""
+    return re.search(rf"(?<![\w.]){re.escape(str(value))}(?![\w.])", text) is not None
+
+
+def test_mentions_matches_whole_words_only() -> None:
+    assert mentions("client 100002 scored", 100002) and mentions("id=100002", 100002)
+    assert not mentions("0.5030858410000292", 100002) and not mentions("a100002b", 100002)
+
+
+def metric_samples(client: TestClient) -> list:
+    """Every labelled sample of /metrics (the counters are per process: compare before and after)."""
+    families = text_string_to_metric_families(client.get(f"{API}/metrics").text)
+    return [sample for family in families for sample in family.samples]
+
+
+def client_decisions(samples: list) -> float:
+    return sum(
+        s.value for s in samples if s.name == "scoring_decisions_total" and s.labels["kind"] == "client"
+    )
+
+
 def test_metrics_count_requests_and_decisions(client: TestClient, stored_ids: dict[str, int]) -> None:
+    before = client_decisions(metric_samples(client))
     client.get(f"{API}/clients/{stored_ids['train']}/score")
-    text = client.get(f"{API}/metrics").text
-    assert 'route="/api/v1/clients/{client_id}/score"' in text
-    assert "scoring_http_request_duration_seconds_bucket" in text
-    assert "scoring_decisions_total{decision=" in text and 'kind="client"' in text
-    assert re.search(rf'[/"=]{stored_ids["train"]}\b', text) is None  # in no label or path
+    samples = metric_samples(client)
+    route = "/api/v1/clients/{client_id}/score"
+    assert any(
+        s.name == "scoring_http_request_duration_seconds_bucket" and s.labels.get("route") == route
+        for s in samples
+    )
+    assert client_decisions(samples) == before + 1
+    decisions = {s.labels["decision"] for s in samples if s.name == "scoring_decisions_total"}
+    assert decisions <= {"accept", "refuse"}
+    labels = " ".join(f"{k}={v}" for s in samples for k, v in s.labels.items())
+    assert not mentions(labels, stored_ids["train"])
 
 
 def test_access_log_has_route_templates_not_values(
@@ -124,14 +154,14 @@ def test_access_log_has_route_templates_not_values(
         client.get(f"{API}/clients/{stored_ids['train']}/score")
         client.post(f"{API}/score", json=APPLICATION)
     assert "/api/v1/clients/{client_id}/score 200" in caplog.text
-    assert str(stored_ids["train"]) not in caplog.text and "450000" not in caplog.text
+    assert not mentions(caplog.text, stored_ids["train"]) and not mentions(caplog.text, 450000)
 
 
 def test_cli_serves_with_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from api import server
-    from scoring.cli import app
+    from api.__main__ import app
 
     calls = {}
     for name in ("PROMETHEUS_MULTIPROC_DIR", "SCORING_BACKGROUND_LOAD"):
@@ -149,7 +179,7 @@ def test_cli_serves_with_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
         (folder / "counter_456.db").write_bytes(b"this run's counts")
 
     monkeypatch.setattr(server.uvicorn, "run", run)
-    result = CliRunner().invoke(app, ["api", "--host", "0.0.0.0", "--port", "9001", "--workers", "2"])
+    result = CliRunner().invoke(app, ["--host", "0.0.0.0", "--port", "9001", "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert calls["target"] == "api.main:create_app" and calls["factory"] is True
     assert (calls["host"], calls["port"], calls["workers"], calls["access_log"]) == (

@@ -7,12 +7,10 @@ import shutil
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
-import lightgbm as lgb
 import numpy as np
 import polars as pl
 import pytest
@@ -20,44 +18,23 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 
 from api.main import create_app
-from benchmarks.bench_api import Server
+from devtools.servers import start_api, wait_api_ready
 from scoring.config import Paths
-from scoring.modeling.bundle import (
-    BundleContent,
-    load_bundle,
-    make_version,
-    promote,
-    write_bundle,
-)
-from scoring.modeling.dataset import file_fingerprint, load_training_data
-from scoring.modeling.explanations import explain
+from scoring.modeling.bundle import load_bundle, promote
+from scoring.modeling.train import TrainInputs, train_model
 from scoring.serving.prediction_log import predictions
 from tests.api.conftest import make_settings
-from tests.api.demo import PARAMS
+from tests.support.home import FAST_TRAINING
 
 ADMIN = "admin-key"
 API = "/api/v1"
 
 
 def write_second_bundle(home: Path) -> str:
-    """Another small LightGBM on the same features (other depth and rounds), written but not promoted."""
-    paths = Paths(home)
-    data = load_training_data(paths.features, paths.feature_dictionary)
-    params = {**PARAMS, "num_leaves": 4, "seed": 11}
-    booster = lgb.train(params, lgb.Dataset(data.X, data.y, feature_name=data.names), num_boost_round=25)
-    explanations = explain(booster, data, rows=100, seed=1, threads=1)
-    champion = load_bundle(paths.models)
-    fingerprint = file_fingerprint(paths.features)
-    metadata = {
-        **champion.metadata,
-        "version": make_version(fingerprint, datetime(2030, 1, 1, tzinfo=UTC)),
-        "base_value": explanations.base_value,
-        "params": params,
-    }
-    oof = champion.oof()
-    content = BundleContent(booster, metadata, explanations.importance, explanations.sample, oof)
-    write_bundle(paths.models, content)
-    return metadata["version"]
+    """Another model trained on the same features by the real training (another seed, fewer rows compared),
+    written beside the champion but not promoted."""
+    config = replace(FAST_TRAINING, seed=11, compare_rows=300, promote=False)
+    return train_model(TrainInputs.from_paths(Paths(home)), config).metadata["version"]
 
 
 @pytest.fixture
@@ -142,24 +119,27 @@ def _expected(home: Path, version: str, ids: list[int]) -> dict[int, float]:
 
 
 @pytest.mark.slow
-def test_reload_under_load_fails_no_request(
-    two_models: tuple[Path, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reload_under_load_fails_no_request(two_models: tuple[Path, str, str], tmp_path: Path) -> None:
     home, old, new = two_models
-    monkeypatch.setenv("SCORING_ADMIN_KEY", ADMIN)
-    monkeypatch.setenv("SCORING_RELOAD_POLL_SECONDS", "0.2")
-    monkeypatch.setenv("SCORING_LOG_SALT", "reload-test")
     ids = pl.read_parquet(Paths(home).features, columns=["SK_ID_CURR"])["SK_ID_CURR"].head(200).to_list()
-    server = Server(home, tmp_path / "predictions.db", workers=2)
-    load = Load(server.port, ids)
+    database_url = f"sqlite:///{tmp_path / 'predictions.db'}"
+    server = start_api(
+        home,
+        tmp_path / "api.log",
+        database_url,
+        workers=2,
+        SCORING_ADMIN_KEY=ADMIN,
+        SCORING_RELOAD_POLL_SECONDS="0.2",
+    )
+    load = Load(int(server.url.rsplit(":", 1)[1]), ids)
     users = [threading.Thread(target=load.user, args=(i,)) for i in range(4)]
     try:
-        server.wait_ready(timeout=120)
+        wait_api_ready(server, 120)
         for user in users:
             user.start()
         time.sleep(1.5)
         promote(Paths(home).models, new)
-        admin = httpx.Client(base_url=f"http://127.0.0.1:{server.port}{API}", headers={"X-Admin-Key": ADMIN})
+        admin = httpx.Client(base_url=f"{server.url}{API}", headers={"X-Admin-Key": ADMIN})
         assert admin.post("/admin/reload").status_code == 202
         deadline = time.monotonic() + 90
         while not (status := admin.get("/admin/reload").json())["done"] or len(status["workers"]) < 2:
@@ -177,7 +157,7 @@ def test_reload_under_load_fails_no_request(
     versions = [a["version"] for a in load.answers]
     assert versions.count(old) > 0 and versions.count(new) > 0
     assert all(a["version"] == new for a in load.answers if a["sent"] > swapped)
-    with create_engine(server.database_url).connect() as conn:
+    with create_engine(database_url).connect() as conn:
         logged = {
             r.request_id: (r.model_version, r.probability)
             for r in conn.execute(

@@ -21,6 +21,8 @@ from schemathesis.checks import CHECKS, load_all_checks
 from api.main import create_app
 from tests.api.conftest import make_settings
 
+pytestmark = pytest.mark.slow  # every operation of the schema, generated
+
 KEY = "schemathesis-key"
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "20"))  # per operation and mode
 load_all_checks()

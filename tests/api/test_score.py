@@ -50,13 +50,13 @@ def _raw_rows(home, client_id: int) -> tuple[dict, dict]:  # noqa: ANN001
     application = {k: v for k, v in row.items() if v is not None and k in APPLICATION_TEST.column_names}
     history = {}
     prev = pl.read_parquet(interim / "previous_application.parquet").filter(pl.col("SK_ID_CURR") == client_id)
+    bureaus = pl.read_parquet(interim / "bureau.parquet").filter(pl.col("SK_ID_CURR") == client_id)
     for table in SECONDARY_TABLES:
-        path = interim / f"{table}.parquet"
-        frame = pl.read_parquet(path)
+        frame = pl.read_parquet(interim / f"{table}.parquet")
         if "SK_ID_CURR" in frame.columns:
             frame = frame.filter(pl.col("SK_ID_CURR") == client_id)
-        else:
-            frame = frame.head(0)
+        else:  # bureau_balance: the months of the client's bureau credits
+            frame = frame.filter(pl.col("SK_ID_BUREAU").is_in(bureaus["SK_ID_BUREAU"].implode()))
         rows = [
             {k: v for k, v in r.items() if v is not None and k in TABLES[table].column_names}
             for r in frame.to_dicts()

@@ -1,8 +1,14 @@
-"""Browser-test fixtures: one synthetic scoring home with a drift report, the API and two dashboards (one
-pointing at a port where nothing answers) on loopback, and headless Chromium pages that record errors."""
+"""Browser-test fixtures: a copy of the demo home with a drift report, the API and two dashboards (one
+pointing at a port where nothing answers) on loopback, and headless Chromium pages that record errors.
+
+Screenshots of the pages are written to reports/screenshots/ (the README's) only when SCORING_SCREENSHOTS is
+set (`make screenshots`): a test run leaves the working tree as it found it.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,20 +20,12 @@ import pytest
 from dashboard.api_client import EXTENSION, ApiClient
 from dashboard.app import create_app
 from dashboard.settings import DashboardSettings
-from tests.dashboard.harness import (
-    AXE,
-    REPO,
-    Server,
-    chromium,
-    free_port,
-    missing_tools,
-    start_api,
-    start_dashboard,
-    wait_api_ready,
-)
-from tests.dashboard.home import build_home
+from devtools.browser import AXE, chromium, missing_tools
+from devtools.servers import REPO, Service, free_port, start_api, start_dashboard, wait_api_ready
 
+API_KEY = "dashboard-test-key"
 SCREENSHOTS = REPO / "reports" / "screenshots"
+SAVE_SCREENSHOTS = bool(os.environ.get("SCORING_SCREENSHOTS"))
 BLOCKING = ("serious", "critical")
 TIMEOUT_MS = 60_000  # generous: the machine may be shared with other work
 
@@ -35,9 +33,9 @@ TIMEOUT_MS = 60_000  # generous: the machine may be shared with other work
 @dataclass
 class Stack:
     home: Path
-    api: Server
-    dashboard: Server
-    down: Server = field(repr=False)
+    api: Service
+    dashboard: Service
+    down: Service = field(repr=False)
 
 
 def _drift_report(home: Path) -> None:
@@ -50,19 +48,19 @@ def _drift_report(home: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, demo_home: Path) -> Iterator[Stack]:
     reason = missing_tools()
     if reason:
-        pytest.skip(reason)
-    home = tmp_path_factory.mktemp("dashboard-home")
+        pytest.fail(reason)
+    home = tmp_path_factory.mktemp("dashboard") / "home"
+    shutil.copytree(demo_home, home)  # the drift report below stays out of the other tests' home
     logs = tmp_path_factory.mktemp("dashboard-logs")
-    build_home(home)
-    api = start_api(home, logs)
-    dashboard = start_dashboard(api.url, logs)
-    down = start_dashboard(f"http://127.0.0.1:{free_port()}", logs, "dashboard-down")
+    api = start_api(home, logs / "api.log", f"sqlite:///{logs / 'predictions.db'}", api_key=API_KEY)
+    dashboard = start_dashboard(api.url, logs / "dashboard.log", API_KEY)
+    down = start_dashboard(f"http://127.0.0.1:{free_port()}", logs / "dashboard-down.log", API_KEY)
     try:
         _drift_report(home)
-        wait_api_ready(api)
+        wait_api_ready(api, 120)
         dashboard.wait("/", 60)
         down.wait("/", 60)
         yield Stack(home, api, dashboard, down)
@@ -78,7 +76,7 @@ def browser(stack: Stack) -> Iterator[object]:
 
 
 class Visit:
-    """A page that collects console errors; `check` runs axe, saves a screenshot and asserts no error."""
+    """A page that collects console errors; `check` runs axe, asserts no error (and saves a screenshot)."""
 
     def __init__(self, page: object, base_url: str) -> None:
         self.page = page
@@ -110,8 +108,9 @@ class Visit:
 
     def check(self, name: str) -> None:
         self.settle()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        if SAVE_SCREENSHOTS:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         assert self.violations() == []
         assert self.errors == []
 

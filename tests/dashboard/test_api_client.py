@@ -7,7 +7,9 @@ import json
 import httpx
 import pytest
 
+from api.schemas import ClientSearch
 from dashboard.api_client import ApiClient, ApiError
+from tests.support.payloads import FACTS, FIELDS, checked
 
 
 def client_with(handler) -> ApiClient:  # noqa: ANN001 - an httpx handler
@@ -19,7 +21,7 @@ def test_calls_carry_the_key_and_drop_unset_parameters() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"ids": [100002, 100003]})
+        return httpx.Response(200, json=checked(ClientSearch, {"ids": [100002, 100003]}))
 
     assert client_with(handler).search_clients("1000", 5) == [100002, 100003]
     request = seen[0]
@@ -89,10 +91,23 @@ def test_both_makes_two_calls_and_raises_the_first_error() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/score"):
             return httpx.Response(404, json={"detail": "client 5 not found"})
-        return httpx.Response(200, json={"client_id": 5})
+        return httpx.Response(200, json=FACTS)
 
     api = client_with(handler)
     with pytest.raises(ApiError) as caught:
         api.both(lambda c: c.client(5), lambda c: c.client_score(5))
     assert caught.value.not_found
-    assert api.both(lambda c: c.client(5), lambda c: c.client(5)) == ({"client_id": 5}, {"client_id": 5})
+    assert api.both(lambda c: c.client(5), lambda c: c.client(5)) == (FACTS, FACTS)
+
+
+def test_application_levels_are_asked_once() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=FIELDS)
+
+    api = client_with(handler)
+    assert api.application_levels()["NAME_CONTRACT_TYPE"] == ("Cash loans", "Revolving loans")
+    assert api.application_levels() is api.application_levels()
+    assert seen == ["/api/v1/applications/fields"]

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.dashboard.conftest import TIMEOUT_MS, Stack, Visit
-from tests.dashboard.harness import API_KEY
+from tests.dashboard.conftest import API_KEY, TIMEOUT_MS, Stack, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, select
 
+from devtools.servers import Service, start_dashboard
 from scoring.db.audit import Actor, verify
 from scoring.db.engine import open_database
 from scoring.db.models import audit_log
 from scoring.db.users import create_user
-from tests.dashboard.conftest import TIMEOUT_MS, Stack, Visit
-from tests.dashboard.harness import Server, start_dashboard
+from tests.dashboard.conftest import API_KEY, Stack, Visit, new_context
 from tests.dashboard.test_browser import api_get
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,9 +43,10 @@ def database(stack: Stack) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def signed(stack: Stack, database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def signed(stack: Stack, database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """A dashboard with sign-in on, against the stack's API."""
-    server = start_dashboard(stack.api.url, tmp_path_factory.mktemp("signed-dashboard"), auth=True)
+    log = tmp_path_factory.mktemp("signed-dashboard") / "dashboard.log"
+    server = start_dashboard(stack.api.url, log, API_KEY, auth=True)
     try:
         server.wait("/login", 60)
         yield server
@@ -54,9 +55,8 @@ def signed(stack: Stack, database: Engine, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture
-def visit_signed(browser: object, signed: Server) -> Iterator[Visit]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
+def visit_signed(browser: object, signed: Service) -> Iterator[Visit]:
+    context = new_context(browser)
     try:
         yield Visit(context.new_page(), signed.url)
     finally:

@@ -7,7 +7,11 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import figures
+from dashboard.figures import client as client_figures
+from dashboard.figures import model as model_figures
+from dashboard.figures import operations as operations_figures
+from dashboard.figures import similar as similar_figures
+from dashboard.figures import style as style_figures
 from dashboard.i18n import translator
 from tests.dashboard.test_text import EXPLANATION
 
@@ -17,28 +21,28 @@ def annotations(fig: go.Figure) -> list[str]:
 
 
 def test_risk_bar_marks_threshold_and_names_the_zones() -> None:
-    fig = figures.risk_bar(0.12, 0.08)
+    fig = client_figures.risk_bar(0.12, 0.08)
     assert fig.data[0].x == (0.12,)
-    assert fig.data[0].marker.color == figures.VERMILLION
+    assert fig.data[0].marker.color == style_figures.VERMILLION
     assert {"Accept zone", "Refuse zone", "Threshold 8.0%"} <= set(annotations(fig))
-    french = figures.risk_bar(0.12, 0.08, translator("fr"))
+    french = client_figures.risk_bar(0.12, 0.08, translator("fr"))
     assert {"Zone d’acceptation", "Zone de refus", "Seuil 8,0\u202f%"} <= set(annotations(french))
     assert french.layout.separators == ",\u202f" and french.layout.xaxis.title.text == "Probabilité de défaut"
     assert any(s.x0 == 0.08 and s.x1 == 0.08 for s in fig.layout.shapes)
     assert fig.layout.xaxis.range[1] >= 0.12 * 1.25
-    assert figures.risk_bar(0.02, 0.08).data[0].marker.color == figures.BLUE
+    assert client_figures.risk_bar(0.02, 0.08).data[0].marker.color == style_figures.BLUE
 
 
 def test_waterfall_adds_up_from_base_to_score() -> None:
-    steps = figures.waterfall_steps(EXPLANATION)
-    assert steps[-1][0] == figures.WATERFALL_OTHERS
+    steps = client_figures.waterfall_steps(EXPLANATION)
+    assert steps[-1][0] == client_figures.WATERFALL_OTHERS
     assert math.isclose(EXPLANATION["base_value"] + sum(c for _, c in steps), EXPLANATION["raw_score"])
     assert [abs(c) for _, c in steps[:-1]] == sorted((abs(c) for _, c in steps[:-1]), reverse=True)
-    fig = figures.waterfall(EXPLANATION)
+    fig = client_figures.waterfall(EXPLANATION)
     bar = fig.data[0]
     assert bar.base[0] == EXPLANATION["base_value"]
     assert math.isclose(bar.base[-1] + bar.x[-1], EXPLANATION["raw_score"])
-    assert bar.text[0].startswith(figures.RAISES)
+    assert bar.text[0].startswith(client_figures.RAISES)
     assert "Share of late payments = 0.31" in bar.y[0]
     assert any(t.startswith("This client:") for t in annotations(fig))
 
@@ -52,18 +56,18 @@ def test_distribution_compares_shares_and_marks_the_client() -> None:
         "defaulted": [1, 2, 7],
         "client_value": 25.0,
     }
-    fig = figures.distribution(data)
+    fig = similar_figures.distribution(data)
     repaid, defaulted = fig.data
     assert repaid.y == (0.5, 0.3, 0.2) and defaulted.y == (0.1, 0.2, 0.7)
     assert repaid.x == (5.0, 15.0, 25.0)
     assert defaulted.marker.pattern.shape == "/"
     assert "This client: 25" in annotations(fig)
-    categorical = figures.distribution(
+    categorical = similar_figures.distribution(
         {**data, "edges": None, "levels": ["a", "b", "c"], "client_value": "c"}
     )
     assert categorical.data[0].x == ("a", "b", "c")
     assert any(s.x0 == 2 for s in categorical.layout.shapes)
-    unknown = figures.distribution({**data, "client_value": None})
+    unknown = similar_figures.distribution({**data, "client_value": None})
     assert annotations(unknown) == []
 
 
@@ -78,16 +82,16 @@ def test_scatter_uses_symbols_for_outcomes_and_a_star_for_the_client() -> None:
         "outcome": [0, 1, 1],
         "client": {"client_id": 9, "x": 2.5, "y": 2.5, "probability": 0.3},
     }
-    fig = figures.scatter(data)
+    fig = similar_figures.scatter(data)
     repaid, defaulted, client = fig.data
     assert repaid.marker.symbol == "circle" and len(repaid.x) == 1
     assert defaulted.marker.symbol == "x" and list(defaulted.marker.color) == [0.5, 0.9]
     assert client.marker.symbol == "star" and client.x == (2.5,)
-    assert len(figures.scatter({**data, "client": None}).data) == 2
+    assert len(similar_figures.scatter({**data, "client": None}).data) == 2
 
 
 def test_comparison_writes_the_decisions_on_the_bars() -> None:
-    fig = figures.comparison(
+    fig = client_figures.comparison(
         {"probability": 0.05, "decision": "accept"}, {"probability": 0.2, "decision": "refuse"}, 0.1
     )
     assert fig.data[0].x == (0.05, 0.2)
@@ -104,24 +108,26 @@ def test_cost_curve_marks_the_best_and_production_thresholds() -> None:
         "best": {"threshold": 0.1, "cost_per_1000": 40},
         "production": {"threshold": 0.12, "cost_per_1000": 42},
     }
-    fig = figures.cost_curve(data)
+    fig = model_figures.cost_curve(data)
     names = [t.name for t in fig.data]
     assert names[2].startswith("Lowest cost: 10.0 %") and names[3].startswith("Production: 12.0 %")
     assert fig.data[1].yaxis == "y2"
 
 
 def test_confusion_matrix_names_each_cell() -> None:
-    fig = figures.confusion_matrix({"tp": 4, "fp": 3, "fn": 2, "tn": 1})
+    fig = model_figures.confusion_matrix({"tp": 4, "fp": 3, "fn": 2, "tn": 1})
     assert [list(row) for row in fig.data[0].z] == [[1, 3], [2, 4]]
     assert fig.data[0].text[1][1] == "4<br>defaulters refused"
 
 
 def test_model_figures() -> None:
-    roc = figures.roc({"auc": 0.7, "fpr": [0, 0.5, 1], "tpr": [0, 0.8, 1]})
+    roc = model_figures.roc({"auc": 0.7, "fpr": [0, 0.5, 1], "tpr": [0, 0.8, 1]})
     assert roc.data[1].name == "Model (AUC 0.700)"
-    calibration = figures.calibration({"predicted": [0.1, 0.3], "observed": [0.12, 0.25], "clients": [5, 5]})
+    calibration = model_figures.calibration(
+        {"predicted": [0.1, 0.3], "observed": [0.12, 0.25], "clients": [5, 5]}
+    )
     assert calibration.data[1].x == (0.1, 0.3)
-    importance = figures.importance(
+    importance = model_figures.importance(
         [{"label": f"f{i}", "mean_abs_shap": 1.0 / (i + 1)} for i in range(20)], top=5
     )
     assert len(importance.data[0].y) == 5
@@ -132,7 +138,7 @@ def test_beeswarm_colours_by_rank_and_separates_missing_values() -> None:
         "shap": {"a": [0.1, -0.2, 0.3], "b": [0.0, 0.5, -0.5]},
         "values": {"a": [1.0, None, 3.0], "b": [10.0, 20.0, 30.0]},
     }
-    fig = figures.beeswarm(sample, ["a", "b"], {"a": "A", "b": "B"})
+    fig = model_figures.beeswarm(sample, ["a", "b"], {"a": "A", "b": "B"})
     known, missing = fig.data
     assert sorted(known.marker.color) == [0.0, 0.0, 0.5, 1.0, 1.0]
     assert missing.x == (-0.2,)
@@ -141,7 +147,7 @@ def test_beeswarm_colours_by_rank_and_separates_missing_values() -> None:
 
 def test_dependence_splits_by_outcome() -> None:
     sample = {"values": {"a": [1.0, 2.0, None]}, "shap": {"a": [0.1, 0.2, 0.3]}, "target": [0, 1, 1]}
-    fig = figures.dependence(sample, "a", "A")
+    fig = model_figures.dependence(sample, "a", "A")
     assert fig.data[0].x == (1.0,) and fig.data[1].x == (2.0,)
 
 
@@ -174,13 +180,13 @@ def buckets() -> list[dict]:
 
 
 def test_operations_figures(buckets: list[dict]) -> None:
-    traffic = figures.traffic(buckets)
+    traffic = operations_figures.traffic(buckets)
     assert [t.name for t in traffic.data] == ["Answered (2xx/3xx)", "HTTP 404", "HTTP 500"]
     assert traffic.data[0].y == (8, 4)
     assert traffic.data[1].marker.pattern.shape != traffic.data[2].marker.pattern.shape
-    latency = figures.latency(buckets)
+    latency = operations_figures.latency(buckets)
     assert {t.line.dash for t in latency.data} == {"solid", "dash", "dot"}
-    decisions = figures.decisions(buckets)
+    decisions = operations_figures.decisions(buckets)
     assert decisions.data[0].y == (0.5, None)
     assert [t.name for t in decisions.data][2:] == [
         "Risk of default, 90th percentile",
@@ -191,8 +197,8 @@ def test_operations_figures(buckets: list[dict]) -> None:
 
 def test_operations_figures_span_the_period_asked(buckets: list[dict]) -> None:
     window = ("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
-    traffic = figures.traffic(buckets, window, "1h")
+    traffic = operations_figures.traffic(buckets, window, "1h")
     assert list(traffic.layout.xaxis.range) == list(window)
     assert traffic.data[0].width == pytest.approx(0.9 * 3_600_000)
-    assert list(figures.latency(buckets, window).layout.xaxis.range) == list(window)
-    assert figures.bucket_ms("5m") == 300_000 and figures.bucket_ms("bad") == 0
+    assert list(operations_figures.latency(buckets, window).layout.xaxis.range) == list(window)
+    assert operations_figures.bucket_ms("5m") == 300_000 and operations_figures.bucket_ms("bad") == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import forms
+from tests.support.payloads import LEVELS
 
 
 @pytest.mark.parametrize(
@@ -23,14 +24,25 @@ from dashboard import forms
         ("CODE_GENDER", "X", "Choose one of: F, M."),
         ("CODE_GENDER", "", None),
         ("NAME_CONTRACT_TYPE", "", "Contract type is required."),
+        ("NAME_CONTRACT_TYPE", "Revolving loans", None),
     ],
 )
 def test_check(name: str, value: object, problem: str | None) -> None:
-    assert forms.check(name, value) == problem
+    assert forms.check(name, value, LEVELS) == problem
+
+
+def test_choices_are_left_to_the_api_when_its_levels_are_unknown() -> None:
+    assert forms.check("CODE_GENDER", "X", {}) is None
+    assert forms.check("NAME_CONTRACT_TYPE", "", {}) == "Contract type is required."
+
+
+def test_every_choice_field_has_levels_from_the_api() -> None:
+    choices = {name for name, spec in forms.FIELDS.items() if spec.is_choice}
+    assert choices <= set(LEVELS)
 
 
 def test_problems_lists_only_invalid_fields() -> None:
-    assert forms.problems({"AMT_CREDIT": 0, "AMT_ANNUITY": 100}) == {
+    assert forms.problems({"AMT_CREDIT": 0, "AMT_ANNUITY": 100}, LEVELS) == {
         "AMT_CREDIT": "Credit amount must be between 1 and 1e+08."
     }
 

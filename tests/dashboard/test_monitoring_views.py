@@ -10,10 +10,10 @@ import dash
 import httpx
 import pytest
 
-from dashboard import monitoring_figures as mfig
 from dashboard.api_client import EXTENSION, ApiClient
 from dashboard.app import create_app
 from dashboard.components.monitoring import estimate_view, history_view, outcomes_view, psi_view
+from dashboard.figures import monitoring as mfig
 from dashboard.settings import DashboardSettings
 
 PSI = {

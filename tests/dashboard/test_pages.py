@@ -7,80 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dash
+import dash_bootstrap_components as dbc
 import httpx
 import pytest
 from dash import html
 
 from dashboard.app import client_in_path
 from dashboard.settings import DashboardSettings
-
-SCORE = {
-    "client_id": 100002,
-    "probability": 0.3,
-    "decision": "refuse",
-    "threshold": 0.1,
-    "distance_to_threshold": 0.2,
-    "model_version": "v1",
-    "points": 536.6,
-    "threshold_points": 600.0,
-    "explanation": {
-        "base_value": -2.0,
-        "raw_score": -0.85,
-        "contributions": None,
-        "raising": [{"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}],
-        "lowering": [{"feature": "B", "label": "External score", "contribution": -0.1, "value": 0.6}],
-        "reasons": [
-            {
-                "code": "LATE_INSTALMENTS",
-                "title": "Late instalments on previous credits",
-                "text": "Instalments on your previous credits were paid late.",
-                "officer_text": "Days past due",
-                "actionable": True,
-                "action": "Pay every instalment on time from now on.",
-                "contribution": 1.25,
-                "share": 1.0,
-                "features": [{"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}],
-            }
-        ],
-        "codes": [
-            {
-                "code": "LATE_INSTALMENTS",
-                "title": "Late instalments on previous credits",
-                "contribution": 1.25,
-                "share": 1.0,
-                "features": [{"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}],
-            },
-            {
-                "code": "EXT_SCORES",
-                "title": "External credit scores",
-                "contribution": -0.1,
-                "share": 1.0,
-                "features": [{"feature": "B", "label": "External score", "contribution": -0.1, "value": 0.6}],
-            },
-        ],
-    },
-}
-RECOURSE = {
-    "client_id": 100002,
-    "decision": "refuse",
-    "max_term": 84,
-    "options": [
-        {
-            "kind": "amount",
-            "amount": 80000.0,
-            "annuity": 4000.0,
-            "term": 24.0,
-            "probability": 0.09,
-            "points": 610,
-        }
-    ],
-}
-FACTS = {
-    "client_id": 100002,
-    "split": "train",
-    "known_outcome": 1,
-    "facts": [{"name": "AMT_CREDIT", "label": "Credit amount", "value": 100000.0}],
-}
+from tests.support.payloads import FACTS, FIELDS, RECOURSE, SCORE
 
 
 def components(node: object) -> Iterator[object]:
@@ -153,7 +87,7 @@ def test_client_page_shows_decision_facts_and_reasons(answer: Callable) -> None:
 def test_client_page_friendly_messages(answer: Callable) -> None:
     from dashboard.pages import client
 
-    answer(lambda r: httpx.Response(404, json={"detail": "client 5 not found"}))
+    answer(lambda r: httpx.Response(404, json={"detail": "client not found"}))
     content, hidden, _ = client.show_client("5", None)
     assert hidden and "No client with ID 5" in texts(content)
     content, hidden, _ = client.show_client("12ab", None)
@@ -165,6 +99,31 @@ def test_client_page_friendly_messages(answer: Callable) -> None:
     answer(down)
     content, hidden, message = client.show_client("5", None)
     assert content is None and not hidden and "cannot be reached" in message
+
+
+def test_new_application_form_offers_the_levels_the_api_accepts(answer: Callable) -> None:
+    from dashboard.pages import new_application
+
+    seen: list[str] = []
+
+    def fields(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=FIELDS)
+
+    answer(fields)
+    children, hidden, message = new_application.show_form(True, None)
+    selects = {c.id: c for c in components(html.Div(children)) if isinstance(c, dbc.Select)}
+    assert [o["value"] for o in selects["new-CODE_GENDER"].options] == ["", "F", "M"]
+    assert hidden and message == ""
+    new_application.show_form(True, 1)
+    assert seen == ["/api/v1/applications/fields"]  # asked once: the API's schema
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    answer(down)
+    children, hidden, message = new_application.show_form(True, 1)
+    assert children is None and not hidden and "cannot be reached" in message
 
 
 def test_similar_feature_choices_follow_importance() -> None:

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from dashboard import reason_figures, reason_text
+from dashboard import reason_text
+from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import ENGLISH, translator
 
 FR = translator("fr")

@@ -12,8 +12,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.dashboard.conftest import Stack, Visit
-from tests.dashboard.harness import API_KEY
+from tests.dashboard.conftest import API_KEY, Stack, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

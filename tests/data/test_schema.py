@@ -1,3 +1,5 @@
+"""The schema against the headers and categorical values of the sample rows (real, else synthetic)."""
+
 import csv
 
 import pytest
@@ -6,16 +8,16 @@ from scoring.data.schema import CAT, MISSING_TOKENS, TABLES
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
-def test_schema_columns_equal_real_headers(real_sample, table):
-    with open(real_sample / f"{table}.csv", newline="") as handle:
+def test_schema_columns_equal_the_sample_headers(sample_rows, table):
+    with open(sample_rows / f"{table}.csv", newline="") as handle:
         header = next(csv.reader(handle))
     assert TABLES[table].column_names == header
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
-def test_real_categorical_values_are_levels_or_missing_tokens(real_sample, table):
+def test_sample_categorical_values_are_levels_or_missing_tokens(sample_rows, table):
     spec = TABLES[table]
-    with open(real_sample / f"{table}.csv", newline="") as handle:
+    with open(sample_rows / f"{table}.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for column in (c for c in spec.columns if c.kind == CAT):
         seen = {row[column.name] for row in rows} - {""} - set(MISSING_TOKENS)

@@ -1,5 +1,5 @@
 """Run what the `scale` compose profile runs, without Docker: Debian's nginx with docker/nginx/nginx.conf in
-front of local `scoring api` replicas (one worker each, loading the model before they listen)."""
+front of local `python -m api` replicas (one worker each, loading the model before they listen)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchmarks.bench_api import API, free_port
+from devtools.servers import API, free_port
 from tests.conftest import REPO
 
 NGINX_CONF = REPO / "docker" / "nginx" / "nginx.conf"
@@ -48,7 +48,7 @@ def render(ports: list[int], listen: int, root: Path) -> str:
 
 @dataclass
 class Replica:
-    """One `scoring api` process with one worker on a fixed port."""
+    """One `python -m api` process with one worker on a fixed port."""
 
     home: Path
     database_url: str
@@ -66,7 +66,7 @@ class Replica:
         }
         for name in ("DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR", "SCORING_API_KEY"):
             env.pop(name, None)
-        command = [sys.executable, "-c", "from scoring.cli import app; app()", "api"]
+        command = [sys.executable, "-m", "api"]
         command += ["--port", str(self.port), "--workers", "1", "--no-access-log"]
         self.log = log
         with log.open("ab") as out:

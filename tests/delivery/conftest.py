@@ -1,4 +1,4 @@
-"""Fixtures of the delivery tests: a throwaway PostgreSQL server and a small real scoring home."""
+"""Fixtures of the delivery tests: a throwaway PostgreSQL server (the scoring home is tests/conftest.py's)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from benchmarks.bench_api import free_port
-from tests.api.demo import build_home
+from devtools.servers import free_port
 
 POSTGRES_BINARIES = Path("/usr/lib/postgresql")
 DATABASE = "scoring"
@@ -93,14 +92,6 @@ def postgres_url() -> Iterator[str]:
         if port is not None:
             _run([str(binaries / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "-w", "stop"])
         shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def demo_home(tmp_path_factory: pytest.TempPathFactory, real_sample: Path) -> Path:
-    """A scoring home with ingested sample rows, features and a promoted tiny bundle (no drift report yet)."""
-    home = tmp_path_factory.mktemp("delivery-home")
-    build_home(real_sample, home)
-    return home
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import contextlib
 import socket
 import threading
 
-from benchmarks.bench_api import free_port
+from devtools.servers import free_port
 
 FORWARD, HANG, REFUSE = "forward", "hang", "refuse"
 

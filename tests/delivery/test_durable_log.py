@@ -1,5 +1,5 @@
 """No log row lost for a response that was sent: the issue's four failures, each against the real server
-(`scoring api`), counted after recovery as rows in the database against responses received.
+(`python -m api`), counted after recovery as rows in the database against responses received.
 
 - a worker SIGKILLed under load (SQLite, 2 workers);
 - PostgreSQL hanging (a proxy that accepts and never answers) during scoring and shutdown;
@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from api.log_store import PredictionLog
 from api.server import GRACEFUL_SHUTDOWN_SECONDS
-from benchmarks.bench_api import free_port
+from devtools.servers import free_port
 from scoring.serving.prediction_log import open_log, predictions
 from tests.api.load_client import mixed_requests, run_load
 from tests.delivery.proxy import Proxy
@@ -51,9 +51,23 @@ ENV = {
 }
 
 
+STARTED: list[Api] = []
+
+
+@pytest.fixture(autouse=True)
+def no_api_left() -> Iterator[None]:
+    """An API a failed test left running is killed (its port and files released)."""
+    yield
+    while STARTED:
+        process = STARTED.pop().process
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class Api:
-    """`scoring api` in a subprocess, its output in a file."""
+    """`python -m api` in a subprocess, its output in a file."""
 
     process: subprocess.Popen
     port: int
@@ -65,13 +79,14 @@ class Api:
         env = {**os.environ, **ENV, "SCORING_HOME": str(home), "SCORING_DATABASE_URL": database_url}
         for name in ("DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR"):
             env.pop(name, None)
-        command = [sys.executable, "-c", "from scoring.cli import app; app()", "api", "--port", str(port)]
+        command = [sys.executable, "-m", "api", "--port", str(port)]
         command += ["--workers", str(workers)]
         handle = log.open("a")
         process = subprocess.Popen(
             [*command, "--no-access-log"], env=env, stdout=handle, stderr=subprocess.STDOUT
         )
         api = cls(process, port, log)
+        STARTED.append(api)
         api.wait_ready()
         return api
 

@@ -1,7 +1,8 @@
 """Run what the images run: each Dockerfile's CMD and HEALTHCHECK, with the image ENV and compose environment.
 
-Only SCORING_HOME (a small real scoring home), the ports, PATH (this virtual environment instead of /opt/venv)
-and DATABASE_URL's host and port (a PostgreSQL server of the tests) differ from what docker compose runs.
+Only SCORING_HOME (the tests' small scoring home), the ports, PATH (this virtual environment instead of
+/opt/venv) and DATABASE_URL's host and port (a PostgreSQL server of the tests) differ from what docker
+compose runs.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from benchmarks.bench_api import free_port
+from devtools.servers import free_port
 from scoring.config import Paths
 from tests.api.conftest import APPLICATION
 from tests.delivery.container import Container, container_env, image_stage, service
 from tests.delivery.sockets import wait_until_read
+
+pytestmark = pytest.mark.slow  # PostgreSQL and the images' commands
 
 API = "/api/v1"
 BURST = 6
@@ -165,11 +168,7 @@ def test_api_scores_land_in_postgresql_with_hashed_ids(api: Api, database_url: s
 
 def test_dashboard_image_runs_against_the_api(api: Api, tmp_path: Path) -> None:
     port = free_port()
-    overrides = {
-        "SCORING_HOME": str(tmp_path),
-        "DASHBOARD_PORT": str(port),
-        "SCORING_API_URL": f"http://127.0.0.1:{api.port}",
-    }
+    overrides = {"DASHBOARD_PORT": str(port), "SCORING_API_URL": f"http://127.0.0.1:{api.port}"}
     env = container_env("dashboard", overrides)
     assert env["SCORING_API_KEY"] == api.key
     container = Container.start(image_stage("dashboard"), env, tmp_path, tmp_path / "dashboard.log")

@@ -20,9 +20,9 @@ from sqlalchemy import create_engine, func, select
 from scoring.config import Paths
 from scoring.data.synth import generate_tables
 from scoring.serving.prediction_log import predictions
-from tests.api.demo import build_from_raw
 from tests.api.load_client import Stats, mixed_requests, run_load
 from tests.delivery.balancer import Balancer, Replica
+from tests.support.home import build_home
 
 SECONDS = float(os.environ.get("SCORING_REPLICA_LOAD_SECONDS", "60"))
 CONCURRENCY = 8
@@ -33,7 +33,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A scoring home on a small generated population with a promoted tiny bundle."""
     home = tmp_path_factory.mktemp("replicas-home")
     generate_tables(400, 5, Paths(home).raw)
-    build_from_raw(home)
+    build_home(home, Paths(home).raw)
     return home
 
 

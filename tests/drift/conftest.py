@@ -1,4 +1,4 @@
-"""A small synthetic scoring home (generated, ingested, featurised, trained) and batches to compare."""
+"""A synthetic scoring home (generated, then `build_home`: ingested, featurised, trained) and batches."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from scoring.config import Paths
-from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
-from scoring.features.build import build_features
 from scoring.modeling.bundle import Bundle, load_bundle
-from scoring.modeling.train import TrainConfig, TrainInputs, train_model
+from scoring.modeling.train import TrainConfig
+from tests.support.home import build_home
 
 TRAIN_CLIENTS = 3_000
 BATCH_CLIENTS = 1_500
@@ -23,13 +22,10 @@ FAST_TRAINING = TrainConfig(
 
 @pytest.fixture(scope="session")
 def drift_home(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    """Synthetic clients (seed 1) -> ingest -> features -> a promoted bundle trained by `train_model`."""
+    """Synthetic clients (seed 1), the reference population the batches below are compared with."""
     paths = Paths(tmp_path_factory.mktemp("drift-home"))
     generate_tables(TRAIN_CLIENTS, 1, paths.synthetic, None)
-    ingest_tables(paths.synthetic, paths.interim)
-    build_features(paths.interim, paths.features, paths.feature_dictionary)
-    train_model(TrainInputs.from_paths(paths), FAST_TRAINING)
-    return paths
+    return build_home(paths.home, paths.synthetic, FAST_TRAINING)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,8 @@ from scoring.drift.summary import NO_CURRENT_VALUE, summarise
 from scoring.modeling.bundle import Bundle
 from tests.drift.helpers import newest_summary, run_cli
 
+pytestmark = pytest.mark.slow  # a trained home and Evidently reports
+
 TOP = 20
 SHIFTED = ("EXT_SOURCE", "DAYS_BIRTH", "AGE_YEARS", "AMT_INCOME_TOTAL")
 

@@ -20,6 +20,8 @@ from scoring.serving.log_privacy import LogVector, identifiers
 from scoring.serving.prediction_log import client_hash, encode_features, open_log, predictions, register_model
 from tests.drift.helpers import newest_summary, run_cli
 
+pytestmark = pytest.mark.slow  # a trained home and Evidently reports
+
 JANUARY = datetime(2026, 1, 10, 12)
 SALT = b"test-salt"
 

@@ -13,6 +13,8 @@ from scoring.drift.index import INDEX_FILE, write_index
 from scoring.drift.run import DriftRequest, DriftResult, run_drift
 from scoring.drift.settings import DriftSettings
 
+pytestmark = pytest.mark.slow  # a trained home and Evidently reports
+
 INDEX_KEYS = {"name", "created_at", "reference", "current", "summary_path", "html_path", "monitoring"}
 REMOTE = ("http://", "https://", "//")
 

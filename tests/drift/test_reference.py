@@ -16,6 +16,8 @@ from scoring.features.feature import ModelFeature
 from scoring.modeling.bundle import Bundle
 from scoring.vocabulary import FeatureKind
 
+pytestmark = pytest.mark.slow  # a trained home
+
 
 def test_top_features_follow_the_bundle_importance(bundle: Bundle) -> None:
     features = top_features(bundle, 7)

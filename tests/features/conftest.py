@@ -1,4 +1,4 @@
-"""Fixtures of the feature tests: the real sample rows ingested and built once per session."""
+"""Fixtures of the feature tests: the sample rows (real, else synthetic) ingested and built once."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ class BuiltSample:
 
 
 @pytest.fixture(scope="session")
-def built_sample(real_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltSample:
-    """The real sample ingested into data/interim/ and turned into features.parquet."""
+def built_sample(sample_rows: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltSample:
+    """The sample rows ingested into data/interim/ and turned into features.parquet."""
     home = tmp_path_factory.mktemp("sample")
-    ingest_tables(real_sample, home / "interim")
+    ingest_tables(sample_rows, home / "interim")
     summary = build_features(
         home / "interim", home / "processed" / "features.parquet", home / "processed" / "dictionary.json"
     )

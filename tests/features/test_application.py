@@ -124,8 +124,8 @@ def test_fast_path_equals_batch_on_hand_rows() -> None:
     np.testing.assert_array_equal(fast, batch.astype(np.float32))
 
 
-def test_fast_path_reads_raw_rows_like_ingestion(real_sample: Path) -> None:
-    raw = pl.read_csv(real_sample / "application_test.csv", infer_schema=False).head(1500)
+def test_fast_path_reads_raw_rows_like_ingestion(sample_rows: Path) -> None:
+    raw = pl.read_csv(sample_rows / "application_test.csv", infer_schema=False).head(1500)
     batch = compute_features({"application": normalise("application_test", raw)})
     fast = ApplicationVectorizer().matrix(raw.to_dicts())
     np.testing.assert_array_equal(fast, batch.drop("SK_ID_CURR").to_numpy().astype(np.float32))

@@ -15,14 +15,16 @@ from scoring.features.engine import FeatureError
 from scoring.features.serving import vectorizer
 from tests.features.conftest import BuiltSample
 
+pytestmark = pytest.mark.slow  # every table of the sample rows through both paths
+
 COUNTS = ["BUREAU_COUNT", "PREV_COUNT", "POS_COUNT", "INST_COUNT", "CC_COUNT"]
 
 
 @pytest.fixture(scope="module")
-def raw_tables(real_sample: Path) -> dict[str, pl.DataFrame]:
+def raw_tables(sample_rows: Path) -> dict[str, pl.DataFrame]:
     """Every raw table of the sample, read as text like a CSV posted to the API."""
     names = ["application_train", "application_test", *SECONDARY_TABLES]
-    return {name: pl.read_csv(real_sample / f"{name}.csv", infer_schema=False) for name in names}
+    return {name: pl.read_csv(sample_rows / f"{name}.csv", infer_schema=False) for name in names}
 
 
 def raw_rows_of(raw: dict[str, pl.DataFrame], client: int) -> dict[str, pl.DataFrame]:
@@ -64,7 +66,7 @@ def test_client_rows_give_the_batch_row(
 def test_fast_path_equals_batch_row_of_clients_without_history(built_sample: BuiltSample) -> None:
     batch = pl.read_parquet(built_sample.summary.features_path)
     alone = batch.filter(pl.sum_horizontal(pl.col(c) for c in COUNTS) == 0).head(300)
-    assert alone.height == 300
+    assert alone.height > 0  # real rows: 300 (their history belongs to other clients); synthetic: a few
     interim = pl.concat(
         [
             pl.read_parquet(built_sample.interim / f"{split}.parquet").drop("TARGET", strict=False)

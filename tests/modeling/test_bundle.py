@@ -118,7 +118,9 @@ def test_shap_values_add_up_to_the_raw_score(trained) -> None:
     X = bundle.matrix(sample)
     stored = sample.select([SHAP_PREFIX + n for n in bundle.feature_names]).to_numpy()
     np.testing.assert_allclose(stored.sum(axis=1) + bundle.base_value, bundle.raw_score(X), atol=1e-9)
-    np.testing.assert_allclose(bundle.contributions(X), stored, atol=1e-12)
+    shap = bundle.contributions(X)
+    np.testing.assert_allclose(shap.values, stored, atol=1e-12)
+    assert shap.base_value == bundle.base_value
 
 
 def test_tables_for_the_dashboard(trained) -> None:

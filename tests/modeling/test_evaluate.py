@@ -1,4 +1,5 @@
-"""`scoring evaluate` on real rows: same features and scores as the training pipeline, JSON output."""
+"""`scoring evaluate` on the sample rows (real, else synthetic): same features and scores as the training
+pipeline, JSON output."""
 
 from __future__ import annotations
 
@@ -22,12 +23,14 @@ from scoring.modeling.metrics import decision_metrics
 from scoring.modeling.train import TrainInputs, train_model
 from tests.modeling.conftest import FAST_CONFIG
 
+pytestmark = pytest.mark.slow  # a training on the sample rows
+
 ROWS = 400
 
 
 @pytest.fixture(scope="module")
-def real_home(real_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[TrainInputs, Path]:
-    """A model trained on the real sample rows, and a CSV of the first rows of application_train."""
+def real_home(sample_rows: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[TrainInputs, Path]:
+    """A model trained on the sample rows (real, else synthetic), and a CSV of application_train's head."""
     home = tmp_path_factory.mktemp("real")
     inputs = TrainInputs(
         home / "features.parquet",
@@ -37,18 +40,18 @@ def real_home(real_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
         home,
         home,
     )
-    ingest_tables(real_sample, home / "interim")
+    ingest_tables(sample_rows, home / "interim")
     build_features(home / "interim", inputs.features, inputs.dictionary)
     train_model(inputs, replace(FAST_CONFIG, folds=2))
     head = home / "batch" / "application_train.csv"
     head.parent.mkdir()
-    pl.read_csv(real_sample / "application_train.csv", infer_schema=False).head(ROWS).write_csv(head)
+    pl.read_csv(sample_rows / "application_train.csv", infer_schema=False).head(ROWS).write_csv(head)
     return inputs, head
 
 
-def test_evaluation_equals_scoring_the_training_features(real_home, real_sample: Path) -> None:
+def test_evaluation_equals_scoring_the_training_features(real_home, sample_rows: Path) -> None:
     inputs, head = real_home
-    result = evaluate_file(head, inputs.models, raw_dir=real_sample)
+    result = evaluate_file(head, inputs.models, raw_dir=sample_rows)
     assert set(result.tables) == set(SECONDARY_TABLES)  # all six are in the sample directory
     bundle = load_bundle(inputs.models)
     features = pl.read_parquet(inputs.features).filter(pl.col("SPLIT") == "train").head(ROWS)
@@ -77,11 +80,11 @@ def test_cli_json_and_files_beside(real_home) -> None:
     assert "confusion matrix" in text.output and "defaulted" in text.output
 
 
-def test_unlabelled_file_is_refused(real_home, real_sample: Path) -> None:
+def test_unlabelled_file_is_refused(real_home, sample_rows: Path) -> None:
     inputs, _ = real_home
     out = CliRunner().invoke(
         app,
-        ["evaluate", "--data", str(real_sample / "application_test.csv")],
+        ["evaluate", "--data", str(sample_rows / "application_test.csv")],
         env={"SCORING_HOME": str(inputs.home)},
     )
     assert out.exit_code == 2

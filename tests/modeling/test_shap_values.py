@@ -1,11 +1,15 @@
-"""pred_contrib helpers: additivity, global importance and the stratified client sample."""
+"""The one SHAP path (`tree_shap`, LightGBM's pred_contrib) against shap's TreeExplainer, and the helpers
+computed from SHAP values: additivity, global importance and the stratified client sample."""
 
 from __future__ import annotations
 
 import lightgbm as lgb
 import numpy as np
+import pytest
+import shap as shap_library
 
-from scoring.explain.shap_values import additivity_error, contributions, mean_abs_shap, stratified_rows
+from scoring.explain.shap_values import additivity_error, mean_abs_shap, stratified_rows
+from scoring.modeling.bundle import tree_shap
 
 
 def _booster() -> tuple[lgb.Booster, np.ndarray]:
@@ -19,7 +23,7 @@ def _booster() -> tuple[lgb.Booster, np.ndarray]:
 
 def test_contributions_plus_base_value_equal_the_raw_score() -> None:
     booster, X = _booster()
-    shap = contributions(booster, X)
+    shap = tree_shap(booster, X)
     assert shap.values.shape == X.shape
     np.testing.assert_allclose(shap.raw_score(), booster.predict(X, raw_score=True), atol=1e-9)
     assert additivity_error(booster, X, shap) < 1e-9
@@ -27,9 +31,19 @@ def test_contributions_plus_base_value_equal_the_raw_score() -> None:
     assert additivity_error(booster, X, shifted) > 0.09
 
 
+@pytest.mark.filterwarnings("ignore:LightGBM binary classifier:UserWarning")
+def test_tree_shap_equals_shap_tree_explainer() -> None:
+    booster, X = _booster()
+    ours = tree_shap(booster, X[:100])
+    explainer = shap_library.TreeExplainer(booster)
+    theirs = np.asarray(explainer.shap_values(X[:100]))
+    np.testing.assert_allclose(ours.values, theirs.reshape(ours.values.shape), atol=1e-6)
+    assert abs(ours.base_value - float(np.ravel(explainer.expected_value)[-1])) < 1e-6
+
+
 def test_the_informative_feature_dominates_the_importance() -> None:
     booster, X = _booster()
-    importance = mean_abs_shap(contributions(booster, X).values)
+    importance = mean_abs_shap(tree_shap(booster, X).values)
     assert importance.argmax() == 0
     assert (importance >= 0).all()
 

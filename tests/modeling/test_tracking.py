@@ -12,6 +12,8 @@ from scoring.modeling.tracking import CHAMPION_ALIAS, MODEL_NAME, tracking_uri
 from scoring.modeling.train import train_model
 from tests.modeling.conftest import FAST_CONFIG, write_home
 
+pytestmark = pytest.mark.slow  # MLflow
+
 
 @pytest.mark.slow
 def test_training_is_tracked_and_registered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

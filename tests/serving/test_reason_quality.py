@@ -7,16 +7,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from scoring.config import Paths
+from scoring.data.synth import generate_tables
 from scoring.serving.reason_quality import NUMERIC_FIELDS, jaccard, measure, perturbed, stability
 from scoring.serving.service import ScoringService, load_service
-from tests.dashboard.home import build_home
+from tests.support.home import build_home
 
 SEED = 0
+CLIENTS, POPULATION_SEED = 2_000, 11
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> ScoringService:
-    paths = build_home(Path(tmp_path_factory.mktemp("reasons-home")))
+    """A small synthetic twin of the demo data, trained by the real training."""
+    home = Path(tmp_path_factory.mktemp("reasons-home"))
+    generate_tables(CLIENTS, POPULATION_SEED, Paths(home).raw)
+    paths = build_home(home, Paths(home).raw)
     return load_service(paths.models, paths.features, paths.interim)
 
 

@@ -19,8 +19,8 @@ from scoring.config import Paths
 from scoring.data.synth import generate_tables
 from scoring.features.build import HEAD, build_features
 from scoring.spark import spark_session
-from tests.api.demo import build_from_raw
 from tests.features.conftest import built_sample  # noqa: F401 - the real sample, built by DuckDB
+from tests.support.home import build_home
 
 CLIENTS, SEED = 400, 11
 # local[2] as in CI; C1-only JIT and the serial collector suit a short-lived JVM on 2 shared cores.
@@ -69,7 +69,7 @@ def synthetic_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("spark-home")
     paths = Paths(home)
     generate_tables(CLIENTS, SEED, paths.raw)
-    build_from_raw(home)
+    build_home(home, paths.raw)
     _push_to_extremes(paths.interim)
     build_features(paths.interim, paths.features, paths.feature_dictionary)
     return home

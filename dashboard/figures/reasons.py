@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dashboard.figures import BLUE, GREY, INK, VERMILLION, base_layout, wrap
+from dashboard.figures.style import BLUE, GREY, INK, VERMILLION, base_layout, wrap
 from dashboard.i18n import ENGLISH, Translator
 from dashboard.text import value_text
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from dashboard import text
-from dashboard.figures import BLUE, GREEN, ORANGE, VERMILLION, base_layout
+from dashboard.figures.style import BLUE, GREEN, ORANGE, VERMILLION, base_layout
 
 PSI_BANDS = ((0.10, "moderate shift (0.10)"), (0.25, "significant shift (0.25)"))
 

@@ -1,4 +1,4 @@
-"""Container health check: `python -m scoring.healthcheck URL` exits 0 when URL answers HTTP 200 in time.
+"""Container health check: `python -m healthcheck URL` exits 0 when URL answers HTTP 200 in time.
 
 Standard library only (the slim images have no curl); any other answer, a refused connection or a timeout
 prints one line and exits 1. Proxies are ignored: the URL is the container's own loopback.
@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 
 TIMEOUT_SECONDS = 2.5  # below the Dockerfiles' HEALTHCHECK --timeout=3s
-USAGE = "usage: python -m scoring.healthcheck URL"
+USAGE = "usage: python -m healthcheck URL"
 
 
 def problem(url: str, timeout: float = TIMEOUT_SECONDS) -> str | None:

@@ -1,0 +1,79 @@
+"""The fast path of the hottest route, `GET /api/v1/clients/{client_id}/score`, for plainly valid requests.
+
+The route's answer is serialised once per model version (`scoring.serving.responses`), so FastAPI's routing
+and dependency injection would cost more than the answer itself. A request that is plainly valid is
+answered here, inside the request-context middleware (request id, metrics, access and request logs apply as
+to any route), with the bytes and prediction-log row the FastAPI route gives (`AppState.stored_score`):
+
+- GET on the path with a decimal ID (no leading zero) of a stored client, at most `MAX_ID`;
+- no query string, or exactly `contributions=true` / `contributions=false` (a `lang` goes to the route);
+- no `X-Scoring-User` (a signed-in user is checked by the route's dependency);
+- the API key accepted (`api.security.key_accepted`), the model loaded, the responses serialised.
+
+The language of the reasons' texts is negotiated from `Accept-Language` as the route does
+(`api.language.negotiate`); each language has its own serialised responses.
+
+Every other request, errors included, goes on unchanged to the FastAPI route, the documented contract.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.applications import MAX_ID
+from api.language import negotiate
+from api.security import key_accepted
+
+QUERIES = {b"": True, b"contributions=true": True, b"contributions=false": False}
+KEY, USER, LANGUAGE = b"x-api-key", b"x-scoring-user", b"accept-language"
+HEADERS = [(b"content-type", b"application/json")]
+
+
+class StoredScoreFastPath:
+    """Pure ASGI middleware answering the plainly valid stored-client score requests."""
+
+    def __init__(self, app: ASGIApp, prefix: str, route: object) -> None:
+        self.app = app
+        self.path = re.compile(rf"^{re.escape(prefix)}/clients/([1-9][0-9]{{0,9}})/score$")
+        self.route = route  # the FastAPI route, named in the scope for the logs and metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = self._answer(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
+        if body is None:
+            await self.app(scope, receive, send)
+            return
+        headers = [*HEADERS, (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _answer(self, scope: Scope) -> bytes | None:
+        started = time.perf_counter()
+        contributions = QUERIES.get(scope["query_string"])
+        match = self.path.match(scope["path"])
+        if contributions is None or match is None:
+            return None
+        app = scope["app"]
+        headers = dict(scope["headers"])
+        if USER in headers:
+            return None
+        key = headers[KEY].decode("latin-1") if KEY in headers else None
+        state = getattr(app.state, "scoring", None)
+        service = None if state is None else state.service
+        client_id = int(match.group(1))
+        settings = app.state.settings
+        if service is None or client_id > MAX_ID or not key_accepted(settings.accepted_keys(), key):
+            return None
+        wanted = headers.get(LANGUAGE)
+        language = negotiate(wanted.decode("latin-1") if wanted else None, settings.default_language)
+        row = service.store.row(client_id)
+        if row is None:
+            return None
+        scope["route"] = self.route
+        request_id = scope["state"]["request_id"]
+        body = state.stored_score(service, row, contributions, language, request_id, started)
+        if body is None:
+            scope.pop("route")
+        return body

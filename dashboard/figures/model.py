@@ -1,0 +1,223 @@
+"""Figures of the Model page: cost against the threshold, confusion matrix, ROC, calibration, importance, SHAP
+summary (beeswarm) and dependence."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from dashboard import text
+from dashboard.figures.style import BLUE, GREY, INK, SEQUENTIAL, VERMILLION, base_layout, wrap
+
+
+def cost_curve(data: Mapping) -> go.Figure:
+    """Cost per 1,000 applicants and approval rate by threshold, the optimum and production marked."""
+    curve = data["curve"]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=curve["threshold"],
+            y=curve["cost_per_1000"],
+            name="Cost per 1,000 applicants",
+            line={"color": VERMILLION, "width": 3},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=curve["threshold"],
+            y=curve["approval_rate"],
+            name="Approval rate (right axis)",
+            line={"color": BLUE, "width": 2, "dash": "dash"},
+            yaxis="y2",
+        )
+    )
+    points = (
+        ("Lowest cost", data["best"], "diamond", VERMILLION),
+        ("Production", data["production"], "square", INK),
+    )
+    for name, point, symbol, colour in points:
+        fig.add_trace(
+            go.Scatter(
+                x=[point["threshold"]],
+                y=[point["cost_per_1000"]],
+                mode="markers+text",
+                name=f"{name}: {text.percent(point['threshold'])}",
+                text=[name],
+                textposition="top right",
+                marker={
+                    "symbol": symbol,
+                    "size": 14,
+                    "color": colour,
+                    "line": {"color": "white", "width": 1},
+                },
+            )
+        )
+    right = max(data["best"]["threshold"], data["production"]["threshold"])
+    fig.update_xaxes(range=[0, min(1.0, max(4 * right, 0.2))], tickformat=".0%", title="Threshold")
+    fig.update_layout(
+        yaxis={"title": "Cost per 1,000 applicants"},
+        yaxis2={
+            "title": "Approval rate",
+            "overlaying": "y",
+            "side": "right",
+            "tickformat": ".0%",
+            "range": [0, 1.02],
+            "showgrid": False,
+        },
+    )
+    return base_layout(fig, 380, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+
+
+def confusion_matrix(confusion: Mapping[str, int]) -> go.Figure:
+    """Counts of decisions against outcomes, each cell named in words."""
+    z = [[confusion["tn"], confusion["fp"]], [confusion["fn"], confusion["tp"]]]
+    names = [["good clients accepted", "good clients refused"], ["defaulters accepted", "defaulters refused"]]
+    labels = [[f"{z[i][j]:,}<br>{names[i][j]}" for j in range(2)] for i in range(2)]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=["Accepted", "Refused"],
+            y=["Repaid", "Defaulted"],
+            text=labels,
+            texttemplate="%{text}",
+            colorscale=[[0, "#F7FBFF"], [1, "#9ECAE1"]],
+            showscale=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_xaxes(title="Decision at the production threshold", side="bottom")
+    fig.update_yaxes(title="Known outcome", autorange="reversed")
+    return base_layout(fig, 320)
+
+
+def roc(data: Mapping) -> go.Figure:
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], name="Chance", line={"color": GREY, "dash": "dot"}))
+    auc = data.get("auc")
+    name = f"Model (AUC {auc:.3f})" if text.is_number(auc) else "Model"
+    fig.add_trace(go.Scatter(x=data["fpr"], y=data["tpr"], name=name, line={"color": BLUE, "width": 3}))
+    fig.update_xaxes(title="Good clients refused (false positive rate)", range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(title="Defaulters refused (true positive rate)", range=[0, 1], tickformat=".0%")
+    return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+
+
+def calibration(data: Mapping) -> go.Figure:
+    top = max([*data["predicted"], *data["observed"], 0.05]) * 1.1
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], name="Perfect", line={"color": GREY, "dash": "dot"}))
+    fig.add_trace(
+        go.Scatter(
+            x=data["predicted"],
+            y=data["observed"],
+            name="Model",
+            mode="lines+markers",
+            line={"color": VERMILLION, "width": 3},
+            marker={"symbol": "square", "size": 9},
+        )
+    )
+    fig.update_xaxes(title="Predicted risk (mean per group)", tickformat=".0%", range=[0, top])
+    fig.update_yaxes(title="Observed default rate", tickformat=".0%", range=[0, top])
+    return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+
+
+def importance(entries: Sequence[Mapping], top: int = 15) -> go.Figure:
+    shown = list(entries[:top])
+    fig = go.Figure(
+        go.Bar(
+            x=[e["mean_abs_shap"] for e in shown],
+            y=[wrap(e["label"]) for e in shown],
+            orientation="h",
+            marker={"color": BLUE},
+            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title="Mean |SHAP value| (log-odds)")
+    return base_layout(fig, 120 + 34 * len(shown))
+
+
+def _ranks(values: Sequence[float | None]) -> np.ndarray:
+    """Each known value's rank in [0, 1] (NaN where unknown): the colour of a beeswarm dot."""
+    array = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
+    known = ~np.isnan(array)
+    ranks = np.full(len(array), math.nan)
+    if known.sum() > 1:
+        order = array[known].argsort().argsort()
+        ranks[known] = order / (known.sum() - 1)
+    elif known.any():
+        ranks[known] = 0.5
+    return ranks
+
+
+def beeswarm(sample: Mapping, features: Sequence[str], labels: Mapping[str, str]) -> go.Figure:
+    """SHAP summary: one row per feature, one dot per client at its SHAP value, coloured by value."""
+    rng = np.random.default_rng(0)
+    xs, ys, colours, unknown_x, unknown_y = [], [], [], [], []
+    for row, name in enumerate(features):
+        shap = np.asarray(sample["shap"][name], dtype=np.float64)
+        ranks = _ranks(sample["values"][name])
+        jitter = row + rng.uniform(-0.3, 0.3, len(shap))
+        known = ~np.isnan(ranks)
+        xs.extend(shap[known]), ys.extend(jitter[known]), colours.extend(ranks[known])
+        unknown_x.extend(shap[~known]), unknown_y.extend(jitter[~known])
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            name="Known value",
+            marker={
+                "size": 5,
+                "color": colours,
+                "colorscale": SEQUENTIAL,
+                "opacity": 0.8,
+                "colorbar": {"title": "Value", "tickvals": [0, 1], "ticktext": ["low", "high"]},
+            },
+            hoverinfo="skip",
+        )
+    )
+    if unknown_x:
+        fig.add_trace(
+            go.Scatter(
+                x=unknown_x,
+                y=unknown_y,
+                mode="markers",
+                name="Missing value",
+                marker={"size": 5, "color": GREY, "symbol": "x"},
+                hoverinfo="skip",
+            )
+        )
+    fig.add_vline(x=0, line={"color": INK, "width": 1})
+    fig.update_yaxes(
+        tickvals=list(range(len(features))),
+        ticktext=[wrap(labels[f], 40) for f in features],
+        autorange="reversed",
+        automargin=True,
+    )
+    fig.update_xaxes(title="SHAP value (log-odds; right = raises the risk)")
+    return base_layout(fig, 140 + 40 * len(features), margin={"l": 10, "r": 10, "t": 50, "b": 10})
+
+
+def dependence(sample: Mapping, feature: str, label: str) -> go.Figure:
+    values = sample["values"][feature]
+    shap = sample["shap"][feature]
+    pairs = [(v, s, t) for v, s, t in zip(values, shap, sample["target"], strict=True) if v is not None]
+    fig = go.Figure()
+    for outcome, name, symbol, colour in ((0, "Repaid", "circle", BLUE), (1, "Defaulted", "x", VERMILLION)):
+        chosen = [(v, s) for v, s, t in pairs if t == outcome]
+        fig.add_trace(
+            go.Scatter(
+                x=[v for v, _ in chosen],
+                y=[s for _, s in chosen],
+                mode="markers",
+                name=name,
+                marker={"symbol": symbol, "size": 6, "color": colour, "opacity": 0.7},
+            )
+        )
+    fig.add_hline(y=0, line={"color": INK, "width": 1})
+    fig.update_xaxes(title=wrap(label, 70))
+    fig.update_yaxes(title="SHAP value (log-odds)")
+    return base_layout(fig, 360, margin={"l": 10, "r": 10, "t": 50, "b": 10})

@@ -1,0 +1,83 @@
+"""The score responses of the stored clients, serialised once per model version and data, then memory-mapped.
+
+A stored client's score and explanation never change for a given model and data, so its JSON response is
+built once (after the explanations are precomputed) instead of per request. Each client's document is kept
+as two byte ranges around the value of `explanation.contributions`: the request puts `null` there, or the
+client's non-zero contributions (serialised per request from the memory-mapped contributions: written out
+for every client they would take several times the space of the contributions themselves). The bytes live
+in the serving cache, one pair of arrays per language (`responses_blob_<lang>`: uint8,
+`responses_index_<lang>`: start, split, end per store row), shared by every worker; without a writable
+cache they stay in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import numpy as np
+import orjson
+
+from scoring.serving.cache import ArrayCache
+
+logger = logging.getLogger(__name__)
+
+BLOB, INDEX = "responses_blob", "responses_index"
+SLOT = b'"contributions":null'
+NULL = b"null"
+Payload = Callable[[int], dict]
+Contributions = Callable[[int], bytes]
+
+
+def split_document(document: bytes) -> tuple[bytes, bytes]:
+    """The bytes before and after the `null` of the first `"contributions":null` of a JSON document."""
+    at = document.index(SLOT) + len(SLOT) - len(NULL)
+    return document[:at], document[at + len(NULL) :]
+
+
+class StoredResponses:
+    """Serialised score responses by store row, in one language; `body` is None until they are built."""
+
+    def __init__(self, cache: ArrayCache, language: str) -> None:
+        self._cache = cache
+        self._names = (f"{BLOB}_{language}", f"{INDEX}_{language}")
+        self._blob: np.ndarray | None = None
+        self._index: np.ndarray | None = None
+        self._contributions: Contributions | None = None
+        if all(cache.has(name) for name in self._names):
+            self._blob, self._index = (cache.load(name) for name in self._names)
+
+    @property
+    def ready(self) -> bool:
+        return self._index is not None and self._contributions is not None
+
+    def build(self, rows: int, payload: Payload, contributions: Contributions) -> None:
+        """Serialise `payload(row)` of every row (once per cache, whichever process comes first)."""
+        self._contributions = contributions
+        if self._index is None:
+            arrays = self._cache.get_or_build(self._names, lambda: self._serialise(rows, payload))
+            self._blob, self._index = (arrays[name] for name in self._names)
+
+    def body(self, row: int, contributions: bool) -> bytes | None:
+        """The JSON response of a stored client (contributions or null there), None until built."""
+        if not self.ready:
+            return None
+        start, split, end = self._index[row].tolist()
+        blob = self._blob
+        middle = self._contributions(row) if contributions else NULL
+        return b"".join((blob[start:split].tobytes(), middle, blob[split:end].tobytes()))
+
+    def _serialise(self, rows: int, payload: Payload) -> dict[str, np.ndarray]:
+        started = time.monotonic()
+        parts: list[bytes] = []
+        index = np.empty((rows, 3), dtype=np.int64)
+        offset = 0
+        for row in range(rows):
+            head, tail = split_document(orjson.dumps(payload(row)))
+            parts += (head, tail)
+            index[row] = (offset, offset + len(head), offset + len(head) + len(tail))
+            offset = int(index[row, 2])
+        blob = np.frombuffer(b"".join(parts), dtype=np.uint8)
+        logger.info("responses of %d clients serialised in %.1f s", rows, time.monotonic() - started)
+        return dict(zip(self._names, (blob, index), strict=True))

@@ -1,0 +1,91 @@
+"""The fast path of GET /clients/{id}/score answers exactly as the FastAPI route, and only plain requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.fast_path import StoredScoreFastPath
+from api.main import create_app
+from scoring.serving.prediction_log import open_log, read_predictions, read_requests
+from scoring.serving.service import ScoringService
+from tests.api.conftest import API, make_settings, wait_for_explanations
+
+KEY = "fast-key"
+
+
+@pytest.fixture
+def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """One entry per request the fast path saw: whether it answered it."""
+    seen: list[bool] = []
+    original = StoredScoreFastPath._answer
+
+    def spy(self: StoredScoreFastPath, scope: dict) -> bytes | None:
+        body = original(self, scope)
+        seen.append(body is not None)
+        return body
+
+    monkeypatch.setattr(StoredScoreFastPath, "_answer", spy)
+    return seen
+
+
+@pytest.fixture
+def keyed(demo_home: Path, tmp_path: Path, answered: list[bool]) -> Iterator[TestClient]:
+    settings = make_settings(demo_home, tmp_path / "log.db", api_key=KEY)
+    with TestClient(create_app(settings), headers={"X-API-Key": KEY}) as client:
+        wait_for_explanations(client)
+        answered.clear()
+        yield client
+
+
+def test_fast_and_routed_answers_are_identical(keyed: TestClient, answered: list[bool]) -> None:
+    service: ScoringService = keyed.app.state.scoring.service
+    for row in (0, len(service.store) - 1):
+        path = f"{API}/clients/{int(service.store.ids[row])}/score"
+        for fast, routed in (("", "?contributions=1"), ("?contributions=false", "?contributions=no")):
+            a, b = keyed.get(path + fast), keyed.get(path + routed)
+            assert (a.status_code, a.content) == (b.status_code, b.content) == (200, a.content)
+            assert a.headers["content-type"] == b.headers["content-type"] == "application/json"
+            assert a.headers["content-length"] == b.headers["content-length"]
+    assert answered == [True, False] * 4
+
+
+def test_fast_answers_are_logged_like_routed_ones(keyed: TestClient, answered: list[bool]) -> None:
+    service: ScoringService = keyed.app.state.scoring.service
+    path = f"{API}/clients/{int(service.store.ids[3])}/score"
+    keyed.get(path)
+    keyed.get(path + "?contributions=True")
+    keyed.app.state.log_writer.flush()
+    assert answered == [True, False]
+    engine = open_log(keyed.app.state.settings.database_url)
+    columns = ["kind", "model_version", "client_hash", "probability", "decision", "threshold"]
+    logged = read_predictions(engine, with_features=True)
+    assert logged.height == 2
+    assert logged.select(columns).row(0) == logged.select(columns).row(1)
+    assert logged.drop(["created_at", "latency_ms", *columns]).n_unique() == 1
+    routes = read_requests(engine)["route"].to_list()
+    assert routes == [f"{API}/clients/{{client_id}}/score"] * 2
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status"),
+    [
+        ("/clients/1/score", {}, 404),  # unknown client
+        ("/clients/0{id}/score", {}, 200),  # leading zero: the route parses it
+        ("/clients/99999999999/score", {}, 422),  # beyond MAX_ID
+        ("/clients/{id}/score?contributions=maybe", {}, 422),
+        ("/clients/{id}/score?contributions=true&x=1", {}, 422),  # unknown query parameter
+        ("/clients/{id}/score", {"X-API-Key": "wrong"}, 401),
+    ],
+)
+def test_anything_else_goes_to_the_route(
+    keyed: TestClient, answered: list[bool], path: str, headers: dict, status: int
+) -> None:
+    service: ScoringService = keyed.app.state.scoring.service
+    client_id = int(service.store.ids[0])
+    response = keyed.get(API + path.replace("{id}", str(client_id)), headers=headers)
+    assert response.status_code == status
+    assert answered == [False]

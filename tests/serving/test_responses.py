@@ -1,0 +1,61 @@
+"""Serialised responses: two byte ranges around the contributions, cached, rebuilt by nobody else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from scoring.serving.cache import ArrayCache
+from scoring.serving.responses import StoredResponses, split_document
+
+
+def _payload(row: int) -> dict:
+    return {
+        "client_id": 100 + row,
+        "explanation": {
+            "base_value": -2.0,
+            "contributions": None,
+            "raising": [{"label": '"contributions":null'}],
+        },
+    }
+
+
+def _contributions(row: int) -> bytes:
+    return orjson.dumps({"A": float(row)})
+
+
+def test_split_document_cuts_at_the_first_contributions_slot() -> None:
+    head, tail = split_document(orjson.dumps(_payload(1)))
+    assert head.endswith(b'"contributions":') and tail.startswith(b',"raising"')
+
+
+def test_bodies_with_and_without_contributions(tmp_path: Path) -> None:
+    responses = StoredResponses(ArrayCache(tmp_path))
+    assert responses.body(0, True) is None
+    responses.build(3, _payload, _contributions)
+    for row in range(3):
+        assert orjson.loads(responses.body(row, False)) == _payload(row)
+        expected = _payload(row)
+        expected["explanation"]["contributions"] = {"A": float(row)}
+        assert orjson.loads(responses.body(row, True)) == expected
+
+
+def test_a_second_process_reads_the_cache_instead_of_serialising(tmp_path: Path) -> None:
+    StoredResponses(ArrayCache(tmp_path)).build(2, _payload, _contributions)
+
+    def refuse(row: int) -> dict:
+        raise AssertionError("serialised again")
+
+    again = StoredResponses(ArrayCache(tmp_path))
+    again.build(2, refuse, _contributions)
+    assert orjson.loads(again.body(1, False)) == _payload(1)
+
+
+def test_without_a_cache_directory_the_bytes_stay_in_memory() -> None:
+    responses = StoredResponses(ArrayCache(None))
+    responses.build(2, _payload, _contributions)
+    assert orjson.loads(responses.body(1, False)) == _payload(1)
+    with pytest.raises(IndexError):
+        responses.body(5, False)

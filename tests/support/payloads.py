@@ -1,0 +1,124 @@
+"""Answers of a fake API for the dashboard tests, each checked against the API's own response model.
+
+`checked` validates a payload with the `api.schemas` model of its route and requires it to come back
+unchanged from the model's JSON dump: a payload the API could not send (a field missing, misspelt or of
+another type) fails here instead of making a page test pass against an API that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from api.applications import application_fields
+from api.routes.recourse import RecourseOut
+from api.schemas import ApplicationFieldsOut, ClientOut, ScoreOut
+
+
+def checked(model: type[BaseModel], payload: dict[str, Any]) -> dict[str, Any]:
+    """`payload`, once `model` accepts it as it is (nothing dropped, nothing added)."""
+    dumped = model.model_validate(payload).model_dump(mode="json")
+    if dumped != payload:
+        raise AssertionError(f"not what the API sends as {model.__name__}:\n{payload}\nvs\n{dumped}")
+    return payload
+
+
+LATE = {"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}
+EXTERNAL = {"feature": "B", "label": "External score", "contribution": -0.1, "value": 0.6}
+SCORE = checked(
+    ScoreOut,
+    {
+        "client_id": 100002,
+        "probability": 0.3,
+        "decision": "refuse",
+        "threshold": 0.1,
+        "distance_to_threshold": 0.2,
+        "model_version": "v1",
+        "points": 536.6,
+        "threshold_points": 600.0,
+        "explanation": {
+            "base_value": -2.0,
+            "raw_score": -0.85,
+            "contributions": None,
+            "raising": [LATE],
+            "lowering": [EXTERNAL],
+            "reasons": [
+                {
+                    "code": "LATE_INSTALMENTS",
+                    "title": "Late instalments on previous credits",
+                    "text": "Instalments on your previous credits were paid late.",
+                    "officer_text": "Days past due",
+                    "actionable": True,
+                    "action": "Pay every instalment on time from now on.",
+                    "contribution": 1.25,
+                    "share": 1.0,
+                    "features": [LATE],
+                }
+            ],
+            "codes": [
+                {
+                    "code": "LATE_INSTALMENTS",
+                    "title": "Late instalments on previous credits",
+                    "contribution": 1.25,
+                    "share": 1.0,
+                    "features": [LATE],
+                },
+                {
+                    "code": "EXT_SCORES",
+                    "title": "External credit scores",
+                    "contribution": -0.1,
+                    "share": 1.0,
+                    "features": [EXTERNAL],
+                },
+            ],
+        },
+    },
+)
+RECOURSE = checked(
+    RecourseOut,
+    {
+        "client_id": 100002,
+        "decision": "refuse",
+        "probability": 0.3,
+        "points": 536.6,
+        "threshold": 0.1,
+        "amount": 100000.0,
+        "annuity": 5000.0,
+        "term": 24.0,
+        "options": [
+            {
+                "kind": "amount",
+                "amount": 80000.0,
+                "annuity": 4000.0,
+                "term": 24.0,
+                "probability": 0.09,
+                "points": 610.0,
+                "change": 0.2,
+            }
+        ],
+        "recommended": {
+            "kind": "amount",
+            "amount": 80000.0,
+            "annuity": 4000.0,
+            "term": 24.0,
+            "probability": 0.09,
+            "points": 610.0,
+            "change": 0.2,
+        },
+        "annual_rate": 0.1,
+        "max_term": 84,
+        "model_version": "v1",
+    },
+)
+FACTS = checked(
+    ClientOut,
+    {
+        "client_id": 100002,
+        "split": "train",
+        "known_outcome": 1,
+        "facts": [{"name": "AMT_CREDIT", "label": "Credit amount", "value": 100000.0}],
+    },
+)
+FIELDS = checked(ApplicationFieldsOut, {"fields": application_fields()})
+LEVELS = {f["name"]: tuple(f["levels"]) for f in FIELDS["fields"] if f["levels"]}
