@@ -54,6 +54,10 @@ def client_not_found() -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, "client not found")
 
 
+def application_not_found() -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, "application of the client not found in the data")
+
+
 def stored_row(service: ScoringService, client_id: int) -> int:
     """The store row of a client, or 404."""
     row = service.store.row(client_id)

@@ -8,8 +8,7 @@ from api.deps import SettingsDep
 from api.errors import ErrorBody, error_responses
 from api.monitoring_schemas import ReloadIn, ReloadOut, WorkerOut
 from api.security import require_admin_key
-from scoring.modeling.bundle import CHAMPION_FILE, METADATA_FILE
-from scoring.serving.reload import read_request, request_reload, worker_statuses
+from scoring.serving.reload import loadable, read_request, request_reload, worker_statuses
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin_key)])
 RESPONSES = {**error_responses(401, 500), 403: {"model": ErrorBody, "description": "Admin routes disabled"}}
@@ -38,11 +37,9 @@ def reload_model(settings: SettingsDep, body: ReloadIn | None = None) -> ReloadO
     """Ask every worker to load the champion (or `version`): they swap one at a time, each request being
     answered by the model it started with. Follow progress with GET /admin/reload."""
     version = body.version if body else None
-    models = settings.models_dir
-    if version is not None and not (models / version / METADATA_FILE).is_file():
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"model version {version!r} not found")
-    if version is None and not (models / CHAMPION_FILE).is_file():
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no champion to load: models/champion.json is missing")
+    if not loadable(settings.models_dir, version):
+        missing = "model version not found" if version else "no champion to load: champion.json is missing"
+        raise HTTPException(status.HTTP_404_NOT_FOUND, missing)
     return _out(settings, request_reload(settings.paths, version))
 
 

@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from api.errors import error_responses
 from api.identity import Admin, DatabaseDep
-from api.routes.decisions import aware_utc
-from api.routes.monitoring import IsoDateTime
 from api.schemas import AuditPageOut, AuditRowOut, VerificationOut
+from api.times import IsoDateTime, aware_utc
 from scoring.db.audit import verify
 from scoring.db.models import audit_log
 from scoring.vocabulary import AuditAction

@@ -11,8 +11,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from api.deps import SettingsDep
 from api.errors import error_responses
 from api.identity import CHALLENGE, AnyUser, OptionalUser, actor_of, get_engine
-from api.routes.users import user_out
-from api.schemas import DeniedIn, LoginIn, SsoIn, UserOut
+from api.schemas import DeniedIn, LoginIn, SsoIn, UserOut, user_out
 from scoring.db.audit import AuditEvent, record
 from scoring.db.users import Lockout, authenticate, sign_in_sso
 from scoring.vocabulary import AuditAction

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.applications import WhatIfRequest
@@ -15,6 +15,7 @@ from api.deps import (
     RequestIdDep,
     ServiceDep,
     StateDep,
+    application_not_found,
     client_not_found,
     stored_row,
 )
@@ -39,10 +40,6 @@ from scoring.vocabulary import ScoreKind
 router = APIRouter(prefix="/clients", tags=["clients"])
 
 ERRORS = error_responses(401, 404, 422, 500, 503)
-
-
-def _no_application() -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, "application of the client not found in the data")
 
 
 @router.get("", response_model=ClientSearch, responses=error_responses(401, 422, 500, 503))
@@ -121,7 +118,7 @@ def client_max_amount(client_id: ClientId, row: ClientRowDep, service: ServiceDe
     """The largest credit amount (annuity at the same rate and term) the model still accepts."""
     application = service.raw_application(client_id)
     if application is None:
-        raise _no_application()
+        raise application_not_found()
     offer = counter_offer(service, application, service.store.matrix[row], client_id)
     return CounterOfferOut.model_validate(offer)
 

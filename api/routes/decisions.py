@@ -3,17 +3,14 @@ caller), the client's decision history, letters issued, and the oversight summar
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import ServiceDep, StateDep
+from api.deps import ClientId, ServiceDep, StateDep
 from api.errors import error_responses
 from api.identity import Analyst, AnyUser, DatabaseDep, Officer, actor_of
-from api.routes.clients import ClientId
-from api.routes.monitoring import IsoDateTime
 from api.schemas import (
     DecisionHistoryOut,
     DecisionIn,
@@ -21,6 +18,7 @@ from api.schemas import (
     DecisionVocabularyOut,
     OversightOut,
 )
+from api.times import IsoDateTime, aware_utc
 from scoring.db import decisions
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.service import ScoringService
@@ -126,12 +124,6 @@ def decision_history(
     hashed = client_hash(client_id, state.salt) or ""
     rows = decisions.history(state.engine, hashed)
     return DecisionHistoryOut(client_id=client_id, decisions=[DecisionOut(**r) for r in rows])
-
-
-def aware_utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @router.get("/oversight/summary", response_model=OversightOut, responses=error_responses(401, 403, 422, 500))

@@ -14,12 +14,18 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import RequestIdDep, ServiceDep, SettingsDep, StateDep
+from api.deps import (
+    ClientId,
+    ClientRowDep,
+    RequestIdDep,
+    ServiceDep,
+    SettingsDep,
+    StateDep,
+    application_not_found,
+)
 from api.errors import error_responses
 from api.identity import OptionalUser, actor_of
 from api.language import LanguageDep
-from api.routes.clients import ClientId
-from api.routes.recourse import client_recourse_of
 from scoring.db import decisions
 from scoring.db.letters import IssuedLetter, record_letter
 from scoring.explain.reasons import principal_reasons
@@ -27,6 +33,7 @@ from scoring.notice.content import DecisionFacts, build_notice, new_reference
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
 from scoring.serving.prediction_log import client_hash
+from scoring.serving.recourse import client_recourse
 from scoring.vocabulary import Decision, OfficerDecision, Role
 
 router = APIRouter(prefix="/clients", tags=["clients"])
@@ -48,6 +55,7 @@ LETTER = {
 )
 async def client_notice(
     client_id: ClientId,
+    row: ClientRowDep,
     request: Request,
     service: ServiceDep,
     settings: SettingsDep,
@@ -64,8 +72,9 @@ async def client_notice(
     the API's caller; every letter is recorded (who, when, salted client hash, reference)."""
     if user is not None and user.role not in ISSUERS:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"the role {user.role} may not issue letters")
-    recourse = await run_in_threadpool(client_recourse_of, service, client_id, settings)  # 404 if unknown
-    row = int(service.store.row(client_id))
+    recourse = await run_in_threadpool(client_recourse, service, row, client_id, settings.recourse_terms)
+    if recourse is None:
+        raise application_not_found()
     values = service.explanations.row(row)
     if values is None:
         values = await run_in_threadpool(service.explanations.compute_row, row)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import StateDep
 from api.errors import error_responses
 from api.monitoring_schemas import CohortOut, OutcomesOut
-from api.routes.monitoring import IsoDateTime, _utc_naive
+from api.times import IsoDateTime, utc_naive
 from scoring.monitoring.outcomes import outcome_cohorts
 
 router = APIRouter(prefix="/monitoring", tags=["operations"])
@@ -23,8 +23,8 @@ def outcomes(
 ) -> OutcomesOut:
     """Per calendar month of the score: applicants, clients with a known outcome, realised default rate
     against the mean probability of default given, realised AUC (outcomes loaded by `scoring labels`)."""
-    start = _utc_naive(since) if since else None
-    end = _utc_naive(until) if until else None
+    start = utc_naive(since) if since else None
+    end = utc_naive(until) if until else None
     state.writer.flush()
     result = outcome_cohorts(state.engine, start, end)
     return OutcomesOut(

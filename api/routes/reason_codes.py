@@ -10,9 +10,7 @@ from pydantic import BaseModel, Field
 from api.deps import ServiceDep
 from api.errors import error_responses
 from api.language import LanguageDep
-from scoring.explain.by_code import code_importance
 from scoring.explain.reason_codes import catalogue
-from scoring.modeling.bundle import SHAP_PREFIX
 
 router = APIRouter(prefix="/reason-codes", tags=["explanations"])
 
@@ -42,10 +40,8 @@ class ReasonCodesOut(BaseModel):
 @router.get("", response_model=ReasonCodesOut, responses=error_responses(401, 422, 500, 503))
 def reason_codes(service: ServiceDep, language: LanguageDep) -> ReasonCodesOut:
     """Every reason code with its sentences, member features and global importance for the served model."""
-    sample = service.shap_sample()
     names = service.scorer.feature_names
-    shap = sample.select([SHAP_PREFIX + n for n in names]).to_numpy()
-    importance = code_importance(shap, service.grouping)
+    importance = service.code_importance()
     total = float(importance.sum()) or 1.0
     codes = catalogue()
     infos = []
@@ -70,6 +66,6 @@ def reason_codes(service: ServiceDep, language: LanguageDep) -> ReasonCodesOut:
         version=codes.version,
         language=language,
         model_version=service.scorer.version,
-        clients=len(sample),
+        clients=len(service.shap_sample()),
         codes=infos,
     )

@@ -9,27 +9,12 @@ from fastapi.exceptions import RequestValidationError
 
 from api.errors import error_responses
 from api.identity import Admin, actor_of, get_engine
-from api.schemas import PasswordIn, UserCreateIn, UserOut
-from scoring.db.models import utc_now
+from api.schemas import PasswordIn, UserCreateIn, UserOut, user_out
 from scoring.db.users import User, UserError, create_user, get_user, list_users, reset_password, set_active
 
 router = APIRouter(prefix="/users", tags=["users"])
 CHANGE = error_responses(400, 401, 403, 404, 422, 500)
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Account id")]
-
-
-def user_out(user: User) -> UserOut:
-    locked = user.locked_until is not None and user.locked_until > utc_now()
-    return UserOut(
-        id=user.id,
-        username=user.username,
-        role=str(user.role),
-        active=user.active,
-        locked=locked,
-        created_at=user.created_at,
-        last_sign_in_at=user.last_sign_in_at,
-        has_password=user.has_password,
-    )
 
 
 def _invalid(error: UserError) -> Exception:

@@ -43,3 +43,13 @@ def recourse(
         service.scorer.threshold,
         terms,
     )
+
+
+def client_recourse(
+    service: ScoringService, row: int, client_id: int, terms: RecourseTerms
+) -> Recourse | None:
+    """The recourse search of a stored client (its store row), None when its application row is missing."""
+    application = service.raw_application(client_id)
+    if application is None:
+        return None
+    return recourse(service, application, service.store.matrix[row], terms)

@@ -27,6 +27,7 @@ from typing import Generic, TypeVar
 
 from scoring.config import Paths
 from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, write_json_atomic
+from scoring.modeling.bundle import CHAMPION_FILE, METADATA_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,13 @@ def read_request(paths: Paths) -> dict | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+
+
+def loadable(models_dir: Path, version: str | None) -> bool:
+    """A reload can be asked for: the version's bundle exists (None: a champion is promoted)."""
+    if version is None:
+        return (models_dir / CHAMPION_FILE).is_file()
+    return (models_dir / version / METADATA_FILE).is_file()
 
 
 def request_reload(paths: Paths, version: str | None = None) -> dict:

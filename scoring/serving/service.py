@@ -16,12 +16,12 @@ import numpy as np
 import orjson
 import polars as pl
 
-from scoring.explain.by_code import CodeGrouping
+from scoring.explain.by_code import CodeGrouping, code_importance
 from scoring.explain.points import PointsScale
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import CodeReason, Reason, code_breakdown, principal_reasons, top_reasons
 from scoring.explain.similar import NeighbourSpace, nearest
-from scoring.modeling.bundle import load_bundle
+from scoring.modeling.bundle import SHAP_PREFIX, load_bundle
 from scoring.serving.cache import ArrayCache, data_key
 from scoring.serving.explanations import ClientExplanations
 from scoring.serving.facts import APPLICATION_TABLES, Fact, FactStore, load_facts
@@ -160,6 +160,13 @@ class ScoringService:
     def target_of(self, row: int) -> int | None:
         value = float(self.store.target[row])
         return None if math.isnan(value) else int(value)
+
+    def code_importance(self) -> np.ndarray:
+        """Each reason code's global importance for the served model (catalogue order, as `grouping.codes`):
+        mean |sum of its features' SHAP values| over the bundle's SHAP sample."""
+        names = self.scorer.feature_names
+        shap = self.shap_sample().select([SHAP_PREFIX + n for n in names]).to_numpy()
+        return code_importance(shap, self.grouping)
 
     def shap_sample(self) -> pl.DataFrame:
         """The bundle's training-time SHAP sample (read once)."""
