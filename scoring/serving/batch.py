@@ -66,7 +66,7 @@ class BatchScorer:
 
     def reason_codes(self, X: np.ndarray, refused: np.ndarray) -> list[list[str | None]]:
         """Per row, the codes pushing towards its decision (strongest first), None where fewer push."""
-        by_code = self.grouping.sum(self.bundle.contributions(X))
+        by_code = self.grouping.sum(self.bundle.contributions(X).values)
         signed = by_code * np.where(refused, 1.0, -1.0)[:, None]
         order = np.argsort(-signed, axis=1, kind="stable")[:, :REASONS]
         pushing = np.take_along_axis(signed, order, axis=1) > 0

@@ -67,7 +67,7 @@ def jaccard(a: frozenset, b: frozenset) -> float:
 def coverage(service: ScoringService, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per refused client of `rows`: share of its push towards refusal that 4 codes cover, and 4 features."""
     refused = rows[service.probabilities[rows] >= service.scorer.threshold]
-    contributions, _ = service.scorer.contributions(np.ascontiguousarray(service.store.matrix[refused]))
+    contributions = service.scorer.contributions(np.ascontiguousarray(service.store.matrix[refused])).values
     towards = np.ones(len(refused), dtype=bool)
     by_code = push_covered(service.grouping.sum(contributions), towards, TOP)
     by_feature = push_covered(contributions, towards, TOP)
@@ -107,10 +107,10 @@ def stability(
     apps = applications(service, service.store.ids[rows])
     rows = np.array([r for r in rows if int(service.store.ids[r]) in apps], dtype=np.int64)
     X = np.ascontiguousarray(service.store.matrix[rows]).copy()
-    before, _ = service.scorer.contributions(X)
+    before = service.scorer.contributions(X).values
     noisy = [perturbed(apps[int(service.store.ids[r])], noise, rng) for r in rows]
     service.featurizer.replace_application_features(X, noisy)
-    after, _ = service.scorer.contributions(X)
+    after = service.scorer.contributions(X).values
     towards = service.probabilities[rows] >= service.scorer.threshold
     changed = int(((service.scorer.predict(X) >= service.scorer.threshold) != towards).sum())
     sets_before = _top_sets(service.grouping.sum(before), towards)

@@ -115,9 +115,10 @@ class Visit:
         assert self.errors == []
 
 
-def new_context(browser: object) -> object:
-    """A browser context with axe-core in every document (an init script is not subject to CSP)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def new_context(browser: object, **options: object) -> object:
+    """A browser context with axe-core in every document (an init script is not subject to CSP);
+    `options` go to Playwright's `new_context` (locale...)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     context.add_init_script(path=str(AXE))
     context.set_default_timeout(TIMEOUT_MS)
     return context

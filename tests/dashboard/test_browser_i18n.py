@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.dashboard.conftest import API_KEY, TIMEOUT_MS, Stack, Visit
+from tests.dashboard.conftest import API_KEY, Stack, Visit, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,8 +24,7 @@ def risky(stack: Stack) -> int:
 @pytest.fixture
 def visit_fr(browser: object, stack: Stack) -> Iterator[Visit]:
     """A browser whose language is French (Accept-Language: fr-FR)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser, locale="fr-FR")
     try:
         yield Visit(context.new_page(), stack.dashboard.url)
     finally:

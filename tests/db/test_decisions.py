@@ -3,13 +3,15 @@ decisions and override rates per officer and month with default rates once a lab
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, select
+from sqlalchemy import Engine, select
 
 from scoring.db import decisions
 from scoring.db.audit import verify
 from scoring.db.decisions import DecisionError, ModelOpinion, OfficerChoice, check
-from scoring.db.models import audit_log
+from scoring.db.models import audit_log, labels
 from scoring.db.users import create_user
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 from tests.db.conftest import CLI
@@ -90,15 +92,15 @@ def test_summary_per_officer_and_month_with_outcomes(engine: Engine) -> None:
     assert (summary["decisions"], summary["overrides"]) == (3, 1)
     rows = {r["officer"]: r for r in summary["per_officer_month"]}
     assert rows["olivia"]["override_rate"] == 0.5 and rows["omar"]["override_rate"] == 0.0
-    assert summary["outcomes"] is None  # no labels table yet
-    labels = Table(
-        "labels", MetaData(), Column("client_hash", String(64)), Column("outcome", Integer)
-    )  # the shape the monitoring loop's table has
-    labels.create(engine)
+    assert summary["outcomes"] is None  # no outcome known yet
+    known = datetime(2026, 1, 1)
     with engine.begin() as conn:
         conn.execute(
             labels.insert(),
-            [{"client_hash": "1" * 64, "outcome": 1}, {"client_hash": "2" * 64, "outcome": 0}],
+            [
+                {"client_hash": h, "outcome": y, "known_at": known, "loaded_at": known, "source": "t.csv"}
+                for h, y in (("1" * 64, 1), ("2" * 64, 0))
+            ],
         )
     outcomes = decisions.summary(engine)["outcomes"]
     assert outcomes["overridden"] == {"granted_with_outcome": 1, "defaults": 1, "default_rate": 1.0}

@@ -27,6 +27,7 @@ from scoring.db.engine import current_revision, downgrade, head_revision, open_d
 from scoring.db.models import metadata
 
 LOG_TABLES = {"predictions", "requests", "model_features"}
+OUTCOME_TABLES = {"labels"}
 OVERSIGHT_TABLES = {"users", "decisions", "letters", "audit_log", "audit_chain"}
 
 
@@ -37,7 +38,7 @@ def tables(engine: Engine) -> set[str]:
 def test_upgrade_matches_the_models_then_downgrades_step_by_step(bare: Engine) -> None:
     upgrade(bare)
     assert current_revision(bare) == head_revision()
-    assert tables(bare) == LOG_TABLES | OVERSIGHT_TABLES
+    assert tables(bare) == LOG_TABLES | OVERSIGHT_TABLES | OUTCOME_TABLES
     with bare.connect() as conn:
         differences = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), metadata

@@ -84,6 +84,12 @@ class Replica:
             time.sleep(0.2)
         raise AssertionError(f"replica on {self.port} not ready in {timeout:.0f} s:\n{self.output()}")
 
+    def kill(self) -> None:
+        """SIGKILL: the replica dies at once, requests in flight on it included."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
     def stop(self, timeout: float = 60.0) -> bool:
         """SIGTERM, then whether the replica shut down gracefully (one uvicorn worker re-raises the signal
         once it has finished, so -SIGTERM is a clean exit too)."""

@@ -1,9 +1,11 @@
-"""Two API replicas behind nginx sharing one PostgreSQL log: 60 s of load, one replica stopped mid-run and
-restarted; no failed request, no lost or doubled log row, the restarted replica takes traffic again.
+"""Two API replicas behind nginx sharing one PostgreSQL log: 60 s of load, one replica killed mid-run and
+restarted; failures bounded by the requests in flight at the kill, no lost or doubled log row, the restarted
+replica takes traffic again.
 
-The replica is stopped with SIGTERM (`docker stop`, `kill`): it finishes what it holds and flushes its log.
-Requests nginx could not hand to it go to the other replica (connection refused: any method; GET also after a
-failure); one that fails all the same is counted, and bounded by the number of requests in flight.
+The replica is killed (SIGKILL: a crash, the OOM killer): its log rows are in its spool on disk, shipped when
+it restarts. Requests nginx could not hand to it go to the other replica (connection refused: any method; GET
+also after a failure); one that fails all the same (a POST cut by the kill) is counted, and bounded by the
+number of requests in flight.
 SCORING_REPLICA_LOAD_SECONDS shortens the run (default 60 s).
 """
 
@@ -62,7 +64,7 @@ def test_replicas_behind_nginx_lose_nothing_when_one_stops(
         load = _load_in_background(balancer.port, home, stats)
         time.sleep(SECONDS / 4)
         stopped = time.time()
-        assert replicas[1].stop(), replicas[1].output()
+        replicas[1].kill()  # its spooled log rows wait on disk for the restart
         time.sleep(2)
         replicas[1].start(tmp_path / "replica-1.log")
         replicas[1].wait_ready()
@@ -84,11 +86,12 @@ def test_replicas_behind_nginx_lose_nothing_when_one_stops(
         f"{sum(', ' in upstream for _, upstream, _ in served)} retried on the other replica"
     )
 
-    assert result.failures <= CONCURRENCY, result.statuses  # at most the requests in flight at the stop
-    assert result.failures == 0, result.statuses
+    assert result.failures <= CONCURRENCY, result.statuses  # at most the requests in flight at the kill
     with create_engine(fresh_database).connect() as conn:
         logged = conn.execute(select(func.count()).select_from(predictions)).scalar_one()
-    assert logged == result.scored > 0  # no lost and no doubled log row
+    # No lost and no doubled log row: every score answered is logged; a score whose answer the kill cut
+    # may be logged too (it was spooled before the answer left).
+    assert result.scored <= logged <= result.scored + result.failures, (logged, result.scored)
 
     def answered_by(port: str, since: float, until: float) -> int:
         return sum(upstream.endswith(port) for moment, upstream, _ in served if since <= moment < until)

@@ -9,7 +9,7 @@ import pytest
 from scoring.explain.by_code import CodeGrouping
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import code_breakdown, principal_reasons, push_covered
-from scoring.explain.shap_values import contributions
+from scoring.modeling.bundle import tree_shap
 from scoring.features.catalog import all_features
 from scoring.features.feature import ModelFeature
 from scoring.vocabulary import Decision
@@ -43,7 +43,7 @@ def test_codes_sum_exactly_to_raw_score_minus_base_value(grouping: CodeGrouping)
         lgb.Dataset(X, y, feature_name=NAMES),
         num_boost_round=30,
     )
-    shap = contributions(booster, X[:50])
+    shap = tree_shap(booster, X[:50])
     by_code = grouping.sum(shap.values)
     raw = booster.predict(X[:50], raw_score=True)
     assert by_code.shape == (50, len(catalogue()))
