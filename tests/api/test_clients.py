@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.schemas import score_payload
 from scoring.serving.service import ScoringService
+from scoring.vocabulary import Language
 from tests.api.conftest import API, wait_for_explanations
 
 
@@ -71,14 +72,18 @@ def test_serialised_responses_equal_the_documents_built_per_request(
     client: TestClient, service: ScoringService
 ) -> None:
     wait_for_explanations(client)
-    assert service.responses.ready
+    assert all(responses.ready for responses in service.responses.values())
     for row in (0, len(service.store) // 2, len(service.store) - 1):
         client_id = int(service.store.ids[row])
         result = service.client_result(row, service.explanations.row(row))
-        for contributions in (True, False):
-            served = client.get(f"{API}/clients/{client_id}/score", params={"contributions": contributions})
+        for contributions, language in ((True, Language.EN), (False, Language.FR)):
+            served = client.get(
+                f"{API}/clients/{client_id}/score",
+                params={"contributions": contributions},
+                headers={"Accept-Language": language.value},
+            )
             assert served.headers["content-type"] == "application/json"
-            assert served.json() == score_payload(result, contributions)
+            assert served.json() == score_payload(result, contributions, language)
 
 
 def test_contributions_can_be_left_out(client: TestClient, stored_ids: dict[str, int]) -> None:

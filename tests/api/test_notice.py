@@ -66,9 +66,10 @@ def test_html_letter(client: TestClient, service: ScoringService) -> None:
     assert read_letters(client.app.state.scoring.engine)["format"].to_list() == ["html"]
 
 
-def test_bad_requests_issue_no_letter(client: TestClient) -> None:
+def test_bad_requests_issue_no_letter(client: TestClient, service: ScoringService) -> None:
     assert client.get(f"{API}/clients/999999999/notice").status_code == 404
-    bad = client.get(f"{API}/clients/999999999/notice", params={"format": "docx"})
+    stored = int(service.store.ids[0])
+    bad = client.get(f"{API}/clients/{stored}/notice", params={"format": "docx"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "format"
-    assert client.get(f"{API}/clients/999999999/notice", params={"lang": "es"}).status_code == 422
+    assert client.get(f"{API}/clients/{stored}/notice", params={"lang": "es"}).status_code == 422
     assert len(read_letters(client.app.state.scoring.engine)) == 0

@@ -50,4 +50,4 @@ def test_accepted_client_needs_no_recourse(client: TestClient, service: ScoringS
 
 def test_unknown_client_is_404(client: TestClient) -> None:
     response = client.get(f"{API}/clients/999999999/recourse")
-    assert response.status_code == 404 and "999999999" in response.json()["detail"]
+    assert response.status_code == 404 and response.json()["detail"] == "client not found"

@@ -36,7 +36,7 @@ def wait_serving(api_port: int, dashboard_port: int, process: subprocess.Popen, 
         assert process.poll() is None, log.read_text()[-4000:]
         try:
             ready = httpx.get(f"http://127.0.0.1:{api_port}{API}/ready", timeout=2).status_code == 200
-            page = httpx.get(f"http://127.0.0.1:{dashboard_port}/", timeout=5).status_code == 200
+            page = httpx.get(f"http://127.0.0.1:{dashboard_port}/login", timeout=5).status_code == 200
             if ready and page:
                 return
         except httpx.TransportError:

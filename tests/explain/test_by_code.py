@@ -9,9 +9,9 @@ import pytest
 from scoring.explain.by_code import CodeGrouping
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import code_breakdown, principal_reasons, push_covered
-from scoring.modeling.bundle import tree_shap
 from scoring.features.catalog import all_features
 from scoring.features.feature import ModelFeature
+from scoring.modeling.bundle import tree_shap
 from scoring.vocabulary import Decision
 
 NAMES = [

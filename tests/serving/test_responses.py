@@ -32,7 +32,7 @@ def test_split_document_cuts_at_the_first_contributions_slot() -> None:
 
 
 def test_bodies_with_and_without_contributions(tmp_path: Path) -> None:
-    responses = StoredResponses(ArrayCache(tmp_path))
+    responses = StoredResponses(ArrayCache(tmp_path), "en")
     assert responses.body(0, True) is None
     responses.build(3, _payload, _contributions)
     for row in range(3):
@@ -43,18 +43,18 @@ def test_bodies_with_and_without_contributions(tmp_path: Path) -> None:
 
 
 def test_a_second_process_reads_the_cache_instead_of_serialising(tmp_path: Path) -> None:
-    StoredResponses(ArrayCache(tmp_path)).build(2, _payload, _contributions)
+    StoredResponses(ArrayCache(tmp_path), "en").build(2, _payload, _contributions)
 
     def refuse(row: int) -> dict:
         raise AssertionError("serialised again")
 
-    again = StoredResponses(ArrayCache(tmp_path))
+    again = StoredResponses(ArrayCache(tmp_path), "en")
     again.build(2, refuse, _contributions)
     assert orjson.loads(again.body(1, False)) == _payload(1)
 
 
 def test_without_a_cache_directory_the_bytes_stay_in_memory() -> None:
-    responses = StoredResponses(ArrayCache(None))
+    responses = StoredResponses(ArrayCache(None), "en")
     responses.build(2, _payload, _contributions)
     assert orjson.loads(responses.body(1, False)) == _payload(1)
     with pytest.raises(IndexError):
