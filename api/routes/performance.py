@@ -21,7 +21,7 @@ from api.deps import ServiceDep
 from api.errors import error_responses
 from scoring.modeling.bundle import OOF_FILE, PROBABILITY
 from scoring.modeling.cost import CostSpec
-from scoring.modeling.metrics import confusion, safe_auc
+from scoring.modeling.metrics import confusion, probability_metrics, reliability_bins, safe_auc
 from scoring.modeling.threshold import CostCurve, curve_for
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
@@ -60,9 +60,16 @@ class RocOut(BaseModel):
 
 
 class CalibrationOut(BaseModel):
-    predicted: list[float] = Field(description="Mean predicted probability per bin")
+    """Reliability diagram of the calibrated out-of-fold probabilities: bins of equal client counts."""
+
+    predicted: list[float] = Field(description="Mean calibrated probability per bin")
     observed: list[float] = Field(description="Observed default rate per bin")
     clients: list[int]
+    brier: float = Field(description="Brier score of the out-of-fold probabilities")
+    log_loss: float = Field(description="Log-loss of the out-of-fold probabilities")
+    ece: float = Field(description="Expected calibration error over these bins")
+    mean_pd: float = Field(description="Mean probability of default")
+    observed_rate: float = Field(description="Observed default rate")
 
 
 class PerformanceOut(BaseModel):
@@ -101,14 +108,8 @@ def point(curve: CostCurve, index: int, threshold: float | None = None) -> Thres
 
 
 def calibration_bins(y: np.ndarray, prob: np.ndarray, bins: int) -> CalibrationOut:
-    """Mean prediction and observed default rate in bins of equal client counts."""
-    order = np.argsort(prob, kind="stable")
-    parts = [p for p in np.array_split(order, bins) if len(p)]
-    return CalibrationOut(
-        predicted=[float(prob[p].mean()) for p in parts],
-        observed=[float(y[p].mean()) for p in parts],
-        clients=[len(p) for p in parts],
-    )
+    """Reliability bins of equal client counts, with the probability quality figures over them."""
+    return CalibrationOut(**reliability_bins(y, prob, bins), **probability_metrics(y, prob, bins))
 
 
 @router.get("/threshold", response_model=ThresholdOut, responses=ERRORS)

@@ -37,13 +37,16 @@ AMOUNT_SEARCH_CAP = (
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why a score: base value + contributions (non-zero only, log-odds) = raw score, and top reasons."""
+    """Why a score: base value + contributions (non-zero only, log-odds of the raw model) = raw score, and top
+    reasons; the calibrated probabilities at the two end points (average client, this client)."""
 
     base_value: float
     raw_score: float
     contributions: dict[str, float]
     raising: list[Reason]
     lowering: list[Reason]
+    base_probability: float
+    probability: float
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,8 @@ class ScoringService:
         nonzero = np.flatnonzero(contributions)
         names = self.scorer.names[nonzero].tolist()
         mapping = dict(zip(names, contributions[nonzero].astype(np.float64).tolist(), strict=True))
-        return Explanation(base, raw, mapping, raising, lowering)
+        probability = float(self.scorer.calibrate(np.array([raw]))[0])
+        return Explanation(base, raw, mapping, raising, lowering, self.scorer.base_probability, probability)
 
     def _neighbour_space(self) -> tuple[NeighbourSpace, np.ndarray]:
         importance = {e["feature"]: float(e["mean_abs_shap"]) for e in self.scorer.bundle.importance()}

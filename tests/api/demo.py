@@ -1,6 +1,7 @@
 """A small, real scoring home for the API tests: sample rows -> ingest -> features -> tiny LightGBM bundle.
 
-The bundle is written and promoted by the modeling layer's own writer, so it has the production layout.
+The bundle (a LightGBM model on every feature, calibrated by Platt scaling on two-fold out-of-fold scores) is
+written and promoted by the modeling layer's own writer, so it has the production layout.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from scoring.config import Paths
 from scoring.data.ingest import ingest_tables
 from scoring.features.build import build_features
 from scoring.modeling.bundle import BundleContent, make_version, promote, write_bundle
+from scoring.modeling.calibration import fit_calibrator
 from scoring.modeling.dataset import file_fingerprint, load_training_data
 from scoring.modeling.explanations import explain
+from scoring.modeling.models import BoostedModel
 
 TRAIN_CLIENTS = 500
 TEST_CLIENTS = 120
@@ -63,13 +66,13 @@ def write_raw_subset(sample: Path, raw: Path) -> None:
 
 
 def _oof(data, rounds: int) -> np.ndarray:  # noqa: ANN001 - TrainingData
-    """Two-fold out-of-fold probabilities."""
+    """Two-fold out-of-fold raw scores."""
     fold = np.arange(len(data.y)) % 2
-    prob = np.empty(len(data.y))
+    raw = np.empty(len(data.y))
     for k in (0, 1):
         fit = lgb.train(PARAMS, lgb.Dataset(data.X[fold != k], data.y[fold != k]), num_boost_round=rounds)
-        prob[fold == k] = fit.predict(data.X[fold == k])
-    return prob
+        raw[fold == k] = fit.predict(data.X[fold == k], raw_score=True)
+    return raw
 
 
 def build_home(sample: Path, home: Path) -> Paths:
@@ -84,14 +87,18 @@ def build_home(sample: Path, home: Path) -> Paths:
         lgb.Dataset(data.X, data.y, feature_name=data.names, free_raw_data=False),
         num_boost_round=ROUNDS,
     )
-    prob = booster.predict(data.X)
-    threshold = float(np.quantile(prob, 1 - REFUSED_SHARE))
-    explanations = explain(booster, data, rows=150, seed=0, threads=1)
+    model = BoostedModel((booster,))
+    oof_raw = _oof(data, ROUNDS)
+    calibrator = fit_calibrator("platt", oof_raw, data.y)
+    oof = calibrator(oof_raw)
+    threshold = float(np.quantile(calibrator(model.raw_score(data.X)), 1 - REFUSED_SHARE))
+    explanations = explain(model, calibrator, data, rows=150, seed=0, threads=1)
     fingerprint = file_fingerprint(paths.features)
-    oof = _oof(data, ROUNDS)
     metadata = {
         "version": make_version(fingerprint),
         "created_at": datetime.now(UTC).isoformat(),
+        "kind": model.kind,
+        "model": model.spec(),
         "features": [f.to_dict() for f in data.features],
         "threshold": threshold,
         "cost": {"mode": "classes", "w_fn": 10.0, "w_fp": 1.0},
@@ -109,7 +116,9 @@ def build_home(sample: Path, home: Path) -> Paths:
             "APP_AMT_CREDIT": data.amount,
         }
     )
-    content = BundleContent(booster, metadata, explanations.importance, explanations.sample, oof_frame)
+    content = BundleContent(
+        model, calibrator, metadata, explanations.importance, explanations.sample, oof_frame
+    )
     write_bundle(paths.models, content)
     promote(paths.models, metadata["version"])
     return paths
