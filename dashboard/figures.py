@@ -104,7 +104,10 @@ def waterfall_steps(explanation: Mapping) -> list[tuple[str, float]]:
 
 
 def waterfall(explanation: Mapping) -> go.Figure:
-    """Local explanation: from the average score, each main feature's push up or down, to this client's."""
+    """Local explanation: from the average score, each main feature's push up or down, to this client's.
+
+    The bars are contributions in log-odds of the raw model; the two end points are labelled with the
+    calibrated probabilities of default the API gives for them."""
     steps = waterfall_steps(explanation)
     start = explanation["base_value"]
     bases, labels = [], []
@@ -132,8 +135,11 @@ def waterfall(explanation: Mapping) -> go.Figure:
             showlegend=False,
         )
     )
-    marks = ((start, "Average client", GREY, 0), (explanation["raw_score"], "This client", INK, 18))
-    for x, name, colour, shift in marks:
+    marks = (
+        (start, "Average client", explanation["base_probability"], GREY, 0),
+        (explanation["raw_score"], "This client", explanation["probability"], INK, 18),
+    )
+    for x, name, risk, colour, shift in marks:
         fig.add_vline(x=x, line={"color": colour, "dash": "dot"})
         fig.add_annotation(
             x=x,
@@ -142,13 +148,13 @@ def waterfall(explanation: Mapping) -> go.Figure:
             yanchor="bottom",
             yshift=shift,
             showarrow=False,
-            text=f"{name}: {text.percent(text.logistic(x))}",
+            text=f"{name}: {text.percent(risk)}",
         )
     ends = [*bases, *(b + v for b, v in zip(bases, values, strict=True)), explanation["raw_score"]]
     pad = 0.35 * (max(ends) - min(ends) or 1.0)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(
-        title="Score in log-odds (right = higher risk of default)",
+        title="Score in log-odds of the raw model (right = higher risk); risks at the ends are calibrated",
         range=[min(ends) - pad, max(ends) + pad],
         automargin=True,
     )
@@ -387,6 +393,7 @@ def roc(data: Mapping) -> go.Figure:
 
 
 def calibration(data: Mapping) -> go.Figure:
+    """Reliability diagram of the calibrated out-of-fold probabilities (groups of equal size)."""
     top = max([*data["predicted"], *data["observed"], 0.05]) * 1.1
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=[0, top], y=[0, top], name="Perfect", line={"color": GREY, "dash": "dot"}))
@@ -400,7 +407,7 @@ def calibration(data: Mapping) -> go.Figure:
             marker={"symbol": "square", "size": 9},
         )
     )
-    fig.update_xaxes(title="Predicted risk (mean per group)", tickformat=".0%", range=[0, top])
+    fig.update_xaxes(title="Calibrated risk (mean per group)", tickformat=".0%", range=[0, top])
     fig.update_yaxes(title="Observed default rate", tickformat=".0%", range=[0, top])
     return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10})
 
@@ -584,3 +591,33 @@ def decisions(buckets: Sequence[Mapping], window: Sequence[str] | None = None) -
     fig = _lines(buckets, series, window)
     fig.update_yaxes(title="Share", tickformat=".0%", rangemode="tozero")
     return fig
+
+
+# --- Model page: candidates compared by repeated cross-validation ----------------------------------------
+
+
+def candidates(rows: Sequence[Mapping]) -> go.Figure:
+    """Out-of-fold AUC of each candidate, mean with one standard deviation across the repeats either side;
+    the selected candidate is drawn as a diamond and named."""
+    shown = [r for r in rows if text.is_number(r.get("auc"))]
+    labels = [wrap(f"{r['candidate']} (selected)" if r.get("selected") else r["candidate"]) for r in shown]
+    fig = go.Figure(
+        go.Scatter(
+            x=[r["auc"] for r in shown],
+            y=labels,
+            mode="markers",
+            error_x={"type": "data", "array": [r.get("auc_std") or 0.0 for r in shown], "color": INK},
+            marker={
+                "symbol": ["diamond" if r.get("selected") else "circle" for r in shown],
+                "size": [14 if r.get("selected") else 9 for r in shown],
+                "color": [VERMILLION if r.get("selected") else BLUE for r in shown],
+                "line": {"color": INK, "width": 1},
+            },
+            hovertemplate="%{y}: AUC %{x:.4f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    useful = [r["auc"] for r in shown if r["auc"] > 0.55] or [0.5]
+    fig.update_xaxes(title="Out-of-fold AUC (mean ± std across repeats)", range=[min(useful) - 0.02, 1.0])
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, 90 + 42 * len(shown))

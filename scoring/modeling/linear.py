@@ -1,15 +1,18 @@
 """A regularised logistic regression a bundle stores as numbers, with signs set by the monotone policy.
 
-Each feature becomes one or two terms: its value, clipped to the training 1st-99th percentiles, with missing
-and infinite values at the training median; plus, when between 1% and 99% of training values are missing, a
-missing-value indicator. (Category codes are taken as numbers, as they come: one-hot levels did worse on
-both the synthetic and the real rows.)
+Each feature becomes one or two terms: its value on a signed log scale, ``sign(x) log(1 + |x|)`` (amounts
+and days spread over orders of magnitude; the scale keeps them ordered, tames the tails without capping
+them, so a larger loan keeps raising the risk beyond the amounts seen), with missing and infinite values at
+the training median; plus, when between 1% and 99% of training values are missing, a missing-value
+indicator. (Category codes are taken as numbers, as they come: one-hot levels did worse on both the
+synthetic and the real rows.)
 
 Every term is standardised with its training mean and standard deviation, and the coefficients minimise the
 mean log-loss plus an L2 penalty ``|w|^2 / (2 C n)``. The value term of a feature with a declared direction
-gets a coefficient of that sign only (bounded optimisation): clipping and imputation are non-decreasing, so
-the model is monotone where the policy says so. Contributions are exact: a feature adds the sum of its terms'
-``w * z`` log-odds (``z`` the standardised term, 0 on average over the training rows) to the intercept.
+gets a coefficient of that sign only (bounded optimisation): the scale and the imputation are
+non-decreasing, so the model is monotone where the policy says so. Contributions are exact: a feature adds
+the sum of its terms' ``w * z`` log-odds (``z`` the standardised term, 0 on average over the training rows)
+to the intercept.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from scipy.special import expit
 C = 0.01
 MISSING_INDICATOR = (0.01, 0.99)
 VALUE, MISSING = 0, 1
-_ARRAYS = ("feature", "kind", "low", "high", "fill", "mean", "scale", "coef")
+_ARRAYS = ("feature", "kind", "fill", "mean", "scale", "coef")
 
 
 @dataclass(frozen=True)
@@ -33,19 +36,20 @@ class LinearModel:
     names: tuple[str, ...]
     feature: np.ndarray  # feature index of each term
     kind: np.ndarray  # VALUE or MISSING
-    low: np.ndarray  # clipping range and fill value of a VALUE term
-    high: np.ndarray
-    fill: np.ndarray
+    fill: np.ndarray  # value of a missing entry in a VALUE term
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
+    compress: bool = True  # signed log scale of the values (False: values as they are)
 
     def terms(self, X: np.ndarray) -> np.ndarray:
         """Standardised terms of the rows of X (rows x terms)."""
         x = np.asarray(X, dtype=np.float64)[:, self.feature]
         present = np.isfinite(x)
-        value = np.clip(np.where(present, x, self.fill), self.low, self.high)
+        value = np.where(present, x, self.fill)
+        if self.compress:
+            value = np.sign(value) * np.log1p(np.abs(value))
         raw = np.where(self.kind == VALUE, value, ~present)
         return (raw - self.mean) / self.scale
 
@@ -63,6 +67,7 @@ class LinearModel:
         return {
             "names": list(self.names),
             "intercept": self.intercept,
+            "compress": self.compress,
             **{k: getattr(self, k).tolist() for k in _ARRAYS},
         }
 
@@ -71,26 +76,29 @@ class LinearModel:
         arrays = {k: np.asarray(data[k], dtype=np.float64) for k in _ARRAYS}
         arrays["feature"] = arrays["feature"].astype(np.int64)
         arrays["kind"] = arrays["kind"].astype(np.int64)
-        return cls(tuple(data["names"]), intercept=float(data["intercept"]), **arrays)
+        return cls(
+            tuple(data["names"]),
+            intercept=float(data["intercept"]),
+            compress=bool(data["compress"]),
+            **arrays,
+        )
 
 
-def _design(X: np.ndarray, clip: bool) -> dict[str, np.ndarray]:
+def _design(X: np.ndarray) -> dict[str, np.ndarray]:
     """The terms of each feature (before standardisation), from the training rows."""
-    rows: list[tuple[int, int, float, float, float]] = []  # feature, kind, low, high, fill
+    rows: list[tuple[int, int, float]] = []  # feature, kind, fill
     for j in range(X.shape[1]):
         x = X[:, j].astype(np.float64)
         present = np.isfinite(x)
-        seen = x[present]
-        low, high = np.quantile(seen, [0.01, 0.99]) if clip and len(seen) else (-np.inf, np.inf)
-        fill = float(np.median(seen)) if len(seen) else 0.0
-        rows.append((j, VALUE, float(low), float(high), fill))
+        rows.append((j, VALUE, float(np.median(x[present])) if present.any() else 0.0))
         if MISSING_INDICATOR[0] <= 1 - present.mean() <= MISSING_INDICATOR[1]:
-            rows.append((j, MISSING, 0.0, 0.0, 0.0))
-    table = np.array(rows, dtype=np.float64).reshape(-1, 5)
-    design = {k: table[:, i] for i, k in enumerate(("feature", "kind", "low", "high", "fill"))}
-    design["feature"] = design["feature"].astype(np.int64)
-    design["kind"] = design["kind"].astype(np.int64)
-    return design
+            rows.append((j, MISSING, 0.0))
+    table = np.array(rows, dtype=np.float64).reshape(-1, 3)
+    return {
+        "feature": table[:, 0].astype(np.int64),
+        "kind": table[:, 1].astype(np.int64),
+        "fill": table[:, 2],
+    }
 
 
 def fit_linear(
@@ -99,16 +107,22 @@ def fit_linear(
     names: list[str],
     directions: list[int] | None = None,
     c: float = C,
-    clip: bool = True,
+    compress: bool = True,
 ) -> LinearModel:
     """Fit on the rows of X (float, NaN = missing); ``directions`` (+1/-1/0 per column) bound the signs of the
-    value terms; ``clip=False`` keeps values unclipped."""
+    value terms; ``compress=False`` keeps the values on their own scale."""
     n, width = X.shape
     directions = directions or [0] * width
-    design = _design(X, clip)
+    design = _design(X)
     k = len(design["feature"])
     draft = LinearModel(
-        tuple(names), **design, mean=np.zeros(k), scale=np.ones(k), coef=np.zeros(k), intercept=0.0
+        tuple(names),
+        **design,
+        mean=np.zeros(k),
+        scale=np.ones(k),
+        coef=np.zeros(k),
+        intercept=0.0,
+        compress=compress,
     )
     raw = draft.terms(X)
     mean = raw.mean(axis=0)
@@ -135,5 +149,11 @@ def fit_linear(
         loss, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 200, "ftol": 1e-7}
     )
     return LinearModel(
-        tuple(names), **design, mean=mean, scale=scale, coef=result.x[:-1], intercept=float(result.x[-1])
+        tuple(names),
+        **design,
+        mean=mean,
+        scale=scale,
+        coef=result.x[:-1],
+        intercept=float(result.x[-1]),
+        compress=compress,
     )

@@ -26,6 +26,7 @@ class TrainResult:
     card_path: Path
     timings: dict[str, float]
     registry_version: str | None = None
+    cpu: dict[str, float] | None = None
 
     def quality_lines(self) -> list[str]:
         """The quality checks: AUC vs the oracle, cost vs the naive policies, calibration targets."""
@@ -91,5 +92,9 @@ class TrainResult:
                 f"MLflow run {meta['mlflow_run_id']}, registered model version {self.registry_version} "
                 "(alias champion; the challenger has alias challenger)"
             )
-        lines.append("Time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
+        cpu = self.cpu or {}
+        lines.append(
+            "Time (wall, CPU of all threads): "
+            + ", ".join(f"{k} {v:.1f} s ({cpu.get(k, float('nan')):.1f})" for k, v in self.timings.items())
+        )
         return "\n".join(lines)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from sklearn.isotonic import isotonic_regression
 
 from scoring.modeling.linear import fit_linear
 from scoring.modeling.scorecard import CATEGORICAL, NUMERIC, Characteristic, Scorecard
@@ -42,8 +43,10 @@ def _binning(x: np.ndarray, y: np.ndarray, name: str, categorical: bool, directi
         return Characteristic(name, NUMERIC, tuple(float(s) for s in binning.splits), (), (), 0.0, 0.0, 0.0)
 
 
-def _with_woe(c: Characteristic, x: np.ndarray, y: np.ndarray) -> Characteristic:
-    """Risk-oriented, smoothed WoE of each bin and of missing values, with the bins' statistics."""
+def _with_woe(c: Characteristic, x: np.ndarray, y: np.ndarray, direction: int) -> Characteristic:
+    """Risk-oriented, smoothed WoE of each bin and of missing values, with the bins' statistics. Smoothing
+    pulls small bins towards 0 more than large ones, which could undo the binning's trend: the bins' WoE
+    are projected back onto the policy's direction (weighted isotonic regression)."""
     index = c.bin_of(x)
     n_bins = c.n_bins + 1
     count = np.array([(index == i).sum() for i in range(n_bins)], dtype=np.float64)
@@ -53,6 +56,8 @@ def _with_woe(c: Characteristic, x: np.ndarray, y: np.ndarray) -> Characteristic
     bad_s = bad + SMOOTHING * rate
     good_s = (count - bad) + SMOOTHING * (1 - rate)
     woe = np.log(bad_s / total_bad) - np.log(good_s / (total - total_bad))
+    if c.kind == NUMERIC and direction:
+        woe[:-1] = isotonic_regression(woe[:-1], sample_weight=count[:-1] + 1.0, increasing=direction > 0)
     stats = tuple(
         {"count": int(n), "defaults": int(b), "default_rate": float(b / n) if n else None}
         for n, b in zip(count, bad, strict=True)
@@ -68,12 +73,12 @@ def fit_scorecard(
     """Bin each column of X, weight the bins by evidence and fit the non-negative logistic weights."""
     y = np.asarray(y).astype(np.int64)
     binned = [
-        _with_woe(_binning(X[:, j].astype(np.float64), y, name, cat, d), X[:, j].astype(np.float64), y)
+        _with_woe(_binning(X[:, j].astype(np.float64), y, name, cat, d), X[:, j].astype(np.float64), y, d)
         for j, (name, cat, d) in enumerate(zip(names, categorical, directions, strict=True))
     ]
     draft = Scorecard(tuple(binned), 0.0)
     woe = draft.woe(X)  # complete: a scorecard has no missing terms, only a missing bin
-    linear = fit_linear(woe, y, names, [1] * len(names), C_SCORECARD, clip=False)
+    linear = fit_linear(woe, y, names, [1] * len(names), C_SCORECARD, compress=False)
     beta = linear.coef / linear.scale
     characteristics = tuple(
         Characteristic(c.name, c.kind, c.splits, c.groups, c.woe, c.missing_woe, float(b), float(m), c.bins)

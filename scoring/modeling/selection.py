@@ -46,6 +46,8 @@ class Selection:
             "selected_auc": self.selected_auc,
             "auc_change": self.selected_auc - self.full_auc,
             "selected_per_fold": self.per_fold,
+            "features": list(self.names),
+            "gain_share": dict(self.gain_share),
         }
 
     def describe(self) -> str:
@@ -72,8 +74,11 @@ def select_features(
     seed: int,
     threads: int,
     max_features: int = MAX_FEATURES,
+    bags: int = 1,
 ) -> Selection:
-    """Select at most ``max_features`` features inside a ``folds``-fold CV (see the module docstring)."""
+    """Select at most ``max_features`` features inside a ``folds``-fold CV (see the module docstring); the
+    full and selected models bag ``bags`` seeds (as the candidates do), so their AUC differ by the features,
+    not by one seed's luck."""
     rate = float(params.get("learning_rate", lgbm.DEFAULT_PARAMS["learning_rate"]))
     settings = {**params, "learning_rate": rate * lgbm.SELECTION_RATE_FACTOR}
     base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices)
@@ -81,16 +86,18 @@ def select_features(
     raw_full, raw_selected = np.zeros(data.n), np.zeros(data.n)
     shares, kept_per_fold = [], []
     for k, (train_idx, valid_idx) in enumerate(fold_indices(data.y, folds, seed)):
-        model = full.fit_one(data, train_idx, seed + k)
-        raw_full[valid_idx] = model.raw_score(data.X[valid_idx])
-        gain = model.model.feature_importance("gain", iteration=model.rounds)
+        gain = np.zeros(len(data.names))
+        for bag in range(bags):
+            model = full.fit_one(data, train_idx, seed + k + 7919 * bag)
+            raw_full[valid_idx] += model.raw_score(data.X[valid_idx]) / bags
+            gain += model.model.feature_importance("gain", iteration=model.rounds)
         shares.append(gain / max(gain.sum(), 1e-12))
         kept = _kept(gain, max_features)
         kept_per_fold.append(kept)
         subset = data.select([data.names[i] for i in kept])
         sub_base = lgbm.base_dataset(subset.X, subset.y, subset.names, subset.categorical_indices)
-        learner = LightGBMLearner(sub_base, lgbm.NONE, settings, [monotone[i] for i in kept], 1, threads)
-        raw_selected[valid_idx] = learner.fit_one(subset, train_idx, seed + k).raw_score(subset.X[valid_idx])
+        learner = LightGBMLearner(sub_base, lgbm.NONE, settings, [monotone[i] for i in kept], bags, threads)
+        raw_selected[valid_idx] = learner.fit_score(subset, train_idx, valid_idx, seed + k)
     votes = np.zeros(len(data.names))
     for kept in kept_per_fold:
         votes[kept] += 1

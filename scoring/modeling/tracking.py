@@ -133,7 +133,12 @@ class TrackedRun:
         self.log_metrics(meta["cv_metrics"], prefix="cv_")
         self.log_metrics(contents["challenger"].metadata["cv_metrics"], prefix="challenger_cv_")
         self.log_metrics(
-            {k: v for k, v in meta["feature_selection"].items() if k != "selected_per_fold"}, "selection_"
+            {
+                k: v
+                for k, v in meta["feature_selection"].items()
+                if k not in ("selected_per_fold", "features", "gain_share")
+            },
+            "selection_",
         )
         for row in meta["candidates"]:
             self.log_metrics(

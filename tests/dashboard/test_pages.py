@@ -23,8 +23,11 @@ SCORE = {
     "distance_to_threshold": 0.2,
     "model_version": "v1",
     "explanation": {
+        "scale": "raw log-odds",
         "base_value": -2.0,
         "raw_score": -0.85,
+        "base_probability": 0.08,
+        "probability": 0.3,
         "contributions": None,
         "raising": [{"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}],
         "lowering": [{"feature": "B", "label": "External score", "contribution": -0.1, "value": 0.6}],
