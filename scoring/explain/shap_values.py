@@ -37,14 +37,6 @@ def mean_abs_shap(values: np.ndarray) -> np.ndarray:
     return np.abs(values).mean(axis=0)
 
 
-def additivity_error(
-    booster: lgb.Booster, X: np.ndarray, shap: Contributions, num_iteration: int | None = None
-) -> float:
-    """Largest gap between contributions + base value and the model's raw score."""
-    raw = np.asarray(booster.predict(X, raw_score=True, num_iteration=num_iteration))
-    return float(np.max(np.abs(shap.raw_score() - raw))) if len(raw) else 0.0
-
-
 def stratified_rows(y: np.ndarray, rows: int, seed: int) -> np.ndarray:
     """Sorted indices of at most ``rows`` clients with the same share of each class as ``y``."""
     if len(y) <= rows:

@@ -22,6 +22,7 @@ from typing import Protocol
 import lightgbm as lgb
 import numpy as np
 
+from scoring.explain.shap_values import contributions
 from scoring.io import write_json_atomic
 from scoring.modeling.linear import LinearModel
 from scoring.modeling.scorecard import Scorecard
@@ -98,7 +99,9 @@ class BoostedModel:
                 total[:, :-1] += share * part.contributions(X)
                 total[:, -1] += share * part.intercept
             else:
-                total += share * np.asarray(part.predict(X, pred_contrib=True, num_threads=threads))
+                shap = contributions(part, X, threads=threads)
+                total[:, :-1] += share * shap.values
+                total[:, -1] += share * shap.base_value
         return total
 
     @property

@@ -37,6 +37,10 @@ def test_spread_and_calibration() -> None:
     prob = np.linspace(0.1, 0.8, 8)
     calibration = calibration_bins(y, prob, 2)
     assert calibration.clients == [4, 4] and calibration.observed == [0.25, 0.75]
+    assert calibration.predicted == pytest.approx([0.25, 0.65])
+    assert calibration.ece == pytest.approx(0.5 * 0.0 + 0.5 * 0.1)
+    assert calibration.brier == pytest.approx(np.mean((prob - y) ** 2))
+    assert calibration.mean_pd == pytest.approx(0.45) and calibration.observed_rate == 0.5
 
 
 def test_examples(client: TestClient, service: ScoringService) -> None:
@@ -124,7 +128,18 @@ def test_performance(client: TestClient, service: ScoringService) -> None:
     assert confusion["tp"] + confusion["fp"] == int((prob >= service.scorer.threshold).sum())
     assert body["roc"]["fpr"][0] == 0 and body["roc"]["tpr"][-1] == 1
     assert sum(body["calibration"]["clients"]) == len(y)
+    assert body["calibration"]["observed_rate"] == pytest.approx(y.mean())
+    assert body["calibration"]["mean_pd"] == pytest.approx(prob.mean())
+    assert 0 <= body["calibration"]["ece"] < 0.2 and 0 < body["calibration"]["log_loss"] < 1
     assert body["model_version"] == service.scorer.version
+
+
+def test_model_document(client: TestClient, service: ScoringService) -> None:
+    body = client.get(f"{API}/model").json()
+    assert body["kind"] == service.scorer.kind == "lightgbm"
+    assert [f["name"] for f in body["features"]] == service.scorer.feature_names
+    assert body["base_probability"] == pytest.approx(service.scorer.base_probability)
+    assert 0 < body["base_probability"] < 1
 
 
 def test_what_if_without_changes_matches_the_stored_score(

@@ -118,3 +118,27 @@ def test_the_counter_offer_is_a_real_limit_for_accepted_clients(home) -> None:
         )
         assert service.scorer.predict(X)[0] >= service.scorer.threshold
     assert limits > 0
+
+
+def test_the_api_serves_the_scorecard_with_the_same_contract(home, tmp_path: Path) -> None:
+    """`--model scorecard` makes it the champion: the API serves it like any model, contributions in raw
+    log-odds adding up to the raw score, calibrated probabilities at both ends."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from tests.api.conftest import API, make_settings
+
+    paths, versions = home
+    settings = make_settings(paths.home, tmp_path / "log.db", model_version=versions["challenger"])
+    with TestClient(create_app(settings)) as client:
+        model = client.get(f"{API}/model").json()
+        assert model["kind"] == "scorecard" and model["scorecard"]
+        assert len(model["features"]) == len({r["feature"] for r in model["scorecard"]})
+        client_id = int(client.app.state.scoring.service.store.ids[0])
+        body = client.get(f"{API}/clients/{client_id}/score").json()
+        explanation = body["explanation"]
+        assert explanation["scale"] == "raw log-odds"
+        total = explanation["base_value"] + sum(explanation["contributions"].values())
+        assert abs(total - explanation["raw_score"]) < 1e-4
+        assert abs(explanation["probability"] - body["probability"]) < 1e-6
+        assert set(explanation["contributions"]) <= {f["name"] for f in model["features"]}
