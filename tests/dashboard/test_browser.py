@@ -26,6 +26,7 @@ def examples(stack: Stack) -> dict[str, dict]:
 def test_client_decision_from_the_search_box(visit: Visit, examples: dict[str, dict]) -> None:
     risky = examples["risky"]["client_id"]
     page = visit.goto("/")
+    page.wait_for_selector(".examples li")  # filled by a callback after the page's heading appears
     assert page.locator(".examples li").count() == 3
     page.fill("#client-search", str(risky)[:3])
     page.wait_for_function("() => document.querySelectorAll('#client-suggestions option').length > 0")
