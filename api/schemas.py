@@ -50,17 +50,30 @@ class ReasonOut(BaseModel):
 
     feature: str
     label: str
-    contribution: float = Field(description="SHAP contribution in log-odds")
+    contribution: float = Field(description="Contribution in log-odds of the raw (uncalibrated) model")
     value: Value = Field(description="The client's value (level name for categories; null when missing)")
 
 
 class ExplanationOut(BaseModel):
-    base_value: float = Field(description="Average raw score (log-odds) of the training data")
+    """Contributions are in log-odds of the raw model (before calibration); the calibrated probabilities at
+    the waterfall's end points are ``base_probability`` (average client) and ``probability`` (this client)."""
+
+    scale: Literal["raw log-odds"] = Field(
+        default="raw log-odds",
+        description="Unit of base_value, raw_score and contributions: raw model log-odds, not calibrated",
+    )
+    base_value: float = Field(description="Base value of the raw model (log-odds): the average client")
     raw_score: float = Field(
         description="The client's raw score (log-odds): base_value + sum of contributions"
     )
+    base_probability: float = Field(
+        ge=0, le=1, description="Calibrated probability of default at the base value (waterfall start)"
+    )
+    probability: float = Field(
+        ge=0, le=1, description="Calibrated probability of default at the raw score (waterfall end)"
+    )
     contributions: dict[str, float] | None = Field(
-        description="SHAP contribution (log-odds) of each feature moving this score; absent features add 0"
+        description="Contribution (raw log-odds) of each model feature to this score; absent ones add 0"
     )
     raising: list[ReasonOut] = Field(description="Up to 4 features raising the risk, strongest first")
     lowering: list[ReasonOut] = Field(description="Up to 4 features lowering the risk, strongest first")
@@ -76,7 +89,7 @@ class ExplanationOut(BaseModel):
 
 class ScoreOut(BaseModel):
     client_id: int | None = None
-    probability: float = Field(ge=0, le=1, description="Probability of default")
+    probability: float = Field(ge=0, le=1, description="Calibrated probability of default")
     decision: Decision = Field(description="'refuse' when probability >= threshold")
     threshold: float
     distance_to_threshold: float = Field(
@@ -101,8 +114,11 @@ def _reason(reason: Reason) -> dict:
 
 def _explanation(explanation: Explanation, contributions: bool, decision: str, language: Language) -> dict:
     return {
+        "scale": "raw log-odds",
         "base_value": explanation.base_value,
         "raw_score": explanation.raw_score,
+        "base_probability": explanation.base_probability,
+        "probability": explanation.probability,
         "contributions": explanation.contributions if contributions else None,
         "raising": [_reason(r) for r in explanation.raising],
         "lowering": [_reason(r) for r in explanation.lowering],
@@ -199,11 +215,37 @@ class FeatureOut(BaseModel):
 class ModelOut(BaseModel):
     version: str
     created_at: str
-    threshold: float
+    kind: str = Field(description="lightgbm, linear, blend (LightGBM + logistic regression) or scorecard")
+    candidate: str | None = Field(default=None, description="The candidate of the comparison it is")
+    threshold: float = Field(description="Refuse when the calibrated probability of default >= threshold")
     cost: dict[str, Any]
-    cv_metrics: dict[str, Any]
-    base_value: float
-    features: list[FeatureOut]
+    cv_metrics: dict[str, Any] = Field(
+        description="Out-of-fold metrics at the threshold (AUC, cost, recall...; brier, log_loss, ece, "
+        "mean_pd, observed_rate; *_std across repeats)"
+    )
+    calibration: dict[str, Any] | None = Field(
+        default=None, description="Chosen method, each method's cross-validated scores, reliability bins"
+    )
+    candidates: list[dict[str, Any]] = Field(
+        default=[],
+        description="Comparison table: mean and std across repeats of AUC, cost, ECE per candidate",
+    )
+    selection_rule: str | None = None
+    feature_selection: dict[str, Any] | None = Field(
+        default=None, description="Features kept of those allowed, out-of-fold AUC of full and selected sets"
+    )
+    monotone: dict[str, Any] | None = Field(
+        default=None, description="Direction (+1/-1) of each constrained feature and the policy's levers"
+    )
+    challenger: dict[str, Any] | None = Field(
+        default=None, description="The other model of the training run (AUC, cost, ECE, number of features)"
+    )
+    scorecard: list[dict[str, Any]] | None = Field(
+        default=None, description="Points table of the run's scorecard (PDO scaling), one row per bin"
+    )
+    base_value: float = Field(description="Base value of the raw model (log-odds)")
+    base_probability: float = Field(ge=0, le=1, description="Calibrated probability at the base value")
+    features: list[FeatureOut] = Field(description="The features the model uses, in model order")
     clients: int = Field(description="Clients in the client store")
 
 
@@ -365,9 +407,16 @@ class RocOut(FromResult):
 
 
 class CalibrationOut(FromResult):
-    predicted: list[float] = Field(description="Mean predicted probability per bin")
+    """Reliability diagram of the calibrated out-of-fold probabilities: bins of equal client counts."""
+
+    predicted: list[float] = Field(description="Mean calibrated probability per bin")
     observed: list[float] = Field(description="Observed default rate per bin")
     clients: list[int]
+    brier: float = Field(description="Brier score of the out-of-fold probabilities")
+    log_loss: float = Field(description="Log-loss of the out-of-fold probabilities")
+    ece: float = Field(description="Expected calibration error over these bins")
+    mean_pd: float = Field(description="Mean probability of default")
+    observed_rate: float = Field(description="Observed default rate")
 
 
 class PerformanceOut(FromResult):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from dashboard.figures.reasons import code_steps, logistic, member_steps
+from dashboard.figures.reasons import code_steps, member_steps
 from dashboard.i18n import ENGLISH, Translator
 from dashboard.text import is_number, value_text
 
@@ -37,7 +37,7 @@ def waterfall_summary(explanation: Mapping, probability: float, t: Translator = 
         _(
             "Starting from the average client's risk of {start}, the client's own values, grouped into "
             "reason codes, move the risk to {end}."
-        ).format(start=t.percent(logistic(explanation["base_value"])), end=t.percent(probability))
+        ).format(start=t.percent(explanation["base_probability"]), end=t.percent(probability))
     ]
     steps = code_steps(explanation, t)
     up = [label for label, value in steps if value > 0]

@@ -136,13 +136,9 @@ def outcome_text(outcome: int | None, t: Translator = ENGLISH) -> str:
     return t.gettext(OUTCOMES.get(outcome, OUTCOME_UNKNOWN))
 
 
-def logistic(raw: float) -> float:
-    return 1.0 / (1.0 + math.exp(-raw))
-
-
 def waterfall_summary(explanation: Mapping) -> str:
-    """One paragraph describing the local explanation chart."""
-    start, end = logistic(explanation["base_value"]), logistic(explanation["raw_score"])
+    """One paragraph describing the local explanation chart (calibrated risks at its two ends)."""
+    start, end = explanation["base_probability"], explanation["probability"]
     parts = [
         f"Starting from the average client's risk of {percent(start)}, the client's own values move the "
         f"risk to {percent(end)}."
@@ -276,9 +272,29 @@ def roc_summary(roc: Mapping) -> str:
 def calibration_summary(calibration: Mapping) -> str:
     gaps = [abs(p - o) for p, o in zip(calibration["predicted"], calibration["observed"], strict=True)]
     worst = max(gaps) if gaps else 0.0
+    figures = ""
+    if is_number(calibration.get("ece")):
+        figures = (
+            f" Expected calibration error {calibration['ece']:.4f}; average risk "
+            f"{percent(calibration['mean_pd'], 2)} against {percent(calibration['observed_rate'], 2)} of "
+            "clients who defaulted."
+        )
     return (
-        f"Predicted against observed default rate in {len(gaps)} groups of clients of equal size; the "
-        f"largest gap is {points(worst)}."
+        f"Calibrated risk against observed default rate in {len(gaps)} groups of clients of equal size "
+        f"(out of fold); the largest gap is {points(worst)}.{figures}"
+    )
+
+
+def candidates_summary(rows: Sequence[Mapping], rule: str | None) -> str:
+    """Which candidate won and how it compares, in one sentence per idea."""
+    selected = next((r for r in rows if r.get("selected")), None)
+    if selected is None:
+        return "No comparison of candidates is recorded for this model."
+    best = max((r for r in rows if is_number(r.get("auc"))), key=lambda r: r["auc"])
+    return (
+        f"{len(rows)} candidates compared on the same folds. Selected: {selected['candidate']} "
+        f"(AUC {selected['auc']:.4f} ± {selected.get('auc_std', 0):.4f}); the highest mean AUC is "
+        f"{best['candidate']}'s ({best['auc']:.4f}). Rule: the {rule or 'lowest cost'}."
     )
 
 

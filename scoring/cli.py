@@ -204,11 +204,23 @@ def train(
     margin: Annotated[
         float, typer.Option(help="Monetary mode: margin lost on a refused good client.")
     ] = 0.19,
-    folds: Annotated[int, typer.Option(help="Folds of the selected model's cross-validation.")] = 5,
-    compare_folds: Annotated[int, typer.Option(help="Folds of the candidate comparison and tuning.")] = 3,
+    folds: Annotated[int, typer.Option(help="Folds of the cross-validation.")] = 5,
+    repeats: Annotated[int, typer.Option(help="Repeats of the stratified K-fold comparison.")] = 3,
     compare_rows: Annotated[
-        int, typer.Option(help="Stratified sample size for comparison and tuning.")
-    ] = 20_000,
+        int, typer.Option(help="Stratified sample size for selection, comparison and tuning.")
+    ] = 30_000,
+    max_features: Annotated[int, typer.Option(help="Most features the selection keeps.")] = 200,
+    strategies: Annotated[
+        str,
+        typer.Option(help="LightGBM imbalance strategies compared: none, class_weight, undersample, smote."),
+    ] = "none,undersample",
+    model: Annotated[
+        str,
+        typer.Option(
+            help="'auto': the comparison's winner is the champion, the scorecard the challenger; "
+            "'scorecard': the scorecard is the champion."
+        ),
+    ] = "auto",
     tune_trials: Annotated[int, typer.Option(help="Optuna trials (0 = no limit / no tuning).")] = 0,
     tune_minutes: Annotated[float, typer.Option(help="Optuna time budget (0 = no limit / no tuning).")] = 0.0,
     tune_metric: Annotated[str, typer.Option(help="Tuning objective: 'cost' or 'auc'.")] = "cost",
@@ -217,7 +229,8 @@ def train(
     mlflow: Annotated[bool, typer.Option(help="Track the run in MLflow and register the model.")] = True,
     progress: Annotated[bool, typer.Option(help="Show progress on stderr.")] = True,
 ) -> None:
-    """Compare models, pick the cost-minimising threshold, write and promote the model bundle and card."""
+    """Select features, compare models by repeated CV, calibrate, pick the cost-minimising threshold,
+    write and promote the champion bundle (and the challenger's), draw the model card."""
     from scoring.modeling.bundle import BundleError
     from scoring.modeling.cost import CostError, CostSpec
     from scoring.modeling.dataset import DatasetError
@@ -227,14 +240,17 @@ def train(
         spec = CostSpec(cost, w_fn, w_fp, lgd, margin)
         config = TrainConfig(
             spec,
-            folds,
-            compare_folds,
-            compare_rows,
-            tune_trials,
-            tune_minutes,
-            tune_metric,
-            seed,
-            threads,
+            folds=folds,
+            repeats=repeats,
+            compare_rows=compare_rows,
+            max_features=max_features,
+            strategies=tuple(s.strip() for s in strategies.split(",") if s.strip()),
+            model=model,
+            tune_trials=tune_trials,
+            tune_minutes=tune_minutes,
+            tune_metric=tune_metric,
+            seed=seed,
+            threads=threads,
             track=mlflow,
             progress=progress,
         )
@@ -253,19 +269,27 @@ def evaluate(
     ] = None,
     version: Annotated[str | None, typer.Option(help="Bundle version (default: the champion).")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="CSV to write SK_ID_CURR,probability,decision per row.")
+    ] = None,
 ) -> None:
-    """Score a labelled application file with the bundle: AUC, cost at its threshold, confusion matrix."""
+    """Score a labelled application file with the bundle: AUC, cost at its threshold, confusion matrix,
+    calibration (Brier, ECE, mean probability vs observed default rate)."""
     import json
 
     from scoring.io import clean_json
     from scoring.modeling.bundle import BundleError
     from scoring.modeling.cost import CostError
-    from scoring.modeling.evaluate import EvaluationError, evaluate_file
+    from scoring.modeling.evaluate import EvaluationError, evaluate_file, write_scores
 
     try:
         result = evaluate_file(data, get_paths().models, raw_dir, version)
+        if out is not None:
+            write_scores(result, out)
     except (BundleError, CostError, EvaluationError) as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{out}: cannot be written ({exc.strerror or exc})")
     typer.echo(
         json.dumps(clean_json(result.to_dict()), allow_nan=False) if json_output else result.describe()
     )

@@ -13,15 +13,26 @@ router = APIRouter(tags=["model"])
 
 @router.get("/model", response_model=ModelOut, responses=error_responses(401, 500, 503))
 async def model(service: ServiceDep) -> ModelOut:
-    """The served model: version, creation date, threshold, cost weights, CV metrics, features with labels."""
+    """The served model: version, kind, threshold, cost weights, out-of-fold metrics and calibration, the
+    candidate comparison, the challenger, the scorecard's points and the features it uses, with labels."""
     meta = service.scorer.bundle.metadata
     return ModelOut(
         version=service.scorer.version,
         created_at=str(meta.get("created_at", "")),
+        kind=service.scorer.kind,
+        candidate=meta.get("candidate"),
         threshold=service.scorer.threshold,
         cost=meta.get("cost") or {},
         cv_metrics=meta.get("cv_metrics") or {},
+        calibration=meta.get("calibration"),
+        candidates=meta.get("candidates") or [],
+        selection_rule=meta.get("selection_rule"),
+        feature_selection=meta.get("feature_selection"),
+        monotone=meta.get("monotone"),
+        challenger=meta.get("challenger"),
+        scorecard=meta.get("scorecard"),
         base_value=service.scorer.base_value,
+        base_probability=service.scorer.base_probability,
         features=[
             FeatureOut(name=f.name, label=f.label, kind=f.kind, levels=list(f.levels))
             for f in service.scorer.features

@@ -74,7 +74,10 @@ def waterfall_steps(explanation: Mapping) -> list[tuple[str, float]]:
 
 
 def waterfall(explanation: Mapping) -> go.Figure:
-    """Local explanation: from the average score, each main feature's push up or down, to this client's."""
+    """Local explanation: from the average score, each main feature's push up or down, to this client's.
+
+    The bars are contributions in log-odds of the raw model; the two end points are labelled with the
+    calibrated probabilities of default the API gives for them."""
     steps = waterfall_steps(explanation)
     start = explanation["base_value"]
     bases, labels = [], []
@@ -102,8 +105,11 @@ def waterfall(explanation: Mapping) -> go.Figure:
             showlegend=False,
         )
     )
-    marks = ((start, "Average client", GREY, 0), (explanation["raw_score"], "This client", INK, 18))
-    for x, name, colour, shift in marks:
+    marks = (
+        (start, "Average client", explanation["base_probability"], GREY, 0),
+        (explanation["raw_score"], "This client", explanation["probability"], INK, 18),
+    )
+    for x, name, risk, colour, shift in marks:
         fig.add_vline(x=x, line={"color": colour, "dash": "dot"})
         fig.add_annotation(
             x=x,
@@ -112,13 +118,13 @@ def waterfall(explanation: Mapping) -> go.Figure:
             yanchor="bottom",
             yshift=shift,
             showarrow=False,
-            text=f"{name}: {text.percent(text.logistic(x))}",
+            text=f"{name}: {text.percent(risk)}",
         )
     ends = [*bases, *(b + v for b, v in zip(bases, values, strict=True)), explanation["raw_score"]]
     pad = 0.35 * (max(ends) - min(ends) or 1.0)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(
-        title="Score in log-odds (right = higher risk of default)",
+        title="Score in log-odds of the raw model (right = higher risk); risks at the ends are calibrated",
         range=[min(ends) - pad, max(ends) + pad],
         automargin=True,
     )

@@ -118,7 +118,7 @@ def calibration(data: Mapping) -> go.Figure:
             marker={"symbol": "square", "size": 9},
         )
     )
-    fig.update_xaxes(title="Predicted risk (mean per group)", tickformat=".0%", range=[0, top])
+    fig.update_xaxes(title="Calibrated risk (mean per group)", tickformat=".0%", range=[0, top])
     fig.update_yaxes(title="Observed default rate", tickformat=".0%", range=[0, top])
     return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10})
 
@@ -221,3 +221,33 @@ def dependence(sample: Mapping, feature: str, label: str) -> go.Figure:
     fig.update_xaxes(title=wrap(label, 70))
     fig.update_yaxes(title="SHAP value (log-odds)")
     return base_layout(fig, 360, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+
+
+# --- candidates compared by repeated cross-validation -----------------------------------------------------
+
+
+def candidates(rows: Sequence[Mapping]) -> go.Figure:
+    """Out-of-fold AUC of each candidate, mean with one standard deviation across the repeats either side;
+    the selected candidate is drawn as a diamond and named."""
+    shown = [r for r in rows if text.is_number(r.get("auc"))]
+    labels = [wrap(f"{r['candidate']} (selected)" if r.get("selected") else r["candidate"]) for r in shown]
+    fig = go.Figure(
+        go.Scatter(
+            x=[r["auc"] for r in shown],
+            y=labels,
+            mode="markers",
+            error_x={"type": "data", "array": [r.get("auc_std") or 0.0 for r in shown], "color": INK},
+            marker={
+                "symbol": ["diamond" if r.get("selected") else "circle" for r in shown],
+                "size": [14 if r.get("selected") else 9 for r in shown],
+                "color": [VERMILLION if r.get("selected") else BLUE for r in shown],
+                "line": {"color": INK, "width": 1},
+            },
+            hovertemplate="%{y}: AUC %{x:.4f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    useful = [r["auc"] for r in shown if r["auc"] > 0.55] or [0.5]
+    fig.update_xaxes(title="Out-of-fold AUC (mean ± std across repeats)", range=[min(useful) - 0.02, 1.0])
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, 90 + 42 * len(shown))

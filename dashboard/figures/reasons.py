@@ -4,7 +4,6 @@ global importance of the codes."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
@@ -14,10 +13,6 @@ from dashboard.i18n import ENGLISH, Translator
 from dashboard.text import value_text
 
 TOP_CODES = 8
-
-
-def logistic(raw: float) -> float:
-    return 1.0 / (1.0 + math.exp(-raw))
 
 
 def code_steps(
@@ -73,12 +68,18 @@ def _frame(fig: go.Figure, ends: list[float], rows: int, t: Translator, top_marg
 
 
 def code_waterfall(explanation: Mapping, probability: float, t: Translator = ENGLISH) -> go.Figure:
-    """From the average client's score, each reason code's push up or down, to this client's score."""
+    """From the average client's score, each reason code's push up or down, to this client's score: bars in
+    log-odds of the raw model, the two end points labelled with the calibrated risks the API gives."""
     steps = code_steps(explanation, t)
     start, end = explanation["base_value"], explanation["raw_score"]
     fig, ends = _bars(steps, start, t)
     marks = (
-        (start, t.gettext("Average client: {risk}").format(risk=t.percent(logistic(start))), GREY, 0),
+        (
+            start,
+            t.gettext("Average client: {risk}").format(risk=t.percent(explanation["base_probability"])),
+            GREY,
+            0,
+        ),
         (end, t.gettext("This client: {risk}").format(risk=t.percent(probability)), INK, 18),
     )
     for x, label, colour, shift in marks:

@@ -1,5 +1,7 @@
 """Model: cost weights against threshold, approval and cost; global importance, SHAP summary and dependence;
-the model card figures, the fairness table, the version and the training date."""
+the model card figures with the calibration figures (Brier, log-loss, ECE, reliability diagram), the
+candidates compared (mean ± std), champion against scorecard challenger with the points table, the fairness
+table, the version and the training date."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dashboard import text
 from dashboard.api_client import ApiError, api
 from dashboard.components import code_importance
 from dashboard.components.layout import header
+from dashboard.components.model_quality import candidates_section, comparison_section, probability_facts
 from dashboard.components.monitoring import history_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import model as model_figures
@@ -117,8 +120,9 @@ def summary_view(model: Mapping) -> html.Section:
     auc = metrics.get("auc")
     items = [
         ("Model version", model["version"]),
+        ("Model", f"{model.get('candidate') or model['kind']} ({len(model['features'])} features)"),
         ("Trained on", model["created_at"][:19].replace("T", " ") + " UTC"),
-        ("Production threshold", text.percent(model["threshold"], 2)),
+        ("Production threshold", text.percent(model["threshold"], 2) + " (calibrated risk)"),
         ("Out-of-fold AUC", f"{auc:.3f}" if text.is_number(auc) else "unknown"),
         ("Approval rate (out of fold)", text.percent(metrics.get("approval_rate"))),
         ("Cost weights used", f"w_FN {cost.get('w_fn', '?')} : w_FP {cost.get('w_fp', '?')}"),
@@ -216,7 +220,7 @@ CARD_FIGURES = (  # (graph id, key of the performance document, figure, text sum
 )
 
 
-def card_view(performance: Mapping) -> html.Div:
+def card_view(performance: Mapping, model: Mapping) -> html.Div:
     columns = [
         dbc.Col(figure(graph_id, plot(performance[key]), summary(performance[key])), lg=4)
         for graph_id, key, plot, summary in CARD_FIGURES
@@ -224,9 +228,19 @@ def card_view(performance: Mapping) -> html.Div:
     return html.Div(
         [
             html.Section(
-                [html.H2("Model card", className="h4"), dbc.Row(columns)],
+                [
+                    html.H2("Model card", className="h4"),
+                    html.P(
+                        "Out of fold: every client scored by a model that did not see it, the risk "
+                        "calibrated by a map fitted without it."
+                    ),
+                    probability_facts(performance["calibration"]),
+                    dbc.Row(columns),
+                ],
                 className="mt-4",
             ),
+            candidates_section(model),
+            comparison_section(model),
             fairness_table(performance["fairness"]),
         ]
     )
@@ -258,7 +272,7 @@ def load(_retry: int | None) -> tuple:
     return (
         summary_view(model),
         explain_view(explanation),
-        card_view(performance),
+        card_view(performance, model),
         options,
         names[0] if names else None,
         cost.get("w_fn", 10.0),

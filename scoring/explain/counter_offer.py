@@ -1,10 +1,13 @@
 """The counter-offer: the largest credit amount the model still accepts, found by search over the model.
 
-The model need not be monotone in the amount, so the search does not assume it: it scores a grid of amounts
-from `lower` to `upper` in one batch, takes the largest accepted amount of the grid, then narrows the gap to
-the next (refused) grid amount with a few more batches. The answer is rounded down to a multiple of `step`
-when that amount is still accepted. An island of accepted amounts narrower than the grid spacing, above the
-largest accepted grid amount, can be missed.
+The served model is monotone in the loan size by policy (credit and annuity rising together at the same
+term: ``scoring/features/monotone.json``), so the accepted amounts form one interval and the search finds its
+end. The search itself does not rely on it (a bundle trained under another policy may not be monotone): it
+scores a grid of calibrated probabilities of amounts from `lower` to `upper` in one batch, takes the largest
+accepted amount of the grid, then narrows the gap to the next (refused) grid amount with a few more
+batches. The answer is rounded down to a multiple of `step` when that amount is still accepted. With a model
+that is not monotone, an island of accepted amounts narrower than the grid spacing, above the largest
+accepted grid amount, can be missed.
 """
 
 from __future__ import annotations

@@ -33,6 +33,8 @@ DAYS_PER_YEAR = 365.25
 
 _KIND_OF_UNIT = {"code": FeatureKind.CATEGORICAL, "flag": FeatureKind.FLAG, "count": FeatureKind.COUNT}
 _EXT_SOURCES = tuple(Col(f"EXT_SOURCE_{i}") for i in (1, 2, 3))
+# Weights of the weighted external score: the third score, usually the strongest, counts most.
+_EXT_WEIGHTS = (1.0, 2.0, 3.0)
 _DOCUMENTS = tuple(Col(f"FLAG_DOCUMENT_{i}") for i in range(2, 22))
 _CONTACT_FLAGS = tuple(
     Col(c)
@@ -107,6 +109,13 @@ def _derived(name: str, expr: Expr, aggregation: str, unit: str, label: str) -> 
     return ApplicationFeature(FeatureDefinition(PREFIX + name, SOURCE, aggregation, unit, kind, label), expr)
 
 
+def _weighted_mean(items: tuple[Expr, ...], weights: tuple[float, ...]) -> Expr:
+    """Weighted mean of the present items (a missing item drops out with its weight)."""
+    numerator = RowSum(tuple(x * w for x, w in zip(items, weights, strict=True)))
+    denominator = RowSum(tuple(x * 0.0 + w for x, w in zip(items, weights, strict=True)))
+    return numerator / denominator
+
+
 def _derived_fields() -> list[ApplicationFeature]:
     c = Col
     age, employed = c("DAYS_BIRTH"), c("DAYS_EMPLOYED")
@@ -154,6 +163,13 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Goods price / credit amount",
+        ),
+        _derived(
+            "CREDIT_GOODS_RATIO",
+            c("AMT_CREDIT") / c("AMT_GOODS_PRICE"),
+            ratio,
+            ratio,
+            "Credit amount / goods price",
         ),
         _derived(
             "CREDIT_GOODS_DIFF",
@@ -248,6 +264,20 @@ def _derived_fields() -> list[ApplicationFeature]:
             "product of EXT_SOURCE_1-3",
             "score",
             "Product of the three external credit scores",
+        ),
+        _derived(
+            "EXT_SOURCE_23_PROD",
+            c("EXT_SOURCE_2") * c("EXT_SOURCE_3"),
+            "EXT_SOURCE_2 * EXT_SOURCE_3",
+            "score",
+            "Product of external credit scores 2 and 3",
+        ),
+        _derived(
+            "EXT_SOURCE_WEIGHTED",
+            _weighted_mean(_EXT_SOURCES, _EXT_WEIGHTS),
+            "weighted mean over EXT_SOURCE_1-3 (weights 1, 2, 3)",
+            "score",
+            "Weighted average external credit score",
         ),
         _derived(
             "EXT_SOURCE_COUNT",

@@ -1,33 +1,45 @@
 """The model bundle: everything the API and the dashboard load, with no MLflow needed to read it.
 
 Layout, ``models/<version>/`` with ``version`` like ``20261123T130501Z-1a2b3c4d`` (UTC creation time and the
-first 8 hex digits of the data fingerprint):
+first 8 hex digits of the data fingerprint; a challenger bundle of the same run adds ``-<kind>``):
 
-- ``model.txt``: LightGBM native model (``Booster.save_model``), trained on all labelled rows; it predicts
-  the probability of default (TARGET = 1) from the features in model order.
+- the model files named by metadata ``model`` (see ``models``): ``model.txt`` (and ``model-1.txt``, ... for
+  bagged seeds) for LightGBM, ``linear.json`` for the logistic part of a blend, ``scorecard.json`` for a
+  scorecard. Whatever the kind, the model gives a raw score in log-odds and exact per-feature contributions.
+- ``calibrator.json``: the map from raw score to calibrated probability of default (``calibration``), fitted
+  on out-of-fold raw scores. ``Bundle.predict_proba`` = calibrator(raw score): the one probability path.
 - ``metadata.json`` (strict JSON, non-finite numbers written as null):
   - ``version``; ``created_at`` (ISO 8601 UTC); ``data_fingerprint`` (SHA-256 of features.parquet);
-  - ``features``: [{name, dtype, label, kind, levels}] in model order (dtype as in features.parquet;
-    categorical code i means levels[i]);
-  - ``threshold``: refuse when the probability of default >= threshold;
+  - ``kind`` (lightgbm | linear | blend | scorecard), ``model`` (its files), ``role`` (champion | challenger);
+  - ``features``: the features the model uses, in model order, as ``ModelFeature.to_dict()`` entries
+    {name, dtype, label, kind, levels} (categorical code i means levels[i]);
+  - ``monotone``: {feature: +1 | -1} for the constrained features and the policy's ``levers``;
+  - ``threshold``: refuse when the calibrated probability of default >= threshold;
   - ``cost``: {mode ("count" | "monetary"), w_fn, w_fp, loss_given_default, margin, unit, beta};
-  - ``cv_metrics`` (out-of-fold, at the threshold): {auc, threshold, recall, precision, fbeta, beta,
-    approval_rate, cost, cost_per_1000, accept_all_cost_per_1000, cost_vs_accept_all, cost_per_1000_at_0_5,
-    tp, fp, fn, tn, oracle_auc (null on real data)};
-  - ``candidates``: rows of the comparison table {candidate, model, strategy, auc, cost_per_1000,
-    cost_vs_accept_all, threshold, recall, precision, fbeta, rounds, rows, seconds, selected};
-  - ``strategy`` (imbalance strategy), ``params`` (LightGBM), ``rounds``, ``folds``, ``compare_folds``,
+  - ``cv_metrics`` (out-of-fold, calibrated, every repeat pooled, at the threshold): {auc, threshold,
+    recall, precision, fbeta, beta, approval_rate, cost, cost_per_1000, accept_all_cost_per_1000,
+    cost_vs_accept_all, cost_per_1000_at_0_5, tp, fp, fn, tn, oracle_auc (null on real data), brier,
+    log_loss, ece, mean_pd, observed_rate, auc_std, cost_vs_accept_all_std, ece_std};
+  - ``calibration``: {method, table (each method's cross-validated brier, log_loss, ece, mean_pd),
+    reliability (10 equal-frequency bins: predicted, observed, clients)};
+  - ``candidates``: the comparison table (mean and std over the repeats of auc, cost_per_1000,
+    cost_vs_accept_all, ece, brier, ...; complexity, eligible, selected) and ``selection_rule``;
+  - ``feature_selection``: {method, n_input, n_selected, max_features, full_auc, selected_auc, folds};
+  - ``strategy`` (imbalance strategy), ``params`` (LightGBM), ``rounds``, ``bags``, ``folds``, ``repeats``,
     ``n_train``, ``default_rate``, ``tuning`` (null or the Optuna summary), ``mlflow_run_id`` (or null);
+  - ``challenger``: the other model of the run {kind, version, auc, cost_vs_accept_all, ece, n_features};
+    ``scorecard``: the points table (PDO scaling) of whichever model of the run is the scorecard;
   - ``reference_stats``: {feature: {mean, std, min, max, q01, q05, q25, q50, q75, q95, q99, missing_share}}
     over the training rows;
-  - ``base_value``: SHAP base value (log-odds); ``fairness``: rows of the fairness table (see fairness.py).
+  - ``base_value``: the model's base value (log-odds); ``fairness``: rows of the fairness table.
 - ``importance.json``: list of {feature, label, mean_abs_shap, gain}, sorted by mean_abs_shap descending.
 - ``shap_sample.parquet``: ~2,000 training clients stratified on TARGET: ``SK_ID_CURR``, ``TARGET``,
-  ``probability`` (the model's prediction at training time), the feature values (Float32, model order) and
-  their SHAP values in log-odds (``SHAP__<feature>``, Float64); contributions + base_value = raw score.
-- ``oof.parquet``: every training client: ``SK_ID_CURR``, ``TARGET``, ``probability`` (out-of-fold),
-  ``APP_AMT_CREDIT`` (null when the feature is absent): enough to recompute threshold and cost for any
-  cost weights.
+  ``probability`` (the calibrated prediction at training time), the feature values (Float32, model order)
+  and their contributions in log-odds of the raw model (``SHAP__<feature>``, Float64); contributions +
+  base_value = raw score.
+- ``oof.parquet``: every training client: ``SK_ID_CURR``, ``TARGET``, ``probability`` (out-of-fold,
+  calibrated by a map fitted without the client; first repeat), ``raw_score`` (out-of-fold log-odds),
+  ``APP_AMT_CREDIT`` (null when absent): enough to recompute threshold, cost and calibration.
 
 ``models/champion.json`` = {"version", "path"} (path relative to ``models/``) names the promoted bundle. A
 bundle is written into a temporary directory inside ``models/``, checked, then renamed into place; the pointer
@@ -42,15 +54,16 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import lightgbm as lgb
 import numpy as np
 import polars as pl
 
+from scoring.features.feature import ModelFeature
 from scoring.io import atomic_dir, write_json_atomic
+from scoring.modeling.calibration import CalibrationError, Calibrator
 from scoring.modeling.integrity import (
     CHECKSUMS,
     checksum_problems,
@@ -58,20 +71,38 @@ from scoring.modeling.integrity import (
     model_load_problem,
     write_checksums,
 )
+from scoring.modeling.models import (
+    LIGHTGBM_FILES,
+    Contributions,
+    ModelError,
+    ScoringModel,
+    load_model,
+    model_files,
+)
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
+CALIBRATOR_FILE = "calibrator.json"
 IMPORTANCE_FILE = "importance.json"
 SHAP_FILE = "shap_sample.parquet"
 OOF_FILE = "oof.parquet"
-BUNDLE_FILES = (MODEL_FILE, METADATA_FILE, IMPORTANCE_FILE, SHAP_FILE, OOF_FILE)
+BUNDLE_FILES = (METADATA_FILE, CALIBRATOR_FILE, IMPORTANCE_FILE, SHAP_FILE, OOF_FILE)
 CHAMPION_FILE = "champion.json"
 SHAP_PREFIX = "SHAP__"
 PROBABILITY = "probability"
-REQUIRED_METADATA = ("version", "created_at", "features", "threshold", "cost", "cv_metrics", "base_value")
-SERVING = {"num_threads": 1}
+RAW_SCORE = "raw_score"
+REQUIRED_METADATA = (
+    "version",
+    "created_at",
+    "kind",
+    "model",
+    "features",
+    "threshold",
+    "cost",
+    "cv_metrics",
+    "base_value",
+)
 
 
 class BundleError(RuntimeError):
@@ -79,30 +110,11 @@ class BundleError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Contributions:
-    """SHAP values (clients x features, log-odds) and the base value: values + base value = raw score."""
-
-    values: np.ndarray
-    base_value: float
-
-    def raw_score(self) -> np.ndarray:
-        return self.values.sum(axis=1) + self.base_value
-
-
-def tree_shap(booster: lgb.Booster, X: np.ndarray, threads: int = 1) -> Contributions:
-    """The one SHAP path: LightGBM's own TreeSHAP (`pred_contrib`, the last column is the base value).
-
-    Serving calls it through `Bundle.contributions`; training calls it on the booster it has just fitted.
-    """
-    out = np.asarray(booster.predict(X, pred_contrib=True, num_threads=threads), dtype=np.float64)
-    return Contributions(out[:, :-1], float(out[0, -1]) if len(out) else 0.0)
-
-
-@dataclass(frozen=True)
 class BundleContent:
     """What training hands to the writer."""
 
-    booster: lgb.Booster
+    model: ScoringModel
+    calibrator: Calibrator
     metadata: dict
     importance: list[dict]
     shap_sample: pl.DataFrame
@@ -111,10 +123,16 @@ class BundleContent:
 
 @dataclass(frozen=True)
 class Bundle:
-    """A loaded bundle: the booster (1 thread, for serving), its metadata and readers of its tables."""
+    """A loaded bundle: the model, its calibrator, its metadata and readers of its tables.
+
+    The one interface of every model kind: ``predict_proba`` (calibrated probability of default),
+    ``raw_score`` (log-odds of the raw model) and ``contributions`` (log-odds, adding up with ``base_value``
+    to the raw score). Predictions use one thread unless told otherwise (serving runs requests in parallel).
+    """
 
     path: Path
-    booster: lgb.Booster
+    model: ScoringModel
+    calibrator: Calibrator
     metadata: dict
     digest: str = field(default="", compare=False)  # content of every file: keys the serving cache
 
@@ -123,12 +141,20 @@ class Bundle:
         return self.metadata["version"]
 
     @property
+    def kind(self) -> str:
+        return self.model.kind
+
+    @property
     def threshold(self) -> float:
         return float(self.metadata["threshold"])
 
     @property
     def feature_names(self) -> list[str]:
         return [f["name"] for f in self.metadata["features"]]
+
+    @property
+    def features(self) -> list[ModelFeature]:
+        return [ModelFeature.from_metadata(f) for f in self.metadata["features"]]
 
     @property
     def base_value(self) -> float:
@@ -146,16 +172,24 @@ class Bundle:
             frame.select(self.feature_names).cast(pl.Float32).to_numpy(), dtype=np.float32
         )
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Probability of default of each row of a feature matrix in model order."""
-        return np.asarray(self.booster.predict(X, **SERVING))
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """Calibrated probability of default of raw scores (log-odds)."""
+        return self.calibrator(raw)
 
-    def raw_score(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(self.booster.predict(X, raw_score=True, **SERVING))
+    def predict_proba(self, X: np.ndarray, threads: int = 1) -> np.ndarray:
+        """Calibrated probability of default of each row of a feature matrix in model order."""
+        return self.calibrator(self.model.raw_score(X, threads))
+
+    def raw_score(self, X: np.ndarray, threads: int = 1) -> np.ndarray:
+        """Raw score (log-odds of the uncalibrated model) of each row."""
+        return np.asarray(self.model.raw_score(X, threads), dtype=np.float64)
 
     def contributions(self, X: np.ndarray, threads: int = 1) -> Contributions:
-        """SHAP values (log-odds) of each row of a feature matrix in model order, and the base value."""
-        return tree_shap(self.booster, X, threads)
+        """Per-feature contributions (log-odds of the raw model), one column per feature, and the base value:
+        the one explanation path of every model kind."""
+        return Contributions(
+            np.asarray(self.model.contributions(X, threads), dtype=np.float64), self.base_value
+        )
 
     def refuse(self, prob: np.ndarray) -> np.ndarray:
         return np.asarray(prob) >= self.threshold
@@ -177,7 +211,10 @@ def make_version(fingerprint: str, now: datetime | None = None) -> str:
 
 
 def _write_files(directory: Path, content: BundleContent) -> None:
-    content.booster.save_model(str(directory / MODEL_FILE))
+    spec = content.model.save(directory)
+    if spec != content.metadata["model"]:
+        raise BundleError(f"model files {spec} differ from metadata {content.metadata['model']}")
+    write_json_atomic(directory / CALIBRATOR_FILE, content.calibrator.to_dict())
     write_json_atomic(directory / METADATA_FILE, content.metadata)
     write_json_atomic(directory / IMPORTANCE_FILE, content.importance)
     content.shap_sample.write_parquet(directory / SHAP_FILE)
@@ -198,27 +235,24 @@ def write_bundle(models_dir: Path, content: BundleContent) -> Path:
     return target
 
 
-def _check_predictions(directory: Path, booster: lgb.Booster, metadata: dict) -> list[str]:
+def _check_predictions(directory: Path, bundle: Bundle) -> list[str]:
     sample = pl.read_parquet(directory / SHAP_FILE)
-    names = [f["name"] for f in metadata["features"]]
-    if booster.feature_name() != names:
+    names = bundle.feature_names
+    if bundle.model.names != names:
         return ["model features differ from metadata features"]
     missing = [c for c in ("SK_ID_CURR", "TARGET", PROBABILITY, *names) if c not in sample.columns]
     missing += [SHAP_PREFIX + n for n in names if SHAP_PREFIX + n not in sample.columns]
     if missing:
         return [f"{SHAP_FILE} lacks {len(missing)} column(s), e.g. {', '.join(missing[:3])}"]
-    X = sample.select(names).to_numpy()
+    X = sample.select(names).cast(pl.Float32).to_numpy()
     problems = []
-    gap = np.max(np.abs(booster.predict(X, **SERVING) - sample[PROBABILITY].to_numpy()), initial=0.0)
+    gap = np.max(np.abs(bundle.predict_proba(X) - sample[PROBABILITY].to_numpy()), initial=0.0)
     if gap > 1e-12:
         problems.append(f"predictions of the saved model differ from training time by {gap:.3g}")
-    raw = booster.predict(X, raw_score=True, **SERVING)
-    shap = sample.select([SHAP_PREFIX + n for n in names]).to_numpy().sum(axis=1) + float(
-        metadata["base_value"]
-    )
-    error = np.max(np.abs(shap - raw), initial=0.0)
+    shap = sample.select([SHAP_PREFIX + n for n in names]).to_numpy().sum(axis=1) + bundle.base_value
+    error = np.max(np.abs(shap - bundle.raw_score(X)), initial=0.0)
     if error > 1e-6:
-        problems.append(f"SHAP values + base value differ from the raw score by {error:.3g}")
+        problems.append(f"contributions + base value differ from the raw score by {error:.3g}")
     return problems
 
 
@@ -235,18 +269,17 @@ def check_bundle(directory: Path) -> list[str]:
     if not (isinstance(threshold, int | float) and 0 < threshold < 1):
         problems.append(f"threshold {threshold!r} is not in (0, 1)")
     damaged = checksum_problems(directory, metadata)
-    problems += damaged
-    if any(p.startswith(MODEL_FILE) for p in damaged):
-        return problems  # never parse a model file that is not the one written
+    if damaged:
+        return problems + damaged  # never parse a file that is not the one written
     oof_columns = pl.read_parquet_schema(directory / OOF_FILE)
     problems += [
         f"{OOF_FILE} lacks {c}" for c in ("SK_ID_CURR", "TARGET", PROBABILITY) if c not in oof_columns
     ]
     try:
-        booster = lgb.Booster(model_file=str(directory / MODEL_FILE))
-    except lgb.basic.LightGBMError as exc:
-        return [*problems, f"{MODEL_FILE} does not load: {exc}"]
-    return problems + _check_predictions(directory, booster, metadata)
+        bundle = _open(directory, metadata)
+    except BundleError as exc:
+        return [*problems, str(exc)]
+    return problems + _check_predictions(directory, bundle)
 
 
 def promote(models_dir: Path, version: str) -> Path:
@@ -268,20 +301,35 @@ def champion_version(models_dir: Path) -> str:
     return json.loads(pointer.read_text())["version"]
 
 
-def load_bundle(models_dir: Path, version: str | None = None) -> Bundle:
-    """Load a bundle (the champion by default) with a booster set to predict on one thread.
+def _open(directory: Path, metadata: dict) -> Bundle:
+    try:
+        model = load_model(directory, metadata["model"])
+        calibrator = Calibrator.from_dict(json.loads((directory / CALIBRATOR_FILE).read_text()))
+    except (ModelError, CalibrationError, OSError, json.JSONDecodeError, KeyError) as exc:
+        raise BundleError(f"bundle {directory.name} does not load: {exc}") from None
+    return Bundle(directory, model, calibrator, metadata)
 
-    Its files are checked against their checksums and the model is loaded once in a child process first, so
-    a damaged bundle raises BundleError (with the reason) instead of crashing the caller.
+
+def load_bundle(models_dir: Path, version: str | None = None) -> Bundle:
+    """Load a bundle (the champion by default): its model, calibrator and metadata.
+
+    Its files are checked against their checksums and each LightGBM model file is loaded once in a child
+    process first, so a damaged bundle raises BundleError (with the reason) instead of crashing the caller.
     """
     directory = models_dir / (version or champion_version(models_dir))
-    absent = [f for f in (MODEL_FILE, METADATA_FILE) if not (directory / f).is_file()]
-    if absent:
-        raise BundleError(f"bundle {directory} is incomplete: missing {', '.join(absent)}")
+    if not (directory / METADATA_FILE).is_file():
+        raise BundleError(f"bundle {directory} is incomplete: missing {METADATA_FILE}")
     try:
         metadata = json.loads((directory / METADATA_FILE).read_text())
     except ValueError as exc:
         raise BundleError(f"bundle {directory.name}: {METADATA_FILE} is not valid JSON ({exc})") from None
+    absent = [
+        f
+        for f in (CALIBRATOR_FILE, *model_files(metadata.get("model") or {}))
+        if not (directory / f).is_file()
+    ]
+    if absent:
+        raise BundleError(f"bundle {directory} is incomplete: missing {', '.join(absent)}")
     if CHECKSUMS not in metadata:
         logger.warning(
             "bundle %s has no checksums (written by an older version): not verified", directory.name
@@ -289,8 +337,8 @@ def load_bundle(models_dir: Path, version: str | None = None) -> Bundle:
     damaged = checksum_problems(directory, metadata)
     if damaged:
         raise BundleError(f"bundle {directory.name} is damaged: {'; '.join(damaged)}")
-    problem = model_load_problem(directory / MODEL_FILE)
-    if problem:
-        raise BundleError(f"bundle {directory.name}: {MODEL_FILE}: {problem}")
-    booster = lgb.Booster(model_file=str(directory / MODEL_FILE))
-    return Bundle(directory, booster, metadata, content_digest(directory))
+    for name in model_files(metadata["model"]):
+        problem = model_load_problem(directory / name) if name.endswith(LIGHTGBM_FILES) else None
+        if problem:
+            raise BundleError(f"bundle {directory.name}: {name}: {problem}")
+    return replace(_open(directory, metadata), digest=content_digest(directory))

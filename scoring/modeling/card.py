@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring.io import atomic_dir
+from scoring.io import atomic_dir, write_text_atomic
 from scoring.modeling import figures
-from scoring.modeling.threshold import CostCurve
+from scoring.modeling.bundle import BundleContent
 
 CARD_DIR = "model_card"
 STYLE = """
@@ -22,15 +22,45 @@ th{background:#f2f2f2}td.num{text-align:right}tr.sel{background:#e8f4ea}tr.flag 
 """
 CANDIDATE_COLUMNS = (
     ("candidate", "candidate", ""),
-    ("auc", "AUC", ".4f"),
-    ("cost_per_1000", "cost / 1,000", ",.1f"),
+    ("auc", "AUC mean", ".4f"),
+    ("auc_std", "AUC std", ".4f"),
+    ("cost_per_1000", "cost / 1,000 mean", ",.1f"),
+    ("cost_per_1000_std", "cost std", ",.1f"),
     ("cost_vs_accept_all", "cost vs accept all", ".3f"),
-    ("threshold", "best threshold", ".4f"),
-    ("recall", "recall", ".3f"),
-    ("precision", "precision", ".3f"),
-    ("fbeta", "F-beta", ".3f"),
-    ("rows", "rows", ",d"),
+    ("ece", "ECE mean", ".4f"),
+    ("ece_std", "ECE std", ".4f"),
+    ("brier", "Brier", ".4f"),
+    ("calibration", "calibrator", ""),
+    ("threshold", "threshold", ".4f"),
+    ("complexity", "complexity", "d"),
     ("seconds", "seconds", ".1f"),
+)
+COMPARISON_COLUMNS = (
+    ("role", "role", ""),
+    ("candidate", "model", ""),
+    ("n_features", "features", "d"),
+    ("auc", "AUC", ".4f"),
+    ("auc_std", "AUC std", ".4f"),
+    ("cost_vs_accept_all", "cost vs accept all", ".3f"),
+    ("ece", "ECE", ".4f"),
+    ("brier", "Brier", ".4f"),
+    ("threshold", "threshold", ".4f"),
+)
+CALIBRATION_COLUMNS = (
+    ("method", "method", ""),
+    ("log_loss", "log-loss", ".5f"),
+    ("brier", "Brier", ".5f"),
+    ("ece", "ECE", ".4f"),
+    ("mean_pd", "mean PD", ".4f"),
+    ("observed_rate", "observed rate", ".4f"),
+)
+POINTS_COLUMNS = (
+    ("label", "characteristic", ""),
+    ("bin", "bin", ""),
+    ("clients", "clients", ",d"),
+    ("default_rate", "default rate", ".1%"),
+    ("woe", "WoE (risk)", ".3f"),
+    ("points", "points", ".1f"),
 )
 FAIRNESS_COLUMNS = (
     ("attribute", "attribute", ""),
@@ -45,19 +75,17 @@ FAIRNESS_COLUMNS = (
 IMPORTANCE_COLUMNS = (
     ("feature", "feature", ""),
     ("label", "label", ""),
-    ("mean_abs_shap", "mean |SHAP|", ".4f"),
+    ("mean_abs_shap", "mean |contribution|", ".4f"),
 )
 
 
 @dataclass(frozen=True)
 class CardInputs:
-    """Out-of-fold predictions, cost curve and bundle metadata the card is drawn from."""
+    """The run (its fitted champion and challenger) and the two bundles' contents."""
 
-    metadata: dict
-    importance: list[dict]
-    y: np.ndarray
-    prob: np.ndarray
-    curve: CostCurve
+    run: object  # scoring.modeling.train.FittedRun
+    champion: BundleContent
+    challenger: BundleContent
     oracle: np.ndarray | None
 
 
@@ -81,23 +109,25 @@ def html_table(rows: list[dict], columns: tuple[tuple[str, str, str], ...], row_
 
 
 def _figures(inputs: CardInputs, out: Path) -> list[tuple[str, str]]:
-    meta = inputs.metadata
+    meta = inputs.champion.metadata
+    fitted = inputs.run.champion
     metrics = meta["cv_metrics"]
+    y, prob = fitted.data.y, fitted.oof_probability
     return [
+        (figures.roc_figure(y, prob, metrics["auc"], out / "roc.png", inputs.oracle).name, "ROC curve"),
         (
-            figures.roc_figure(inputs.y, inputs.prob, metrics["auc"], out / "roc.png", inputs.oracle).name,
-            "ROC curve",
-        ),
-        (
-            figures.cost_figure(inputs.curve, meta["threshold"], meta["cost"]["unit"], out / "cost.png").name,
+            figures.cost_figure(fitted.curve, meta["threshold"], meta["cost"]["unit"], out / "cost.png").name,
             "Cost",
         ),
         (
             figures.confusion_figure(metrics, meta["threshold"], out / "confusion.png").name,
             "Confusion matrix",
         ),
-        (figures.calibration_figure(inputs.y, inputs.prob, out / "calibration.png").name, "Calibration"),
-        (figures.importance_figure(inputs.importance, out / "importance.png").name, "Top features"),
+        (
+            figures.calibration_figure(meta["calibration"]["reliability"], out / "calibration.png").name,
+            "Reliability diagram",
+        ),
+        (figures.importance_figure(inputs.champion.importance, out / "importance.png").name, "Top features"),
     ]
 
 
@@ -109,37 +139,84 @@ def _summary(meta: dict) -> str:
         else f"loss given default {cost['loss_given_default']:g}, margin {cost['margin']:.0%} of the credit"
     )
     oracle = f" (true probabilities: {m['oracle_auc']:.4f})" if m.get("oracle_auc") else ""
+    trees = f", {meta['rounds']} trees x {meta['bags']} seed(s)" if meta.get("bags") else ""
     items = [
         f"Version <b>{html.escape(meta['version'])}</b>, created {html.escape(meta['created_at'])}",
-        f"Trained on {meta['n_train']:,} clients, default rate {meta['default_rate']:.2%}; LightGBM, "
-        f"imbalance strategy <b>{html.escape(meta['strategy'])}</b>, {meta['rounds']} trees",
+        f"Trained on {meta['n_train']:,} clients, default rate {meta['default_rate']:.2%}; "
+        f"<b>{html.escape(meta['candidate'])}</b> ({html.escape(meta['kind'])}, imbalance strategy "
+        f"{html.escape(meta['strategy'])}{trees}), {len(meta['features'])} features",
         f"Business cost ({html.escape(cost['mode'])}): {weights}",
-        f"Threshold <b>{meta['threshold']:.4f}</b> (refuse when probability of default &ge; threshold), "
-        f"approval rate {m['approval_rate']:.1%}",
-        f"Out-of-fold AUC {m['auc']:.4f}{oracle}; recall {m['recall']:.3f}, precision {m['precision']:.3f}, "
-        f"F-beta (beta {m['beta']:.2f}) {m['fbeta']:.3f}",
+        f"Threshold <b>{meta['threshold']:.4f}</b> on the calibrated probability of default (refuse when "
+        f"&ge; threshold), approval rate {m['approval_rate']:.1%}",
+        f"Out-of-fold AUC {m['auc']:.4f} &plusmn; {m['auc_std']:.4f} over {m['repeats']} repeat(s){oracle}; "
+        f"recall {m['recall']:.3f}, precision {m['precision']:.3f}",
         f"Cost per 1,000 applicants {m['cost_per_1000']:,.1f} {html.escape(cost['unit'])} vs "
         f"{m['accept_all_cost_per_1000']:,.1f} accepting everyone (ratio {m['cost_vs_accept_all']:.3f}) and "
         f"{m['cost_per_1000_at_0_5']:,.1f} at threshold 0.5",
+        f"Calibration ({html.escape(meta['calibration']['method'])}, out of fold): Brier {m['brier']:.4f}, "
+        f"log-loss {m['log_loss']:.4f}, ECE {m['ece']:.4f} (10 equal-frequency bins), mean probability "
+        f"{m['mean_pd']:.4f} vs observed default rate {m['observed_rate']:.4f}",
         f"Data fingerprint {html.escape(meta['data_fingerprint'][:16])}",
     ]
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
+def _selection(meta: dict) -> str:
+    s = meta["feature_selection"]
+    return (
+        f"<p>{html.escape(s['method'])}: <b>{s['n_selected']}</b> of {s['n_input']} features (at most "
+        f"{s['max_features']}). Out-of-fold AUC with the selection inside the CV: full set "
+        f"{s['full_auc']:.4f}, "
+        f"selected {s['selected_auc']:.4f} ({s['auc_change']:+.4f}).</p>"
+    )
+
+
+def _monotone(meta: dict) -> str:
+    constrained = meta["monotone"]["features"]
+    rows = [
+        {"feature": f, "direction": "risk never falls" if d > 0 else "risk never rises"}
+        for f, d in constrained.items()
+    ]
+    levers = "".join(
+        f"<li>{html.escape(lv['name'])}: {', '.join(lv['fields'])} "
+        f"({'risk non-decreasing' if lv['direction'] > 0 else 'risk non-increasing'})</li>"
+        for lv in meta["monotone"]["levers"]
+    )
+    return (
+        f"<p>{len(constrained)} of the model's {len(meta['features'])} features carry a direction from the "
+        f"policy file (scoring/features/monotone.json), enforced by the model. Levers checked end to end:</p>"
+        f"<ul>{levers}</ul>{html_table(rows, (('feature', 'feature', ''), ('direction', 'as it rises', '')))}"
+    )
+
+
 def render(inputs: CardInputs, images: list[tuple[str, str]]) -> str:
     """The card's HTML, referring to the images by file name."""
-    meta = inputs.metadata
+    meta = inputs.champion.metadata
     imgs = "".join(f'<img src="{html.escape(name)}" alt="{html.escape(alt)}">' for name, alt in images)
-    top = html_table(inputs.importance[:20], IMPORTANCE_COLUMNS)
+    top = html_table(inputs.champion.importance[:20], IMPORTANCE_COLUMNS)
+    both = [
+        {**inputs.run.champion.summary(meta["version"]), "candidate": meta["candidate"]},
+        meta["challenger"],
+    ]
+    points = meta.get("scorecard") or []
     title = f"Model card {html.escape(meta['version'])}"
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
 <style>{STYLE}</style></head><body>
 <h1>Credit default model card</h1>{_summary(meta)}
-<h2>Candidates (cross-validated, same folds)</h2>
-<p>Each candidate is scored at its own cost-minimising threshold; the selected one is highlighted.</p>
+<h2>Feature selection</h2>{_selection(meta)}
+<h2>Candidates (repeated stratified K-fold, same folds)</h2>
+<p>{meta["folds"]}-fold cross-validation repeated {meta["repeats"]} time(s); each candidate calibrated on its
+out-of-fold scores and scored at its own cost-minimising threshold; mean and standard deviation across the
+repeats. Winner: the {html.escape(meta["selection_rule"])} (highlighted).</p>
 {html_table(meta["candidates"], CANDIDATE_COLUMNS, "selected")}
-<h2>Performance of the selected model (out-of-fold)</h2><div class="figs">{imgs}</div>
-<h2>Top features (mean |SHAP|)</h2>{top}
+<h2>Champion and challenger</h2>{html_table(both, COMPARISON_COLUMNS)}
+<h2>Calibration</h2><p>Each method cross-validated on the out-of-fold raw scores; the lowest log-loss wins.
+Explanations stay in log-odds of the raw model; probabilities are calibrated.</p>
+{html_table(meta["calibration"]["table"], CALIBRATION_COLUMNS, "selected")}
+<h2>Performance of the champion (out-of-fold)</h2><div class="figs">{imgs}</div>
+<h2>Monotone constraints</h2>{_monotone(meta)}
+<h2>Top features (mean |contribution|, log-odds)</h2>{top}
+<h2>Scorecard points (PDO 20, 600 points at odds 50:1)</h2>{html_table(points, POINTS_COLUMNS)}
 <h2>Fairness at the chosen threshold</h2>
 <p>Approval ratio = the group's approval rate / the highest approval rate of its attribute; rows below 0.8 are
 highlighted (four-fifths rule); groups of fewer than 30 clients are not used as the reference nor flagged.
@@ -154,5 +231,5 @@ def write_card(reports_dir: Path, inputs: CardInputs) -> Path:
     target = reports_dir / CARD_DIR
     with atomic_dir(target, replace=True) as tmp:
         images = _figures(inputs, tmp)
-        (tmp / "index.html").write_text(render(inputs, images))
+        write_text_atomic(tmp / "index.html", render(inputs, images))
     return target / "index.html"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from sklearn.model_selection import train_test_split
 
 from scoring.features.feature import ModelFeature
 from scoring.vocabulary import FeatureKind
@@ -53,6 +54,16 @@ class TrainingData:
     def subset(self, idx: np.ndarray) -> TrainingData:
         amount = None if self.amount is None else self.amount[idx]
         return replace(self, ids=self.ids[idx], X=self.X[idx], y=self.y[idx], amount=amount)
+
+    def select(self, names: list[str]) -> TrainingData:
+        """The same clients with only the features ``names``, in the order given."""
+        position = {n: i for i, n in enumerate(self.names)}
+        unknown = [n for n in names if n not in position]
+        if unknown:
+            raise DatasetError(f"unknown feature(s): {', '.join(unknown[:5])}")
+        columns = [position[n] for n in names]
+        X = np.ascontiguousarray(self.X[:, columns])
+        return replace(self, X=X, features=tuple(self.features[i] for i in columns))
 
 
 def file_fingerprint(path: Path) -> str:
@@ -150,3 +161,11 @@ def read_oracle(ground_truth: Path | None, ids: np.ndarray) -> np.ndarray | None
     joined = pl.DataFrame({ID: ids}).join(truth, on=ID, how="left", maintain_order="left")
     probs = joined["TRUE_PROBABILITY"].cast(pl.Float64).to_numpy()
     return None if np.isnan(probs).any() else probs
+
+
+def stratified_sample(data: TrainingData, rows: int, seed: int) -> TrainingData:
+    """At most ``rows`` rows with the same default rate (all rows, the same object, when there are fewer)."""
+    if data.n <= rows:
+        return data
+    idx, _ = train_test_split(np.arange(data.n), train_size=rows, stratify=data.y, random_state=seed)
+    return data.subset(np.sort(idx))

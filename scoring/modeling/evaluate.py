@@ -1,8 +1,11 @@
-"""`scoring evaluate`: score a labelled application file with the promoted bundle and report its cost.
+"""`scoring evaluate`: score a labelled application file with the promoted bundle and report how it does.
 
 The file has the Kaggle application_train columns (with TARGET); secondary tables are read from a directory
 (by default the file's own directory) when present there under their Kaggle names, restricted to the
-file's clients.
+file's clients. The probabilities are the bundle's calibrated ones: the report gives AUC and the cost at the
+bundle's threshold, and whether the probabilities mean what they say (Brier score, ECE over 10
+equal-frequency bins, mean probability against the observed default rate). ``write_scores`` writes
+``SK_ID_CURR,probability,decision`` per row.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from scoring.data.schema import SECONDARY_TABLES, TABLES
 from scoring.data.sources import find_source, read_source
 from scoring.data.validate import TableError
 from scoring.features.build import compute_features
+from scoring.io import write_text_atomic
 from scoring.modeling.bundle import Bundle, load_bundle
 from scoring.modeling.cost import CostSpec
 from scoring.modeling.dataset import AMOUNT, ID, TARGET
-from scoring.modeling.metrics import decision_metrics
+from scoring.modeling.metrics import decision_metrics, probability_metrics
+from scoring.vocabulary import Decision
 
 APPLICATION = "application_train"
 PARENT_KEY = {"bureau_balance": ("SK_ID_BUREAU", "bureau")}
@@ -40,6 +45,9 @@ class Evaluation:
     metrics: dict
     n_defaults: int
     tables: tuple[str, ...]
+    ids: np.ndarray
+    probability: np.ndarray
+    threshold: float
 
     def to_dict(self) -> dict:
         m = self.metrics
@@ -51,8 +59,19 @@ class Evaluation:
             "secondary_tables": list(self.tables),
             **{k: m[k] for k in ("auc", "threshold", "cost_per_1000", "accept_all_cost_per_1000")},
             **{k: m[k] for k in ("cost_vs_accept_all", "recall", "precision", "fbeta", "approval_rate")},
+            **{k: m[k] for k in ("brier", "log_loss", "ece", "mean_pd", "observed_rate")},
             "confusion": {k: m[k] for k in ("tp", "fp", "fn", "tn")},
         }
+
+    def scores(self) -> pl.DataFrame:
+        """SK_ID_CURR, calibrated probability and decision of each row, in file order."""
+        return pl.DataFrame(
+            {
+                ID: self.ids,
+                "probability": self.probability,
+                "decision": [str(Decision.at(float(p), self.threshold)) for p in self.probability],
+            }
+        )
 
     def describe(self) -> str:
         d = self.to_dict()
@@ -66,6 +85,9 @@ class Evaluation:
                 f"precision {d['precision']:.3f}, approval rate {d['approval_rate']:.1%}",
                 f"cost per 1,000 applicants {d['cost_per_1000']:,.1f} (accept everyone "
                 f"{d['accept_all_cost_per_1000']:,.1f}, ratio {d['cost_vs_accept_all']:.3f})",
+                f"calibration: mean probability {d['mean_pd']:.4f} vs observed default rate "
+                f"{d['observed_rate']:.4f}; Brier {d['brier']:.4f}, ECE {d['ece']:.4f} "
+                "(10 equal-frequency bins)",
                 "confusion matrix (rows actual, columns decision):",
                 f"  {'':>10}{'accepted':>10}{'refused':>10}",
                 f"  {'repaid':>10}{c['tn']:>10,}{c['fp']:>10,}",
@@ -123,5 +145,13 @@ def evaluate_file(
     prob = bundle.predict_proba(bundle.matrix(features))
     amount = features[AMOUNT].cast(pl.Float64).to_numpy() if AMOUNT in features.columns else None
     spec = CostSpec.from_dict(bundle.metadata["cost"])
-    metrics = decision_metrics(y, prob, bundle.threshold, spec, amount)
-    return Evaluation(data, bundle.version, metrics, int(y.sum()), tuple(secondary))
+    metrics = decision_metrics(y, prob, bundle.threshold, spec, amount) | probability_metrics(y, prob)
+    ids = features[ID].cast(pl.Int64).to_numpy()
+    return Evaluation(
+        data, bundle.version, metrics, int(y.sum()), tuple(secondary), ids, prob, bundle.threshold
+    )
+
+
+def write_scores(evaluation: Evaluation, out: Path) -> Path:
+    """``SK_ID_CURR,probability,decision`` per row as CSV (written atomically)."""
+    return write_text_atomic(out, evaluation.scores().write_csv())

@@ -12,7 +12,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.metrics import roc_curve  # noqa: E402
 
-from scoring.modeling.metrics import calibration_bins  # noqa: E402
 from scoring.modeling.threshold import CostCurve  # noqa: E402
 
 DPI = 110
@@ -81,16 +80,15 @@ def confusion_figure(counts: dict[str, int], threshold: float, path: Path) -> Pa
     return _save(fig, path)
 
 
-def calibration_figure(y: np.ndarray, prob: np.ndarray, path: Path) -> Path:
-    """Observed default rate against the predicted probability (the API's bins of equal client counts)."""
-    bins = calibration_bins(y, prob)
-    observed, predicted = np.array(bins.observed), np.array(bins.predicted)
+def calibration_figure(reliability: dict, path: Path) -> Path:
+    """Reliability diagram: observed default rate against the mean probability of equal-frequency bins."""
+    predicted, observed = np.asarray(reliability["predicted"]), np.asarray(reliability["observed"])
     fig, ax = plt.subplots(figsize=(5, 4.5))
-    ax.plot(predicted, observed, marker="o", label="model")
+    ax.plot(predicted, observed, marker="o", label="model (calibrated)")
     top = max(float(predicted.max()), float(observed.max()))
     ax.plot([0, top], [0, top], color="grey", lw=0.8, label="perfect calibration")
-    ax.set(xlabel="mean predicted probability", ylabel="observed default rate")
-    ax.set_title("Calibration, out-of-fold (deciles)")
+    ax.set(xlabel="mean probability of default", ylabel="observed default rate")
+    ax.set_title(f"Reliability, out-of-fold ({len(predicted)} equal-frequency bins)")
     ax.legend()
     return _save(fig, path)
 

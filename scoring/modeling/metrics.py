@@ -92,3 +92,45 @@ def calibration_bins(y_true: np.ndarray, prob: np.ndarray, bins: int = CALIBRATI
         observed=[float(y[p].mean()) for p in parts],
         clients=[len(p) for p in parts],
     )
+
+
+# --- probability quality: is a probability of default what it says? -------------------------------------
+
+_EPS = 1e-15
+
+
+def brier(y_true: np.ndarray, prob: np.ndarray) -> float:
+    """Mean squared difference between the probability and the outcome."""
+    return float(np.mean((np.asarray(prob, dtype=np.float64) - np.asarray(y_true)) ** 2))
+
+
+def log_loss(y_true: np.ndarray, prob: np.ndarray) -> float:
+    """Mean negative log-likelihood of the outcomes (probabilities clipped away from 0 and 1)."""
+    y = np.asarray(y_true, dtype=np.float64)
+    p = np.clip(np.asarray(prob, dtype=np.float64), _EPS, 1 - _EPS)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+
+
+def ece(y_true: np.ndarray, prob: np.ndarray, bins: int = CALIBRATION_BINS) -> float:
+    """Expected calibration error: size-weighted mean |observed rate - mean probability| in equal bins."""
+    table = calibration_bins(y_true, prob, bins)
+    total = sum(table.clients)
+    return float(
+        sum(n * abs(o - p) for n, o, p in zip(table.clients, table.observed, table.predicted, strict=True))
+        / total
+    )
+
+
+def probability_metrics(
+    y_true: np.ndarray, prob: np.ndarray, bins: int = CALIBRATION_BINS
+) -> dict[str, float]:
+    """Brier score, log-loss, ECE (equal-frequency bins), mean probability and observed default rate."""
+    y = np.asarray(y_true, dtype=np.float64)
+    p = np.asarray(prob, dtype=np.float64)
+    return {
+        "brier": brier(y, p),
+        "log_loss": log_loss(y, p),
+        "ece": ece(y, p, bins),
+        "mean_pd": float(p.mean()),
+        "observed_rate": float(y.mean()),
+    }

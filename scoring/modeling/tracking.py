@@ -2,9 +2,11 @@
 
 Tracking URI: ``$MLFLOW_TRACKING_URI`` when set, else a SQLite store ``<home>/mlflow.db`` with artifacts under
 ``<home>/mlruns``. Each run logs parameters, metrics, the model card figures, the candidates, importance and
-fairness tables, the bundle metadata and the LightGBM model, registered as ``credit-scoring``; the promoted
-version gets the alias ``champion``, a retrained challenger the alias ``challenger`` (and ``champion`` when
-`scoring retrain` promotes it). Telemetry is off.
+fairness tables, the bundle metadata of the champion and the challenger, and both bundles as MLflow pyfunc
+models (the calibrated probability of default, ``scoring.modeling.pyfunc``) registered as ``credit-scoring``;
+the promoted version gets the alias ``champion``, the other model of the run (the scorecard) the alias
+``challenger``. A run that does not promote (`scoring retrain`) puts ``challenger`` on its model, and
+``champion`` once the retrain promotes it. Telemetry is off.
 """
 
 from __future__ import annotations
@@ -86,54 +88,85 @@ class TrackedRun:
         for path in paths:
             mlflow.log_artifact(str(path), artifact_path)
 
-    def register_model(self, booster: lgb.Booster, sample: pd.DataFrame, bundle_version: str) -> str:
-        """Log the booster as the run's model and register it; returns the registry version."""
+    def register_model(self, content: BundleContent, bundle_dir: Path, name: str) -> str:
+        """Log a bundle as a pyfunc model (calibrated probability) and register it; returns its version."""
         import mlflow
-        import mlflow.lightgbm
+        import mlflow.pyfunc
         from mlflow.models import infer_signature
 
-        signature = infer_signature(sample, booster.predict(sample.to_numpy()))
-        info = mlflow.lightgbm.log_model(
-            booster,
-            name="model",
+        from scoring.modeling.pyfunc import BundleModel
+
+        meta = content.metadata
+        sample = content.shap_sample.select([f["name"] for f in meta["features"]]).head(5).to_pandas()
+        signature = infer_signature(sample, content.shap_sample["probability"].head(5).to_numpy())
+        info = mlflow.pyfunc.log_model(
+            name=name,
+            python_model=BundleModel(),
+            artifacts={"bundle": str(bundle_dir)},
             registered_model_name=MODEL_NAME,
             signature=signature,
-            pip_requirements=[f"lightgbm=={lgb.__version__}"],
-            tags={"bundle_version": bundle_version},
+            input_example=sample,
+            pip_requirements=[f"lightgbm=={lgb.__version__}", f"numpy=={np.__version__}", "scoring"],
         )
         version = str(info.registered_model_version)
-        mlflow.MlflowClient().set_model_version_tag(MODEL_NAME, version, "bundle_version", bundle_version)
+        client = mlflow.MlflowClient()
+        client.set_model_version_tag(MODEL_NAME, version, "bundle_version", meta["version"])
+        client.set_model_version_tag(MODEL_NAME, version, "kind", meta["kind"])
         return version
 
-    def log_training(self, settings: dict, content: BundleContent, bundle_dir: Path, card_dir: Path) -> str:
-        """Log what a training produced and register its model; returns the registry version."""
-        meta = content.metadata
-        kept = ("strategy", "rounds", "folds", "compare_folds", "n_train", "data_fingerprint")
+    def log_training(
+        self, settings: dict, contents: dict[str, BundleContent], bundles: dict[str, Path], card_dir: Path
+    ) -> dict[str, str]:
+        """Log what a training produced and register both models; returns role -> registry version."""
+        meta = contents["champion"].metadata
+        kept = ("kind", "strategy", "rounds", "bags", "folds", "repeats", "n_train", "data_fingerprint")
         self.log_params(
             {
                 **{f"cost_{k}": v for k, v in meta["cost"].items()},
-                **{f"lgbm_{k}": v for k, v in meta["params"].items()},
+                **{f"lgbm_{k}": v for k, v in (meta["params"] or {}).items()},
                 **{k: meta[k] for k in kept},
                 **settings,
                 "n_features": len(meta["features"]),
+                "calibration": meta["calibration"]["method"],
                 "bundle_version": meta["version"],
             }
         )
         self.log_metrics(meta["cv_metrics"], prefix="cv_")
+        self.log_metrics(contents["challenger"].metadata["cv_metrics"], prefix="challenger_cv_")
+        self.log_metrics(
+            {
+                k: v
+                for k, v in meta["feature_selection"].items()
+                if k not in ("selected_per_fold", "features", "gain_share")
+            },
+            "selection_",
+        )
         for row in meta["candidates"]:
             self.log_metrics(
-                {k: row[k] for k in ("auc", "cost_per_1000")}, prefix=f"candidate_{row['candidate']}_"
+                {k: row[k] for k in ("auc", "auc_std", "cost_per_1000", "cost_per_1000_std", "ece")},
+                prefix=f"candidate_{row['candidate']}_",
             )
         self.log_table(meta["candidates"], "candidates.json")
         self.log_table(meta["fairness"], "fairness.json")
-        self.log_table(content.importance, "importance.json")
+        self.log_table(contents["champion"].importance, "importance.json")
+        if meta.get("scorecard"):
+            self.log_table(meta["scorecard"], "scorecard_points.json")
         self.log_files(sorted(card_dir.iterdir()), "model_card")
-        self.log_files([bundle_dir / METADATA_FILE], "bundle")
-        sample = content.shap_sample.select([f["name"] for f in meta["features"]]).head(5).to_pandas()
-        return self.register_model(content.booster, sample, meta["version"])
+        for role, path in bundles.items():
+            self.log_files([path / METADATA_FILE], f"bundle_{role}")
+        return {
+            role: self.register_model(contents[role], bundles[role], role)
+            for role in ("champion", "challenger")
+        }
 
-    def set_alias(self, registry_version: str, alias: str) -> None:
-        set_alias(registry_version, alias)
+    def set_aliases(self, registry: dict[str, str], promoted: bool = True) -> None:
+        """Alias ``champion`` on the promoted model and ``challenger`` on the other one of the run; a run that
+        does not promote puts ``challenger`` on its model (it competes with the production champion)."""
+        if promoted:
+            set_alias(registry["champion"], CHAMPION_ALIAS)
+            set_alias(registry["challenger"], CHALLENGER_ALIAS)
+        else:
+            set_alias(registry["champion"], CHALLENGER_ALIAS)
 
 
 def set_alias(registry_version: str, alias: str, home: Path | None = None) -> None:

@@ -1,5 +1,6 @@
-"""`scoring train`: compare candidates, tune, cross-validate, pick the cost-minimising threshold, explain,
-write and promote the bundle, draw the model card and track everything in MLflow.
+"""`scoring train`: select features inside the CV, compare candidates by repeated K-fold, calibrate, choose
+the cost-minimising threshold, fit the champion and the scorecard challenger, explain, write and promote the
+bundles, draw the model card and track everything in MLflow.
 """
 
 from __future__ import annotations
@@ -8,39 +9,52 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import lightgbm as lgb
 import numpy as np
-import polars as pl
 
 from scoring.config import Paths, get_paths
+from scoring.features.monotone import MonotonePolicy, monotone_policy
 from scoring.modeling import lgbm
-from scoring.modeling.bundle import PROBABILITY, BundleContent, make_version, promote, write_bundle
-from scoring.modeling.candidates import Comparison, compare_candidates, stratified_sample
+from scoring.modeling.bundle import make_version, promote, write_bundle
+from scoring.modeling.candidates import (
+    BLEND,
+    LIGHTGBM,
+    PRIOR,
+    RULE,
+    SCORECARD,
+    Comparison,
+    Evaluated,
+    candidate_list,
+    compare_candidates,
+    evaluate,
+)
 from scoring.modeling.card import CardInputs, write_card
 from scoring.modeling.cost import CostSpec
-from scoring.modeling.cv import OofResult, oof_lightgbm
+from scoring.modeling.cv import repeated_folds
 from scoring.modeling.dataset import (
-    AMOUNT,
-    ID,
-    TARGET,
     TrainingData,
     file_fingerprint,
     load_training_data,
     read_oracle,
+    stratified_sample,
 )
-from scoring.modeling.explanations import explain
-from scoring.modeling.fairness import BIRTH_FEATURE, GENDER_FEATURE, fairness_table
-from scoring.modeling.metrics import decision_metrics, safe_auc
-from scoring.modeling.reference import reference_stats
+from scoring.modeling.fitted import FittedModel, RunFacts, build_metadata, bundle_content, finish
+from scoring.modeling.learners import (
+    LINEAR_FEATURES,
+    SCORECARD_FEATURES,
+    Setup,
+    top_columns,
+)
 from scoring.modeling.report import TrainResult
-from scoring.modeling.threshold import CostCurve, curve_for
-from scoring.modeling.tracking import CHALLENGER_ALIAS, CHAMPION_ALIAS
+from scoring.modeling.selection import MAX_FEATURES, Selection, select_features
 from scoring.modeling.tuning import METRICS as TUNING_METRICS
 from scoring.modeling.tuning import TuningResult, tune
+
+AUTO = "auto"
+DEFAULT_STRATEGIES = (lgbm.NONE, lgbm.UNDERSAMPLE)
 
 
 class ConfigError(ValueError):
@@ -49,12 +63,17 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Settings of a training run (defaults fit the demo data in about two minutes on 2 cores)."""
+    """Settings of a training run (defaults: the demo data in under two minutes on 2 cores)."""
 
     cost: CostSpec = field(default_factory=CostSpec)
     folds: int = 5
-    compare_folds: int = 3
-    compare_rows: int = 20_000
+    repeats: int = 3
+    compare_rows: int = 30_000
+    max_features: int = MAX_FEATURES
+    strategies: tuple[str, ...] = DEFAULT_STRATEGIES
+    model: str = AUTO
+    params: dict = field(default_factory=dict)  # LightGBM overrides (after the size defaults)
+    bags: int = 0  # LightGBM seeds bagged; 0 = by data size
     tune_trials: int = 0
     tune_minutes: float = 0.0
     tune_metric: str = "cost"
@@ -68,7 +87,22 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.tune_metric not in TUNING_METRICS:
             raise ConfigError(f"tuning metric {self.tune_metric!r} is not one of {', '.join(TUNING_METRICS)}")
-        minimum = {"folds": 2, "compare_folds": 2, "compare_rows": 10, "threads": 1, "shap_rows": 1}
+        unknown = [s for s in self.strategies if s not in lgbm.STRATEGIES]
+        if unknown:
+            raise ConfigError(
+                f"imbalance strategies {', '.join(unknown)}: each must be one of {', '.join(lgbm.STRATEGIES)}"
+            )
+        choices = [AUTO, SCORECARD, *(c.name for c in candidate_list(self.strategies) if c.family != PRIOR)]
+        if self.model not in choices:
+            raise ConfigError(f"model {self.model!r} is not one of {', '.join(dict.fromkeys(choices))}")
+        minimum = {
+            "folds": 2,
+            "repeats": 1,
+            "compare_rows": 10,
+            "threads": 1,
+            "shap_rows": 1,
+            "max_features": 1,
+        }
         bad = [
             f"{name} = {getattr(self, name)}" for name, low in minimum.items() if getattr(self, name) < low
         ]
@@ -79,8 +113,12 @@ class TrainConfig:
 
     def settings(self) -> dict:
         """The settings worth recording with a run (besides what the bundle metadata holds)."""
-        keys = ("compare_rows", "tune_trials", "tune_minutes", "tune_metric", "seed", "threads")
-        return {k: getattr(self, k) for k in keys}
+        keys = ("compare_rows", "max_features", "model", "tune_trials", "tune_minutes", "tune_metric", "seed")
+        return {
+            **{k: getattr(self, k) for k in keys},
+            "strategies": list(self.strategies),
+            "threads": self.threads,
+        }
 
     @property
     def tuning(self) -> bool:
@@ -105,173 +143,133 @@ class TrainInputs:
 
 
 class _Clock:
-    """Wall time of each stage, announced on stderr when progress is on."""
+    """Wall and CPU time of each stage (CPU: every thread of the process), announced on stderr when
+    progress is on."""
 
     def __init__(self, progress: bool) -> None:
         self.progress = progress
         self.timings: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.start = time.perf_counter()
+        self.cpu_start = time.process_time()
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         if self.progress:
             print(f"[train] {name}...", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         yield
         self.timings[name] = time.perf_counter() - t0
+        self.cpu[name] = time.process_time() - c0
+
+    def close(self) -> None:
+        self.timings["total"] = time.perf_counter() - self.start
+        self.cpu["total"] = time.process_time() - self.cpu_start
 
 
 @dataclass(frozen=True)
-class FittedModel:
-    """The selected LightGBM: comparison, tuning, out-of-fold results and the final booster."""
-
+class FittedRun:
+    selection: Selection
     comparison: Comparison
     tuning: TuningResult | None
-    params: dict  # as the final fit used them (defaults, tuned values, seed, threads, class weight)
-    oof: OofResult
-    curve: CostCurve
-    metrics: dict
-    fairness: list[dict]
-    booster: lgb.Booster
-    rounds: int
-
-    @property
-    def strategy(self) -> str:
-        return self.comparison.strategy
-
-    @property
-    def threshold(self) -> float:
-        return self.curve.best_threshold
+    champion: FittedModel
+    challenger: FittedModel
 
 
-def _tune(data: TrainingData, strategy: str, config: TrainConfig) -> TuningResult | None:
+def _tune(sample: TrainingData, setup: Setup, config: TrainConfig) -> TuningResult | None:
     if not config.tuning:
         return None
     return tune(
-        data,
-        strategy,
+        sample,
+        lgbm.NONE,
         config.cost,
         config.tune_metric,
         config.tune_trials,
         config.tune_minutes,
-        config.compare_folds,
+        config.folds,
         config.seed,
         config.threads,
         config.progress,
+        base_params=setup.params,
+        monotone=setup.policy.directions(sample.names),
     )
 
 
-def _cv_metrics(
-    data: TrainingData, prob: np.ndarray, threshold: float, cost: CostSpec, oracle: np.ndarray | None
-) -> dict:
-    metrics = decision_metrics(data.y, prob, threshold, cost, data.amount)
-    metrics["cost_per_1000_at_0_5"] = decision_metrics(data.y, prob, 0.5, cost, data.amount)["cost_per_1000"]
-    metrics["oracle_auc"] = safe_auc(data.y, oracle) if oracle is not None else None
-    return metrics
-
-
-def _fairness(data: TrainingData, refused: np.ndarray) -> list[dict]:
-    def column(name: str) -> np.ndarray | None:
-        return data.column(name) if name in data.names else None
-
-    gender = next((f for f in data.features if f.name == GENDER_FEATURE), None)
-    levels = gender.levels if gender else ()
-    return fairness_table(data.y, refused, column(GENDER_FEATURE), levels, column(BIRTH_FEATURE))
-
-
-def final_fit(
-    data: TrainingData, base: lgb.Dataset, strategy: str, params: dict, rounds: int, config: TrainConfig
-) -> lgbm.Booster:
-    """The model on all labelled rows, with the strategy and the rounds found by cross-validation."""
-    train_set, y_fit = lgbm.training_set(
-        base, data.X, data.y, np.arange(data.n), strategy, data.categorical_indices, config.seed
-    )
-    return lgbm.fit(train_set, y_fit, params, strategy, config.seed, config.threads, rounds=rounds)
-
-
-def fit_model(
-    data: TrainingData, config: TrainConfig, clock: _Clock, oracle: np.ndarray | None
+def _final(
+    role: str,
+    evaluated: Evaluated,
+    data: TrainingData,
+    full: TrainingData,
+    setup: Setup,
+    config: TrainConfig,
+    oracle: np.ndarray | None,
+    sampled: bool,
 ) -> FittedModel:
-    """Compare candidates, tune, cross-validate the selected one, choose the threshold and fit on all rows."""
-    with clock.stage("compare candidates"):
-        sample = stratified_sample(data, config.compare_rows, config.seed)
-        comparison = compare_candidates(
+    """The candidate fitted on every row (cross-validated on every row first when the comparison ran on a
+    sample; the spread across repeats stays the comparison's)."""
+    candidate = evaluated.candidate
+    if sampled:
+        oof = setup.cross_validate(candidate, data, config.folds, config.seed, config.progress)
+        again = evaluate(candidate, oof, data, config.cost, config.seed, evaluated.row["seconds"])
+        stds = {k: v for k, v in evaluated.row.items() if k.endswith("_std")}
+        evaluated = replace(again, row={**again.row, **stds})
+    model, params = setup.final_model(candidate, data, config.seed, evaluated.oof.mean_rounds)
+    bags = setup.bags if candidate.family in (LIGHTGBM, BLEND) else 0
+    return finish(role, evaluated, model, data.select(model.names), full, config.cost, oracle, params, bags)
+
+
+def fit_run(
+    data: TrainingData, config: TrainConfig, clock: _Clock, oracle: np.ndarray | None, policy: MonotonePolicy
+) -> FittedRun:
+    """Selection, comparison, and the champion and challenger fitted on every row."""
+    sample = stratified_sample(data, config.compare_rows, config.seed)
+    params, bags = lgbm.size_defaults(data.n)
+    params, bags = {**params, **config.params}, config.bags or bags
+    with clock.stage("select features"):
+        selection = select_features(
             sample,
-            config.cost,
-            lgbm.COMPARE_PARAMS,
-            config.compare_folds,
-            config.seed,
-            config.threads,
-            config.progress,
-        )
-    with clock.stage("tune"):
-        tuning = _tune(sample, comparison.strategy, config)
-    params = tuning.params if tuning else {}
-    with clock.stage("cross-validate"):
-        base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices)
-        oof = oof_lightgbm(
-            data,
-            comparison.strategy,
             params,
+            policy.directions(sample.names),
             config.folds,
             config.seed,
             config.threads,
-            config.progress,
-            base=base,
+            config.max_features,
+            bags,
         )
-        curve = curve_for(data.y, oof.prob, config.cost, data.amount)
-        metrics = _cv_metrics(data, oof.prob, curve.best_threshold, config.cost, oracle)
+    chosen = data.select(selection.names)
+    sampled = sample is not data
+    sample = sample.select(selection.names) if sampled else chosen
+    share = selection.gain_share
+    setup = Setup(
+        params,
+        bags,
+        policy,
+        top_columns(chosen.names, share, SCORECARD_FEATURES),
+        top_columns(chosen.names, share, LINEAR_FEATURES),
+        config.threads,
+    )
+    with clock.stage("tune"):
+        tuning = _tune(sample, setup, config)
+    if tuning:
+        setup = replace(setup, params={**params, **tuning.params})
+    with clock.stage("compare candidates"):
+        candidates = candidate_list(config.strategies)
+        learners = {c.name: setup.learner(c, sample) for c in candidates}
+        splits = repeated_folds(sample.y, config.folds, config.repeats, config.seed)
+        comparison = compare_candidates(
+            sample, candidates, learners, splits, config.cost, config.seed, config.progress
+        )
+    best = comparison.evaluated[comparison.winner]
+    scorecard = comparison.by_family(SCORECARD)
+    if config.model == SCORECARD:
+        champion, challenger = scorecard, best
+    else:
+        champion = best if config.model == AUTO else comparison.evaluated[config.model]
+        challenger = scorecard
     with clock.stage("final fit"):
-        final = final_fit(data, base, comparison.strategy, params, oof.mean_rounds, config)
-    fairness = _fairness(data, oof.prob >= curve.best_threshold)
-    return FittedModel(
-        comparison, tuning, final.params, oof, curve, metrics, fairness, final.model, final.rounds
-    )
-
-
-def build_metadata(
-    data: TrainingData,
-    config: TrainConfig,
-    fingerprint: str,
-    model: FittedModel,
-    base_value: float,
-    run_id: str | None,
-) -> dict:
-    """The bundle's metadata.json (see scoring.modeling.bundle for the contract)."""
-    return {
-        "version": make_version(fingerprint),
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "features": [f.to_dict() for f in data.features],
-        "threshold": model.threshold,
-        "cost": config.cost.to_dict(),
-        "cv_metrics": model.metrics,
-        "candidates": model.comparison.rows,
-        "strategy": model.strategy,
-        "params": model.params,
-        "rounds": model.rounds,
-        "folds": config.folds,
-        "compare_folds": config.compare_folds,
-        "n_train": data.n,
-        "default_rate": float(data.y.mean()),
-        "data_fingerprint": fingerprint,
-        "reference_stats": reference_stats(data.X, data.names),
-        "base_value": base_value,
-        "fairness": model.fairness,
-        "tuning": None if model.tuning is None else asdict(model.tuning),
-        "mlflow_run_id": run_id,
-    }
-
-
-def _oof_frame(data: TrainingData, prob: np.ndarray) -> pl.DataFrame:
-    amount = data.amount if data.amount is not None else np.full(data.n, np.nan)
-    return pl.DataFrame(
-        {
-            ID: pl.Series(data.ids, dtype=pl.Int64),
-            TARGET: pl.Series(data.y, dtype=pl.Int64),
-            PROBABILITY: prob,
-            AMOUNT: pl.Series(amount, dtype=pl.Float64, nan_to_null=True),
-        }
-    )
+        fitted_champion = _final("champion", champion, chosen, data, setup, config, oracle, sampled)
+        fitted_challenger = _final("challenger", challenger, chosen, data, setup, config, oracle, sampled)
+    return FittedRun(selection, comparison, tuning, fitted_champion, fitted_challenger)
 
 
 def _tracker(home: Path, config: TrainConfig) -> AbstractContextManager:
@@ -282,40 +280,77 @@ def _tracker(home: Path, config: TrainConfig) -> AbstractContextManager:
     return tracked_run(home, run_name=f"train-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
 
 
+def _points(run: FittedRun) -> list[dict] | None:
+    fitted = next((f for f in (run.champion, run.challenger) if f.kind == SCORECARD), None)
+    if fitted is None:
+        return None
+    labels = {f.name: f.label for f in fitted.data.features}
+    return fitted.model.scorecard.points_table(labels)
+
+
 def train_model(inputs: TrainInputs, config: TrainConfig) -> TrainResult:
-    """Run the whole training; the bundle is promoted only after it passes its checks."""
+    """Run the whole training; the champion is promoted only after its bundle passes its checks."""
     clock = _Clock(config.progress)
     with clock.stage("load"):
         data = load_training_data(inputs.features, inputs.dictionary)
         fingerprint = file_fingerprint(inputs.features)
         oracle = read_oracle(inputs.ground_truth, data.ids)
+    policy = monotone_policy()
+    data = data.select(policy.allowed(data.names))
     with _tracker(inputs.home, config) as run:
-        model = fit_model(data, config, clock, oracle)
-        with clock.stage("explain"):
-            explanations = explain(model.booster, data, config.shap_rows, config.seed, config.threads)
-        with clock.stage("bundle"):
-            metadata = build_metadata(
-                data, config, fingerprint, model, explanations.base_value, run and run.run_id
-            )
-            oof = _oof_frame(data, model.oof.prob)
-            content = BundleContent(
-                model.booster, metadata, explanations.importance, explanations.sample, oof
-            )
-            bundle_path = write_bundle(inputs.models, content)
+        fitted = fit_run(data, config, clock, oracle, policy)
+        version = make_version(fingerprint)
+        versions = {"champion": version, "challenger": f"{version}-{fitted.challenger.kind}"}
+        facts = RunFacts(
+            version,
+            fingerprint,
+            {
+                "cost": config.cost.to_dict(),
+                "folds": config.folds,
+                "repeats": config.repeats,
+                "rule": RULE,
+                "settings": config.settings(),
+            },
+            fitted.selection.summary(),
+            fitted.comparison.rows,
+            policy,
+            None if fitted.tuning is None else asdict(fitted.tuning),
+            run and run.run_id,
+        )
+        points = _points(fitted)
+        contents, paths = {}, {}
+        with clock.stage("explain and write bundles"):
+            pairs = ((fitted.champion, fitted.challenger), (fitted.challenger, fitted.champion))
+            for model, other in pairs:
+                meta = build_metadata(
+                    model, facts, versions[model.role], other.summary(versions[other.role]), points
+                )
+                content = bundle_content(model, meta, config.shap_rows, config.seed, config.threads)
+                contents[model.role] = content
+                paths[model.role] = write_bundle(inputs.models, content)
         with clock.stage("model card"):
-            card_inputs = CardInputs(
-                metadata, content.importance, data.y, model.oof.prob, model.curve, oracle
+            card = write_card(
+                inputs.reports, CardInputs(fitted, contents["champion"], contents["challenger"], oracle)
             )
-            card = write_card(inputs.reports, card_inputs)
-        registry_version = None
+        registry: dict[str, str] = {}
         if run:
             with clock.stage("track"):
-                registry_version = run.log_training(config.settings(), content, bundle_path, card.parent)
+                registry = run.log_training(config.settings(), contents, paths, card.parent)
         if config.promote:
-            promote(inputs.models, metadata["version"])
+            promote(inputs.models, version)
         if run:
-            run.set_alias(registry_version, CHAMPION_ALIAS if config.promote else CHALLENGER_ALIAS)
-    clock.timings["total"] = time.perf_counter() - clock.start
+            run.set_aliases(registry, config.promote)
+    clock.close()
     return TrainResult(
-        metadata, model.comparison, bundle_path, card, clock.timings, registry_version, config.promote
+        contents["champion"].metadata,
+        contents["challenger"].metadata,
+        fitted.comparison,
+        fitted.selection,
+        paths["champion"],
+        paths["challenger"],
+        card,
+        clock.timings,
+        registry.get("champion"),
+        config.promote,
+        clock.cpu,
     )

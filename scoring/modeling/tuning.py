@@ -1,7 +1,8 @@
 """Optuna search of LightGBM parameters on the cross-validated business cost (or AUC).
 
-Each trial is a K-fold cross-validation early-stopped inside the folds; trials whose running fold score is
-worse than the median of earlier trials at the same fold are pruned.
+Scores are the out-of-fold raw scores: the best cost over every threshold and the AUC depend only on their
+order, which calibration keeps. Each trial is a K-fold cross-validation early-stopped inside the folds;
+trials whose running fold score is worse than the median of earlier trials at the same fold are pruned.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def tune(
     seed: int,
     threads: int,
     progress: bool = False,
+    base_params: dict | None = None,
+    monotone: list[int] | None = None,
 ) -> TuningResult:
     """Search parameters for ``strategy`` for ``trials`` trials or ``minutes`` minutes (0 = no limit)."""
     if metric not in METRICS:
@@ -91,9 +94,11 @@ def tune(
             if trial.should_prune():
                 raise optuna.TrialPruned()
 
-        params = search_space(trial)
-        oof = oof_lightgbm(data, strategy, params, folds, seed, threads, on_fold=on_fold, base=base)
-        return _score(metric, data.y, oof.prob, spec, data.amount)
+        params = {**(base_params or {}), **search_space(trial)}
+        oof = oof_lightgbm(
+            data, strategy, params, folds, seed, threads, on_fold=on_fold, base=base, monotone=monotone
+        )
+        return _score(metric, data.y, oof.raw[0], spec, data.amount)
 
     study.optimize(
         objective,

@@ -22,9 +22,7 @@ from scoring.modeling.bundle import Bundle
 from scoring.modeling.cost import CostSpec
 from scoring.modeling.dataset import AMOUNT
 from scoring.modeling.fairness import BIRTH_FEATURE, GENDER_FEATURE, MIN_GROUP, fairness_table
-from scoring.modeling.metrics import decision_metrics
-
-ECE_BINS = 10
+from scoring.modeling.metrics import decision_metrics, ece
 
 
 @dataclass(frozen=True)
@@ -43,18 +41,6 @@ class PromotionRule:
             "ece_tolerance": self.ece_tolerance,
             "fairness_tolerance": self.fairness_tolerance,
         }
-
-
-def expected_calibration_error(y: np.ndarray, probability: np.ndarray, bins: int = ECE_BINS) -> float:
-    """Sum over equal-size score bins of (bin share) * |mean predicted - realised default rate|."""
-    order = np.argsort(probability, kind="stable")
-    y, probability = np.asarray(y, dtype=np.float64)[order], np.asarray(probability)[order]
-    gaps = [
-        len(part) * abs(probability[part].mean() - y[part].mean())
-        for part in np.array_split(np.arange(len(y)), bins)
-        if len(part)
-    ]
-    return float(sum(gaps) / len(y))
 
 
 def _column(frame: pl.DataFrame, name: str) -> np.ndarray | None:
@@ -91,7 +77,7 @@ def evaluate(bundle: Bundle, window: pl.DataFrame, spec: CostSpec) -> dict:
         "version": bundle.version,
         "auc": metrics["auc"],
         "cost_per_1000": metrics["cost_per_1000"],
-        "ece": expected_calibration_error(y, probability),
+        "ece": ece(y, probability),
         "approval_rate": metrics["approval_rate"],
         "threshold": bundle.threshold,
         "fairness": fairness_summary(fairness),

@@ -7,7 +7,7 @@ itself only changes when a new bundle is trained and promoted. Calibration uses 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +17,13 @@ from sklearn.metrics import roc_curve
 
 from scoring.modeling.bundle import OOF_FILE, PROBABILITY
 from scoring.modeling.cost import CostSpec
-from scoring.modeling.metrics import CALIBRATION_BINS, Calibration, calibration_bins, confusion, safe_auc
+from scoring.modeling.metrics import (
+    CALIBRATION_BINS,
+    calibration_bins,
+    confusion,
+    probability_metrics,
+    safe_auc,
+)
 from scoring.modeling.threshold import CostCurve, curve_for
 from scoring.serving.service import ScoringService
 
@@ -103,6 +109,25 @@ class Roc:
 
 
 @dataclass(frozen=True)
+class CalibrationReport:
+    """The reliability bins of the calibrated out-of-fold probabilities and the probability quality figures
+    over them (Brier, log-loss, ECE, mean PD, observed rate)."""
+
+    predicted: list[float]
+    observed: list[float]
+    clients: list[int]
+    brier: float
+    log_loss: float
+    ece: float
+    mean_pd: float
+    observed_rate: float
+
+    @classmethod
+    def of(cls, y: np.ndarray, prob: np.ndarray, bins: int = CALIBRATION_BINS) -> CalibrationReport:
+        return cls(**asdict(calibration_bins(y, prob, bins)), **probability_metrics(y, prob, bins))
+
+
+@dataclass(frozen=True)
 class Performance:
     model_version: str
     created_at: str
@@ -111,7 +136,7 @@ class Performance:
     default_rate: float
     confusion: dict[str, int]
     roc: Roc
-    calibration: Calibration
+    calibration: CalibrationReport
     fairness: list[dict]
 
 
@@ -134,6 +159,6 @@ def performance(service: ScoringService, points: int, bins: int = CALIBRATION_BI
         default_rate=float(y.mean()),
         confusion=confusion(y, prob >= cut),
         roc=Roc(auc=auc if np.isfinite(auc) else None, fpr=fpr.tolist(), tpr=tpr.tolist()),
-        calibration=calibration_bins(y, prob, bins),
+        calibration=CalibrationReport.of(y, prob, bins),
         fairness=meta.get("fairness") or [],
     )

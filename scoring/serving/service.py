@@ -39,9 +39,10 @@ REASONS = 4
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why a score: base value + contributions (non-zero only, log-odds) = raw score; the same summed per
-    reason code (`codes`, strongest first); the principal reasons (codes pushing towards the decision) and
-    the features raising and lowering the risk most."""
+    """Why a score: base value + contributions (non-zero only, log-odds of the raw model) = raw score; the
+    same summed per reason code (`codes`, strongest first); the principal reasons (codes pushing towards the
+    decision) and the features raising and lowering the risk most; the calibrated probabilities at the two
+    end points (average client, this client)."""
 
     base_value: float
     raw_score: float
@@ -50,6 +51,8 @@ class Explanation:
     lowering: list[Reason]
     codes: list[CodeReason]
     reasons: list[CodeReason]
+    base_probability: float
+    probability: float
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,10 @@ class ScoringService:
         by_code = self.grouping.sum(contributions)
         codes = code_breakdown(by_code, contributions, values, features, self.grouping)
         reasons = principal_reasons(codes, self.scorer.decision(probability), REASONS)
-        return Explanation(base, raw, self.contribution_map(contributions), raising, lowering, codes, reasons)
+        mapping = self.contribution_map(contributions)
+        return Explanation(
+            base, raw, mapping, raising, lowering, codes, reasons, self.scorer.base_probability, probability
+        )
 
     def _neighbour_space(self) -> tuple[NeighbourSpace, np.ndarray]:
         importance = {e["feature"]: float(e["mean_abs_shap"]) for e in self.scorer.bundle.importance()}

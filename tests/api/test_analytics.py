@@ -8,11 +8,23 @@ import pytest
 from fastapi.testclient import TestClient
 
 from scoring.modeling.cost import CostSpec
-from scoring.modeling.metrics import calibration_bins
+from scoring.modeling.metrics import calibration_bins, ece
+from scoring.modeling.models import KINDS
 from scoring.modeling.threshold import curve_for
-from scoring.serving.performance import oof_arrays
+from scoring.serving.performance import CalibrationReport, oof_arrays
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API
+
+
+def test_calibration_report_over_bins_of_equal_counts() -> None:
+    y = np.array([0, 0, 0, 1, 0, 1, 1, 1])
+    prob = np.linspace(0.1, 0.8, 8)
+    calibration = CalibrationReport.of(y, prob, 2)
+    assert calibration.clients == [4, 4] and calibration.observed == [0.25, 0.75]
+    assert calibration.predicted == pytest.approx([0.25, 0.65])
+    assert calibration.ece == pytest.approx(0.5 * 0.0 + 0.5 * 0.1)
+    assert calibration.brier == pytest.approx(np.mean((prob - y) ** 2))
+    assert calibration.mean_pd == pytest.approx(0.45) and calibration.observed_rate == 0.5
 
 
 def test_examples(client: TestClient, service: ScoringService) -> None:
@@ -100,6 +112,9 @@ def test_performance(client: TestClient, service: ScoringService) -> None:
     assert confusion["tp"] + confusion["fp"] == int((prob >= service.scorer.threshold).sum())
     assert body["roc"]["fpr"][0] == 0 and body["roc"]["tpr"][-1] == 1
     assert sum(body["calibration"]["clients"]) == len(y)
+    assert body["calibration"]["observed_rate"] == pytest.approx(y.mean())
+    assert body["calibration"]["mean_pd"] == pytest.approx(prob.mean())
+    assert 0 <= body["calibration"]["ece"] < 0.2 and 0 < body["calibration"]["log_loss"] < 1
     assert body["model_version"] == service.scorer.version
 
 
@@ -109,11 +124,20 @@ def test_performance_calibration_is_the_model_cards(client: TestClient, service:
     y, prob = oof_arrays(service.scorer.bundle.path)
     card = calibration_bins(y, prob)
     assert len(body["calibration"]["clients"]) == 10
-    assert body["calibration"] == {
+    assert {k: body["calibration"][k] for k in ("predicted", "observed", "clients")} == {
         "predicted": card.predicted,
         "observed": card.observed,
         "clients": card.clients,
     }
+    assert body["calibration"]["ece"] == pytest.approx(ece(y, prob))
+
+
+def test_model_document(client: TestClient, service: ScoringService) -> None:
+    body = client.get(f"{API}/model").json()
+    assert body["kind"] == service.scorer.kind and body["kind"] in KINDS
+    assert [f["name"] for f in body["features"]] == service.scorer.feature_names
+    assert body["base_probability"] == pytest.approx(service.scorer.base_probability)
+    assert 0 < body["base_probability"] < 1
 
 
 def test_what_if_without_changes_matches_the_stored_score(

@@ -48,7 +48,12 @@ def test_score_is_explained_and_additive(
     explanation = body["explanation"]
     raw = explanation["base_value"] + sum(explanation["contributions"].values())
     assert math.isclose(raw, explanation["raw_score"], abs_tol=1e-4)
-    assert math.isclose(1 / (1 + math.exp(-explanation["raw_score"])), body["probability"], rel_tol=1e-9)
+    # the probability is the calibrator's at the raw score, not the raw model's own sigmoid
+    calibrated = float(service.scorer.calibrate(np.array([explanation["raw_score"]]))[0])
+    assert math.isclose(calibrated, body["probability"], rel_tol=1e-6)
+    assert math.isclose(explanation["probability"], body["probability"], rel_tol=1e-6)
+    assert not math.isclose(1 / (1 + math.exp(-explanation["raw_score"])), body["probability"], rel_tol=1e-3)
+    assert math.isclose(explanation["base_probability"], service.scorer.base_probability)
     assert body["decision"] == ("refuse" if body["probability"] >= body["threshold"] else "accept")
     assert math.isclose(body["distance_to_threshold"], body["probability"] - body["threshold"])
     assert body["model_version"] == service.scorer.version

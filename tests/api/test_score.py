@@ -22,7 +22,10 @@ def test_score_of_a_posted_application(client: TestClient) -> None:
     explanation = body["explanation"]
     raw = explanation["base_value"] + sum(explanation["contributions"].values())
     assert math.isclose(raw, explanation["raw_score"], abs_tol=1e-6)
-    assert math.isclose(1 / (1 + math.exp(-raw)), body["probability"], rel_tol=1e-6)
+    # contributions are raw log-odds; the waterfall's end points carry the calibrated probabilities
+    assert explanation["scale"] == "raw log-odds"
+    assert math.isclose(explanation["probability"], body["probability"], rel_tol=1e-9)
+    assert 0 < explanation["base_probability"] < 1
     assert explanation["raising"] or explanation["lowering"]
 
 

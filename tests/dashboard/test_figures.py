@@ -44,7 +44,7 @@ def test_waterfall_adds_up_from_base_to_score() -> None:
     assert math.isclose(bar.base[-1] + bar.x[-1], EXPLANATION["raw_score"])
     assert bar.text[0].startswith(client_figures.RAISES)
     assert "Share of late payments = 0.31" in bar.y[0]
-    assert any(t.startswith("This client:") for t in annotations(fig))
+    assert "This client: 23.6 %" in annotations(fig) and "Average client: 8.1 %" in annotations(fig)
 
 
 def test_distribution_compares_shares_and_marks_the_client() -> None:

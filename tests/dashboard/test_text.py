@@ -9,8 +9,11 @@ import pytest
 from dashboard import text
 
 EXPLANATION = {
+    "scale": "raw log-odds",
     "base_value": -2.5,
     "raw_score": -1.0,
+    "base_probability": 0.081,
+    "probability": 0.236,
     "raising": [
         {"feature": "A", "label": "Share of late payments", "contribution": 0.9, "value": 0.31},
         {"feature": "B", "label": "Credit amount", "contribution": 0.4, "value": 1250000.0},
@@ -81,8 +84,8 @@ def test_fact_rows_cover_the_key_facts() -> None:
 
 def test_waterfall_summary_goes_from_average_to_client() -> None:
     summary = text.waterfall_summary(EXPLANATION)
-    assert f"{text.percent(text.logistic(-2.5))}" in summary
-    assert f"{text.percent(text.logistic(-1.0))}" in summary
+    # the calibrated risks the API gives at the two ends, not the raw model's sigmoid of its log-odds
+    assert "from the average client's risk of 8.1 %" in summary and "to 23.6 %" in summary
     assert "Share of late payments" in summary and "External score" in summary
 
 

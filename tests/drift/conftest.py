@@ -16,7 +16,15 @@ TRAIN_CLIENTS = 3_000
 BATCH_CLIENTS = 1_500
 SHIFT = {"ext_source": -0.15, "age": 8.0, "income": -0.4}
 FAST_TRAINING = TrainConfig(
-    folds=2, compare_folds=2, compare_rows=1_500, shap_rows=300, track=False, progress=False
+    folds=2,
+    repeats=1,
+    compare_rows=1_500,
+    strategies=("none",),
+    params={"learning_rate": 0.1},
+    bags=1,
+    shap_rows=300,
+    track=False,
+    progress=False,
 )
 
 

@@ -11,7 +11,7 @@ from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import code_breakdown, principal_reasons, push_covered
 from scoring.features.catalog import all_features
 from scoring.features.feature import ModelFeature
-from scoring.modeling.bundle import tree_shap
+from scoring.modeling.models import tree_shap
 from scoring.vocabulary import Decision
 
 NAMES = [

@@ -73,6 +73,12 @@ def test_hand_computed_application_features() -> None:
         assert row[name] == pytest.approx(value, rel=1e-6), name
     assert row["APP_EXT_SOURCE_PROD"] is None
     assert row["APP_BUREAU_ENQUIRY_COUNT"] is None
+    assert row["APP_CREDIT_GOODS_RATIO"] == pytest.approx(200_000 / 180_000)
+    assert row["APP_EXT_SOURCE_WEIGHTED"] == pytest.approx((1 * 0.2 + 3 * 0.6) / 4)  # score 2 missing
+    assert row["APP_EXT_SOURCE_23_PROD"] is None
+    full = batch_row(**{**BASE, "EXT_SOURCE_2": 0.5})
+    assert full["APP_EXT_SOURCE_WEIGHTED"] == pytest.approx((0.2 + 2 * 0.5 + 3 * 0.6) / 6)
+    assert full["APP_EXT_SOURCE_23_PROD"] == pytest.approx(0.3)
 
 
 def test_zero_denominators_give_missing_values_not_infinities() -> None:

@@ -11,9 +11,7 @@ import pytest
 
 from scoring.modeling.train import TrainConfig, TrainInputs
 
-FAST_CONFIG = TrainConfig(
-    folds=3, compare_folds=2, compare_rows=300, shap_rows=120, track=False, progress=False
-)
+FAST_CONFIG = TrainConfig(folds=3, repeats=2, compare_rows=600, shap_rows=120, track=False, progress=False)
 
 
 def make_features(

@@ -14,6 +14,7 @@ import pytest
 
 from scoring.modeling.bundle import (
     BUNDLE_FILES,
+    CALIBRATOR_FILE,
     CHAMPION_FILE,
     METADATA_FILE,
     SHAP_PREFIX,
@@ -25,10 +26,21 @@ from scoring.modeling.bundle import (
     write_bundle,
 )
 from scoring.modeling.dataset import load_training_data
+from scoring.modeling.models import SCORECARD, model_files
 
 CONTRACT_KEYS = {
     "version",
     "created_at",
+    "kind",
+    "model",
+    "role",
+    "monotone",
+    "calibration",
+    "feature_selection",
+    "selection_rule",
+    "repeats",
+    "challenger",
+    "scorecard",
     "features",
     "threshold",
     "cost",
@@ -48,7 +60,8 @@ def test_champion_points_to_a_complete_bundle(trained) -> None:
     pointer = json.loads((inputs.models / CHAMPION_FILE).read_text())
     assert pointer == {"version": result.metadata["version"], "path": result.metadata["version"]}
     directory = inputs.models / pointer["path"]
-    assert sorted(p.name for p in directory.iterdir()) == sorted(BUNDLE_FILES)
+    files = [*BUNDLE_FILES, *model_files(result.metadata["model"])]
+    assert sorted(p.name for p in directory.iterdir()) == sorted(files)
     assert not [p for p in inputs.models.iterdir() if p.name.startswith(".")]  # no temporary leftovers
 
 
@@ -62,6 +75,15 @@ def test_metadata_follows_the_contract(trained) -> None:
         meta["cv_metrics"]
     )
     assert meta["cv_metrics"]["oracle_auc"] > 0.5
+    assert {"brier", "log_loss", "ece", "mean_pd", "observed_rate", "auc_std", "ece_std"} <= set(
+        meta["cv_metrics"]
+    )
+    assert meta["calibration"]["method"] in {"platt", "isotonic", "venn_abers"}
+    assert sum(meta["calibration"]["reliability"]["clients"]) == meta["n_train"]
+    assert meta["role"] == "champion" and meta["challenger"]["role"] == "challenger"
+    assert meta["feature_selection"]["n_selected"] <= meta["feature_selection"]["max_features"]
+    # the bundle lists exactly the features its model uses
+    assert [f["name"] for f in meta["features"]] == load_bundle(inputs.models).model.names
     gender = next(f for f in meta["features"] if f["name"] == "APP_CODE_GENDER")
     assert gender == {
         "name": "APP_CODE_GENDER",
@@ -83,13 +105,14 @@ def test_metadata_follows_the_contract(trained) -> None:
     assert sum(r["selected"] for r in meta["candidates"]) == 1
 
 
-def test_round_trip_gives_identical_predictions(trained) -> None:
+def test_the_probability_is_the_calibrated_raw_score(trained) -> None:
     inputs, _ = trained
     bundle = load_bundle(inputs.models)
-    data = load_training_data(inputs.features, inputs.dictionary)
-    trained_booster = lgb.Booster(model_str=(bundle.path / "model.txt").read_text())
-    reloaded = bundle.predict_proba(data.X)
-    np.testing.assert_array_equal(reloaded, trained_booster.predict(data.X))
+    data = load_training_data(inputs.features, inputs.dictionary).select(bundle.feature_names)
+    calibrator = json.loads((bundle.path / CALIBRATOR_FILE).read_text())
+    assert calibrator["method"] == bundle.metadata["calibration"]["method"]
+    np.testing.assert_array_equal(bundle.predict_proba(data.X), bundle.calibrate(bundle.raw_score(data.X)))
+    assert bundle.predict_proba(data.X).mean() == pytest.approx(data.y.mean(), rel=0.25)
     sample = bundle.shap_sample()
     np.testing.assert_array_equal(
         bundle.predict_proba(bundle.matrix(sample)), sample["probability"].to_numpy()
@@ -127,7 +150,8 @@ def test_tables_for_the_dashboard(trained) -> None:
     inputs, result = trained
     bundle = load_bundle(inputs.models)
     oof = bundle.oof()
-    assert oof.columns == ["SK_ID_CURR", "TARGET", "probability", "APP_AMT_CREDIT"]
+    assert oof.columns == ["SK_ID_CURR", "TARGET", "probability", "raw_score", "APP_AMT_CREDIT"]
+    assert ((oof["probability"] > 0) & (oof["probability"] < 1)).all()
     assert oof.height == result.metadata["n_train"]
     importance = bundle.importance()
     shap = [r["mean_abs_shap"] for r in importance]
@@ -172,9 +196,11 @@ def test_write_bundle_leaves_nothing_when_checks_fail(trained, tmp_path: Path) -
     inputs, result = trained
     bundle = load_bundle(inputs.models)
     meta = {**bundle.metadata, "version": "broken", "base_value": bundle.base_value + 1.0}
-    content = BundleContent(bundle.booster, meta, bundle.importance(), bundle.shap_sample(), bundle.oof())
+    content = BundleContent(
+        bundle.model, bundle.calibrator, meta, bundle.importance(), bundle.shap_sample(), bundle.oof()
+    )
     models = tmp_path / "models"
-    with pytest.raises(BundleError, match="SHAP values"):
+    with pytest.raises(BundleError, match="contributions"):
         write_bundle(models, content)
     assert list(models.iterdir()) == []
     good = replace(content, metadata={**meta, "base_value": bundle.base_value, "version": "good"})
@@ -186,3 +212,18 @@ def test_write_bundle_leaves_nothing_when_checks_fail(trained, tmp_path: Path) -
 def test_load_bundle_without_a_champion_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="run `scoring train`"):
         load_bundle(tmp_path)
+
+
+def test_the_scorecard_challenger_has_the_same_interface(trained) -> None:
+    inputs, result = trained
+    challenger = load_bundle(inputs.models, result.challenger["version"])
+    assert challenger.kind == SCORECARD and challenger.metadata["role"] == "challenger"
+    assert challenger.metadata["challenger"]["version"] == result.metadata["version"]
+    data = load_training_data(inputs.features, inputs.dictionary).select(challenger.feature_names)
+    raw = challenger.raw_score(data.X)
+    np.testing.assert_allclose(challenger.contributions(data.X).sum(axis=1) + challenger.base_value, raw)
+    np.testing.assert_array_equal(challenger.predict_proba(data.X), challenger.calibrate(raw))
+    points = challenger.metadata["scorecard"]
+    assert points == result.metadata["scorecard"]
+    assert {r["feature"] for r in points} == set(challenger.feature_names)
+    assert not check_bundle(challenger.path)

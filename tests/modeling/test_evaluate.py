@@ -19,7 +19,7 @@ from scoring.features.build import build_features
 from scoring.modeling.bundle import load_bundle
 from scoring.modeling.cost import CostSpec
 from scoring.modeling.evaluate import evaluate_file
-from scoring.modeling.metrics import decision_metrics
+from scoring.modeling.metrics import decision_metrics, probability_metrics
 from scoring.modeling.train import TrainInputs, train_model
 from tests.modeling.conftest import FAST_CONFIG
 
@@ -60,7 +60,7 @@ def test_evaluation_equals_scoring_the_training_features(real_home, sample_rows:
     amount = features["APP_AMT_CREDIT"].cast(pl.Float64).to_numpy()
     expected = decision_metrics(
         y, prob, bundle.threshold, CostSpec.from_dict(bundle.metadata["cost"]), amount
-    )
+    ) | probability_metrics(y, prob)
     assert result.metrics == pytest.approx(expected)
     assert result.n_defaults == int(y.sum())
 
@@ -74,10 +74,34 @@ def test_cli_json_and_files_beside(real_home) -> None:
     assert out.exit_code == 0, out.output
     report = json.loads(out.output)
     assert {"auc", "threshold", "cost_per_1000", "n", "n_defaults"} <= set(report)
+    assert {"brier", "ece", "mean_pd", "observed_rate"} <= set(report)
+    assert report["observed_rate"] == pytest.approx(report["n_defaults"] / report["n"])
+    assert 0 < report["mean_pd"] < 0.3 and 0 <= report["ece"] < 0.2 and 0 < report["brier"] < 0.2
     assert report["n"] == ROWS and report["secondary_tables"] == []  # nothing beside the CSV
     assert 0.5 < report["auc"] <= 1 and np.isclose(report["threshold"], load_bundle(inputs.models).threshold)
     text = runner.invoke(app, ["evaluate", "--data", str(head)], env=env)
     assert "confusion matrix" in text.output and "defaulted" in text.output
+    assert "mean probability" in text.output and "ECE" in text.output
+
+
+def test_cli_writes_one_score_per_row(real_home, tmp_path: Path) -> None:
+    inputs, head = real_home
+    env = {"SCORING_HOME": str(inputs.home)}
+    target = tmp_path / "scores.csv"
+    out = CliRunner().invoke(app, ["evaluate", "--data", str(head), "--out", str(target)], env=env)
+    assert out.exit_code == 0, out.output
+    scores = pl.read_csv(target)
+    assert scores.columns == ["SK_ID_CURR", "probability", "decision"]
+    expected = pl.read_csv(head, columns=["SK_ID_CURR"])["SK_ID_CURR"].to_list()
+    assert scores["SK_ID_CURR"].to_list() == expected
+    threshold = load_bundle(inputs.models).threshold
+    expected_decisions = ["refuse" if p >= threshold else "accept" for p in scores["probability"]]
+    assert scores["decision"].to_list() == expected_decisions
+    assert set(expected_decisions) == {"accept", "refuse"}
+    unwritable = CliRunner().invoke(
+        app, ["evaluate", "--data", str(head), "--out", str(target / "x.csv")], env=env
+    )
+    assert unwritable.exit_code == 2 and "cannot be written" in unwritable.output
 
 
 def test_unlabelled_file_is_refused(real_home, sample_rows: Path) -> None:

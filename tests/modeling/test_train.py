@@ -1,4 +1,4 @@
-"""Training on a tiny data set: candidates, threshold, quality checks, model card, CLI and tuning."""
+"""Training on a tiny data set: selection, candidates, calibration, threshold, quality checks, card, CLI."""
 
 from __future__ import annotations
 
@@ -8,52 +8,70 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.special import expit
 from typer.testing import CliRunner
 
 from scoring.cli import app
 from scoring.modeling.bundle import load_bundle
+from scoring.modeling.candidates import pick
 from scoring.modeling.cost import CostSpec
-from scoring.modeling.metrics import decision_metrics
+from scoring.modeling.dataset import load_training_data
 from scoring.modeling.threshold import curve_for
 from scoring.modeling.train import ConfigError, TrainConfig, train_model
 from tests.modeling.conftest import FAST_CONFIG, write_home
 
 
-def test_candidates_table_compares_baselines_and_strategies(trained) -> None:
+def test_candidates_are_compared_by_repeated_cv(trained) -> None:
     _, result = trained
     rows = result.metadata["candidates"]
     assert [r["candidate"] for r in rows] == [
         "dummy (prior)",
+        "scorecard",
         "logistic regression",
-        "LightGBM none",
-        "LightGBM class_weight",
+        "LightGBM",
         "LightGBM undersample",
-        "LightGBM smote",
+        "LightGBM + logistic regression",
     ]
-    dummy = rows[0]  # a constant per fold: pooled out-of-fold AUC is about 0.5
-    assert dummy["auc"] == pytest.approx(0.5, abs=0.05)
+    assert all(r["repeats"] == FAST_CONFIG.repeats for r in rows)
+    assert all({"auc_std", "cost_per_1000_std", "ece_std"} <= set(r) for r in rows)
+    assert rows[0]["auc"] == pytest.approx(0.5, abs=0.06)  # the prior ranks no one
     selected = [r for r in rows if r["selected"]]
-    assert len(selected) == 1 and selected[0]["model"] == "lightgbm"
-    cheapest = min(r["cost_per_1000"] for r in rows if r["model"] == "lightgbm")
-    assert selected[0]["cost_per_1000"] == cheapest
-    assert result.metadata["strategy"] == selected[0]["strategy"]
+    assert len(selected) == 1 and selected[0]["eligible"]
+    assert selected[0] == pick(rows)
+    assert result.metadata["candidate"] == selected[0]["candidate"]
 
 
-def test_threshold_minimises_the_out_of_fold_cost(trained) -> None:
+def test_threshold_minimises_the_cost_of_the_calibrated_oof(trained) -> None:
     inputs, result = trained
     meta = result.metadata
-    oof = load_bundle(inputs.models).oof()
-    y, prob = oof["TARGET"].to_numpy(), oof["probability"].to_numpy()
-    curve = curve_for(y, prob, CostSpec())
+    evaluated = result.comparison.evaluated[meta["candidate"]]
+    data = load_training_data(inputs.features, inputs.dictionary)
+    y = np.tile(data.y, evaluated.oof.repeats)
+    curve = curve_for(y, evaluated.calibrated.ravel(), CostSpec())
     assert meta["threshold"] == curve.best_threshold
     m = meta["cv_metrics"]
     assert m["cost_per_1000"] == pytest.approx(1000 * curve.cost.min() / len(y))
     assert m["cost_per_1000"] < m["accept_all_cost_per_1000"]
     assert m["cost_per_1000"] <= m["cost_per_1000_at_0_5"]
-    again = decision_metrics(y, prob, meta["threshold"], CostSpec())
-    assert again["auc"] == pytest.approx(m["auc"])
     assert any("accept everyone" in line and line.endswith("OK") for line in result.quality_lines())
     assert any("oracle AUC" in line for line in result.quality_lines())
+
+
+def test_undersampling_is_calibrated_out_of_fold(tmp_path: Path) -> None:
+    """Forced undersampling: the raw model says far more than the default rate, the calibrated one not."""
+    inputs = write_home(tmp_path, n=3_000, seed=9)
+    config = replace(FAST_CONFIG, repeats=1, strategies=("undersample",), model="LightGBM undersample")
+    result = train_model(inputs, config)
+    meta = result.metadata
+    assert meta["candidate"] == "LightGBM undersample" and meta["strategy"] == "undersample"
+    oof = load_bundle(inputs.models).oof()
+    observed = oof["TARGET"].mean()
+    assert expit(oof["raw_score"].to_numpy()).mean() > 2.5 * observed
+    m = meta["cv_metrics"]
+    assert m["ece"] <= 0.02
+    assert abs(m["mean_pd"] / m["observed_rate"] - 1) <= 0.10
+    assert abs(meta["threshold"] - 1 / 11) < 0.04  # costs 10 : 1 on honest probabilities
+    assert any("ECE" in line and line.endswith("OK") for line in result.quality_lines())
 
 
 def test_model_card_has_figures_and_tables(trained) -> None:
@@ -62,7 +80,19 @@ def test_model_card_has_figures_and_tables(trained) -> None:
     for image in ("roc.png", "cost.png", "confusion.png", "calibration.png", "importance.png"):
         assert f'src="{image}"' in card
         assert (result.card_path.parent / image).stat().st_size > 5_000
-    assert "LightGBM smote" in card and "logistic regression" in card
+    for text in (
+        "LightGBM undersample",
+        "AUC std",
+        "Champion and challenger",
+        "Feature selection",
+        "Scorecard points",
+        "Monotone constraints",
+        "venn_abers",
+        "ECE",
+        "Brier",
+        "log-loss",
+    ):
+        assert text in card
     assert "CODE_GENDER" in card and "age band" in card and "approval ratio" in card
     fairness = result.metadata["fairness"]
     assert {r["attribute"] for r in fairness} == {"CODE_GENDER", "age band"}
@@ -72,7 +102,7 @@ def test_model_card_has_figures_and_tables(trained) -> None:
 def test_monetary_cost_is_reported_in_currency(tmp_path: Path) -> None:
     inputs = write_home(tmp_path, n=400, seed=3)
     spec = CostSpec(mode="monetary", loss_given_default=0.6)
-    result = train_model(inputs, replace(FAST_CONFIG, cost=spec))
+    result = train_model(inputs, replace(FAST_CONFIG, cost=spec, repeats=1))
     meta = result.metadata
     assert meta["cost"]["mode"] == "monetary" and meta["cost"]["unit"] == "currency"
     oof = load_bundle(inputs.models).oof()
@@ -86,7 +116,8 @@ def test_monetary_cost_is_reported_in_currency(tmp_path: Path) -> None:
 
 def test_tuning_runs_trials_and_keeps_their_parameters(tmp_path: Path) -> None:
     inputs = write_home(tmp_path, n=400, seed=4)
-    result = train_model(inputs, replace(FAST_CONFIG, tune_trials=3, tune_metric="auc"))
+    config = replace(FAST_CONFIG, tune_trials=3, tune_metric="auc", repeats=1, model="LightGBM")
+    result = train_model(inputs, config)
     tuning = result.metadata["tuning"]
     assert tuning["trials"] == 3 and tuning["metric"] == "auc"
     assert result.metadata["params"]["num_leaves"] == tuning["params"]["num_leaves"]
@@ -98,7 +129,10 @@ def test_tuning_runs_trials_and_keeps_their_parameters(tmp_path: Path) -> None:
     [
         ({"tune_metric": "accuracy"}, "tuning metric"),
         ({"folds": 1}, "folds = 1"),
+        ({"repeats": 0}, "repeats = 0"),
         ({"tune_trials": -1}, "negative"),
+        ({"strategies": ("oversample",)}, "imbalance strategies oversample"),
+        ({"model": "random forest"}, "model 'random forest' is not one of auto, scorecard"),
     ],
 )
 def test_invalid_settings_are_rejected(kwargs: dict, message: str) -> None:
@@ -106,16 +140,18 @@ def test_invalid_settings_are_rejected(kwargs: dict, message: str) -> None:
         TrainConfig(**kwargs)
 
 
-def test_cli_train_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_train_makes_the_scorecard_champion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_home(tmp_path, n=300, seed=5)
     monkeypatch.setenv("SCORING_HOME", str(tmp_path))
     runner = CliRunner()
-    args = ["train", "--no-mlflow", "--no-progress", "--folds", "2", "--compare-folds", "2", "--w-fn", "5"]
-    result = runner.invoke(app, args)
+    args = ["train", "--no-mlflow", "--no-progress", "--folds", "2", "--repeats", "1", "--w-fn", "5"]
+    result = runner.invoke(app, [*args, "--model", "scorecard", "--strategies", "none"])
     assert result.exit_code == 0, result.output
     assert "Threshold" in result.output and "promoted to champion" in result.output
-    meta = load_bundle(tmp_path / "models").metadata
-    assert meta["cost"]["w_fn"] == 5 and meta["folds"] == 2
+    bundle = load_bundle(tmp_path / "models")
+    meta = bundle.metadata
+    assert bundle.kind == "scorecard" and meta["cost"]["w_fn"] == 5 and meta["folds"] == 2
+    assert meta["challenger"]["kind"] != "scorecard" and meta["scorecard"]
     bad = runner.invoke(app, ["train", "--no-mlflow", "--cost", "euros"])
     assert bad.exit_code == 2 and "cost mode 'euros'" in bad.output
     (tmp_path / "data" / "processed" / "features.parquet").unlink()

@@ -28,7 +28,17 @@ SEASON_CLIENTS = 3_000
 ID_OFFSET = 10_000_000  # production applicants are new clients: IDs unknown to the training data
 FIRST_DAY = datetime(2024, 1, 1)
 DAYS = 182
-FAST = TrainConfig(folds=2, compare_folds=2, compare_rows=1_500, shap_rows=300, track=False, progress=False)
+FAST = TrainConfig(
+    folds=2,
+    repeats=1,
+    compare_rows=1_500,
+    strategies=("none",),
+    params={"learning_rate": 0.1},
+    bags=1,
+    shap_rows=300,
+    track=False,
+    progress=False,
+)
 
 
 @dataclass(frozen=True)

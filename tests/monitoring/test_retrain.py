@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from scoring.cli import app
 from scoring.config import Paths
 from scoring.modeling.bundle import champion_version
-from scoring.monitoring.challenger import PromotionRule, expected_calibration_error
+from scoring.modeling.metrics import ece
+from scoring.monitoring.challenger import PromotionRule
 from scoring.monitoring.history import KEPT, PROMOTED, SKIPPED, read_history
 from scoring.monitoring.labelled import retrain_data
 from scoring.monitoring.labels import load_labels
@@ -33,8 +34,8 @@ def test_ece_of_calibrated_and_shifted_scores() -> None:
     rng = np.random.default_rng(0)
     p = rng.uniform(0.01, 0.5, 50_000)
     y = rng.random(50_000) < p
-    assert expected_calibration_error(y, p) < 0.01
-    assert expected_calibration_error(y, np.clip(p + 0.1, 0, 1)) == pytest.approx(0.1, abs=0.01)
+    assert ece(y, p) < 0.01
+    assert ece(y, np.clip(p + 0.1, 0, 1)) == pytest.approx(0.1, abs=0.01)
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,17 @@ from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 
 TRAIN_CLIENTS = 500
 TEST_CLIENTS = 120
-FAST_TRAINING = TrainConfig(
-    folds=2, compare_folds=2, compare_rows=400, shap_rows=150, threads=1, track=False, progress=False
+FAST_TRAINING = TrainConfig(  # the real training, small: two folds, one repeat, one seed, fast trees
+    folds=2,
+    repeats=1,
+    compare_rows=400,
+    strategies=("none",),
+    params={"learning_rate": 0.2},
+    bags=1,
+    shap_rows=150,
+    threads=1,
+    track=False,
+    progress=False,
 )
 
 

@@ -38,8 +38,11 @@ SCORE = checked(
         "points": 536.6,
         "threshold_points": 600.0,
         "explanation": {
+            "scale": "raw log-odds",
             "base_value": -2.0,
             "raw_score": -0.85,
+            "base_probability": 0.08,
+            "probability": 0.3,
             "contributions": None,
             "raising": [LATE],
             "lowering": [EXTERNAL],

@@ -1,0 +1,228 @@
+"""The one interface of a served model, whatever its kind: raw score, exact contributions, base value.
+
+Kinds:
+
+- ``lightgbm``: one or more LightGBM boosters (seeds bagged with equal weights);
+- ``linear``: the regularised logistic regression of ``linear``;
+- ``blend``: boosters and logistic regression mixed in log-odds, ``w * boosters + (1 - w) * linear``;
+- ``scorecard``: the binned, points-based scorecard of ``scorecard``.
+
+For every kind the raw score is in log-odds and ``contributions(X).sum(axis=1) + base_value == raw_score(X)``
+(LightGBM's TreeSHAP for boosters, exact linear terms otherwise; a mix of additive explanations is additive).
+The calibrated probability is the bundle's business, not the model's (see ``bundle``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import lightgbm as lgb
+import numpy as np
+
+from scoring.io import write_json_atomic
+from scoring.modeling.linear import LinearModel
+from scoring.modeling.scorecard import Scorecard
+
+LIGHTGBM_FILES = (
+    ".txt"  # LightGBM's model files (model.txt, model-1.txt...), checked in a child process first
+)
+LIGHTGBM = "lightgbm"
+LINEAR = "linear"
+BLEND = "blend"
+SCORECARD = "scorecard"
+KINDS = (LIGHTGBM, LINEAR, BLEND, SCORECARD)
+LINEAR_FILE = "linear.json"
+SCORECARD_FILE = "scorecard.json"
+
+
+class ModelError(RuntimeError):
+    """A model cannot be loaded from its files."""
+
+
+class ScoringModel(Protocol):
+    kind: str
+
+    @property
+    def names(self) -> list[str]: ...
+
+    @property
+    def base_value(self) -> float: ...
+
+    def raw_score(self, X: np.ndarray, threads: int = 1) -> np.ndarray: ...
+
+    def contributions(self, X: np.ndarray, threads: int = 1) -> np.ndarray: ...
+
+    def gain(self) -> np.ndarray: ...
+
+    def spec(self) -> dict: ...
+
+    def save(self, directory: Path) -> dict: ...
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """SHAP values (clients x features, log-odds) and the base value: values + base value = raw score."""
+
+    values: np.ndarray
+    base_value: float
+
+    def raw_score(self) -> np.ndarray:
+        return self.values.sum(axis=1) + self.base_value
+
+
+def tree_shap(booster: lgb.Booster, X: np.ndarray, threads: int = 1) -> Contributions:
+    """The one SHAP path: LightGBM's own TreeSHAP (`pred_contrib`, the last column is the base value).
+
+    Every LightGBM part of a model explains itself through it (`BoostedModel`), and the bundle through the
+    model (`Bundle.contributions`).
+    """
+    out = np.asarray(booster.predict(X, pred_contrib=True, num_threads=threads), dtype=np.float64)
+    return Contributions(out[:, :-1], float(out[0, -1]) if len(out) else 0.0)
+
+
+def booster_file(i: int) -> str:
+    return "model.txt" if i == 0 else f"model-{i}.txt"
+
+
+@dataclass(frozen=True)
+class BoostedModel:
+    """LightGBM boosters (mean of their log-odds) and/or a logistic regression, mixed by ``weight``."""
+
+    boosters: tuple[lgb.Booster, ...]
+    linear: LinearModel | None = None
+    weight: float = 1.0  # share of the boosters
+
+    @property
+    def kind(self) -> str:
+        if not self.boosters:
+            return LINEAR
+        return BLEND if self.linear is not None else LIGHTGBM
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.boosters[0].feature_name()) if self.boosters else list(self.linear.names)
+
+    def _parts(self) -> list[tuple[float, object]]:
+        parts: list[tuple[float, object]] = []
+        if self.boosters:
+            share = (self.weight if self.linear is not None else 1.0) / len(self.boosters)
+            parts += [(share, b) for b in self.boosters]
+        if self.linear is not None:
+            parts.append((1.0 - self.weight if self.boosters else 1.0, self.linear))
+        return parts
+
+    def _explain(self, X: np.ndarray, threads: int) -> np.ndarray:
+        """Contributions with the base value as last column."""
+        total = np.zeros((len(X), len(self.names) + 1))
+        for share, part in self._parts():
+            if isinstance(part, LinearModel):
+                total[:, :-1] += share * part.contributions(X)
+                total[:, -1] += share * part.intercept
+            else:
+                shap = tree_shap(part, X, threads=threads)
+                total[:, :-1] += share * shap.values
+                total[:, -1] += share * shap.base_value
+        return total
+
+    @property
+    def base_value(self) -> float:
+        return float(self._explain(np.full((1, len(self.names)), np.nan, dtype=np.float32), 1)[0, -1])
+
+    def raw_score(self, X: np.ndarray, threads: int = 1) -> np.ndarray:
+        total = np.zeros(len(X))
+        for share, part in self._parts():
+            if isinstance(part, LinearModel):
+                total += share * part.raw_score(X)
+            else:
+                total += share * np.asarray(part.predict(X, raw_score=True, num_threads=threads))
+        return total
+
+    def contributions(self, X: np.ndarray, threads: int = 1) -> np.ndarray:
+        return self._explain(X, threads)[:, :-1]
+
+    def gain(self) -> np.ndarray:
+        """Total split gain of each feature over the boosters (zeros for a linear model)."""
+        if not self.boosters:
+            return np.zeros(len(self.names))
+        return np.mean([b.feature_importance("gain") for b in self.boosters], axis=0)
+
+    def spec(self) -> dict:
+        """The metadata ``model`` entry: kind, files and blend weight."""
+        return {
+            "kind": self.kind,
+            "boosters": [booster_file(i) for i in range(len(self.boosters))],
+            "linear": LINEAR_FILE if self.linear is not None else None,
+            "weight": self.weight,
+        }
+
+    def save(self, directory: Path) -> dict:
+        spec = self.spec()
+        for booster, name in zip(self.boosters, spec["boosters"], strict=True):
+            booster.save_model(str(directory / name))
+        if self.linear is not None:
+            write_json_atomic(directory / LINEAR_FILE, self.linear.to_dict())
+        return spec
+
+
+@dataclass(frozen=True)
+class ScorecardModel:
+    scorecard: Scorecard
+    kind: str = SCORECARD
+
+    @property
+    def names(self) -> list[str]:
+        return self.scorecard.names
+
+    @property
+    def base_value(self) -> float:
+        return self.scorecard.base_value
+
+    def raw_score(self, X: np.ndarray, threads: int = 1) -> np.ndarray:
+        return self.scorecard.raw_score(X)
+
+    def contributions(self, X: np.ndarray, threads: int = 1) -> np.ndarray:
+        return self.scorecard.contributions(X)
+
+    def gain(self) -> np.ndarray:
+        return np.zeros(len(self.names))
+
+    def spec(self) -> dict:
+        return {"kind": SCORECARD, "scorecard": SCORECARD_FILE}
+
+    def save(self, directory: Path) -> dict:
+        write_json_atomic(directory / SCORECARD_FILE, self.scorecard.to_dict())
+        return self.spec()
+
+
+def model_files(spec: dict) -> list[str]:
+    """The files of a model described by ``spec`` (metadata ``model``)."""
+    if spec.get("kind") == SCORECARD:
+        return [spec["scorecard"]]
+    return [*spec.get("boosters", []), *([spec["linear"]] if spec.get("linear") else [])]
+
+
+def load_model(directory: Path, spec: dict) -> ScoringModel:
+    """The model of a bundle directory from its metadata ``model`` entry."""
+    kind = spec.get("kind")
+    if kind not in KINDS:
+        raise ModelError(f"{directory}: model kind {kind!r} is not one of {', '.join(KINDS)}")
+    absent = [f for f in model_files(spec) if not (directory / f).is_file()]
+    if absent:
+        raise ModelError(f"{directory}: model file(s) missing: {', '.join(absent)}")
+    try:
+        if kind == SCORECARD:
+            return ScorecardModel(
+                Scorecard.from_dict(json.loads((directory / spec["scorecard"]).read_text()))
+            )
+        boosters = tuple(lgb.Booster(model_file=str(directory / f)) for f in spec.get("boosters", []))
+        linear = (
+            LinearModel.from_dict(json.loads((directory / spec["linear"]).read_text()))
+            if spec.get("linear")
+            else None
+        )
+    except (lgb.basic.LightGBMError, KeyError, ValueError) as exc:
+        raise ModelError(f"{directory}: model does not load: {exc}") from None
+    return BoostedModel(boosters, linear, float(spec.get("weight", 1.0)))

@@ -1,0 +1,144 @@
+"""End to end along the policy's levers: raw fields moved, features recomputed, calibrated probability served.
+
+A synthetic home is trained by the production training (small settings) with the blend of LightGBM and the
+logistic regression as champion (both constrained parts at once) and the scorecard as challenger.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scoring.config import Paths
+from scoring.data.ingest import ingest_tables
+from scoring.data.synth import generate_tables
+from scoring.explain.monotonicity import FACTORS, check_lever, stored_applications
+from scoring.features.build import build_features
+from scoring.features.monotone import Lever, monotone_policy
+from scoring.modeling.train import TrainConfig, TrainInputs, train_model
+from scoring.serving.service import ScoringService, load_service
+
+CLIENTS = 1_500
+CHECKED = 500
+CONFIG = TrainConfig(
+    folds=2,
+    repeats=1,
+    strategies=("none",),
+    model="LightGBM + logistic regression",
+    params={"learning_rate": 0.2},
+    bags=1,
+    shap_rows=200,
+    threads=1,
+    track=False,
+    progress=False,
+)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, dict]:
+    paths = Paths(tmp_path_factory.mktemp("levers"))
+    generate_tables(CLIENTS, 21, paths.synthetic, None)
+    ingest_tables(paths.synthetic, paths.interim)
+    build_features(paths.interim, paths.features, paths.feature_dictionary)
+    result = train_model(TrainInputs.from_paths(paths), CONFIG)
+    return paths, {"champion": result.metadata["version"], "challenger": result.challenger["version"]}
+
+
+def _inputs(service: ScoringService, paths: Paths) -> tuple[np.ndarray, list[dict]]:
+    rows = np.random.default_rng(0).choice(len(service.store), CHECKED, replace=False)
+    applications = stored_applications(paths.interim, service.store.ids[rows].tolist())
+    assert all(a is not None for a in applications)
+    return np.asarray(service.store.matrix[rows]), applications
+
+
+def _rescore(service: ScoringService):  # noqa: ANN202
+    def rescore(X: np.ndarray, rows: list[dict]) -> np.ndarray:
+        service.featurizer.replace_application_features(X, rows)
+        return service.scorer.predict(X)
+
+    return rescore
+
+
+@pytest.mark.parametrize("role", ["champion", "challenger"])
+def test_no_lever_moves_the_probability_against_the_policy(home, role: str) -> None:
+    paths, versions = home
+    service = load_service(paths.models, paths.features, paths.interim, versions[role])
+    assert service.scorer.kind == ("blend" if role == "champion" else "scorecard")
+    vectors, applications = _inputs(service, paths)
+    rescore = _rescore(service)
+    same = vectors.copy()
+    service.featurizer.replace_application_features(same, applications)
+    np.testing.assert_array_equal(same, vectors)  # the stored row is what the feature layer computes
+    assert len(FACTORS) == 12 and FACTORS[0] == 0.5 and FACTORS[-1] == 3.0
+    for lever in monotone_policy().levers:
+        check = check_lever(lever, vectors, applications, rescore)
+        assert check.violations == 0, check.describe()
+        assert check.clients >= 100, lever.name
+    size = check_lever(monotone_policy().levers[0], vectors, applications, rescore)
+    assert size.clients == CHECKED  # every client has a credit and an annuity
+
+
+def test_a_lever_against_the_policy_is_caught(home) -> None:
+    """The same check on the opposite direction: the model does react to the loan size."""
+    paths, versions = home
+    service = load_service(paths.models, paths.features, paths.interim, versions["champion"])
+    vectors, applications = _inputs(service, paths)
+    reversed_size = Lever("loan size, reversed", ("AMT_CREDIT", "AMT_ANNUITY"), -1)
+    check = check_lever(reversed_size, vectors, applications, _rescore(service))
+    assert check.violations > 0 and check.largest_drop > 0
+
+
+def test_stored_applications_keep_the_order_and_mark_unknown_clients(home) -> None:
+    paths, _ = home
+    rows = stored_applications(paths.interim, [100003, 1, 100002])
+    assert rows[0]["SK_ID_CURR"] == 100003 and rows[1] is None and rows[2]["SK_ID_CURR"] == 100002
+
+
+def test_the_counter_offer_is_a_real_limit_for_accepted_clients(home) -> None:
+    """Below the offer the client is accepted, just above it refused (the probability rises with the loan)."""
+    paths, versions = home
+    service = load_service(paths.models, paths.features, paths.interim, versions["champion"])
+    accepted = np.flatnonzero(service.probabilities < service.scorer.threshold)[:40]
+    applications = stored_applications(paths.interim, service.store.ids[accepted].tolist())
+    limits = 0
+    for row, application in zip(accepted, applications, strict=True):
+        vector = np.asarray(service.store.matrix[row])
+        offer = service.max_amount(application, vector)
+        assert offer.max_amount is not None and offer.probability_at_max < service.scorer.threshold
+        if offer.capped:
+            continue
+        limits += 1
+        above = offer.max_amount + 1_000.0
+        annuity = application["AMT_ANNUITY"] * above / application["AMT_CREDIT"]
+        X = vector[None, :].copy()
+        service.featurizer.replace_application_features(
+            X, [{**application, "AMT_CREDIT": above, "AMT_ANNUITY": annuity}]
+        )
+        assert service.scorer.predict(X)[0] >= service.scorer.threshold
+    assert limits > 0
+
+
+def test_the_api_serves_the_scorecard_with_the_same_contract(home, tmp_path: Path) -> None:
+    """`--model scorecard` makes it the champion: the API serves it like any model, contributions in raw
+    log-odds adding up to the raw score, calibrated probabilities at both ends."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from tests.api.conftest import API, make_settings
+
+    paths, versions = home
+    settings = make_settings(paths.home, tmp_path / "log.db", model_version=versions["challenger"])
+    with TestClient(create_app(settings)) as client:
+        model = client.get(f"{API}/model").json()
+        assert model["kind"] == "scorecard" and model["scorecard"]
+        assert len(model["features"]) == len({r["feature"] for r in model["scorecard"]})
+        client_id = int(client.app.state.scoring.service.store.ids[0])
+        body = client.get(f"{API}/clients/{client_id}/score").json()
+        explanation = body["explanation"]
+        assert explanation["scale"] == "raw log-odds"
+        total = explanation["base_value"] + sum(explanation["contributions"].values())
+        assert abs(total - explanation["raw_score"]) < 1e-4
+        assert abs(explanation["probability"] - body["probability"]) < 1e-6
+        assert set(explanation["contributions"]) <= {f["name"] for f in model["features"]}
