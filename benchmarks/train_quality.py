@@ -17,6 +17,7 @@ from scoring.modeling.dataset import load_training_data
 from scoring.modeling.learners import LINEAR_FEATURES, LinearLearner, top_columns
 from scoring.modeling.metrics import safe_auc
 from scoring.serving.service import ScoringService, load_service
+from scoring.serving.whatif import counter_offer
 
 CLIENTS = 500
 
@@ -49,7 +50,7 @@ def capped_share(paths: Paths, version: str | None = None, clients: int = CLIENT
     accepted = np.flatnonzero(np.asarray(service.probabilities) < service.scorer.threshold)
     rows = np.random.default_rng(1).choice(accepted, min(clients, len(accepted)), replace=False)
     vectors, applications = _sample(service, paths, rows)
-    capped = sum(service.max_amount(a, v).capped for v, a in zip(vectors, applications, strict=True))
+    capped = sum(counter_offer(service, a, v).capped for v, a in zip(vectors, applications, strict=True))
     return capped, len(applications)
 
 

@@ -19,6 +19,7 @@ from scoring.features.build import build_features
 from scoring.features.monotone import Lever, monotone_policy
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 from scoring.serving.service import ScoringService, load_service
+from scoring.serving.whatif import counter_offer
 
 CLIENTS = 1_500
 CHECKED = 500
@@ -105,7 +106,7 @@ def test_the_counter_offer_is_a_real_limit_for_accepted_clients(home) -> None:
     limits = 0
     for row, application in zip(accepted, applications, strict=True):
         vector = np.asarray(service.store.matrix[row])
-        offer = service.max_amount(application, vector)
+        offer = counter_offer(service, application, vector)
         assert offer.max_amount is not None and offer.probability_at_max < service.scorer.threshold
         if offer.capped:
             continue

@@ -26,6 +26,7 @@ from scoring.modeling.bundle import (
     write_bundle,
 )
 from scoring.modeling.dataset import load_training_data
+from scoring.modeling.integrity import write_checksums
 from scoring.modeling.models import SCORECARD, model_files
 
 CONTRACT_KEYS = {
@@ -187,6 +188,8 @@ def test_changed_predictions_are_detected(trained, tmp_path: Path) -> None:
     directory = models / result.metadata["version"]
     sample = pl.read_parquet(directory / "shap_sample.parquet")
     sample.with_columns(pl.col("probability") + 1e-9).write_parquet(directory / "shap_sample.parquet")
+    assert any("shap_sample.parquet differs from its checksum" in p for p in check_bundle(directory))
+    write_checksums(directory)  # a file changed and re-signed: the predictions check still sees it
     assert any("predictions" in p for p in check_bundle(directory))
     (directory / "oof.parquet").unlink()
     assert check_bundle(directory) == ["missing file(s): oof.parquet"]
@@ -221,7 +224,7 @@ def test_the_scorecard_challenger_has_the_same_interface(trained) -> None:
     assert challenger.metadata["challenger"]["version"] == result.metadata["version"]
     data = load_training_data(inputs.features, inputs.dictionary).select(challenger.feature_names)
     raw = challenger.raw_score(data.X)
-    np.testing.assert_allclose(challenger.contributions(data.X).sum(axis=1) + challenger.base_value, raw)
+    np.testing.assert_allclose(challenger.contributions(data.X).raw_score(), raw)
     np.testing.assert_array_equal(challenger.predict_proba(data.X), challenger.calibrate(raw))
     points = challenger.metadata["scorecard"]
     assert points == result.metadata["scorecard"]
