@@ -31,7 +31,8 @@ from benchmarks.bench_features import KAGGLE_CLIENTS, _data_dir, prepare
 from benchmarks.measure import measure
 from scoring.features.build import HEAD, build_features
 from scoring.io import write_json_atomic
-from scoring.modeling.bundle import METADATA_FILE, MODEL_FILE, champion_version, load_bundle
+from scoring.modeling.bundle import METADATA_FILE, champion_version, load_bundle
+from scoring.modeling.models import MODEL_FILE
 
 QUICK_ROWS, QUICK_TREES = 50_000, 200
 

@@ -83,8 +83,11 @@ def tree_shap(booster: lgb.Booster, X: np.ndarray, threads: int = 1) -> Contribu
     return Contributions(out[:, :-1], float(out[0, -1]) if len(out) else 0.0)
 
 
+MODEL_FILE = "model.txt"  # the first (often only) booster
+
+
 def booster_file(i: int) -> str:
-    return "model.txt" if i == 0 else f"model-{i}.txt"
+    return MODEL_FILE if i == 0 else f"model-{i}.txt"
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
-from scoring.modeling.bundle import MODEL_FILE, BundleError, champion_version, load_bundle
+from scoring.modeling.bundle import BundleError, champion_version, load_bundle
 from scoring.modeling.integrity import CHECKSUMS, METADATA_FILE, bundle_files, write_checksums
+from scoring.modeling.models import MODEL_FILE
 from tests.api.conftest import API, make_settings
 
 
