@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from api import metrics
 from api.log_store import PredictionLog
-from api.schemas import score_payload
+from api.schemas.scores import score_payload
 from api.settings import Settings
 from scoring.serving.log_privacy import LogVector
 from scoring.serving.prediction_log import client_hash

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from api.schemas import score_payload
+from api.schemas.scores import score_payload
 from api.settings import Settings
 from scoring.config import get_paths
 from scoring.explain.recourse import RecourseTerms

@@ -8,21 +8,16 @@ from typing import Annotated
 
 import typer
 
+from scoring.command_errors import fail
 from scoring.config import DEMO_CLIENTS, default_raw_dir, get_paths
 from scoring.db.cli import audit_app, audit_promotion, db_app, users_app
-from scoring.drift import defaults as drift_defaults
+from scoring.drift.command import DRIFT_FOUND, drift
 from scoring.vocabulary import Engine
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
-DRIFT_FOUND = 3  # exit code of `scoring drift` when drift is detected: a verdict, not a failure
-
-
-def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
 
 
 EngineOption = Annotated[Engine, typer.Option(help="duckdb (in-process, one machine) or spark.")]
@@ -59,7 +54,7 @@ def generate(
     try:
         summary = generate_tables(clients, seed, out or get_paths().synthetic, parse_drift(drift))
     except GenerationError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(summary.describe())
 
 
@@ -81,7 +76,7 @@ def calibrate(
     try:
         path = write_calibration(compute_calibration(sample), out or CALIBRATION_PATH)
     except (CalibrationError, OSError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"calibration of {sample} written to {path}")
 
 
@@ -96,7 +91,7 @@ def ingest(
     try:
         report = ingest_tables(raw or default_raw_dir(), out or get_paths().interim)
     except IngestError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(report.describe())
 
 
@@ -147,7 +142,7 @@ def features(
         else:
             summary = build_features(interim or paths.interim, target, dictionary)
     except (FeatureError, SparkUnavailable) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(summary.describe())
 
 
@@ -187,7 +182,7 @@ def score(
         else:
             summary = score_duckdb(scorer, features or paths.features, out, threads)
     except (BatchError, BundleError, SparkUnavailable) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(summary.describe())
 
 
@@ -256,7 +251,7 @@ def train(
         )
         result = train_model(TrainInputs.from_paths(), config)
     except (BundleError, ConfigError, CostError, DatasetError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     audit_promotion(result.metadata["version"], "scoring train")
     typer.echo(result.describe())
 
@@ -287,85 +282,15 @@ def evaluate(
         if out is not None:
             write_scores(result, out)
     except (BundleError, CostError, EvaluationError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail(f"{out}: cannot be written ({exc.strerror or exc})")
+        fail(f"{out}: cannot be written ({exc.strerror or exc})")
     typer.echo(
         json.dumps(clean_json(result.to_dict()), allow_nan=False) if json_output else result.describe()
     )
 
 
-@app.command()
-def drift(
-    current: Annotated[
-        str,
-        typer.Option(
-            help="'test' (application_test scored by the model), 'log' (the API's prediction log) "
-            "or a directory of raw tables (a labelled batch, e.g. from `scoring generate --drift`)."
-        ),
-    ] = "test",
-    since: Annotated[str | None, typer.Option(help="Log window start, ISO date or date-time (UTC).")] = None,
-    until: Annotated[str | None, typer.Option(help="Log window end (excluded), same format.")] = None,
-    features: Annotated[
-        int, typer.Option(help="Number of most important model features checked.")
-    ] = drift_defaults.TOP_FEATURES,
-    drift_share: Annotated[
-        float, typer.Option(help="Alert when this share of the checked features drifts.")
-    ] = drift_defaults.DRIFT_SHARE,
-    num_method: Annotated[
-        str | None, typer.Option(help="Evidently method for numeric columns (default: by size).")
-    ] = None,
-    cat_method: Annotated[
-        str | None, typer.Option(help="Evidently method for categorical columns (default: by size).")
-    ] = None,
-    num_threshold: Annotated[float | None, typer.Option(help="Threshold of the numeric method.")] = None,
-    cat_threshold: Annotated[float | None, typer.Option(help="Threshold of the categorical method.")] = None,
-    reference_rows: Annotated[
-        int, typer.Option(help="Training clients in the reference (stratified sample beyond).")
-    ] = drift_defaults.REFERENCE_ROWS,
-    min_rows: Annotated[
-        int, typer.Option(help="Fewer current rows: 'insufficient data', no verdict.")
-    ] = drift_defaults.MIN_ROWS,
-    seed: Annotated[int, typer.Option(help="Seed of the reference sample.")] = drift_defaults.SEED,
-    auc_drop: Annotated[
-        float, typer.Option(help="Alert when the estimated AUC (CBPE) is this much below the reference's.")
-    ] = drift_defaults.AUC_DROP,
-    version: Annotated[str | None, typer.Option(help="Bundle version (default: the champion).")] = None,
-    database_url: Annotated[
-        str | None, typer.Option(help="Prediction log (default: $DATABASE_URL or data/predictions.db).")
-    ] = None,
-) -> None:
-    """Evidently drift report of current clients against the training data, in reports/drift/.
-
-    Exit code 3 when drift is detected, 2 on errors; too few current rows print 'insufficient data' (0).
-    """
-    from scoring.drift.errors import DriftError, InsufficientData
-    from scoring.drift.run import DriftRequest, run_drift
-    from scoring.drift.settings import DriftSettings
-
-    try:
-        settings = DriftSettings(
-            features,
-            drift_share,
-            num_method,
-            cat_method,
-            num_threshold,
-            cat_threshold,
-            reference_rows,
-            min_rows,
-            seed,
-            auc_drop,
-        )
-        request = DriftRequest(current, since, until, settings, version, database_url)
-        result = run_drift(request)
-    except InsufficientData as exc:
-        typer.echo(str(exc))
-        return
-    except (DriftError, OSError) as exc:
-        _fail(str(exc))
-    typer.echo(result.describe())
-    if result.drift_detected:
-        raise typer.Exit(code=DRIFT_FOUND)
+app.command()(drift)
 
 
 def _test_set_drift() -> None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 
 from api.deps import SettingsDep
 from api.errors import ErrorBody, error_responses
-from api.monitoring_schemas import ReloadIn, ReloadOut, WorkerOut
+from api.schemas.monitoring import ReloadIn, ReloadOut, WorkerOut
 from api.security import require_admin_key
 from scoring.serving.reload import loadable, read_request, request_reload, worker_statuses
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import ClientId, ClientRowDep, OptionalRowDep, ServiceDep
 from api.errors import error_responses
-from api.schemas import (
+from api.schemas.analytics import (
     DistributionOut,
     ExampleOut,
     ExamplesOut,

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.applications import application_fields
 from api.errors import error_responses
-from api.schemas import ApplicationFieldsOut
+from api.schemas.clients import ApplicationFieldsOut
 
 router = APIRouter(prefix="/applications", tags=["score"])
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api.errors import error_responses
 from api.identity import Admin, DatabaseDep
-from api.schemas import AuditPageOut, AuditRowOut, VerificationOut
+from api.schemas.access import AuditPageOut, AuditRowOut, VerificationOut
 from api.times import IsoDateTime, aware_utc
 from scoring.db.audit import verify
 from scoring.db.models import audit_log

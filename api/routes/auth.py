@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from api.deps import SettingsDep
 from api.errors import error_responses
 from api.identity import CHALLENGE, AnyUser, OptionalUser, actor_of, get_engine
-from api.schemas import DeniedIn, LoginIn, SsoIn, UserOut, user_out
+from api.schemas.access import DeniedIn, LoginIn, SsoIn, UserOut, user_out
 from scoring.db.audit import AuditEvent, record
 from scoring.db.users import Lockout, authenticate, sign_in_sso
 from scoring.vocabulary import AuditAction

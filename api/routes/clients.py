@@ -21,18 +21,17 @@ from api.deps import (
 )
 from api.errors import error_responses
 from api.language import LanguageDep
-from api.schemas import (
+from api.schemas.base import json_response
+from api.schemas.clients import (
     ClientOut,
     ClientSearch,
     CounterOfferOut,
     FactOut,
     NeighbourOut,
-    ScoreOut,
     SimilarOut,
     WhatIfOut,
-    json_response,
-    score_payload,
 )
+from api.schemas.scores import ScoreOut, score_payload
 from scoring.explain.similar import SPACE_DESCRIPTION
 from scoring.serving.whatif import counter_offer, what_if
 from scoring.vocabulary import ScoreKind

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ServiceDep
 from api.errors import error_responses
-from api.schemas import GlobalExplanationOut, ImportanceOut, ShapSample
+from api.schemas.model import GlobalExplanationOut, ImportanceOut, ShapSample
 
 router = APIRouter(prefix="/explain", tags=["explanations"])
 

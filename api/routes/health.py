@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from api.deps import StateDep
 from api.errors import error_responses
 from api.metrics import exposition
-from api.schemas import Health, Readiness
+from api.schemas.scores import Health, Readiness
 
 router = APIRouter(tags=["operations"])
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import SettingsDep
 from api.errors import error_responses
-from api.monitoring_schemas import DecisionOut, TrendPointOut
+from api.schemas.monitoring import DecisionOut, TrendPointOut
 from scoring.drift.trend import read_index, trend
 from scoring.monitoring.history import read_history
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import ServiceDep
 from api.errors import error_responses
-from api.schemas import FeatureOut, ModelOut
+from api.schemas.model import FeatureOut, ModelOut
 
 router = APIRouter(tags=["model"])
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import StateDep
 from api.errors import error_responses
-from api.schemas import BucketOut, MonitoringOut
+from api.schemas.model import BucketOut, MonitoringOut
 from api.times import IsoDateTime, utc_naive
 from scoring.serving.monitoring import BUCKET, summarise
 from scoring.serving.prediction_log import read_predictions, read_requests

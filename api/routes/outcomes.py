@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import StateDep
 from api.errors import error_responses
-from api.monitoring_schemas import CohortOut, OutcomesOut
+from api.schemas.monitoring import CohortOut, OutcomesOut
 from api.times import IsoDateTime, utc_naive
 from scoring.monitoring.outcomes import outcome_cohorts
 

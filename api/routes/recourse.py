@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import ClientId, ClientRowDep, ServiceDep, SettingsDep, application_not_found
 from api.errors import error_responses
-from api.schemas import RecourseOut, recourse_out
+from api.schemas.recourse import RecourseOut, recourse_out
 from scoring.serving.recourse import client_recourse as search_recourse
 
 router = APIRouter(prefix="/clients", tags=["clients"])

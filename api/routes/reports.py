@@ -7,7 +7,7 @@ from fastapi.responses import FileResponse
 
 from api.deps import SettingsDep
 from api.errors import error_responses
-from api.schemas import DriftReportOut
+from api.schemas.model import DriftReportOut
 from scoring.drift.index import find_entry, read_index, report_file
 
 router = APIRouter(prefix="/reports", tags=["reports"])

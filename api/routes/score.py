@@ -11,7 +11,9 @@ from api.applications import BatchRequest, ScoreRequest
 from api.deps import RequestIdDep, ServiceDep, SettingsDep, StateDep
 from api.errors import error_responses
 from api.language import LanguageDep
-from api.schemas import BatchOut, CounterOfferOut, ScoreOut, json_response, score_payload
+from api.schemas.base import json_response
+from api.schemas.clients import CounterOfferOut
+from api.schemas.scores import BatchOut, ScoreOut, score_payload
 from scoring.serving.whatif import counter_offer
 from scoring.vocabulary import ScoreKind
 

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 
 from api.errors import error_responses
 from api.identity import Admin, actor_of, get_engine
-from api.schemas import PasswordIn, UserCreateIn, UserOut, user_out
+from api.schemas.access import PasswordIn, UserCreateIn, UserOut, user_out
 from scoring.db.users import User, UserError, create_user, get_user, list_users, reset_password, set_active
 
 router = APIRouter(prefix="/users", tags=["users"])

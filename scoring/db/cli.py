@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from scoring.command_errors import fail
+
 if TYPE_CHECKING:  # images run `scoring dashboard` or `scoring pipeline` without some of these: import on use
     from sqlalchemy import Engine
 
@@ -30,11 +32,6 @@ users_app = typer.Typer(no_args_is_help=True, help="Accounts of the dashboard: a
 audit_app = typer.Typer(no_args_is_help=True, help="The audit trail: verify its chain, export, purge.")
 db_app = typer.Typer(no_args_is_help=True, help="Schema migrations of the product database (Alembic).")
 TAMPERED = 1
-
-
-def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
 
 
 def cli_actor() -> Actor:
@@ -58,7 +55,7 @@ def _password(from_stdin: bool) -> str:
     if from_stdin or not sys.stdin.isatty():
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            _fail("no password on standard input")
+            fail("no password on standard input")
         return line
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
@@ -87,7 +84,7 @@ def users_add(
     try:
         user = create_user(_engine(), name, role, password, cli_actor())
     except UserError as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"account {user.username!r} added with role {user.role}")
 
 
@@ -114,7 +111,7 @@ def users_disable(name: Annotated[str, typer.Argument(help="User name.")]) -> No
     try:
         set_active(_engine(), name, False, cli_actor())
     except UserError as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"account {name!r} disabled")
 
 
@@ -126,7 +123,7 @@ def users_enable(name: Annotated[str, typer.Argument(help="User name.")]) -> Non
     try:
         set_active(_engine(), name, True, cli_actor())
     except UserError as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"account {name!r} enabled")
 
 
@@ -141,7 +138,7 @@ def users_reset_password(
     try:
         reset_password(_engine(), name, _password(password_stdin), cli_actor())
     except UserError as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"password of {name!r} reset")
 
 
@@ -171,7 +168,7 @@ def audit_export(
     try:
         count = export_csv(_engine(), out, cli_actor(), _utc(since), _utc(until))
     except OSError as error:
-        _fail(f"{out}: {error.strerror or error}")
+        fail(f"{out}: {error.strerror or error}")
     typer.echo(f"{count} audit rows written to {out}")
 
 
@@ -191,7 +188,7 @@ def audit_purge(
     try:
         deleted = purge_older_than(_engine(), settings.audit_retention_days, cli_actor(), _utc(before))
     except ValueError as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"{deleted} audit rows purged" if deleted else "nothing to purge")
 
 
@@ -246,4 +243,4 @@ def audit_promotion(version: str, how: str) -> None:
     try:
         record_promotion(_engine(), version, cli_actor(), {"by": how})
     except Exception as error:  # the bundle is promoted already: say so, and fail
-        _fail(f"model {version} promoted, but its audit row could not be written: {error}")
+        fail(f"model {version} promoted, but its audit row could not be written: {error}")

@@ -10,10 +10,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-
-def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
+from scoring.command_errors import fail
 
 
 def _settings(**overrides: object):  # noqa: ANN202 - MonitoringSettings, imported lazily
@@ -23,7 +20,7 @@ def _settings(**overrides: object):  # noqa: ANN202 - MonitoringSettings, import
         return MonitoringSettings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        _fail(f"invalid monitoring settings: {problems}")
+        fail(f"invalid monitoring settings: {problems}")
 
 
 def labels(
@@ -41,7 +38,7 @@ def labels(
     try:
         report = load_labels(file, engine, settings.salt())
     except LabelsError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     finally:
         engine.dispose()
     typer.echo(report.describe())
@@ -81,7 +78,7 @@ def retrain(
     try:
         decision = run_retrain(retrain_request(settings, engine, track=mlflow))
     except (RetrainError, BundleError, CostError, DatasetError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     finally:
         engine.dispose()
     from scoring.io import clean_json
@@ -105,11 +102,11 @@ def scheduler(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = _settings()
     if run_once is not None and run_once not in JOBS:
-        _fail(f"--run-once {run_once!r}: one of {', '.join(JOBS)}")
+        fail(f"--run-once {run_once!r}: one of {', '.join(JOBS)}")
     try:
         jobs = MonitoringJobs(settings)
     except NotifyError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if run_once is not None:
         from scoring.io import clean_json
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from fastapi.testclient import TestClient
 
-from api.schemas import score_payload
+from api.schemas.scores import score_payload
 from scoring.serving.service import ScoringService
 from scoring.vocabulary import Language
 from tests.api.conftest import API, wait_for_explanations

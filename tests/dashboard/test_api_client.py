@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from api.schemas import ClientSearch
+from api.schemas.clients import ClientSearch
 from dashboard.api_client import ApiClient, ApiError
 from tests.support.payloads import FACTS, FIELDS, checked
 

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 
 from api.applications import application_fields
 from api.routes.recourse import RecourseOut
-from api.schemas import ApplicationFieldsOut, ClientOut, ScoreOut
+from api.schemas.clients import ApplicationFieldsOut, ClientOut
+from api.schemas.scores import ScoreOut
 
 
 def checked(model: type[BaseModel], payload: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.schemas import ClientOut
+from api.schemas.clients import ClientOut
 from tests.support.payloads import FACTS, LEVELS, checked
 
 

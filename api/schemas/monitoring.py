@@ -1,5 +1,5 @@
 """Response models of the monitoring-loop routes: model reload, outcomes by cohort, drift trend, model
-history (kept apart from `api.schemas` so that each stays short)."""
+history."""
 
 from __future__ import annotations
 

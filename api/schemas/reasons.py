@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from api.schemas.base import Value
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import CodeReason, Reason
 from scoring.vocabulary import Decision, Language
 
-Value = float | str | None
 MEMBERS_SHOWN = 3
 
 

@@ -1,0 +1,188 @@
+"""Response models of sign-in, users, officers' decisions, oversight, letters and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from scoring.db.models import utc_now
+from scoring.db.users import User
+from scoring.vocabulary import Decision
+
+RoleName = Literal["officer", "analyst", "admin"]
+
+
+OfficerDecisionName = Literal["accept", "accept-counter-offer", "refuse", "refer"]
+
+
+OverrideReasonName = Literal[
+    "information-outside-model",
+    "data-error",
+    "verified-income",
+    "collateral-or-guarantor",
+    "existing-relationship",
+    "affordability",
+    "fraud-suspicion",
+    "policy-rule",
+    "other",
+]
+
+
+class LoginIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    username: str = Field(min_length=1, max_length=128)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class SsoIn(BaseModel):
+    """A user the dashboard authenticated with the OpenID Connect provider (it checked the ID token)."""
+
+    model_config = {"extra": "forbid"}
+    username: str = Field(min_length=1, max_length=128)
+    provider: str = Field(min_length=1, max_length=64)
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: RoleName
+    active: bool
+    locked: bool = Field(description="Locked after repeated failed sign-ins")
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    has_password: bool = Field(description="False for a single-sign-on-only account")
+
+
+def user_out(user: User) -> UserOut:
+    locked = user.locked_until is not None and user.locked_until > utc_now()
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        role=str(user.role),
+        active=user.active,
+        locked=locked,
+        created_at=user.created_at,
+        last_sign_in_at=user.last_sign_in_at,
+        has_password=user.has_password,
+    )
+
+
+class UserCreateIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    username: str = Field(min_length=1, max_length=64)
+    role: RoleName
+    password: str | None = Field(default=None, max_length=1024, description="null: single sign-on only")
+
+
+class PasswordIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    password: str = Field(max_length=1024)
+
+
+class DeniedIn(BaseModel):
+    """A request the dashboard refused (recorded in the audit trail)."""
+
+    model_config = {"extra": "forbid"}
+    resource: str = Field(min_length=1, max_length=128, description="Page path or callback output")
+    reason: Literal["no session", "role"]
+
+
+class LabelledValue(BaseModel):
+    value: str
+    label: str
+
+
+class DecisionVocabularyOut(BaseModel):
+    decisions: list[LabelledValue]
+    override_reasons: list[LabelledValue]
+    overrides: dict[str, list[str]] = Field(
+        description="Model decision -> the officer decisions overriding it"
+    )
+    min_justification: int = Field(description="Characters an override's justification needs at least")
+
+
+class DecisionIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    decision: OfficerDecisionName
+    reason_category: OverrideReasonName | None = Field(default=None, description="Required for an override")
+    justification: str | None = Field(
+        default=None, max_length=4000, description="Required (20 characters or more) for an override"
+    )
+
+
+class DecisionOut(BaseModel):
+    id: int
+    created_at: datetime
+    username: str = Field(description="The officer who decided")
+    decision: OfficerDecisionName
+    model_decision: Decision
+    override: bool
+    reason_category: OverrideReasonName | None
+    justification: str | None
+    model_version: str
+    probability: float
+    threshold: float
+    reasons: list[dict[str, Any]] = Field(description="The reasons shown with the score")
+    counter_offer_amount: float | None
+
+
+class DecisionHistoryOut(BaseModel):
+    client_id: int
+    decisions: list[DecisionOut] = Field(description="Newest first")
+
+
+class OfficerMonthOut(BaseModel):
+    officer: str
+    month: str = Field(description="YYYY-MM (UTC)")
+    decisions: int
+    overrides: int
+    override_rate: float | None
+
+
+class OutcomeGroupOut(BaseModel):
+    granted_with_outcome: int
+    defaults: int
+    default_rate: float | None
+
+
+class OutcomesOut(BaseModel):
+    overridden: OutcomeGroupOut
+    followed: OutcomeGroupOut
+
+
+class OversightOut(BaseModel):
+    decisions: int
+    overrides: int
+    override_rate: float | None
+    per_officer_month: list[OfficerMonthOut]
+    outcomes: OutcomesOut | None = Field(description="Null until outcomes (the labels table) are known")
+
+
+class AuditRowOut(BaseModel):
+    id: int
+    created_at: datetime
+    actor: str
+    role: str | None
+    action: str
+    client_hash: str | None
+    target: str | None
+    detail: dict[str, Any]
+    source: str | None
+    request_id: str | None
+
+
+class AuditPageOut(BaseModel):
+    rows: list[AuditRowOut] = Field(description="Newest first")
+
+
+class VerificationOut(BaseModel):
+    ok: bool
+    rows: int
+    first_id: int
+    last_id: int
+    head_hash: str
+    problem: str | None = Field(description="The first row edited, inserted or deleted")
+    problem_kind: Literal["edited", "inserted", "deleted"] | None
+    problem_row: int | None

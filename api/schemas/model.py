@@ -1,0 +1,108 @@
+"""Response models of the model: metadata, global explanation, operational monitoring buckets, drift
+reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class FeatureOut(BaseModel):
+    name: str
+    label: str
+    kind: str
+    levels: list[str] = []
+
+
+class ModelOut(BaseModel):
+    version: str
+    created_at: str
+    kind: str = Field(description="lightgbm, linear, blend (LightGBM + logistic regression) or scorecard")
+    candidate: str | None = Field(default=None, description="The candidate of the comparison it is")
+    threshold: float = Field(description="Refuse when the calibrated probability of default >= threshold")
+    cost: dict[str, Any]
+    cv_metrics: dict[str, Any] = Field(
+        description="Out-of-fold metrics at the threshold (AUC, cost, recall...; brier, log_loss, ece, "
+        "mean_pd, observed_rate; *_std across repeats)"
+    )
+    calibration: dict[str, Any] | None = Field(
+        default=None, description="Chosen method, each method's cross-validated scores, reliability bins"
+    )
+    candidates: list[dict[str, Any]] = Field(
+        default=[],
+        description="Comparison table: mean and std across repeats of AUC, cost, ECE per candidate",
+    )
+    selection_rule: str | None = None
+    feature_selection: dict[str, Any] | None = Field(
+        default=None, description="Features kept of those allowed, out-of-fold AUC of full and selected sets"
+    )
+    monotone: dict[str, Any] | None = Field(
+        default=None, description="Direction (+1/-1) of each constrained feature and the policy's levers"
+    )
+    challenger: dict[str, Any] | None = Field(
+        default=None, description="The other model of the training run (AUC, cost, ECE, number of features)"
+    )
+    scorecard: list[dict[str, Any]] | None = Field(
+        default=None, description="Points table of the run's scorecard (PDO scaling), one row per bin"
+    )
+    base_value: float = Field(description="Base value of the raw model (log-odds)")
+    base_probability: float = Field(ge=0, le=1, description="Calibrated probability at the base value")
+    features: list[FeatureOut] = Field(description="The features the model uses, in model order")
+    clients: int = Field(description="Clients in the client store")
+
+
+class ImportanceOut(BaseModel):
+    feature: str
+    label: str
+    mean_abs_shap: float
+    gain: float | None = None
+
+
+class ShapSample(BaseModel):
+    """Column-oriented sample for summary and dependence plots (null = missing value)."""
+
+    client_ids: list[int]
+    target: list[int | None]
+    probability: list[float]
+    values: dict[str, list[float | None]]
+    shap: dict[str, list[float]]
+
+
+class GlobalExplanationOut(BaseModel):
+    model_version: str
+    base_value: float
+    importance: list[ImportanceOut]
+    sample: ShapSample
+
+
+class BucketOut(BaseModel):
+    start: datetime
+    requests: int
+    errors: dict[str, int] = Field(description="Count of responses by error status code (4xx/5xx)")
+    latency_ms_p50: float | None
+    latency_ms_p95: float | None
+    latency_ms_p99: float | None
+    scores: int
+    refusal_rate: float | None
+    mean_probability: float | None
+    probability_p10: float | None = Field(description="10th percentile of the scored probabilities")
+    probability_p50: float | None = Field(description="Median of the scored probabilities")
+    probability_p90: float | None = Field(description="90th percentile of the scored probabilities")
+
+
+class MonitoringOut(BaseModel):
+    since: datetime
+    until: datetime
+    bucket: str
+    buckets: list[BucketOut]
+
+
+class DriftReportOut(BaseModel):
+    name: str
+    created_at: str | None = None
+    reference: str | None = None
+    current: str | None = None
+    summary_url: str | None = None
+    html_url: str | None = None

@@ -1,0 +1,133 @@
+"""Response models of scores: health, readiness, a score with its explanation, batches; the hot routes'
+payloads."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.schemas.base import Value
+from api.schemas.reasons import CodeOut, ReasonCodeOut, code_payload, reason_payload
+from scoring.explain.reasons import Reason
+from scoring.serving.service import Explanation, ScoreResult
+from scoring.vocabulary import Decision, Language
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "loading", "failed"]
+    model_version: str | None = None
+    clients: int | None = None
+    explanations: Literal["ready", "pending", "computing", "failed"] | None = Field(
+        default=None,
+        description="Precomputed explanations of stored clients (until 'ready', computed per request).",
+    )
+    detail: str | None = None
+
+
+class ReasonOut(BaseModel):
+    """A feature pushing the risk up (contribution > 0) or down, with its label and the client's value."""
+
+    feature: str
+    label: str
+    contribution: float = Field(description="Contribution in log-odds of the raw (uncalibrated) model")
+    value: Value = Field(description="The client's value (level name for categories; null when missing)")
+
+
+class ExplanationOut(BaseModel):
+    """Contributions are in log-odds of the raw model (before calibration); the calibrated probabilities at
+    the waterfall's end points are ``base_probability`` (average client) and ``probability`` (this client)."""
+
+    scale: Literal["raw log-odds"] = Field(
+        default="raw log-odds",
+        description="Unit of base_value, raw_score and contributions: raw model log-odds, not calibrated",
+    )
+    base_value: float = Field(description="Base value of the raw model (log-odds): the average client")
+    raw_score: float = Field(
+        description="The client's raw score (log-odds): base_value + sum of contributions"
+    )
+    base_probability: float = Field(
+        ge=0, le=1, description="Calibrated probability of default at the base value (waterfall start)"
+    )
+    probability: float = Field(
+        ge=0, le=1, description="Calibrated probability of default at the raw score (waterfall end)"
+    )
+    contributions: dict[str, float] | None = Field(
+        description="Contribution (raw log-odds) of each model feature to this score; absent ones add 0"
+    )
+    raising: list[ReasonOut] = Field(description="Up to 4 features raising the risk, strongest first")
+    lowering: list[ReasonOut] = Field(description="Up to 4 features lowering the risk, strongest first")
+    reasons: list[ReasonCodeOut] = Field(
+        description="Up to 4 reason codes pushing towards the decision (towards refusal for a refusal, "
+        "towards acceptance for an acceptance), strongest first, in the requested language"
+    )
+    codes: list[CodeOut] = Field(
+        description="Every reason code moving this score, strongest first; their contributions add up to "
+        "raw_score - base_value"
+    )
+
+
+class ScoreOut(BaseModel):
+    client_id: int | None = None
+    probability: float = Field(ge=0, le=1, description="Calibrated probability of default")
+    decision: Decision = Field(description="'refuse' when probability >= threshold")
+    threshold: float
+    distance_to_threshold: float = Field(
+        description="probability - threshold (negative: accepted by that margin)"
+    )
+    model_version: str
+    points: float = Field(
+        description="Score points: offset + factor * ln(odds good:bad) (default 600 at 19:1, 50 to double)"
+    )
+    threshold_points: float = Field(description="Points of the threshold: refused below")
+    explanation: ExplanationOut | None = None
+
+
+def _reason(reason: Reason) -> dict:
+    return {
+        "feature": reason.feature,
+        "label": reason.label,
+        "contribution": reason.contribution,
+        "value": reason.value,
+    }
+
+
+def _explanation(explanation: Explanation, contributions: bool, decision: str, language: Language) -> dict:
+    return {
+        "scale": "raw log-odds",
+        "base_value": explanation.base_value,
+        "raw_score": explanation.raw_score,
+        "base_probability": explanation.base_probability,
+        "probability": explanation.probability,
+        "contributions": explanation.contributions if contributions else None,
+        "raising": [_reason(r) for r in explanation.raising],
+        "lowering": [_reason(r) for r in explanation.lowering],
+        "reasons": [reason_payload(r, decision, language) for r in explanation.reasons],
+        "codes": [code_payload(r, language) for r in explanation.codes],
+    }
+
+
+def score_payload(result: ScoreResult, contributions: bool = True, language: Language = Language.EN) -> dict:
+    """The ScoreOut document of a result as plain JSON-ready data (the hot routes skip model validation)."""
+    return {
+        "client_id": result.client_id,
+        "probability": result.probability,
+        "decision": result.decision,
+        "threshold": result.threshold,
+        "distance_to_threshold": result.distance,
+        "model_version": result.model_version,
+        "points": result.points,
+        "threshold_points": result.threshold_points,
+        "explanation": None
+        if result.explanation is None
+        else _explanation(result.explanation, contributions, result.decision, language),
+    }
+
+
+class BatchOut(BaseModel):
+    model_version: str
+    results: list[ScoreOut]
