@@ -51,6 +51,16 @@ class Table:
 
 C = Column
 
+TYPE_SUITE_LEVELS = (  # who accompanied the client, in the application and in previous applications
+    "Unaccompanied",
+    "Family",
+    "Spouse, partner",
+    "Children",
+    "Other_B",
+    "Other_A",
+    "Group of people",
+)
+
 _APPLICATION = (
     C("SK_ID_CURR", KEY),
     C("NAME_CONTRACT_TYPE", CAT, ("Cash loans", "Revolving loans")),
@@ -62,19 +72,7 @@ _APPLICATION = (
     C("AMT_CREDIT", FLOAT),
     C("AMT_ANNUITY", FLOAT),
     C("AMT_GOODS_PRICE", FLOAT),
-    C(
-        "NAME_TYPE_SUITE",
-        CAT,
-        (
-            "Unaccompanied",
-            "Family",
-            "Spouse, partner",
-            "Children",
-            "Other_B",
-            "Other_A",
-            "Group of people",
-        ),
-    ),
+    C("NAME_TYPE_SUITE", CAT, TYPE_SUITE_LEVELS),
     C(
         "NAME_INCOME_TYPE",
         CAT,
@@ -437,19 +435,7 @@ _PREVIOUS_APPLICATION = (
         CAT,
         ("HC", "LIMIT", "SCO", "CLIENT", "SCOFR", "VERIF", "SYSTEM"),
     ),
-    C(
-        "NAME_TYPE_SUITE",
-        CAT,
-        (
-            "Unaccompanied",
-            "Family",
-            "Spouse, partner",
-            "Children",
-            "Other_B",
-            "Other_A",
-            "Group of people",
-        ),
-    ),
+    C("NAME_TYPE_SUITE", CAT, TYPE_SUITE_LEVELS),
     C("NAME_CLIENT_TYPE", CAT, ("Repeater", "New", "Refreshed")),
     C(
         "NAME_GOODS_CATEGORY",
@@ -614,6 +600,7 @@ _CREDIT_CARD_BALANCE = (
     C("SK_DPD", INT),
     C("SK_DPD_DEF", INT),
 )
+
 
 APPLICATION_TRAIN = Table(
     "application_train",

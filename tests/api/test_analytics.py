@@ -13,7 +13,13 @@ from scoring.modeling.models import KINDS
 from scoring.modeling.threshold import curve_for
 from scoring.serving.performance import CalibrationReport, oof_arrays
 from scoring.serving.service import ScoringService
+from scoring.vocabulary import FeatureKind
 from tests.api.conftest import API
+
+
+def _numeric(service: ScoringService, n: int) -> list[str]:
+    """The first n numeric features of the model (the lean model's features vary with its data)."""
+    return [f.name for f in service.scorer.features if f.kind == FeatureKind.NUMERIC][:n]
 
 
 def test_calibration_report_over_bins_of_equal_counts() -> None:
@@ -40,7 +46,7 @@ def test_distribution_of_all_labelled_clients(client: TestClient, service: Scori
     client_id = int(service.store.ids[service.store.train_rows[0]])
     body = client.get(
         f"{API}/analytics/distribution",
-        params={"feature": "APP_AMT_CREDIT", "client_id": client_id, "bins": 8},
+        params={"feature": _numeric(service, 1)[0], "client_id": client_id, "bins": 8},
     ).json()
     labelled = len(service.store.train_rows)
     assert body["group"] == "all" and body["clients"] == labelled
@@ -81,7 +87,8 @@ def test_unknown_clients_and_features_are_not_found(client: TestClient, path: st
 
 def test_scatter(client: TestClient, service: ScoringService) -> None:
     client_id = int(service.store.ids[0])
-    params = {"x": "APP_AMT_CREDIT", "y": "APP_AMT_INCOME_TOTAL", "client_id": client_id, "rows": 50}
+    x, y = _numeric(service, 2)
+    params = {"x": x, "y": y, "client_id": client_id, "rows": 50}
     body = client.get(f"{API}/analytics/scatter", params=params).json()
     assert 0 < len(body["client_ids"]) <= 50
     assert len(body["x_values"]) == len(body["y_values"]) == len(body["outcome"]) == len(body["client_ids"])

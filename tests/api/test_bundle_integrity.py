@@ -73,7 +73,7 @@ def test_a_replaced_model_changes_the_scores_after_a_restart(
         str(directory / MODEL_FILE), num_iteration=3
     )
     write_checksums(directory)  # a legitimate replacement, same version name
-    expected = float(lgb.Booster(model_file=str(directory / MODEL_FILE)).predict(row)[0])
+    expected = float(load_bundle(models).predict_proba(row)[0])  # the new trees, the bundle's calibrator
     with TestClient(create_app(settings)) as client:
         after = client.get(f"{API}/clients/{client_id}/score").json()["probability"]
     assert after != pytest.approx(before, abs=1e-6)

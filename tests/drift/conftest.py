@@ -9,23 +9,11 @@ import pytest
 from scoring.config import Paths
 from scoring.data.synth import generate_tables
 from scoring.modeling.bundle import Bundle, load_bundle
-from scoring.modeling.train import TrainConfig
-from tests.support.home import build_home
+from tests.support.home import SMALL_HOME_TRAINING, build_home
 
 TRAIN_CLIENTS = 3_000
 BATCH_CLIENTS = 1_500
 SHIFT = {"ext_source": -0.15, "age": 8.0, "income": -0.4}
-FAST_TRAINING = TrainConfig(
-    folds=2,
-    repeats=1,
-    compare_rows=1_500,
-    strategies=("none",),
-    params={"learning_rate": 0.1},
-    bags=1,
-    shap_rows=300,
-    track=False,
-    progress=False,
-)
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +21,7 @@ def drift_home(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     """Synthetic clients (seed 1), the reference population the batches below are compared with."""
     paths = Paths(tmp_path_factory.mktemp("drift-home"))
     generate_tables(TRAIN_CLIENTS, 1, paths.synthetic, None)
-    return build_home(paths.home, paths.synthetic, FAST_TRAINING)
+    return build_home(paths.home, paths.synthetic, SMALL_HOME_TRAINING)
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,9 @@ from scoring.drift.reference import read_split
 from scoring.features.build import build_features
 from scoring.io import write_parquet_atomic
 from scoring.modeling.bundle import load_bundle
-from scoring.modeling.train import TrainConfig, TrainInputs, train_model
+from scoring.modeling.train import TrainInputs, train_model
 from scoring.serving.prediction_log import client_hash, encode_features, open_log, predictions, register_model
+from tests.support.home import SMALL_HOME_TRAINING
 
 SALT = "monitoring-test-salt"
 HOME_CLIENTS = 3_000
@@ -28,17 +29,6 @@ SEASON_CLIENTS = 3_000
 ID_OFFSET = 10_000_000  # production applicants are new clients: IDs unknown to the training data
 FIRST_DAY = datetime(2024, 1, 1)
 DAYS = 182
-FAST = TrainConfig(
-    folds=2,
-    repeats=1,
-    compare_rows=1_500,
-    strategies=("none",),
-    params={"learning_rate": 0.1},
-    bags=1,
-    shap_rows=300,
-    track=False,
-    progress=False,
-)
 
 
 @dataclass(frozen=True)
@@ -56,7 +46,7 @@ def monitoring_home(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     generate_tables(HOME_CLIENTS, 1, paths.synthetic, None)
     ingest_tables(paths.synthetic, paths.interim)
     build_features(paths.interim, paths.features, paths.feature_dictionary)
-    train_model(TrainInputs.from_paths(paths), FAST)
+    train_model(TrainInputs.from_paths(paths), SMALL_HOME_TRAINING)
     return paths
 
 

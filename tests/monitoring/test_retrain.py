@@ -21,7 +21,8 @@ from scoring.monitoring.history import KEPT, PROMOTED, SKIPPED, read_history
 from scoring.monitoring.labelled import retrain_data
 from scoring.monitoring.labels import load_labels
 from scoring.monitoring.retrain import RetrainRequest, retrain
-from tests.monitoring.conftest import FAST, ID_OFFSET, SALT, SEASON_CLIENTS, log_season
+from tests.monitoring.conftest import ID_OFFSET, SALT, SEASON_CLIENTS, log_season
+from tests.support.home import SMALL_HOME_TRAINING
 
 WINDOW_DAYS = 60
 LENIENT = PromotionRule(auc_margin=-1.0, cost_margin=-10.0, ece_tolerance=1.0, fairness_tolerance=1.0)
@@ -51,7 +52,7 @@ def home(monitoring_home: Paths, tmp_path_factory: pytest.TempPathFactory) -> tu
 
 
 def _request(paths: Paths, engine: Engine, rule: PromotionRule, track: bool) -> RetrainRequest:
-    config = replace(FAST, track=track)
+    config = replace(SMALL_HOME_TRAINING, track=track)
     return RetrainRequest(paths, engine, SALT.encode(), WINDOW_DAYS, 200, 10, rule, config)
 
 

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from scoring.cli import app as cli
 from scoring.explain.points import PointsScale
 from scoring.modeling.bundle import Bundle, BundleError
+from scoring.modeling.calibration import PLATT, Calibrator
+from scoring.modeling.models import BoostedModel
 from scoring.serving.batch import SCORE_SCHEMA, BatchError, BatchScorer, score_duckdb, score_frame
 from scoring.vocabulary import Engine
 
@@ -36,7 +38,7 @@ def _bundle(features: pl.DataFrame, threshold: float | None = None) -> Bundle:
     if threshold is None:
         threshold = float(np.sort(booster.predict(X))[len(X) // 2])  # a probability some rows have
     metadata = {"version": "v-test", "threshold": threshold, "features": [{"name": "a"}, {"name": "b"}]}
-    return Bundle(Path("unused"), booster, metadata)
+    return Bundle(Path("unused"), BoostedModel((booster,)), Calibrator(PLATT), metadata)  # a=1, b=0: sigmoid
 
 
 def _scorer(features: pl.DataFrame) -> BatchScorer:
@@ -50,7 +52,8 @@ def test_scores_decide_at_the_threshold(features: pl.DataFrame) -> None:
     scores = score_frame(scorer, features)
     assert scores.schema == pl.Schema(SCORE_SCHEMA)
     assert scores["SK_ID_CURR"].equals(features["SK_ID_CURR"])
-    expected = bundle.booster.predict(features.select("a", "b").to_numpy(), num_threads=1)
+    expected = bundle.predict_proba(bundle.matrix(features))
+    np.testing.assert_allclose(expected, bundle.model.boosters[0].predict(bundle.matrix(features)), rtol=1e-9)
     np.testing.assert_array_equal(scores["probability"].to_numpy(), expected)
     refused = scores["probability"] >= bundle.threshold  # the threshold itself refuses
     assert (scores["decision"] == "refuse").equals(refused) and 0 < refused.sum() < ROWS
