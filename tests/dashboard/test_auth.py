@@ -232,7 +232,7 @@ def test_navigation_shows_the_user_and_the_pages_of_the_role(app: dash.Dash, fak
     token = sign_in(client, "olivia")
     location = [{"id": "_pages_location", "property": "pathname", "value": "/"}]
     box = json.dumps(callback(client, token, "app-user.children", location, []).get_json())
-    assert "olivia" in box and "(officer)" in box and token in box and "/logout" in box
+    assert "olivia" in box and "(Credit officer)" in box and token in box and "/logout" in box
     nav = next(key for key in app.callback_map if "app-nav.children" in key)
     links = callback(client, token, nav, location, [{"id": "app-client", "property": "data", "value": None}])
     text = json.dumps(links.get_json())
