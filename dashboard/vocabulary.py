@@ -51,6 +51,11 @@ SELECTION_RULES = {  # scoring.modeling.candidates.RULE
         "the highest mean AUC"
     ),
 }
+FAIRNESS_ATTRIBUTES = {  # scoring.modeling.fairness
+    "CODE_GENDER": N_("Gender"),
+    "age band": N_("Age band"),
+}
+LEVELS = {"missing": N_("missing")}  # a fairness group or a scorecard bin without a value
 CBPE_CALIBRATIONS = {  # scoring.drift.cbpe
     "bundle (calibrated)": N_("the model's calibrated probabilities"),
     "isotonic map fitted on the reference's out-of-fold probabilities": N_(

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import model_text, text
+from dashboard import model_text, text, vocabulary
 from dashboard.components.status import figure
 from dashboard.figures import model as model_figures
 from dashboard.i18n import ENGLISH, N_, Translator
@@ -149,7 +149,7 @@ def comparison_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
     point_cells = [
         [
             r["label"],
-            r["bin"],
+            vocabulary.label(vocabulary.LEVELS, r["bin"], t),
             t.number(r.get("clients")),
             t.percent(r.get("default_rate")),
             t.signed(r["points"], 1),

@@ -202,7 +202,7 @@ def test_drift_summary_view() -> None:
 
 
 def test_fairness_table_flags_groups_in_words() -> None:
-    from dashboard.pages.model import fairness_table
+    from dashboard.components.fairness import fairness_table
 
     rows = [
         {
