@@ -120,7 +120,7 @@ def page(message: str | None = None, tone: str = "danger", status: int = 200) ->
         tone=tone,
         token=csrf_token(),
         next=safe_next(flask.request.values.get("next")),
-        sso=config.get("SCORING_SSO_LABEL"),
+        sso=t.gettext(config["SCORING_SSO_LABEL"]) if config.get("SCORING_SSO_LABEL") else None,
     )
     response = flask.make_response(html, status)
     if chosen_language():
