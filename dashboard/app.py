@@ -28,7 +28,17 @@ from dashboard.settings import DashboardSettings
 
 logger = logging.getLogger("dashboard")
 
-PAGES = ("client", "similar", "what_if", "new_application", "model", "drift", "operations", "users")
+PAGES = (
+    "client",
+    "similar",
+    "what_if",
+    "new_application",
+    "model",
+    "drift",
+    "operations",
+    "users",
+    "not_found_404",
+)
 BOOTSTRAP_ROUTE = "/vendor/bootstrap.min.css"
 CLIENT_PATH = re.compile(r"^/(?:client|similar|what-if)/([0-9]{1,10})/?$")
 INDEX = """<!DOCTYPE html>

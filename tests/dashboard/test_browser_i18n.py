@@ -141,3 +141,8 @@ def test_every_other_page_in_french(visit_fr: Visit, stack: Stack) -> None:
     assert "requêtes sur la période" in page.inner_text("#operations-content")
     assert "par périodes de 1 heure" in page.inner_text("#operations-content")
     visit_fr.check("operations-fr")
+
+    page = visit_fr.goto("/no-such-page")
+    assert page.inner_text("h1") == "Page introuvable"
+    assert page.get_attribute("#not-found-home", "href") == "/"
+    visit_fr.check("not-found-fr")

@@ -15,7 +15,7 @@ from dash import html
 from werkzeug.datastructures import LanguageAccept
 
 from dashboard import vocabulary
-from dashboard.i18n import COOKIE, LANGUAGES, LOCALES, language_of, translator
+from dashboard.i18n import COOKIE, DEFAULT, LANGUAGES, LOCALES, language_of, translator
 from tests.dashboard.test_pages import FACTS, RECOURSE, SCORE, components, texts
 
 REPO = LOCALES.parents[1]
@@ -28,11 +28,15 @@ def marked_messages() -> dict[str, object]:
     return {message if isinstance(message, str) else message[0]: message for _, _, message, *_ in found}
 
 
-def test_every_marked_string_has_a_french_translation_with_the_same_placeholders() -> None:
+TRANSLATED = [language for language in LANGUAGES if language != DEFAULT]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_marked_string_has_a_translation_with_the_same_placeholders(language: str) -> None:
     messages = marked_messages()
     assert len(messages) > 100
-    with (LOCALES / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle, locale="fr")
+    with (LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
     missing, wrong = [], []
     for key, message in messages.items():
         entry = catalog.get(message if isinstance(message, str) else message[0])
@@ -48,11 +52,12 @@ def test_every_marked_string_has_a_french_translation_with_the_same_placeholders
     assert wrong == [], f"placeholders differ between English and French: {wrong}"
 
 
-def test_catalogue_has_no_stale_or_empty_entry() -> None:
-    """Every French entry is still used by the code, none is left obsolete (`#~`), empty or fuzzy."""
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_catalogue_has_no_stale_or_empty_entry(language: str) -> None:
+    """Every entry is still used by the code, none is left obsolete (`#~`), empty or fuzzy."""
     used = set(marked_messages())
-    with (LOCALES / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle, locale="fr")
+    with (LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
     entries = [m for m in catalog if m.id]
     stale = [m.id for m in entries if (m.id if isinstance(m.id, str) else m.id[0]) not in used]
     empty = [m.id for m in entries if m.fuzzy or not m.string or not all(m.string)]
