@@ -21,14 +21,24 @@ from dashboard import auth
 from dashboard.api_client import EXTENSION, ApiClient, ApiError, api, install
 from dashboard.auth import roles
 from dashboard.components.layout import NAV, nav_links, shell
-from dashboard.i18n import current_language
+from dashboard.i18n import current, current_language
 from dashboard.letters import serve_letters
 from dashboard.security import REPORT_POLICY, install_headers
 from dashboard.settings import DashboardSettings
 
 logger = logging.getLogger("dashboard")
 
-PAGES = ("client", "similar", "what_if", "new_application", "model", "drift", "operations", "users")
+PAGES = (
+    "client",
+    "similar",
+    "what_if",
+    "new_application",
+    "model",
+    "drift",
+    "operations",
+    "users",
+    "not_found_404",
+)
 BOOTSTRAP_ROUTE = "/vendor/bootstrap.min.css"
 CLIENT_PATH = re.compile(r"^/(?:client|similar|what-if)/([0-9]{1,10})/?$")
 INDEX = """<!DOCTYPE html>
@@ -80,8 +90,10 @@ def _serve_drift_reports(server: flask.Flask) -> None:
         try:
             return flask.Response(api().drift_html(name), mimetype="text/html", headers=sandbox)
         except ApiError as error:
+            t = current()
             message = html.escape(error.message)
-            page = f"<!DOCTYPE html><html lang='en'><title>Drift report</title><p>{message}</p></html>"
+            title = t.gettext("Drift report")
+            page = f"<!DOCTYPE html><html lang='{t.language}'><title>{title}</title><p>{message}</p></html>"
             status = 502 if error.status is None else error.status
             return flask.Response(page, status=status, mimetype="text/html", headers=sandbox)
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from dashboard.i18n import ENGLISH, N_, Translator
+
 DAYS_PER_YEAR = 365.25
 Levels = Mapping[str, Sequence[str]]
 
 
 @dataclass(frozen=True)
 class FormField:
-    """One input: a number in [low, high] (`whole` for counts) or a choice among the field's levels."""
+    """One input: a number in [low, high] (`whole` for counts) or a choice among the field's levels; `label`
+    and `help` are English msgids, translated where they are shown."""
 
     name: str
     label: str
@@ -32,30 +35,37 @@ def _choice(name: str, label: str, required: bool = False) -> FormField:
     return FormField(name, label, is_choice=True, required=required)
 
 
-AMOUNT_HELP = "In the currency of the loan, greater than 0."
+AMOUNT_HELP = N_("In the currency of the loan, greater than 0.")
+SCORE_HELP = N_("Between 0 and 1; empty when unknown.")
 FIELDS: dict[str, FormField] = {
     f.name: f
     for f in (
-        _choice("NAME_CONTRACT_TYPE", "Contract type", required=True),
-        FormField("AMT_CREDIT", "Credit amount", 1, 1e8, required=True, help=AMOUNT_HELP),
-        FormField("AMT_ANNUITY", "Loan annuity", 1, 1e8, help=AMOUNT_HELP),
-        FormField("AMT_GOODS_PRICE", "Price of the goods financed", 1, 1e8, help=AMOUNT_HELP),
-        FormField("AMT_INCOME_TOTAL", "Total income", 1, 1e9, required=True, help=AMOUNT_HELP),
-        FormField("AGE_YEARS", "Age (years)", 18, 100, required=True, help="Between 18 and 100."),
+        _choice("NAME_CONTRACT_TYPE", N_("Contract type"), required=True),
+        FormField("AMT_CREDIT", N_("Credit amount"), 1, 1e8, required=True, help=AMOUNT_HELP),
+        FormField("AMT_ANNUITY", N_("Loan annuity"), 1, 1e8, help=AMOUNT_HELP),
+        FormField("AMT_GOODS_PRICE", N_("Price of the goods financed"), 1, 1e8, help=AMOUNT_HELP),
+        FormField("AMT_INCOME_TOTAL", N_("Total income"), 1, 1e9, required=True, help=AMOUNT_HELP),
+        FormField("AGE_YEARS", N_("Age (years)"), 18, 100, required=True, help=N_("Between 18 and 100.")),
         FormField(
-            "YEARS_EMPLOYED", "Years employed", 0, 60, help="Current job, 0 to 60; empty when not employed."
+            "YEARS_EMPLOYED",
+            N_("Years employed"),
+            0,
+            60,
+            help=N_("Current job, 0 to 60; empty when not employed."),
         ),
-        _choice("CODE_GENDER", "Gender"),
-        _choice("NAME_FAMILY_STATUS", "Family status"),
-        FormField("CNT_CHILDREN", "Number of children", 0, 30, whole=True, help="A whole number, 0 to 30."),
-        _choice("NAME_INCOME_TYPE", "Income type"),
-        _choice("NAME_EDUCATION_TYPE", "Education"),
-        _choice("NAME_HOUSING_TYPE", "Housing"),
-        _choice("FLAG_OWN_CAR", "Owns a car (Y/N)"),
-        _choice("FLAG_OWN_REALTY", "Owns real estate (Y/N)"),
-        FormField("EXT_SOURCE_1", "External score 1", 0, 1, help="Between 0 and 1; empty when unknown."),
-        FormField("EXT_SOURCE_2", "External score 2", 0, 1, help="Between 0 and 1; empty when unknown."),
-        FormField("EXT_SOURCE_3", "External score 3", 0, 1, help="Between 0 and 1; empty when unknown."),
+        _choice("CODE_GENDER", N_("Gender")),
+        _choice("NAME_FAMILY_STATUS", N_("Family status")),
+        FormField(
+            "CNT_CHILDREN", N_("Number of children"), 0, 30, whole=True, help=N_("A whole number, 0 to 30.")
+        ),
+        _choice("NAME_INCOME_TYPE", N_("Income type")),
+        _choice("NAME_EDUCATION_TYPE", N_("Education")),
+        _choice("NAME_HOUSING_TYPE", N_("Housing")),
+        _choice("FLAG_OWN_CAR", N_("Owns a car (Y/N)")),
+        _choice("FLAG_OWN_REALTY", N_("Owns real estate (Y/N)")),
+        FormField("EXT_SOURCE_1", N_("External score 1"), 0, 1, help=SCORE_HELP),
+        FormField("EXT_SOURCE_2", N_("External score 2"), 0, 1, help=SCORE_HELP),
+        FormField("EXT_SOURCE_3", N_("External score 3"), 0, 1, help=SCORE_HELP),
     )
 }
 WHAT_IF_FIELDS = (
@@ -74,39 +84,49 @@ WHAT_IF_FIELDS = (
 NEW_APPLICATION_FIELDS = tuple(FIELDS)
 
 
+def label(name: str, t: Translator = ENGLISH) -> str:
+    """A form field's label in the page's language (the API's name when the form has no such field)."""
+    spec = FIELDS.get(name)
+    return t.gettext(spec.label) if spec else name
+
+
 def blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def check(name: str, value: object, levels: Levels) -> str | None:
+def check(name: str, value: object, levels: Levels, t: Translator = ENGLISH) -> str | None:
     """The problem with one field's value, in words, or None when it is acceptable.
 
     A choice is checked against `levels` of the field (when the API has not said them, the API checks it).
     """
+    _ = t.gettext
     spec = FIELDS[name]
+    field = _(spec.label)
     if blank(value):
-        return f"{spec.label} is required." if spec.required else None
+        return _("{field} is required.").format(field=field) if spec.required else None
     if spec.is_choice:
         options = levels.get(name)
         if not options or value in options:
             return None
-        return f"Choose one of: {', '.join(options)}."
+        return _("Choose one of: {options}.").format(options=", ".join(options))
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return f"{spec.label} must be a number."
+        return _("{field} must be a number.").format(field=field)
     if number != number:
-        return f"{spec.label} must be a number."
+        return _("{field} must be a number.").format(field=field)
     if spec.whole and not number.is_integer():
-        return f"{spec.label} must be a whole number."
+        return _("{field} must be a whole number.").format(field=field)
     if (spec.low is not None and number < spec.low) or (spec.high is not None and number > spec.high):
-        return f"{spec.label} must be between {spec.low:,g} and {spec.high:,g}."
+        return _("{field} must be between {low} and {high}.").format(
+            field=field, low=t.number(spec.low), high=t.number(spec.high)
+        )
     return None
 
 
-def problems(values: Mapping[str, object], levels: Levels) -> dict[str, str]:
+def problems(values: Mapping[str, object], levels: Levels, t: Translator = ENGLISH) -> dict[str, str]:
     """Every field's problem, by field name."""
-    found = {name: check(name, value, levels) for name, value in values.items()}
+    found = {name: check(name, value, levels, t) for name, value in values.items()}
     return {name: message for name, message in found.items() if message}
 
 

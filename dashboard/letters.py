@@ -9,6 +9,7 @@ import html
 import flask
 
 from dashboard.api_client import ApiError, api
+from dashboard.i18n import current
 
 LANGUAGES = ("fr", "en")
 FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
@@ -25,12 +26,15 @@ def serve_letters(server: flask.Flask) -> None:
         language = flask.request.args.get("lang", "fr")
         form = flask.request.args.get("format", "pdf")
         if language not in LANGUAGES or form not in FORMATS:
-            return flask.Response("unknown language or format", status=400, mimetype="text/plain")
+            message = current().gettext("Unknown language or format.")
+            return flask.Response(message, status=400, mimetype="text/plain")
         try:
             body, reference = api().notice(client_id, language, form)
         except ApiError as error:
+            t = current()
+            title = t.gettext("Decision letter")
             page = (
-                f"<!DOCTYPE html><html lang='en'><title>Decision letter</title>"
+                f"<!DOCTYPE html><html lang='{t.language}'><title>{title}</title>"
                 f"<p>{html.escape(error.message)}</p></html>"
             )
             status = 502 if error.status is None else error.status

@@ -15,6 +15,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dashboard.i18n import N_
+
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 BOOTSTRAP_CANDIDATES = (Path("/usr/share/javascript/bootstrap5/css/bootstrap.min.css"),)
 
@@ -54,7 +56,10 @@ class DashboardSettings(BaseSettings):
     oidc_username_claim: str = Field(
         default="preferred_username", description="ID-token claim holding the account's user name"
     )
-    oidc_label: str = Field(default="Sign in with the company account", description="The SSO button's text")
+    oidc_label: str = Field(
+        default=N_("Sign in with the company account"),
+        description="The SSO button's text (the default is shown in the page's language)",
+    )
 
     def bootstrap_path(self) -> Path | None:
         """The configured Bootstrap CSS, else the first installed copy found, else None."""

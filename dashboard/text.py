@@ -1,14 +1,15 @@
-"""Words of the dashboard: numbers formatted for people, the decision in words, reasons, chart summaries.
+"""Words of the officer's pages: values formatted for people, the decision in words, the key facts, and the
+text summaries of the client, similar-clients and what-if charts.
 
-Pure functions of the API's JSON payloads (no Dash here), so every sentence is unit-tested. The functions
-shared with the client page take a translator `t` (English by default) and format numbers for its locale;
-the others are still in English only (see `dashboard.i18n` for how to translate one).
+Pure functions of the API's JSON payloads and a translator `t` (English by default; no Dash here), so every
+sentence is unit-tested in both languages. The Model and Operations pages' words are in `model_text` and
+`operations_text`, the reasons' in `reason_text`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from dashboard.i18n import ENGLISH, N_, Translator
 
@@ -16,7 +17,6 @@ from dashboard.i18n import ENGLISH, N_, Translator
 ACCEPT = "accept"
 REFUSE = "refuse"
 CATEGORICAL = "categorical"
-MAX_REASONS = 4
 NARROW_MARGIN = 0.2  # within 20 % of the threshold (relative) the decision is called close
 OUTCOMES = {0: N_("Repaid"), 1: N_("Defaulted"), None: N_("Unknown (application not yet observed)")}
 OUTCOME_UNKNOWN = N_("Unknown")
@@ -26,19 +26,9 @@ def is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def percent(value: float | None, digits: int = 1) -> str:
-    """0.0183 -> '1.8 %'; None -> 'unknown'."""
-    return f"{100 * value:.{digits}f} %" if is_number(value) else "unknown"
-
-
 def points(value: float, digits: int = 1, t: Translator = ENGLISH) -> str:
     """A difference of probabilities in percentage points: 0.026 -> '2.6 percentage points'."""
     return t.gettext("{value} percentage points").format(value=t.number(100 * abs(value), digits))
-
-
-def number(value: object, decimals: int = 0) -> str:
-    """Thousands separators: 544491.0 -> '544,491'; None -> 'unknown'."""
-    return f"{value:,.{decimals}f}" if is_number(value) else "unknown"
 
 
 def value_text(value: object, t: Translator = ENGLISH) -> str:
@@ -59,6 +49,10 @@ def decision_words(decision: str, t: Translator = ENGLISH) -> str:
 def decision_icon(decision: str) -> str:
     """A symbol that tells the decision without colour: a tick or a cross."""
     return "\u2714" if decision == ACCEPT else "\u2716"
+
+
+def decision_with_icon(decision: str, t: Translator = ENGLISH) -> str:
+    return f"{decision_icon(decision)} {decision_words(decision, t)}"
 
 
 def distance_text(probability: float, threshold: float, t: Translator = ENGLISH) -> str:
@@ -89,16 +83,12 @@ def points_text(score: Mapping, t: Translator = ENGLISH) -> str:
     )
 
 
-def _fact(facts: Mapping[str, object], name: str) -> object:
-    return facts.get(name)
-
-
 def _years(value: object, missing: str, t: Translator) -> str:
     return t.gettext("{years} years").format(years=t.number(value, 1)) if is_number(value) else missing
 
 
 def _term(facts: Mapping[str, object], t: Translator) -> str:
-    credit, annuity = _fact(facts, "AMT_CREDIT"), _fact(facts, "AMT_ANNUITY")
+    credit, annuity = facts.get("AMT_CREDIT"), facts.get("AMT_ANNUITY")
     if not (is_number(credit) and is_number(annuity)) or annuity <= 0:
         return t.unknown()
     return t.gettext("about {count} instalments (credit \u00f7 annuity)").format(
@@ -107,7 +97,7 @@ def _term(facts: Mapping[str, object], t: Translator) -> str:
 
 
 def _family(facts: Mapping[str, object], t: Translator) -> str:
-    status, children = _fact(facts, "NAME_FAMILY_STATUS"), _fact(facts, "CNT_CHILDREN")
+    status, children = facts.get("NAME_FAMILY_STATUS"), facts.get("CNT_CHILDREN")
     parts = [str(status)] if status else []
     if is_number(children):
         count = int(children)
@@ -136,21 +126,6 @@ def outcome_text(outcome: int | None, t: Translator = ENGLISH) -> str:
     return t.gettext(OUTCOMES.get(outcome, OUTCOME_UNKNOWN))
 
 
-def waterfall_summary(explanation: Mapping) -> str:
-    """One paragraph describing the local explanation chart (calibrated risks at its two ends)."""
-    start, end = explanation["base_probability"], explanation["probability"]
-    parts = [
-        f"Starting from the average client's risk of {percent(start)}, the client's own values move the "
-        f"risk to {percent(end)}."
-    ]
-    raising, lowering = explanation.get("raising") or [], explanation.get("lowering") or []
-    if raising:
-        parts.append(f"The strongest push up: {raising[0]['label']}.")
-    if lowering:
-        parts.append(f"The strongest push down: {lowering[0]['label']}.")
-    return " ".join(parts)
-
-
 def risk_summary(probability: float, threshold: float, t: Translator = ENGLISH) -> str:
     return t.gettext(
         "Bar chart: the client's risk of default, {risk}, against the refusal threshold of {threshold}; "
@@ -163,209 +138,118 @@ def _bin_of(edges: Sequence[float], value: float) -> int:
     return min(index, len(edges) - 2)
 
 
-def distribution_summary(data: Mapping) -> str:
+def _clients_in(repaid: int, defaulted: int, t: Translator) -> str:
+    total = repaid + defaulted
+    if not total:
+        return t.gettext("no client")
+    return t.ngettext(
+        "{count} client, of whom {share} defaulted", "{count} clients, of whom {share} defaulted", total
+    ).format(count=t.number(total), share=t.percent(defaulted / total))
+
+
+def distribution_summary(data: Mapping, t: Translator = ENGLISH) -> str:
     """The distribution chart in words, with the default rate among clients like this one."""
-    repaid, defaulted = sum(data["repaid"]), sum(data["defaulted"])
-    group = "the similar clients" if data["group"] == "similar" else "all clients with a known outcome"
-    text = f"{data['label']} among {group}: {repaid:,} repaid and {defaulted:,} defaulted clients."
+    _ = t.gettext
+    counts = {"label": data["label"], "repaid": t.number(sum(data["repaid"]))}
+    counts["defaulted"] = t.number(sum(data["defaulted"]))
+    if data["group"] == "similar":
+        text = _("{label} among the similar clients: {repaid} repaid and {defaulted} defaulted clients.")
+    else:
+        text = _(
+            "{label} among all clients with a known outcome: {repaid} repaid and {defaulted} defaulted "
+            "clients."
+        )
+    text = text.format(**counts)
     value = data.get("client_value")
     if value is None:
-        return text + " This client's value is unknown."
-    if data.get("levels"):
-        if value not in data["levels"]:
-            return text + f" This client's value is {value_text(value)}."
+        return f"{text} " + _("This client's value is unknown.")
+    if data.get("levels") and value in data["levels"]:
         index = data["levels"].index(value)
-        where = f"level {value}"
-    elif is_number(value):
+        where = _("This client's level is {value}: {clients}.")
+        low = high = None
+    elif not data.get("levels") and is_number(value):
         index = _bin_of(data["edges"], value)
         low, high = data["edges"][index], data["edges"][index + 1]
-        where = f"the range {value_text(low)} to {value_text(high)}"
+        where = _("This client's value, {value}, falls in the range {low} to {high}: {clients}.")
     else:
-        return text + f" This client's value is {value_text(value)}."
-    total = data["repaid"][index] + data["defaulted"][index]
-    rate = f"{percent(data['defaulted'][index] / total)} of them defaulted" if total else "no client"
-    return f"{text} This client's value, {value_text(value)}, falls in {where}: {total:,} clients, {rate}."
+        return f"{text} " + _("This client's value is {value}.").format(value=value_text(value, t))
+    clients = _clients_in(data["repaid"][index], data["defaulted"][index], t)
+    sentence = where.format(
+        value=value_text(value, t), low=value_text(low, t), high=value_text(high, t), clients=clients
+    )
+    return f"{text} {sentence}"
 
 
-def scatter_summary(data: Mapping) -> str:
+def scatter_summary(data: Mapping, t: Translator = ENGLISH) -> str:
     n = len(data["client_ids"])
     defaulted = sum(data["outcome"])
-    text = (
-        f"{n:,} clients with a known outcome plotted by {data['x_label']} (across) and "
-        f"{data['y_label']} (up), coloured by risk; circles repaid ({n - defaulted:,}), "
-        f"crosses defaulted ({defaulted:,})."
+    text = t.gettext(
+        "{count} clients with a known outcome plotted by {x} (across) and {y} (up), coloured by risk; "
+        "circles repaid ({repaid}), crosses defaulted ({defaulted})."
+    ).format(
+        count=t.number(n),
+        x=data["x_label"],
+        y=data["y_label"],
+        repaid=t.number(n - defaulted),
+        defaulted=t.number(defaulted),
     )
     client = data.get("client")
     if client:
-        text += (
-            f" This client (the star): {value_text(client['x'])} and {value_text(client['y'])}, "
-            f"risk {percent(client['probability'])}."
+        text += " " + t.gettext("This client (the star): {x} and {y}, risk {risk}.").format(
+            x=value_text(client["x"], t), y=value_text(client["y"], t), risk=t.percent(client["probability"])
         )
     return text
 
 
-def neighbours_summary(neighbours: Sequence[Mapping]) -> str:
+def neighbours_summary(neighbours: Sequence[Mapping], t: Translator = ENGLISH) -> str:
     n = len(neighbours)
     if not n:
-        return "No similar client with a known outcome was found."
+        return t.gettext("No similar client with a known outcome was found.")
     defaulted = sum(1 for x in neighbours if x.get("known_outcome") == 1)
     refused = sum(1 for x in neighbours if x.get("decision") == REFUSE)
-    return (
-        f"Of the {n} most similar clients with a known outcome, {defaulted} defaulted "
-        f"({percent(defaulted / n, 0)}) and the model would refuse {refused}."
-    )
+    return t.gettext(
+        "Of the {count} most similar clients with a known outcome, {defaulted} defaulted ({share}) and the "
+        "model would refuse {refused}."
+    ).format(count=n, defaulted=defaulted, share=t.percent(defaulted / n, 0), refused=refused)
 
 
-def what_if_summary(before: Mapping, after: Mapping) -> str:
+def what_if_summary(before: Mapping, after: Mapping, t: Translator = ENGLISH) -> str:
+    _ = t.gettext
     change = after["probability"] - before["probability"]
-    direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-    moved = f"{direction} by {points(change)}" if change else direction
-    verdict = (
-        "the decision stays the same"
-        if before["decision"] == after["decision"]
-        else f"the decision changes to \u201c{decision_words(after['decision']).lower()}\u201d"
-    )
-    return (
-        f"Before: {percent(before['probability'])} ({decision_words(before['decision']).lower()}). "
-        f"After the changes: {percent(after['probability'])}, {moved}; {verdict}."
-    )
-
-
-def counter_offer_text(offer: Mapping) -> str:
-    """The largest credit amount the model still accepts, in words."""
-    if offer.get("max_amount") is None:
-        return "No credit amount from the minimum up is accepted for this application."
-    amount = number(offer["max_amount"])
-    annuity = offer.get("annuity_at_max")
-    tail = f", with an annuity of about {number(annuity)} at the same rate and term" if annuity else ""
-    if offer.get("capped"):
-        return f"Accepted at every amount tried, up to {amount}{tail}."
-    return f"The largest credit amount still accepted is {amount}{tail}."
-
-
-def cost_summary(data: Mapping) -> str:
-    best, production = data["best"], data["production"]
-    return (
-        f"When accepting a defaulter costs {data['w_fn']:g} and refusing a good client costs "
-        f"{data['w_fp']:g}, the cost on the out-of-fold predictions is lowest at a threshold of "
-        f"{percent(best['threshold'])}: {percent(best['approval_rate'])} of applicants approved, cost "
-        f"{best['cost_per_1000']:,.1f} per 1,000 applicants. The production threshold "
-        f"{percent(production['threshold'])} would approve {percent(production['approval_rate'])} at a "
-        f"cost of {production['cost_per_1000']:,.1f} per 1,000 under these weights."
-    )
-
-
-def confusion_summary(confusion: Mapping[str, int]) -> str:
-    return (
-        f"At the production threshold, out of fold: {confusion['tn']:,} good clients accepted, "
-        f"{confusion['fp']:,} good clients refused, {confusion['fn']:,} defaulters accepted and "
-        f"{confusion['tp']:,} defaulters refused."
-    )
-
-
-def roc_summary(roc: Mapping) -> str:
-    auc = roc.get("auc")
-    value = f"{auc:.3f}" if is_number(auc) else "not defined (one class only)"
-    return f"ROC curve of the out-of-fold predictions: AUC {value} (0.5 is chance, 1 is perfect)."
-
-
-def calibration_summary(calibration: Mapping) -> str:
-    gaps = [abs(p - o) for p, o in zip(calibration["predicted"], calibration["observed"], strict=True)]
-    worst = max(gaps) if gaps else 0.0
-    figures = ""
-    if is_number(calibration.get("ece")):
-        figures = (
-            f" Expected calibration error {calibration['ece']:.4f}; average risk "
-            f"{percent(calibration['mean_pd'], 2)} against {percent(calibration['observed_rate'], 2)} of "
-            "clients who defaulted."
+    if change > 0:
+        moved = _("up by {points}").format(points=points(change, t=t))
+    elif change < 0:
+        moved = _("down by {points}").format(points=points(change, t=t))
+    else:
+        moved = _("unchanged")
+    if before["decision"] == after["decision"]:
+        verdict = _("the decision stays the same")
+    else:
+        verdict = _("the decision changes to \u201c{decision}\u201d").format(
+            decision=decision_words(after["decision"], t).lower()
         )
-    return (
-        f"Calibrated risk against observed default rate in {len(gaps)} groups of clients of equal size "
-        f"(out of fold); the largest gap is {points(worst)}.{figures}"
+    return _("Before: {before} ({decision}). After the changes: {after}, {moved}; {verdict}.").format(
+        before=t.percent(before["probability"]),
+        decision=decision_words(before["decision"], t).lower(),
+        after=t.percent(after["probability"]),
+        moved=moved,
+        verdict=verdict,
     )
 
 
-def candidates_summary(rows: Sequence[Mapping], rule: str | None) -> str:
-    """Which candidate won and how it compares, in one sentence per idea."""
-    selected = next((r for r in rows if r.get("selected")), None)
-    if selected is None:
-        return "No comparison of candidates is recorded for this model."
-    best = max((r for r in rows if is_number(r.get("auc"))), key=lambda r: r["auc"])
-    return (
-        f"{len(rows)} candidates compared on the same folds. Selected: {selected['candidate']} "
-        f"(AUC {selected['auc']:.4f} ± {selected.get('auc_std', 0):.4f}); the highest mean AUC is "
-        f"{best['candidate']}'s ({best['auc']:.4f}). Rule: the {rule or 'lowest cost'}."
-    )
-
-
-def importance_summary(importance: Sequence[Mapping], top: int = 3) -> str:
-    names = "; ".join(e["label"] for e in importance[:top])
-    return f"The features that move the scores most on average (mean absolute SHAP value): {names}."
-
-
-def beeswarm_summary(features: Sequence[str], labels: Mapping[str, str], clients: int) -> str:
-    return (
-        f"Each dot is one of {clients:,} training clients; for each of the {len(features)} most important "
-        f"features, dots to the right raised that client's risk and dots to the left lowered it; the "
-        f"colour gives the feature's value, from low (dark) to high (light). Top feature: "
-        f"{labels[features[0]]}."
-        if features
-        else "No SHAP sample is available."
-    )
-
-
-def dependence_summary(label: str, values: Sequence[float | None], shap: Sequence[float]) -> str:
-    pairs = [(v, s) for v, s in zip(values, shap, strict=True) if v is not None]
-    if not pairs:
-        return f"{label}: no known value in the sample."
-    low = min(pairs)
-    high = max(pairs)
-    return (
-        f"Effect of {label} on the risk for {len(pairs):,} clients: at the lowest value "
-        f"({value_text(low[0])}) it changes the log-odds by {low[1]:+.2f}, at the highest "
-        f"({value_text(high[0])}) by {high[1]:+.2f}."
-    )
-
-
-def _total(buckets: Iterable[Mapping], key: str) -> int:
-    return sum(b.get(key) or 0 for b in buckets)
-
-
-def traffic_summary(buckets: Sequence[Mapping]) -> str:
-    requests = _total(buckets, "requests")
-    errors: dict[str, int] = {}
-    for b in buckets:
-        for code, count in (b.get("errors") or {}).items():
-            errors[code] = errors.get(code, 0) + count
-    if not requests:
-        return "No request in this period."
-    listed = ", ".join(f"{count:,} \u00d7 HTTP {code}" for code, count in sorted(errors.items()))
-    failed = sum(errors.values())
-    detail = f": {listed}" if listed else ""
-    share = percent(failed / requests)
-    return f"{requests:,} requests in the period, {failed:,} answered with an error ({share}){detail}."
-
-
-def latency_summary(buckets: Sequence[Mapping]) -> str:
-    timed = [b for b in buckets if is_number(b.get("latency_ms_p95"))]
-    if not timed:
-        return "No latency measured in this period."
-    worst = max(timed, key=lambda b: b["latency_ms_p95"])
-    median = sorted(b["latency_ms_p50"] for b in timed)[len(timed) // 2]
-    return (
-        f"Typical median latency {median:,.0f} ms; the slowest period ({worst['start']}) had a 95th "
-        f"percentile of {worst['latency_ms_p95']:,.0f} ms and a 99th of {worst['latency_ms_p99']:,.0f} ms."
-    )
-
-
-def decisions_summary(buckets: Sequence[Mapping]) -> str:
-    scores = _total(buckets, "scores")
-    if not scores:
-        return "No score was given in this period."
-    refused = sum((b.get("refusal_rate") or 0) * (b.get("scores") or 0) for b in buckets)
-    mean = sum((b.get("mean_probability") or 0) * (b.get("scores") or 0) for b in buckets) / scores
-    return (
-        f"{scores:,} scores given; {percent(refused / scores)} refused; "
-        f"mean risk of default {percent(mean)}. The 10th, 50th and 90th percentile lines show "
-        "how the spread of risk moves from period to period."
-    )
+def counter_offer_text(offer: Mapping, t: Translator = ENGLISH) -> str:
+    """The largest credit amount the model still accepts, in words."""
+    _ = t.gettext
+    if offer.get("max_amount") is None:
+        return _("No credit amount from the minimum up is accepted for this application.")
+    amount = t.number(offer["max_amount"])
+    annuity = offer.get("annuity_at_max")
+    if annuity:
+        tail = _(", with an annuity of about {annuity} at the same rate and term").format(
+            annuity=t.number(annuity)
+        )
+    else:
+        tail = ""
+    if offer.get("capped"):
+        return _("Accepted at every amount tried, up to {amount}{tail}.").format(amount=amount, tail=tail)
+    return _("The largest credit amount still accepted is {amount}{tail}.").format(amount=amount, tail=tail)

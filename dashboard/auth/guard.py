@@ -26,6 +26,7 @@ import flask_login
 from dashboard.api_client import ApiError, api
 from dashboard.auth import roles
 from dashboard.auth.users import current
+from dashboard.i18n import current as current_translator
 
 CSRF_SESSION_KEY = "csrf"
 CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer reads (config csrf_token_name)
@@ -90,24 +91,27 @@ def _json(status: int, message: str) -> flask.Response:
 
 
 def _forbidden_page() -> flask.Response:
+    t = current_translator()
+    title, back = t.gettext("Not allowed"), t.gettext("Back to the start page")
+    why = t.gettext("Your role does not give access to this page.")
     page = (
-        "<!DOCTYPE html><html lang='en'><head><title>Not allowed</title></head><body><main>"
-        "<h1>Not allowed</h1><p>Your role does not give access to this page.</p>"
-        "<p><a href='/'>Back to the start page</a></p></main></body></html>"
+        f"<!DOCTYPE html><html lang='{t.language}'><head><title>{title}</title></head><body><main>"
+        f"<h1>{title}</h1><p>{why}</p><p><a href='/'>{back}</a></p></main></body></html>"
     )
     return flask.make_response(page, 403)
 
 
 def _callback(app: dash.Dash) -> flask.Response | None:
+    _ = current_translator().gettext
     user = current()
     if user is None:
-        return _json(401, "Your session has ended: sign in again.")
+        return _json(401, _("Your session has ended: sign in again."))
     body = flask.request.get_json(silent=True) or {}
     output = str(body.get("output", ""))
     rights = roles.rights_of_callback(app, output, body.get("inputs"))
     if rights is None or user.role not in rights:
         _denied(output[:128], "role")
-        return _json(403, "Your role does not allow this.")
+        return _json(403, _("Your role does not allow this."))
     return None
 
 
@@ -115,7 +119,7 @@ def check_request(app: dash.Dash, auth: bool, idle_seconds: float) -> flask.Resp
     """The guard: None lets the request through; otherwise the refusal to send."""
     request = flask.request
     if request.method == "POST" and not _csrf_ok():
-        return _json(403, "Missing or wrong CSRF token: reload the page.")
+        return _json(403, current_translator().gettext("Missing or wrong CSRF token: reload the page."))
     if not auth:
         return None
     _idle_expired(idle_seconds)
@@ -130,7 +134,7 @@ def check_request(app: dash.Dash, auth: bool, idle_seconds: float) -> flask.Resp
         rights = roles.rights_of_page(path) or roles.EVERYONE
     if user is None:
         if request.method != "GET":
-            return _json(401, "Sign in first.")
+            return _json(401, current_translator().gettext("Sign in first."))
         state = "state=expired&" if flask.g.get("signed_out_idle") else ""
         return flask.redirect(f"/login?{state}next={quote(request.full_path.rstrip('?'), safe='/')}")
     if user.role not in rights:

@@ -5,27 +5,38 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
+from dashboard import vocabulary
 from dashboard.auth.guard import CSRF_FIELD, csrf_token
 from dashboard.auth.users import current
+from dashboard.i18n import ENGLISH, Translator
+from dashboard.i18n import current as current_translator
 
 
-def user_box(auth: bool) -> list:
+def user_box(auth: bool, t: Translator = ENGLISH) -> list:
     """The signed-in user's name and role and a sign-out button (or a note that sign-in is off)."""
     if not auth:
-        return [html.Span("Sign-in is off (local use only)", className="navbar-text text-light small")]
+        return [
+            html.Span(t.gettext("Sign-in is off (local use only)"), className="navbar-text text-light small")
+        ]
     user = current()
     if user is None:
         return []
+    role = vocabulary.label(vocabulary.ROLES, user.role, t)
     return [
         html.Span(
-            [html.Span(user.username, id="app-user-name"), f" ({user.role})"],
+            [html.Span(user.username, id="app-user-name"), f" ({role})"],
             className="navbar-text text-light me-2",
         ),
         html.Form(
             [
                 dcc.Input(type="hidden", name=CSRF_FIELD, value=csrf_token(), id="app-sign-out-token"),
                 dbc.Button(
-                    "Sign out", id="app-sign-out", type="submit", color="light", size="sm", outline=True
+                    t.gettext("Sign out"),
+                    id="app-sign-out",
+                    type="submit",
+                    color="light",
+                    size="sm",
+                    outline=True,
                 ),
             ],
             action="/logout",
@@ -39,4 +50,4 @@ def user_box(auth: bool) -> list:
 def show_user(_pathname: str | None) -> list:
     from dashboard.auth import enabled
 
-    return user_box(enabled())
+    return user_box(enabled(), current_translator())

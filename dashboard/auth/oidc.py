@@ -14,7 +14,7 @@ import flask
 from authlib.integrations.flask_client import OAuth
 
 from dashboard.api_client import ApiError, api
-from dashboard.auth.views import page, safe_next, sign_in
+from dashboard.auth.views import NOT_NOW, page, safe_next, sign_in, translation
 from dashboard.settings import DashboardSettings
 
 PROVIDER = "lender"
@@ -59,16 +59,19 @@ def start() -> flask.Response:
 def callback() -> flask.Response:
     """The provider's answer: the checked ID token's user name, signed in if the API knows the account."""
     client, claim, provider = flask.current_app.extensions[EXTENSION]
+    _ = translation().gettext
     try:
         token = client.authorize_access_token()
     except Exception as error:  # any refusal of the provider's answer (state, token, signature...)
         flask.current_app.logger.warning("single sign-on refused: %s", type(error).__name__)
-        return page("Single sign-on did not succeed: try again, or sign in with a password.", status=401)
+        return page(_("Single sign-on did not succeed: try again, or sign in with a password."), status=401)
     username = str((token.get("userinfo") or {}).get(claim, ""))
     try:
         payload = api().sso_login(username, provider)
     except ApiError as error:
         if error.status == 401:
-            return page("Your company account has no active account here: ask an administrator.", status=401)
-        return page(f"Signing in is not possible now: {error.message}", status=503)
+            return page(
+                _("Your company account has no active account here: ask an administrator."), status=401
+            )
+        return page(_(NOT_NOW).format(reason=error.message), status=503)
     return sign_in(payload)

@@ -40,6 +40,7 @@ MODULE_RIGHTS = {
     "dashboard.pages.drift": ANALYSE,
     "dashboard.pages.operations": ANALYSE,
     "dashboard.pages.users": ADMINISTER,
+    "dashboard.pages.not_found_404": EVERYONE,
 }
 SERVER_ROUTES = {
     "/drift-report/": ANALYSE,

@@ -14,19 +14,30 @@ import flask_login
 from dashboard.api_client import ApiError, api
 from dashboard.auth.guard import csrf_token
 from dashboard.auth.users import SignedInUser, current
+from dashboard.i18n import COOKIE, LANGUAGES, N_, NAMES, Translator, translator
+from dashboard.i18n import current as current_translator
 
-REFUSED = "The user name or password is not right, or the account cannot sign in now."
+REFUSED = N_("The user name or password is not right, or the account cannot sign in now.")
+NOT_NOW = N_("Signing in is not possible now: {reason}")
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # as the navigation bar's switch
 PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ lang }}">
 <head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in: credit scoring</title>
+<title>{{ words.title }}</title>
 {% if css %}<link rel="stylesheet" href="{{ css }}">{% endif %}
 <link rel="stylesheet" href="/assets/style.css">
 </head>
 <body>
 <main class="container" style="max-width: 28rem; margin-top: 4rem;">
-<h1 class="h3 mb-3">Credit scoring: sign in</h1>
+<nav class="d-flex justify-content-end gap-3 mb-3" aria-label="{{ words.language }}">
+{% for code, name in languages %}
+<a href="/login?lang={{ code }}&amp;next={{ next|urlencode }}" lang="{{ code }}" hreflang="{{ code }}"
+ {%- if code == lang %} aria-current="true" class="fw-semibold"{% endif %} id="login-language-{{ code }}">
+ {{- name }}</a>
+{% endfor %}
+</nav>
+<h1 class="h3 mb-3">{{ words.heading }}</h1>
 {% if message %}
 <div class="alert alert-{{ tone }}" role="alert" id="login-message">{{ message }}</div>
 {% endif %}
@@ -34,27 +45,54 @@ PAGE = """<!DOCTYPE html>
 <input type="hidden" name="csrf_token" value="{{ token }}">
 <input type="hidden" name="next" value="{{ next }}">
 <div class="mb-3">
-<label class="form-label" for="login-username">User name</label>
+<label class="form-label" for="login-username">{{ words.username }}</label>
 <input class="form-control" id="login-username" name="username" autocomplete="username" required autofocus>
 </div>
 <div class="mb-3">
-<label class="form-label" for="login-password">Password</label>
+<label class="form-label" for="login-password">{{ words.password }}</label>
 <input class="form-control" id="login-password" name="password" type="password"
  autocomplete="current-password" required>
 </div>
-<button class="btn btn-primary" type="submit" id="login-submit">Sign in</button>
+<button class="btn btn-primary" type="submit" id="login-submit">{{ words.submit }}</button>
 </form>
 {% if sso %}<p class="mt-4"><a class="btn btn-outline-secondary" href="/login/sso?next={{ next|urlencode }}"
  id="login-sso">{{ sso }}</a></p>{% endif %}
-<p class="mt-4 text-muted">Accounts are given by an administrator. After several wrong passwords an account
-is locked for a while.</p>
+<p class="mt-4 text-muted">{{ words.accounts }}</p>
 </main>
 </body>
 </html>"""
 MESSAGES = {
-    "expired": ("Your session ended after a time without activity: sign in again.", "info"),
-    "signed-out": ("You are signed out.", "info"),
+    "expired": (N_("Your session ended after a time without activity: sign in again."), "info"),
+    "signed-out": (N_("You are signed out."), "info"),
 }
+
+
+def chosen_language() -> str | None:
+    """The language picked by a link of the sign-in page (`?lang=fr`), if it is one we speak."""
+    language = flask.request.args.get("lang")
+    return language if language in LANGUAGES else None
+
+
+def translation() -> Translator:
+    """The sign-in pages' language: the one just picked, else the request's (cookie, Accept-Language)."""
+    language = chosen_language()
+    return translator(language) if language else current_translator()
+
+
+def _words(t: Translator) -> dict[str, str]:
+    _ = t.gettext
+    return {
+        "title": _("Sign in: credit scoring"),
+        "heading": _("Credit scoring: sign in"),
+        "language": _("Language"),
+        "username": _("User name"),
+        "password": _("Password"),
+        "submit": _("Sign in"),
+        "accounts": _(
+            "Accounts are given by an administrator. After several wrong passwords an account is locked "
+            "for a while."
+        ),
+    }
 
 
 def safe_next(target: str | None) -> str:
@@ -68,17 +106,28 @@ def safe_next(target: str | None) -> str:
 
 
 def page(message: str | None = None, tone: str = "danger", status: int = 200) -> flask.Response:
+    """The sign-in page in the request's language (`message`: already in that language); a language picked
+    with `?lang=` is kept in the same cookie as the navigation bar's switch."""
     config = flask.current_app.config
+    t = translation()
     html = flask.render_template_string(
         PAGE,
+        lang=t.language,
+        words=_words(t),
+        languages=list(NAMES.items()),
         css=config.get("SCORING_BOOTSTRAP_ROUTE"),
         message=message,
         tone=tone,
         token=csrf_token(),
         next=safe_next(flask.request.values.get("next")),
-        sso=config.get("SCORING_SSO_LABEL"),
+        sso=t.gettext(config["SCORING_SSO_LABEL"]) if config.get("SCORING_SSO_LABEL") else None,
     )
-    return flask.make_response(html, status)
+    response = flask.make_response(html, status)
+    if chosen_language():
+        response.set_cookie(
+            COOKIE, t.language, max_age=LANGUAGE_COOKIE_AGE, path="/", samesite="Lax", httponly=False
+        )
+    return response
 
 
 def sign_in(payload: dict) -> flask.Response:
@@ -95,17 +144,18 @@ def login() -> flask.Response:
         if current() is not None:
             return flask.redirect(safe_next(flask.request.args.get("next")))
         message, tone = MESSAGES.get(flask.request.args.get("state", ""), (None, "info"))
-        return page(message, tone)
+        return page(translation().gettext(message) if message else None, tone)
+    _ = translation().gettext
     form = flask.request.form
     username, password = form.get("username", "").strip(), form.get("password", "")
     if not username or not password:
-        return page("Type your user name and your password.", status=400)
+        return page(_("Type your user name and your password."), status=400)
     try:
         payload = api().login(username, password)
     except ApiError as error:
         if error.status == 401:
-            return page(REFUSED, status=401)
-        return page(f"Signing in is not possible now: {error.message}", status=503)
+            return page(_(REFUSED), status=401)
+        return page(_(NOT_NOW).format(reason=error.message), status=503)
     return sign_in(payload)
 
 

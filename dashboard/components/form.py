@@ -13,17 +13,19 @@ from dash import Input, Output, callback, html
 
 from dashboard import forms
 from dashboard.api_client import ApiError, api
+from dashboard.i18n import ENGLISH, Translator, current
 
 
 def input_id(page: str, name: str) -> str:
     return f"{page}-{name}"
 
 
-def _input(page: str, spec: forms.FormField, value: object, levels: forms.Levels) -> object:
-    """A select for choices; a number input without browser range checks (ours say what is wrong)."""
+def _input(page: str, spec: forms.FormField, value: object, levels: forms.Levels, t: Translator) -> object:
+    """A select for choices (the API's levels, as they are); a number input without browser range checks
+    (ours say what is wrong)."""
     if spec.is_choice:
         choices = levels.get(spec.name, ())
-        options = [{"label": "Unknown", "value": ""}] + [{"label": o, "value": o} for o in choices]
+        options = [{"label": t.gettext("Unknown"), "value": ""}] + [{"label": o, "value": o} for o in choices]
         return dbc.Select(id=input_id(page, spec.name), options=options, value=value or "")
     return dbc.Input(
         id=input_id(page, spec.name),
@@ -35,26 +37,34 @@ def _input(page: str, spec: forms.FormField, value: object, levels: forms.Levels
     )
 
 
-def field(page: str, name: str, levels: forms.Levels, value: object = None) -> html.Div:
+def field(
+    page: str, name: str, levels: forms.Levels, value: object = None, t: Translator = ENGLISH
+) -> html.Div:
     """Label (with 'required'), input, help text and the feedback shown when the value is invalid."""
     spec = forms.FIELDS[name]
-    label = f"{spec.label} (required)" if spec.required else spec.label
+    label = forms.label(name, t)
+    if spec.required:
+        label = t.gettext("{field} (required)").format(field=label)
     parts = [
         dbc.Label(label, html_for=input_id(page, name)),
-        _input(page, spec, value, levels),
+        _input(page, spec, value, levels, t),
         dbc.FormFeedback(id=f"{input_id(page, name)}-feedback", type="invalid"),
     ]
     if spec.help and not spec.is_choice:
-        parts.append(dbc.FormText(spec.help, id=f"{input_id(page, name)}-help"))
+        parts.append(dbc.FormText(t.gettext(spec.help), id=f"{input_id(page, name)}-help"))
     return html.Div(parts, className="mb-3")
 
 
 def grid(
-    page: str, names: Sequence[str], levels: forms.Levels, values: Mapping[str, object] | None = None
+    page: str,
+    names: Sequence[str],
+    levels: forms.Levels,
+    values: Mapping[str, object] | None = None,
+    t: Translator = ENGLISH,
 ) -> dbc.Row:
     """The fields in a responsive grid."""
     values = values or {}
-    return dbc.Row([dbc.Col(field(page, n, levels, values.get(n)), md=6, lg=4) for n in names])
+    return dbc.Row([dbc.Col(field(page, n, levels, values.get(n), t), md=6, lg=4) for n in names])
 
 
 def levels_or_none() -> forms.Levels:
@@ -99,5 +109,5 @@ def register(page: str, names: Sequence[str]) -> None:
         )
         def check(value: object, name: str = name) -> tuple[bool, str]:
             levels = levels_or_none() if forms.FIELDS[name].is_choice else {}
-            problem = forms.check(name, value, levels)
+            problem = forms.check(name, value, levels, current())
             return problem is not None, problem or ""

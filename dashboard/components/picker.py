@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.api_client import ApiError, api
-from dashboard.i18n import current
+from dashboard.i18n import Translator, current
 
 ID_PATTERN = re.compile(r"^[0-9]{1,10}$")
 SUGGESTIONS = 10
@@ -72,6 +72,29 @@ def picker(prefix: str, value: str | None = None) -> html.Div:
         ],
         className="picker mb-3",
     )
+
+
+def not_an_id(value: object, t: Translator) -> str:
+    return t.gettext("\u201c{value}\u201d is not a client ID: IDs are whole numbers such as 100002.").format(
+        value=value
+    )
+
+
+def no_client(value: str | None, prompt: str) -> dbc.Alert:
+    """The page's prompt to choose a client, or why what is in the URL is not a client ID."""
+    return dbc.Alert(not_an_id(value, current()) if value else prompt, color="info")
+
+
+def unknown_client(client_id: int, t: Translator) -> dbc.Alert:
+    return dbc.Alert(
+        t.gettext("No client with ID {client_id} in the data.").format(client_id=client_id), color="warning"
+    )
+
+
+def client_link_sentence(client_id: int, sentence: str) -> list:
+    """A sentence whose {client} is a link to the client's page."""
+    before, _, after = sentence.partition("{client}")
+    return [before, dcc.Link(str(client_id), href=f"/client/{client_id}"), after]
 
 
 def suggestions(value: str | None, search: Callable[[str], list[int]]) -> list[html.Option]:

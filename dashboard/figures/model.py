@@ -11,32 +11,36 @@ import plotly.graph_objects as go
 
 from dashboard import text
 from dashboard.figures.style import BLUE, GREY, INK, SEQUENTIAL, VERMILLION, base_layout, wrap
+from dashboard.i18n import ENGLISH, Translator
 
 
-def cost_curve(data: Mapping) -> go.Figure:
+def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
     """Cost per 1,000 applicants and approval rate by threshold, the optimum and production marked."""
+    _ = t.gettext
     curve = data["curve"]
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
             x=curve["threshold"],
             y=curve["cost_per_1000"],
-            name="Cost per 1,000 applicants",
+            name=_("Cost per 1,000 applicants"),
             line={"color": VERMILLION, "width": 3},
+            hovertemplate="%{x:.1%}: %{y:,.1f}<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatter(
             x=curve["threshold"],
             y=curve["approval_rate"],
-            name="Approval rate (right axis)",
+            name=_("Approval rate (right axis)"),
             line={"color": BLUE, "width": 2, "dash": "dash"},
+            hovertemplate="%{x:.1%}: %{y:.1%}<extra></extra>",
             yaxis="y2",
         )
     )
     points = (
-        ("Lowest cost", data["best"], "diamond", VERMILLION),
-        ("Production", data["production"], "square", INK),
+        (_("Lowest cost"), data["best"], "diamond", VERMILLION),
+        (_("Production"), data["production"], "square", INK),
     )
     for name, point, symbol, colour in points:
         fig.add_trace(
@@ -44,7 +48,7 @@ def cost_curve(data: Mapping) -> go.Figure:
                 x=[point["threshold"]],
                 y=[point["cost_per_1000"]],
                 mode="markers+text",
-                name=f"{name}: {text.percent(point['threshold'])}",
+                name=_("{name}: {threshold}").format(name=name, threshold=t.percent(point["threshold"])),
                 text=[name],
                 textposition="top right",
                 marker={
@@ -56,11 +60,11 @@ def cost_curve(data: Mapping) -> go.Figure:
             )
         )
     right = max(data["best"]["threshold"], data["production"]["threshold"])
-    fig.update_xaxes(range=[0, min(1.0, max(4 * right, 0.2))], tickformat=".0%", title="Threshold")
+    fig.update_xaxes(range=[0, min(1.0, max(4 * right, 0.2))], tickformat=".0%", title=_("Threshold"))
     fig.update_layout(
-        yaxis={"title": "Cost per 1,000 applicants"},
+        yaxis={"title": _("Cost per 1,000 applicants")},
         yaxis2={
-            "title": "Approval rate",
+            "title": _("Approval rate"),
             "overlaying": "y",
             "side": "right",
             "tickformat": ".0%",
@@ -68,19 +72,23 @@ def cost_curve(data: Mapping) -> go.Figure:
             "showgrid": False,
         },
     )
-    return base_layout(fig, 380, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return base_layout(fig, 380, margin={"l": 10, "r": 10, "t": 60, "b": 10}, t=t)
 
 
-def confusion_matrix(confusion: Mapping[str, int]) -> go.Figure:
+def confusion_matrix(confusion: Mapping[str, int], t: Translator = ENGLISH) -> go.Figure:
     """Counts of decisions against outcomes, each cell named in words."""
+    _ = t.gettext
     z = [[confusion["tn"], confusion["fp"]], [confusion["fn"], confusion["tp"]]]
-    names = [["good clients accepted", "good clients refused"], ["defaulters accepted", "defaulters refused"]]
-    labels = [[f"{z[i][j]:,}<br>{names[i][j]}" for j in range(2)] for i in range(2)]
+    names = [
+        [_("good clients accepted"), _("good clients refused")],
+        [_("defaulters accepted"), _("defaulters refused")],
+    ]
+    labels = [[f"{t.number(z[i][j])}<br>{names[i][j]}" for j in range(2)] for i in range(2)]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=["Accepted", "Refused"],
-            y=["Repaid", "Defaulted"],
+            x=[_("Accepted"), _("Refused")],
+            y=[_("Repaid"), _("Defaulted")],
             text=labels,
             texttemplate="%{text}",
             colorscale=[[0, "#F7FBFF"], [1, "#9ECAE1"]],
@@ -88,42 +96,53 @@ def confusion_matrix(confusion: Mapping[str, int]) -> go.Figure:
             hoverinfo="skip",
         )
     )
-    fig.update_xaxes(title="Decision at the production threshold", side="bottom")
-    fig.update_yaxes(title="Known outcome", autorange="reversed")
-    return base_layout(fig, 320)
+    fig.update_xaxes(title=_("Decision at the production threshold"), side="bottom")
+    fig.update_yaxes(title=_("Known outcome"), autorange="reversed")
+    return base_layout(fig, 320, t=t)
 
 
-def roc(data: Mapping) -> go.Figure:
+def roc(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
+    _ = t.gettext
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], name="Chance", line={"color": GREY, "dash": "dot"}))
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], name=_("Chance"), line={"color": GREY, "dash": "dot"}))
     auc = data.get("auc")
-    name = f"Model (AUC {auc:.3f})" if text.is_number(auc) else "Model"
-    fig.add_trace(go.Scatter(x=data["fpr"], y=data["tpr"], name=name, line={"color": BLUE, "width": 3}))
-    fig.update_xaxes(title="Good clients refused (false positive rate)", range=[0, 1], tickformat=".0%")
-    fig.update_yaxes(title="Defaulters refused (true positive rate)", range=[0, 1], tickformat=".0%")
-    return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    name = _("Model (AUC {auc})").format(auc=t.number(auc, 3)) if text.is_number(auc) else _("Model")
+    fig.add_trace(
+        go.Scatter(
+            x=data["fpr"],
+            y=data["tpr"],
+            name=name,
+            line={"color": BLUE, "width": 3},
+            hovertemplate="%{x:.1%}, %{y:.1%}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title=_("Good clients refused (false positive rate)"), range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(title=_("Defaulters refused (true positive rate)"), range=[0, 1], tickformat=".0%")
+    return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
 
 
-def calibration(data: Mapping) -> go.Figure:
+def calibration(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
+    _ = t.gettext
     top = max([*data["predicted"], *data["observed"], 0.05]) * 1.1
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], name="Perfect", line={"color": GREY, "dash": "dot"}))
+    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], name=_("Perfect"), line={"color": GREY, "dash": "dot"}))
     fig.add_trace(
         go.Scatter(
             x=data["predicted"],
             y=data["observed"],
-            name="Model",
+            name=_("Model"),
             mode="lines+markers",
             line={"color": VERMILLION, "width": 3},
             marker={"symbol": "square", "size": 9},
+            hovertemplate="%{x:.1%} \u2192 %{y:.1%}<extra></extra>",
         )
     )
-    fig.update_xaxes(title="Calibrated risk (mean per group)", tickformat=".0%", range=[0, top])
-    fig.update_yaxes(title="Observed default rate", tickformat=".0%", range=[0, top])
-    return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    fig.update_xaxes(title=_("Calibrated risk (mean per group)"), tickformat=".0%", range=[0, top])
+    fig.update_yaxes(title=_("Observed default rate"), tickformat=".0%", range=[0, top])
+    return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
 
 
-def importance(entries: Sequence[Mapping], top: int = 15) -> go.Figure:
+def importance(entries: Sequence[Mapping], t: Translator = ENGLISH, top: int = 15) -> go.Figure:
     shown = list(entries[:top])
     fig = go.Figure(
         go.Bar(
@@ -135,8 +154,8 @@ def importance(entries: Sequence[Mapping], top: int = 15) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title="Mean |SHAP value| (log-odds)")
-    return base_layout(fig, 120 + 34 * len(shown))
+    fig.update_xaxes(title=t.gettext("Mean |SHAP value| (log-odds)"))
+    return base_layout(fig, 120 + 34 * len(shown), t=t)
 
 
 def _ranks(values: Sequence[float | None]) -> np.ndarray:
@@ -152,8 +171,11 @@ def _ranks(values: Sequence[float | None]) -> np.ndarray:
     return ranks
 
 
-def beeswarm(sample: Mapping, features: Sequence[str], labels: Mapping[str, str]) -> go.Figure:
+def beeswarm(
+    sample: Mapping, features: Sequence[str], labels: Mapping[str, str], t: Translator = ENGLISH
+) -> go.Figure:
     """SHAP summary: one row per feature, one dot per client at its SHAP value, coloured by value."""
+    _ = t.gettext
     rng = np.random.default_rng(0)
     xs, ys, colours, unknown_x, unknown_y = [], [], [], [], []
     for row, name in enumerate(features):
@@ -168,13 +190,13 @@ def beeswarm(sample: Mapping, features: Sequence[str], labels: Mapping[str, str]
             x=xs,
             y=ys,
             mode="markers",
-            name="Known value",
+            name=_("Known value"),
             marker={
                 "size": 5,
                 "color": colours,
                 "colorscale": SEQUENTIAL,
                 "opacity": 0.8,
-                "colorbar": {"title": "Value", "tickvals": [0, 1], "ticktext": ["low", "high"]},
+                "colorbar": {"title": _("Value"), "tickvals": [0, 1], "ticktext": [_("low"), _("high")]},
             },
             hoverinfo="skip",
         )
@@ -185,7 +207,7 @@ def beeswarm(sample: Mapping, features: Sequence[str], labels: Mapping[str, str]
                 x=unknown_x,
                 y=unknown_y,
                 mode="markers",
-                name="Missing value",
+                name=_("Missing value"),
                 marker={"size": 5, "color": GREY, "symbol": "x"},
                 hoverinfo="skip",
             )
@@ -197,17 +219,19 @@ def beeswarm(sample: Mapping, features: Sequence[str], labels: Mapping[str, str]
         autorange="reversed",
         automargin=True,
     )
-    fig.update_xaxes(title="SHAP value (log-odds; right = raises the risk)")
-    return base_layout(fig, 140 + 40 * len(features), margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    fig.update_xaxes(title=_("SHAP value (log-odds; right = raises the risk)"))
+    return base_layout(fig, 140 + 40 * len(features), margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
 
 
-def dependence(sample: Mapping, feature: str, label: str) -> go.Figure:
+def dependence(sample: Mapping, feature: str, label: str, t: Translator = ENGLISH) -> go.Figure:
+    _ = t.gettext
     values = sample["values"][feature]
     shap = sample["shap"][feature]
-    pairs = [(v, s, t) for v, s, t in zip(values, shap, sample["target"], strict=True) if v is not None]
+    pairs = [(v, s, y) for v, s, y in zip(values, shap, sample["target"], strict=True) if v is not None]
     fig = go.Figure()
-    for outcome, name, symbol, colour in ((0, "Repaid", "circle", BLUE), (1, "Defaulted", "x", VERMILLION)):
-        chosen = [(v, s) for v, s, t in pairs if t == outcome]
+    groups = ((0, _("Repaid"), "circle", BLUE), (1, _("Defaulted"), "x", VERMILLION))
+    for outcome, name, symbol, colour in groups:
+        chosen = [(v, s) for v, s, y in pairs if y == outcome]
         fig.add_trace(
             go.Scatter(
                 x=[v for v, _ in chosen],
@@ -219,18 +243,22 @@ def dependence(sample: Mapping, feature: str, label: str) -> go.Figure:
         )
     fig.add_hline(y=0, line={"color": INK, "width": 1})
     fig.update_xaxes(title=wrap(label, 70))
-    fig.update_yaxes(title="SHAP value (log-odds)")
-    return base_layout(fig, 360, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    fig.update_yaxes(title=_("SHAP value (log-odds)"))
+    return base_layout(fig, 360, margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
 
 
 # --- candidates compared by repeated cross-validation -----------------------------------------------------
 
 
-def candidates(rows: Sequence[Mapping]) -> go.Figure:
+def candidates(rows: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure:
     """Out-of-fold AUC of each candidate, mean with one standard deviation across the repeats either side;
     the selected candidate is drawn as a diamond and named."""
     shown = [r for r in rows if text.is_number(r.get("auc"))]
-    labels = [wrap(f"{r['candidate']} (selected)" if r.get("selected") else r["candidate"]) for r in shown]
+    selected = t.gettext("{candidate} (selected)")
+    labels = [
+        wrap(selected.format(candidate=r["candidate"]) if r.get("selected") else r["candidate"])
+        for r in shown
+    ]
     fig = go.Figure(
         go.Scatter(
             x=[r["auc"] for r in shown],
@@ -248,6 +276,8 @@ def candidates(rows: Sequence[Mapping]) -> go.Figure:
         )
     )
     useful = [r["auc"] for r in shown if r["auc"] > 0.55] or [0.5]
-    fig.update_xaxes(title="Out-of-fold AUC (mean ± std across repeats)", range=[min(useful) - 0.02, 1.0])
+    fig.update_xaxes(
+        title=t.gettext("Out-of-fold AUC (mean ± std across repeats)"), range=[min(useful) - 0.02, 1.0]
+    )
     fig.update_yaxes(autorange="reversed")
-    return base_layout(fig, 90 + 42 * len(shown))
+    return base_layout(fig, 90 + 42 * len(shown), t=t)

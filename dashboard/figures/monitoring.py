@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dashboard import text
-from dashboard.figures.style import BLUE, GREEN, ORANGE, VERMILLION, base_layout
+from dashboard import text, vocabulary
+from dashboard.figures.style import BLUE, GREEN, ORANGE, VERMILLION, base_layout, date_axis
+from dashboard.i18n import ENGLISH, Translator
 
-PSI_BANDS = ((0.10, "moderate shift (0.10)"), (0.25, "significant shift (0.25)"))
+PSI_BANDS = ((0.10, "moderate"), (0.25, "significant"))  # the lower edges of the shifts (scoring.drift.psi)
 
 
 def _line(
@@ -29,16 +30,17 @@ def _line(
     )
 
 
-def drift_trend(points: Sequence[Mapping]) -> go.Figure:
+def drift_trend(points: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure:
     """Per run: PSI of the score (left, with the 0.10 and 0.25 bands) and drifted shares (right axis)."""
+    _ = t.gettext
     when = [p["created_at"] for p in points]
     fig = go.Figure(
         [
-            _line(when, [p.get("psi_score") for p in points], "PSI of the score", "solid", "circle", BLUE),
+            _line(when, [p.get("psi_score") for p in points], _("PSI of the score"), "solid", "circle", BLUE),
             _line(
                 when,
                 [p.get("psi_drifted_share") for p in points],
-                "Features drifted by PSI (share)",
+                _("Features drifted by PSI (share)"),
                 "dash",
                 "square",
                 ORANGE,
@@ -47,7 +49,7 @@ def drift_trend(points: Sequence[Mapping]) -> go.Figure:
             _line(
                 when,
                 [p.get("share_drifted") for p in points],
-                "Features drifted by Evidently's tests (share)",
+                _("Features drifted by Evidently's tests (share)"),
                 "dot",
                 "triangle-up",
                 GREEN,
@@ -55,44 +57,52 @@ def drift_trend(points: Sequence[Mapping]) -> go.Figure:
             ),
         ]
     )
-    for level, label in PSI_BANDS:
+    for level, band in PSI_BANDS:
+        label = f"{vocabulary.label(vocabulary.PSI_BANDS, band, t)} ({t.number(level, 2)})"
         fig.add_hline(y=level, line={"color": VERMILLION, "dash": "dot", "width": 1}, annotation_text=label)
     fig.update_layout(
-        yaxis={"title": "PSI of the score", "rangemode": "tozero"},
+        yaxis={"title": _("PSI of the score"), "rangemode": "tozero"},
         yaxis2={
-            "title": "Share of features",
+            "title": _("Share of features"),
             "overlaying": "y",
             "side": "right",
             "tickformat": ".0%",
             "range": [0, 1],
         },
     )
-    return base_layout(fig, 340, margin={"t": 60})
+    return date_axis(base_layout(fig, 340, margin={"t": 60}, t=t), t)
 
 
-def drift_trend_summary(points: Sequence[Mapping]) -> str:
+def drift_trend_summary(points: Sequence[Mapping], t: Translator = ENGLISH) -> str:
     if not points:
-        return "No drift run yet."
+        return t.gettext("No drift run yet.")
     last = points[-1]
-    psi = last.get("psi_score")
-    share = last.get("psi_drifted_share")
-    when = (last.get("created_at") or "")[:16].replace("T", " ")
-    return (
-        f"{len(points)} drift run(s). In the latest ({when}), "
-        f"the PSI of the score is {text.value_text(psi)} ({last.get('psi_score_band') or 'unknown'}) and "
-        f"{text.percent(share, 0)} of the monitored features drifted by PSI."
+    band = last.get("psi_score_band")
+    return t.ngettext(
+        "{count} drift run. In the latest ({when}), the PSI of the score is {psi} ({band}) and {share} of "
+        "the monitored features drifted by PSI.",
+        "{count} drift runs. In the latest ({when}), the PSI of the score is {psi} ({band}) and {share} of "
+        "the monitored features drifted by PSI.",
+        len(points),
+    ).format(
+        count=len(points),
+        when=t.moment(last.get("created_at")),
+        psi=text.value_text(last.get("psi_score"), t),
+        band=vocabulary.label(vocabulary.PSI_BANDS, band, t) if band else t.unknown(),
+        share=t.percent(last.get("psi_drifted_share"), 0),
     )
 
 
-def estimated_performance(points: Sequence[Mapping]) -> go.Figure:
+def estimated_performance(points: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure:
     """Expected AUC (CBPE) of each run against the reference's realised AUC, and the expected default rate."""
+    _ = t.gettext
     when = [p["created_at"] for p in points]
     fig = go.Figure(
         [
             _line(
                 when,
                 [p.get("estimated_auc") for p in points],
-                "Estimated AUC (no labels)",
+                _("Estimated AUC (no labels)"),
                 "solid",
                 "circle",
                 BLUE,
@@ -100,7 +110,7 @@ def estimated_performance(points: Sequence[Mapping]) -> go.Figure:
             _line(
                 when,
                 [p.get("reference_auc") for p in points],
-                "Reference AUC (training, out of fold)",
+                _("Reference AUC (training, out of fold)"),
                 "dash",
                 "square",
                 GREEN,
@@ -108,7 +118,7 @@ def estimated_performance(points: Sequence[Mapping]) -> go.Figure:
             _line(
                 when,
                 [p.get("estimated_default_rate") for p in points],
-                "Estimated default rate",
+                _("Estimated default rate"),
                 "dot",
                 "diamond",
                 VERMILLION,
@@ -119,63 +129,72 @@ def estimated_performance(points: Sequence[Mapping]) -> go.Figure:
     fig.update_layout(
         yaxis={"title": "AUC"},
         yaxis2={
-            "title": "Default rate",
+            "title": _("Default rate"),
             "overlaying": "y",
             "side": "right",
             "tickformat": ".0%",
             "rangemode": "tozero",
         },
     )
-    return base_layout(fig, 340, margin={"t": 60})
+    return date_axis(base_layout(fig, 340, margin={"t": 60}, t=t), t)
 
 
-def estimated_summary(points: Sequence[Mapping]) -> str:
+def estimated_summary(points: Sequence[Mapping], t: Translator = ENGLISH) -> str:
     measured = [p for p in points if text.is_number(p.get("estimated_auc"))]
     if not measured:
-        return "No estimate yet: run a drift check on the prediction log."
+        return t.gettext("No estimate yet: run a drift check on the prediction log.")
     last = measured[-1]
-    return (
-        f"Latest estimate: AUC {last['estimated_auc']:.3f} against "
-        f"{text.value_text(last.get('reference_auc'))} on the training data; expected default rate "
-        f"{text.percent(last.get('estimated_default_rate'))}."
+    return t.gettext(
+        "Latest estimate: AUC {auc} against {reference} on the training data; expected default rate {rate}."
+    ).format(
+        auc=t.number(last["estimated_auc"], 3),
+        reference=text.value_text(last.get("reference_auc"), t),
+        rate=t.percent(last.get("estimated_default_rate")),
     )
 
 
-def cohorts(rows: Sequence[Mapping]) -> go.Figure:
+def cohorts(rows: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure:
     """Per month of the score: realised default rate against the mean probability of default, and AUC."""
+    _ = t.gettext
     months = [r["cohort"] for r in rows]
     fig = go.Figure(
         [
             go.Bar(
                 x=months,
                 y=[r.get("default_rate") for r in rows],
-                name="Realised default rate",
+                name=_("Realised default rate"),
                 marker={"color": VERMILLION, "pattern": {"shape": "/"}},
             ),
             go.Bar(
                 x=months,
                 y=[r.get("mean_probability") for r in rows],
-                name="Mean probability of default given",
+                name=_("Mean probability of default given"),
                 marker={"color": BLUE},
             ),
-            _line(months, [r.get("auc") for r in rows], "Realised AUC", "dash", "diamond", GREEN, "y2"),
+            _line(months, [r.get("auc") for r in rows], _("Realised AUC"), "dash", "diamond", GREEN, "y2"),
         ]
     )
     fig.update_layout(
         barmode="group",
-        yaxis={"title": "Default rate", "tickformat": ".0%", "rangemode": "tozero"},
+        yaxis={"title": _("Default rate"), "tickformat": ".0%", "rangemode": "tozero"},
         yaxis2={"title": "AUC", "overlaying": "y", "side": "right", "range": [0.5, 1]},
     )
     fig.update_xaxes(type="category")
-    return base_layout(fig, 340, margin={"t": 60})
+    return base_layout(fig, 340, margin={"t": 60}, t=t)
 
 
-def cohorts_summary(payload: Mapping) -> str:
+def cohorts_summary(payload: Mapping, t: Translator = ENGLISH) -> str:
     if not payload.get("labelled"):
-        return "No outcome known yet for the clients scored in this period (load them with `scoring labels`)."
-    return (
-        f"{payload['labelled']:,} of {payload['applicants']:,} applicants have a known outcome: realised "
-        f"default rate {text.percent(payload.get('default_rate'))} against a mean probability of default "
-        f"of {text.percent(payload.get('mean_probability'))}; realised AUC "
-        f"{text.value_text(payload.get('auc'))}."
+        return t.gettext(
+            "No outcome known yet for the clients scored in this period (load them with `scoring labels`)."
+        )
+    return t.gettext(
+        "{labelled} of {applicants} applicants have a known outcome: realised default rate {rate} against a "
+        "mean probability of default of {mean}; realised AUC {auc}."
+    ).format(
+        labelled=t.number(payload["labelled"]),
+        applicants=t.number(payload["applicants"]),
+        rate=t.percent(payload.get("default_rate")),
+        mean=t.percent(payload.get("mean_probability")),
+        auc=text.value_text(payload.get("auc"), t),
     )

@@ -46,5 +46,22 @@ def base_layout(
     return fig
 
 
+# Plotly writes month names in English; other languages get numeric dates (day/month) at every zoom level.
+NUMERIC_DATES = [
+    {"dtickrange": [None, 60_000], "value": "%H:%M:%S"},
+    {"dtickrange": [60_000, 86_400_000], "value": "%d/%m %H:%M"},
+    {"dtickrange": [86_400_000, "M1"], "value": "%d/%m"},
+    {"dtickrange": ["M1", "M12"], "value": "%m/%Y"},
+    {"dtickrange": ["M12", None], "value": "%Y"},
+]
+
+
+def date_axis(fig: go.Figure, t: Translator = ENGLISH) -> go.Figure:
+    """The x axis as dates in the page's language (Plotly's own English format for English)."""
+    if t.language != "en":
+        fig.update_xaxes(tickformatstops=NUMERIC_DATES, hoverformat="%d/%m/%Y %H:%M")
+    return fig
+
+
 def wrap(label: str, width: int = LABEL_WIDTH) -> str:
     return "<br>".join(textwrap.wrap(label, width)) or label

@@ -21,12 +21,13 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
 import flask
-from babel.dates import format_date, format_datetime
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
@@ -87,10 +88,29 @@ class Translator:
             pattern = pattern[:-1] + "\u202f%"
         return format_percent(value, format=pattern, locale=self.language)
 
+    def signed(self, value: object, decimals: int = 2) -> str:
+        """A change with its sign: 0.471 -> '+0.47' (en), '+0,47' (fr)."""
+        if not _is_number(value):
+            return self.unknown()
+        digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=f"+{digits};-{digits}", locale=self.language)
+
     def date(self, value: date | datetime, form: str = "long") -> str:
         if isinstance(value, datetime):
             return format_datetime(value, form, locale=self.language)
         return format_date(value, form, locale=self.language)
+
+    def moment(self, value: str | datetime | None) -> str:
+        """A UTC time to the minute: '2026-11-27T04:52:13+00:00' -> 'Nov 27, 2026, 04:52' (en),
+        '27 nov. 2026, 04:52' (fr); a naive time is taken as UTC; nothing or not a time -> 'unknown'."""
+        try:
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        except ValueError:
+            return self.unknown()
+        moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        day = format_skeleton("yMMMd", moment, tzinfo=UTC, locale=self.language)
+        time = format_time(moment, "HH:mm", tzinfo=UTC, locale=self.language)
+        return Locale.parse(self.language).datetime_formats["medium"].format(time, day)
 
     @property
     def separators(self) -> str:

@@ -92,9 +92,7 @@ def unknown_client(value: object, client_id: int | None, t: Translator) -> dbc.A
             "suggestions."
         ).format(client_id=client_id)
     else:
-        message = t.gettext(
-            "\u201c{value}\u201d is not a client ID: IDs are whole numbers such as 100002."
-        ).format(value=value)
+        message = picker.not_an_id(value, t)
     return dbc.Alert(message, color="warning", id="client-unknown")
 
 
@@ -157,7 +155,7 @@ def show_client(value: str | None, _retry: int | None) -> tuple[object, bool, st
             className="g-4",
         ),
         next_steps(client_id, t),
-        officer.panel(client_id, score),
+        officer.panel(client_id, score, t),
     ], *HIDDEN
 
 

@@ -15,21 +15,27 @@ from dashboard.api_client import ApiError, api
 from dashboard.components.layout import header
 from dashboard.components.monitoring import estimate_view, psi_view, trend_view
 from dashboard.components.status import HIDDEN, error_box, loading, shown
+from dashboard.i18n import ENGLISH, Translator, current
 from dashboard.security import REPORT_SANDBOX
 
 PREFIX = "drift"
 MOST_DRIFTED = 10
 
 
+def title() -> str:
+    return current().gettext("Drift: credit scoring")
+
+
 def layout(**_query: str) -> html.Div:
+    _ = current().gettext
     return html.Div(
         [
             header(
-                "Drift",
-                "Do the clients scored now still look like the clients the model learned from?",
+                _("Drift"),
+                _("Do the clients scored now still look like the clients the model learned from?"),
             ),
             html.Div(
-                [dbc.Label("Report", html_for="drift-report"), dbc.Select(id="drift-report", options=[])],
+                [dbc.Label(_("Report"), html_for="drift-report"), dbc.Select(id="drift-report", options=[])],
                 className="mb-3 col-md-8",
             ),
             error_box(PREFIX),
@@ -41,60 +47,68 @@ def layout(**_query: str) -> html.Div:
     )
 
 
-def report_label(entry: Mapping) -> str:
-    """'2026-01-01 00:00 — train vs test' from an index entry named '<timestamp>_train_vs_test'."""
-    when = (entry.get("created_at") or "")[:16].replace("T", " ")
+def report_label(entry: Mapping, t: Translator = ENGLISH) -> str:
+    """'Jan 1, 2026, 00:00 — train vs test' from an index entry named '<timestamp>_train_vs_test'."""
     what = entry["name"].split("_", 1)[-1].replace("_", " ")
-    return f"{when} \u2014 {what}" if when else what
+    return f"{t.moment(entry['created_at'])} \u2014 {what}" if entry.get("created_at") else what
 
 
-def _verdict(flag: bool, yes: str, no: str) -> str:
-    return f"\u26a0 {yes}" if flag else f"\u2714 {no}"
+def _verdict(flag: bool, t: Translator) -> str:
+    return "\u26a0 " + t.gettext("detected") if flag else "\u2714 " + t.gettext("not detected")
 
 
-def summary_view(summary: Mapping) -> html.Div:
-    """Headline numbers, the most drifted features and the prediction drift, in words and a table."""
+def _facts(summary: Mapping, t: Translator) -> list[tuple[str, str]]:
+    _ = t.gettext
     prediction = summary.get("prediction_drift") or {}
     probability = prediction.get("probability") or {}
     decision = prediction.get("decision") or {}
     drifted = summary.get("drifted_features") or []
-    facts = [
-        ("Reference", (summary.get("reference") or {}).get("description", "unknown")),
-        ("Current", (summary.get("current") or {}).get("description", "unknown")),
+    moves = _(
+        "mean risk {before} \u2192 {after}, refusal rate {refused_before} \u2192 {refused_after}"
+    ).format(
+        before=t.percent(probability.get("reference_mean")),
+        after=t.percent(probability.get("current_mean")),
+        refused_before=t.percent(decision.get("reference_refusal_rate")),
+        refused_after=t.percent(decision.get("current_refusal_rate")),
+    )
+    return [
+        (_("Reference"), (summary.get("reference") or {}).get("description", t.unknown())),
+        (_("Current"), (summary.get("current") or {}).get("description", t.unknown())),
         (
-            "Drifted features",
-            f"{summary.get('drifted_count', len(drifted))} of {summary.get('features_checked', '?')} "
-            f"({text.percent(summary.get('share_drifted'), 0)})",
+            _("Drifted features"),
+            _("{count} of {checked} ({share})").format(
+                count=summary.get("drifted_count", len(drifted)),
+                checked=summary.get("features_checked", "?"),
+                share=t.percent(summary.get("share_drifted"), 0),
+            ),
         ),
-        ("Dataset drift", _verdict(bool(summary.get("dataset_drift")), "detected", "not detected")),
-        (
-            "Prediction drift",
-            _verdict(bool(prediction.get("drifted")), "detected", "not detected")
-            + f" \u2014 mean risk {text.percent(probability.get('reference_mean'))} \u2192 "
-            f"{text.percent(probability.get('current_mean'))}, refusal rate "
-            f"{text.percent(decision.get('reference_refusal_rate'))} \u2192 "
-            f"{text.percent(decision.get('current_refusal_rate'))}",
-        ),
-        ("Alert", "; ".join(summary.get("alerts") or []) or "none"),
+        (_("Dataset drift"), _verdict(bool(summary.get("dataset_drift")), t)),
+        (_("Prediction drift"), f"{_verdict(bool(prediction.get('drifted')), t)} \u2014 {moves}"),
+        (_("Alert"), "; ".join(summary.get("alerts") or []) or _("none")),
     ]
+
+
+def summary_view(summary: Mapping, t: Translator = ENGLISH) -> html.Div:
+    """Headline numbers, the most drifted features and the prediction drift, in words and a table (the
+    alerts are the drift check's own sentences, in English)."""
+    _ = t.gettext
     rows = [
         html.Tr(
             [
                 html.Td(d.get("label") or d["feature"]),
                 html.Td(d.get("method") or ""),
-                html.Td(text.value_text(d.get("score"))),
-                html.Td(text.value_text(d.get("threshold"))),
+                html.Td(text.value_text(d.get("score"), t)),
+                html.Td(text.value_text(d.get("threshold"), t)),
             ]
         )
-        for d in drifted[:MOST_DRIFTED]
+        for d in (summary.get("drifted_features") or [])[:MOST_DRIFTED]
     ]
+    headers = (_("Feature"), _("Test"), _("Score"), _("Threshold"))
     table = (
         dbc.Table(
             [
-                html.Caption(f"Most drifted features (up to {MOST_DRIFTED})"),
-                html.Thead(
-                    html.Tr([html.Th(h, scope="col") for h in ("Feature", "Test", "Score", "Threshold")])
-                ),
+                html.Caption(_("Most drifted features (up to {count})").format(count=MOST_DRIFTED)),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
                 html.Tbody(rows),
             ],
             size="sm",
@@ -103,30 +117,30 @@ def summary_view(summary: Mapping) -> html.Div:
             id="drift-features",
         )
         if rows
-        else html.P("No feature drifted.")
+        else html.P(_("No feature drifted."))
     )
     return html.Div(
         [
-            html.H2("Summary", className="h4"),
+            html.H2(_("Summary"), className="h4"),
             html.Dl(
-                [part for label, value in facts for part in (html.Dt(label), html.Dd(value))],
+                [part for label, value in _facts(summary, t) for part in (html.Dt(label), html.Dd(value))],
                 className="model-facts",
                 id="drift-facts",
             ),
             table,
-            psi_view(summary.get("psi")),
-            estimate_view(summary.get("estimated_performance")),
+            psi_view(summary.get("psi"), t),
+            estimate_view(summary.get("estimated_performance"), t=t),
         ]
     )
 
 
-def frame(name: str) -> html.Section:
+def frame(name: str, t: Translator) -> html.Section:
     return html.Section(
         [
-            html.H2("Full report", className="h4"),
+            html.H2(t.gettext("Full report"), className="h4"),
             html.Iframe(
                 src=f"/drift-report/{quote(name, safe='')}",
-                title=f"Evidently drift report {name}",
+                title=t.gettext("Evidently drift report {name}").format(name=name),
                 sandbox=REPORT_SANDBOX,  # an opaque origin: the report cannot act on the dashboard
                 className="drift-frame",
             ),
@@ -145,15 +159,18 @@ def frame(name: str) -> html.Section:
     Input("drift-retry", "n_clicks"),
 )
 def list_reports(_retry: int | None) -> tuple:
+    t = current()
     try:
         entries, points = api().both(lambda c: c.drift_reports(), lambda c: c.drift_trend())
     except ApiError as error:
         return [], None, None, None, *shown(error)
-    options = [{"label": report_label(e), "value": e["name"]} for e in entries if e.get("html_url")]
+    options = [{"label": report_label(e, t), "value": e["name"]} for e in entries if e.get("html_url")]
     if not options:
-        message = "No drift report yet: run `scoring drift --current test` (`make run` builds one)."
+        message = t.gettext(
+            "No drift report yet: run `scoring drift --current test` (`make run` builds one)."
+        )
         return [], None, dbc.Alert(message, color="info"), None, *HIDDEN
-    return options, options[0]["value"], None, trend_view(points), *HIDDEN
+    return options, options[0]["value"], None, trend_view(points, t), *HIDDEN
 
 
 @callback(
@@ -168,7 +185,8 @@ def show_report(name: str | None) -> tuple:
         summary = api().drift_summary(name)
     except ApiError as error:
         return dbc.Alert(error.message, color="danger", role="alert"), None
-    return summary_view(summary), frame(name)
+    t = current()
+    return summary_view(summary, t), frame(name, t)
 
 
-dash.register_page(__name__, path="/drift", title="Drift: credit scoring", order=5, layout=layout)
+dash.register_page(__name__, path="/drift", title=title, order=5, layout=layout)

@@ -11,29 +11,24 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import text
+from dashboard import model_text, text
 from dashboard.api_client import ApiError, api
-from dashboard.components import code_importance
+from dashboard.components import code_importance, fairness
 from dashboard.components.layout import header
 from dashboard.components.model_quality import candidates_section, comparison_section, probability_facts
 from dashboard.components.monitoring import history_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import model as model_figures
+from dashboard.i18n import Translator, current
 
 PREFIX = "model"
 BEESWARM_FEATURES = 10
 SAMPLE_FEATURES = 20
 SAMPLE_ROWS = 600
-FAIRNESS_COLUMNS = (
-    ("attribute", "Attribute"),
-    ("group", "Group"),
-    ("n", "Clients"),
-    ("default_rate", "Default rate"),
-    ("approval_rate", "Approval rate"),
-    ("tpr", "Defaulters refused"),
-    ("fpr", "Good clients refused"),
-    ("approval_ratio", "Approval ratio"),
-)
+
+
+def title() -> str:
+    return current().gettext("Model: credit scoring")
 
 
 def _weight(id_: str, label: str, help_: str) -> html.Div:
@@ -53,34 +48,37 @@ def _weight(id_: str, label: str, help_: str) -> html.Div:
 
 
 def layout(**_query: str) -> html.Div:
+    _ = current().gettext
     return html.Div(
         [
-            header("Model", "How the model in service decides, how well it does, and for whom."),
+            header(_("Model"), _("How the model in service decides, how well it does, and for whom.")),
             error_box(PREFIX),
             loading(html.Div(id="model-summary"), PREFIX),
             html.Section(
                 [
-                    html.H2("Cost weights and threshold", className="h4"),
+                    html.H2(_("Cost weights and threshold"), className="h4"),
                     html.P(
-                        "Explore how the best threshold moves with the cost of each kind of error, on the "
-                        "out-of-fold predictions. The production threshold only changes when a model is "
-                        "retrained and promoted.",
+                        _(
+                            "Explore how the best threshold moves with the cost of each kind of error, on "
+                            "the out-of-fold predictions. The production threshold only changes when a "
+                            "model is retrained and promoted."
+                        ),
                     ),
                     dbc.Row(
                         [
                             dbc.Col(
                                 _weight(
                                     "model-w-fn",
-                                    "Cost of accepting a defaulter (w_FN)",
-                                    "Relative cost of one missed defaulter.",
+                                    _("Cost of accepting a defaulter (w_FN)"),
+                                    _("Relative cost of one missed defaulter."),
                                 ),
                                 md=4,
                             ),
                             dbc.Col(
                                 _weight(
                                     "model-w-fp",
-                                    "Cost of refusing a good client (w_FP)",
-                                    "Relative cost of one good client turned away.",
+                                    _("Cost of refusing a good client (w_FP)"),
+                                    _("Relative cost of one good client turned away."),
                                 ),
                                 md=4,
                             ),
@@ -95,10 +93,10 @@ def layout(**_query: str) -> html.Div:
             code_importance.section(),
             html.Section(
                 [
-                    html.H2("Dependence plot", className="h4"),
+                    html.H2(_("Dependence plot"), className="h4"),
                     html.Div(
                         [
-                            dbc.Label("Feature", html_for="model-dependence-feature"),
+                            dbc.Label(_("Feature"), html_for="model-dependence-feature"),
                             dbc.Select(id="model-dependence-feature", options=[]),
                         ],
                         className="mb-2 col-md-6",
@@ -115,22 +113,35 @@ def layout(**_query: str) -> html.Div:
     )
 
 
-def summary_view(model: Mapping) -> html.Section:
+def summary_view(model: Mapping, t: Translator) -> html.Section:
+    _ = t.gettext
     metrics, cost = model["cv_metrics"], model["cost"]
-    auc = metrics.get("auc")
+    name = model.get("candidate") or model["kind"]
+    count = len(model["features"])
     items = [
-        ("Model version", model["version"]),
-        ("Model", f"{model.get('candidate') or model['kind']} ({len(model['features'])} features)"),
-        ("Trained on", model["created_at"][:19].replace("T", " ") + " UTC"),
-        ("Production threshold", text.percent(model["threshold"], 2) + " (calibrated risk)"),
-        ("Out-of-fold AUC", f"{auc:.3f}" if text.is_number(auc) else "unknown"),
-        ("Approval rate (out of fold)", text.percent(metrics.get("approval_rate"))),
-        ("Cost weights used", f"w_FN {cost.get('w_fn', '?')} : w_FP {cost.get('w_fp', '?')}"),
-        ("Clients served", f"{model['clients']:,}"),
+        (_("Model version"), model["version"]),
+        (
+            _("Model"),
+            t.ngettext("{model} ({count} feature)", "{model} ({count} features)", count).format(
+                model=name, count=count
+            ),
+        ),
+        (_("Trained on"), _("{moment} UTC").format(moment=t.moment(model["created_at"]))),
+        (
+            _("Production threshold"),
+            _("{threshold} (calibrated risk)").format(threshold=t.percent(model["threshold"], 2)),
+        ),
+        (_("Out-of-fold AUC"), t.number(metrics.get("auc"), 3)),
+        (_("Approval rate (out of fold)"), t.percent(metrics.get("approval_rate"))),
+        (
+            _("Cost weights used"),
+            f"w_FN {t.decimal(cost.get('w_fn'))} : w_FP {t.decimal(cost.get('w_fp'))}",
+        ),
+        (_("Clients served"), t.number(model["clients"])),
     ]
     return html.Section(
         [
-            html.H2("Model in service", className="h4"),
+            html.H2(_("Model in service"), className="h4"),
             html.Dl(
                 [part for label, value in items for part in (html.Dt(label), html.Dd(value))],
                 className="model-facts",
@@ -140,47 +151,8 @@ def summary_view(model: Mapping) -> html.Section:
     )
 
 
-def _cell(key: str, value: object) -> str:
-    if key == "n":
-        return f"{value:,}"
-    if key in ("attribute", "group"):
-        return str(value)
-    if key == "approval_ratio":
-        return f"{value:.2f}" if text.is_number(value) else "unknown"
-    return text.percent(value) if text.is_number(value) else "unknown"
-
-
-def fairness_table(rows: list[Mapping]) -> html.Section:
-    head = html.Tr([html.Th(t, scope="col") for _, t in FAIRNESS_COLUMNS] + [html.Th("Check", scope="col")])
-    body = [
-        html.Tr(
-            [html.Td(_cell(k, r.get(k))) for k, _ in FAIRNESS_COLUMNS]
-            + [html.Td("\u26a0 below 0.8: review" if r.get("flagged") else "\u2714 ok")],
-            className="table-warning" if r.get("flagged") else "",
-        )
-        for r in rows
-    ]
-    flagged = sum(1 for r in rows if r.get("flagged"))
-    return html.Section(
-        [
-            html.H2("Fairness", className="h4"),
-            html.P(
-                f"Approval and error rates by gender and age band (out of fold); {flagged} group(s) have "
-                "an approval rate below 0.8 times the best-treated group of their attribute (the "
-                "four-fifths rule)."
-            ),
-            html.Div(
-                dbc.Table([html.Thead(head), html.Tbody(body)], size="sm", striped=True, id="model-fairness"),
-                className="table-scroll",
-                tabIndex="0",
-                **{"aria-label": "Fairness table, scrollable"},
-            ),
-        ],
-        className="mt-4",
-    )
-
-
-def explain_view(explanation: Mapping) -> html.Div:
+def explain_view(explanation: Mapping, t: Translator) -> html.Div:
+    _ = t.gettext
     sample = explanation["sample"]
     labels = {e["feature"]: e["label"] for e in explanation["importance"]}
     shown_features = [f for f in (e["feature"] for e in explanation["importance"]) if f in sample["shap"]]
@@ -189,22 +161,22 @@ def explain_view(explanation: Mapping) -> html.Div:
         [
             html.Section(
                 [
-                    html.H2("Global importance", className="h4"),
+                    html.H2(_("Global importance"), className="h4"),
                     figure(
                         "model-importance-graph",
-                        model_figures.importance(explanation["importance"]),
-                        text.importance_summary(explanation["importance"]),
+                        model_figures.importance(explanation["importance"], t),
+                        model_text.importance_summary(explanation["importance"], t),
                     ),
                 ],
                 className="mt-4",
             ),
             html.Section(
                 [
-                    html.H2("SHAP summary", className="h4"),
+                    html.H2(_("SHAP summary"), className="h4"),
                     figure(
                         "model-beeswarm-graph",
-                        model_figures.beeswarm(sample, top, labels),
-                        text.beeswarm_summary(top, labels, len(sample["client_ids"])),
+                        model_figures.beeswarm(sample, top, labels, t),
+                        model_text.beeswarm_summary(top, labels, len(sample["client_ids"]), t),
                     ),
                 ],
                 className="mt-4",
@@ -214,34 +186,36 @@ def explain_view(explanation: Mapping) -> html.Div:
 
 
 CARD_FIGURES = (  # (graph id, key of the performance document, figure, text summary)
-    ("model-confusion-graph", "confusion", model_figures.confusion_matrix, text.confusion_summary),
-    ("model-roc-graph", "roc", model_figures.roc, text.roc_summary),
-    ("model-calibration-graph", "calibration", model_figures.calibration, text.calibration_summary),
+    ("model-confusion-graph", "confusion", model_figures.confusion_matrix, model_text.confusion_summary),
+    ("model-roc-graph", "roc", model_figures.roc, model_text.roc_summary),
+    ("model-calibration-graph", "calibration", model_figures.calibration, model_text.calibration_summary),
 )
 
 
-def card_view(performance: Mapping, model: Mapping) -> html.Div:
+def card_view(performance: Mapping, model: Mapping, t: Translator) -> html.Div:
     columns = [
-        dbc.Col(figure(graph_id, plot(performance[key]), summary(performance[key])), lg=4)
+        dbc.Col(figure(graph_id, plot(performance[key], t), summary(performance[key], t)), lg=4)
         for graph_id, key, plot, summary in CARD_FIGURES
     ]
     return html.Div(
         [
             html.Section(
                 [
-                    html.H2("Model card", className="h4"),
+                    html.H2(t.gettext("Model card"), className="h4"),
                     html.P(
-                        "Out of fold: every client scored by a model that did not see it, the risk "
-                        "calibrated by a map fitted without it."
+                        t.gettext(
+                            "Out of fold: every client scored by a model that did not see it, the risk "
+                            "calibrated by a map fitted without it."
+                        )
                     ),
-                    probability_facts(performance["calibration"]),
+                    probability_facts(performance["calibration"], t),
                     dbc.Row(columns),
                 ],
                 className="mt-4",
             ),
-            candidates_section(model),
-            comparison_section(model),
-            fairness_table(performance["fairness"]),
+            candidates_section(model, t),
+            comparison_section(model, t),
+            fairness.fairness_table(performance["fairness"], t),
         ]
     )
 
@@ -265,14 +239,15 @@ def load(_retry: int | None) -> tuple:
         performance = api().performance()
     except ApiError as error:
         return None, None, None, [], None, None, None, *shown(error)
+    t = current()
     labels = {e["feature"]: e["label"] for e in explanation["importance"]}
     names = list(explanation["sample"]["shap"])
     options = [{"label": labels.get(n, n), "value": n} for n in names]
     cost = model["cost"]
     return (
-        summary_view(model),
-        explain_view(explanation),
-        card_view(performance, model),
+        summary_view(model, t),
+        explain_view(explanation, t),
+        card_view(performance, model, t),
         options,
         names[0] if names else None,
         cost.get("w_fn", 10.0),
@@ -290,8 +265,10 @@ def load(_retry: int | None) -> tuple:
     Input("model-cost-retry", "n_clicks"),
 )
 def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None) -> tuple:
+    t = current()
+    _ = t.gettext
     if not (text.is_number(w_fn) and text.is_number(w_fp)) or w_fn <= 0 or w_fp <= 0:
-        return html.P("Enter two positive costs to see the threshold they lead to."), *HIDDEN
+        return html.P(_("Enter two positive costs to see the threshold they lead to.")), *HIDDEN
     try:
         data = api().threshold(w_fn, w_fp)
     except ApiError as error:
@@ -299,20 +276,19 @@ def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None) -> tup
     best = data["best"]
     numbers = html.Dl(
         [
-            html.Dt("Best threshold"),
-            html.Dd(text.percent(best["threshold"], 2), id="model-best-threshold"),
-            html.Dt("Approval rate"),
-            html.Dd(text.percent(best["approval_rate"])),
-            html.Dt("Cost per 1,000 applicants"),
-            html.Dd(f"{best['cost_per_1000']:,.1f}"),
-            html.Dt("Defaulters refused"),
-            html.Dd(text.percent(best["recall"])),
+            html.Dt(_("Best threshold")),
+            html.Dd(t.percent(best["threshold"], 2), id="model-best-threshold"),
+            html.Dt(_("Approval rate")),
+            html.Dd(t.percent(best["approval_rate"])),
+            html.Dt(_("Cost per 1,000 applicants")),
+            html.Dd(t.number(best["cost_per_1000"], 1)),
+            html.Dt(_("Defaulters refused")),
+            html.Dd(t.percent(best["recall"])),
         ],
         className="model-facts",
     )
-    return html.Div(
-        [numbers, figure("model-cost-graph", model_figures.cost_curve(data), text.cost_summary(data))]
-    ), *HIDDEN
+    chart = figure("model-cost-graph", model_figures.cost_curve(data, t), model_text.cost_summary(data, t))
+    return html.Div([numbers, chart]), *HIDDEN
 
 
 @callback(
@@ -329,14 +305,15 @@ def show_dependence(feature: str | None, _retry: int | None) -> tuple:
         explanation = api().global_explanation(SAMPLE_FEATURES, SAMPLE_ROWS)
     except ApiError as error:
         return None, *shown(error)
+    t = current()
     sample = explanation["sample"]
     if feature not in sample["shap"]:
-        return html.P("This feature is not in the SHAP sample."), *HIDDEN
+        return html.P(t.gettext("This feature is not in the SHAP sample.")), *HIDDEN
     label = next((e["label"] for e in explanation["importance"] if e["feature"] == feature), feature)
     return figure(
         "model-dependence-graph",
-        model_figures.dependence(sample, feature, label),
-        text.dependence_summary(label, sample["values"][feature], sample["shap"][feature]),
+        model_figures.dependence(sample, feature, label, t),
+        model_text.dependence_summary(label, sample["values"][feature], sample["shap"][feature], t),
     ), *HIDDEN
 
 
@@ -352,7 +329,7 @@ def show_history(_retry: int | None) -> tuple:
         decisions = api().model_history()
     except ApiError as error:
         return None, *shown(error)
-    return history_view(decisions), *HIDDEN
+    return history_view(decisions, current()), *HIDDEN
 
 
-dash.register_page(__name__, path="/model", title="Model: credit scoring", order=4, layout=layout)
+dash.register_page(__name__, path="/model", title=title, order=4, layout=layout)

@@ -12,6 +12,7 @@ from dashboard.components import form
 from dashboard.components.decision import decision_view
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, loading, shown
+from dashboard.i18n import Translator, current
 
 PREFIX = "new"
 FORM = "new-fields"  # the form's own error box: its choices come from the API
@@ -21,16 +22,21 @@ FIRST_VALUES = {"NAME_CONTRACT_TYPE": "Cash loans"}
 form.register(PREFIX, FIELDS)
 
 
+def title() -> str:
+    return current().gettext("New application: credit scoring")
+
+
 def layout(**_query: str) -> html.Div:
+    _ = current().gettext
     return html.Div(
         [
             header(
-                "New application",
-                "Enter an applicant who is not in the data yet; fields marked required must be filled.",
+                _("New application"),
+                _("Enter an applicant who is not in the data yet; fields marked required must be filled."),
             ),
             dcc.Store(id="new-page", data=True),
             error_box(FORM),
-            loading(html.Div(id="new-form", role="form", **{"aria-label": "New application"}), FORM),
+            loading(html.Div(id="new-form", role="form", **{"aria-label": _("New application")}), FORM),
             html.Div(id="new-problems", className="mt-3", role="status"),
             error_box(PREFIX),
             loading(html.Div(id="new-result", className="mt-3"), PREFIX),
@@ -47,37 +53,42 @@ def layout(**_query: str) -> html.Div:
 )
 def show_form(_page: bool, _retry: int | None) -> tuple:
     """The form, its choices listing the levels the API accepts (an error and a retry when it is down)."""
+    t = current()
     try:
         levels = api().application_levels()
     except ApiError as error:
         return None, *shown(error)
     return (
         [
-            form.grid(PREFIX, FIELDS, levels, FIRST_VALUES),
-            dbc.Button("Score this application", id="new-submit", color="primary", n_clicks=0),
+            form.grid(PREFIX, FIELDS, levels, FIRST_VALUES, t),
+            dbc.Button(t.gettext("Score this application"), id="new-submit", color="primary", n_clicks=0),
         ],
         *HIDDEN,
     )
 
 
-def problem_list(found: dict[str, str]) -> dbc.Alert:
+def problem_list(found: dict[str, str], t: Translator) -> dbc.Alert:
+    count = len(found)
+    heading = t.ngettext(
+        "{count} field to fix before scoring:", "{count} fields to fix before scoring:", count
+    )
     return dbc.Alert(
         [
-            html.P(f"{len(found)} field(s) to fix before scoring:", className="mb-1"),
+            html.P(heading.format(count=count), className="mb-1"),
             html.Ul([html.Li(message) for message in found.values()]),
         ],
         color="warning",
     )
 
 
-def result(score: dict, offer: dict | None) -> html.Div:
-    parts = [html.H2("Result", className="h3"), decision_view(score, PREFIX)]
+def result(score: dict, offer: dict | None, t: Translator) -> html.Div:
+    parts = [html.H2(t.gettext("Result"), className="h3"), decision_view(score, PREFIX, t=t)]
     if offer is not None:
         parts.append(
             html.Section(
                 [
-                    html.H3("Largest credit amount still accepted", className="h5"),
-                    html.P(text.counter_offer_text(offer), id="new-max-amount"),
+                    html.H3(t.gettext("Largest credit amount still accepted"), className="h5"),
+                    html.P(text.counter_offer_text(offer, t), id="new-max-amount"),
                 ],
                 className="counter-offer mt-3",
             )
@@ -97,10 +108,11 @@ def result(score: dict, offer: dict | None) -> html.Div:
     prevent_initial_call=True,
 )
 def score(_submit: int, _retry: int | None, *values: object) -> tuple:
+    t = current()
     entered = dict(zip(FIELDS, values, strict=True))
-    found = forms.problems(entered, form.levels_or_none())
+    found = forms.problems(entered, form.levels_or_none(), t)
     if found:
-        return None, problem_list(found), *HIDDEN, *form.feedback(FIELDS, found)
+        return None, problem_list(found, t), *HIDDEN, *form.feedback(FIELDS, found)
     application = forms.to_api(entered)
     try:
         scored = api().score_application(application)
@@ -110,9 +122,9 @@ def score(_submit: int, _retry: int | None, *values: object) -> tuple:
             forms.form_field_of(f): m for f, m in error.fields.items() if forms.form_field_of(f) in FIELDS
         }
         if refused:
-            return None, problem_list(refused), *HIDDEN, *form.feedback(FIELDS, refused)
+            return None, problem_list(refused, t), *HIDDEN, *form.feedback(FIELDS, refused)
         return None, None, *shown(error), *form.feedback(FIELDS, {})
-    return result(scored, offer), None, *HIDDEN, *form.feedback(FIELDS, {})
+    return result(scored, offer, t), None, *HIDDEN, *form.feedback(FIELDS, {})
 
 
 clientside_callback(
@@ -123,6 +135,4 @@ clientside_callback(
 )
 
 
-dash.register_page(
-    __name__, path="/new-application", title="New application: credit scoring", order=3, layout=layout
-)
+dash.register_page(__name__, path="/new-application", title=title, order=3, layout=layout)

@@ -2,47 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import text
+from dashboard import operations_text
 from dashboard.api_client import ApiError, api
 from dashboard.components import oversight
 from dashboard.components.layout import header
 from dashboard.components.monitoring import operations_estimate_view, outcomes_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import operations as operations_figures
+from dashboard.i18n import N_, Translator, current
 
 PREFIX = "operations"
 PERIODS = {
-    "1h": ("The last hour", timedelta(hours=1), "5m"),
-    "24h": ("The last 24 hours", timedelta(days=1), "1h"),
-    "7d": ("The last 7 days", timedelta(days=7), "6h"),
-    "30d": ("The last 30 days", timedelta(days=30), "1d"),
+    "1h": (N_("The last hour"), timedelta(hours=1), "5m"),
+    "24h": (N_("The last 24 hours"), timedelta(days=1), "1h"),
+    "7d": (N_("The last 7 days"), timedelta(days=7), "6h"),
+    "30d": (N_("The last 30 days"), timedelta(days=30), "1d"),
 }
 DEFAULT_PERIOD = "24h"
 
 
+def title() -> str:
+    return current().gettext("Operations: credit scoring")
+
+
 def layout(**_query: str) -> html.Div:
-    options = [{"label": label, "value": key} for key, (label, _, _) in PERIODS.items()]
+    _ = current().gettext
+    options = [{"label": _(label), "value": key} for key, (label, _span, _bucket) in PERIODS.items()]
     return html.Div(
         [
-            header("Operations", "What the scoring service did: traffic, errors, latency and decisions."),
+            header(
+                _("Operations"), _("What the scoring service did: traffic, errors, latency and decisions.")
+            ),
             dbc.Row(
                 [
                     dbc.Col(
                         [
-                            dbc.Label("Period", html_for="operations-period"),
+                            dbc.Label(_("Period"), html_for="operations-period"),
                             dbc.Select(id="operations-period", options=options, value=DEFAULT_PERIOD),
                         ],
                         md=4,
                     ),
                     dbc.Col(
-                        dbc.Button("Refresh", id="operations-refresh", color="secondary", className="mt-4"),
+                        dbc.Button(
+                            _("Refresh"), id="operations-refresh", color="secondary", className="mt-4"
+                        ),
                         md=2,
                     ),
                 ],
@@ -52,7 +62,7 @@ def layout(**_query: str) -> html.Div:
             loading(html.Div(id="operations-content"), PREFIX),
             error_box("operations-monitoring"),
             loading(html.Div(id="operations-monitoring"), "operations-monitoring"),
-            oversight.section(),
+            oversight.section(current()),
         ]
     )
 
@@ -63,69 +73,49 @@ def window(period: str, now: datetime) -> tuple[str, str, str]:
     return (now - span).isoformat(), now.isoformat(), bucket
 
 
-def totals(buckets: Sequence[Mapping]) -> list[tuple[str, str]]:
-    """Headline figures of the period."""
-    requests = sum(b["requests"] for b in buckets)
-    errors = sum(sum((b.get("errors") or {}).values()) for b in buckets)
-    scores = sum(b["scores"] for b in buckets)
-    refused = sum((b.get("refusal_rate") or 0) * b["scores"] for b in buckets)
-    p95 = [b["latency_ms_p95"] for b in buckets if text.is_number(b.get("latency_ms_p95"))]
-    return [
-        ("Requests", f"{requests:,}"),
-        ("Errors", f"{errors:,} ({text.percent(errors / requests) if requests else 'none'})"),
-        ("Scores given", f"{scores:,}"),
-        ("Refusal rate", text.percent(refused / scores) if scores else "no score"),
-        ("Slowest 95th percentile", f"{max(p95):,.0f} ms" if p95 else "not measured"),
-    ]
-
-
-def _moment(iso: str) -> str:
-    return iso[:16].replace("T", " ")
-
-
-def content(payload: Mapping) -> html.Div:
+def content(payload: Mapping, t: Translator) -> html.Div:
+    _ = t.gettext
     buckets = payload["buckets"]
     if not buckets:
-        return dbc.Alert("The service logged no request in this period.", color="info", id="operations-empty")
+        return dbc.Alert(
+            _("The service logged no request in this period."), color="info", id="operations-empty"
+        )
     cards = [
         dbc.Col(
             dbc.Card(
                 dbc.CardBody([html.P(label, className="mb-1 kpi-label"), html.P(value, className="kpi")])
             )
         )
-        for label, value in totals(buckets)
+        for label, value in operations_text.totals(buckets, t)
     ]
     window = (payload["since"], payload["until"])
     charts = (
         (
-            "Requests and errors",
+            _("Requests and errors"),
             "operations-traffic-graph",
-            operations_figures.traffic(buckets, window, payload["bucket"]),
-            text.traffic_summary(buckets),
+            operations_figures.traffic(buckets, window, payload["bucket"], t),
+            operations_text.traffic_summary(buckets, t),
         ),
         (
-            "Latency",
+            _("Latency"),
             "operations-latency-graph",
-            operations_figures.latency(buckets, window),
-            text.latency_summary(buckets),
+            operations_figures.latency(buckets, window, t),
+            operations_text.latency_summary(buckets, t),
         ),
         (
-            "Decisions and scores",
+            _("Decisions and scores"),
             "operations-decisions-graph",
-            operations_figures.decisions(buckets, window),
-            text.decisions_summary(buckets),
+            operations_figures.decisions(buckets, window, t),
+            operations_text.decisions_summary(buckets, t),
         ),
     )
     sections = [
-        html.Section([html.H2(title, className="h4"), figure(graph_id, fig, summary)], className="mt-4")
-        for title, graph_id, fig, summary in charts
+        html.Section([html.H2(name, className="h4"), figure(graph_id, fig, summary)], className="mt-4")
+        for name, graph_id, fig, summary in charts
     ]
     return html.Div(
         [
-            html.P(
-                f"From {_moment(payload['since'])} to {_moment(payload['until'])} UTC, in periods of "
-                f"{payload['bucket']}."
-            ),
+            html.P(operations_text.period_text(payload, t)),
             dbc.Row(cards, className="g-2", id="operations-totals"),
             *sections,
         ]
@@ -146,7 +136,7 @@ def show(period: str, _refresh: int | None, _retry: int | None) -> tuple:
         payload = api().monitoring(since, until, bucket)
     except ApiError as error:
         return None, *shown(error)
-    return content(payload), *HIDDEN
+    return content(payload, current()), *HIDDEN
 
 
 @callback(
@@ -162,7 +152,8 @@ def show_monitoring(_refresh: int | None, _retry: int | None) -> tuple:
         points, outcomes = api().both(lambda c: c.drift_trend(), lambda c: c.outcomes())
     except ApiError as error:
         return None, *shown(error)
-    return html.Div([operations_estimate_view(points), outcomes_view(outcomes)]), *HIDDEN
+    t = current()
+    return html.Div([operations_estimate_view(points, t), outcomes_view(outcomes, t)]), *HIDDEN
 
 
-dash.register_page(__name__, path="/operations", title="Operations: credit scoring", order=6, layout=layout)
+dash.register_page(__name__, path="/operations", title=title, order=6, layout=layout)

@@ -12,14 +12,18 @@ from dashboard.components import picker
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import similar as similar_figures
+from dashboard.i18n import N_, Translator, current
 
 PREFIX = "similar"
 K_CHOICES = (10, 20, 50, 100)
-GROUPS = (("all", "All clients with a known outcome"), ("similar", "The similar clients"))
+GROUPS = (("all", N_("All clients with a known outcome")), ("similar", N_("The similar clients")))
 
 
 def title(client_id: str | None = None) -> str:
-    return f"Client {client_id}: similar clients" if client_id else "Similar clients: credit scoring"
+    _ = current().gettext
+    if client_id:
+        return _("Client {client_id}: similar clients").format(client_id=client_id)
+    return _("Similar clients: credit scoring")
 
 
 picker.register(PREFIX, "similar")
@@ -36,20 +40,23 @@ def _select(id_: str, label: str, options: list | None = None, value: object = N
 
 
 def layout(client_id: str | None = None, **_query: str) -> html.Div:
+    _ = current().gettext
     k_options = [{"label": str(k), "value": str(k)} for k in K_CHOICES]
     return html.Div(
         [
             header(
-                "Similar clients",
-                "Compare the client with the clients most like them, feature by feature.",
+                _("Similar clients"),
+                _("Compare the client with the clients most like them, feature by feature."),
             ),
             dbc.Row(dbc.Col(picker.picker(PREFIX, client_id), md=6)),
             dcc.Store(id="similar-id", data=client_id),
             html.Div(id="similar-intro"),
             html.Section(
                 [
-                    html.H2("Most similar clients", className="h4"),
-                    dbc.Row(dbc.Col(_select("similar-k", "How many similar clients", k_options, "10"), md=3)),
+                    html.H2(_("Most similar clients"), className="h4"),
+                    dbc.Row(
+                        dbc.Col(_select("similar-k", _("How many similar clients"), k_options, "10"), md=3)
+                    ),
                     error_box(PREFIX),
                     loading(html.Div(id="similar-table"), PREFIX),
                 ],
@@ -57,17 +64,17 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
             ),
             html.Section(
                 [
-                    html.H2("One feature: repaid against defaulted clients", className="h4"),
+                    html.H2(_("One feature: repaid against defaulted clients"), className="h4"),
                     dbc.Row(
                         [
-                            dbc.Col(_select("similar-feature", "Feature"), md=6),
+                            dbc.Col(_select("similar-feature", _("Feature")), md=6),
                             dbc.Col(
                                 html.Fieldset(
                                     [
-                                        html.Legend("Compare with", className="form-label fs-6"),
+                                        html.Legend(_("Compare with"), className="form-label fs-6"),
                                         dbc.RadioItems(
                                             id="similar-group",
-                                            options=[{"label": lbl, "value": v} for v, lbl in GROUPS],
+                                            options=[{"label": _(lbl), "value": v} for v, lbl in GROUPS],
                                             value="all",
                                         ),
                                     ]
@@ -83,11 +90,11 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
             ),
             html.Section(
                 [
-                    html.H2("Two features at once", className="h4"),
+                    html.H2(_("Two features at once"), className="h4"),
                     dbc.Row(
                         [
-                            dbc.Col(_select("similar-x", "Horizontal axis"), md=6),
-                            dbc.Col(_select("similar-y", "Vertical axis"), md=6),
+                            dbc.Col(_select("similar-x", _("Horizontal axis")), md=6),
+                            dbc.Col(_select("similar-y", _("Vertical axis")), md=6),
                         ]
                     ),
                     error_box("similar-scatter"),
@@ -99,43 +106,44 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
     )
 
 
-def neighbours_table(payload: dict) -> html.Div:
+def neighbours_table(payload: dict, t: Translator) -> html.Div:
     """The neighbours with their distance, score, decision and known outcome."""
+    _ = t.gettext
     rows = [
         html.Tr(
             [
                 html.Td(dcc.Link(str(n["client_id"]), href=f"/client/{n['client_id']}")),
-                html.Td(f"{n['distance']:.2f}", className="text-end"),
-                html.Td(text.percent(n["probability"]), className="text-end"),
-                html.Td(f"{text.decision_icon(n['decision'])} {text.decision_words(n['decision'])}"),
-                html.Td(text.outcome_text(n["known_outcome"])),
+                html.Td(t.number(n["distance"], 2), className="text-end"),
+                html.Td(t.percent(n["probability"]), className="text-end"),
+                html.Td(text.decision_with_icon(n["decision"], t)),
+                html.Td(text.outcome_text(n["known_outcome"], t)),
             ]
         )
         for n in payload["neighbours"]
     ]
     columns = (
-        ("Client", ""),
-        ("Distance", "text-end"),
-        ("Risk of default", "text-end"),
-        ("Model decision", ""),
-        ("Known outcome", ""),
+        (_("Client"), ""),
+        (_("Distance"), "text-end"),
+        (_("Risk of default"), "text-end"),
+        (_("Model decision"), ""),
+        (_("Known outcome"), ""),
     )
     head = html.Thead(html.Tr([html.Th(h, scope="col", className=css) for h, css in columns]))
     return html.Div(
         [
-            html.P(text.neighbours_summary(payload["neighbours"])),
+            html.P(text.neighbours_summary(payload["neighbours"], t)),
             html.Div(
                 dbc.Table(
-                    [html.Caption("Most similar clients, nearest first"), head, html.Tbody(rows)],
+                    [html.Caption(_("Most similar clients, nearest first")), head, html.Tbody(rows)],
                     striped=True,
                     size="sm",
                     className="caption-top",
                 ),
                 className="table-scroll",
                 tabIndex="0",
-                **{"aria-label": "Similar clients table, scrollable"},
+                **{"aria-label": _("Similar clients table, scrollable")},
             ),
-            html.Details([html.Summary("How similarity is measured"), html.P(payload["space"])]),
+            html.Details([html.Summary(_("How similarity is measured")), html.P(payload["space"])]),
         ]
     )
 
@@ -164,22 +172,22 @@ def feature_choices(
     Input("similar-retry", "n_clicks"),
 )
 def show_neighbours(value: str | None, k: str, _retry: int | None) -> tuple:
+    t = current()
     client_id = picker.client_id_of(value)
     if client_id is None:
-        message = "Choose a client above to see the clients most like them."
-        if value:
-            message = f"\u201c{value}\u201d is not a client ID: IDs are whole numbers such as 100002."
-        return dbc.Alert(message, color="info"), None, *HIDDEN
+        return (
+            picker.no_client(value, t.gettext("Choose a client above to see the clients most like them.")),
+            None,
+            *HIDDEN,
+        )
     try:
         payload = api().similar(client_id, int(k or K_CHOICES[0]))
     except ApiError as error:
         if error.not_found:
-            return dbc.Alert(f"No client with ID {client_id} in the data.", color="warning"), None, *HIDDEN
+            return picker.unknown_client(client_id, t), None, *HIDDEN
         return None, None, *shown(error)
-    intro = html.P(
-        ["Client ", dcc.Link(str(client_id), href=f"/client/{client_id}"), " compared with others."]
-    )
-    return intro, neighbours_table(payload), *HIDDEN
+    intro = html.P(picker.client_link_sentence(client_id, t.gettext("Client {client} compared with others.")))
+    return intro, neighbours_table(payload, t), *HIDDEN
 
 
 @callback(
@@ -227,8 +235,11 @@ def show_distribution(
         data = api().distribution(feature, client_id, similar)
     except ApiError as error:
         return None, *shown(error)
+    t = current()
     return figure(
-        "similar-distribution-graph", similar_figures.distribution(data), text.distribution_summary(data)
+        "similar-distribution-graph",
+        similar_figures.distribution(data, t),
+        text.distribution_summary(data, t),
     ), *HIDDEN
 
 
@@ -248,7 +259,10 @@ def show_scatter(x: str | None, y: str | None, _retry: int | None, value: str | 
         data = api().scatter(x, y, picker.client_id_of(value))
     except ApiError as error:
         return None, *shown(error)
-    return figure("similar-scatter-graph", similar_figures.scatter(data), text.scatter_summary(data)), *HIDDEN
+    t = current()
+    return figure(
+        "similar-scatter-graph", similar_figures.scatter(data, t), text.scatter_summary(data, t)
+    ), *HIDDEN
 
 
 dash.register_page(

@@ -9,15 +9,16 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
+from dashboard import vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.components.layout import header
+from dashboard.i18n import ENGLISH, Translator, current
 
 PREFIX = "users"
-ROLES = [
-    {"label": "Credit officer", "value": "officer"},
-    {"label": "Risk analyst", "value": "analyst"},
-    {"label": "Administrator", "value": "admin"},
-]
+
+
+def title() -> str:
+    return current().gettext("Users: credit scoring")
 
 
 def _field(label: str, component: object, name: str) -> html.Div:
@@ -25,39 +26,45 @@ def _field(label: str, component: object, name: str) -> html.Div:
 
 
 def layout(**_query: str) -> html.Div:
+    t = current()
+    _ = t.gettext
+    roles = [{"label": t.gettext(name), "value": role} for role, name in vocabulary.ROLES.items()]
     add = [
-        html.H2("Add an account", className="h5"),
-        _field("User name", dbc.Input(id=f"{PREFIX}-name", maxLength=64, autoComplete="off"), "name"),
-        _field("Role", dbc.Select(id=f"{PREFIX}-role", options=ROLES, value="officer"), "role"),
+        html.H2(_("Add an account"), className="h5"),
+        _field(_("User name"), dbc.Input(id=f"{PREFIX}-name", maxLength=64, autoComplete="off"), "name"),
+        _field(_("Role"), dbc.Select(id=f"{PREFIX}-role", options=roles, value="officer"), "role"),
         _field(
-            "Initial password (12 characters or more; leave empty for single sign-on only)",
+            _("Initial password (12 characters or more; leave empty for single sign-on only)"),
             dbc.Input(id=f"{PREFIX}-password", type="password", autoComplete="new-password"),
             "password",
         ),
-        dbc.Button("Add the account", id=f"{PREFIX}-add", color="primary"),
+        dbc.Button(_("Add the account"), id=f"{PREFIX}-add", color="primary"),
         html.Div(id=f"{PREFIX}-add-result", role="status", className="mt-2"),
     ]
     change = [
-        html.H2("Change an account", className="h5"),
-        _field("Account", dbc.Select(id=f"{PREFIX}-account"), "account"),
+        html.H2(_("Change an account"), className="h5"),
+        _field(_("Account"), dbc.Select(id=f"{PREFIX}-account"), "account"),
         html.Div(
             [
-                dbc.Button("Disable", id=f"{PREFIX}-disable", color="secondary", className="me-2"),
-                dbc.Button("Enable", id=f"{PREFIX}-enable", color="secondary"),
+                dbc.Button(_("Disable"), id=f"{PREFIX}-disable", color="secondary", className="me-2"),
+                dbc.Button(_("Enable"), id=f"{PREFIX}-enable", color="secondary"),
             ],
             className="mb-3",
         ),
         _field(
-            "New password",
+            _("New password"),
             dbc.Input(id=f"{PREFIX}-new-password", type="password", autoComplete="new-password"),
             "new-password",
         ),
-        dbc.Button("Set the password", id=f"{PREFIX}-set-password", color="secondary"),
+        dbc.Button(_("Set the password"), id=f"{PREFIX}-set-password", color="secondary"),
         html.Div(id=f"{PREFIX}-change-result", role="status", className="mt-2"),
     ]
     return html.Div(
         [
-            header("Users", "Who may sign in, with which role. Every change is recorded in the audit trail."),
+            header(
+                _("Users"),
+                _("Who may sign in, with which role. Every change is recorded in the audit trail."),
+            ),
             dcc.Store(id=f"{PREFIX}-changed"),
             html.Div(id=f"{PREFIX}-table"),
             dbc.Row([dbc.Col(add, md=6), dbc.Col(change, md=6)], className="mt-4 g-4"),
@@ -65,26 +72,34 @@ def layout(**_query: str) -> html.Div:
     )
 
 
-def users_table(users: Sequence[dict]) -> dbc.Table:
-    def state(u: dict) -> str:
-        return "locked" if u["locked"] else "active" if u["active"] else "disabled"
+def _state(user: dict, t: Translator) -> str:
+    if user["locked"]:
+        return t.gettext("locked")
+    return t.gettext("active") if user["active"] else t.gettext("disabled")
 
+
+def _role(role: str, t: Translator) -> str:
+    return vocabulary.label(vocabulary.ROLES, role, t)
+
+
+def users_table(users: Sequence[dict], t: Translator = ENGLISH) -> dbc.Table:
+    _ = t.gettext
     rows = [
         html.Tr(
             [
                 html.Td(u["username"]),
-                html.Td(u["role"]),
-                html.Td(state(u)),
-                html.Td("password" if u["has_password"] else "single sign-on"),
-                html.Td((u["last_sign_in_at"] or "never")[:16].replace("T", " ")),
+                html.Td(_role(u["role"], t)),
+                html.Td(_state(u, t)),
+                html.Td(_("password") if u["has_password"] else _("single sign-on")),
+                html.Td(t.moment(u["last_sign_in_at"]) if u["last_sign_in_at"] else _("never")),
             ]
         )
         for u in users
     ]
-    head = ["User name", "Role", "State", "Signs in with", "Last sign-in (UTC)"]
+    head = [_("User name"), _("Role"), _("State"), _("Signs in with"), _("Last sign-in (UTC)")]
     return dbc.Table(
         [
-            html.Caption("Accounts"),
+            html.Caption(_("Accounts")),
             html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
             html.Tbody(rows),
         ],
@@ -105,14 +120,13 @@ def show_users(_changed: object) -> tuple:
         users = api().users()
     except ApiError as error:
         return dbc.Alert(error.message, color="warning"), []
-    return users_table(users), [{"label": u["username"], "value": str(u["id"])} for u in users]
+    return users_table(users, current()), [{"label": u["username"], "value": str(u["id"])} for u in users]
 
 
 def _problem(error: ApiError) -> dbc.Alert:
     listed = [html.Li(f"{field}: {message}") for field, message in error.fields.items()]
-    return dbc.Alert(
-        [error.message if not listed else "Not done:", html.Ul(listed) if listed else ""], color="danger"
-    )
+    heading = current().gettext("Not done:") if listed else error.message
+    return dbc.Alert([heading, html.Ul(listed) if listed else ""], color="danger")
 
 
 @callback(
@@ -129,7 +143,11 @@ def add_user(clicks: int, name: str | None, role: str, password: str | None) -> 
         user = api().add_user((name or "").strip(), role, password or None)
     except ApiError as error:
         return _problem(error), no_update
-    return dbc.Alert(f"Account {user['username']} added ({user['role']}).", color="success"), clicks
+    t = current()
+    message = t.gettext("Account {user} added ({role}).").format(
+        user=user["username"], role=_role(user["role"], t)
+    )
+    return dbc.Alert(message, color="success"), clicks
 
 
 @callback(
@@ -145,19 +163,26 @@ def add_user(clicks: int, name: str | None, role: str, password: str | None) -> 
 def change_user(
     _disable: int, _enable: int, _password: int, account: str | None, password: str | None
 ) -> tuple:
+    t = current()
     if not account:
-        return dbc.Alert("Choose an account first.", color="warning"), no_update
+        return dbc.Alert(t.gettext("Choose an account first."), color="warning"), no_update
     action = dash.ctx.triggered_id
     try:
         if action == f"{PREFIX}-set-password":
             user = api().set_password(int(account), password or "")
-            done = "new password set"
+            done = "password"
         else:
             user = api().set_active(int(account), action == f"{PREFIX}-enable")
             done = "enabled" if user["active"] else "disabled"
     except ApiError as error:
         return _problem(error), no_update
-    return dbc.Alert(f"Account {user['username']}: {done}.", color="success"), f"{action}:{user['id']}:{done}"
+    messages = {
+        "password": t.gettext("Account {user}: new password set."),
+        "enabled": t.gettext("Account {user}: enabled."),
+        "disabled": t.gettext("Account {user}: disabled."),
+    }
+    message = messages[done].format(user=user["username"])
+    return dbc.Alert(message, color="success"), f"{action}:{user['id']}:{done}"
 
 
-dash.register_page(__name__, path="/users", title="Users: credit scoring", order=7, layout=layout)
+dash.register_page(__name__, path="/users", title=title, order=7, layout=layout)

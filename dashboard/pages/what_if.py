@@ -7,20 +7,25 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import forms, text
+from dashboard import forms, reason_text, text
 from dashboard.api_client import ApiError, api
 from dashboard.components import form, picker
 from dashboard.components.decision import verdict
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import client as client_figures
+from dashboard.figures import reasons as reason_figures
+from dashboard.i18n import Translator, current
 
 PREFIX = "what-if"
 FIELDS = forms.WHAT_IF_FIELDS
 
 
 def title(client_id: str | None = None) -> str:
-    return f"Client {client_id}: what-if" if client_id else "What-if: credit scoring"
+    _ = current().gettext
+    if client_id:
+        return _("Client {client_id}: what-if").format(client_id=client_id)
+    return _("What-if: credit scoring")
 
 
 picker.register(PREFIX, "what-if")
@@ -28,12 +33,15 @@ form.register(PREFIX, FIELDS)
 
 
 def layout(client_id: str | None = None, **_query: str) -> html.Div:
+    _ = current().gettext
     return html.Div(
         [
             header(
-                "What-if",
-                "Change the application's main values and see the new score at once; the client's credit "
-                "history stays as recorded.",
+                _("What-if"),
+                _(
+                    "Change the application's main values and see the new score at once; the client's "
+                    "credit history stays as recorded."
+                ),
             ),
             dbc.Row(dbc.Col(picker.picker(PREFIX, client_id), md=6)),
             dcc.Store(id="what-if-id", data=client_id),
@@ -46,35 +54,55 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
     )
 
 
-def form_section(client_id: int, values: dict, levels: forms.Levels) -> html.Section:
+def form_section(client_id: int, values: dict, levels: forms.Levels, t: Translator) -> html.Section:
     return html.Section(
         [
             html.H2(
-                ["Application of client ", dcc.Link(str(client_id), href=f"/client/{client_id}")],
+                picker.client_link_sentence(client_id, t.gettext("Application of client {client}")),
                 className="h4",
             ),
-            html.P("Each change rescores the application when you leave the field.", className="form-text"),
-            form.grid(PREFIX, FIELDS, levels, values),
+            html.P(
+                t.gettext("Each change rescores the application when you leave the field."),
+                className="form-text",
+            ),
+            form.grid(PREFIX, FIELDS, levels, values, t),
         ]
     )
 
 
-def result_view(before: dict, payload: dict) -> html.Div:
+def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
     """Before and after side by side, the comparison chart, the largest accepted amount, the new reasons."""
+    _ = t.gettext
     after = payload["score"]
-    changed = ", ".join(forms.FIELDS[forms.form_field_of(f)].label for f in payload["changed"]) or "none yet"
+    changed = ", ".join(forms.label(forms.form_field_of(f), t) for f in payload["changed"])
+    explanation = after.get("explanation")
+    why = (
+        figure(
+            "what-if-waterfall-graph",
+            reason_figures.code_waterfall(explanation, after["probability"], t),
+            reason_text.waterfall_summary(explanation, after["probability"], t),
+        )
+        if explanation
+        else None
+    )
     return html.Div(
         [
-            html.H2("Result", className="h4 mt-2"),
-            html.P(f"Changed fields: {changed}.", id="what-if-changed"),
+            html.H2(_("Result"), className="h4 mt-2"),
+            html.P(
+                _("Changed fields: {fields}.").format(fields=changed or _("none yet")), id="what-if-changed"
+            ),
             dbc.Row(
                 [
                     dbc.Col(
-                        html.Div([html.P("Before", className="fw-semibold mb-1"), verdict(before)]), md=6
+                        html.Div([html.P(_("Before"), className="fw-semibold mb-1"), verdict(before, t=t)]),
+                        md=6,
                     ),
                     dbc.Col(
                         html.Div(
-                            [html.P("After the changes", className="fw-semibold mb-1"), verdict(after)],
+                            [
+                                html.P(_("After the changes"), className="fw-semibold mb-1"),
+                                verdict(after, t=t),
+                            ],
                             id="what-if-after",
                         ),
                         md=6,
@@ -84,26 +112,17 @@ def result_view(before: dict, payload: dict) -> html.Div:
             ),
             figure(
                 "what-if-comparison-graph",
-                client_figures.comparison(before, after, after["threshold"]),
-                text.what_if_summary(before, after),
+                client_figures.comparison(before, after, after["threshold"], t),
+                text.what_if_summary(before, after, t),
             ),
             html.Section(
                 [
-                    html.H3("Largest credit amount still accepted", className="h5"),
-                    html.P(text.counter_offer_text(payload["counter_offer"]), id="what-if-max-amount"),
+                    html.H3(_("Largest credit amount still accepted"), className="h5"),
+                    html.P(text.counter_offer_text(payload["counter_offer"], t), id="what-if-max-amount"),
                 ],
                 className="counter-offer",
             ),
-            html.Section(
-                [
-                    html.H3("Why, with the changes", className="h5"),
-                    figure(
-                        "what-if-waterfall-graph",
-                        client_figures.waterfall(after["explanation"]),
-                        text.waterfall_summary(after["explanation"]),
-                    ),
-                ]
-            ),
+            html.Section([html.H3(_("Why, with the changes"), className="h5"), why]),
         ]
     )
 
@@ -118,28 +137,22 @@ def result_view(before: dict, payload: dict) -> html.Div:
     Input("what-if-retry", "n_clicks"),
 )
 def load_client(value: str | None, _retry: int | None) -> tuple:
+    t = current()
     client_id = picker.client_id_of(value)
     if client_id is None:
-        message = "Choose a client above to try changes to their application."
-        if value:
-            message = f"\u201c{value}\u201d is not a client ID: IDs are whole numbers such as 100002."
-        return dbc.Alert(message, color="info"), None, None, *HIDDEN
+        prompt = t.gettext("Choose a client above to try changes to their application.")
+        return picker.no_client(value, prompt), None, None, *HIDDEN
     try:
         facts = api().client(client_id)
         score = api().client_score(client_id)
         levels = api().application_levels()
     except ApiError as error:
         if error.not_found:
-            return (
-                dbc.Alert(f"No client with ID {client_id} in the data.", color="warning"),
-                None,
-                None,
-                *HIDDEN,
-            )
+            return picker.unknown_client(client_id, t), None, None, *HIDDEN
         return None, None, None, *shown(error)
     values = forms.initial_values(facts["facts"], FIELDS)
-    before = {k: score[k] for k in ("probability", "decision", "threshold")}
-    return form_section(client_id, values, levels), values, before, *HIDDEN
+    before = {k: score[k] for k in ("probability", "decision", "threshold", "points", "threshold_points")}
+    return form_section(client_id, values, levels, t), values, before, *HIDDEN
 
 
 @callback(
@@ -155,16 +168,19 @@ def rescore(*args: object) -> object:
     client_id = picker.client_id_of(value)
     if client_id is None or initial is None or before is None:
         return None
-    found = forms.problems(values, form.levels_or_none())
+    t = current()
+    found = forms.problems(values, form.levels_or_none(), t)
     if found:
         return dbc.Alert(
-            ["Fix these values to rescore: ", html.Ul([html.Li(m) for m in found.values()])], color="warning"
+            [t.gettext("Fix these values to rescore:"), html.Ul([html.Li(m) for m in found.values()])],
+            color="warning",
         )
     try:
         payload = api().what_if(client_id, forms.changes(initial, values))
     except ApiError as error:
-        return dbc.Alert([error.message, " Change a value to try again."], color="danger", role="alert")
-    return result_view(before, payload)
+        retry = t.gettext("Change a value to try again.")
+        return dbc.Alert(f"{error.message} {retry}", color="danger", role="alert")
+    return result_view(before, payload, t)
 
 
 dash.register_page(

@@ -17,6 +17,7 @@ from dashboard.api_client import EXTENSION, ApiClient
 from dashboard.app import create_app
 from dashboard.auth import check_binding, oidc, request_headers, roles
 from dashboard.auth.guard import CSRF_COOKIE, CSRF_HEADER, SEEN_KEY
+from dashboard.i18n import COOKIE, translator
 from dashboard.settings import DashboardSettings
 from scoring.vocabulary import Role
 
@@ -232,7 +233,7 @@ def test_navigation_shows_the_user_and_the_pages_of_the_role(app: dash.Dash, fak
     token = sign_in(client, "olivia")
     location = [{"id": "_pages_location", "property": "pathname", "value": "/"}]
     box = json.dumps(callback(client, token, "app-user.children", location, []).get_json())
-    assert "olivia" in box and "(officer)" in box and token in box and "/logout" in box
+    assert "olivia" in box and "(Credit officer)" in box and token in box and "/logout" in box
     nav = next(key for key in app.callback_map if "app-nav.children" in key)
     links = callback(client, token, nav, location, [{"id": "app-client", "property": "data", "value": None}])
     text = json.dumps(links.get_json())
@@ -277,6 +278,29 @@ def test_wrong_password_gets_one_generic_message(app: dash.Dash, fake: FakeApi) 
     missing_token = client.post("/login", data={"username": "olivia", "password": PASSWORD})
     assert missing_token.status_code == 403
     assert client.get("/").status_code == 302
+
+
+def test_sign_in_pages_and_refusals_in_french(app: dash.Dash, fake: FakeApi) -> None:
+    client = app.server.test_client()
+    french = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    page = client.get("/login", headers=french).get_data(as_text=True)
+    assert '<html lang="fr">' in page and "Nom d’utilisateur" in page and ">Se connecter<" in page
+    token = client.get_cookie(CSRF_COOKIE).value
+    wrong = client.post(
+        "/login", data={"username": "olivia", "password": "wrong", "csrf_token": token}, headers=french
+    )
+    assert wrong.status_code == 401 and "le mot de passe est incorrect" in wrong.get_data(as_text=True)
+    token = sign_in(client, "anna")
+    forbidden = client.get("/users", headers=french)
+    words = forbidden.get_data(as_text=True)
+    assert forbidden.status_code == 403 and "lang='fr'" in words and "<h1>Non autorisé</h1>" in words
+    no_token = client.post("/_dash-update-component", json={}, headers=french)
+    assert no_token.status_code == 403 and "Jeton CSRF absent" in no_token.get_data(as_text=True)
+    signed_out = client.post("/logout", data={"csrf_token": token}, headers=french, follow_redirects=True)
+    assert "Vous êtes déconnecté." in signed_out.get_data(as_text=True)
+    chosen = client.get("/login?lang=en", headers=french)  # a language picked on the page is kept
+    assert '<html lang="en">' in chosen.get_data(as_text=True) and client.get_cookie(COOKIE).value == "en"
+    assert ">User name<" in client.get("/login", headers=french).get_data(as_text=True)
 
 
 def test_session_cookie_flags(app: dash.Dash, fake: FakeApi) -> None:
@@ -420,3 +444,7 @@ def test_oversight_view_in_words() -> None:
     assert "4 decisions, 1 overrides" in words and "olivia" in words
     assert "overriding the model: 100" in words and "following the model: no known outcome yet" in words
     assert "once outcomes" in oversight.outcomes_text(None)
+    french = [c.to_plotly_json() for c in oversight.view(summary, translator("fr"))]
+    french = json.dumps(french, default=str, ensure_ascii=False)
+    assert "4 décisions, dérogations : 1 (25,0\u202f% des décisions)" in french
+    assert "en dérogation au modèle : 100,0\u202f% en défaut (1 sur 1)" in french

@@ -1,5 +1,7 @@
-"""The client page in French and English in headless Chromium: default from the browser's language, the
-switch kept per browser, numbers per locale, axe-core, screenshots of both, the letter and the drill-down."""
+"""The dashboard in French and English in headless Chromium: the client page by default in the browser's
+language, the switch kept per browser, numbers per locale, screenshots of both, the letter and the
+drill-down; then every other page in French in one browser (their English is driven in `test_browser`),
+each with axe-core and no console error."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import httpx
 import pytest
 
 from tests.dashboard.conftest import API_KEY, Stack, Visit, new_context
+from tests.dashboard.test_browser import api_get
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,3 +79,70 @@ def test_drill_down_and_letter(visit: Visit, risky: int) -> None:
     assert letter.status == 200 and letter.headers["content-type"] == "application/pdf"
     assert letter.body().startswith(b"%PDF")
     assert visit.errors == []
+
+
+def test_every_other_page_in_french(visit_fr: Visit, stack: Stack) -> None:
+    examples = {e["kind"]: e["client_id"] for e in api_get(stack, "/analytics/examples")["examples"]}
+    for client_id in examples.values():
+        api_get(stack, f"/clients/{client_id}/score")  # traffic for the Operations page
+    borderline = examples["borderline"]
+
+    page = visit_fr.goto(f"/similar/{borderline}")
+    page.wait_for_selector("#similar-table tbody tr")
+    page.wait_for_selector("#similar-scatter-graph .main-svg")
+    assert page.title() == f"Client {borderline} : clients similaires"
+    assert "Décision du modèle" in page.inner_text("#similar-table thead")
+    assert "dont l’issue est connue" in page.inner_text("#similar-distribution figcaption")
+    assert "Ce client (l’étoile)" in page.inner_text("#similar-scatter figcaption")
+    visit_fr.check("similar-fr")
+
+    page = visit_fr.goto(f"/what-if/{borderline}")
+    page.wait_for_selector("#what-if-max-amount")
+    page.wait_for_selector("#what-if-comparison-graph .main-svg")
+    assert "Champs modifiés : aucun pour l’instant." in page.inner_text("#what-if-changed")
+    assert "Avant" in page.inner_text("#what-if-comparison-graph")  # the figure's own words
+    page.fill("#what-if-CNT_CHILDREN", "2.5")
+    page.press("#what-if-CNT_CHILDREN", "Tab")
+    page.wait_for_selector("#what-if-CNT_CHILDREN-feedback:text('doit être un nombre entier')")
+    visit_fr.check("what-if-fr")
+
+    page = visit_fr.goto("/new-application")
+    page.click("#new-submit")
+    page.wait_for_selector("#new-problems li")
+    assert "« Montant du crédit » est obligatoire." in page.inner_text("#new-problems")
+    assert page.inner_text("label[for='new-AMT_CREDIT']") == "Montant du crédit (obligatoire)"
+    visit_fr.check("new-application-fr")
+
+    page = visit_fr.goto("/model")
+    page.wait_for_selector("#model-fairness tbody tr")
+    page.wait_for_selector("#model-best-threshold")
+    for graph in ("cost", "importance", "codes", "beeswarm", "confusion", "roc", "calibration", "dependence"):
+        page.wait_for_selector(f"#model-{graph}-graph .main-svg")
+    assert "Version du modèle" in page.inner_text("#model-version")
+    assert "Tranche d’âge" in page.inner_text("#model-fairness") and "Contrôle" in page.inner_text(
+        "#model-fairness"
+    )
+    assert "Courbe ROC" in page.inner_text("figure:has(#model-roc-graph) figcaption")
+    assert "Coût pour 1\u202f000 demandeurs" in page.inner_text("#model-cost-graph")
+    visit_fr.check("model-fr")
+
+    page = visit_fr.goto("/drift")
+    page.wait_for_selector("#drift-facts")
+    assert "Variables en dérive" in page.inner_text("#drift-facts")
+    assert page.locator("iframe.drift-frame").get_attribute("title").startswith("Rapport de dérive Evidently")
+    page.frame_locator("iframe.drift-frame").locator("body").wait_for()
+    visit_fr.check("drift-fr")
+
+    page = visit_fr.goto("/operations")
+    page.wait_for_selector("#operations-totals")
+    for graph in ("traffic", "latency", "decisions"):
+        page.wait_for_selector(f"#operations-{graph}-graph .main-svg")
+    assert "Requêtes" in page.inner_text("#operations-totals")
+    assert "requêtes sur la période" in page.inner_text("#operations-content")
+    assert "par périodes de 1 heure" in page.inner_text("#operations-content")
+    visit_fr.check("operations-fr")
+
+    page = visit_fr.goto("/no-such-page")
+    assert page.inner_text("h1") == "Page introuvable"
+    assert page.get_attribute("#not-found-home", "href") == "/"
+    visit_fr.check("not-found-fr")

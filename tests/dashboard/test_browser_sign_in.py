@@ -1,6 +1,7 @@
 """Sign-in in headless Chromium against the real API: an officer signs in, opens a client, overrides the
 model with a justification, prints the letter, signs out, and the audit trail holds a row for each step;
-an analyst sees the client read-only."""
+an analyst sees the client read-only; an administrator signs in, manages accounts and sees the officer's
+panel in French, then switches to English (axe-core on each page)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def database(stack: Stack) -> Iterator[Engine]:
     cli = Actor("cli:tests", source="cli")
     create_user(engine, "olivia", "officer", PASSWORD, cli)
     create_user(engine, "anna", "analyst", PASSWORD, cli)
+    create_user(engine, "adam", "admin", PASSWORD, cli)
     yield engine
     engine.dispose()
 
@@ -104,7 +106,7 @@ def test_officer_overrides_prints_the_letter_and_signs_out(
     page = sign_in(visit_signed, f"/client/{risky}", "olivia")
     page.wait_for_selector(f"#client-heading:text('Client {risky}')")
     page.wait_for_selector("#app-user-name")
-    assert "olivia (officer)" in page.inner_text("#app-user")
+    assert "olivia (Credit officer)" in page.inner_text("#app-user")
     page.wait_for_selector("#client-officer-decision input[value='accept']")
     page.check("#client-officer-decision input[value='accept']", force=True)
     page.wait_for_selector("#client-officer-override:has-text('override')")
@@ -143,3 +145,48 @@ def test_analyst_reads_the_client_without_deciding(
     assert visit_signed.errors == []  # no callback of the page was refused to the analyst
     response = page.goto(visit_signed.base_url + "/users")
     assert response.status == 403 and "Not allowed" in page.inner_text("h1")
+
+
+def test_administrator_in_french_then_english(
+    browser: object, signed: Service, clients: dict[str, int], database: Engine
+) -> None:
+    context = new_context(browser, locale="fr-FR")
+    visit = Visit(context.new_page(), signed.url)
+    try:
+        page = visit.page
+        page.goto(visit.base_url + "/login")
+        page.wait_for_selector("h1:text('Scoring crédit : connexion')")
+        assert page.inner_text("label[for='login-username']") == "Nom d’utilisateur"
+        visit.check("sign-in-fr")
+        page = sign_in(visit, "/users", "adam")
+        page.wait_for_selector("#users-accounts tbody tr")
+        assert page.title() == "Utilisateurs : scoring crédit"
+        assert "adam (Administrateur)" in page.inner_text("#app-user")
+        accounts = page.inner_text("#users-accounts")
+        assert (
+            "Dernière connexion (UTC)" in accounts and "Chargé de crédit" in accounts and "actif" in accounts
+        )
+        assert page.inner_text("#users-add") == "Ajouter le compte"
+        visit.check("users-fr")
+
+        page.goto(visit.base_url + f"/client/{clients['risky']}")
+        page.wait_for_selector("#client-officer-decision input[value='accept']")
+        page.check("#client-officer-decision input[value='accept']", force=True)
+        page.wait_for_selector("#client-officer-override:has-text('c’est une dérogation')")
+        assert "Accepter la contre-proposition" in page.inner_text("#client-officer-decision")
+        assert "Revenus ou emploi vérifiés autrement" in page.inner_text("#client-officer-reason")
+        assert "Se déconnecter" in page.inner_text("#app-sign-out")
+        visit.check("client-officer-fr")
+
+        page.goto(visit.base_url + "/users")
+        page.wait_for_selector("#users-accounts tbody tr")
+        page.click("button[lang='en']")
+        page.wait_for_function("() => document.documentElement.lang === 'en'")
+        page.wait_for_selector("#users-accounts tbody tr")
+        assert page.title() == "Users: credit scoring"
+        assert "Credit officer" in page.inner_text("#users-accounts")
+        visit.check("users")
+        page.click("#app-sign-out")
+        page.wait_for_selector("#login-message:has-text('You are signed out')")
+    finally:
+        context.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import plotly.graph_objects as go
 import pytest
 
@@ -13,7 +11,6 @@ from dashboard.figures import operations as operations_figures
 from dashboard.figures import similar as similar_figures
 from dashboard.figures import style as style_figures
 from dashboard.i18n import translator
-from tests.dashboard.test_text import EXPLANATION
 
 
 def annotations(fig: go.Figure) -> list[str]:
@@ -31,20 +28,6 @@ def test_risk_bar_marks_threshold_and_names_the_zones() -> None:
     assert any(s.x0 == 0.08 and s.x1 == 0.08 for s in fig.layout.shapes)
     assert fig.layout.xaxis.range[1] >= 0.12 * 1.25
     assert client_figures.risk_bar(0.02, 0.08).data[0].marker.color == style_figures.BLUE
-
-
-def test_waterfall_adds_up_from_base_to_score() -> None:
-    steps = client_figures.waterfall_steps(EXPLANATION)
-    assert steps[-1][0] == client_figures.WATERFALL_OTHERS
-    assert math.isclose(EXPLANATION["base_value"] + sum(c for _, c in steps), EXPLANATION["raw_score"])
-    assert [abs(c) for _, c in steps[:-1]] == sorted((abs(c) for _, c in steps[:-1]), reverse=True)
-    fig = client_figures.waterfall(EXPLANATION)
-    bar = fig.data[0]
-    assert bar.base[0] == EXPLANATION["base_value"]
-    assert math.isclose(bar.base[-1] + bar.x[-1], EXPLANATION["raw_score"])
-    assert bar.text[0].startswith(client_figures.RAISES)
-    assert "Share of late payments = 0.31" in bar.y[0]
-    assert "This client: 23.6 %" in annotations(fig) and "Average client: 8.1 %" in annotations(fig)
 
 
 def test_distribution_compares_shares_and_marks_the_client() -> None:
@@ -110,7 +93,7 @@ def test_cost_curve_marks_the_best_and_production_thresholds() -> None:
     }
     fig = model_figures.cost_curve(data)
     names = [t.name for t in fig.data]
-    assert names[2].startswith("Lowest cost: 10.0 %") and names[3].startswith("Production: 12.0 %")
+    assert names[2].startswith("Lowest cost: 10.0%") and names[3].startswith("Production: 12.0%")
     assert fig.data[1].yaxis == "y2"
 
 

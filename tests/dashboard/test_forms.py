@@ -13,7 +13,7 @@ from tests.support.payloads import LEVELS
     [
         ("AMT_CREDIT", None, "Credit amount is required."),
         ("AMT_CREDIT", "", "Credit amount is required."),
-        ("AMT_CREDIT", -5, "Credit amount must be between 1 and 1e+08."),
+        ("AMT_CREDIT", -5, "Credit amount must be between 1 and 100,000,000."),
         ("AMT_CREDIT", "abc", "Credit amount must be a number."),
         ("AMT_CREDIT", 250000, None),
         ("AMT_ANNUITY", None, None),
@@ -43,7 +43,7 @@ def test_every_choice_field_has_levels_from_the_api() -> None:
 
 def test_problems_lists_only_invalid_fields() -> None:
     assert forms.problems({"AMT_CREDIT": 0, "AMT_ANNUITY": 100}, LEVELS) == {
-        "AMT_CREDIT": "Credit amount must be between 1 and 1e+08."
+        "AMT_CREDIT": "Credit amount must be between 1 and 100,000,000."
     }
 
 

@@ -14,7 +14,8 @@ from babel.messages.pofile import read_po
 from dash import html
 from werkzeug.datastructures import LanguageAccept
 
-from dashboard.i18n import COOKIE, LANGUAGES, LOCALES, language_of, translator
+from dashboard import vocabulary
+from dashboard.i18n import COOKIE, DEFAULT, LANGUAGES, LOCALES, language_of, translator
 from tests.dashboard.test_pages import FACTS, RECOURSE, SCORE, components, texts
 
 REPO = LOCALES.parents[1]
@@ -27,11 +28,15 @@ def marked_messages() -> dict[str, object]:
     return {message if isinstance(message, str) else message[0]: message for _, _, message, *_ in found}
 
 
-def test_every_marked_string_has_a_french_translation_with_the_same_placeholders() -> None:
+TRANSLATED = [language for language in LANGUAGES if language != DEFAULT]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_marked_string_has_a_translation_with_the_same_placeholders(language: str) -> None:
     messages = marked_messages()
     assert len(messages) > 100
-    with (LOCALES / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle, locale="fr")
+    with (LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
     missing, wrong = [], []
     for key, message in messages.items():
         entry = catalog.get(message if isinstance(message, str) else message[0])
@@ -45,6 +50,39 @@ def test_every_marked_string_has_a_french_translation_with_the_same_placeholders
             wrong.append(key)
     assert missing == [], f"untranslated (run `make messages` and fill in the French): {missing}"
     assert wrong == [], f"placeholders differ between English and French: {wrong}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_catalogue_has_no_stale_or_empty_entry(language: str) -> None:
+    """Every entry is still used by the code, none is left obsolete (`#~`), empty or fuzzy."""
+    used = set(marked_messages())
+    with (LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    entries = [m for m in catalog if m.id]
+    stale = [m.id for m in entries if (m.id if isinstance(m.id, str) else m.id[0]) not in used]
+    empty = [m.id for m in entries if m.fuzzy or not m.string or not all(m.string)]
+    assert stale == [], f"no longer in the code (run `make messages`): {stale}"
+    assert empty == [] and list(catalog.obsolete) == []
+
+
+def test_api_vocabularies_shown_in_french_mirror_the_library() -> None:
+    """The dashboard cannot import `scoring`; its translated copies of the API's values must not drift."""
+    from scoring.drift import cbpe, psi
+    from scoring.modeling import candidates
+    from scoring.monitoring import history
+    from scoring.vocabulary import OfficerDecision, OverrideReason, Role
+
+    assert set(vocabulary.OFFICER_DECISIONS) == {d.value for d in OfficerDecision}
+    assert set(vocabulary.OVERRIDE_REASONS) == {r.value for r in OverrideReason}
+    assert set(vocabulary.ROLES) == {r.value for r in Role}
+    assert set(vocabulary.PSI_BANDS) == {psi.STABLE, psi.MODERATE_SHIFT, psi.SIGNIFICANT_SHIFT}
+    assert set(vocabulary.RETRAIN_OUTCOMES) == {history.PROMOTED, history.KEPT, history.SKIPPED}
+    assert set(vocabulary.SELECTION_RULES) == {candidates.RULE}
+    assert set(vocabulary.CBPE_CALIBRATIONS) == {cbpe.BUNDLE, cbpe.ISOTONIC}
+    fr = translator("fr")
+    assert vocabulary.label(vocabulary.ROLES, "officer", fr) == "Chargé de crédit"
+    assert vocabulary.label(vocabulary.ROLES, "auditor", fr, fallback="Auditor") == "Auditor"
+    assert vocabulary.selection_rule(None, fr) == "coût le plus bas"
 
 
 def test_language_of_a_request() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dashboard import figures, text
+from dashboard import model_text
 from dashboard.components.model_quality import candidates_section, comparison_section, probability_facts
+from dashboard.figures import model as model_figures
 from tests.dashboard.test_pages import texts
 
 ROWS = [
@@ -60,12 +61,12 @@ MODEL = {
 
 
 def test_candidates_chart_marks_the_selected_one_with_its_spread() -> None:
-    fig = figures.candidates(ROWS)
+    fig = model_figures.candidates(ROWS)
     trace = fig.data[0]
     assert list(trace.x) == [0.75, 0.76] and list(trace.error_x.array) == [0.003, 0.002]
     assert list(trace.marker.symbol) == ["circle", "diamond"]
     assert "LightGBM (selected)" in trace.y[1]
-    summary = text.candidates_summary(ROWS, MODEL["selection_rule"])
+    summary = model_text.candidates_summary(ROWS, MODEL["selection_rule"])
     assert (
         "Selected: LightGBM (AUC 0.7600 ± 0.0020)" in summary and "within one standard deviation" in summary
     )
@@ -96,4 +97,4 @@ def test_probability_facts() -> None:
     }
     words = texts(probability_facts(calibration))
     assert "0.0653" in words and "0.2390" in words and "0.0045" in words
-    assert "7.88 %" in words and "7.72 %" in words
+    assert "7.88%" in words and "7.72%" in words

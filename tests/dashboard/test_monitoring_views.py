@@ -133,17 +133,18 @@ def _text(component: object) -> str:
 
 def test_psi_and_estimate_views_say_what_moved() -> None:
     psi = _text(psi_view(PSI))
-    assert "0.310 (significant; critical value 0.009)" in psi and "External score" in psi and "0.420" in psi
-    assert "1 of 2 (50 %)" in psi
+    assert "0.310 (significant shift; critical value 0.009)" in psi
+    assert "External score" in psi and "0.420" in psi
+    assert "1 of 2 (50%)" in psi
     assert "no PSI" in _text(psi_view(None))
     estimate = _text(estimate_view(ESTIMATE))
     assert "0.740 (5-95 %: 0.720 to 0.760) against 0.790" in estimate and "drop of 0.050" in estimate
-    assert "11.0 % against 8.0 %" in estimate and "612.0 against 500.0" in estimate
+    assert "11.0% against 8.0%" in estimate and "612.0 against 500.0" in estimate
 
 
 def test_cohorts_and_history_views() -> None:
     outcomes = _text(outcomes_view(OUTCOMES))
-    assert "2025-02" in outcomes and "80 (53 %)" in outcomes and "9.2 %" in outcomes
+    assert "2025-02" in outcomes and "80 (53%)" in outcomes and "9.2%" in outcomes
     assert "load them with" in _text(outcomes_view({"cohorts": [], "labelled": 0, "applicants": 0}))
     history = _text(history_view(HISTORY))
     assert "promoted" in history and "0.750 \\u2192 0.780" in history and "600.0 \\u2192 560.0" in history
@@ -159,7 +160,7 @@ def test_figures_have_one_trace_per_series() -> None:
         "Features drifted by Evidently's tests (share)",
     ]
     assert list(trend.data[0].y) == [0.05, 0.31]
-    assert "PSI of the score is 0.31 (significant)" in mfig.drift_trend_summary(POINTS)
+    assert "PSI of the score is 0.31 (significant shift)" in mfig.drift_trend_summary(POINTS)
     assert list(mfig.estimated_performance(POINTS).data[0].y) == [0.78, 0.74]
     cohorts = mfig.cohorts(OUTCOMES["cohorts"])
     assert list(cohorts.data[0].y) == [0.0917, 0.0875] and list(cohorts.data[2].y) == [0.76, None]

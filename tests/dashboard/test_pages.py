@@ -13,6 +13,7 @@ import pytest
 from dash import html
 
 from dashboard.app import client_in_path
+from dashboard.i18n import ENGLISH
 from dashboard.settings import DashboardSettings
 from tests.support.payloads import FACTS, FIELDS, RECOURSE, SCORE
 
@@ -144,7 +145,8 @@ def test_similar_feature_choices_follow_importance() -> None:
 
 
 def test_operations_window_and_totals() -> None:
-    from dashboard.pages.operations import totals, window
+    from dashboard.operations_text import totals
+    from dashboard.pages.operations import window
 
     since, until, bucket = window("1h", datetime(2026, 1, 1, 12, tzinfo=UTC))
     assert (since, until, bucket) == ("2026-01-01T11:00:00+00:00", "2026-01-01T12:00:00+00:00", "5m")
@@ -164,9 +166,9 @@ def test_operations_window_and_totals() -> None:
     )
     assert rows == {
         "Requests": "20",
-        "Errors": "1 (5.0 %)",
+        "Errors": "1 (5.0%)",
         "Scores given": "4",
-        "Refusal rate": "25.0 %",
+        "Refusal rate": "25.0%",
         "Slowest 95th percentile": "12 ms",
     }
 
@@ -192,15 +194,15 @@ def test_drift_summary_view() -> None:
         "alerts": ["prediction drift"],
     }
     words = texts(summary_view(summary))
-    assert "1 of 20 (5 %)" in words
-    assert "\u26a0 detected \u2014 mean risk 8.0 % \u2192 12.0 %" in words
+    assert "1 of 20 (5%)" in words
+    assert "\u26a0 detected \u2014 mean risk 8.0% \u2192 12.0%" in words
     assert "Feature F" in words
     entry = {"name": "20260101T000000Z_train_vs_test", "created_at": "2026-01-01T00:00:00"}
-    assert report_label(entry) == "2026-01-01 00:00 \u2014 train vs test"
+    assert report_label(entry) == "Jan 1, 2026, 00:00 \u2014 train vs test"
 
 
 def test_fairness_table_flags_groups_in_words() -> None:
-    from dashboard.pages.model import fairness_table
+    from dashboard.components.fairness import fairness_table
 
     rows = [
         {
@@ -220,8 +222,8 @@ def test_fairness_table_flags_groups_in_words() -> None:
             "flagged": False,
         },
     ]
-    words = texts(fairness_table(rows))
-    assert "1 group(s) have an approval rate below 0.8" in words
+    words = texts(fairness_table(rows, ENGLISH))
+    assert "1 group has an approval rate below 0.8" in words
     assert "\u26a0 below 0.8: review" in words and "\u2714 ok" in words
 
 

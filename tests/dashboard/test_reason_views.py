@@ -26,6 +26,7 @@ CODES = [
 ]
 EXPLANATION = {
     "base_value": -2.4,
+    "base_probability": 0.08,
     "raw_score": -2.4 + sum(c["contribution"] for c in CODES),
     "codes": CODES,
     "reasons": [],

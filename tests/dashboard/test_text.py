@@ -6,31 +6,31 @@ import math
 
 import pytest
 
-from dashboard import text
+from dashboard import model_text, operations_text, text
+from dashboard.i18n import ENGLISH, translator
 
-EXPLANATION = {
-    "scale": "raw log-odds",
-    "base_value": -2.5,
-    "raw_score": -1.0,
-    "base_probability": 0.081,
-    "probability": 0.236,
-    "raising": [
-        {"feature": "A", "label": "Share of late payments", "contribution": 0.9, "value": 0.31},
-        {"feature": "B", "label": "Credit amount", "contribution": 0.4, "value": 1250000.0},
-        {"feature": "C", "label": "Contract type", "contribution": 0.2, "value": "Cash loans"},
-        {"feature": "D", "label": "Years employed", "contribution": 0.1, "value": None},
-        {"feature": "E", "label": "Fifth", "contribution": 0.05, "value": 1},
-    ],
-    "lowering": [{"feature": "F", "label": "External score", "contribution": -0.3, "value": 0.72}],
-}
+FR = translator("fr")
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
-    [(0.0183, "1.8 %"), (1.0, "100.0 %"), (None, "unknown"), (math.nan, "unknown"), (True, "unknown")],
+    ("value", "english", "french"),
+    [
+        (0.0183, "1.8%", "1,8\u202f%"),
+        (1.0, "100.0%", "100,0\u202f%"),
+        (None, "unknown", "inconnu"),
+        (math.nan, "unknown", "inconnu"),
+        (True, "unknown", "inconnu"),
+    ],
 )
-def test_percent(value: object, expected: str) -> None:
-    assert text.percent(value) == expected
+def test_percent(value: object, english: str, french: str) -> None:
+    assert ENGLISH.percent(value) == english and FR.percent(value) == french
+
+
+def test_signed_changes_and_moments_per_locale() -> None:
+    assert ENGLISH.signed(0.471) == "+0.47" and FR.signed(-1234.5, 1) == "-1\u202f234,5"
+    assert ENGLISH.moment("2026-11-27T04:52:13+00:00") == "Nov 27, 2026, 04:52"
+    assert FR.moment("2026-11-27T05:52:13+01:00") == "27 nov. 2026, 04:52"  # shown in UTC
+    assert FR.moment(None) == "inconnu" and ENGLISH.moment("t2") == "unknown"
 
 
 @pytest.mark.parametrize(
@@ -82,13 +82,6 @@ def test_fact_rows_cover_the_key_facts() -> None:
     assert list(rows)[-1] == "Contract type"
 
 
-def test_waterfall_summary_goes_from_average_to_client() -> None:
-    summary = text.waterfall_summary(EXPLANATION)
-    # the calibrated risks the API gives at the two ends, not the raw model's sigmoid of its log-odds
-    assert "from the average client's risk of 8.1 %" in summary and "to 23.6 %" in summary
-    assert "Share of late payments" in summary and "External score" in summary
-
-
 def test_distribution_summary_gives_the_default_rate_of_the_clients_bin() -> None:
     data = {
         "label": "Credit amount",
@@ -101,9 +94,12 @@ def test_distribution_summary_gives_the_default_rate_of_the_clients_bin() -> Non
     }
     summary = text.distribution_summary(data)
     assert "40 repaid and 20 defaulted" in summary
-    assert "falls in the range 10 to 20: 20 clients, 50.0 % of them defaulted" in summary
+    assert "falls in the range 10 to 20: 20 clients, of whom 50.0% defaulted" in summary
+    assert "tombe dans l’intervalle de 10 à 20 : 20 clients, dont 50,0\u202f% en défaut" in (
+        text.distribution_summary(data, FR)
+    )
     categorical = {**data, "edges": None, "levels": ["F", "M"], "client_value": "M", "group": "similar"}
-    assert "level M: 20 clients" in text.distribution_summary(categorical)
+    assert "level is M: 20 clients" in text.distribution_summary(categorical)
     assert "similar clients" in text.distribution_summary(categorical)
     assert "unknown" in text.distribution_summary({**data, "client_value": None})
 
@@ -111,12 +107,17 @@ def test_distribution_summary_gives_the_default_rate_of_the_clients_bin() -> Non
 def test_neighbours_and_what_if_summaries() -> None:
     neighbours = [{"known_outcome": 1, "decision": "refuse"}, {"known_outcome": 0, "decision": "accept"}]
     assert "2 most similar clients" in text.neighbours_summary(neighbours)
-    assert "1 defaulted (50 %)" in text.neighbours_summary(neighbours)
+    assert "1 defaulted (50%)" in text.neighbours_summary(neighbours)
+    assert "en défaut : 1 (50\u202f%) ; refusés par le modèle : 1" in text.neighbours_summary(neighbours, FR)
     before = {"probability": 0.05, "decision": "accept"}
     after = {"probability": 0.12, "decision": "refuse"}
     summary = text.what_if_summary(before, after)
     assert "up by 7.0 percentage points" in summary and "changes to \u201ccredit refused\u201d" in summary
     assert "stays the same" in text.what_if_summary(before, before)
+    assert text.what_if_summary(before, after, FR) == (
+        "Avant : 5,0\u202f% (crédit accordé). Après les modifications : 12,0\u202f%, en hausse de 7,0 "
+        "points de pourcentage ; la décision devient « crédit refusé »."
+    )
 
 
 def test_counter_offer_text() -> None:
@@ -127,12 +128,15 @@ def test_counter_offer_text() -> None:
         "same rate and term."
     )
     assert text.counter_offer_text({**offer, "capped": True}).startswith("Accepted at every amount tried")
+    assert text.counter_offer_text(offer, FR).startswith(
+        "Le plus grand montant de crédit encore accepté est 300\u202f000"
+    )
 
 
 def test_operations_summaries() -> None:
     buckets = [
         {
-            "start": "t1",
+            "start": "2026-01-01T10:00:00+00:00",
             "requests": 10,
             "errors": {"404": 2},
             "latency_ms_p50": 10.0,
@@ -143,25 +147,42 @@ def test_operations_summaries() -> None:
             "mean_probability": 0.1,
         },
         {
-            "start": "t2",
+            "start": "2026-01-01T11:00:00+00:00",
             "requests": 30,
             "errors": {"500": 1, "404": 1},
             "latency_ms_p50": 20.0,
-            "latency_ms_p95": 90.0,
-            "latency_ms_p99": 120.0,
+            "latency_ms_p95": 1090.0,
+            "latency_ms_p99": 1120.0,
             "scores": 6,
             "refusal_rate": 0.0,
             "mean_probability": 0.2,
         },
     ]
-    assert text.traffic_summary(buckets) == (
-        "40 requests in the period, 4 answered with an error (10.0 %): 3 \u00d7 HTTP 404, 1 \u00d7 HTTP 500."
+    assert operations_text.traffic_summary(buckets) == (
+        "40 requests in the period, 4 answered with an error (10.0%): 3 \u00d7 HTTP 404, 1 \u00d7 HTTP 500."
     )
-    assert "(t2) had a 95th percentile of 90 ms" in text.latency_summary(buckets)
-    assert text.decisions_summary(buckets).startswith(
-        "10 scores given; 20.0 % refused; mean risk of default 16.0 %. The 10th, 50th and 90th percentile"
+    assert operations_text.traffic_summary(buckets, FR) == (
+        "40 requêtes sur la période, 4 avec une réponse en erreur (10,0\u202f%) : 3 \u00d7 HTTP 404, "
+        "1 \u00d7 HTTP 500."
     )
-    assert text.traffic_summary([]) == "No request in this period."
+    latency = operations_text.latency_summary(buckets)
+    assert "(Jan 1, 2026, 11:00) had a 95th percentile of 1,090 ms" in latency
+    assert "(1 janv. 2026, 11:00) a eu un 95e centile de 1\u202f090 ms" in operations_text.latency_summary(
+        buckets, FR
+    )
+    assert operations_text.decisions_summary(buckets).startswith(
+        "10 scores given; 20.0% refused; mean risk of default 16.0%. The 10th, 50th and 90th percentile"
+    )
+    assert operations_text.decisions_summary(buckets, FR).startswith(
+        "10 scores attribués ; 20,0\u202f% refusés ; risque de défaut moyen 16,0\u202f%."
+    )
+    assert operations_text.traffic_summary([]) == "No request in this period."
+    assert operations_text.traffic_summary([], FR) == "Aucune requête sur cette période."
+    period = {"since": "2026-01-01T10:00:00+00:00", "until": "2026-01-02T10:00:00+00:00", "bucket": "6h"}
+    assert operations_text.period_text(period, FR) == (
+        "Du 1 janv. 2026, 10:00 au 2 janv. 2026, 10:00 UTC, par périodes de 6 heures."
+    )
+    assert operations_text.bucket_words("1d") == "1 day" and operations_text.bucket_words("x") == "x"
 
 
 def test_model_summaries() -> None:
@@ -171,10 +192,16 @@ def test_model_summaries() -> None:
         "best": {"threshold": 0.09, "approval_rate": 0.8, "cost_per_1000": 450.0},
         "production": {"threshold": 0.1, "approval_rate": 0.82, "cost_per_1000": 460.0},
     }
-    assert "lowest at a threshold of 9.0 %" in text.cost_summary(data)
-    assert "1,528 good clients accepted" in text.confusion_summary({"tp": 1, "fp": 2, "fn": 3, "tn": 1528})
-    assert "AUC 0.740" in text.roc_summary({"auc": 0.74})
-    assert "not defined" in text.roc_summary({"auc": None})
-    assert "largest gap is 5.0 percentage points" in text.calibration_summary(
-        {"predicted": [0.1, 0.2], "observed": [0.15, 0.2]}
+    assert "lowest at a threshold of 9.0%" in model_text.cost_summary(data)
+    assert "le plus bas au seuil de 9,0\u202f%" in model_text.cost_summary(data, FR)
+    confusion = {"tp": 1, "fp": 2, "fn": 3, "tn": 1528}
+    assert "1,528 good clients accepted" in model_text.confusion_summary(confusion)
+    assert "bons clients acceptés : 1\u202f528" in model_text.confusion_summary(confusion, FR)
+    assert "AUC 0.740" in model_text.roc_summary({"auc": 0.74})
+    assert "AUC 0,740 (0,5 est le hasard" in model_text.roc_summary({"auc": 0.74}, FR)
+    assert "not defined" in model_text.roc_summary({"auc": None})
+    calibration = {"predicted": [0.1, 0.2], "observed": [0.15, 0.2]}
+    assert "largest gap is 5.0 percentage points" in model_text.calibration_summary(calibration)
+    assert "le plus grand écart est de 5,0 points de pourcentage" in model_text.calibration_summary(
+        calibration, FR
     )

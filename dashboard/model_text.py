@@ -1,0 +1,122 @@
+"""Words of the Model page: the text summaries of its charts (cost against threshold, confusion matrix, ROC,
+reliability, candidates, importance, SHAP summary and dependence). Pure functions of the API's payloads and
+a translator (English by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from dashboard import vocabulary
+from dashboard.i18n import ENGLISH, Translator
+from dashboard.text import is_number, points, value_text
+
+
+def cost_summary(data: Mapping, t: Translator = ENGLISH) -> str:
+    best, production = data["best"], data["production"]
+    return t.gettext(
+        "When accepting a defaulter costs {w_fn} and refusing a good client costs {w_fp}, the cost on the "
+        "out-of-fold predictions is lowest at a threshold of {best}: {best_approval} of applicants approved, "
+        "cost {best_cost} per 1,000 applicants. The production threshold {production} would approve "
+        "{production_approval} at a cost of {production_cost} per 1,000 under these weights."
+    ).format(
+        w_fn=t.decimal(data["w_fn"]),
+        w_fp=t.decimal(data["w_fp"]),
+        best=t.percent(best["threshold"]),
+        best_approval=t.percent(best["approval_rate"]),
+        best_cost=t.number(best["cost_per_1000"], 1),
+        production=t.percent(production["threshold"]),
+        production_approval=t.percent(production["approval_rate"]),
+        production_cost=t.number(production["cost_per_1000"], 1),
+    )
+
+
+def confusion_summary(confusion: Mapping[str, int], t: Translator = ENGLISH) -> str:
+    return t.gettext(
+        "At the production threshold, out of fold: {tn} good clients accepted, {fp} good clients refused, "
+        "{fn} defaulters accepted and {tp} defaulters refused."
+    ).format(**{key: t.number(confusion[key]) for key in ("tn", "fp", "fn", "tp")})
+
+
+def roc_summary(roc: Mapping, t: Translator = ENGLISH) -> str:
+    auc = roc.get("auc")
+    value = t.number(auc, 3) if is_number(auc) else t.gettext("not defined (one class only)")
+    return t.gettext(
+        "ROC curve of the out-of-fold predictions: AUC {auc} (0.5 is chance, 1 is perfect)."
+    ).format(auc=value)
+
+
+def calibration_summary(calibration: Mapping, t: Translator = ENGLISH) -> str:
+    gaps = [abs(p - o) for p, o in zip(calibration["predicted"], calibration["observed"], strict=True)]
+    text = t.gettext(
+        "Calibrated risk against observed default rate in {groups} groups of clients of equal size (out of "
+        "fold); the largest gap is {gap}."
+    ).format(groups=len(gaps), gap=points(max(gaps) if gaps else 0.0, t=t))
+    if is_number(calibration.get("ece")):
+        text += " " + t.gettext(
+            "Expected calibration error {ece}; average risk {mean} against {observed} of clients who "
+            "defaulted."
+        ).format(
+            ece=t.number(calibration["ece"], 4),
+            mean=t.percent(calibration["mean_pd"], 2),
+            observed=t.percent(calibration["observed_rate"], 2),
+        )
+    return text
+
+
+def candidates_summary(rows: Sequence[Mapping], rule: str | None, t: Translator = ENGLISH) -> str:
+    """Which candidate won and how it compares, in one sentence per idea."""
+    selected = next((r for r in rows if r.get("selected")), None)
+    if selected is None:
+        return t.gettext("No comparison of candidates is recorded for this model.")
+    best = max((r for r in rows if is_number(r.get("auc"))), key=lambda r: r["auc"])
+    return t.gettext(
+        "{count} candidates compared on the same folds. Selected: {selected} (AUC {auc} ± {std}); the "
+        "highest mean AUC is {best}'s ({best_auc}). Rule: {rule}."
+    ).format(
+        count=len(rows),
+        selected=selected["candidate"],
+        auc=t.number(selected["auc"], 4),
+        std=t.number(selected.get("auc_std") or 0.0, 4),
+        best=best["candidate"],
+        best_auc=t.number(best["auc"], 4),
+        rule=vocabulary.selection_rule(rule, t),
+    )
+
+
+def importance_summary(importance: Sequence[Mapping], t: Translator = ENGLISH, top: int = 3) -> str:
+    names = "; ".join(e["label"] for e in importance[:top])
+    return t.gettext(
+        "The features that move the scores most on average (mean absolute SHAP value): {names}."
+    ).format(names=names)
+
+
+def beeswarm_summary(
+    features: Sequence[str], labels: Mapping[str, str], clients: int, t: Translator = ENGLISH
+) -> str:
+    if not features:
+        return t.gettext("No SHAP sample is available.")
+    return t.gettext(
+        "Each dot is one of {clients} training clients; for each of the {count} most important features, "
+        "dots to the right raised that client's risk and dots to the left lowered it; the colour gives the "
+        "feature's value, from low (dark) to high (light). Top feature: {top}."
+    ).format(clients=t.number(clients), count=len(features), top=labels[features[0]])
+
+
+def dependence_summary(
+    label: str, values: Sequence[float | None], shap: Sequence[float], t: Translator = ENGLISH
+) -> str:
+    pairs = [(v, s) for v, s in zip(values, shap, strict=True) if v is not None]
+    if not pairs:
+        return t.gettext("{feature}: no known value in the sample.").format(feature=label)
+    low, high = min(pairs), max(pairs)
+    return t.gettext(
+        "Effect of {feature} on the risk for {count} clients: at the lowest value ({low}) it changes the "
+        "log-odds by {low_effect}, at the highest ({high}) by {high_effect}."
+    ).format(
+        feature=label,
+        count=t.number(len(pairs)),
+        low=value_text(low[0], t),
+        low_effect=t.signed(low[1]),
+        high=value_text(high[0], t),
+        high_effect=t.signed(high[1]),
+    )

@@ -1,0 +1,81 @@
+"""The API's vocabularies that the dashboard shows in the page's language.
+
+The API sends these values (and, for some, an English label); the dashboard cannot import `scoring`, so it
+keeps their English labels here, marked for translation, and a test keeps these tables equal to the
+`scoring` vocabularies they mirror. A value the dashboard does not know (a newer API) is shown with the
+API's own label, or as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from dashboard.i18n import ENGLISH, N_, Translator
+
+OFFICER_DECISIONS = {  # scoring.vocabulary.OfficerDecision
+    "accept": N_("Accept"),
+    "accept-counter-offer": N_("Accept the counter-offer"),
+    "refuse": N_("Refuse"),
+    "refer": N_("Refer to a senior officer"),
+}
+OVERRIDE_REASONS = {  # scoring.vocabulary.OverrideReason
+    "information-outside-model": N_("Information the model does not have (documents, interview)"),
+    "data-error": N_("Error or out-of-date value in the application or history"),
+    "verified-income": N_("Income or employment verified differently"),
+    "collateral-or-guarantor": N_("Collateral or a guarantor"),
+    "existing-relationship": N_("Existing relationship with the lender"),
+    "affordability": N_("Affordability concern the score does not capture"),
+    "fraud-suspicion": N_("Suspected fraud or inconsistent documents"),
+    "policy-rule": N_("Lending policy rule"),
+    "other": N_("Other (explained in the justification)"),
+}
+ROLES = {  # scoring.vocabulary.Role
+    "officer": N_("Credit officer"),
+    "analyst": N_("Risk analyst"),
+    "admin": N_("Administrator"),
+}
+PSI_BANDS = {  # scoring.drift.psi
+    "stable": N_("stable"),
+    "moderate": N_("moderate shift"),
+    "significant": N_("significant shift"),
+}
+RETRAIN_OUTCOMES = {  # scoring.monitoring.history
+    "promoted": N_("\u2b06 promoted"),
+    "kept": N_("\u2714 champion kept"),
+    "skipped": N_("\u2013 skipped"),
+}
+SELECTION_RULES = {  # scoring.modeling.candidates.RULE
+    "simplest eligible candidate whose mean AUC is within one standard deviation (across repeats) of the "
+    "highest mean AUC": N_(
+        "simplest eligible candidate whose mean AUC is within one standard deviation (across repeats) of "
+        "the highest mean AUC"
+    ),
+}
+FAIRNESS_ATTRIBUTES = {  # scoring.modeling.fairness
+    "CODE_GENDER": N_("Gender"),
+    "age band": N_("Age band"),
+}
+LEVELS = {"missing": N_("missing")}  # a fairness group or a scorecard bin without a value
+CBPE_CALIBRATIONS = {  # scoring.drift.cbpe
+    "bundle (calibrated)": N_("the model's calibrated probabilities"),
+    "isotonic map fitted on the reference's out-of-fold probabilities": N_(
+        "an isotonic map fitted on the reference's out-of-fold probabilities"
+    ),
+}
+
+
+def label(
+    table: Mapping[str, str], value: object, t: Translator = ENGLISH, fallback: str | None = None
+) -> str:
+    """The label of `value` in the page's language; the API's `fallback` label (or the value) when unknown."""
+    key = str(value) if value is not None else ""
+    if key in table:
+        return t.gettext(table[key])
+    return fallback if fallback is not None else key
+
+
+def selection_rule(rule: str | None, t: Translator = ENGLISH) -> str:
+    """How the candidates were chosen (the lowest cost when the model does not say)."""
+    if rule is None:
+        return t.gettext("the lowest cost")
+    return label(SELECTION_RULES, rule, t)
