@@ -10,6 +10,7 @@ from dash import html
 
 from dashboard import vocabulary
 from dashboard.components.status import figure
+from dashboard.components.tables import captioned_table, cell_rows
 from dashboard.figures import monitoring as mfig
 from dashboard.i18n import ENGLISH, Translator
 from dashboard.text import is_number
@@ -21,17 +22,7 @@ DASH = "\u2013"
 def _table(
     caption: str, headers: Sequence[str], rows: Sequence[Sequence[object]], table_id: str
 ) -> dbc.Table:
-    return dbc.Table(
-        [
-            html.Caption(caption),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-            html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
-        ],
-        size="sm",
-        striped=True,
-        className="caption-top",
-        id=table_id,
-    )
+    return captioned_table(caption, headers, cell_rows(rows), table_id)
 
 
 def _facts(items: Sequence[tuple[str, str]], facts_id: str) -> html.Dl:

@@ -16,6 +16,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboard import auth, text, vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.auth.roles import DECIDE, VIEW_CLIENTS, protected_callback
+from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current
 
 PREFIX = "client-officer"
@@ -173,16 +174,8 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
         )
         for d in decisions
     ]
-    return dbc.Table(
-        [
-            html.Caption(_("Decisions recorded for this client, newest first")),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-            html.Tbody(rows),
-        ],
-        id=f"{PREFIX}-history-table",
-        size="sm",
-        striped=True,
-        className="caption-top",
+    return captioned_table(
+        _("Decisions recorded for this client, newest first"), head, rows, f"{PREFIX}-history-table"
     )
 
 

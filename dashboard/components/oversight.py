@@ -10,6 +10,7 @@ from dash import Input, Output, html
 
 from dashboard.api_client import ApiError, api
 from dashboard.auth.roles import ANALYSE, protected_callback
+from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current
 
 PREFIX = "operations-oversight"
@@ -41,16 +42,8 @@ def per_officer_table(rows: list[Mapping], t: Translator = ENGLISH) -> dbc.Table
         )
         for r in rows
     ]
-    return dbc.Table(
-        [
-            html.Caption(_("Decisions and overrides per officer and month (UTC)")),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-            html.Tbody(body),
-        ],
-        id=f"{PREFIX}-table",
-        size="sm",
-        striped=True,
-        className="caption-top",
+    return captioned_table(
+        _("Decisions and overrides per officer and month (UTC)"), head, body, f"{PREFIX}-table"
     )
 
 

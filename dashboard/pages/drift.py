@@ -15,6 +15,7 @@ from dashboard.api_client import ApiError, api
 from dashboard.components.layout import header
 from dashboard.components.monitoring import estimate_view, psi_view, trend_view
 from dashboard.components.status import HIDDEN, error_box, loading, shown
+from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current
 from dashboard.security import REPORT_SANDBOX
 
@@ -105,16 +106,11 @@ def summary_view(summary: Mapping, t: Translator = ENGLISH) -> html.Div:
     ]
     headers = (_("Feature"), _("Test"), _("Score"), _("Threshold"))
     table = (
-        dbc.Table(
-            [
-                html.Caption(_("Most drifted features (up to {count})").format(count=MOST_DRIFTED)),
-                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-                html.Tbody(rows),
-            ],
-            size="sm",
-            striped=True,
-            className="caption-top",
-            id="drift-features",
+        captioned_table(
+            _("Most drifted features (up to {count})").format(count=MOST_DRIFTED),
+            headers,
+            rows,
+            "drift-features",
         )
         if rows
         else html.P(_("No feature drifted."))

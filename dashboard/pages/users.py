@@ -12,6 +12,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.components.layout import header
+from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current
 
 PREFIX = "users"
@@ -97,17 +98,7 @@ def users_table(users: Sequence[dict], t: Translator = ENGLISH) -> dbc.Table:
         for u in users
     ]
     head = [_("User name"), _("Role"), _("State"), _("Signs in with"), _("Last sign-in (UTC)")]
-    return dbc.Table(
-        [
-            html.Caption(_("Accounts")),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-            html.Tbody(rows),
-        ],
-        id=f"{PREFIX}-accounts",
-        size="sm",
-        striped=True,
-        className="caption-top",
-    )
+    return captioned_table(_("Accounts"), head, rows, f"{PREFIX}-accounts")
 
 
 @callback(
