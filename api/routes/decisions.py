@@ -11,8 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from api.deps import ClientId, ServiceDep, StateDep
 from api.errors import error_responses
 from api.identity import Analyst, AnyUser, DatabaseDep, Officer, actor_of
-from api.schemas.access import DecisionHistoryOut, DecisionIn, DecisionVocabularyOut, OversightOut
-from api.schemas.monitoring import DecisionOut
+from api.schemas.access import (
+    DecisionHistoryOut,
+    DecisionIn,
+    DecisionOut,
+    DecisionVocabularyOut,
+    OversightOut,
+)
 from api.times import IsoDateTime, aware_utc
 from scoring.db import decisions
 from scoring.serving.prediction_log import client_hash

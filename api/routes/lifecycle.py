@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import SettingsDep
 from api.errors import error_responses
-from api.schemas.monitoring import DecisionOut, TrendPointOut
+from api.schemas.monitoring import RetrainDecisionOut, TrendPointOut
 from scoring.drift.trend import read_index, trend
 from scoring.monitoring.history import read_history
 
@@ -20,9 +20,9 @@ def drift_trend(settings: SettingsDep) -> list[TrendPointOut]:
     return [TrendPointOut(**p) for p in trend(read_index(settings.reports_dir / "drift"))]
 
 
-@router.get("/model/history", response_model=list[DecisionOut], responses=error_responses(401, 500))
-def model_history(settings: SettingsDep) -> list[DecisionOut]:
+@router.get("/model/history", response_model=list[RetrainDecisionOut], responses=error_responses(401, 500))
+def model_history(settings: SettingsDep) -> list[RetrainDecisionOut]:
     """Every retrain decision, newest first: challenger against champion on the same out-of-time window,
     each check of the promotion rule with both figures, promoted, kept or skipped."""
     path = settings.models_dir / settings.paths.model_history.name
-    return [DecisionOut(**d) for d in reversed(read_history(path))]
+    return [RetrainDecisionOut(**d) for d in reversed(read_history(path))]

@@ -147,7 +147,7 @@ class OutcomeGroupOut(BaseModel):
     default_rate: float | None
 
 
-class OutcomesOut(BaseModel):
+class OversightOutcomesOut(BaseModel):
     overridden: OutcomeGroupOut
     followed: OutcomeGroupOut
 
@@ -157,7 +157,9 @@ class OversightOut(BaseModel):
     overrides: int
     override_rate: float | None
     per_officer_month: list[OfficerMonthOut]
-    outcomes: OutcomesOut | None = Field(description="Null until outcomes (the labels table) are known")
+    outcomes: OversightOutcomesOut | None = Field(
+        description="Null until outcomes (the labels table) are known"
+    )
 
 
 class AuditRowOut(BaseModel):

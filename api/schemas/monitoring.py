@@ -73,7 +73,7 @@ class TrendPointOut(BaseModel):
     alert_kinds: list[str] = []
 
 
-class DecisionOut(BaseModel):
+class RetrainDecisionOut(BaseModel):
     """One retrain decision: challenger against champion on the same out-of-time window."""
 
     decided_at: str
