@@ -58,12 +58,18 @@ def test_distribution_of_all_labelled_clients(client: TestClient, service: Scori
 
 
 def test_distribution_of_similar_clients_and_a_category(client: TestClient, service: ScoringService) -> None:
+    """A categorical feature when the model uses one (gender on the real rows), else a numeric one."""
     client_id = int(service.store.ids[0])
+    categories = [f.name for f in service.scorer.features if f.kind == FeatureKind.CATEGORICAL]
+    feature = (categories or _numeric(service, 1))[0]
     body = client.get(
-        f"{API}/analytics/similar/{client_id}/distribution", params={"feature": "APP_CODE_GENDER", "k": 20}
+        f"{API}/analytics/similar/{client_id}/distribution", params={"feature": feature, "k": 20}
     ).json()
     assert body["group"] == "similar" and body["clients"] == 20
-    assert body["levels"] and body["edges"] is None
+    if categories:
+        assert body["levels"] and body["edges"] is None
+    else:
+        assert body["edges"] and body["levels"] is None
     assert (
         sum(body["repaid"]) + sum(body["defaulted"]) + body["missing_repaid"] + body["missing_defaulted"]
         == 20
