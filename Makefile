@@ -97,12 +97,14 @@ scheduler: setup
 dashboard: setup
 	$(DASHBOARD_COMMAND)
 
-# Every test (unit, API, drift, delivery, browser); `make test-fast` leaves out the suites marked slow.
+# Every test (unit, API, drift, delivery, browser) in TEST_WORKERS processes (pytest-xdist, a test file per
+# process at a time); `make test-fast` leaves out the suites marked slow.
+TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: setup
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
 # The README's screenshots of every dashboard page (reports/screenshots/), taken by the browser tests.
 screenshots: setup

@@ -12,6 +12,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,14 +91,20 @@ async def _drive(port: int, next_request: Callable[[], bytes], concurrency: int,
     return stats
 
 
-def run_load(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
-    """Drive one route (or a mix) at `concurrency` for `seconds`."""
+def _run_loop(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
     try:
         import uvloop
 
         return uvloop.run(_drive(port, next_request, concurrency, seconds))
     except ImportError:
         return asyncio.run(_drive(port, next_request, concurrency, seconds))
+
+
+def run_load(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
+    """Drive one route (or a mix) at `concurrency` for `seconds`, on an event loop in a thread of its own
+    (the test process may already run one in its main thread: Playwright's, after a browser test)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as pool:
+        return pool.submit(_run_loop, port, next_request, concurrency, seconds).result()
 
 
 def mixed_requests(home: Path, key: str | None, seed: int = 0) -> Callable[[], bytes]:
