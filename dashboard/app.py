@@ -12,10 +12,11 @@ import importlib
 import logging
 import re
 import signal
+from functools import cache
 
 import dash
 import flask
-from dash import Input, Output, State, callback
+from dash import Input, Output, State, _callback, callback
 
 from dashboard import auth
 from dashboard.api_client import EXTENSION, ApiClient, ApiError, api, install
@@ -107,6 +108,29 @@ class Dashboard(dash.Dash):
         return super().interpolate_index(**kwargs).replace("{%lang%}", current_language(), 1)
 
 
+@cache
+def _declared_callbacks() -> tuple[dict, list, list]:
+    """The callbacks and clientside scripts the dashboard's modules declared with `dash.callback`, taken once
+    from Dash's globals (which Dash would otherwise hand to the first app that serves, and to no other)."""
+    declared = (
+        dict(_callback.GLOBAL_CALLBACK_MAP),
+        list(_callback.GLOBAL_CALLBACK_LIST),
+        list(_callback.GLOBAL_INLINE_SCRIPTS),
+    )
+    _callback.GLOBAL_CALLBACK_MAP.clear()
+    _callback.GLOBAL_CALLBACK_LIST.clear()
+    _callback.GLOBAL_INLINE_SCRIPTS.clear()
+    return declared
+
+
+def _give_callbacks(app: dash.Dash) -> None:
+    """Every app of the process gets every declared callback (several apps live in one test process)."""
+    callback_map, callback_list, scripts = _declared_callbacks()
+    app.callback_map.update(callback_map)
+    app._callback_list.extend(callback_list)  # noqa: SLF001 - where Dash keeps them for the renderer
+    app._inline_scripts.extend(scripts)  # noqa: SLF001
+
+
 def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     """The dashboard, talking to the API named in `settings`."""
     settings = settings or DashboardSettings()
@@ -129,6 +153,7 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     for page in PAGES:
         importlib.import_module(f"dashboard.pages.{page}")
     importlib.import_module("dashboard.auth.menu")
+    _give_callbacks(app)
     app.layout = shell  # a function: the frame is built per page load, in the request's language
     _serve_drift_reports(server)
     serve_letters(server)
