@@ -106,22 +106,30 @@ class ModelReloader(Generic[Service]):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._check = threading.Lock()
+        self._lifecycle = threading.Lock()  # started() and stop() one at a time
         request = read_request(paths)
         self.handled: str | None = request["id"] if request else None  # a new worker serves it already
         self.version: str | None = None
         self.error: str | None = None
 
     def started(self, service: Service) -> None:
-        """Record the service loaded at start-up and start watching for requests."""
-        self.version = self._version_of(service)
-        self._write_status()
-        self._thread = threading.Thread(target=self._watch, name="model-reloader", daemon=True)
-        self._thread.start()
+        """Record the service loaded at start-up and start watching for requests (not once stopping: the
+        model may finish loading in the background while the worker shuts down)."""
+        with self._lifecycle:
+            if self._stop.is_set():
+                return
+            self.version = self._version_of(service)
+            self._write_status()
+            thread = threading.Thread(target=self._watch, name="model-reloader", daemon=True)
+            thread.start()
+            self._thread = thread
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        with self._lifecycle:
+            self._stop.set()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=5)
         with contextlib.suppress(OSError):
             self._status_path.unlink()
 
