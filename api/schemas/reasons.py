@@ -12,12 +12,12 @@ from scoring.vocabulary import Decision, Language
 MEMBERS_SHOWN = 3
 
 
-class MemberOut(BaseModel):
-    """A feature of a reason code with its contribution and the client's value."""
+class FeatureContributionOut(BaseModel):
+    """A feature's push on this score (up: towards refusal) with its label and the client's value."""
 
     feature: str
     label: str
-    contribution: float = Field(description="SHAP contribution in log-odds")
+    contribution: float = Field(description="SHAP contribution in log-odds of the raw (uncalibrated) model")
     value: Value = Field(description="The client's value (level name for categories; null when missing)")
 
 
@@ -30,7 +30,7 @@ class CodeOut(BaseModel):
     share: float = Field(
         ge=0, le=1, description="Share of the total push in the same direction (raising or lowering)"
     )
-    features: list[MemberOut] = Field(
+    features: list[FeatureContributionOut] = Field(
         description="Its strongest features (by |contribution|), for drill-down"
     )
 
@@ -48,7 +48,9 @@ class ReasonCodeOut(BaseModel):
     action: str | None = Field(description="How the applicant can act on it (null when not actionable)")
     contribution: float = Field(description="Sum of the code's feature contributions (log-odds)")
     share: float = Field(ge=0, le=1, description="Share of the total push towards the decision")
-    features: list[MemberOut] = Field(description="The client's values of its most important features")
+    features: list[FeatureContributionOut] = Field(
+        description="The client's values of its most important features"
+    )
 
 
 def _member(reason: Reason) -> dict:

@@ -7,8 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.base import Value
-from api.schemas.reasons import CodeOut, ReasonCodeOut, code_payload, reason_payload
+from api.schemas.reasons import CodeOut, FeatureContributionOut, ReasonCodeOut, code_payload, reason_payload
 from scoring.explain.reasons import Reason
 from scoring.serving.service import Explanation, ScoreResult
 from scoring.vocabulary import Decision, Language
@@ -27,15 +26,6 @@ class Readiness(BaseModel):
         description="Precomputed explanations of stored clients (until 'ready', computed per request).",
     )
     detail: str | None = None
-
-
-class ReasonOut(BaseModel):
-    """A feature pushing the risk up (contribution > 0) or down, with its label and the client's value."""
-
-    feature: str
-    label: str
-    contribution: float = Field(description="Contribution in log-odds of the raw (uncalibrated) model")
-    value: Value = Field(description="The client's value (level name for categories; null when missing)")
 
 
 class ExplanationOut(BaseModel):
@@ -59,8 +49,12 @@ class ExplanationOut(BaseModel):
     contributions: dict[str, float] | None = Field(
         description="Contribution (raw log-odds) of each model feature to this score; absent ones add 0"
     )
-    raising: list[ReasonOut] = Field(description="Up to 4 features raising the risk, strongest first")
-    lowering: list[ReasonOut] = Field(description="Up to 4 features lowering the risk, strongest first")
+    raising: list[FeatureContributionOut] = Field(
+        description="Up to 4 features raising the risk, strongest first"
+    )
+    lowering: list[FeatureContributionOut] = Field(
+        description="Up to 4 features lowering the risk, strongest first"
+    )
     reasons: list[ReasonCodeOut] = Field(
         description="Up to 4 reason codes pushing towards the decision (towards refusal for a refusal, "
         "towards acceptance for an acceptance), strongest first, in the requested language"
