@@ -53,7 +53,8 @@ class ReasonCodeOut(BaseModel):
     )
 
 
-def _member(reason: Reason) -> dict:
+def feature_contribution(reason: Reason) -> dict:
+    """The FeatureContributionOut document of a feature-level reason."""
     return {
         "feature": reason.feature,
         "label": reason.label,
@@ -73,7 +74,7 @@ def code_payload(reason: CodeReason, language: Language) -> dict:
         "title": catalogue()[reason.code].text("title", language),
         "contribution": reason.contribution,
         "share": _share(reason.share),
-        "features": [_member(f) for f in reason.features],
+        "features": [feature_contribution(f) for f in reason.features],
     }
 
 
@@ -90,5 +91,5 @@ def reason_payload(reason: CodeReason, decision: str, language: Language) -> dic
         "action": code.text("action", language) if code.actionable else None,
         "contribution": reason.contribution,
         "share": _share(reason.share),
-        "features": [_member(f) for f in reason.features[:MEMBERS_SHOWN]],
+        "features": [feature_contribution(f) for f in reason.features[:MEMBERS_SHOWN]],
     }

@@ -7,8 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.reasons import CodeOut, FeatureContributionOut, ReasonCodeOut, code_payload, reason_payload
-from scoring.explain.reasons import Reason
+from api.schemas.reasons import (
+    CodeOut,
+    FeatureContributionOut,
+    ReasonCodeOut,
+    code_payload,
+    feature_contribution,
+    reason_payload,
+)
 from scoring.serving.service import Explanation, ScoreResult
 from scoring.vocabulary import Decision, Language
 
@@ -81,15 +87,6 @@ class ScoreOut(BaseModel):
     explanation: ExplanationOut | None = None
 
 
-def _reason(reason: Reason) -> dict:
-    return {
-        "feature": reason.feature,
-        "label": reason.label,
-        "contribution": reason.contribution,
-        "value": reason.value,
-    }
-
-
 def _explanation(explanation: Explanation, contributions: bool, decision: str, language: Language) -> dict:
     return {
         "scale": "raw log-odds",
@@ -98,8 +95,8 @@ def _explanation(explanation: Explanation, contributions: bool, decision: str, l
         "base_probability": explanation.base_probability,
         "probability": explanation.probability,
         "contributions": explanation.contributions if contributions else None,
-        "raising": [_reason(r) for r in explanation.raising],
-        "lowering": [_reason(r) for r in explanation.lowering],
+        "raising": [feature_contribution(r) for r in explanation.raising],
+        "lowering": [feature_contribution(r) for r in explanation.lowering],
         "reasons": [reason_payload(r, decision, language) for r in explanation.reasons],
         "codes": [code_payload(r, language) for r in explanation.codes],
     }
