@@ -19,7 +19,10 @@ class FeatureOut(BaseModel):
 class ModelOut(BaseModel):
     version: str
     created_at: str
-    kind: str = Field(description="lightgbm, linear, blend (LightGBM + logistic regression) or scorecard")
+    kind: str = Field(
+        description="lightgbm, linear, blend (LightGBM + logistic regression, and the scorecard in the "
+        "three-part blend) or scorecard"
+    )
     candidate: str | None = Field(default=None, description="The candidate of the comparison it is")
     threshold: float = Field(description="Refuse when the calibrated probability of default >= threshold")
     cost: dict[str, Any]

@@ -1,8 +1,13 @@
 """Candidates compared by repeated stratified K-fold on the same folds, each calibrated on its OOF scores.
 
 Candidates: the prior (baseline), the OptBinning scorecard (the interpretable challenger), a monotone-signed
-logistic regression, LightGBM (monotone constraints) with each imbalance strategy asked for, and a blend of
-LightGBM and the logistic regression in log-odds (fixed weight). Each candidate's out-of-fold raw scores are
+logistic regression, LightGBM (monotone constraints) with each imbalance strategy asked for, and blends in
+log-odds of LightGBM with partners, in equal shares (fixed, so a blend is not fitted on its OOF): the logistic
+regression, or the logistic regression and the scorecard. The scorecard's binned, per-feature shapes are what
+the trees of a few thousand rows miss (on the real sample rows the three-part blend ranks about 0.005 AUC
+above the two-part one, on two seeds of folds); the logistic regression keeps raising the risk with the loan
+size beyond the amounts seen, where trees and bins are flat: without it (LightGBM + scorecard) the
+counter-offer of 89 % of accepted real clients was capped. Each candidate's out-of-fold raw scores are
 calibrated by the method chosen by cross-validation, its threshold minimises the business cost over every
 repeat, and each repeat gives AUC, cost and calibration figures: the table shows their mean and standard
 deviation. The winner is the simplest eligible candidate whose mean AUC is within one standard deviation
@@ -36,7 +41,6 @@ SUMMARISED = (
     "log_loss",
     "mean_pd",
 )
-BLEND_WEIGHT = 0.6  # share of LightGBM in the blend's log-odds; fixed, so the blend is not fitted on its OOF
 RULE = (
     "simplest eligible candidate whose mean AUC is within one standard deviation (across repeats) of the "
     "highest mean AUC"
@@ -50,10 +54,11 @@ class Candidate:
     strategy: str = lgbm.NONE
     complexity: int = 0
     eligible: bool = True
+    partners: tuple[str, ...] = ()  # a blend's partners of LightGBM: LINEAR and/or SCORECARD
 
 
 def candidate_list(strategies: tuple[str, ...]) -> list[Candidate]:
-    """Candidates, simplest first (complexity: prior 0, scorecard 1, logistic 2, LightGBM 3-4, blend 5)."""
+    """Candidates, simplest first (complexity: prior 0, scorecard 1, logistic 2, LightGBM 3-4, blends 5-6)."""
     extra = [
         Candidate(f"LightGBM {s}", LIGHTGBM, s, 4)
         for s in strategies
@@ -65,13 +70,22 @@ def candidate_list(strategies: tuple[str, ...]) -> list[Candidate]:
         Candidate("logistic regression", LINEAR, complexity=2),
         Candidate("LightGBM", LIGHTGBM, complexity=3),
         *extra,
-        Candidate("LightGBM + logistic regression", BLEND, complexity=5),
+        Candidate("LightGBM + logistic regression", BLEND, complexity=5, partners=(LINEAR,)),
+        Candidate(
+            "LightGBM + logistic regression + scorecard", BLEND, complexity=6, partners=(LINEAR, SCORECARD)
+        ),
     ]
 
 
-def blend(boosted: OofResult, linear: OofResult) -> OofResult:
-    """Out-of-fold scores of the blend: LightGBM and logistic regression mixed in log-odds."""
-    return OofResult(BLEND_WEIGHT * boosted.raw + (1 - BLEND_WEIGHT) * linear.raw, boosted.rounds)
+def blend_weight(partners: int) -> float:
+    """The share of LightGBM in a blend with ``partners`` partners: every part weighs the same."""
+    return 1.0 / (1 + partners)
+
+
+def blend(boosted: OofResult, partners: list[OofResult]) -> OofResult:
+    """Out-of-fold scores of a blend: LightGBM and its partners mixed in log-odds, in equal shares."""
+    share = blend_weight(len(partners))
+    return OofResult(share * boosted.raw + share * sum(p.raw for p in partners), boosted.rounds)
 
 
 @dataclass(frozen=True)
@@ -149,12 +163,12 @@ class Comparison:
         return next(e for e in self.evaluated.values() if e.candidate.family == family)
 
     def describe(self) -> str:
-        header = f"{'candidate':<32}{'AUC':>16}{'cost/1000':>17}{'vs all':>8}{'ECE':>15}{'cal':>11}{'sec':>7}"
+        header = f"{'candidate':<44}{'AUC':>16}{'cost/1000':>17}{'vs all':>8}{'ECE':>15}{'cal':>11}{'sec':>7}"
         lines = [header]
         for r in self.rows:
             mark = " *" if r["selected"] else ""
             lines.append(
-                f"{r['candidate']:<32}{r['auc']:>8.4f} ± {r['auc_std']:.4f}"
+                f"{r['candidate']:<44}{r['auc']:>8.4f} ± {r['auc_std']:.4f}"
                 f"{r['cost_per_1000']:>9.1f} ± {r['cost_per_1000_std']:>5.1f}{r['cost_vs_accept_all']:>8.3f}"
                 f"{r['ece']:>7.4f} ± {r['ece_std']:.4f}{r['calibration']:>11}{r['seconds']:>7.1f}{mark}"
             )
@@ -171,14 +185,18 @@ def compare_candidates(
     progress: bool = False,
 ) -> Comparison:
     """Cross-validate every candidate on the same folds (``learners`` by candidate name; the blend mixes the
-    LightGBM and logistic regression scores); the winner follows ``RULE``."""
+    LightGBM scores with its partner's); the winner follows ``RULE``."""
     evaluated: dict[str, Evaluated] = {}
     for candidate in candidates:
         start = time.perf_counter()
         if candidate.family == BLEND:
             boosted = next(e.oof for e in evaluated.values() if e.candidate.family == LIGHTGBM)
-            linear = next(e.oof for e in evaluated.values() if e.candidate.family == LINEAR)
-            oof = blend(boosted, linear)
+            parts = {
+                e.candidate.family: e.oof
+                for e in evaluated.values()
+                if e.candidate.family in candidate.partners
+            }
+            oof = blend(boosted, [parts[p] for p in candidate.partners])
         else:
             oof = cross_validate(learners[candidate.name], data, splits, seed, progress, candidate.name)
         evaluated[candidate.name] = evaluate(candidate, oof, data, spec, seed, time.perf_counter() - start)

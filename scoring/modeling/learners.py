@@ -12,13 +12,13 @@ from scoring.features.monotone import MonotonePolicy
 from scoring.modeling import lgbm
 from scoring.modeling.candidates import (
     BLEND,
-    BLEND_WEIGHT,
     LIGHTGBM,
     LINEAR,
     PRIOR,
     SCORECARD,
     Candidate,
     blend,
+    blend_weight,
 )
 from scoring.modeling.cv import Learner, LightGBMLearner, OofResult, cross_validate, repeated_folds
 from scoring.modeling.dataset import TrainingData
@@ -27,7 +27,7 @@ from scoring.modeling.models import BoostedModel, ScorecardModel, ScoringModel
 from scoring.modeling.scorecard import Scorecard
 from scoring.modeling.scorecard_fit import fit_scorecard
 
-SCORECARD_FEATURES = 20
+SCORECARD_FEATURES = 40
 LINEAR_FEATURES = 60
 
 
@@ -159,12 +159,12 @@ class Setup:
     def cross_validate(
         self, candidate: Candidate, data: TrainingData, folds: int, seed: int, progress: bool
     ) -> OofResult:
-        """One K-fold of a candidate on ``data`` (the blend from its two parts)."""
+        """One K-fold of a candidate on ``data`` (a blend from its two parts)."""
         splits = repeated_folds(data.y, folds, 1, seed)
         if candidate.family == BLEND:
-            parts = [self.learner(Candidate(f, f), data) for f in (LIGHTGBM, LINEAR)]
-            boosted, linear = (cross_validate(p, data, splits, seed, progress, "blend") for p in parts)
-            return blend(boosted, linear)
+            parts = [self.learner(Candidate(f, f), data) for f in (LIGHTGBM, *candidate.partners)]
+            boosted, *partners = (cross_validate(p, data, splits, seed, progress, "blend") for p in parts)
+            return blend(boosted, partners)
         return cross_validate(self.learner(candidate, data), data, splits, seed, progress, candidate.name)
 
     def final_model(
@@ -173,12 +173,13 @@ class Setup:
         """The served model of a candidate fitted on every row, and its parameters for the record."""
         rows = np.arange(data.n)
         monotone = self.policy.directions(data.names)
+        scorecard = ScorecardLearner(self.scorecard, monotone)
         if candidate.family == SCORECARD:
-            fitted = ScorecardLearner(self.scorecard, monotone).fit(data, rows)
+            fitted = scorecard.fit(data, rows)
             return ScorecardModel(fitted), {"features": len(fitted.characteristics)}
         linear = LinearLearner(self.linear, monotone)
         if candidate.family == LINEAR:
-            return BoostedModel((), linear.fit(data, rows, wide=False), 0.0), {
+            return BoostedModel((), (linear.fit(data, rows, wide=False),), 0.0), {
                 "C": C,
                 "features": len(self.linear),
             }
@@ -188,5 +189,7 @@ class Setup:
         params.pop("monotone_constraints", None)  # listed per feature in metadata "monotone"
         models = tuple(f.model for f in fitted)
         if candidate.family == BLEND:
-            return BoostedModel(models, linear.fit(data, rows), BLEND_WEIGHT), params
+            fitters = {LINEAR: linear.fit, SCORECARD: scorecard.fit}
+            partners = tuple(fitters[family](data, rows) for family in candidate.partners)
+            return BoostedModel(models, partners, blend_weight(len(partners))), params
         return BoostedModel(models), params

@@ -60,6 +60,11 @@ class LinearModel:
         np.add.at(out.T, self.feature, per_term.T)
         return out
 
+    @property
+    def base_value(self) -> float:
+        """The log-odds of a client whose every term is at its training mean."""
+        return self.intercept
+
     def raw_score(self, X: np.ndarray) -> np.ndarray:
         return self.terms(X) @ self.coef + self.intercept
 

@@ -4,7 +4,8 @@ Kinds:
 
 - ``lightgbm``: one or more LightGBM boosters (seeds bagged with equal weights);
 - ``linear``: the regularised logistic regression of ``linear``;
-- ``blend``: boosters and logistic regression mixed in log-odds, ``w * boosters + (1 - w) * linear``;
+- ``blend``: boosters and partners mixed in log-odds, ``w * boosters + (1 - w) * mean of the partners``, the
+  partners being the logistic regression and/or the scorecard (which reads only its own characteristics);
 - ``scorecard``: the binned, points-based scorecard of ``scorecard``.
 
 For every kind the raw score is in log-odds and ``contributions(X).sum(axis=1) + base_value == raw_score(X)``
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -90,40 +92,53 @@ def booster_file(i: int) -> str:
     return MODEL_FILE if i == 0 else f"model-{i}.txt"
 
 
+Partner = LinearModel | Scorecard
+# Each kind of partner: its key in the metadata ``model`` entry, its class, its file (and the partners' order)
+PARTNERS: tuple[tuple[str, type, str], ...] = (
+    ("linear", LinearModel, LINEAR_FILE),
+    ("scorecard", Scorecard, SCORECARD_FILE),
+)
+
+
 @dataclass(frozen=True)
 class BoostedModel:
-    """LightGBM boosters (mean of their log-odds) and/or a logistic regression, mixed by ``weight``."""
+    """LightGBM boosters (mean of their log-odds) and/or partners (the logistic regression, and the scorecard
+    in a blend): the boosters weigh ``weight``, the partners share the rest equally."""
 
     boosters: tuple[lgb.Booster, ...]
-    linear: LinearModel | None = None
+    partners: tuple[Partner, ...] = ()
     weight: float = 1.0  # share of the boosters
 
     @property
     def kind(self) -> str:
         if not self.boosters:
             return LINEAR
-        return BLEND if self.linear is not None else LIGHTGBM
+        return BLEND if self.partners else LIGHTGBM
 
     @property
     def names(self) -> list[str]:
-        return list(self.boosters[0].feature_name()) if self.boosters else list(self.linear.names)
+        return list(self.boosters[0].feature_name()) if self.boosters else list(self.partners[0].names)
 
-    def _parts(self) -> list[tuple[float, object]]:
-        parts: list[tuple[float, object]] = []
+    @cached_property
+    def _parts(self) -> list[tuple[float, object, list[int] | None]]:
+        """(share, part, columns it reads: None for a booster, which reads the whole matrix)."""
+        position = {name: i for i, name in enumerate(self.names)}
+        parts: list[tuple[float, object, list[int] | None]] = []
         if self.boosters:
-            share = (self.weight if self.linear is not None else 1.0) / len(self.boosters)
-            parts += [(share, b) for b in self.boosters]
-        if self.linear is not None:
-            parts.append((1.0 - self.weight if self.boosters else 1.0, self.linear))
+            share = (self.weight if self.partners else 1.0) / len(self.boosters)
+            parts += [(share, b, None) for b in self.boosters]
+        for partner in self.partners:
+            share = (1.0 - self.weight if self.boosters else 1.0) / len(self.partners)
+            parts.append((share, partner, [position[name] for name in partner.names]))
         return parts
 
     def _explain(self, X: np.ndarray, threads: int) -> np.ndarray:
         """Contributions with the base value as last column."""
         total = np.zeros((len(X), len(self.names) + 1))
-        for share, part in self._parts():
-            if isinstance(part, LinearModel):
-                total[:, :-1] += share * part.contributions(X)
-                total[:, -1] += share * part.intercept
+        for share, part, columns in self._parts:
+            if columns is not None:
+                total[:, columns] += share * part.contributions(np.asarray(X)[:, columns])
+                total[:, -1] += share * part.base_value
             else:
                 shap = tree_shap(part, X, threads=threads)
                 total[:, :-1] += share * shap.values
@@ -136,9 +151,9 @@ class BoostedModel:
 
     def raw_score(self, X: np.ndarray, threads: int = 1) -> np.ndarray:
         total = np.zeros(len(X))
-        for share, part in self._parts():
-            if isinstance(part, LinearModel):
-                total += share * part.raw_score(X)
+        for share, part, columns in self._parts:
+            if columns is not None:
+                total += share * part.raw_score(np.asarray(X)[:, columns])
             else:
                 total += share * np.asarray(part.predict(X, raw_score=True, num_threads=threads))
         return total
@@ -153,20 +168,26 @@ class BoostedModel:
         return np.mean([b.feature_importance("gain") for b in self.boosters], axis=0)
 
     def spec(self) -> dict:
-        """The metadata ``model`` entry: kind, files and blend weight."""
+        """The metadata ``model`` entry: kind, files (``linear``, ``scorecard``: a partner's file or None) and
+        the boosters' weight."""
         return {
             "kind": self.kind,
             "boosters": [booster_file(i) for i in range(len(self.boosters))],
-            "linear": LINEAR_FILE if self.linear is not None else None,
+            **{key: name if self._partner(kind) is not None else None for key, kind, name in PARTNERS},
             "weight": self.weight,
         }
+
+    def _partner(self, kind: type) -> Partner | None:
+        return next((p for p in self.partners if isinstance(p, kind)), None)
 
     def save(self, directory: Path) -> dict:
         spec = self.spec()
         for booster, name in zip(self.boosters, spec["boosters"], strict=True):
             booster.save_model(str(directory / name))
-        if self.linear is not None:
-            write_json_atomic(directory / LINEAR_FILE, self.linear.to_dict())
+        for _, kind, name in PARTNERS:
+            partner = self._partner(kind)
+            if partner is not None:
+                write_json_atomic(directory / name, partner.to_dict())
         return spec
 
 
@@ -202,9 +223,7 @@ class ScorecardModel:
 
 def model_files(spec: dict) -> list[str]:
     """The files of a model described by ``spec`` (metadata ``model``)."""
-    if spec.get("kind") == SCORECARD:
-        return [spec["scorecard"]]
-    return [*spec.get("boosters", []), *([spec["linear"]] if spec.get("linear") else [])]
+    return [*spec.get("boosters", []), *(spec[key] for key in ("linear", "scorecard") if spec.get(key))]
 
 
 def load_model(directory: Path, spec: dict) -> ScoringModel:
@@ -221,11 +240,11 @@ def load_model(directory: Path, spec: dict) -> ScoringModel:
                 Scorecard.from_dict(json.loads((directory / spec["scorecard"]).read_text()))
             )
         boosters = tuple(lgb.Booster(model_file=str(directory / f)) for f in spec.get("boosters", []))
-        linear = (
-            LinearModel.from_dict(json.loads((directory / spec["linear"]).read_text()))
-            if spec.get("linear")
-            else None
+        partners = tuple(
+            kind.from_dict(json.loads((directory / spec[key]).read_text()))
+            for key, kind, _ in PARTNERS
+            if spec.get(key)
         )
     except (lgb.basic.LightGBMError, KeyError, ValueError) as exc:
         raise ModelError(f"{directory}: model does not load: {exc}") from None
-    return BoostedModel(boosters, linear, float(spec.get("weight", 1.0)))
+    return BoostedModel(boosters, partners, float(spec.get("weight", 1.0)))

@@ -1,11 +1,13 @@
 """End to end along the policy's levers: raw fields moved, features recomputed, calibrated probability served.
 
 A synthetic home is trained by the production training (small settings) with the blend of LightGBM and the
-logistic regression as champion (both constrained parts at once) and the scorecard as challenger.
+logistic regression as champion (both constrained parts at once) and the scorecard as challenger, then again
+with the blend of LightGBM, the logistic regression and the scorecard.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,7 @@ from scoring.serving.service import ScoringService, load_service
 from scoring.serving.whatif import counter_offer
 
 CLIENTS = 1_500
+SCORECARD_BLEND = "LightGBM + logistic regression + scorecard"
 CHECKED = 500
 CONFIG = TrainConfig(
     folds=2,
@@ -44,7 +47,9 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, dict]:
     ingest_tables(paths.synthetic, paths.interim)
     build_features(paths.interim, paths.features, paths.feature_dictionary)
     result = train_model(TrainInputs.from_paths(paths), CONFIG)
-    return paths, {"champion": result.metadata["version"], "challenger": result.challenger["version"]}
+    versions = {"champion": result.metadata["version"], "challenger": result.challenger["version"]}
+    again = train_model(TrainInputs.from_paths(paths), replace(CONFIG, model=SCORECARD_BLEND))
+    return paths, {**versions, SCORECARD_BLEND: again.metadata["version"]}
 
 
 def _inputs(service: ScoringService, paths: Paths) -> tuple[np.ndarray, list[dict]]:
@@ -62,11 +67,11 @@ def _rescore(service: ScoringService):  # noqa: ANN202
     return rescore
 
 
-@pytest.mark.parametrize("role", ["champion", "challenger"])
+@pytest.mark.parametrize("role", ["champion", "challenger", SCORECARD_BLEND])
 def test_no_lever_moves_the_probability_against_the_policy(home, role: str) -> None:
     paths, versions = home
     service = load_service(paths.models, paths.features, paths.interim, versions[role])
-    assert service.scorer.kind == ("blend" if role == "champion" else "scorecard")
+    assert service.scorer.kind == ("scorecard" if role == "challenger" else "blend")
     vectors, applications = _inputs(service, paths)
     rescore = _rescore(service)
     same = vectors.copy()

@@ -27,7 +27,9 @@ from scoring.modeling.bundle import (
 )
 from scoring.modeling.dataset import load_training_data
 from scoring.modeling.integrity import write_checksums
-from scoring.modeling.models import SCORECARD, model_files
+from scoring.modeling.models import BLEND, LINEAR_FILE, SCORECARD, SCORECARD_FILE, model_files
+from scoring.modeling.train import train_model
+from tests.modeling.conftest import FAST_CONFIG, write_home
 
 CONTRACT_KEYS = {
     "version",
@@ -230,3 +232,26 @@ def test_the_scorecard_challenger_has_the_same_interface(trained) -> None:
     assert points == result.metadata["scorecard"]
     assert {r["feature"] for r in points} == set(challenger.feature_names)
     assert not check_bundle(challenger.path)
+
+
+def test_a_blend_with_both_partners_serves_the_same_contract(tmp_path: Path, monkeypatch) -> None:
+    """LightGBM + logistic regression + scorecard: both partner files, the scorecard reading only its own
+    characteristics (3 of the 7 here), contributions adding up, equal shares out of fold, a bundle that passes
+    its checks."""
+    monkeypatch.setattr("scoring.modeling.train.SCORECARD_FEATURES", 3)
+    inputs = write_home(tmp_path, n=600)
+    name = "LightGBM + logistic regression + scorecard"
+    result = train_model(inputs, replace(FAST_CONFIG, model=name))
+    bundle = load_bundle(inputs.models)
+    spec = bundle.metadata["model"]
+    assert bundle.kind == BLEND and spec["linear"] == LINEAR_FILE and spec["scorecard"] == SCORECARD_FILE
+    assert {LINEAR_FILE, SCORECARD_FILE} <= set(model_files(spec)) and spec["weight"] == pytest.approx(1 / 3)
+    linear, scorecard = bundle.model.partners
+    assert linear.names == tuple(bundle.feature_names)
+    assert len(scorecard.names) == 3 and set(scorecard.names) < set(linear.names)
+    data = load_training_data(inputs.features, inputs.dictionary).select(bundle.feature_names)
+    np.testing.assert_allclose(bundle.contributions(data.X).raw_score(), bundle.raw_score(data.X))
+    scores = {c: e.oof.raw for c, e in result.comparison.evaluated.items()}
+    mixed = (scores["LightGBM"] + scores["logistic regression"] + scores["scorecard"]) / 3
+    np.testing.assert_allclose(scores[name], mixed)
+    assert not check_bundle(bundle.path)

@@ -31,6 +31,7 @@ def test_candidates_are_compared_by_repeated_cv(trained) -> None:
         "LightGBM",
         "LightGBM undersample",
         "LightGBM + logistic regression",
+        "LightGBM + logistic regression + scorecard",
     ]
     assert all(r["repeats"] == FAST_CONFIG.repeats for r in rows)
     assert all({"auc_std", "cost_per_1000_std", "ece_std"} <= set(r) for r in rows)
