@@ -184,8 +184,8 @@ def compare_candidates(
     seed: int,
     progress: bool = False,
 ) -> Comparison:
-    """Cross-validate every candidate on the same folds (``learners`` by candidate name; the blend mixes the
-    LightGBM scores with its partner's); the winner follows ``RULE``."""
+    """Cross-validate every candidate on the same folds (``learners`` by candidate name; a blend mixes the
+    LightGBM scores with its partners'); the winner follows ``RULE``."""
     evaluated: dict[str, Evaluated] = {}
     for candidate in candidates:
         start = time.perf_counter()

@@ -159,7 +159,7 @@ class Setup:
     def cross_validate(
         self, candidate: Candidate, data: TrainingData, folds: int, seed: int, progress: bool
     ) -> OofResult:
-        """One K-fold of a candidate on ``data`` (a blend from its two parts)."""
+        """One K-fold of a candidate on ``data`` (a blend from its parts)."""
         splits = repeated_folds(data.y, folds, 1, seed)
         if candidate.family == BLEND:
             parts = [self.learner(Candidate(f, f), data) for f in (LIGHTGBM, *candidate.partners)]

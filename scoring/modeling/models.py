@@ -120,16 +120,19 @@ class BoostedModel:
         return list(self.boosters[0].feature_name()) if self.boosters else list(self.partners[0].names)
 
     @cached_property
-    def _parts(self) -> list[tuple[float, object, list[int] | None]]:
-        """(share, part, columns it reads: None for a booster, which reads the whole matrix)."""
+    def _parts(self) -> list[tuple[float, object, slice | list[int] | None]]:
+        """(share, part, columns it reads: None for a booster; a slice, so a view and no copy, for a partner
+        reading every column in order, as the logistic regression does)."""
         position = {name: i for i, name in enumerate(self.names)}
-        parts: list[tuple[float, object, list[int] | None]] = []
+        parts: list[tuple[float, object, slice | list[int] | None]] = []
         if self.boosters:
             share = (self.weight if self.partners else 1.0) / len(self.boosters)
             parts += [(share, b, None) for b in self.boosters]
         for partner in self.partners:
             share = (1.0 - self.weight if self.boosters else 1.0) / len(self.partners)
-            parts.append((share, partner, [position[name] for name in partner.names]))
+            columns = [position[name] for name in partner.names]
+            whole = columns == list(range(len(self.names)))
+            parts.append((share, partner, slice(0, len(columns)) if whole else columns))
         return parts
 
     def _explain(self, X: np.ndarray, threads: int) -> np.ndarray:
@@ -223,7 +226,7 @@ class ScorecardModel:
 
 def model_files(spec: dict) -> list[str]:
     """The files of a model described by ``spec`` (metadata ``model``)."""
-    return [*spec.get("boosters", []), *(spec[key] for key in ("linear", "scorecard") if spec.get(key))]
+    return [*spec.get("boosters", []), *(spec[key] for key, _, _ in PARTNERS if spec.get(key))]
 
 
 def load_model(directory: Path, spec: dict) -> ScoringModel:
