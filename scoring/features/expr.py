@@ -8,6 +8,7 @@ skip missing items.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -192,6 +193,51 @@ class Sqrt(Expr):
         def run(row: Row) -> Value:
             value = arg(row)
             return None if value is None else math.sqrt(value)
+
+        return run
+
+
+@dataclass(frozen=True, eq=False)
+class Log(Expr):
+    """Natural logarithm; missing for a value that is not positive."""
+
+    arg: Expr
+
+    def sql(self) -> str:
+        value = self.arg.sql()
+        return f"LN(CASE WHEN {value} > 0 THEN {value} END)"
+
+    def compile(self) -> RowFn:
+        arg = self.arg.compile()
+
+        def run(row: Row) -> Value:
+            value = arg(row)
+            return None if value is None or value <= 0 else math.log(value)
+
+        return run
+
+
+@dataclass(frozen=True, eq=False)
+class StepAbove(Expr):
+    """The smallest of the increasing ``steps`` strictly above the value; missing beyond the last step."""
+
+    arg: Expr
+    steps: tuple[float, ...]
+
+    def sql(self) -> str:
+        value = self.arg.sql()
+        whens = " ".join(f"WHEN {value} < {step!r} THEN CAST({step!r} AS DOUBLE)" for step in self.steps)
+        return f"(CASE {whens} ELSE NULL END)"
+
+    def compile(self) -> RowFn:
+        arg, steps = self.arg.compile(), self.steps
+
+        def run(row: Row) -> Value:
+            value = arg(row)
+            if value is None:
+                return None
+            i = bisect.bisect_right(steps, value)
+            return steps[i] if i < len(steps) else None
 
         return run
 

@@ -76,9 +76,38 @@ def test_hand_computed_application_features() -> None:
     assert row["APP_CREDIT_GOODS_RATIO"] == pytest.approx(200_000 / 180_000)
     assert row["APP_EXT_SOURCE_WEIGHTED"] == pytest.approx((1 * 0.2 + 3 * 0.6) / 4)  # score 2 missing
     assert row["APP_EXT_SOURCE_23_PROD"] is None
+    assert (
+        row["APP_CREDIT_TERM_STANDARD"] == 24.0
+    )  # 20 annuities: the shortest standard term above is 24 months
+    assert row["APP_CREDIT_TERM_INTEREST_SHARE"] == pytest.approx(24 / 20 - 1)
+    assert row["APP_CREDIT_TERM_RATE"] == pytest.approx(2 * 0.2 / 25)
+    # at 3 % a month, 20 annuities repay the credit in -ln(1 - 20 * 0.03) / ln(1.03) = 31.0 months: 36 months
+    assert row["APP_CREDIT_TERM_AT_TYPICAL_RATE"] == 36.0
+    assert row["APP_CREDIT_TERM_INTEREST_SHARE_AT_TYPICAL_RATE"] == pytest.approx(36 / 20 - 1)
     full = batch_row(**{**BASE, "EXT_SOURCE_2": 0.5})
     assert full["APP_EXT_SOURCE_WEIGHTED"] == pytest.approx((0.2 + 2 * 0.5 + 3 * 0.6) / 6)
     assert full["APP_EXT_SOURCE_23_PROD"] == pytest.approx(0.3)
+
+
+def test_the_loan_pricing_is_the_same_at_any_loan_size_and_missing_beyond_the_longest_term() -> None:
+    pricing = (
+        "APP_CREDIT_TERM_STANDARD",
+        "APP_CREDIT_TERM_INTEREST_SHARE",
+        "APP_CREDIT_TERM_RATE",
+        "APP_CREDIT_TERM_AT_TYPICAL_RATE",
+        "APP_CREDIT_TERM_INTEREST_SHARE_AT_TYPICAL_RATE",
+    )
+    row = batch_row(**BASE)
+    scaled = batch_row(**{**BASE, "AMT_CREDIT": 500_000.0, "AMT_ANNUITY": 25_000.0})
+    assert [scaled[n] for n in pricing] == pytest.approx([row[n] for n in pricing])
+    shorter = batch_row(**{**BASE, "AMT_ANNUITY": 20_000.0})  # 10 annuities: 12 months at a higher rate
+    assert shorter["APP_CREDIT_TERM_STANDARD"] == 12.0
+    assert shorter["APP_CREDIT_TERM_RATE"] > row["APP_CREDIT_TERM_RATE"]
+    assert shorter["APP_CREDIT_TERM_AT_TYPICAL_RATE"] == 18.0  # 10 annuities at 3 %: 12.1 months
+    never = batch_row(**{**BASE, "AMT_ANNUITY": 5_000.0})  # 40 annuities: 3 % a month never repays it
+    assert never["APP_CREDIT_TERM_STANDARD"] == 42.0 and never["APP_CREDIT_TERM_AT_TYPICAL_RATE"] is None
+    longest = batch_row(**{**BASE, "AMT_ANNUITY": 2_000.0})  # 100 annuities: beyond 60 months
+    assert all(longest[n] is None for n in pricing)
 
 
 def test_zero_denominators_give_missing_values_not_infinities() -> None:

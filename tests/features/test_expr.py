@@ -14,9 +14,11 @@ from scoring.features.expr import (
     Code,
     Col,
     Expr,
+    Log,
     RowCount,
     RowExtreme,
     RowSum,
+    StepAbove,
     row_mean,
     row_product,
     row_std,
@@ -35,6 +37,8 @@ CASES: dict[str, Expr] = {
     "row mean": row_mean((A, B, C)),
     "row std": row_std((A, B, C)),
     "row product": row_product((A, B, C)),
+    "step above": StepAbove(A / B, (0.5, 1.0, 3.0)),
+    "log": Log(A - B),
 }
 CON = duckdb.connect()
 ROWS = [
@@ -76,7 +80,14 @@ def test_sql_and_python_agree(name: str) -> None:
     )
 )
 def test_sql_and_python_agree_on_random_rows(rows: list[dict[str, float | None]]) -> None:
-    for expr in (row_std((A, B, C)), row_mean((A, B, C)), A / B, RowSum((A, B, C))):
+    for expr in (
+        row_std((A, B, C)),
+        row_mean((A, B, C)),
+        A / B,
+        RowSum((A, B, C)),
+        StepAbove(A, (-1.0, 0.0, 2.5)),
+        Log(A),
+    ):
         python = [expr.compile()(row) for row in rows]
         assert all(same(p, s) for p, s in zip(python, sql_values(expr, rows), strict=True))
 
@@ -103,6 +114,24 @@ def test_missing_inputs_and_division_by_zero_are_missing() -> None:
     assert ratio({"A": "3", "B": 2}) == 1.5
     assert RowSum((A, B)).compile()({}) is None
     assert RowCount((A, B)).compile()({"A": 0.0}) == 1.0
+
+
+def test_step_above_takes_the_next_step_strictly_above() -> None:
+    step = StepAbove(A, (6.0, 12.0, 24.0)).compile()
+    assert [step({"A": a}) for a in (0.5, 6.0, 11.9, 12.0, 23.99, 24.0, None)] == [
+        6.0,
+        12.0,
+        12.0,
+        24.0,
+        24.0,
+        None,
+        None,
+    ]
+
+
+def test_log_of_a_value_that_is_not_positive_is_missing() -> None:
+    log = Log(A).compile()
+    assert [log({"A": a}) for a in (math.e, 0.0, -1.0, None)] == [pytest.approx(1.0), None, None, None]
 
 
 def test_codes_map_missing_and_unseen_levels_to_one_code() -> None:
