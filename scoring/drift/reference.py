@@ -1,23 +1,28 @@
 """The reference: the model's training clients, their feature values and out-of-fold scores.
 
 Reference scores must be out-of-fold (oof.parquet), not in-sample: a model scores the clients it learned
-from more confidently than new ones, which would look like prediction drift. When there are more training
-clients than `reference_rows` (default 50,000), the reference is a seeded sample stratified on TARGET: the
-default rate is kept exactly, and 50,000 rows pin a distribution far more finely than the drift thresholds
-(a normed Wasserstein distance of 0.1) need, while keeping a full-scale check within its time budget.
+from more confidently than new ones, which would look like prediction drift. They are calibrated as served:
+the bundle's calibration map applied to the out-of-fold raw scores. (The cross-fitted probabilities of the
+model card come from one map per fold; a step-shaped map, isotonic or Venn-ABERS, then spreads each of its
+steps over several nearby values, which the score's PSI on reference deciles reads as a shift when the
+served scores sit on the steps.) When there are more training clients than `reference_rows` (default
+50,000), the reference is a seeded sample stratified on TARGET: the default rate is kept exactly, and 50,000
+rows pin a distribution far more finely than the drift thresholds (a normed Wasserstein distance of 0.1)
+need, while keeping a full-scale check within its time budget.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from scoring.drift.errors import DriftError
 from scoring.drift.sample import PROBABILITY, TARGET, Sample, scored_frame
 from scoring.explain.shap_values import stratified_rows
 from scoring.features.feature import ModelFeature
-from scoring.modeling.bundle import OOF_FILE, Bundle
+from scoring.modeling.bundle import OOF_FILE, RAW_SCORE, Bundle
 
 ID = "SK_ID_CURR"
 SPLIT = "SPLIT"
@@ -39,7 +44,8 @@ def read_split(features_path: Path, split: str, columns: list[str] | None = None
 
 
 def _with_oof(train: pl.DataFrame, oof: pl.DataFrame, where: str) -> pl.DataFrame:
-    joined = train.join(oof.select(ID, PROBABILITY), on=ID, how="inner")
+    scores = [c for c in (PROBABILITY, RAW_SCORE) if c in oof.columns]
+    joined = train.join(oof.select(ID, *scores), on=ID, how="inner")
     unmatched = train.height - joined.height
     if unmatched or joined[PROBABILITY].null_count():
         raise DriftError(
@@ -47,6 +53,14 @@ def _with_oof(train: pl.DataFrame, oof: pl.DataFrame, where: str) -> pl.DataFram
             "clients have no out-of-fold probability (features rebuilt since the model was trained?)"
         )
     return joined
+
+
+def _as_served(picked: pl.DataFrame, bundle: Bundle) -> np.ndarray:
+    """The bundle's calibration of the out-of-fold raw scores (the stored probabilities for a bundle whose
+    oof.parquet predates the raw scores)."""
+    if RAW_SCORE not in picked.columns:
+        return picked[PROBABILITY].to_numpy()
+    return bundle.calibrate(picked[RAW_SCORE].to_numpy())
 
 
 def reference_sample(
@@ -58,7 +72,7 @@ def reference_sample(
         raise DriftError("no training clients to use as the reference")
     joined = _with_oof(train, oof, str(bundle.path / OOF_FILE))
     picked = joined[stratified_rows(joined[TARGET].to_numpy(), rows, seed)]
-    probability = picked[PROBABILITY].to_numpy()
+    probability = _as_served(picked, bundle)
     columns = picked.select(ID, TARGET, *(f.name for f in features))
     frame = scored_frame(columns, probability, bundle.refuse(probability))
     sampled = picked.height < joined.height
@@ -71,7 +85,7 @@ def reference_sample(
             "rows": picked.height,
             "rows_total": joined.height,
             "sampling": f"stratified on TARGET, seed {seed}" if sampled else "none",
-            "scores": f"out-of-fold ({OOF_FILE})",
+            "scores": f"out-of-fold raw scores ({OOF_FILE}), calibrated as served",
             "model_version": bundle.version,
         },
     )

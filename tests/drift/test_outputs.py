@@ -63,7 +63,7 @@ def test_summary_is_compact_strict_json(reports: tuple[Path, list[DriftResult]])
     keys = {"share_drifted", "drifted_features", "prediction_drift", "dataset_drift", "drift_detected"}
     assert keys <= summary.keys()
     assert summary["features_checked"] == 5 and len(summary["features"]) == 5
-    assert summary["reference"]["scores"] == "out-of-fold (oof.parquet)"
+    assert summary["reference"]["scores"] == "out-of-fold raw scores (oof.parquet), calibrated as served"
 
 
 def test_index_lists_every_report_newest_first(reports: tuple[Path, list[DriftResult]]) -> None:

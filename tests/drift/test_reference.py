@@ -13,7 +13,7 @@ from scoring.drift.report import _column
 from scoring.drift.sample import PROBABILITY, REFUSED, TARGET
 from scoring.drift.selection import top_features
 from scoring.features.feature import ModelFeature
-from scoring.modeling.bundle import Bundle
+from scoring.modeling.bundle import RAW_SCORE, Bundle
 from scoring.vocabulary import FeatureKind
 
 pytestmark = pytest.mark.slow  # a trained home
@@ -38,16 +38,30 @@ def test_reference_is_a_stratified_sample_with_out_of_fold_scores(drift_home: Pa
     assert reference.frame[REFUSED].to_list() == (reference.frame[PROBABILITY] >= bundle.threshold).to_list()
 
 
-def test_reference_scores_are_out_of_fold_not_in_sample(drift_home: Paths, bundle: Bundle) -> None:
+def test_reference_scores_are_out_of_fold_calibrated_as_served_not_in_sample(
+    drift_home: Paths, bundle: Bundle
+) -> None:
     reference = load_reference(drift_home.features, bundle, top_features(bundle, 3), rows=500, seed=1)
-    joined = reference.frame.join(bundle.oof().select(ID, pl.col(PROBABILITY).alias("oof")), on=ID)
+    joined = reference.frame.join(bundle.oof().select(ID, RAW_SCORE), on=ID)
     assert joined.height == 500
-    assert np.array_equal(joined[PROBABILITY].to_numpy(), joined["oof"].to_numpy())
+    served = bundle.calibrate(joined[RAW_SCORE].to_numpy())
+    assert np.array_equal(joined[PROBABILITY].to_numpy(), served)
     train = read_split(drift_home.features, "train").join(reference.frame.select(ID), on=ID)
     in_sample = bundle.predict_proba(bundle.matrix(train))
     by_id = dict(zip(train[ID].to_list(), in_sample, strict=True))
     gaps = np.abs(joined[PROBABILITY].to_numpy() - np.array([by_id[i] for i in joined[ID].to_list()]))
     assert gaps.mean() > 1e-3
+
+
+def test_a_bundle_without_raw_scores_keeps_its_stored_probabilities(
+    drift_home: Paths, bundle: Bundle
+) -> None:
+    features = top_features(bundle, 3)
+    train = read_split(drift_home.features, "train", [f.name for f in features])
+    oof = bundle.oof().drop(RAW_SCORE)
+    reference = reference_sample(train, oof, bundle, features, 500, 0)
+    joined = reference.frame.join(oof.select(ID, pl.col(PROBABILITY).alias("stored")), on=ID)
+    assert np.array_equal(joined[PROBABILITY].to_numpy(), joined["stored"].to_numpy())
 
 
 def test_whole_training_set_when_smaller_than_the_sample(drift_home: Paths, bundle: Bundle) -> None:
