@@ -6,7 +6,6 @@ build and as compiled Python when one posted application is scored.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -16,17 +15,15 @@ from scoring.features.expr import (
     Code,
     Col,
     Expr,
-    Log,
     RowCount,
     RowExtreme,
     RowSum,
-    StepAbove,
-    lit,
     row_mean,
     row_product,
     row_std,
 )
 from scoring.features.feature import FeatureDefinition
+from scoring.features.loan_pricing import TYPICAL_MONTHLY_RATE, loan_pricing
 from scoring.features.vocabulary import application_label, official_description
 from scoring.vocabulary import FeatureKind
 
@@ -39,13 +36,6 @@ _KIND_OF_UNIT = {"code": FeatureKind.CATEGORICAL, "flag": FeatureKind.FLAG, "cou
 _EXT_SOURCES = tuple(Col(f"EXT_SOURCE_{i}") for i in (1, 2, 3))
 # Weights of the weighted external score: the third score, usually the strongest, counts most.
 _EXT_WEIGHTS = (1.0, 2.0, 3.0)
-# Repayment terms in months that Home Credit's loans use most (CNT_PAYMENT of previous applications). A loan
-# of credit C and monthly annuity A with a positive rate runs longer than C / A months. Two readings of its
-# term: the shortest standard term above C / A, and the standard term just above the one at which a typical
-# monthly rate would repay C with A (3 %, about the median rate of the previous cash loans). From each follow
-# the interest share and a rate: risk-based pricing carries the lender's own view of the client.
-_STANDARD_TERMS = (6.0, 8.0, 10.0, 12.0, 18.0, 24.0, 30.0, 36.0, 42.0, 48.0, 54.0, 60.0)
-_TYPICAL_MONTHLY_RATE = 0.03
 _DOCUMENTS = tuple(Col(f"FLAG_DOCUMENT_{i}") for i in range(2, 22))
 _CONTACT_FLAGS = tuple(
     Col(c)
@@ -128,48 +118,42 @@ def _weighted_mean(items: tuple[Expr, ...], weights: tuple[float, ...]) -> Expr:
 
 
 def _pricing_fields() -> list[ApplicationFeature]:
-    """The likely term, interest share and implied rate of the loan (each unchanged when credit and annuity
-    scale together)."""
-    annuities = Col("AMT_CREDIT") / Col("AMT_ANNUITY")
-    term = StepAbove(annuities, _STANDARD_TERMS)
-    interest_share = term / annuities - 1.0
-    rate = _TYPICAL_MONTHLY_RATE
-    # n such that (1 - (1 + rate) ** -n) / rate = C / A; missing when C / A >= 1 / rate (no term is that long)
-    term_at_rate = Log(lit(1.0) - annuities * rate) * (-1.0 / math.log1p(rate))
-    typical_term = StepAbove(term_at_rate, _STANDARD_TERMS)
+    """The loan's likely term, interest share and rate (`scoring.features.loan_pricing`)."""
+    p = loan_pricing(Col("AMT_CREDIT"), Col("AMT_ANNUITY"))
+    typical = f"at {TYPICAL_MONTHLY_RATE:.0%} a month"
     return [
         _derived(
             "CREDIT_TERM_STANDARD",
-            term,
+            p.term,
             "shortest standard term above credit / annuity",
             "months",
             "Likely repayment term (months)",
         ),
         _derived(
             "CREDIT_TERM_INTEREST_SHARE",
-            interest_share,
+            p.interest_share,
             "term * annuity / credit - 1 at the likely term",
             "ratio",
             "Interest over the likely term / credit amount",
         ),
         _derived(
             "CREDIT_TERM_RATE",
-            interest_share * 2.0 / (term + 1.0),
+            p.rate,
             "2 * interest share / (term + 1) (add-on approximation)",
             "ratio",
             "Implied monthly interest rate at the likely term",
         ),
         _derived(
             "CREDIT_TERM_AT_TYPICAL_RATE",
-            typical_term,
-            "standard term above the one repaying credit with the annuity at 3 % a month",
+            p.typical_term,
+            f"standard term above the one repaying credit with the annuity {typical}",
             "months",
             "Repayment term (months) if the rate were typical",
         ),
         _derived(
             "CREDIT_TERM_INTEREST_SHARE_AT_TYPICAL_RATE",
-            typical_term / annuities - 1.0,
-            "term * annuity / credit - 1 at the term for a typical rate",
+            p.typical_interest_share,
+            f"term * annuity / credit - 1 at the term {typical}",
             "ratio",
             "Interest over the term for a typical rate / credit amount",
         ),
