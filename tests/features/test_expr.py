@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import duckdb
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -23,6 +22,7 @@ from scoring.features.expr import (
     row_product,
     row_std,
 )
+from tests.features.sql_python import CON, agree
 
 A, B, C = Col("A"), Col("B"), Col("C")
 CASES: dict[str, Expr] = {
@@ -40,7 +40,6 @@ CASES: dict[str, Expr] = {
     "step above": StepAbove(A / B, (0.5, 1.0, 3.0)),
     "log": Log(A - B),
 }
-CON = duckdb.connect()
 ROWS = [
     {"A": 1.0, "B": 2.0, "C": 4.0},
     {"A": 3.0, "B": 0.0, "C": None},
@@ -50,23 +49,9 @@ ROWS = [
 ]
 
 
-def sql_values(expr: Expr, rows: list[dict[str, float | None]]) -> list[float | None]:
-    frame = pl.DataFrame(rows, schema={"A": pl.Float64, "B": pl.Float64, "C": pl.Float64})
-    CON.register("t", frame)
-    return [r[0] for r in CON.execute(f"SELECT {expr.sql()} FROM t").fetchall()]
-
-
-def same(a: float | None, b: float | None) -> bool:
-    return (a is None and b is None) or (
-        a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12)
-    )
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_sql_and_python_agree(name: str) -> None:
-    expr = CASES[name]
-    python = [expr.compile()(row) for row in ROWS]
-    assert all(same(p, s) for p, s in zip(python, sql_values(expr, ROWS), strict=True)), name
+    assert agree(CASES[name], ROWS), name
 
 
 @settings(max_examples=40, deadline=None)
@@ -88,8 +73,7 @@ def test_sql_and_python_agree_on_random_rows(rows: list[dict[str, float | None]]
         StepAbove(A, (-1.0, 0.0, 2.5)),
         Log(A),
     ):
-        python = [expr.compile()(row) for row in rows]
-        assert all(same(p, s) for p, s in zip(python, sql_values(expr, rows), strict=True))
+        assert agree(expr, rows)
 
 
 def test_hand_computed_values() -> None:
