@@ -1,5 +1,6 @@
 """Decision-quality figures of a trained home: monotonicity along the policy's levers, the share of capped
-counter-offers, and the out-of-fold AUC cost of the monotone constraints (used by bench_train)."""
+counter-offers, and the out-of-fold AUC cost of the monotone constraints and of the whole policy (used by
+bench_train)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from scoring.features.monotone import monotone_policy
 from scoring.modeling import lgbm
 from scoring.modeling.bundle import load_bundle
 from scoring.modeling.cv import LightGBMLearner, cross_validate, repeated_folds
-from scoring.modeling.dataset import load_training_data
+from scoring.modeling.dataset import TrainingData, load_training_data
 from scoring.modeling.learners import LINEAR_FEATURES, LinearLearner, top_columns
 from scoring.modeling.metrics import safe_auc
 from scoring.serving.service import ScoringService, load_service
@@ -56,42 +57,58 @@ def capped_share(paths: Paths, version: str | None = None, clients: int = CLIENT
 
 @dataclass(frozen=True)
 class ConstraintCost:
+    """Out-of-fold AUC with the policy's directions, without them, and without the policy at all (no
+    directions, and the features it excludes given back)."""
+
     model: str
     constrained: float
     free: float
+    unrestricted: float
+    excluded: int
 
     def describe(self) -> str:
         return (
             f"{self.model}: out-of-fold AUC {self.constrained:.4f} with the monotone constraints, "
-            f"{self.free:.4f} without (cost {self.free - self.constrained:+.4f})"
+            f"{self.free:.4f} without (cost {self.free - self.constrained:+.4f}); {self.unrestricted:.4f} "
+            f"without the policy at all, its {self.excluded} excluded feature(s) given back "
+            f"(cost {self.unrestricted - self.constrained:+.4f})"
         )
 
 
 def constraint_cost(paths: Paths, repeats: int, folds: int = 5, seed: int = 42) -> list[ConstraintCost]:
     """Out-of-fold AUC of LightGBM and of the logistic regression on the selected features, with and without
-    the policy's directions, on the same folds (mean over the repeats)."""
+    the policy's directions, and without any directions on the selected features plus the ones the policy
+    excludes, on the same folds (mean over the repeats)."""
+    policy = monotone_policy()
     selection = load_bundle(paths.models).metadata["feature_selection"]
-    data = load_training_data(paths.features, paths.feature_dictionary).select(selection["features"])
-    monotone = monotone_policy().directions(data.names)
+    every = load_training_data(paths.features, paths.feature_dictionary)
+    excluded = [n for n in every.names if policy.excluded(n)]
+    data = every.select(selection["features"])
+    wide = every.select(selection["features"] + excluded)
+    monotone = policy.directions(data.names)
+    free = [0] * len(wide.names)
     splits = repeated_folds(data.y, folds, repeats, seed)
     params, _ = lgbm.size_defaults(data.n)
-    base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices)
     columns = top_columns(data.names, selection["gain_share"], LINEAR_FEATURES)
+    wide_columns = columns + list(range(len(data.names), len(wide.names)))
+
+    def boosted(d: TrainingData, directions: list[int] | None) -> LightGBMLearner:
+        base = lgbm.base_dataset(d.X, d.y, d.names, d.categorical_indices)
+        return LightGBMLearner(base, lgbm.NONE, params, directions)
+
     learners = {
-        "LightGBM": (
-            LightGBMLearner(base, lgbm.NONE, params, monotone),
-            LightGBMLearner(base, lgbm.NONE, params),
-        ),
+        "LightGBM": (boosted(data, monotone), boosted(data, None), boosted(wide, None)),
         "logistic regression": (
             LinearLearner(columns, monotone),
-            LinearLearner(columns, [0] * len(monotone)),
+            LinearLearner(columns, free[: len(data.names)]),
+            LinearLearner(wide_columns, free),
         ),
     }
     costs = []
-    for name, (constrained, free) in learners.items():
+    for name, arms in learners.items():
         auc = [
-            float(np.mean([safe_auc(data.y, r) for r in cross_validate(learner, data, splits, seed).raw]))
-            for learner in (constrained, free)
+            float(np.mean([safe_auc(d.y, r) for r in cross_validate(learner, d, splits, seed).raw]))
+            for learner, d in zip(arms, (data, data, wide), strict=True)
         ]
-        costs.append(ConstraintCost(name, *auc))
+        costs.append(ConstraintCost(name, *auc, len(excluded)))
     return costs
