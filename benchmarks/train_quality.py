@@ -14,7 +14,7 @@ from scoring.features.monotone import monotone_policy
 from scoring.modeling import lgbm
 from scoring.modeling.bundle import load_bundle
 from scoring.modeling.cv import LightGBMLearner, cross_validate, repeated_folds
-from scoring.modeling.dataset import TrainingData, load_training_data
+from scoring.modeling.dataset import load_training_data
 from scoring.modeling.learners import LINEAR_FEATURES, LinearLearner, top_columns
 from scoring.modeling.metrics import safe_auc
 from scoring.serving.service import ScoringService, load_service
@@ -86,22 +86,22 @@ def constraint_cost(paths: Paths, repeats: int, folds: int = 5, seed: int = 42) 
     data = every.select(selection["features"])
     wide = every.select(selection["features"] + excluded)
     monotone = policy.directions(data.names)
-    free = [0] * len(wide.names)
     splits = repeated_folds(data.y, folds, repeats, seed)
     params, _ = lgbm.size_defaults(data.n)
+    base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices)
+    wide_base = lgbm.base_dataset(wide.X, wide.y, wide.names, wide.categorical_indices)
     columns = top_columns(data.names, selection["gain_share"], LINEAR_FEATURES)
     wide_columns = columns + list(range(len(data.names), len(wide.names)))
-
-    def boosted(d: TrainingData, directions: list[int] | None) -> LightGBMLearner:
-        base = lgbm.base_dataset(d.X, d.y, d.names, d.categorical_indices)
-        return LightGBMLearner(base, lgbm.NONE, params, directions)
-
     learners = {
-        "LightGBM": (boosted(data, monotone), boosted(data, None), boosted(wide, None)),
+        "LightGBM": (
+            LightGBMLearner(base, lgbm.NONE, params, monotone),
+            LightGBMLearner(base, lgbm.NONE, params),
+            LightGBMLearner(wide_base, lgbm.NONE, params),
+        ),
         "logistic regression": (
             LinearLearner(columns, monotone),
-            LinearLearner(columns, free[: len(data.names)]),
-            LinearLearner(wide_columns, free),
+            LinearLearner(columns, [0] * len(monotone)),
+            LinearLearner(wide_columns, [0] * len(wide.names)),
         ),
     }
     costs = []
