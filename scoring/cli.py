@@ -204,7 +204,10 @@ def train(
     compare_rows: Annotated[
         int, typer.Option(help="Stratified sample size for selection, comparison and tuning.")
     ] = 30_000,
-    max_features: Annotated[int, typer.Option(help="Most features the selection keeps.")] = 200,
+    max_features: Annotated[
+        int,
+        typer.Option(help="Most features the selection keeps (0 = by size: 60 below 20,000 rows, else 200)."),
+    ] = 0,
     strategies: Annotated[
         str,
         typer.Option(help="LightGBM imbalance strategies compared: none, class_weight, undersample, smote."),

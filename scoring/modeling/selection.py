@@ -7,6 +7,10 @@ fitted on the kept features only. Both score the held-out rows, so the out-of-fo
 the selected set are measured with the selection inside the CV (the held-out rows never choose features).
 The features kept in at least half of the folds, ranked by their mean share of the gain, at most
 ``max_features``, form the selection used from then on (in data order).
+
+Below ``lgbm.SMALL_DATA_ROWS`` rows the default cap is ``SMALL_DATA_FEATURES``: on the real sample rows
+(6,999 clients), LightGBM on the 60 features of largest gain ranked up to 0.002 AUC above the same model on
+200, and the champion blend's cost at its threshold fell on each of five seeds of the folds.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from scoring.modeling.dataset import TrainingData
 from scoring.modeling.metrics import safe_auc
 
 MAX_FEATURES = 200
+SMALL_DATA_FEATURES = 60
 METHOD = "positive split gain of a constrained LightGBM per fold, kept in at least half of the folds"
 
 
@@ -56,6 +61,11 @@ class Selection:
             f"features; out-of-fold AUC full set {self.full_auc:.4f}, selected {self.selected_auc:.4f} "
             f"({self.selected_auc - self.full_auc:+.4f})"
         )
+
+
+def default_max_features(rows: int) -> int:
+    """The most features the selection keeps by default on a data set of ``rows`` rows."""
+    return SMALL_DATA_FEATURES if rows < lgbm.SMALL_DATA_ROWS else MAX_FEATURES
 
 
 def _kept(gain: np.ndarray, max_features: int) -> np.ndarray:

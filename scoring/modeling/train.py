@@ -49,7 +49,7 @@ from scoring.modeling.learners import (
     top_columns,
 )
 from scoring.modeling.report import TrainResult
-from scoring.modeling.selection import MAX_FEATURES, Selection, select_features
+from scoring.modeling.selection import Selection, default_max_features, select_features
 from scoring.modeling.tuning import METRICS as TUNING_METRICS
 from scoring.modeling.tuning import TuningResult, tune
 
@@ -69,7 +69,7 @@ class TrainConfig:
     folds: int = 5
     repeats: int = 3
     compare_rows: int = 30_000
-    max_features: int = MAX_FEATURES
+    max_features: int = 0  # most features selected; 0 = by data size
     strategies: tuple[str, ...] = DEFAULT_STRATEGIES
     model: str = AUTO
     params: dict = field(default_factory=dict)  # LightGBM overrides (after the size defaults)
@@ -101,7 +101,7 @@ class TrainConfig:
             "compare_rows": 10,
             "threads": 1,
             "shap_rows": 1,
-            "max_features": 1,
+            "max_features": 0,
         }
         bad = [
             f"{name} = {getattr(self, name)}" for name, low in minimum.items() if getattr(self, name) < low
@@ -233,7 +233,7 @@ def fit_run(
             config.folds,
             config.seed,
             config.threads,
-            config.max_features,
+            config.max_features or default_max_features(data.n),
             bags,
         )
     chosen = data.select(selection.names)

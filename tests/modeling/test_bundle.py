@@ -28,6 +28,7 @@ from scoring.modeling.bundle import (
 from scoring.modeling.dataset import load_training_data
 from scoring.modeling.integrity import write_checksums
 from scoring.modeling.models import BLEND, LINEAR_FILE, SCORECARD, SCORECARD_FILE, model_files
+from scoring.modeling.selection import SMALL_DATA_FEATURES
 from scoring.modeling.train import train_model
 from tests.modeling.conftest import FAST_CONFIG, write_home
 
@@ -84,6 +85,7 @@ def test_metadata_follows_the_contract(trained) -> None:
     assert meta["calibration"]["method"] in {"platt", "isotonic", "venn_abers"}
     assert sum(meta["calibration"]["reliability"]["clients"]) == meta["n_train"]
     assert meta["role"] == "champion" and meta["challenger"]["role"] == "challenger"
+    assert meta["feature_selection"]["max_features"] == SMALL_DATA_FEATURES  # few rows: the small cap
     assert meta["feature_selection"]["n_selected"] <= meta["feature_selection"]["max_features"]
     # the bundle lists exactly the features its model uses
     assert [f["name"] for f in meta["features"]] == load_bundle(inputs.models).model.names

@@ -16,6 +16,7 @@ from scoring.modeling.bundle import load_bundle
 from scoring.modeling.candidates import pick
 from scoring.modeling.cost import CostSpec
 from scoring.modeling.dataset import load_training_data
+from scoring.modeling.selection import MAX_FEATURES, SMALL_DATA_FEATURES, default_max_features
 from scoring.modeling.threshold import curve_for
 from scoring.modeling.train import ConfigError, TrainConfig, train_model
 from tests.modeling.conftest import FAST_CONFIG, write_home
@@ -139,6 +140,13 @@ def test_tuning_runs_trials_and_keeps_their_parameters(tmp_path: Path) -> None:
 def test_invalid_settings_are_rejected(kwargs: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         TrainConfig(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("rows", "cap"), [(6_999, SMALL_DATA_FEATURES), (19_999, SMALL_DATA_FEATURES), (20_000, MAX_FEATURES)]
+)
+def test_the_selection_keeps_fewer_features_of_a_small_data_set(rows: int, cap: int) -> None:
+    assert default_max_features(rows) == cap
 
 
 def test_cli_train_makes_the_scorecard_champion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
