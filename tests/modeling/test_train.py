@@ -132,6 +132,7 @@ def test_tuning_runs_trials_and_keeps_their_parameters(tmp_path: Path) -> None:
         ({"tune_metric": "accuracy"}, "tuning metric"),
         ({"folds": 1}, "folds = 1"),
         ({"repeats": 0}, "repeats = 0"),
+        ({"max_features": -1}, "max_features = -1"),
         ({"tune_trials": -1}, "negative"),
         ({"strategies": ("oversample",)}, "imbalance strategies oversample"),
         ({"model": "random forest"}, "model 'random forest' is not one of auto, scorecard"),

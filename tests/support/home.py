@@ -15,6 +15,7 @@ from scoring.config import Paths
 from scoring.data.ingest import ingest_tables
 from scoring.data.schema import SECONDARY_TABLES
 from scoring.features.build import build_features
+from scoring.modeling.selection import MAX_FEATURES
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 
 TRAIN_CLIENTS = 500
@@ -27,7 +28,7 @@ FAST_TRAINING = TrainConfig(  # the real training, small: two folds, one repeat,
     strategies=("none",),
     params={"learning_rate": 0.2},
     bags=1,
-    max_features=200,  # all the selection finds (74 on 500 synthetic clients): refusals get offers
+    max_features=MAX_FEATURES,  # all the selection finds (74 on 500 synthetic clients): refusals get offers
     shap_rows=150,
     threads=1,
     track=False,
