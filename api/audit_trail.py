@@ -1,20 +1,27 @@
-"""Audit rows of reads of client data and of scores, appended in the background (the response never waits).
+"""Audit rows of reads of client data and of scores, made durable before the response leaves.
 
-`AuditMiddleware` notes, after each response of an audited route (`AUDITED`), who (X-Scoring-User), from
-where, which client (salted hash of the ID in the path or the query), the route and its status;
-`AuditWriter` appends the notes to the hash-chained trail in batches, one chain lock per batch. A note names
-the request id: the scores of the request are in the prediction log under it. Notes the database still
-refuses at shutdown are kept in a JSON-lines file and appended at the next start. Sign-ins, decisions,
-letters and account changes are not buffered: their routes write the row in the transaction of the change.
+`AuditMiddleware` notes, when an audited route (`AUDITED`) starts its response and before it is sent, who
+(X-Scoring-User), from where, which client (salted hash of the ID in the path or the query), the route and
+its status; the note is one line of the worker's audit spool on local disk (`api/spool.py`, as the
+prediction log's rows), so a worker killed after answering loses none. `AuditWriter` delivers the spool to
+the hash-chained trail: it rotates the spool every `flush_seconds`, appends each closed segment in one
+transaction (one chain lock) and deletes it once committed; a segment delivered again after a crash adds
+only the notes the trail lacks (each note has a random id, kept in its row's detail). What dead workers
+left is delivered by the others; what the database refuses at shutdown stays in the spool for the next
+start. The writer also anchors the chain's head outside the database (`scoring.db.anchors`) every
+SCORING_AUDIT_ANCHOR_SECONDS and at shutdown. A note names the request id: the scores of the request are in
+the prediction log under it. Sign-ins, decisions, letters and account changes are not spooled: their routes
+write the row in the transaction of the change.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import secrets
 import threading
 import time
-from collections import deque
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -23,12 +30,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.identity import ADDRESS, CLIENT_ADDRESS, UserCache
 from api.middleware import route_template
-from scoring.db.audit import Actor, AuditEvent, record
+from api.spool import Segment, Spool, SpoolError
+from scoring.db.anchors import AnchorSettings, chain_head, write_anchor
+from scoring.db.audit import Actor, AuditEvent, append, lock_chain, recorded_notes
+from scoring.db.engine import write_transaction
 from scoring.serving.prediction_log import client_hash
 from scoring.vocabulary import AuditAction
 
 logger = logging.getLogger("api.audit")
 WARN_EVERY_SECONDS = 30.0
+ORPHAN_SCAN_SECONDS = 5.0
+REDELIVERY_MARGIN = timedelta(minutes=5)  # clocks of the workers that noted and appended may differ a little
+UNAVAILABLE = b'{"detail":"the audit trail cannot be written: try again later"}'
 
 AUDITED = {  # route template after the /api/v1 prefix -> what the row records
     "/clients/{client_id}": AuditAction.VIEW_CLIENT,
@@ -65,46 +78,132 @@ def _client_id(scope: Scope) -> int | None:
 
 
 class AuditWriter:
-    """Notes buffered in memory, appended to the audit trail by one thread every `flush_seconds`."""
+    """The worker's audit spool and the thread delivering it to the trail (see the module docstring)."""
 
     def __init__(
-        self, engine: Engine, users: UserCache, salt: bytes, spill: Path, flush_seconds: float = 0.5
+        self,
+        engine: Engine,
+        users: UserCache,
+        salt: bytes,
+        spool_dir: Path,
+        flush_seconds: float = 0.5,
+        anchors: AnchorSettings | None = None,
+        adopt: Path | None = None,
     ) -> None:
         self.engine = engine
         self.users = users
         self.salt = salt
-        self.spill = spill
+        self.spool = Spool(spool_dir)
+        if adopt is not None:  # the notes an older version kept at shutdown
+            self.spool.adopt(adopt)
         self.flush_seconds = flush_seconds
-        self._notes: deque[dict | threading.Event] = deque()
+        self.anchors = anchors
         self._wake = threading.Event()
+        self._done = threading.Condition()
+        self._requested = self._completed = 0
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._warned_at = -WARN_EVERY_SECONDS
+        self._retry_at = self._next_scan = 0.0
+        self._backoff = 0.0
+        self._anchored: int | None = None
+        self._stop_at = 0.0
+        self._anchor_at = time.monotonic() + (anchors.audit_anchor_seconds if anchors else 0.0)
 
     def note(self, note: dict) -> None:
-        self._notes.append(note)
+        """Make one note durable (SpoolError when the local disk refuses it)."""
+        stamped = {**note, "at": datetime.now(UTC).isoformat(), "note": secrets.token_hex(8)}
+        self.spool.append(json.dumps(stamped, separators=(",", ":")).encode() + b"\n")
 
     def start(self) -> None:
-        self._recover()
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every note so far is in the trail."""
+        """Wait until every note so far is in the trail (False after `timeout` seconds)."""
         if self._thread is None:
-            return True
-        done = threading.Event()
-        self._notes.append(done)
-        self._wake.set()
-        return done.wait(timeout)
+            return self.spool.waiting == 0
+        with self._done:
+            self._requested += 1
+            target = self._requested
+            self._wake.set()
+            return self._done.wait_for(lambda: self._completed >= target, timeout)
 
     def stop(self, timeout: float = 30.0) -> None:
+        """Deliver what the database takes within `timeout` s and anchor the head; the rest stays spooled."""
         if self._thread is None:
+            self.spool.close()
             return
         self._stopping = True
+        self._stop_at = time.monotonic() + timeout
         self._wake.set()
-        self._thread.join(timeout)
+        self._thread.join(timeout + 1.0)
         self._thread = None
+
+    def _run(self) -> None:
+        while not self._stopping:
+            self._wake.wait(self.flush_seconds)
+            self._wake.clear()
+            self._cycle()
+            if self.anchors is not None and time.monotonic() >= self._anchor_at:
+                self._anchor(self.anchors, "interval")
+        self._next_scan = 0.0
+        while not self._cycle(final=True) and time.monotonic() < self._stop_at:
+            time.sleep(0.2)
+        left = self.spool.close()
+        if left:
+            logger.error(
+                "audit trail: %d rows not written stay in %s for the next start", left, self.spool.directory
+            )
+        if self.anchors is not None:
+            self._anchor(self.anchors, "shutdown")
+
+    def _cycle(self, final: bool = False) -> bool:
+        """Rotate, then deliver every closed segment unless backing off; True when nothing is left."""
+        requested = self._requested
+        now = time.monotonic()
+        pending: list[Segment] = []
+        try:
+            self.spool.rotate()
+            if now >= self._next_scan:
+                self.spool.claim_orphans()
+                self._next_scan = now + ORPHAN_SCAN_SECONDS
+            pending = self.spool.pending()
+            if pending and now < self._retry_at and not final:
+                return False
+            for segment in pending:
+                self._deliver(segment)
+        except Exception as error:  # noqa: BLE001 - the database down, hung or read-only: retried, one line
+            self._failed(len(pending), error)
+            return False
+        self._backoff, self._retry_at = 0.0, 0.0
+        with self._done:
+            self._completed = max(self._completed, requested)
+            self._done.notify_all()
+        return self.spool.waiting == 0
+
+    def _deliver(self, segment: Segment) -> None:
+        notes = []
+        for number, line in enumerate(self.spool.read(segment)):
+            try:
+                note = json.loads(line)
+                notes.append((note, self._event(note)))
+            except (ValueError, KeyError, TypeError):
+                logger.error("audit trail: line %d of %s is not an audit note; skipped", number, segment.key)
+        if notes:
+            self._append(notes)
+        self.spool.done(segment)
+
+    def _append(self, notes: list[tuple[dict, AuditEvent]]) -> None:
+        """Append, in one transaction, the notes the trail lacks (a note's id is in its row's detail)."""
+        times = [datetime.fromisoformat(note["at"]) for note, _ in notes if note.get("at")]
+        ids = [note["request_id"] for note, _ in notes if note.get("request_id")]
+        with write_transaction(self.engine) as conn:
+            lock_chain(conn)
+            seen = recorded_notes(conn, ids, min(times) - REDELIVERY_MARGIN) if times and ids else set()
+            append(
+                conn, [event for note, event in notes if note.get("note") is None or note["note"] not in seen]
+            )
 
     def _event(self, note: dict) -> AuditEvent:
         user = self.users.get(note["user_id"]) if note["user_id"] is not None else None
@@ -112,65 +211,48 @@ class AuditWriter:
         actor = user.actor(source, request_id) if user else Actor("service", None, None, source, request_id)
         hashed = client_hash(note["client_id"], self.salt)
         detail = {"route": note["route"], "method": note["method"], "status": note["status"]}
+        if note.get("note"):
+            detail["note"] = note["note"]
         return AuditEvent(AuditAction(note["action"]), actor, client_hash=hashed, detail=detail)
 
-    def _write(self, notes: list[dict], attempts: int) -> list[dict]:
-        for attempt in range(attempts):
-            try:
-                record(self.engine, *[self._event(n) for n in notes])
-                return []
-            except DBAPIError as error:  # the database is down, hung or read-only: one line, no traceback
-                now = time.monotonic()
-                if now - self._warned_at >= WARN_EVERY_SECONDS:
-                    self._warned_at = now
-                    logger.warning(
-                        "audit trail: %d rows waiting: the database refuses them (%s); retrying",
-                        len(notes),
-                        type(error.orig).__name__,
-                    )
-                self._wake.wait(min(0.2 * 2**attempt, 2.0))
-        return notes
+    def _failed(self, segments: int, error: Exception) -> None:
+        now = time.monotonic()
+        self._backoff = min(30.0, max(self.flush_seconds, self._backoff * 2))
+        self._retry_at = now + self._backoff
+        if now - self._warned_at >= WARN_EVERY_SECONDS:
+            self._warned_at = now
+            logger.warning(
+                "audit trail: %d spooled segments waiting in %s: the database refuses them (%s); retrying",
+                segments,
+                self.spool.directory,
+                type(getattr(error, "orig", None) or error).__name__,
+            )
 
-    def _run(self) -> None:
-        pending: list[dict] = []
-        waiting: list[threading.Event] = []
-        while True:
-            stopping = self._stopping
-            if not stopping:
-                self._wake.wait(self.flush_seconds)
-                self._wake.clear()
-            while self._notes and len(pending) < 5000:
-                item = self._notes.popleft()
-                (waiting if isinstance(item, threading.Event) else pending).append(item)
-            if pending:
-                pending = self._write(pending, 10 if stopping else 1)
-            if not pending:
-                for event in waiting:
-                    event.set()
-                waiting.clear()
-            if stopping and (pending or not self._notes):
-                break
-        rest = pending + [n for n in self._notes if not isinstance(n, threading.Event)]
-        if rest:
-            self.spill.parent.mkdir(parents=True, exist_ok=True)
-            with self.spill.open("a") as handle:
-                handle.writelines(json.dumps(n) + "\n" for n in rest)
-            logger.error("audit trail: %d rows not written, kept in %s", len(rest), self.spill)
+    def _anchor(self, anchors: AnchorSettings, reason: str) -> None:
+        """Anchor the chain's head outside the database, when it moved since this worker's last anchor."""
+        self._anchor_at = time.monotonic() + anchors.audit_anchor_seconds
+        try:
+            if chain_head(self.engine)["last_id"] in (0, self._anchored):
+                return  # nothing new to anchor
+            self._anchored = write_anchor(self.engine, anchors, reason)["last_id"]
+        except (DBAPIError, OSError) as error:
+            logger.warning("audit trail: head not anchored (%s): %s", reason, type(error).__name__)
 
-    def _recover(self) -> None:
-        """Append the notes a previous run could not write (then remove their file)."""
-        if not self.spill.exists():
-            return
-        notes = [json.loads(line) for line in self.spill.read_text().splitlines() if line.strip()]
-        if self._write(notes, 3):
-            logger.error("audit trail: %d rows of %s still not written", len(notes), self.spill)
-            return
-        self.spill.unlink()
-        logger.info("audit trail: %d rows kept at the last shutdown appended", len(notes))
+
+async def _unavailable(send: Send) -> None:
+    """503: the response is withheld when its audit row cannot be made durable."""
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(UNAVAILABLE)).encode()),
+        (b"retry-after", b"5"),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": UNAVAILABLE})
 
 
 class AuditMiddleware:
-    """Notes each response of an audited route for the `AuditWriter` in `app.state.audit_writer`."""
+    """Notes each response of an audited route in the `AuditWriter`'s spool (`app.state.audit_writer`) before
+    it is sent; a note the local disk refuses withholds the response (503)."""
 
     def __init__(self, app: ASGIApp, prefix: str) -> None:
         self.app = app
@@ -180,18 +262,29 @@ class AuditMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 500
+        noted = refused = False
 
         async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
+            nonlocal noted, refused
+            if message["type"] == "http.response.start" and not noted:
+                noted = True
+                try:
+                    self._note(scope, message["status"])  # durable before the response leaves
+                except SpoolError as error:
+                    logger.error("audit trail: row not written, response refused: %s", error)
+                    refused = True
+                    await _unavailable(send)
+            if not refused:
+                await send(message)
 
         try:
             await self.app(scope, receive, sending)
         finally:
-            self._note(scope, status)
+            if not noted:  # failed before answering: the error handler outside answers 500
+                try:
+                    self._note(scope, 500)
+                except SpoolError as error:
+                    logger.error("audit trail: row of a failed request not written: %s", error)
 
     def _note(self, scope: Scope, status: int) -> None:
         action = AUDITED.get(route_template(scope).removeprefix(self.prefix))

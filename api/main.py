@@ -46,7 +46,7 @@ from api.routes import (
     score,
     users,
 )
-from api.security import require_api_key
+from api.security import require_api_key, require_dashboard_key
 from api.settings import Settings
 from api.state import AppState
 from scoring.db.engine import create_db_engine, try_upgrade
@@ -86,8 +86,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.engine,
         app.state.users,
         state.salt,
-        settings.paths.audit_undelivered,
+        spool_for(settings.paths.runtime / "audit_spool", settings.database_url),
         settings.log_flush_seconds,
+        settings,
+        adopt=settings.paths.audit_undelivered,
     )
     app.state.audit_writer = auditor
     state.writer.start()
@@ -129,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app, settings)
     app.include_router(health.router, prefix=PREFIX)
     secured = [Depends(require_api_key)]
+    acting_for_users = (notice.router, decisions.router, auth.router, users.router, audit.router)
     for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
         recourse.router,
@@ -149,7 +152,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifecycle.router,
         applications.router,
     ):
-        app.include_router(router, prefix=PREFIX, dependencies=secured)
+        dashboard_only = [Depends(require_dashboard_key)] if router in acting_for_users else []
+        app.include_router(router, prefix=PREFIX, dependencies=secured + dashboard_only)
     score_route = next(r for r in clients.router.routes if r.endpoint is clients.client_score)
     app.add_middleware(StoredScoreFastPath, prefix=PREFIX, route=score_route)  # inside the audit middleware
     app.add_middleware(AuditMiddleware, prefix=PREFIX)

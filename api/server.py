@@ -84,6 +84,21 @@ def metrics_dir() -> Path:
     return folder
 
 
+def check_start(host: str) -> None:
+    """Exit (code 2, one message per problem, no traceback) when the settings must not serve on `host`:
+    no API key on a non-loopback address, or a placeholder key (`api.security.start_problems`)."""
+    from api.security import start_problems
+    from api.settings import Settings
+
+    settings = Settings()
+    problems = start_problems(settings, host)
+    if problems:
+        print("\n".join(f"error: {problem}" for problem in problems), file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    if not settings.accepted_keys():
+        print(f"warning: no API key set: every route is open to callers reaching {host}", file=sys.stderr)
+
+
 def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
     """Serve `api.main:create_app` until interrupted; shutdown flushes the prediction log.
 
@@ -91,8 +106,9 @@ def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
     worker loads the model before it accepts (no 503 from a worker still loading), unless
     SCORING_BACKGROUND_LOAD says otherwise. One worker (one per container behind a load balancer) accepts at
     once and answers /ready with 503 until it is loaded. The metrics folder of several workers is emptied
-    again when the server stops.
+    again when the server stops. Settings that must not serve on `host` stop it first (`check_start`).
     """
+    check_start(host)
     prepare_database()
     folder = None
     if workers > 1:

@@ -9,21 +9,33 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
 from scoring.config import drift_reports_in
+from scoring.db.anchors import AnchorSettings
 from scoring.explain.recourse import RecourseTerms
+from scoring.modeling.signing import Keyring, SigningSettings, keyring
 from scoring.notice.content import Lender
-from scoring.settings import ScoringSettings
 from scoring.vocabulary import Language
 
 DASHBOARD_ORIGIN = "http://127.0.0.1:8050"
 
 
-class Settings(ScoringSettings):
+class Settings(SigningSettings, AnchorSettings):
     """Everything the API reads at start-up; paths default to those under SCORING_HOME."""
 
-    api_key: SecretStr | None = None
+    api_key: SecretStr | None = Field(
+        default=None, description="The dashboard's key: every route, and acting for signed-in users"
+    )
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default=[],
-        description="More accepted keys, comma-separated (rotation: add the new, then drop the old)",
+        description="More dashboard keys, comma-separated (rotation: add the new, then drop the old)",
+    )
+    service_api_key: SecretStr | None = Field(
+        default=None, description="A service's key: reads and scores, never the routes acting for a user"
+    )
+    service_api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default=[], description="More service keys, comma-separated (rotation)"
+    )
+    allow_open: bool = Field(
+        default=False, description="Serve without any API key on a non-loopback address (a lab only)"
     )
     user_cache_seconds: float = Field(
         default=10.0, ge=0, description="How long a worker trusts what it read of a user (role, active)"
@@ -75,7 +87,7 @@ class Settings(ScoringSettings):
         description="DejaVu Sans fonts of the PDF letters (Debian: fonts-dejavu-core)",
     )
 
-    @field_validator("cors_origins", "api_keys", mode="before")
+    @field_validator("cors_origins", "api_keys", "service_api_keys", mode="before")
     @classmethod
     def _split_lists(cls, value: object) -> object:
         if isinstance(value, str):
@@ -90,10 +102,30 @@ class Settings(ScoringSettings):
     def recourse_terms(self) -> RecourseTerms:
         return RecourseTerms(self.recourse_annual_rate, self.recourse_max_term)
 
+    def named_keys(self) -> list[tuple[str, SecretStr]]:
+        """Every configured key with the name of its setting (the admin key included)."""
+        named = [("SCORING_API_KEY", self.api_key), ("SCORING_SERVICE_API_KEY", self.service_api_key)]
+        named += [("SCORING_API_KEYS", key) for key in self.api_keys]
+        named += [("SCORING_SERVICE_API_KEYS", key) for key in self.service_api_keys]
+        named.append(("SCORING_ADMIN_KEY", self.admin_key))
+        return [(name, key) for name, key in named if key is not None]
+
+    def scoped_keys(self) -> dict[str, list[bytes]]:
+        """The keys the API accepts in X-API-Key by scope, "dashboard" and "service" (none: no key needed)."""
+        dashboard = ([self.api_key] if self.api_key else []) + self.api_keys
+        service = ([self.service_api_key] if self.service_api_key else []) + self.service_api_keys
+        return {
+            "dashboard": [key.get_secret_value().encode() for key in dashboard],
+            "service": [key.get_secret_value().encode() for key in service],
+        }
+
     def accepted_keys(self) -> list[bytes]:
-        """Every key the API accepts in X-API-Key (empty: no key required)."""
-        keys = ([self.api_key] if self.api_key else []) + self.api_keys
-        return [key.get_secret_value().encode() for key in keys]
+        """Every key the API accepts in X-API-Key, whatever its scope (empty: no key required)."""
+        return [key for keys in self.scoped_keys().values() for key in keys]
+
+    def model_keys(self) -> Keyring:
+        """The keys a bundle must be signed with to be served (`scoring.modeling.signing`)."""
+        return keyring(self.home.resolve(), self)
 
     @property
     def drift_dir(self) -> Path:

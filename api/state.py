@@ -72,7 +72,12 @@ class AppState:
     def _load_service(self, version: str | None) -> ScoringService:
         s = self.settings
         return load_service(
-            s.models_dir, s.features_path, s.interim_dir, version or s.model_version, s.points_scale
+            s.models_dir,
+            s.features_path,
+            s.interim_dir,
+            version or s.model_version,
+            s.points_scale,
+            s.model_keys(),
         )
 
     def _install(self, service: ScoringService) -> None:

@@ -7,7 +7,8 @@ SQLite the caller's `write_transaction` holds the database's write lock), so sev
 at once form one well-defined chain. `verify` walks the chain and names the first row edited, inserted or
 deleted; `purge` removes rows older than the retention only as a whole prefix of the chain, moves the
 chain's start and logs itself. Whoever can rewrite the whole table and its head can forge a consistent
-chain: keep the head hash that `verify` prints outside the database (e.g. with each export) to detect that.
+chain, or cut its end: the signed anchors of the head kept outside the database (`scoring.db.anchors`)
+detect that.
 """
 
 from __future__ import annotations
@@ -116,6 +117,24 @@ def append(conn: Connection, events: Sequence[AuditEvent]) -> list[int]:
         audit_chain.update().where(audit_chain.c.id == 1).values(last_id=last_id, last_hash=last_hash)
     )
     return [row["id"] for row in rows]
+
+
+def recorded_notes(conn: Connection, request_ids: Sequence[str], since: datetime) -> set[str]:
+    """The `note` ids (in `detail`) of the rows appended since `since` for these request ids: what a delivery
+    of the API's durable audit notes interrupted after its commit already appended."""
+    found: set[str] = set()
+    wanted = sorted(set(request_ids))
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(
+            select(audit_log.c.detail).where(
+                audit_log.c.created_at >= since, audit_log.c.request_id.in_(wanted[start : start + 500])
+            )
+        )
+        for (detail,) in rows:
+            note = json.loads(detail).get("note")
+            if isinstance(note, str):
+                found.add(note)
+    return found
 
 
 def record(engine: Engine, *events: AuditEvent) -> list[int]:

@@ -147,12 +147,17 @@ def users_reset_password(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check the hash chain; name the first row edited, inserted or deleted (exit code 1 if any)."""
+    """Check the hash chain and its signed anchors; name the first row edited, inserted or deleted, rows cut
+    at the end, or an anchor with a wrong signature (exit code 1 if any)."""
+    from scoring.db.anchors import AnchorSettings, check_anchors
     from scoring.db.audit import verify
 
-    result = verify(_engine())
+    engine = _engine()
+    result = verify(engine)
     typer.echo(result.describe())
-    if not result.ok:
+    anchors = check_anchors(engine, AnchorSettings())
+    typer.echo(anchors.describe())
+    if not result.ok or anchors.problem is not None:
         raise typer.Exit(code=TAMPERED)
 
 
@@ -162,14 +167,17 @@ def audit_export(
     since: Annotated[datetime | None, typer.Option(help="First moment included (UTC).")] = None,
     until: Annotated[datetime | None, typer.Option(help="End, excluded (UTC).")] = None,
 ) -> None:
-    """Write the audit rows of [since, until) to a CSV file, hashes included."""
+    """Write the audit rows of [since, until) to a CSV file, hashes included; anchor the chain's head."""
+    from scoring.db.anchors import AnchorSettings, write_anchor
     from scoring.db.export import export_csv
 
+    engine = _engine()
     try:
-        count = export_csv(_engine(), out, cli_actor(), _utc(since), _utc(until))
+        count = export_csv(engine, out, cli_actor(), _utc(since), _utc(until))
     except OSError as error:
         fail(f"{out}: {error.strerror or error}")
-    typer.echo(f"{count} audit rows written to {out}")
+    anchor = write_anchor(engine, AnchorSettings(), "export")
+    typer.echo(f"{count} audit rows written to {out}; chain anchored at row {anchor['last_id']}")
 
 
 @audit_app.command("purge")

@@ -14,6 +14,8 @@ first 8 hex digits of the data fingerprint; a challenger bundle of the same run 
   - ``features``: the features the model uses, in model order, as ``ModelFeature.to_dict()`` entries
     {name, dtype, label, kind, levels} (categorical code i means levels[i]);
   - ``monotone``: {feature: +1 | -1} for the constrained features and the policy's ``levers``;
+  - ``protected``: {attributes: [{column, attribute, source}], features: {feature: [columns]}}: the raw
+    fields no model may use, their legal source, and the features computed from them, kept out of the model;
   - ``threshold``: refuse when the calibrated probability of default >= threshold;
   - ``cost``: {mode ("count" | "monetary"), w_fn, w_fp, loss_given_default, margin, unit, beta};
   - ``cv_metrics`` (out-of-fold, calibrated, every repeat pooled, at the threshold): {auc, threshold,
@@ -48,6 +50,8 @@ is replaced atomically, and only for a bundle that passes ``check_bundle``.
 Integrity (``scoring/modeling/integrity.py``): ``metadata.json`` also holds ``checksums``, the SHA-256 of
 every file the writer wrote; ``load_bundle`` verifies them, then loads ``model.txt`` once in a child process,
 before LightGBM reads anything in the caller's process; a damaged bundle is a ``BundleError`` naming the file.
+Signature (``scoring/modeling/signing.py``): the writer signs ``metadata.json`` (HMAC-SHA-256, a key kept
+outside ``models/``); ``load_bundle`` given the accepted keys (the API) refuses a bundle they do not verify.
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ from scoring.modeling.models import (
     load_model,
     model_files,
 )
+from scoring.modeling.signing import Keyring, SigningError, keyring, sign_bundle, signature_problem
 
 logger = logging.getLogger(__name__)
 
@@ -221,14 +226,20 @@ def _write_files(directory: Path, content: BundleContent) -> None:
     content.oof.write_parquet(directory / OOF_FILE)
 
 
-def write_bundle(models_dir: Path, content: BundleContent) -> Path:
-    """Write, check and move a bundle into ``models_dir/<version>``; nothing is left behind on failure."""
+def write_bundle(models_dir: Path, content: BundleContent, keys: Keyring | None = None) -> Path:
+    """Write, sign, check and move a bundle into ``models_dir/<version>``; nothing is left behind on failure.
+
+    Signed with `keys`, by default those of the home whose ``models/`` it is (generated on first use)."""
     target = models_dir / content.metadata["version"]
     if target.exists():
         raise BundleError(f"bundle {target} already exists")
     with atomic_dir(target) as tmp:
         _write_files(tmp, content)
         write_checksums(tmp)
+        try:
+            sign_bundle(tmp, keys or keyring(models_dir.parent, create=True))
+        except SigningError as exc:
+            raise BundleError(f"bundle {target.name} not signed: {exc}") from None
         problems = check_bundle(tmp)
         if problems:
             raise BundleError(f"bundle {target.name} fails its checks: {'; '.join(problems)}")
@@ -310,11 +321,12 @@ def _open(directory: Path, metadata: dict) -> Bundle:
     return Bundle(directory, model, calibrator, metadata)
 
 
-def load_bundle(models_dir: Path, version: str | None = None) -> Bundle:
+def load_bundle(models_dir: Path, version: str | None = None, keys: Keyring | None = None) -> Bundle:
     """Load a bundle (the champion by default): its model, calibrator and metadata.
 
-    Its files are checked against their checksums and each LightGBM model file is loaded once in a child
-    process first, so a damaged bundle raises BundleError (with the reason) instead of crashing the caller.
+    Given `keys`, its signature is verified first (BundleError when none of them signed it). Its files are
+    checked against their checksums and each LightGBM model file is loaded once in a child process first, so
+    a damaged bundle raises BundleError (with the reason) instead of crashing the caller.
     """
     directory = models_dir / (version or champion_version(models_dir))
     if not (directory / METADATA_FILE).is_file():
@@ -330,6 +342,9 @@ def load_bundle(models_dir: Path, version: str | None = None) -> Bundle:
     ]
     if absent:
         raise BundleError(f"bundle {directory} is incomplete: missing {', '.join(absent)}")
+    unsigned = signature_problem(metadata, keys) if keys is not None else None
+    if unsigned:
+        raise BundleError(f"bundle {directory.name} is not trusted: {unsigned}")
     if CHECKSUMS not in metadata:
         logger.warning(
             "bundle %s has no checksums (written by an older version): not verified", directory.name

@@ -15,7 +15,7 @@ from devtools.workload import logged_scores
 from tests.api.load_client import mixed_requests, run_load
 
 SECONDS = float(os.environ.get("SCORING_LOAD_SECONDS", "5"))
-KEY = "load-key"
+KEY = "load-key-0123456789abcdefgh"
 
 
 @pytest.mark.slow

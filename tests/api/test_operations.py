@@ -168,6 +168,7 @@ def test_cli_serves_with_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
         monkeypatch.setenv(name, "")  # restored (unset) after the test
         monkeypatch.delenv(name)
     monkeypatch.setenv("SCORING_HOME", str(tmp_path))
+    monkeypatch.setenv("SCORING_ALLOW_OPEN", "true")  # 0.0.0.0 without an API key: a lab
     stale = tmp_path / "data" / "runtime" / "metrics" / "counter_123.db"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"a previous run's counts")

@@ -26,7 +26,7 @@ from scoring.serving.prediction_log import predictions
 from tests.api.conftest import make_settings
 from tests.support.home import FAST_TRAINING
 
-ADMIN = "admin-key"
+ADMIN = "admin-key-0123456789abcdefgh"
 API = "/api/v1"
 
 

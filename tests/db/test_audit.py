@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 import scoring.db.audit as audit_module
+from scoring.db.anchors import AnchorSettings, check_anchors, write_anchor
 from scoring.db.audit import AuditEvent, append, purge_older_than, record, row_hash, verify
-from scoring.db.engine import write_transaction
+from scoring.db.engine import open_database, write_transaction
 from scoring.db.export import export_csv
 from scoring.db.models import audit_log
 from scoring.vocabulary import AuditAction
@@ -155,3 +156,58 @@ def test_export_writes_the_window_as_csv_and_is_audited(sqlite_engine: Engine, t
         actions = conn.execute(select(audit_log.c.action).order_by(audit_log.c.id)).scalars().all()
     assert actions[-2:] == ["audit-exported", "audit-exported"]
     assert verify(sqlite_engine).ok
+
+
+# -- anchors of the chain's end (scoring.db.anchors) ---------------------------------------------------------
+
+
+def _anchor_settings(home: Path, **keys: object) -> AnchorSettings:
+    return AnchorSettings(_env_file=None, home=home, **keys)
+
+
+def test_anchors_detect_a_cut_end_on_both_databases(engine: Engine, tmp_path: Path) -> None:
+    settings = _anchor_settings(tmp_path)
+    fill(engine, 5)
+    assert check_anchors(engine, settings).anchors == 0  # none yet: nothing to hold against the chain
+    write_anchor(engine, settings, "interval")
+    assert check_anchors(engine, settings).problem is None
+    fill(engine, 2)  # rows after the last anchor are fine
+    assert check_anchors(engine, settings).problem is None
+    with write_transaction(engine) as conn:
+        kept = conn.execute(select(audit_log.c.row_hash).where(audit_log.c.id == 4)).scalar_one()
+        conn.execute(audit_log.delete().where(audit_log.c.id > 4))
+        conn.execute(text("UPDATE audit_chain SET last_id = 4, last_hash = :h"), {"h": kept})
+    assert verify(engine).ok  # the chain alone cannot tell
+    assert "row 5 missing: the chain ends at row 4" in check_anchors(engine, settings).problem
+
+
+def test_anchors_of_another_database_and_of_purged_rows_are_not_held_against_it(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    settings = _anchor_settings(tmp_path)
+    other = open_database(f"sqlite:///{tmp_path / 'other.db'}")
+    fill(other, 9)
+    write_anchor(other, settings, "export")  # the same home once pointed at another database
+    other.dispose()
+    fill(sqlite_engine, 2)
+    with write_transaction(sqlite_engine) as conn:  # rows past the retention
+        conn.execute(audit_log.update().values(created_at=datetime.now(UTC) - timedelta(days=400)))
+    write_anchor(sqlite_engine, settings, "export")  # anchors row 2
+    fill(sqlite_engine, 1)
+    assert purge_older_than(sqlite_engine, 183, CLI) == 2  # rows 1-2 gone, the chain starts at row 3
+    result = check_anchors(sqlite_engine, settings)
+    assert result.problem is None and result.anchors == 1 and result.last_anchored == 2
+
+
+def test_anchor_key_rotation(sqlite_engine: Engine, tmp_path: Path) -> None:
+    old, new = "old-anchor-key-0123456789abcdef", "new-anchor-key-0123456789abcdef"
+    fill(sqlite_engine, 2)
+    write_anchor(sqlite_engine, _anchor_settings(tmp_path, audit_anchor_key=old), "export")
+    rotated = _anchor_settings(tmp_path, audit_anchor_key=new, audit_anchor_verify_keys=old)
+    write_anchor(sqlite_engine, rotated, "export")
+    assert (
+        check_anchors(sqlite_engine, rotated).problem is None
+        and check_anchors(sqlite_engine, rotated).anchors == 2
+    )
+    retired = _anchor_settings(tmp_path, audit_anchor_key=new)
+    assert "anchor line 1" in check_anchors(sqlite_engine, retired).problem

@@ -187,8 +187,9 @@ def test_scheduler_shares_the_home_the_log_and_the_salt_of_the_api(services: dic
         "scheduler",
     ]
     env, api_env = service_environment(scheduler), service_environment(api)
-    for key in ("DATABASE_URL", "SCORING_LOG_SALT", "SCORING_ADMIN_KEY", "SCORING_API_KEY"):
+    for key in ("DATABASE_URL", "SCORING_LOG_SALT", "SCORING_ADMIN_KEY"):
         assert env[key] == api_env[key], key
+    assert env["SCORING_API_KEY"] == api_env["SCORING_SERVICE_API_KEY"]  # a service key, not the dashboard's
     assert env["SCORING_API_URL"] == "http://api:8000"
     assert env["MLFLOW_TRACKING_URI"] == service_environment(services["pipeline"])["MLFLOW_TRACKING_URI"]
     for part in ("data", "models", "reports", "mlruns"):
