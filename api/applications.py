@@ -7,6 +7,9 @@ fraction such as 1e-300 is no real value, and as a divisor it would blow the rat
 `history` holds the applicant's rows of the six secondary tables; their SK_ID_CURR is taken from the
 application. `ApplicationChanges` are the same fields, all optional (the what-if of a stored client), and
 `application_fields()` lists the fields with their levels for clients that build forms (the dashboard).
+A protected attribute (scoring/features/protected.json: the applicant's sex by default) is still accepted, as
+the Kaggle schema has it, and stored for fairness monitoring, but no model uses it: its field says so, and
+the same application with any value of it gets the same score.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from scoring.data.schema import (
     TABLES,
     Column,
 )
+from scoring.features.protected import protected_policy
 
 REQUIRED = ("NAME_CONTRACT_TYPE", "AMT_INCOME_TOTAL", "AMT_CREDIT", "DAYS_BIRTH")
 MAX_ID = 2**31 - 1
@@ -136,9 +140,22 @@ def _history_number(column: Column) -> Any:
     return _ranged(float, -MAX_AMOUNT, MAX_AMOUNT)
 
 
-def _field(column: Column, number: Any, required: bool) -> tuple[Any, Any]:
+def _protected_note(name: str) -> str | None:
+    """What the field's documentation says of a protected attribute (None for any other field)."""
+    attribute = next((a for a in protected_policy().attributes if a.column == name), None)
+    if attribute is None:
+        return None
+    return (
+        f"Accepted but never used by the model: {attribute.attribute} is a protected attribute "
+        f"({attribute.source}); kept for fairness monitoring only."
+    )
+
+
+def _field(column: Column, number: Any, required: bool, note: str | None = None) -> tuple[Any, Any]:
     annotation = Literal[(*column.levels, *MISSING_TOKENS)] if column.kind == CAT else number(column)
-    return (annotation, ...) if required else (annotation | None, None)
+    if required:
+        return annotation, Field(..., description=note)
+    return annotation | None, Field(None, description=note)
 
 
 class _Strict(BaseModel):
@@ -146,7 +163,10 @@ class _Strict(BaseModel):
 
 
 def _application_model() -> type[BaseModel]:
-    fields = {c.name: _field(c, _application_number, c.name in REQUIRED) for c in APPLICATION_TEST.columns}
+    fields = {
+        c.name: _field(c, _application_number, c.name in REQUIRED, _protected_note(c.name))
+        for c in APPLICATION_TEST.columns
+    }
     return create_model(
         "Application",
         __base__=_Strict,

@@ -14,6 +14,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from starlette.exceptions import HTTPException
 from starlette.types import Send
 
+from api.error_texts import translate, translate_problem
+from api.language import request_language
 from api.spool import SpoolError
 
 logger = logging.getLogger("api.errors")
@@ -66,21 +68,27 @@ def _field(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
-def validation_problems(errors: list[dict]) -> list[FieldProblem]:
+def validation_problems(errors: list[dict], language: str = "en") -> list[FieldProblem]:
+    """Each problem with its field, its message in `language` and its rule."""
     return [
-        FieldProblem(field=_field(tuple(e.get("loc", ()))), message=e["msg"], type=e["type"]) for e in errors
+        FieldProblem(
+            field=_field(tuple(e.get("loc", ()))),
+            message=translate_problem(e["type"], e["msg"], e.get("ctx"), language),
+            type=e["type"],
+        )
+        for e in errors
     ]
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    body = ValidationErrorBody(
-        detail=validation_problems(list(exc.errors())), request_id=request_id_of(request)
-    )
+    problems = validation_problems(list(exc.errors()), request_language(request))
+    body = ValidationErrorBody(detail=problems, request_id=request_id_of(request))
     return JSONResponse(body.model_dump(), status_code=422)
 
 
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
-    body = ErrorBody(detail=str(exc.detail), request_id=request_id_of(request))
+    detail = translate(str(exc.detail), request_language(request))
+    body = ErrorBody(detail=detail, request_id=request_id_of(request))
     return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
 
 
@@ -91,7 +99,7 @@ async def _log_unavailable(request: Request, exc: Exception) -> JSONResponse:
     else:
         detail = "the prediction log database is unavailable"
     logger.error("request %s: %s (%s)", request_id_of(request), detail, type(exc).__name__)
-    body = ErrorBody(detail=detail, request_id=request_id_of(request))
+    body = ErrorBody(detail=translate(detail, request_language(request)), request_id=request_id_of(request))
     return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": "5"})
 
 

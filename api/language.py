@@ -32,6 +32,17 @@ def negotiate(header: str | None, default: Language = Language.EN) -> Language:
     return min(ranked)[2] if ranked else default
 
 
+def request_language(request: Request) -> Language:
+    """The language of a request outside the route's dependencies (error handlers): `?lang=` if valid, else
+    the `Accept-Language` header, else the configured default."""
+    settings = getattr(request.app.state, "settings", None)
+    default = settings.default_language if settings is not None else Language.EN
+    lang = request.query_params.get("lang")
+    if lang in {language.value for language in Language}:
+        return Language(lang)
+    return negotiate(request.headers.get("accept-language"), default)
+
+
 async def get_language(
     request: Request,
     lang: Annotated[

@@ -23,7 +23,7 @@ from devtools.browser import chromium, missing_tools, open_client
 from devtools.servers import start_api, start_dashboard, wait_api_ready
 from scoring.config import get_paths
 
-API_KEY = "bench-dashboard-key"
+API_KEY = "bench-dashboard-key-0123456789"
 
 TARGET_SECONDS = 1.0
 

@@ -82,11 +82,10 @@ def recourse_figures(service: ScoringService, count: int, seed: int) -> None:
         facts = DecisionFacts(
             int(service.store.ids[rows[0]]),
             Decision.REFUSE,
-            result.probability,
             result.points,
             result.threshold_points,
             found[0].amount,
-            result.explanation.reasons,
+            result.explanation.codes,
             found[0],
             result.model_version,
         )

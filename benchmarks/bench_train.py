@@ -1,30 +1,36 @@
 """`scoring train` speed and decision quality: demo data, the real sample rows, full Kaggle scale, 2 cores.
 
 Usage: python -m benchmarks.bench_train [--clients 30000] [--full-clients 307511] [--skip-full] [--cores 2]
-[--seed 42] [--real-seeds 42,7] [--dir DIR] [--no-mlflow] [--no-quality]. Synthetic data are generated,
-ingested and turned into features once per size into DIR (default $SCORING_BENCH_DIR, else
-/tmp/scoring-bench, then train-<clients>-<seed>/, laid out as a SCORING_HOME) and reused. Each training runs
-in a fresh child process pinned to `--cores` CPUs with the default settings (no tuning) and MLflow tracking,
-as `scoring train` does. Printed for each data set: wall time, CPU time (all threads; on busy cores the wall
-time grows, not the CPU time), the load average and peak memory against the targets (demo <= 2 min, full
-scale <= 30 min); the feature selection (full vs selected out-of-fold AUC); the candidates table (mean ± std
-over the repeats); the champion's out-of-fold AUC (and its ratio to the oracle on synthetic data, target
->= 0.97), cost against "accept everyone", Brier, log-loss, ECE and mean probability against the observed
-rate (targets ECE <= 0.02, within 10 %); the challenger scorecard. Then, on the trained home (unless
---no-quality): violations of monotonicity along each lever of the policy for 500 stored clients (champion
-and challenger), the share of capped counter-offers among accepted clients, and the out-of-fold AUC cost of
-the monotone constraints. The real sample rows of ../shared/data/homecredit-sample/ are trained once per
-seed of --real-seeds (targets: out-of-fold AUC >= 0.755, cost <= 0.63 x accept-all).
+[--seed 42] [--real-seeds 42,7] [--real-only] [--protected-age] [--dir DIR] [--no-mlflow] [--no-quality].
+Synthetic data are generated, ingested and turned into features once per size into DIR (default
+$SCORING_BENCH_DIR, else /tmp/scoring-bench, then train-<clients>-<seed>/, laid out as a SCORING_HOME) and
+reused. Each training runs in a fresh child process pinned to `--cores` CPUs with the default settings (no
+tuning) and MLflow tracking, as `scoring train` does. Printed for each data set: wall time, CPU time (all
+threads; on busy cores the wall time grows, not the CPU time), the load average and peak memory against the
+targets (demo <= 2 min, full scale <= 30 min); the feature selection (full vs selected out-of-fold AUC); the
+candidates table (mean ± std over the repeats); the champion's out-of-fold AUC (and its ratio to the oracle on
+synthetic data, target >= 0.97), cost against "accept everyone", Brier, log-loss, ECE and mean probability
+against the observed rate (targets ECE <= 0.02, within 10 %); the challenger scorecard. Then, on the trained
+home (unless --no-quality): violations of monotonicity along each lever of the policy for 500 stored clients
+(champion and challenger), the share of capped counter-offers among accepted clients, and the out-of-fold AUC
+cost of the monotone constraints. The real sample rows of ../shared/data/homecredit-sample/ are trained once
+per seed of --real-seeds (targets: out-of-fold AUC >= 0.755, cost <= 0.63 x accept-all), each with the
+approval ratios by age band, then their mean over the seeds. --real-only trains the real sample rows only;
+--protected-age trains with the protected-attributes policy plus age (DAYS_BIRTH), so that every age-derived
+feature is kept away from the models as the sex-derived ones are.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from benchmarks.measure import measure
 from benchmarks.train_quality import capped_share, constraint_cost, lever_checks
@@ -32,11 +38,18 @@ from scoring.config import DEMO_CLIENTS, PROJECT_ROOT, Paths
 from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
 from scoring.features.build import build_features
+from scoring.features.protected import POLICY_FILE as PROTECTED_FILE
+from scoring.modeling.fairness import AGE_BANDS
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 
 KAGGLE_CLIENTS = 307_511
 DEMO_TARGET_S, FULL_TARGET_S = 120.0, 1800.0
 REAL_AUC_TARGET, REAL_COST_TARGET = 0.755, 0.63
+AGE_ENTRY = {
+    "column": "DAYS_BIRTH",
+    "attribute": "age",
+    "source": "the lender's own policy (AU-005 allows age; bench_train --protected-age)",
+}
 
 
 def bench_dir(root: Path | None, clients: int, seed: int) -> Path:
@@ -56,18 +69,37 @@ def prepare(home: Path, clients: int | None, seed: int, raw: Path | None = None)
     return paths
 
 
-def train_home(home: str, track: bool, seed: int) -> tuple[str, dict, dict, float]:
-    """Train with the default settings on the features under ``home``: summary, champion and challenger
-    metadata, CPU seconds."""
-    inputs = TrainInputs.from_paths(Paths(Path(home)))
+def protected_file(directory: Path, age: bool) -> Path:
+    """The packaged protected-attributes policy, or (``age``) a copy in ``directory`` that also lists age."""
+    if not age:
+        return PROTECTED_FILE
+    data = json.loads(PROTECTED_FILE.read_text())
+    data["protected"] = [e for e in data["protected"] if e["column"] != AGE_ENTRY["column"]] + [AGE_ENTRY]
+    path = directory / "protected-age.json"
+    path.write_text(json.dumps(data, indent=2))
+    return path
+
+
+def train_home(home: str, track: bool, seed: int, protected: str) -> tuple[str, dict, dict, float]:
+    """Train with the default settings on the features under ``home`` and the protected-attributes policy
+    ``protected``: summary, champion and challenger metadata, CPU seconds."""
+    inputs = replace(TrainInputs.from_paths(Paths(Path(home))), protected=Path(protected))
     started = time.process_time()
     result = train_model(inputs, replace(TrainConfig(), track=track, progress=False, seed=seed))
     return result.describe(), result.metadata, result.challenger, time.process_time() - started
 
 
-def _report(label: str, home: Path, cores: int, target_s: float | None, track: bool, seed: int) -> dict:
+def _report(
+    label: str,
+    home: Path,
+    cores: int,
+    target_s: float | None,
+    track: bool,
+    seed: int,
+    protected: Path = PROTECTED_FILE,
+) -> dict:
     load = os.getloadavg()[0]
-    run = measure(train_home, str(home), track, seed, cores=cores)
+    run = measure(train_home, str(home), track, seed, str(protected), cores=cores)
     summary, meta, challenger, cpu = run.result
     print(summary)
     m = meta["cv_metrics"]
@@ -83,6 +115,8 @@ def _report(label: str, home: Path, cores: int, target_s: float | None, track: b
         f"threshold {meta['threshold']:.4f}; Brier {m['brier']:.4f}, log-loss {m['log_loss']:.4f}, ECE "
         f"{m['ece']:.4f}, mean probability {m['mean_pd']:.4f} vs observed {m['observed_rate']:.4f} "
         f"({m['mean_pd'] / m['observed_rate'] - 1:+.1%})",
+        f"{label}: protected features kept away from the models: "
+        f"{', '.join(meta['protected']['features']) or 'none'}",
         f"{label}: challenger {challenger['candidate']} ({len(challenger['features'])} features): AUC "
         f"{challenger['cv_metrics']['auc']:.4f}, cost {challenger['cv_metrics']['cost_vs_accept_all']:.3f} x "
         f"accept-all, ECE {challenger['cv_metrics']['ece']:.4f}",
@@ -114,16 +148,53 @@ def _real_sample() -> Path | None:
     return path if (path / "application_train.csv").exists() else None
 
 
+def age_ratios(meta: dict) -> dict[str, float]:
+    """Approval ratio of each age band (the champion's fairness table)."""
+    return {
+        r["group"]: r["approval_ratio"]
+        for r in meta["fairness"]
+        if r["attribute"] == "age band" and r["group"] != "missing"
+    }
+
+
+def _real_summary(metas: list[dict], protected: Path) -> None:
+    """Mean over the seeds of the champion's figures and of its approval ratios by age band."""
+    rows = [m["cv_metrics"] for m in metas]
+
+    def mean(key: str) -> float:
+        return float(np.mean([r[key] for r in rows]))
+
+    ratios = [age_ratios(m) for m in metas]
+    bands = ", ".join(
+        f"{label} {np.mean([r[label] for r in ratios if label in r]):.3f}"
+        for _, _, label in AGE_BANDS
+        if any(label in r for r in ratios)
+    )
+    gap = float(np.mean([r["mean_pd"] / r["observed_rate"] - 1 for r in rows]))
+    excluded = ", ".join(metas[0]["protected"]["features"])
+    print(
+        f"real sample rows, mean over {len(metas)} seed(s), protected {excluded} ({protected.name}): "
+        f"AUC {mean('auc'):.4f}, cost {mean('cost_vs_accept_all'):.3f} x accept-all, "
+        f"ECE {mean('ece'):.4f}, mean PD vs observed {gap:+.1%}; approval ratio by age band: {bands}",
+        flush=True,
+    )
+
+
 def _real(args: argparse.Namespace, track: bool) -> None:
     sample = _real_sample()
     if sample is None:
         print("real sample rows not found: set HOMECREDIT_SAMPLE to measure the real-data figures")
         return
+    metas = []
     for seed in (int(s) for s in args.real_seeds.split(",")):
         with tempfile.TemporaryDirectory(prefix="bench-train-real-") as tmp:
             real = prepare(Path(tmp), None, seed, raw=sample)
             label = f"real sample rows (seed {seed})"
-            meta = _report(label, real.home, args.cores, None, track, seed)
+            protected = protected_file(Path(tmp), args.protected_age)
+            meta = _report(label, real.home, args.cores, None, track, seed, protected)
+            metas.append(meta)
+            ratios = ", ".join(f"{band} {ratio:.3f}" for band, ratio in age_ratios(meta).items())
+            print(f"{label}: approval ratio by age band: {ratios}", flush=True)
             m = meta["cv_metrics"]
             verdict = (
                 "OK"
@@ -137,6 +208,7 @@ def _real(args: argparse.Namespace, track: bool) -> None:
             )
             if not args.no_quality and seed == int(args.real_seeds.split(",")[0]):
                 _quality(label, real.home, meta, repeats=3)
+    _real_summary(metas, protected)
 
 
 def main() -> None:
@@ -150,18 +222,25 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--no-mlflow", action="store_true")
     parser.add_argument("--no-quality", action="store_true")
+    parser.add_argument("--real-only", action="store_true", help="train the real sample rows only")
+    parser.add_argument(
+        "--protected-age", action="store_true", help="keep age (DAYS_BIRTH) away from the models too"
+    )
     args, _ = parser.parse_known_args()
     track = not args.no_mlflow
 
-    demo = prepare(bench_dir(args.dir, args.clients, args.seed), args.clients, args.seed)
-    label = f"demo ({args.clients:,} clients)"
-    meta = _report(label, demo.home, args.cores, DEMO_TARGET_S, track, args.seed)
-    if not args.no_quality:
-        _quality(label, demo.home, meta, repeats=1)
+    if not args.real_only:
+        with tempfile.TemporaryDirectory(prefix="bench-train-policy-") as tmp:
+            demo = prepare(bench_dir(args.dir, args.clients, args.seed), args.clients, args.seed)
+            label = f"demo ({args.clients:,} clients)"
+            protected = protected_file(Path(tmp), args.protected_age)
+            meta = _report(label, demo.home, args.cores, DEMO_TARGET_S, track, args.seed, protected)
+        if not args.no_quality:
+            _quality(label, demo.home, meta, repeats=1)
 
     _real(args, track)
 
-    if not args.skip_full:
+    if not args.skip_full and not args.real_only:
         full = prepare(bench_dir(args.dir, args.full_clients, args.seed), args.full_clients, args.seed)
         label = f"full scale ({args.full_clients:,} clients)"
         _report(label, full.home, args.cores, FULL_TARGET_S, track, args.seed)

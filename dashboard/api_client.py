@@ -20,6 +20,7 @@ from urllib.parse import quote
 import flask
 import httpx
 
+from dashboard import forms
 from dashboard.i18n import current, current_language
 
 PREFIX = "/api/v1"
@@ -74,7 +75,10 @@ def error_of(response: httpx.Response) -> ApiError:
     detail, request_id = _detail(response)
     if status == 422 and isinstance(detail, list):
         fields = {p.get("field", "body"): p.get("message", "invalid") for p in detail if isinstance(p, dict)}
-        listed = "; ".join(f"{name}: {message}" for name, message in fields.items())
+        listed = "; ".join(
+            _("{field}: {problem}").format(field=forms.label(name, current()), problem=message)
+            for name, message in fields.items()
+        )
         return ApiError(
             _("Some values were refused by the scoring service ({fields}).").format(fields=listed),
             status,

@@ -13,6 +13,7 @@ import logging
 import re
 import signal
 from functools import cache
+from urllib.parse import parse_qs
 
 import dash
 import flask
@@ -42,6 +43,7 @@ PAGES = (
 )
 BOOTSTRAP_ROUTE = "/vendor/bootstrap.min.css"
 CLIENT_PATH = re.compile(r"^/(?:client|similar|what-if)/([0-9]{1,10})/?$")
+CLIENT_ID = re.compile(r"^[0-9]{1,10}$")
 INDEX = """<!DOCTYPE html>
 <html lang="{%lang%}">
 <head>
@@ -61,10 +63,14 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-def client_in_path(pathname: str | None) -> str | None:
-    """The client ID of a client page's path (/client/<id>, /similar/<id>, /what-if/<id>)."""
+def client_in_path(pathname: str | None, search: str | None = None) -> str | None:
+    """The client ID of a client page's path (/client/<id>, /similar/<id>, /what-if/<id>), else of the
+    query's `client` (the navigation bar's links to the other pages carry it)."""
     match = CLIENT_PATH.match(pathname or "")
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    query = parse_qs((search or "").lstrip("?")).get("client", [""])[0]
+    return query if CLIENT_ID.match(query) else None
 
 
 def _serve_bootstrap(server: flask.Flask, settings: DashboardSettings) -> list[str]:
@@ -175,12 +181,15 @@ def hidden_paths() -> frozenset[str]:
     Output("app-nav", "children"),
     Output("app-client", "data"),
     Input("_pages_location", "pathname"),
+    Input("_pages_location", "search"),
     State("app-client", "data"),
 )
-def follow_client(pathname: str | None, remembered: str | None) -> tuple[list, str | None]:
-    """Keep the last client seen in the navigation links of the client pages."""
-    client_id = client_in_path(pathname) or remembered
-    return nav_links(client_id, hidden_paths()), client_id
+def follow_client(
+    pathname: str | None, search: str | None, remembered: str | None
+) -> tuple[list, str | None]:
+    """Keep the last client seen in the navigation links (the page at `pathname` marked as current)."""
+    client_id = client_in_path(pathname, search) or remembered
+    return nav_links(client_id, hidden_paths(), pathname=pathname), client_id
 
 
 def stop_on_signals() -> None:

@@ -2,6 +2,7 @@
 and the conversion to the API's Kaggle fields (ages and years become negative day offsets).
 
 Pure functions: a field's value is checked on its own as it is typed, the API checks the whole application.
+The applicant's sex is not asked: no model may use it (scoring/features/protected.json).
 The levels of the choice fields are the API's (`ApiClient.application_levels`), passed in as `levels`.
 """
 
@@ -53,7 +54,6 @@ FIELDS: dict[str, FormField] = {
             60,
             help=N_("Current job, 0 to 60; empty when not employed."),
         ),
-        _choice("CODE_GENDER", N_("Gender")),
         _choice("NAME_FAMILY_STATUS", N_("Family status")),
         FormField(
             "CNT_CHILDREN", N_("Number of children"), 0, 30, whole=True, help=N_("A whole number, 0 to 30.")

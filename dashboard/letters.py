@@ -12,7 +12,7 @@ from dashboard.api_client import ApiError, api
 from dashboard.i18n import current
 
 LANGUAGES = ("fr", "en")
-FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+FORMATS = {"pdf": "application/pdf", "html": "text/html"}  # Flask adds "; charset=utf-8" to text/html
 
 
 def letter_path(client_id: int, language: str, form: str) -> str:

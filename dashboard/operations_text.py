@@ -17,18 +17,38 @@ def _milliseconds(value: float, t: Translator) -> str:
     return t.gettext("{value} ms").format(value=t.number(value))
 
 
+def errors_by_code(buckets: Iterable[Mapping]) -> dict[str, int]:
+    """The period's error answers by HTTP status."""
+    errors: dict[str, int] = {}
+    for b in buckets:
+        for code, count in (b.get("errors") or {}).items():
+            errors[code] = errors.get(code, 0) + count
+    return errors
+
+
+def split_errors(errors: Mapping[str, int]) -> tuple[int, int]:
+    """(service errors: 5xx, requests refused for what they asked: 4xx, such as an unknown client ID)."""
+    server = sum(n for code, n in errors.items() if code.startswith("5"))
+    return server, sum(errors.values()) - server
+
+
 def totals(buckets: Sequence[Mapping], t: Translator = ENGLISH) -> list[tuple[str, str]]:
-    """Headline figures of the period, as (label, value)."""
+    """Headline figures of the period, as (label, value): the service's own errors (5xx) apart from the
+    requests it refused for their input or rights (4xx: an applicant's mistyped ID is not a failure)."""
     _ = t.gettext
     requests = _total(buckets, "requests")
-    errors = sum(sum((b.get("errors") or {}).values()) for b in buckets)
+    server, refused_requests = split_errors(errors_by_code(buckets))
     scores = _total(buckets, "scores")
     refused = sum((b.get("refusal_rate") or 0) * (b.get("scores") or 0) for b in buckets)
     p95 = [b["latency_ms_p95"] for b in buckets if is_number(b.get("latency_ms_p95"))]
-    share = t.percent(errors / requests) if requests else _("none")
+
+    def share(count: int) -> str:
+        return f"{t.number(count)} ({t.percent(count / requests) if requests else _('none')})"
+
     return [
         (_("Requests"), t.number(requests)),
-        (_("Errors"), f"{t.number(errors)} ({share})"),
+        (_("Service errors (5xx)"), share(server)),
+        (_("Requests refused (4xx)"), share(refused_requests)),
         (_("Scores given"), t.number(scores)),
         (_("Refusal rate"), t.percent(refused / scores) if scores else _("no score")),
         (_("Slowest 95th percentile"), _milliseconds(max(p95), t) if p95 else _("not measured")),
@@ -60,15 +80,19 @@ def period_text(payload: Mapping, t: Translator = ENGLISH) -> str:
 
 def traffic_summary(buckets: Sequence[Mapping], t: Translator = ENGLISH) -> str:
     requests = _total(buckets, "requests")
-    errors: dict[str, int] = {}
-    for b in buckets:
-        for code, count in (b.get("errors") or {}).items():
-            errors[code] = errors.get(code, 0) + count
+    errors = errors_by_code(buckets)
     if not requests:
         return t.gettext("No request in this period.")
-    failed = sum(errors.values())
-    text = t.gettext("{requests} requests in the period, {failed} answered with an error ({share})").format(
-        requests=t.number(requests), failed=t.number(failed), share=t.percent(failed / requests)
+    server, refused = split_errors(errors)
+    text = t.gettext(
+        "{requests} requests in the period. Service errors (5xx): {server} ({server_share}); requests "
+        "refused for their input or rights (4xx, such as an unknown client ID): {refused} ({refused_share})"
+    ).format(
+        requests=t.number(requests),
+        server=t.number(server),
+        server_share=t.percent(server / requests),
+        refused=t.number(refused),
+        refused_share=t.percent(refused / requests),
     )
     listed = ", ".join(f"{t.number(count)} \u00d7 HTTP {code}" for code, count in sorted(errors.items()))
     if not listed:
@@ -99,7 +123,10 @@ def decisions_summary(buckets: Sequence[Mapping], t: Translator = ENGLISH) -> st
         return t.gettext("No score was given in this period.")
     refused = sum((b.get("refusal_rate") or 0) * (b.get("scores") or 0) for b in buckets)
     mean = sum((b.get("mean_probability") or 0) * (b.get("scores") or 0) for b in buckets) / scores
-    return t.gettext(
+    return t.ngettext(
+        "{scores} score given; {refused} refused; mean risk of default {mean}. The 10th, 50th and 90th "
+        "percentile lines show how the spread of risk moves from period to period.",
         "{scores} scores given; {refused} refused; mean risk of default {mean}. The 10th, 50th and 90th "
-        "percentile lines show how the spread of risk moves from period to period."
+        "percentile lines show how the spread of risk moves from period to period.",
+        round(scores),
     ).format(scores=t.number(scores), refused=t.percent(refused / scores), mean=t.percent(mean))

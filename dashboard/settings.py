@@ -2,14 +2,17 @@
 
 SCORING_API_URL and SCORING_API_KEY are the base URL of the scoring API and the key it expects (the same
 variable the API reads, so one .env serves both); SCORING_BOOTSTRAP_CSS points at Bootstrap's CSS when it is
-not where Debian's libjs-bootstrap5 package installs it. The sign-in settings (SCORING_AUTH,
-SCORING_SECRET_KEY, SCORING_SESSION_IDLE_MINUTES, SCORING_OIDC_*...) are read by `dashboard.auth`. The
+not where Debian's libjs-bootstrap5 package installs it; SCORING_CURRENCY (EUR) is the currency of the
+amounts on the pages, the same variable as the letters' currency in the API. The sign-in settings
+(SCORING_AUTH, SCORING_SECRET_KEY, SCORING_SESSION_IDLE_MINUTES, SCORING_OIDC_*...) are read by
+`dashboard.auth`. The
 dashboard is deployed without the scoring library (it reads everything from the API), so its settings do not
 derive from `scoring.settings`: they read the same prefix and .env file, and only what the dashboard uses.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -36,6 +39,9 @@ class DashboardSettings(BaseSettings):
     api_key: SecretStr | None = None
     api_timeout: float = Field(default=5.0, gt=0, description="Seconds to wait for one API answer")
     bootstrap_css: Path | None = None
+    currency: str = Field(
+        default="EUR", description="ISO 4217 currency of the amounts shown (the API's letters read it too)"
+    )
     auth: bool = Field(default=True, description="Sign-in with roles; SCORING_AUTH=off only on loopback")
     secret_key: SecretStr | None = Field(
         default=None, description="Signs the session cookies (default: random per start, sessions end then)"
@@ -65,3 +71,9 @@ class DashboardSettings(BaseSettings):
         """The configured Bootstrap CSS, else the first installed copy found, else None."""
         candidates = (self.bootstrap_css,) if self.bootstrap_css else BOOTSTRAP_CANDIDATES
         return next((p for p in candidates if p.is_file()), None)
+
+
+@cache
+def currency() -> str:
+    """The currency of the amounts on the pages (SCORING_CURRENCY, read once)."""
+    return DashboardSettings().currency

@@ -8,10 +8,21 @@ sentence is unit-tested in both languages. The Model and Operations pages' words
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
+from dashboard import vocabulary
 from dashboard.i18n import ENGLISH, N_, Translator
+from dashboard.values import (
+    DEFAULT_CURRENCY,
+    MONTHLY,
+    age_in_years,
+    amount,
+    is_number,
+    money,
+    points_digits,
+    risk_digits,
+    value_text,
+)
 
 # The API's vocabulary: its `scoring.vocabulary` enums arrive as these strings (the dashboard has no scoring).
 ACCEPT = "accept"
@@ -22,24 +33,9 @@ OUTCOMES = {0: N_("Repaid"), 1: N_("Defaulted"), None: N_("Unknown (application 
 OUTCOME_UNKNOWN = N_("Unknown")
 
 
-def is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def points(value: float, digits: int = 1, t: Translator = ENGLISH) -> str:
     """A difference of probabilities in percentage points: 0.026 -> '2.6 percentage points'."""
     return t.gettext("{value} percentage points").format(value=t.number(100 * abs(value), digits))
-
-
-def value_text(value: object, t: Translator = ENGLISH) -> str:
-    """A feature value as a person reads it: level names as they are, numbers rounded sensibly."""
-    if value is None:
-        return t.unknown()
-    if not is_number(value):
-        return str(value)
-    if abs(value) >= 1000 or float(value).is_integer():
-        return t.number(value)
-    return t.decimal(value)
 
 
 def decision_words(decision: str, t: Translator = ENGLISH) -> str:
@@ -56,28 +52,35 @@ def decision_with_icon(decision: str, t: Translator = ENGLISH) -> str:
 
 
 def distance_text(probability: float, threshold: float, t: Translator = ENGLISH) -> str:
-    """How far the risk is from the refusal threshold, in words."""
+    """How far the risk is from the refusal threshold, in words, with the digits that tell its side."""
     _ = t.gettext
     gap = probability - threshold
+    digits = risk_digits(probability, threshold)
     close = abs(gap) < NARROW_MARGIN * threshold
     margin = _("a close call") if close else _("a clear margin")
     if gap < 0:
-        where = _("{points} below").format(points=points(gap, t=t))
+        where = _("{points} below").format(points=points(gap, digits, t))
     elif gap > 0:
-        where = _("{points} above").format(points=points(gap, t=t))
+        where = _("{points} above").format(points=points(gap, digits, t))
     else:
         where = _("exactly at")
     return _(
         "The estimated risk of default is {risk}, {where} the refusal threshold of {threshold} ({margin})."
-    ).format(risk=t.percent(probability), where=where, threshold=t.percent(threshold), margin=margin)
+    ).format(
+        risk=t.percent(probability, digits),
+        where=where,
+        threshold=t.percent(threshold, digits),
+        margin=margin,
+    )
 
 
-def points_text(score: Mapping, t: Translator = ENGLISH) -> str:
-    """The score in points against the points of the threshold (more points, less risk)."""
+def points_text(score: Mapping, t: Translator = ENGLISH, digits: int | None = None) -> str:
+    """The score in points against the points of the threshold (more points, less risk), with the page's
+    decimals of points (`values.points_digits`; by default those of this score alone)."""
     value, threshold = score.get("points"), score.get("threshold_points")
     if not (is_number(value) and is_number(threshold)):
         return ""
-    digits = next((d for d in range(4) if round(value, d) != round(threshold, d)), 3)
+    digits = points_digits([value], threshold) if digits is None else digits
     return t.gettext("Score: {points} points; applications below {threshold} points are refused.").format(
         points=t.number(value, digits), threshold=t.number(threshold, digits)
     )
@@ -85,6 +88,10 @@ def points_text(score: Mapping, t: Translator = ENGLISH) -> str:
 
 def _years(value: object, missing: str, t: Translator) -> str:
     return t.gettext("{years} years").format(years=t.number(value, 1)) if is_number(value) else missing
+
+
+def _age(value: object, t: Translator) -> str:
+    return age_in_years(value, t) if is_number(value) else t.unknown()
 
 
 def _term(facts: Mapping[str, object], t: Translator) -> str:
@@ -98,27 +105,37 @@ def _term(facts: Mapping[str, object], t: Translator) -> str:
 
 def _family(facts: Mapping[str, object], t: Translator) -> str:
     status, children = facts.get("NAME_FAMILY_STATUS"), facts.get("CNT_CHILDREN")
-    parts = [str(status)] if status else []
+    parts = [vocabulary.level_label("NAME_FAMILY_STATUS", status, t)] if status else []
     if is_number(children):
         count = int(children)
         parts.append(t.ngettext("{count} child", "{count} children", count).format(count=count))
     return ", ".join(parts) or t.unknown()
 
 
-def fact_rows(facts: Sequence[Mapping[str, object]], t: Translator = ENGLISH) -> list[tuple[str, str]]:
-    """The key facts of a client as (label, text) rows, from the API's facts list."""
+def fact_rows(
+    facts: Sequence[Mapping[str, object]], t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY
+) -> list[tuple[str, str]]:
+    """The key facts of a client as (label, text) rows, from the API's facts list; amounts in `currency`,
+    income and annuity a month."""
     _ = t.gettext
     values = {f["name"]: f.get("value") for f in facts}
+
+    def money_of(name: str) -> str:
+        return amount(name, values.get(name), t, currency)
+
     return [
-        (_("Age"), _years(values.get("AGE_YEARS"), t.unknown(), t)),
-        (_("Total income"), t.number(values.get("AMT_INCOME_TOTAL"))),
-        (_("Credit amount"), t.number(values.get("AMT_CREDIT"))),
-        (_("Loan annuity"), t.number(values.get("AMT_ANNUITY"))),
-        (_("Price of the goods financed"), t.number(values.get("AMT_GOODS_PRICE"))),
+        (_("Age"), _age(values.get("AGE_YEARS"), t)),
+        (_("Total income"), money_of("AMT_INCOME_TOTAL")),
+        (_("Credit amount"), money_of("AMT_CREDIT")),
+        (_("Loan annuity"), money_of("AMT_ANNUITY")),
+        (_("Price of the goods financed"), money_of("AMT_GOODS_PRICE")),
         (_("Term"), _term(values, t)),
         (_("Employment length"), _years(values.get("YEARS_EMPLOYED"), _("not employed, or unknown"), t)),
         (_("Family"), _family(values, t)),
-        (_("Contract type"), str(values.get("NAME_CONTRACT_TYPE") or t.unknown())),
+        (
+            _("Contract type"),
+            vocabulary.level_label("NAME_CONTRACT_TYPE", values.get("NAME_CONTRACT_TYPE") or t.unknown(), t),
+        ),
     ]
 
 
@@ -127,10 +144,11 @@ def outcome_text(outcome: int | None, t: Translator = ENGLISH) -> str:
 
 
 def risk_summary(probability: float, threshold: float, t: Translator = ENGLISH) -> str:
+    digits = risk_digits(probability, threshold)
     return t.gettext(
         "Bar chart: the client's risk of default, {risk}, against the refusal threshold of {threshold}; "
         "credit is refused at or above the threshold."
-    ).format(risk=t.percent(probability), threshold=t.percent(threshold))
+    ).format(risk=t.percent(probability, digits), threshold=t.percent(threshold, digits))
 
 
 def _bin_of(edges: Sequence[float], value: float) -> int:
@@ -237,19 +255,19 @@ def what_if_summary(before: Mapping, after: Mapping, t: Translator = ENGLISH) ->
     )
 
 
-def counter_offer_text(offer: Mapping, t: Translator = ENGLISH) -> str:
+def counter_offer_text(offer: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> str:
     """The largest credit amount the model still accepts, in words."""
     _ = t.gettext
     if offer.get("max_amount") is None:
         return _("No credit amount from the minimum up is accepted for this application.")
-    amount = t.number(offer["max_amount"])
+    largest = money(offer["max_amount"], t, currency)
     annuity = offer.get("annuity_at_max")
     if annuity:
         tail = _(", with an annuity of about {annuity} at the same rate and term").format(
-            annuity=t.number(annuity)
+            annuity=money(annuity, t, currency, MONTHLY)
         )
     else:
         tail = ""
     if offer.get("capped"):
-        return _("Accepted at every amount tried, up to {amount}{tail}.").format(amount=amount, tail=tail)
-    return _("The largest credit amount still accepted is {amount}{tail}.").format(amount=amount, tail=tail)
+        return _("Accepted at every amount tried, up to {amount}{tail}.").format(amount=largest, tail=tail)
+    return _("The largest credit amount still accepted is {amount}{tail}.").format(amount=largest, tail=tail)

@@ -8,9 +8,11 @@ API's own label, or as it is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from dashboard.i18n import ENGLISH, N_, Translator
+from dashboard.levels import CATEGORY_LEVELS
 
 OFFICER_DECISIONS = {  # scoring.vocabulary.OfficerDecision
     "accept": N_("Accept"),
@@ -72,6 +74,25 @@ def label(
     if key in table:
         return t.gettext(table[key])
     return fallback if fallback is not None else key
+
+
+# 0/1 columns: FLAG_*, REG_REGION_NOT_LIVE_REGION-like address checks, DAYS_EMPLOYED_ANOM (with or
+# without the model's APP_ prefix)
+_FLAG_COLUMN = re.compile(r"(^|_)FLAG_|_NOT_|_ANOM$")
+_FLAG_VALUES = {0: N_("No"), 1: N_("Yes")}
+
+
+def level_label(column: str, level: object, t: Translator = ENGLISH) -> str:
+    """A categorical value in the page's language: a level of the raw tables (`Married`, `Y`), or 0/1 of a
+    flag column (`FLAG_EMP_PHONE`, `APP_REG_CITY_NOT_WORK_CITY`) as No/Yes; any other value as it is.
+
+    `column` is the raw column or model feature the value belongs to.
+    """
+    if isinstance(level, str):
+        return t.gettext(CATEGORY_LEVELS[level]) if level in CATEGORY_LEVELS else level
+    if _FLAG_COLUMN.search(column) and isinstance(level, int | float) and level in _FLAG_VALUES:
+        return t.gettext(_FLAG_VALUES[int(level)])
+    return "" if level is None else str(level)
 
 
 def selection_rule(rule: str | None, t: Translator = ENGLISH) -> str:

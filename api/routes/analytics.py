@@ -3,12 +3,14 @@ client's similar group), a two-feature scatter, and the out-of-fold threshold, c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import ClientId, ClientRowDep, OptionalRowDep, ServiceDep
 from api.errors import error_responses
+from api.language import LanguageDep
 from api.schemas.analytics import (
     DistributionOut,
     ExampleOut,
@@ -17,6 +19,7 @@ from api.schemas.analytics import (
     ScatterOut,
     ThresholdOut,
 )
+from scoring.features.dictionary import feature_label
 from scoring.serving import analytics
 from scoring.serving.performance import CALIBRATION_BINS, threshold_view
 from scoring.serving.performance import performance as performance_of
@@ -44,14 +47,19 @@ def examples(service: ServiceDep) -> ExamplesOut:
 
 @router.get("/distribution", response_model=DistributionOut, responses=ERRORS)
 def distribution(
-    service: ServiceDep, feature: FeatureName, row: OptionalRowDep, bins: Bins = 30
+    service: ServiceDep, feature: FeatureName, row: OptionalRowDep, language: LanguageDep, bins: Bins = 30
 ) -> DistributionOut:
     """A feature's distribution among all repaid and defaulted clients, with the client's value."""
     try:
         found = analytics.distribution(service, feature, service.store.train_rows, row, bins, "all")
     except analytics.UnknownFeature as error:
         raise _unknown(error) from None
-    return DistributionOut.model_validate(found)
+    return DistributionOut.model_validate(_in_language(found, language))
+
+
+def _in_language(found: analytics.Distribution, language: str) -> analytics.Distribution:
+    """The distribution with its feature's label in the request's language."""
+    return replace(found, label=feature_label(found.feature, language, found.label))
 
 
 @router.get("/similar/{client_id}/distribution", response_model=DistributionOut, responses=ERRORS)
@@ -60,6 +68,7 @@ def similar_distribution(
     row: ClientRowDep,
     service: ServiceDep,
     feature: FeatureName,
+    language: LanguageDep,
     k: Annotated[int, Query(ge=5, le=1000, description="Similar clients in the group")] = 50,
     bins: Bins = 30,
 ) -> DistributionOut:
@@ -70,7 +79,7 @@ def similar_distribution(
         found = analytics.distribution(service, feature, rows, row, bins, "similar")
     except analytics.UnknownFeature as error:
         raise _unknown(error) from None
-    return DistributionOut.model_validate(found)
+    return DistributionOut.model_validate(_in_language(found, language))
 
 
 @router.get("/scatter", response_model=ScatterOut, responses=ERRORS)
@@ -79,13 +88,21 @@ def scatter(
     x: FeatureName,
     y: FeatureName,
     row: OptionalRowDep,
+    language: LanguageDep,
     rows: Annotated[int, Query(ge=10, le=5000, description="Labelled clients sampled")] = 1500,
 ) -> ScatterOut:
     """Two numeric features of a fixed random sample of labelled clients, with their score and outcome."""
     try:
-        return ScatterOut.model_validate(analytics.scatter(service, x, y, row, rows))
+        found = analytics.scatter(service, x, y, row, rows)
     except analytics.UnknownFeature as error:
         raise _unknown(error) from None
+    return ScatterOut.model_validate(
+        replace(
+            found,
+            x_label=feature_label(found.x, language, found.x_label),
+            y_label=feature_label(found.y, language, found.y_label),
+        )
+    )
 
 
 @router.get("/threshold", response_model=ThresholdOut, responses=error_responses(401, 422, 500, 503))

@@ -6,15 +6,18 @@ from fastapi import APIRouter
 
 from api.deps import ServiceDep
 from api.errors import error_responses
+from api.language import LanguageDep
 from api.schemas.model import FeatureOut, ModelOut
+from scoring.features.dictionary import feature_label
 
 router = APIRouter(tags=["model"])
 
 
-@router.get("/model", response_model=ModelOut, responses=error_responses(401, 500, 503))
-async def model(service: ServiceDep) -> ModelOut:
+@router.get("/model", response_model=ModelOut, responses=error_responses(401, 422, 500, 503))
+async def model(service: ServiceDep, language: LanguageDep) -> ModelOut:
     """The served model: version, kind, threshold, cost weights, out-of-fold metrics and calibration, the
-    candidate comparison, the challenger, the scorecard's points and the features it uses, with labels."""
+    candidate comparison, the challenger, the scorecard's points and the features it uses, with labels (in
+    the request's language)."""
     meta = service.scorer.bundle.metadata
     return ModelOut(
         version=service.scorer.version,
@@ -30,12 +33,26 @@ async def model(service: ServiceDep) -> ModelOut:
         feature_selection=meta.get("feature_selection"),
         monotone=meta.get("monotone"),
         challenger=meta.get("challenger"),
-        scorecard=meta.get("scorecard"),
+        scorecard=_labelled(meta.get("scorecard"), language),
         base_value=service.scorer.base_value,
         base_probability=service.scorer.base_probability,
         features=[
-            FeatureOut(name=f.name, label=f.label, kind=f.kind, levels=list(f.levels))
+            FeatureOut(
+                name=f.name,
+                label=feature_label(f.name, language, f.label),
+                kind=f.kind,
+                levels=list(f.levels),
+            )
             for f in service.scorer.features
         ],
         clients=len(service.store),
     )
+
+
+def _labelled(rows: list[dict] | None, language: str) -> list[dict] | None:
+    """The scorecard's rows with their feature's label in `language`."""
+    if rows is None:
+        return None
+    return [
+        {**r, "label": feature_label(r["feature"], language, r.get("label") or r["feature"])} for r in rows
+    ]

@@ -1,13 +1,17 @@
-"""The decision letter of a stored client (PDF or HTML, English or French), recorded when issued.
+"""The decision letter of a stored client (PDF or HTML, English or French): one decision, one letter.
 
 The letter announces the officer's final decision when one is recorded (an accepted counter-offer at its
-amount; a referral is not final, so the model's decision stands), else the model's; a refusal lists the
-principal reasons towards refusal. Each letter is recorded with its audit row before it is sent.
+amount; a referral is not final, so the model's decision stands), else the model's, and only what supports
+it (`scoring.notice.content`). The first delivery of a decision's letter issues it, with its audit row,
+before it is sent; later views, formats and languages of the same decision carry the same reference and
+issue date and are listed on that letter (`scoring.db.letters`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -27,25 +31,49 @@ from api.errors import error_responses
 from api.identity import OptionalUser, actor_of
 from api.language import LanguageDep
 from scoring.db import decisions
-from scoring.db.letters import IssuedLetter, record_letter
-from scoring.explain.reasons import principal_reasons
-from scoring.notice.content import DecisionFacts, build_notice, new_reference
+from scoring.db.letters import IssuedLetter, decision_key, first_issue, record_delivery
+from scoring.explain.recourse import Recourse
+from scoring.notice.content import DecisionFacts, OfficerFacts, build_notice, new_reference
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.recourse import client_recourse
-from scoring.vocabulary import Decision, OfficerDecision, Role
+from scoring.vocabulary import Decision, OfficerDecision, OverrideReason, Role
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
-MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}  # Starlette adds no second charset
 ISSUERS = frozenset({Role.OFFICER, Role.ADMIN})
 LETTER = {
     200: {
         "description": "The letter: one A4 page (PDF) or a printable HTML page",
         "content": {"application/pdf": {}, "text/html": {}},
+        "headers": {
+            "X-Letter-Reference": {
+                "description": "the letter's reference, the same for every "
+                "view, format and language of one decision",
+                "schema": {"type": "string"},
+            }
+        },
     }
 }
+
+
+def _officer(recorded: dict | None, recourse: Recourse) -> OfficerFacts | None:
+    """The officer's recorded final decision (None without one, or for a referral)."""
+    officer = OfficerDecision(recorded["decision"]) if recorded else None
+    if officer is None or officer.announced is None:
+        return None
+    reason = recorded["reason_category"]
+    offered = recorded["counter_offer_amount"] if officer == OfficerDecision.ACCEPT_COUNTER_OFFER else None
+    annuity = recourse.annuity
+    known = offered and annuity is not None and math.isfinite(annuity) and recourse.amount > 0
+    return OfficerFacts(
+        decision=officer,
+        reason=OverrideReason(reason) if reason else None,
+        offered_amount=offered,
+        offered_annuity=annuity * offered / recourse.amount if known else None,  # same rate and term
+    )
 
 
 @router.get(
@@ -65,11 +93,23 @@ async def client_notice(
     user: OptionalUser,
     format: Annotated[Literal["pdf", "html"], Query(description="pdf (one A4 page) or html")] = "pdf",  # noqa: A002
 ) -> Response:
-    """The decision letter: lender, date, reference, decision, score points, for a refusal the principal
-    reasons (at most 4, in the customer's words), what the customer can do, the counter-offer or longer
-    term when the model accepts one, the right to a human review and an explanation and how to ask, the
-    model version. Issued for the signed-in officer named in X-Scoring-User (an analyst gets 403), or for
-    the API's caller; every letter is recorded (who, when, salted client hash, reference)."""
+    """The letter of the client's final decision: the officer's recorded decision when there is one (a
+    referral is not final: the model's decision stands), else the model's, and only what supports it.
+
+    A refusal gives the officer's reason category in the customer's words (a suspicion of fraud is told as
+    "our checks") and the model's principal reasons towards refusal (at most 4 in all); a refusal by the
+    model that stands adds its score points against those needed, what the customer can do and the
+    lower amount or longer term the model accepts. An acceptance says nothing of a refusal, a score or a
+    cut-off; an accepted counter-offer states its amount and instalment. No letter gives a probability of
+    default. The rights paragraph says whether a person or the model took the decision; then how to ask for
+    a review and an explanation, and the model version.
+
+    One decision, one letter: the first delivery issues it (letter and `letter-issued` audit row written
+    before it is sent: who, when, salted client hash, reference); every later view, format or language of
+    the same decision (same officer's decision, or without one the same model decision, version and
+    probability) carries the same reference (X-Letter-Reference) and issue date, is listed on that letter
+    and issues nothing. Issued for the signed-in officer named in X-Scoring-User (an analyst gets 403), or
+    for the API's caller."""
     if user is not None and user.role not in ISSUERS:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"the role {user.role} may not issue letters")
     recourse = await run_in_threadpool(client_recourse, service, row, client_id, settings.recourse_terms)
@@ -81,42 +121,49 @@ async def client_notice(
     result = service.client_result(row, values)
     hashed = client_hash(client_id, state.salt) or ""
     recorded = await run_in_threadpool(decisions.latest, state.engine, hashed)
-    officer = OfficerDecision(recorded["decision"]) if recorded else None
-    decision = (officer and officer.announced) or Decision(result.decision)
-    counter_offer = officer == OfficerDecision.ACCEPT_COUNTER_OFFER and recorded["counter_offer_amount"]
-    codes = result.explanation.codes if result.explanation else []
+    officer = _officer(recorded, recourse)
+    model_decision = Decision(result.decision)
     facts = DecisionFacts(
         client_id=client_id,
-        decision=decision,
-        probability=result.probability,
+        model_decision=model_decision,
         points=result.points,
         threshold_points=result.threshold_points,
-        amount=float(recorded["counter_offer_amount"]) if counter_offer else recourse.amount,
-        reasons=principal_reasons(codes, decision) if decision == Decision.REFUSE else [],
-        recourse=recourse if decision == Decision.REFUSE else None,
+        amount=recourse.amount,
+        reasons=result.explanation.codes if result.explanation else [],
+        recourse=recourse,
         model_version=result.model_version,
+        officer=officer,
     )
-    issued_at = datetime.now(UTC)
-    reference = new_reference(issued_at)
-    notice = build_notice(facts, settings.lender, language, issued_at, reference)
-    if format == "pdf":
-        body: bytes = await run_in_threadpool(render_pdf, notice, settings.letter_font_dir)
-    else:
-        body = render_html(notice).encode("utf-8")
+    decision_id = recorded["id"] if officer is not None and recorded else None
+    key = decision_key(hashed, decision_id, model_decision, result.model_version, result.probability)
+    now = datetime.now(UTC)
     letter = IssuedLetter(
-        created_at=issued_at,
-        reference=reference,
+        created_at=now,
+        reference="",
         request_id=request_id,
         client_hash=hashed,
-        kind=str(officer) if officer and officer.announced else str(decision),
+        kind=str(officer.decision) if officer else str(model_decision),
         probability=result.probability,
         language=language,
         format=format,
         model_version=result.model_version,
-        document_sha256=hashlib.sha256(body).hexdigest(),
-        decision_id=recorded["id"] if recorded and officer.announced else None,
+        document_sha256="",
+        decision_key=key,
+        decision_id=decision_id,
     )
-    await run_in_threadpool(record_letter, state.engine, actor_of(request, user), letter)
+    first = await run_in_threadpool(first_issue, state.engine, letter.decision_key)
+    actor = actor_of(request, user)
+    for _ in range(2):  # a second time only when another request issued this decision's letter meanwhile
+        reference, issued_at = (first.reference, first.issued_at) if first else (new_reference(now), now)
+        notice = build_notice(facts, settings.lender, language, issued_at, reference)
+        if format == "pdf":
+            body: bytes = await run_in_threadpool(render_pdf, notice, settings.letter_font_dir)
+        else:
+            body = render_html(notice).encode("utf-8")
+        delivered = replace(letter, reference=reference, document_sha256=hashlib.sha256(body).hexdigest())
+        first = await run_in_threadpool(record_delivery, state.engine, actor, delivered)
+        if first.reference == reference:
+            break
     headers = {
         "Content-Disposition": f'inline; filename="decision-{reference}.{format}"',
         "Content-Language": language,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, HTTPException, status
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 
 from api.deps import SettingsDep
 from api.errors import error_responses
+from api.language import LanguageDep
 from api.schemas.model import DriftReportOut
 from scoring.drift.index import find_entry, read_index, report_file
+from scoring.features.dictionary import feature_label
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -63,9 +67,28 @@ def drift_report_html(name: str, settings: SettingsDep) -> FileResponse:
     response_class=FileResponse,
     responses={
         200: {"content": {"application/json": {"schema": {"type": "object"}}}},
-        **error_responses(401, 404, 500),
+        **error_responses(401, 404, 422, 500),
     },
 )
-def drift_report_summary(name: str, settings: SettingsDep) -> FileResponse:
-    """The JSON summary of a drift report."""
-    return _file(settings, name, "summary_path", "application/json")
+def drift_report_summary(name: str, settings: SettingsDep, language: LanguageDep) -> JSONResponse:
+    """The JSON summary of a drift report, its features' labels in the request's language."""
+    summary = json.loads(_file(settings, name, "summary_path", "application/json").path.read_text("utf-8"))
+    return JSONResponse(_labelled(summary, language))
+
+
+def _labelled(summary: object, language: str) -> object:
+    """The summary with each feature row's label in `language` (rows of a feature the code no longer
+    defines keep the report's own label)."""
+    if not isinstance(summary, dict):
+        return summary
+    psi = summary.get("psi") or {}
+    for rows in (
+        summary.get("drifted_features"),
+        summary.get("features"),
+        summary.get("skipped_features"),
+        psi.get("features"),
+    ):
+        for row in rows or []:
+            if isinstance(row, dict) and "feature" in row:
+                row["label"] = feature_label(row["feature"], language, row.get("label") or row["feature"])
+    return summary

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from pydantic import BaseModel, Field
 
 from api.schemas.base import Value
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import CodeReason, Reason
+from scoring.explain.sentences import customer_sentence
+from scoring.features.catalog import all_features
+from scoring.features.dictionary import feature_label
 from scoring.vocabulary import Decision, Language
 
 MEMBERS_SHOWN = 3
@@ -19,6 +24,9 @@ class FeatureContributionOut(BaseModel):
     label: str
     contribution: float = Field(description="SHAP contribution in log-odds of the raw (uncalibrated) model")
     value: Value = Field(description="The client's value (level name for categories; null when missing)")
+    unit: str | None = Field(
+        description="The feature dictionary's unit of the value (currency, days, ratio, share, count...)"
+    )
 
 
 class CodeOut(BaseModel):
@@ -41,7 +49,13 @@ class ReasonCodeOut(BaseModel):
     code: str
     title: str
     text: str = Field(
-        description="Sentence for the customer: why it counted against (refusal) or for (acceptance)"
+        description="Sentence for the customer: why it counted against (refusal) or for (acceptance) as far "
+        "as the client's own values show it; else the factor stated plainly, or that nothing of it is known"
+    )
+    evidence: str | None = Field(
+        default=None,
+        description="What the client's values of the code's features support: missing (none known), adverse, "
+        "favourable, neutral (neither) or present (the code asserts no level)",
     )
     officer_text: str = Field(description="What the code measures, for the credit officer")
     actionable: bool = Field(description="Whether the applicant can act on it")
@@ -53,13 +67,19 @@ class ReasonCodeOut(BaseModel):
     )
 
 
-def feature_contribution(reason: Reason) -> dict:
-    """The FeatureContributionOut document of a feature-level reason."""
+@cache
+def _units() -> dict[str, str]:
+    return {f.name: f.unit for f in all_features()}
+
+
+def feature_contribution(reason: Reason, language: Language = Language.EN) -> dict:
+    """The FeatureContributionOut document of a feature-level reason (its label in `language`)."""
     return {
         "feature": reason.feature,
-        "label": reason.label,
+        "label": feature_label(reason.feature, language, reason.label),
         "contribution": reason.contribution,
         "value": reason.value,
+        "unit": _units().get(reason.feature),
     }
 
 
@@ -74,7 +94,7 @@ def code_payload(reason: CodeReason, language: Language) -> dict:
         "title": catalogue()[reason.code].text("title", language),
         "contribution": reason.contribution,
         "share": _share(reason.share),
-        "features": [feature_contribution(f) for f in reason.features],
+        "features": [feature_contribution(f, language) for f in reason.features],
     }
 
 
@@ -85,11 +105,12 @@ def reason_payload(reason: CodeReason, decision: str, language: Language) -> dic
     return {
         "code": reason.code,
         "title": code.text("title", language),
-        "text": code.text(sentence, language),
+        "text": customer_sentence(reason, sentence, language),
+        "evidence": None if reason.evidence is None else str(reason.evidence),
         "officer_text": code.text("officer", language),
         "actionable": code.actionable,
-        "action": code.text("action", language) if code.actionable else None,
+        "action": (customer_sentence(reason, "action", language) or None) if code.actionable else None,
         "contribution": reason.contribution,
         "share": _share(reason.share),
-        "features": [feature_contribution(f) for f in reason.features[:MEMBERS_SHOWN]],
+        "features": [feature_contribution(f, language) for f in reason.features[:MEMBERS_SHOWN]],
     }

@@ -15,7 +15,7 @@ from api.schemas.reasons import (
     feature_contribution,
     reason_payload,
 )
-from scoring.serving.service import Explanation, ScoreResult
+from scoring.serving.service import ScoreResult
 from scoring.vocabulary import Decision, Language
 
 
@@ -52,6 +52,10 @@ class ExplanationOut(BaseModel):
     probability: float = Field(
         ge=0, le=1, description="Calibrated probability of default at the raw score (waterfall end)"
     )
+    base_points: float = Field(description="Score points of the average client (base_probability)")
+    points_per_log_odds: float = Field(
+        description="pdo / ln 2 of the points scale: a log-odds step c is about -c times this many points"
+    )
     contributions: dict[str, float] | None = Field(
         description="Contribution (raw log-odds) of each model feature to this score; absent ones add 0"
     )
@@ -87,16 +91,19 @@ class ScoreOut(BaseModel):
     explanation: ExplanationOut | None = None
 
 
-def _explanation(explanation: Explanation, contributions: bool, decision: str, language: Language) -> dict:
+def _explanation(result: ScoreResult, contributions: bool, language: Language) -> dict:
+    explanation, decision = result.explanation, result.decision
     return {
         "scale": "raw log-odds",
         "base_value": explanation.base_value,
         "raw_score": explanation.raw_score,
         "base_probability": explanation.base_probability,
         "probability": explanation.probability,
+        "base_points": result.scale.of(explanation.base_probability),
+        "points_per_log_odds": result.scale.factor,
         "contributions": explanation.contributions if contributions else None,
-        "raising": [feature_contribution(r) for r in explanation.raising],
-        "lowering": [feature_contribution(r) for r in explanation.lowering],
+        "raising": [feature_contribution(r, language) for r in explanation.raising],
+        "lowering": [feature_contribution(r, language) for r in explanation.lowering],
         "reasons": [reason_payload(r, decision, language) for r in explanation.reasons],
         "codes": [code_payload(r, language) for r in explanation.codes],
     }
@@ -113,9 +120,7 @@ def score_payload(result: ScoreResult, contributions: bool = True, language: Lan
         "model_version": result.model_version,
         "points": result.points,
         "threshold_points": result.threshold_points,
-        "explanation": None
-        if result.explanation is None
-        else _explanation(result.explanation, contributions, result.decision, language),
+        "explanation": None if result.explanation is None else _explanation(result, contributions, language),
     }
 
 

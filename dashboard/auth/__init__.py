@@ -93,6 +93,15 @@ def can_record() -> bool:
     return user is not None and user.role in roles.DECIDE
 
 
+def may_issue_letters() -> bool:
+    """Whether this request's user may open the decision letters (anyone with sign-in off, as the guard):
+    no letter link is shown to a role the /letters/ route would refuse."""
+    if not enabled():
+        return True
+    user = current()
+    return user is not None and roles.can_issue_letters(user.role)
+
+
 def install(app: dash.Dash, settings: DashboardSettings) -> None:
     server = app.server
     if settings.trusted_proxies:

@@ -25,6 +25,7 @@ import flask_login
 
 from dashboard.api_client import ApiError, api
 from dashboard.auth import roles
+from dashboard.auth.refusal import forbidden_page
 from dashboard.auth.users import current
 from dashboard.i18n import current as current_translator
 
@@ -90,17 +91,6 @@ def _json(status: int, message: str) -> flask.Response:
     return flask.make_response({"detail": message}, status)
 
 
-def _forbidden_page() -> flask.Response:
-    t = current_translator()
-    title, back = t.gettext("Not allowed"), t.gettext("Back to the start page")
-    why = t.gettext("Your role does not give access to this page.")
-    page = (
-        f"<!DOCTYPE html><html lang='{t.language}'><head><title>{title}</title></head><body><main>"
-        f"<h1>{title}</h1><p>{why}</p><p><a href='/'>{back}</a></p></main></body></html>"
-    )
-    return flask.make_response(page, 403)
-
-
 def _callback(app: dash.Dash) -> flask.Response | None:
     _ = current_translator().gettext
     user = current()
@@ -139,7 +129,7 @@ def check_request(app: dash.Dash, auth: bool, idle_seconds: float) -> flask.Resp
         return flask.redirect(f"/login?{state}next={quote(request.full_path.rstrip('?'), safe='/')}")
     if user.role not in rights:
         _denied(path[:128], "role")
-        return _forbidden_page()
+        return forbidden_page(user, csrf_token(), current_translator())
     return None
 
 

@@ -16,7 +16,10 @@ def user_box(auth: bool, t: Translator = ENGLISH) -> list:
     """The signed-in user's name and role and a sign-out button (or a note that sign-in is off)."""
     if not auth:
         return [
-            html.Span(t.gettext("Sign-in is off (local use only)"), className="navbar-text text-light small")
+            html.Span(
+                t.gettext("Sign-in is off (local use only)"),
+                className="navbar-text text-light small app-note",
+            )
         ]
     user = current()
     if user is None:
@@ -25,7 +28,8 @@ def user_box(auth: bool, t: Translator = ENGLISH) -> list:
     return [
         html.Span(
             [html.Span(user.username, id="app-user-name"), f" ({role})"],
-            className="navbar-text text-light me-2",
+            className="navbar-text text-light me-2 app-user-box",
+            title=f"{user.username} ({role})",
         ),
         html.Form(
             [

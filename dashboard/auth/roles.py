@@ -50,6 +50,11 @@ PAGES_ROUTER = "_pages_content.children"  # Dash Pages' own callback: the page o
 MARK = "__scoring_rights__"
 
 
+def can_issue_letters(role: str) -> bool:
+    """Whether `role` may issue a decision letter (the /letters/ route's rights)."""
+    return role in SERVER_ROUTES["/letters/"]
+
+
 def protected_callback(rights: frozenset[str], *args: Any, **kwargs: Any) -> Callable:
     """`dash.callback` for the users with one of `rights` (checked on the server for every call)."""
 

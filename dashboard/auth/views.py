@@ -46,12 +46,13 @@ PAGE = """<!DOCTYPE html>
 <input type="hidden" name="next" value="{{ next }}">
 <div class="mb-3">
 <label class="form-label" for="login-username">{{ words.username }}</label>
-<input class="form-control" id="login-username" name="username" autocomplete="username" required autofocus>
+<input class="form-control" id="login-username" name="username" autocomplete="username" required
+ value="{{ username }}"{% if not username %} autofocus{% endif %}>
 </div>
 <div class="mb-3">
 <label class="form-label" for="login-password">{{ words.password }}</label>
 <input class="form-control" id="login-password" name="password" type="password"
- autocomplete="current-password" required>
+ autocomplete="current-password" required{% if username %} autofocus{% endif %}>
 </div>
 <button class="btn btn-primary" type="submit" id="login-submit">{{ words.submit }}</button>
 </form>
@@ -105,9 +106,12 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def page(message: str | None = None, tone: str = "danger", status: int = 200) -> flask.Response:
-    """The sign-in page in the request's language (`message`: already in that language); a language picked
-    with `?lang=` is kept in the same cookie as the navigation bar's switch."""
+def page(
+    message: str | None = None, tone: str = "danger", status: int = 200, username: str = ""
+) -> flask.Response:
+    """The sign-in page in the request's language (`message`: already in that language; `username`: the
+    name typed before a refusal, kept so only the password is typed again); a language picked with `?lang=`
+    is kept in the same cookie as the navigation bar's switch."""
     config = flask.current_app.config
     t = translation()
     html = flask.render_template_string(
@@ -118,6 +122,7 @@ def page(message: str | None = None, tone: str = "danger", status: int = 200) ->
         css=config.get("SCORING_BOOTSTRAP_ROUTE"),
         message=message,
         tone=tone,
+        username=username,
         token=csrf_token(),
         next=safe_next(flask.request.values.get("next")),
         sso=t.gettext(config["SCORING_SSO_LABEL"]) if config.get("SCORING_SSO_LABEL") else None,
@@ -149,13 +154,13 @@ def login() -> flask.Response:
     form = flask.request.form
     username, password = form.get("username", "").strip(), form.get("password", "")
     if not username or not password:
-        return page(_("Type your user name and your password."), status=400)
+        return page(_("Type your user name and your password."), status=400, username=username)
     try:
         payload = api().login(username, password)
     except ApiError as error:
         if error.status == 401:
-            return page(_(REFUSED), status=401)
-        return page(_(NOT_NOW).format(reason=error.message), status=503)
+            return page(_(REFUSED), status=401, username=username)
+        return page(_(NOT_NOW).format(reason=error.message), status=503, username=username)
     return sign_in(payload)
 
 

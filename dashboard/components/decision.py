@@ -1,6 +1,7 @@
 """The decision view shared by the client, what-if and new-application pages: decision in words and icon,
 points, risk against the threshold, key facts, the waterfall by reason code (with a drill-down to the
 features of a code on the client page) and the principal reasons to tell the customer, with their share.
+Contributions are in score points, with the page's one precision of points (`values.points_digits`).
 
 Texts follow the request's language (`i18n.current()`) unless a translator is given."""
 
@@ -16,14 +17,19 @@ from dashboard.components.status import figure
 from dashboard.figures import client as client_figures
 from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import Translator, current
+from dashboard.settings import currency
+from dashboard.values import points_digits
 
 
-def verdict(score: Mapping, heading_level: int = 3, t: Translator | None = None) -> html.Div:
-    """Decision in words with its icon, the points, and how far the risk is from the threshold."""
+def verdict(
+    score: Mapping, heading_level: int = 3, t: Translator | None = None, digits: int | None = None
+) -> html.Div:
+    """Decision in words with its icon, the points (`digits`: the page's decimals of points), and how far
+    the risk is from the threshold."""
     t = t or current()
     decision = score["decision"]
     heading = getattr(html, f"H{heading_level}")
-    points = text.points_text(score, t)
+    points = text.points_text(score, t, digits)
     return html.Div(
         [
             heading(
@@ -45,7 +51,8 @@ def verdict(score: Mapping, heading_level: int = 3, t: Translator | None = None)
 def facts_table(facts: Sequence[Mapping], outcome: int | None, split: str, t: Translator) -> dbc.Table:
     """Key facts of a stored client, with the known outcome of a training client."""
     rows = [
-        html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in text.fact_rows(facts, t)
+        html.Tr([html.Th(label, scope="row"), html.Td(value)])
+        for label, value in text.fact_rows(facts, t, currency())
     ]
     known = text.outcome_text(outcome if split == "train" else None, t)
     rows.append(html.Tr([html.Th(t.gettext("Known outcome"), scope="row"), html.Td(known)]))
@@ -63,7 +70,7 @@ def _reason_item(reason: Mapping, decision: str, t: Translator) -> html.Li:
         html.Span(reason["text"], className="reason-text"),
         html.Span(f" ({reason_text.share_text(reason, decision, t)})", className="reason-share"),
     ]
-    values = reason_text.member_values(reason, t)
+    values = reason_text.member_values(reason, t, currency())
     if values:
         parts.append(html.Div(values, className="reason-values small"))
     if decision == "refuse" and reason.get("actionable") and reason.get("action"):
@@ -108,11 +115,13 @@ def reasons_box(explanation: Mapping, decision: str, prefix: str, t: Translator)
     )
 
 
-def drilldown(explanation: Mapping, prefix: str, t: Translator) -> html.Section:
-    """A code chosen in a list, and how its contribution splits over its features."""
+def drilldown(explanation: Mapping, prefix: str, t: Translator, scale: float, digits: int) -> html.Section:
+    """A code chosen in a list, and how its points split over its features (`scale`: points per log-odds
+    step of this client, `digits`: the page's decimals of points)."""
     codes = explanation.get("codes") or []
     options = [{"label": c["title"], "value": c["code"]} for c in codes]
     first = codes[0] if codes else None
+    shown = {"codes": codes, "scale": scale, "digits": digits}
     return html.Section(
         [
             html.H4(t.gettext("Inside a reason code: its features"), className="h5 mt-2"),
@@ -123,16 +132,19 @@ def drilldown(explanation: Mapping, prefix: str, t: Translator) -> html.Section:
                 value=first["code"] if first else None,
                 className="mb-2",
             ),
-            dcc.Store(id=f"{prefix}-drill-codes", data=codes),
-            html.Div(drill_figure(first, prefix, t) if first else None, id=f"{prefix}-drill"),
+            dcc.Store(id=f"{prefix}-drill-codes", data=shown),
+            html.Div(drill_figure(first, prefix, t, scale, digits) if first else None, id=f"{prefix}-drill"),
         ],
         className="drilldown no-print",
     )
 
 
-def drill_figure(code: Mapping, prefix: str, t: Translator) -> html.Figure:
+def drill_figure(code: Mapping, prefix: str, t: Translator, scale: float, digits: int) -> html.Figure:
+    money = currency()
     return figure(
-        f"{prefix}-drill-graph", reason_figures.code_members(code, t), reason_text.members_summary(code, t)
+        f"{prefix}-drill-graph",
+        reason_figures.code_members(code, scale, t, digits, money),
+        reason_text.members_summary(code, scale, t, digits, money),
     )
 
 
@@ -145,9 +157,12 @@ def register_drilldown(prefix: str) -> None:
         State(f"{prefix}-drill-codes", "data"),
         prevent_initial_call=True,
     )
-    def show_code(code: str | None, codes: list[dict] | None) -> object:
-        chosen = next((c for c in codes or [] if c["code"] == code), None)
-        return drill_figure(chosen, prefix, current()) if chosen else None
+    def show_code(code: str | None, shown: dict | None) -> object:
+        shown = shown or {}
+        chosen = next((c for c in shown.get("codes") or [] if c["code"] == code), None)
+        if not chosen:
+            return None
+        return drill_figure(chosen, prefix, current(), shown["scale"], shown["digits"])
 
 
 def decision_view(
@@ -156,15 +171,19 @@ def decision_view(
     facts: Mapping | None = None,
     t: Translator | None = None,
     drill: bool = False,
+    digits: int | None = None,
 ) -> html.Div:
     """Everything the officer needs to explain one scored application (`drill`: with the drill-down,
-    whose callback the page registers with `register_drilldown`)."""
+    whose callback the page registers with `register_drilldown`; `digits`: the page's decimals of points,
+    by default those of this score alone)."""
     t = t or current()
     explanation = score.get("explanation")
+    if digits is None:
+        digits = points_digits([score.get("points")], score.get("threshold_points"))
     top = [
         dbc.Col(
             [
-                verdict(score, t=t),
+                verdict(score, t=t, digits=digits),
                 figure(
                     f"{prefix}-risk-graph",
                     client_figures.risk_bar(score["probability"], score["threshold"], t),
@@ -180,14 +199,11 @@ def decision_view(
     if explanation:
         why = [
             html.H3(t.gettext("Why: the reason codes of this score"), className="h4"),
-            figure(
-                f"{prefix}-waterfall-graph",
-                reason_figures.code_waterfall(explanation, score["probability"], t),
-                reason_text.waterfall_summary(explanation, score["probability"], t),
-            ),
+            waterfall(score, f"{prefix}-waterfall-graph", t, digits),
         ]
         if drill:
-            why.append(drilldown(explanation, prefix, t))
+            scale = reason_figures.points_per_log_odds(explanation, score["points"])
+            why.append(drilldown(explanation, prefix, t, scale, digits))
         parts.append(
             dbc.Row(
                 [
@@ -198,3 +214,13 @@ def decision_view(
             )
         )
     return html.Div(parts, id=f"{prefix}-decision")
+
+
+def waterfall(score: Mapping, graph_id: str, t: Translator, digits: int) -> html.Figure:
+    """The waterfall by reason code of a score with an explanation, and its summary in words."""
+    explanation, probability, points = score["explanation"], score["probability"], score["points"]
+    return figure(
+        graph_id,
+        reason_figures.code_waterfall(explanation, probability, points, t, digits),
+        reason_text.waterfall_summary(explanation, probability, points, t, digits),
+    )

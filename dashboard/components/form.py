@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import forms
+from dashboard import forms, vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.i18n import ENGLISH, Translator, current
 
@@ -21,11 +21,12 @@ def input_id(page: str, name: str) -> str:
 
 
 def _input(page: str, spec: forms.FormField, value: object, levels: forms.Levels, t: Translator) -> object:
-    """A select for choices (the API's levels, as they are); a number input without browser range checks
-    (ours say what is wrong)."""
+    """A select for choices (the API's levels, named in the page's language); a number input without browser
+    range checks (ours say what is wrong)."""
     if spec.is_choice:
         choices = levels.get(spec.name, ())
-        options = [{"label": t.gettext("Unknown"), "value": ""}] + [{"label": o, "value": o} for o in choices]
+        named = [{"label": vocabulary.level_label(spec.name, o, t), "value": o} for o in choices]
+        options = [{"label": t.gettext("Unknown"), "value": ""}, *named]
         return dbc.Select(id=input_id(page, spec.name), options=options, value=value or "")
     return dbc.Input(
         id=input_id(page, spec.name),

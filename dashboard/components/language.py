@@ -20,15 +20,20 @@ function(clicks) {{
 
 
 def language_switch(t: Translator) -> html.Div:
-    """Buttons English / Français, the current one pressed; each labelled in its own language."""
+    """Buttons EN / FR, the current one pressed; each named in full in its own language (a compact switch:
+    the navigation bar keeps to one line)."""
     return html.Div(
         [
             html.Button(
-                NAMES[language],
+                language.upper(),
                 id={"type": "app-language", "language": language},
                 lang=language,
+                title=NAMES[language],
                 className="btn btn-sm " + ("btn-light" if language == t.language else "btn-outline-light"),
-                **{"aria-pressed": "true" if language == t.language else "false"},
+                **{
+                    "aria-pressed": "true" if language == t.language else "false",
+                    "aria-label": NAMES[language],
+                },
                 n_clicks=0,
             )
             for language in LANGUAGES

@@ -3,6 +3,8 @@ request's language: the layout is rebuilt for each page load)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -22,17 +24,39 @@ NAV = (
 )
 
 
+def nav_href(path: str, client_path: str | None, client_id: str | None) -> str:
+    """A link of the navigation bar: a client page opens on the client in view; any other page carries it
+    in the query (`?client=ID`), so that it is still there after that page, loaded afresh or in a new tab."""
+    if not client_id:
+        return path
+    return f"/{client_path}/{client_id}" if client_path else f"{path}?{urlencode({'client': client_id})}"
+
+
+def is_current(path: str, client_path: str | None, pathname: str | None) -> bool:
+    """Whether the navigation link of `path` is the page at `pathname` (its client pages included)."""
+    here = (pathname or "/").rstrip("/") or "/"
+    if client_path and here.startswith(f"/{client_path}/"):
+        return True
+    return here == path if path == "/" else here == path or here.startswith(path + "/")
+
+
 def nav_links(
-    client_id: str | None, hidden: frozenset[str] = frozenset(), t: Translator | None = None
+    client_id: str | None,
+    hidden: frozenset[str] = frozenset(),
+    t: Translator | None = None,
+    pathname: str | None = None,
 ) -> list[dbc.NavItem]:
-    """Navigation links but the `hidden` paths; the client pages keep the client in view."""
+    """Navigation links but the `hidden` paths, keeping the client in view; the page at `pathname` marked."""
     t = t or current()
     items = []
     for label, path, client_path in NAV:
         if path in hidden:
             continue
-        href = f"/{client_path}/{client_id}" if client_id and client_path else path
-        link = dbc.NavLink(t.gettext(label), href=href, active="partial" if path != "/" else "exact")
+        link = dbc.NavLink(
+            t.gettext(label),
+            href=nav_href(path, client_path, client_id),
+            active=is_current(path, client_path, pathname),
+        )
         items.append(dbc.NavItem(link))
     return items
 
@@ -57,7 +81,7 @@ def shell() -> html.Div:
                                 **{"aria-label": t.gettext("Pages")},
                             ),
                             language_switch(t),
-                            html.Div(id="app-user", className="d-flex align-items-center ms-3"),
+                            html.Div(id="app-user", className="d-flex align-items-center ms-2"),
                         ],
                         fluid=True,
                     ),

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import vocabulary
+from dashboard import monitoring_text, vocabulary
 from dashboard.components.status import figure
 from dashboard.components.tables import captioned_table, cell_rows
 from dashboard.figures import monitoring as mfig
@@ -56,7 +56,7 @@ def psi_view(psi: Mapping | None, t: Translator = ENGLISH) -> html.Section:
     )
     rows = [
         [
-            r.get("label") or r["feature"],
+            r.get("label") or r["feature"],  # in the page's language, from the API
             _psi(r["psi"], t),
             _band(r["band"], t),
             _psi(r["critical"], t),
@@ -189,7 +189,8 @@ def operations_estimate_view(points: Sequence[Mapping], t: Translator = ENGLISH)
 
 
 def outcomes_view(payload: Mapping, t: Translator = ENGLISH) -> html.Section:
-    """Realised default rate against the mean probability given, and realised AUC, per monthly cohort."""
+    """Realised default rate against the mean probability given, and realised AUC, per monthly cohort (the
+    chart only once an outcome is known: before, the summary and the table say so)."""
     _ = t.gettext
     title = html.H2(_("Outcomes by monthly cohort"), className="h4")
     if not payload.get("cohorts"):
@@ -213,14 +214,18 @@ def outcomes_view(payload: Mapping, t: Translator = ENGLISH) -> html.Section:
         _("Mean PD given"),
         "AUC",
     )
+    known = any(c.get("default_rate") is not None for c in payload["cohorts"])
+    chart = (
+        figure(
+            "operations-cohorts-graph", mfig.cohorts(payload["cohorts"], t), mfig.cohorts_summary(payload, t)
+        )
+        if known
+        else html.P(mfig.cohorts_summary(payload, t))
+    )
     return html.Section(
         [
             title,
-            figure(
-                "operations-cohorts-graph",
-                mfig.cohorts(payload["cohorts"], t),
-                mfig.cohorts_summary(payload, t),
-            ),
+            chart,
             _table(_("Outcomes by month of the score"), headers, rows, "operations-cohorts"),
         ],
         className="mt-4",
@@ -236,8 +241,7 @@ def _pair(decision: Mapping, key: str, digits: int, t: Translator) -> str:
 
 
 def history_view(decisions: Sequence[Mapping], t: Translator = ENGLISH) -> html.Section:
-    """Every retrain decision, newest first: outcome, versions, figures on the same window, reasons (the
-    reasons are the retrain's own sentences, in English)."""
+    """Every retrain decision, newest first: outcome, versions, figures on the same window, reasons."""
     _ = t.gettext
     title = html.H2(_("History of champions"), className="h4")
     if not decisions:
@@ -262,7 +266,7 @@ def history_view(decisions: Sequence[Mapping], t: Translator = ENGLISH) -> html.
             _pair(d, "auc", 3, t),
             _pair(d, "cost_per_1000", 1, t),
             _pair(d, "ece", 3, t),
-            "; ".join(d.get("reasons") or []),
+            "; ".join(monitoring_text.retrain_reasons(d, t)),
         ]
         for d in decisions
     ]

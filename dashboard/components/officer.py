@@ -58,10 +58,6 @@ def form(words: Mapping, t: Translator = ENGLISH) -> list:
     """The decision form of an officer."""
     _ = t.gettext
     named = labels(words, t)
-    reasons = [
-        {"label": _("Choose a reason (for an override)"), "value": ""},
-        *_options(words["override_reasons"], named),
-    ]
     return [
         dbc.Label(_("Final decision"), html_for=f"{PREFIX}-decision", className="fw-semibold"),
         dbc.RadioItems(
@@ -69,7 +65,12 @@ def form(words: Mapping, t: Translator = ENGLISH) -> list:
         ),
         html.Div(id=f"{PREFIX}-override", role="status", className="mb-2"),
         dbc.Label(_("Reason of an override"), html_for=f"{PREFIX}-reason"),
-        dbc.Select(id=f"{PREFIX}-reason", options=reasons, value="", className="mb-2"),
+        dbc.Select(
+            id=f"{PREFIX}-reason",
+            options=_options(words["override_reasons"], named),
+            placeholder=_("Choose a reason (for an override)"),
+            className="mb-2",
+        ),
         dbc.Label(_("Justification"), html_for=f"{PREFIX}-justification"),
         dbc.Textarea(id=f"{PREFIX}-justification", rows=3, maxLength=4000, className="mb-1"),
         dbc.FormText(
@@ -108,22 +109,25 @@ def _read_only(sentence: str) -> html.P:
 @protected_callback(
     DECIDE,
     Output(f"{PREFIX}-override", "children"),
+    Output(f"{PREFIX}-reason", "value"),
     Input(f"{PREFIX}-decision", "value"),
     State(f"{PREFIX}-model", "data"),
     prevent_initial_call=True,
 )
-def show_override(decision: str | None, model: Mapping) -> str:
+def show_override(decision: str | None, model: Mapping) -> tuple[str, object]:
+    """Says when the chosen decision overrides the model's; a decision that does not lets go of a reason
+    chosen before (only an override takes one)."""
     try:
         overriding = api().decision_vocabulary()["overrides"].get(model["decision"], [])
     except ApiError:
-        return ""
+        return "", no_update
     if decision in overriding:
         t = current()
         return t.gettext(
             "This differs from the model's decision ({decision}): it is an override. Choose a reason and "
             "write a justification."
-        ).format(decision=text.decision_words(model["decision"], t).lower())
-    return ""
+        ).format(decision=text.decision_words(model["decision"], t).lower()), no_update
+    return "", None
 
 
 @protected_callback(
@@ -137,7 +141,11 @@ def show_override(decision: str | None, model: Mapping) -> str:
     State(f"{PREFIX}-model", "data"),
     prevent_initial_call=True,
 )
-def record(_clicks: int, decision: str | None, reason: str | None, note: str | None, model: Mapping) -> tuple:
+def record(
+    clicks: int | None, decision: str | None, reason: str | None, note: str | None, model: Mapping
+) -> tuple:
+    if not clicks:  # the form appearing is not a submission: nothing to say before the officer acts
+        return no_update, no_update
     t = current()
     _ = t.gettext
     if not decision:

@@ -6,18 +6,20 @@ from collections.abc import Mapping
 
 from dash import html
 
-from dashboard import reason_text
+from dashboard import auth, reason_text
 from dashboard.i18n import NAMES, Translator
 from dashboard.letters import letter_path
+from dashboard.settings import currency
 
 LETTER_LANGUAGES = ("fr", "en")  # the customer's language first: the lender is French
 
 
-def recourse_box(recourse: Mapping | None, t: Translator) -> html.Section | None:
-    """Accepted offers for a refused client, the smallest change first (nothing for an acceptance)."""
+def recourse_box(recourse: Mapping | None, t: Translator, digits: int = 0) -> html.Section | None:
+    """Accepted offers for a refused client, the smallest change first (nothing for an acceptance);
+    `digits`: the page's decimals of points."""
     if recourse is None or recourse.get("decision") != "refuse":
         return None
-    items = reason_text.recourse_items(recourse, t)
+    items = reason_text.recourse_items(recourse, t, digits, currency())
     body = [html.P(reason_text.recourse_summary(recourse, t), className="mb-1")]
     if items:
         body.append(html.Ol([html.Li(i) for i in items], className="mb-0"))
@@ -29,8 +31,11 @@ def recourse_box(recourse: Mapping | None, t: Translator) -> html.Section | None
     )
 
 
-def letter_links(client_id: int, t: Translator) -> html.Nav:
-    """Links to the decision letter, PDF or HTML, in French or English (opened in a new tab)."""
+def letter_links(client_id: int, t: Translator) -> html.Nav | None:
+    """Links to the decision letter, PDF or HTML, in French or English (opened in a new tab); none for a
+    role that may not issue letters."""
+    if not auth.may_issue_letters():
+        return None
     links = []
     for language in LETTER_LANGUAGES:
         for form, label in (("pdf", "PDF"), ("html", "HTML")):

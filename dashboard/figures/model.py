@@ -13,6 +13,8 @@ from dashboard import text
 from dashboard.figures.style import BLUE, GREY, INK, SEQUENTIAL, VERMILLION, base_layout, wrap
 from dashboard.i18n import ENGLISH, Translator
 
+CLOSE_THRESHOLDS = 0.2  # names side by side need their markers this share of the axis apart
+
 
 def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
     """Cost per 1,000 applicants and approval rate by threshold, the optimum and production marked."""
@@ -38,11 +40,14 @@ def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
             yaxis="y2",
         )
     )
+    right = max(data["best"]["threshold"], data["production"]["threshold"])
+    top = min(1.0, max(4 * right, 0.2))
+    positions = label_positions(data["best"]["threshold"], data["production"]["threshold"], top)
     points = (
-        (_("Lowest cost"), data["best"], "diamond", VERMILLION),
-        (_("Production"), data["production"], "square", INK),
+        (_("Lowest cost"), data["best"], "diamond", VERMILLION, positions[0]),
+        (_("Production"), data["production"], "square", INK, positions[1]),
     )
-    for name, point, symbol, colour in points:
+    for name, point, symbol, colour, position in points:
         fig.add_trace(
             go.Scatter(
                 x=[point["threshold"]],
@@ -50,7 +55,8 @@ def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
                 mode="markers+text",
                 name=_("{name}: {threshold}").format(name=name, threshold=t.percent(point["threshold"])),
                 text=[name],
-                textposition="top right",
+                textposition=position,
+                cliponaxis=False,
                 marker={
                     "symbol": symbol,
                     "size": 14,
@@ -59,10 +65,9 @@ def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
                 },
             )
         )
-    right = max(data["best"]["threshold"], data["production"]["threshold"])
-    fig.update_xaxes(range=[0, min(1.0, max(4 * right, 0.2))], tickformat=".0%", title=_("Threshold"))
+    fig.update_xaxes(range=[0, top], tickformat=".0%", title=_("Threshold"))
     fig.update_layout(
-        yaxis={"title": _("Cost per 1,000 applicants")},
+        yaxis={"title": _("Cost per 1,000 applicants"), "range": cost_range(curve, top)},
         yaxis2={
             "title": _("Approval rate"),
             "overlaying": "y",
@@ -73,6 +78,24 @@ def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
         },
     )
     return base_layout(fig, 380, margin={"l": 10, "r": 10, "t": 60, "b": 10}, t=t)
+
+
+def label_positions(best: float, production: float, span: float) -> tuple[str, str]:
+    """Where the names of the lowest-cost and production markers go: both above their marker when the
+    thresholds are apart, else the lowest cost's below its marker (the curve has nothing under its minimum)
+    so that the two names never overlap."""
+    if abs(best - production) >= CLOSE_THRESHOLDS * span:
+        return "top center", "top center"
+    return "bottom center", "top center"
+
+
+def cost_range(curve: Mapping, span: float) -> list[float]:
+    """The cost axis over the thresholds shown, with room under the minimum for a marker's name."""
+    shown = [c for x, c in zip(curve["threshold"], curve["cost_per_1000"], strict=True) if x <= span]
+    costs = shown or list(curve["cost_per_1000"]) or [0.0]
+    low, high = min(costs), max(costs)
+    pad = (high - low) * 0.06 or 1.0
+    return [low - 2.5 * pad, high + pad]
 
 
 def confusion_matrix(confusion: Mapping[str, int], t: Translator = ENGLISH) -> go.Figure:

@@ -9,10 +9,12 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from dashboard import text, vocabulary
-from dashboard.figures.style import BLUE, GREEN, ORANGE, VERMILLION, base_layout, date_axis
+from dashboard.figures.style import BLUE, GREEN, ORANGE, VERMILLION, base_layout, date_axis, rate_range
 from dashboard.i18n import ENGLISH, Translator
 
-PSI_BANDS = ((0.10, "moderate"), (0.25, "significant"))  # the lower edges of the shifts (scoring.drift.psi)
+# The lower edges of the shifts (scoring.drift.psi), each named on its own side of its line: the two names
+# never overlap, however tall the PSI axis.
+PSI_BANDS = ((0.10, "moderate", "bottom right"), (0.25, "significant", "top right"))
 
 
 def _line(
@@ -57,9 +59,14 @@ def drift_trend(points: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure
             ),
         ]
     )
-    for level, band in PSI_BANDS:
+    for level, band, position in PSI_BANDS:
         label = f"{vocabulary.label(vocabulary.PSI_BANDS, band, t)} ({t.number(level, 2)})"
-        fig.add_hline(y=level, line={"color": VERMILLION, "dash": "dot", "width": 1}, annotation_text=label)
+        fig.add_hline(
+            y=level,
+            line={"color": VERMILLION, "dash": "dot", "width": 1},
+            annotation_text=label,
+            annotation_position=position,
+        )
     fig.update_layout(
         yaxis={"title": _("PSI of the score"), "rangemode": "tozero"},
         yaxis2={
@@ -70,7 +77,7 @@ def drift_trend(points: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure
             "range": [0, 1],
         },
     )
-    return date_axis(base_layout(fig, 340, margin={"t": 60}, t=t), t)
+    return date_axis(base_layout(fig, 340, margin={"t": 60}, t=t), t, when)
 
 
 def drift_trend_summary(points: Sequence[Mapping], t: Translator = ENGLISH) -> str:
@@ -133,10 +140,10 @@ def estimated_performance(points: Sequence[Mapping], t: Translator = ENGLISH) ->
             "overlaying": "y",
             "side": "right",
             "tickformat": ".0%",
-            "rangemode": "tozero",
+            "range": rate_range(p.get("estimated_default_rate") for p in points),
         },
     )
-    return date_axis(base_layout(fig, 340, margin={"t": 60}, t=t), t)
+    return date_axis(base_layout(fig, 340, margin={"t": 60}, t=t), t, when)
 
 
 def estimated_summary(points: Sequence[Mapping], t: Translator = ENGLISH) -> str:
@@ -157,6 +164,7 @@ def cohorts(rows: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure:
     """Per month of the score: realised default rate against the mean probability of default, and AUC."""
     _ = t.gettext
     months = [r["cohort"] for r in rows]
+    rates = [r.get(key) for r in rows for key in ("default_rate", "mean_probability")]
     fig = go.Figure(
         [
             go.Bar(
@@ -176,7 +184,7 @@ def cohorts(rows: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure:
     )
     fig.update_layout(
         barmode="group",
-        yaxis={"title": _("Default rate"), "tickformat": ".0%", "rangemode": "tozero"},
+        yaxis={"title": _("Default rate"), "tickformat": ".0%", "range": rate_range(rates)},
         yaxis2={"title": "AUC", "overlaying": "y", "side": "right", "range": [0.5, 1]},
     )
     fig.update_xaxes(type="category")

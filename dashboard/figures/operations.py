@@ -6,7 +6,17 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dashboard.figures.style import BLUE, ERROR_STYLES, GREEN, ORANGE, SKY, VERMILLION, base_layout, date_axis
+from dashboard.figures.style import (
+    BLUE,
+    ERROR_STYLES,
+    GREEN,
+    ORANGE,
+    SKY,
+    VERMILLION,
+    base_layout,
+    date_axis,
+    rate_range,
+)
 from dashboard.i18n import ENGLISH, N_, Translator
 
 LATENCY = (  # (name, key, dash, symbol, colour)
@@ -99,5 +109,6 @@ def decisions(
     buckets: Sequence[Mapping], window: Sequence[str] | None = None, t: Translator = ENGLISH
 ) -> go.Figure:
     fig = _lines(buckets, DECISIONS, window, t)
-    fig.update_yaxes(title=t.gettext("Share"), tickformat=".0%", rangemode="tozero")
+    shares = [b.get(key) for b in buckets for _name, key, *_style in DECISIONS]
+    fig.update_yaxes(title=t.gettext("Share"), tickformat=".0%", range=rate_range(shares))
     return fig

@@ -1,6 +1,11 @@
 """Figures of the reasons by code, pure functions of the API's payloads and a translator: the waterfall of
-reason codes from the average client to this client, a code's member features (the drill-down), and the
-global importance of the codes."""
+reason codes from the average client's score points to this client's, a code's member features (the
+drill-down), and the global importance of the codes.
+
+The API gives contributions in log-odds of the raw model; they are shown in score points, more points
+meaning less risk. For one client a log-odds step is worth `points_per_log_odds` points: the move from the
+average client's points to this client's over the move of the raw score, so that the codes' points add up
+to the points shown (the scale's -pdo/ln 2 when the raw score is the average's)."""
 
 from __future__ import annotations
 
@@ -10,30 +15,42 @@ import plotly.graph_objects as go
 
 from dashboard.figures.style import BLUE, GREY, INK, VERMILLION, base_layout, wrap
 from dashboard.i18n import ENGLISH, Translator
-from dashboard.text import value_text
+from dashboard.values import DEFAULT_CURRENCY, is_number, labelled_value, signed_points
 
 TOP_CODES = 8
+SAME_SCORE = 1e-9
+
+
+def points_per_log_odds(explanation: Mapping, points: object) -> float:
+    """Score points of one log-odds step of the raw model for this client (negative: risk costs points)."""
+    moved = explanation["raw_score"] - explanation["base_value"]
+    if abs(moved) < SAME_SCORE or not is_number(points):
+        return -explanation["points_per_log_odds"]
+    return (points - explanation["base_points"]) / moved
 
 
 def code_steps(
-    explanation: Mapping, t: Translator = ENGLISH, top: int = TOP_CODES
+    explanation: Mapping, points: float, t: Translator = ENGLISH, digits: int = 0, top: int = TOP_CODES
 ) -> list[tuple[str, float]]:
-    """(title, contribution) of the `top` strongest codes, then the other codes as one step (exact)."""
+    """(title, points) of the `top` strongest codes, then the other codes as one step unless they move the
+    score by less than the shown precision of points (`digits` decimals)."""
+    scale = points_per_log_odds(explanation, points)
     codes = explanation.get("codes") or []
-    steps = [(c["title"], c["contribution"]) for c in codes[:top]]
-    rest = sum(c["contribution"] for c in codes[top:])
-    if len(codes) > top:
+    steps = [(c["title"], c["contribution"] * scale) for c in codes[:top]]
+    rest = sum(c["contribution"] for c in codes[top:]) * scale
+    if len(codes) > top and round(rest, digits) != 0:
         steps.append((t.gettext("Other reason codes ({count})").format(count=len(codes) - top), rest))
     return steps
 
 
-def _bars(steps: Sequence[tuple[str, float]], start: float, t: Translator) -> tuple[go.Figure, list[float]]:
+def _bars(
+    steps: Sequence[tuple[str, float]], start: float, t: Translator, digits: int
+) -> tuple[go.Figure, list[float]]:
     bases, level = [], start
     for _, value in steps:
         bases.append(level)
         level += value
     values = [v for _, v in steps]
-    raises, lowers = t.gettext("\u25b2 raises"), t.gettext("\u25bc lowers")
     fig = go.Figure(
         go.Bar(
             x=values,
@@ -41,11 +58,11 @@ def _bars(steps: Sequence[tuple[str, float]], start: float, t: Translator) -> tu
             base=bases,
             orientation="h",
             marker={
-                "color": [VERMILLION if v > 0 else BLUE for v in values],
-                "pattern": {"shape": ["/" if v > 0 else "" for v in values]},
+                "color": [VERMILLION if v < 0 else BLUE for v in values],
+                "pattern": {"shape": ["/" if v < 0 else "" for v in values]},
                 "line": {"color": INK, "width": 1},
             },
-            text=[f"{raises if v > 0 else lowers} {t.number(v, 2)}" for v in values],
+            text=[signed_points(v, digits, t) for v in values],
             textposition="outside",
             cliponaxis=False,
             hoverinfo="skip",
@@ -56,23 +73,23 @@ def _bars(steps: Sequence[tuple[str, float]], start: float, t: Translator) -> tu
     return fig, ends
 
 
-def _frame(fig: go.Figure, ends: list[float], rows: int, t: Translator, top_margin: int = 60) -> go.Figure:
+def _frame(
+    fig: go.Figure, ends: list[float], rows: int, title: str, t: Translator, top_margin: int = 60
+) -> go.Figure:
     pad = 0.35 * (max(ends) - min(ends) or 1.0)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(
-        title=t.gettext("Score in log-odds (right = higher risk of default)"),
-        range=[min(ends) - pad, max(ends) + pad],
-        automargin=True,
-    )
+    fig.update_xaxes(title=title, range=[min(ends) - pad, max(ends) + pad], automargin=True)
     return base_layout(fig, 140 + 44 * rows, margin={"l": 10, "r": 90, "t": top_margin, "b": 10}, t=t)
 
 
-def code_waterfall(explanation: Mapping, probability: float, t: Translator = ENGLISH) -> go.Figure:
-    """From the average client's score, each reason code's push up or down, to this client's score: bars in
-    log-odds of the raw model, the two end points labelled with the calibrated risks the API gives."""
-    steps = code_steps(explanation, t)
-    start, end = explanation["base_value"], explanation["raw_score"]
-    fig, ends = _bars(steps, start, t)
+def code_waterfall(
+    explanation: Mapping, probability: float, points: float, t: Translator = ENGLISH, digits: int = 0
+) -> go.Figure:
+    """From the average client's points, each reason code's points gained or lost, to this client's points;
+    the two end points labelled with the calibrated risks the API gives."""
+    steps = code_steps(explanation, points, t, digits)
+    start = explanation["base_points"]
+    fig, ends = _bars(steps, start, t, digits)
     marks = (
         (
             start,
@@ -80,40 +97,56 @@ def code_waterfall(explanation: Mapping, probability: float, t: Translator = ENG
             GREY,
             0,
         ),
-        (end, t.gettext("This client: {risk}").format(risk=t.percent(probability)), INK, 18),
+        (points, t.gettext("This client: {risk}").format(risk=t.percent(probability)), INK, 18),
     )
     for x, label, colour, shift in marks:
         fig.add_vline(x=x, line={"color": colour, "dash": "dot"})
         fig.add_annotation(
             x=x, y=1.0, yref="paper", yanchor="bottom", yshift=shift, showarrow=False, text=label
         )
-    return _frame(fig, ends, len(steps), t)
+    title = t.gettext("Score points (to the left: fewer points, a higher risk of default)")
+    return _frame(fig, [*ends, points], len(steps), title, t)
 
 
-def member_steps(code: Mapping, t: Translator = ENGLISH) -> list[tuple[str, float]]:
-    """(feature = value, contribution) of a code's listed features, then its other features (exact)."""
+def member_steps(
+    code: Mapping,
+    scale: float,
+    t: Translator = ENGLISH,
+    digits: int = 0,
+    currency: str = DEFAULT_CURRENCY,
+) -> list[tuple[str, float]]:
+    """('feature: value', points) of a code's listed features, then its other features unless they move the
+    score by less than the shown precision (`scale`: points per log-odds step, `points_per_log_odds`)."""
     features = code.get("features") or []
-    steps = [(f"{f['label']} = {value_text(f.get('value'), t)}", f["contribution"]) for f in features]
-    rest = code["contribution"] - sum(c for _, c in steps)
-    if abs(rest) > 1e-9:
+    steps = [(labelled_value(f, t, currency), f["contribution"] * scale) for f in features]
+    rest = code["contribution"] * scale - sum(p for _, p in steps)
+    if round(rest, digits) != 0:
         steps.append((t.gettext("Other features of this code"), rest))
     return steps
 
 
-def code_members(code: Mapping, t: Translator = ENGLISH) -> go.Figure:
-    """Drill-down: how a code's contribution splits over its features (from 0 to the code's total)."""
-    steps = member_steps(code, t)
-    fig, ends = _bars(steps, 0.0, t)
+def code_members(
+    code: Mapping,
+    scale: float,
+    t: Translator = ENGLISH,
+    digits: int = 0,
+    currency: str = DEFAULT_CURRENCY,
+) -> go.Figure:
+    """Drill-down: how a code's points split over its features (from 0 to the code's points)."""
+    steps = member_steps(code, scale, t, digits, currency)
+    fig, ends = _bars(steps, 0.0, t, digits)
     fig.add_vline(x=0, line={"color": GREY, "dash": "dot"})
-    return _frame(fig, [0.0, *ends], len(steps), t, top_margin=20)
+    title = t.gettext("Points of this reason code (to the left: a higher risk of default)")
+    return _frame(fig, [0.0, *ends], len(steps), title, t, top_margin=20)
 
 
 def code_importance(codes: Sequence[Mapping], t: Translator = ENGLISH, top: int = 15) -> go.Figure:
-    """Global importance of the reason codes: mean |SHAP summed per code| over the training sample."""
+    """Global importance of the reason codes: each code's share of what moves the scores (mean |SHAP summed
+    per code| over the training sample, as a share of the codes' total)."""
     shown = list(codes[:top])
     fig = go.Figure(
         go.Bar(
-            x=[c["importance"] for c in shown],
+            x=[c["importance_share"] for c in shown],
             y=[wrap(c["title"]) for c in shown],
             orientation="h",
             marker={"color": BLUE, "line": {"color": INK, "width": 1}},
@@ -125,5 +158,6 @@ def code_importance(codes: Sequence[Mapping], t: Translator = ENGLISH, top: int 
         )
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title=t.gettext("Mean |SHAP| of the code (log-odds)"), automargin=True)
+    title = t.gettext("Share of what moves the scores")
+    fig.update_xaxes(title=title, tickformat=".0%", rangemode="tozero", automargin=True)
     return base_layout(fig, 120 + 30 * len(shown), margin={"l": 10, "r": 60, "t": 20, "b": 10}, t=t)

@@ -4,6 +4,8 @@ on colour alone: text labels, marker symbols, dash styles and bar patterns carry
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
 import plotly.graph_objects as go
 
@@ -23,6 +25,9 @@ REFUSE_ZONE = "#F9E0D0"
 SEQUENTIAL = "Cividis"
 ERROR_STYLES = ((ORANGE, "/"), (VERMILLION, "x"), (PURPLE, "."), (GREEN, "\\"), (SKY, "+"))
 LABEL_WIDTH = 42
+DAY = timedelta(days=1)
+SHORT_SPAN_TICK_MS = 3 * 3600 * 1000  # a tick every 3 hours on a one-day axis
+MIN_RATE_TOP = 0.05  # a rate axis shows at least 0-5 %
 
 
 def base_layout(
@@ -56,11 +61,44 @@ NUMERIC_DATES = [
 ]
 
 
-def date_axis(fig: go.Figure, t: Translator = ENGLISH) -> go.Figure:
-    """The x axis as dates in the page's language (Plotly's own English format for English)."""
+def date_axis(fig: go.Figure, t: Translator = ENGLISH, when: Sequence[object] = ()) -> go.Figure:
+    """The x axis as dates in the page's language (Plotly's own English format for English). Dates `when`
+    closer together than a day (one run alone) get a day around them, ticked by the hour: Plotly would
+    otherwise zoom on a millisecond and repeat one label along the axis."""
     if t.language != "en":
         fig.update_xaxes(tickformatstops=NUMERIC_DATES, hoverformat="%d/%m/%Y %H:%M")
+    window = day_around(when)
+    if window is not None:
+        fig.update_xaxes(type="date", range=window, dtick=SHORT_SPAN_TICK_MS)
     return fig
+
+
+def _moment(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def day_around(when: Sequence[object]) -> list[str] | None:
+    """A day centred on dates that span less than a day, as Plotly's date strings (None: they span more,
+    or none is a date); the dates' own clock time, as Plotly shows it."""
+    moments = [m.replace(tzinfo=None) for m in map(_moment, when) if m is not None]
+    if not moments or max(moments) - min(moments) >= DAY:
+        return None
+    middle = min(moments) + (max(moments) - min(moments)) / 2
+    return [(middle - DAY / 2).isoformat(sep=" "), (middle + DAY / 2).isoformat(sep=" ")]
+
+
+def rate_range(values: Iterable[object]) -> list[float]:
+    """A rate axis from 0 to a little above the largest known rate, never beyond 100 % (0-100 % when no rate
+    is known: Plotly would draw an empty axis from 0 to 400 %)."""
+    known = [float(v) for v in values if isinstance(v, int | float) and v == v]
+    if not known:
+        return [0.0, 1.0]
+    return [0.0, min(1.0, max(max(known) * 1.15, MIN_RATE_TOP))]
 
 
 def wrap(label: str, width: int = LABEL_WIDTH) -> str:

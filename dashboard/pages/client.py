@@ -16,6 +16,7 @@ from dashboard.components.layout import header
 from dashboard.components.recourse import letter_links, recourse_box
 from dashboard.components.status import HIDDEN, error_box, loading, shown
 from dashboard.i18n import N_, Translator, current
+from dashboard.values import points_digits
 
 PREFIX = "client"
 EXAMPLE_NAMES = {"safe": N_("Clearly safe"), "borderline": N_("Borderline"), "risky": N_("Clearly risky")}
@@ -140,16 +141,18 @@ def show_client(value: str | None, _retry: int | None) -> tuple[object, bool, st
         if error.not_found:
             return unknown_client(value, client_id, t), *HIDDEN
         return None, *shown(error)
+    offers = [o.get("points") for o in (recourse or {}).get("options") or []]
+    digits = points_digits([score.get("points"), *offers], score.get("threshold_points"))
     return [
         html.H2(
             t.gettext("Client {client_id}").format(client_id=client_id),
             className="h3 mt-2",
             id="client-heading",
         ),
-        decision_view(score, PREFIX, facts, t, drill=True),
+        decision_view(score, PREFIX, facts, t, drill=True, digits=digits),
         dbc.Row(
             [
-                dbc.Col(recourse_box(recourse, t), lg=8),
+                dbc.Col(recourse_box(recourse, t, digits), lg=8),
                 dbc.Col(letter_links(client_id, t), lg=4),
             ],
             className="g-4",

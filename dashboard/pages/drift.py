@@ -10,7 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import text
+from dashboard import drift_text, text
 from dashboard.api_client import ApiError, api
 from dashboard.components.layout import header
 from dashboard.components.monitoring import estimate_view, psi_view, trend_view
@@ -49,8 +49,9 @@ def layout(**_query: str) -> html.Div:
 
 
 def report_label(entry: Mapping, t: Translator = ENGLISH) -> str:
-    """'Jan 1, 2026, 00:00 — train vs test' from an index entry named '<timestamp>_train_vs_test'."""
-    what = entry["name"].split("_", 1)[-1].replace("_", " ")
+    """'Jan 1, 2026, 00:00 — training clients against application_test clients' from an index entry named
+    '<timestamp>_train_vs_test'."""
+    what = drift_text.comparison(entry["name"], t)
     return f"{t.moment(entry['created_at'])} \u2014 {what}" if entry.get("created_at") else what
 
 
@@ -73,8 +74,8 @@ def _facts(summary: Mapping, t: Translator) -> list[tuple[str, str]]:
         refused_after=t.percent(decision.get("current_refusal_rate")),
     )
     return [
-        (_("Reference"), (summary.get("reference") or {}).get("description", t.unknown())),
-        (_("Current"), (summary.get("current") or {}).get("description", t.unknown())),
+        (_("Reference"), drift_text.sample_description(summary.get("reference"), t)),
+        (_("Current"), drift_text.sample_description(summary.get("current"), t)),
         (
             _("Drifted features"),
             _("{count} of {checked} ({share})").format(
@@ -85,19 +86,19 @@ def _facts(summary: Mapping, t: Translator) -> list[tuple[str, str]]:
         ),
         (_("Dataset drift"), _verdict(bool(summary.get("dataset_drift")), t)),
         (_("Prediction drift"), f"{_verdict(bool(prediction.get('drifted')), t)} \u2014 {moves}"),
-        (_("Alert"), "; ".join(summary.get("alerts") or []) or _("none")),
+        (_("Alert"), "; ".join(drift_text.alerts(summary, t)) or _("none")),
     ]
 
 
 def summary_view(summary: Mapping, t: Translator = ENGLISH) -> html.Div:
-    """Headline numbers, the most drifted features and the prediction drift, in words and a table (the
-    alerts are the drift check's own sentences, in English)."""
+    """Headline numbers, the most drifted features and the prediction drift, in words and a table (labels
+    as the API sends them in the page's language)."""
     _ = t.gettext
     rows = [
         html.Tr(
             [
                 html.Td(d.get("label") or d["feature"]),
-                html.Td(d.get("method") or ""),
+                html.Td(drift_text.method_label(d.get("method"), t)),
                 html.Td(text.value_text(d.get("score"), t)),
                 html.Td(text.value_text(d.get("threshold"), t)),
             ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import forms, text
 from dashboard.api_client import ApiError, api
@@ -13,6 +14,7 @@ from dashboard.components.decision import decision_view
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, loading, shown
 from dashboard.i18n import Translator, current
+from dashboard.settings import currency
 
 PREFIX = "new"
 FORM = "new-fields"  # the form's own error box: its choices come from the API
@@ -88,7 +90,7 @@ def result(score: dict, offer: dict | None, t: Translator) -> html.Div:
             html.Section(
                 [
                     html.H3(t.gettext("Largest credit amount still accepted"), className="h5"),
-                    html.P(text.counter_offer_text(offer, t), id="new-max-amount"),
+                    html.P(text.counter_offer_text(offer, t, currency()), id="new-max-amount"),
                 ],
                 className="counter-offer mt-3",
             )
@@ -107,7 +109,11 @@ def result(score: dict, offer: dict | None, t: Translator) -> html.Div:
     *form.inputs(PREFIX, FIELDS, State),
     prevent_initial_call=True,
 )
-def score(_submit: int, _retry: int | None, *values: object) -> tuple:
+def score(submit: int | None, retry: int | None, *values: object) -> tuple:
+    """Check, then score, the application the officer submitted (nothing before the first submit: the
+    button's arrival in the form must not show every required field as an error)."""
+    if not submit and not retry:
+        raise PreventUpdate
     t = current()
     entered = dict(zip(FIELDS, values, strict=True))
     found = forms.problems(entered, form.levels_or_none(), t)

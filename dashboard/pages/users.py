@@ -123,6 +123,8 @@ def _problem(error: ApiError) -> dbc.Alert:
 @callback(
     Output(f"{PREFIX}-add-result", "children"),
     Output(f"{PREFIX}-changed", "data", allow_duplicate=True),
+    Output(f"{PREFIX}-name", "value"),
+    Output(f"{PREFIX}-password", "value"),
     Input(f"{PREFIX}-add", "n_clicks"),
     State(f"{PREFIX}-name", "value"),
     State(f"{PREFIX}-role", "value"),
@@ -130,20 +132,23 @@ def _problem(error: ApiError) -> dbc.Alert:
     prevent_initial_call=True,
 )
 def add_user(clicks: int, name: str | None, role: str, password: str | None) -> tuple:
+    """Add the account; once added, its name and password leave the form (kept to be corrected when the
+    API refuses them)."""
     try:
         user = api().add_user((name or "").strip(), role, password or None)
     except ApiError as error:
-        return _problem(error), no_update
+        return _problem(error), no_update, no_update, no_update
     t = current()
     message = t.gettext("Account {user} added ({role}).").format(
         user=user["username"], role=_role(user["role"], t)
     )
-    return dbc.Alert(message, color="success"), clicks
+    return dbc.Alert(message, color="success"), clicks, "", ""
 
 
 @callback(
     Output(f"{PREFIX}-change-result", "children"),
     Output(f"{PREFIX}-changed", "data", allow_duplicate=True),
+    Output(f"{PREFIX}-new-password", "value"),
     Input(f"{PREFIX}-disable", "n_clicks"),
     Input(f"{PREFIX}-enable", "n_clicks"),
     Input(f"{PREFIX}-set-password", "n_clicks"),
@@ -154,9 +159,10 @@ def add_user(clicks: int, name: str | None, role: str, password: str | None) -> 
 def change_user(
     _disable: int, _enable: int, _password: int, account: str | None, password: str | None
 ) -> tuple:
+    """Disable, enable or set the password of the chosen account (a password set leaves the form)."""
     t = current()
     if not account:
-        return dbc.Alert(t.gettext("Choose an account first."), color="warning"), no_update
+        return dbc.Alert(t.gettext("Choose an account first."), color="warning"), no_update, no_update
     action = dash.ctx.triggered_id
     try:
         if action == f"{PREFIX}-set-password":
@@ -166,14 +172,15 @@ def change_user(
             user = api().set_active(int(account), action == f"{PREFIX}-enable")
             done = "enabled" if user["active"] else "disabled"
     except ApiError as error:
-        return _problem(error), no_update
+        return _problem(error), no_update, no_update
     messages = {
         "password": t.gettext("Account {user}: new password set."),
         "enabled": t.gettext("Account {user}: enabled."),
         "disabled": t.gettext("Account {user}: disabled."),
     }
     message = messages[done].format(user=user["username"])
-    return dbc.Alert(message, color="success"), f"{action}:{user['id']}:{done}"
+    cleared = "" if done == "password" else no_update
+    return dbc.Alert(message, color="success"), f"{action}:{user['id']}:{done}", cleared
 
 
 dash.register_page(__name__, path="/users", title=title, order=7, layout=layout)

@@ -7,15 +7,16 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import forms, reason_text, text
+from dashboard import forms, text
 from dashboard.api_client import ApiError, api
 from dashboard.components import form, picker
-from dashboard.components.decision import verdict
+from dashboard.components.decision import verdict, waterfall
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import client as client_figures
-from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import Translator, current
+from dashboard.settings import currency
+from dashboard.values import points_digits
 
 PREFIX = "what-if"
 FIELDS = forms.WHAT_IF_FIELDS
@@ -75,16 +76,8 @@ def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
     _ = t.gettext
     after = payload["score"]
     changed = ", ".join(forms.label(forms.form_field_of(f), t) for f in payload["changed"])
-    explanation = after.get("explanation")
-    why = (
-        figure(
-            "what-if-waterfall-graph",
-            reason_figures.code_waterfall(explanation, after["probability"], t),
-            reason_text.waterfall_summary(explanation, after["probability"], t),
-        )
-        if explanation
-        else None
-    )
+    digits = points_digits([before.get("points"), after.get("points")], after.get("threshold_points"))
+    why = waterfall(after, "what-if-waterfall-graph", t, digits) if after.get("explanation") else None
     return html.Div(
         [
             html.H2(_("Result"), className="h4 mt-2"),
@@ -94,14 +87,19 @@ def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        html.Div([html.P(_("Before"), className="fw-semibold mb-1"), verdict(before, t=t)]),
+                        html.Div(
+                            [
+                                html.P(_("Before"), className="fw-semibold mb-1"),
+                                verdict(before, t=t, digits=digits),
+                            ]
+                        ),
                         md=6,
                     ),
                     dbc.Col(
                         html.Div(
                             [
                                 html.P(_("After the changes"), className="fw-semibold mb-1"),
-                                verdict(after, t=t),
+                                verdict(after, t=t, digits=digits),
                             ],
                             id="what-if-after",
                         ),
@@ -118,7 +116,10 @@ def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
             html.Section(
                 [
                     html.H3(_("Largest credit amount still accepted"), className="h5"),
-                    html.P(text.counter_offer_text(payload["counter_offer"], t), id="what-if-max-amount"),
+                    html.P(
+                        text.counter_offer_text(payload["counter_offer"], t, currency()),
+                        id="what-if-max-amount",
+                    ),
                 ],
                 className="counter-offer",
             ),

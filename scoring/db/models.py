@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -150,10 +151,31 @@ letters = Table(
     Column("decision_id", Integer, ForeignKey("decisions.id"), doc="the officer's decision it announces"),
     Column("kind", String(24), nullable=False, doc="the decision the letter announces"),
     Column("probability", Float, nullable=False, doc="the model's probability of default at issue"),
+    Column("language", String(8), nullable=False, doc="of the first delivery (all: letter_deliveries)"),
+    Column("format", String(8), nullable=False, doc="of the first delivery (all: letter_deliveries)"),
+    Column("model_version", String(64), nullable=False),
+    Column("document_sha256", String(HASH), nullable=False, doc="SHA-256 of the first document delivered"),
+    Column(
+        "decision_key",
+        String(HASH),
+        unique=True,
+        doc="SHA-256 of the decision announced: one decision, one letter (null on letters before 0005)",
+    ),
+)
+
+letter_deliveries = Table(
+    "letter_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("letter_id", Integer, ForeignKey("letters.id"), nullable=False, index=True),
+    Column("delivered_at", UtcDateTime, nullable=False, default=utc_now, doc="its first delivery"),
     Column("language", String(8), nullable=False),
     Column("format", String(8), nullable=False),
-    Column("model_version", String(64), nullable=False),
-    Column("document_sha256", String(HASH), nullable=False, doc="SHA-256 of the document issued"),
+    Column("document_sha256", String(HASH), nullable=False, doc="SHA-256 of the document first delivered"),
+    Column("request_id", String(64)),
+    Column("user_id", Integer, ForeignKey("users.id"), doc="the signed-in user it went to, if any"),
+    Column("delivered_by", String(64), nullable=False, doc="user name, or the API service"),
+    UniqueConstraint("letter_id", "language", "format"),  # each language and format listed once
 )
 
 # -- audit trail (append-only, hash-chained: see scoring.db.audit) ------------------------------------------

@@ -2,7 +2,10 @@
 
 The catalogue is `reason_codes.json` beside this module (versioned with the package). Each code has a short
 title, an adverse sentence (why it counted against an application: the decision letter), a favourable
-sentence, an officer's description, whether the applicant can act on it and how, and its member features.
+sentence, a neutral one (the factor without a direction) and a missing one (nothing known for the client),
+an officer's description, whether the applicant can act on it and how, its member features and, when its
+sentences assert a level, its headline rules (`scoring.explain.headline`). Which sentence a customer reads
+is chosen from the client's own values by `scoring.explain.sentences`.
 Membership is resolved in three tiers: an exact name in `features` wins, then a whole-name regular
 expression of `patterns`, then a name prefix of `prefixes`; inside a tier exactly one code may match, so
 every feature belongs to exactly one code or the lookup fails naming the feature.
@@ -17,9 +20,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from scoring.explain.headline import Headline, parse_headline
+
 CATALOGUE_FILE = "reason_codes.json"
 MIN_CODES, MAX_CODES = 20, 35
-TEXTS = ("title", "adverse", "favourable", "officer")
+TEXTS = ("title", "adverse", "favourable", "neutral", "missing", "officer")
 
 
 class UnmappedFeature(KeyError):
@@ -31,25 +36,29 @@ class UnmappedFeature(KeyError):
 
 @dataclass(frozen=True)
 class ReasonCode:
-    """One code: its sentences by language, whether and how the applicant can act, its membership rules."""
+    """One code: its sentences by language, whether and how the applicant can act, its membership rules and
+    its headline rules (None when its sentences assert no level)."""
 
     code: str
     title: Mapping[str, str]
     adverse: Mapping[str, str]
     favourable: Mapping[str, str]
+    neutral: Mapping[str, str]
+    missing: Mapping[str, str]
     officer: Mapping[str, str]
     action: Mapping[str, str] | None
     protected: bool
     features: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
     prefixes: tuple[str, ...]
+    headline: Headline | None = None
 
     @property
     def actionable(self) -> bool:
         return self.action is not None
 
     def text(self, kind: str, language: str) -> str:
-        """One of the sentences (title, adverse, favourable, officer, action) in `language`."""
+        """One of the texts (title, adverse, favourable, neutral, missing, officer, action) in `language`."""
         texts = self.action if kind == "action" else getattr(self, kind)
         return "" if texts is None else texts[language]
 
@@ -80,15 +89,18 @@ def _code(entry: Mapping, languages: Sequence[str]) -> ReasonCode:
         features=frozenset(entry.get("features", ())),
         patterns=patterns,
         prefixes=tuple(entry.get("prefixes", ())),
+        headline=parse_headline(entry, name),
     )
 
 
 class ReasonCatalogue:
-    """The codes in catalogue order and the feature -> code lookup."""
+    """The codes in catalogue order, the feature -> code lookup and the name prefixes of the history tables
+    (features of a client's past credits: a count of 0 there may only mean that the client has no record)."""
 
     def __init__(self, document: Mapping) -> None:
         self.version = str(document["version"])
         self.languages = tuple(document["languages"])
+        self.history_prefixes = tuple(document.get("history_prefixes", ()))
         self.codes = tuple(_code(e, self.languages) for e in document["codes"])
         names = [c.code for c in self.codes]
         if len(set(names)) != len(names):

@@ -4,18 +4,21 @@ A feature reason is a feature with its SHAP contribution (log-odds): positive co
 probability of default, negative ones lower it. The client's value is shown as a person reads it: a
 categorical code becomes its level, a missing value becomes None. A code reason is a reason code of the
 catalogue with the sum of its features' contributions (exact: the codes add up to the raw score minus the
-base value) and its share of the push in its direction; the principal reasons of a decision are the (at
-most four) codes pushing the most towards it, and the drill-down goes back to their features.
+base value) and its share of the push in its direction, with the evidence the client's own values give for
+it (`scoring.explain.evidence`: missing, or which of its sentences they support); the principal reasons of a
+decision are the (at most four) codes pushing the most towards it, and the drill-down goes back to their
+features.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from scoring.explain.by_code import CodeGrouping
+from scoring.explain.evidence import Evidence, code_evidence
 from scoring.features.feature import ModelFeature
 from scoring.vocabulary import Decision
 
@@ -59,12 +62,14 @@ def top_reasons(
 @dataclass(frozen=True)
 class CodeReason:
     """One reason code's push on the risk: the sum of its features' contributions (log-odds), its share of
-    the total push in the same direction, and its most important member features with the client's values."""
+    the total push in the same direction, its most important member features with the client's values, and
+    what the client's values of all its features support (None: not judged)."""
 
     code: str
     contribution: float
     share: float
     features: list[Reason]
+    evidence: Evidence | None = None
 
 
 def code_breakdown(
@@ -78,7 +83,7 @@ def code_breakdown(
     """Every code that moves the score, strongest first, each with up to `members` features (largest
     |contribution| first, zero contributions left out). A code's share is of the total push in its own
     direction: raising codes share the sum of positive code contributions, lowering codes the sum of
-    negative ones."""
+    negative ones. Each carries the evidence of all its member features' values."""
     code_contributions = np.asarray(code_contributions, dtype=np.float64)
     contributions = np.asarray(contributions, dtype=np.float64)
     up = code_contributions[code_contributions > 0].sum()
@@ -86,6 +91,7 @@ def code_breakdown(
     strength = np.abs(contributions)
     order = np.lexsort((-strength, grouping.index))  # features grouped by code, strongest first
     starts = np.concatenate(([0], np.cumsum(np.bincount(grouping.index, minlength=len(grouping)))))
+    evidence = code_evidence(values, features, grouping)
     breakdown = []
     for i in _largest(np.abs(code_contributions), len(code_contributions)):
         total = code_contributions[i]
@@ -94,7 +100,7 @@ def code_breakdown(
         strongest = order[starts[i] : min(starts[i] + members, starts[i + 1])]
         listed = [_feature_reason(j, contributions, values, features) for j in strongest if strength[j] > 0]
         share = total / up if total > 0 else -total / down
-        breakdown.append(CodeReason(grouping.codes[i], float(total), float(share), listed))
+        breakdown.append(CodeReason(grouping.codes[i], float(total), float(share), listed, evidence[i]))
     return breakdown
 
 
@@ -103,10 +109,7 @@ def principal_reasons(breakdown: Sequence[CodeReason], decision: Decision, k: in
     acceptance), strongest first, each with the member features that push the same way."""
     sign = 1.0 if decision == Decision.REFUSE else -1.0
     chosen = [r for r in breakdown if sign * r.contribution > 0][:k]
-    return [
-        CodeReason(r.code, r.contribution, r.share, [f for f in r.features if sign * f.contribution > 0][:3])
-        for r in chosen
-    ]
+    return [replace(r, features=[f for f in r.features if sign * f.contribution > 0][:3]) for r in chosen]
 
 
 def push_covered(code_contributions: np.ndarray, towards_refusal: np.ndarray, k: int = 4) -> np.ndarray:

@@ -14,7 +14,7 @@ from scoring.data.schema import TABLES
 from scoring.features.encoding import level_token
 from scoring.features.expr import quote_ident, quote_str
 from scoring.features.feature import FeatureDefinition
-from scoring.features.vocabulary import official_description
+from scoring.features.vocabulary import level_en, level_fr, official_description
 from scoring.vocabulary import FeatureKind
 
 # function -> (SQL aggregate, {} standing for the value; label phrase)
@@ -27,18 +27,32 @@ FUNCS: dict[str, tuple[str, str]] = {
     "distinct": ("COUNT(DISTINCT {})", "Number of distinct"),
 }
 _DATE_PHRASES = {"min": "Earliest", "max": "Latest"}
+# French labels name the value first and the function after it: "Annuité des ... (moyenne)"
+FUNCS_FR = {
+    "mean": "moyenne",
+    "min": "minimum",
+    "max": "maximum",
+    "sum": "total",
+    "std": "écart-type",
+    "distinct": "nombre de valeurs distinctes",
+}
+_DATE_PHRASES_FR = {"min": "au plus tôt", "max": "au plus tard"}
+UNITS_FR = {"days": "jours", "months": "mois", "years": "ans"}
 _FLAG_UNITS = {"mean": "share", "sum": "count"}
 _UNITS_IN_LABEL = ("days", "months", "years")
 
 
 @dataclass(frozen=True)
 class Term:
-    """How to speak of a column: noun phrase with a `{rows}` slot, unit, optional whole-label overrides."""
+    """How to speak of a column: noun phrase with a `{rows}` slot, unit, optional whole-label overrides;
+    `fr` and `labels_fr` the same in French (`{rows}` there stands for the French rows, after "des")."""
 
     noun: str
     unit: str
     date: bool = False
     labels: Mapping[str, str] = field(default_factory=dict)
+    fr: str = ""
+    labels_fr: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,13 +74,15 @@ class Agg:
 
 @dataclass(frozen=True)
 class Subset:
-    """Rows kept by `where` (None: all rows), described as `rows`; count, aggregates and level shares."""
+    """Rows kept by `where` (None: all rows), described as `rows` (in French `rows_fr`, a plural noun
+    without article); count, aggregates and level shares."""
 
     name: str
     where: str | None
     rows: str
     aggs: tuple[Agg, ...]
     shares: tuple[str, ...] = ()
+    rows_fr: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,7 @@ class Post:
     sql: str
     unit: str
     label: str
+    label_fr: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +162,27 @@ def _agg_label(term: Term, func: str, rows: str) -> str:
     return f"{phrase} {noun}" + (f" ({term.unit})" if shown else "")
 
 
+def _agg_label_fr(term: Term, func: str, rows: str) -> str:
+    """The French label: the value, then the function and unit in brackets ("Annuité des ... (moyenne)")."""
+    if func in term.labels_fr:
+        return term.labels_fr[func].format(rows=rows)
+    phrase = _DATE_PHRASES_FR[func] if term.date and func in _DATE_PHRASES_FR else FUNCS_FR[func]
+    noun = term.fr.format(rows=rows)
+    unit = UNITS_FR.get(term.unit)
+    shown = unit is not None and unit not in noun and func != "distinct"
+    return _capitalise(noun) + f" ({phrase}" + (f", {unit})" if shown else ")")
+
+
+def _capitalise(text: str) -> str:
+    """The text with its first letter upper-cased, the rest kept ("cartes de X" -> "Cartes de X")."""
+    return text[:1].upper() + text[1:]
+
+
+def _of_fr(noun: str) -> str:
+    """French "de" before a noun without article, elided before a vowel or a mute h ("d'échéances")."""
+    return f"d'{noun}" if noun[:1].lower() in "aeéèêiîoôuh" else f"de {noun}"
+
+
 def _agg_unit(term: Term, func: str) -> str:
     if func == "distinct":
         return "count"
@@ -159,6 +197,7 @@ def _count_output(spec: TableSpec, subset: Subset) -> Output:
         unit="count",
         kind=FeatureKind.COUNT,
         label=f"Number of {subset.rows}",
+        label_fr=f"Nombre {_of_fr(subset.rows_fr)}",
         default=0.0,
     )
     return Output(feature, _aggregate("COUNT({})", "*", subset))
@@ -178,6 +217,7 @@ def _agg_output(spec: TableSpec, subset: Subset, column: str, func: str) -> Outp
         unit=_agg_unit(term, func),
         kind=FeatureKind.COUNT if func == "distinct" else FeatureKind.NUMERIC,
         label=_agg_label(term, func, subset.rows),
+        label_fr=_agg_label_fr(term, func, subset.rows_fr),
         description=description,
         default=0.0 if func == "distinct" else None,
     )
@@ -195,7 +235,8 @@ def _share_outputs(spec: TableSpec, subset: Subset, column: str) -> list[Output]
             aggregation=f"share of rows with {column} = '{level}'{_where_text(subset)}",
             unit="share",
             kind=FeatureKind.NUMERIC,
-            label=f"Share of {subset.rows} with {term.noun} '{level}'",
+            label=f"Share of {subset.rows} with {term.noun} '{level_en(level)}'",
+            label_fr=f"Part des {subset.rows_fr} avec {term.fr} « {level_fr(level)} »",
             description=description,
         )
         outputs.append(Output(feature, _aggregate("AVG({})", hit, subset)))
@@ -210,6 +251,7 @@ def _post_output(spec: TableSpec, post: Post) -> Output:
         unit=post.unit,
         kind=FeatureKind.NUMERIC,
         label=post.label,
+        label_fr=post.label_fr,
     )
     sql = post.sql.format(**{name: quote_ident(name) for name in _names_in(post.sql)})
     return Output(feature, sql, post=True)

@@ -24,7 +24,7 @@ from scoring.features.expr import (
 )
 from scoring.features.feature import FeatureDefinition
 from scoring.features.loan_pricing import TYPICAL_MONTHLY_RATE, loan_pricing
-from scoring.features.vocabulary import application_label, official_description
+from scoring.features.vocabulary import application_label, application_label_fr, official_description
 from scoring.vocabulary import FeatureKind
 
 PREFIX = "APP_"
@@ -82,6 +82,7 @@ def _raw(column: str, expr: Expr, levels: tuple[str, ...] = ()) -> ApplicationFe
         label=label,
         levels=levels,
         description=official_description(SOURCE, column),
+        label_fr=application_label_fr(column),
     )
     return ApplicationFeature(feature, expr)
 
@@ -100,14 +101,18 @@ def _raw_fields() -> list[ApplicationFeature]:
         unit="flag",
         kind=FeatureKind.FLAG,
         label="No employment start recorded (pensioner or unemployed)",
+        label_fr="Pas de début d'emploi enregistré (retraité ou sans emploi)",
         description="1 when DAYS_EMPLOYED held the code 365243 in the raw data",
     )
     return [*features, ApplicationFeature(anomaly, Col(ANOMALY_FLAG))]
 
 
-def _derived(name: str, expr: Expr, aggregation: str, unit: str, label: str) -> ApplicationFeature:
+def _derived(
+    name: str, expr: Expr, aggregation: str, unit: str, label: str, label_fr: str
+) -> ApplicationFeature:
     kind = FeatureKind.COUNT if unit == "count" else FeatureKind.NUMERIC
-    return ApplicationFeature(FeatureDefinition(PREFIX + name, SOURCE, aggregation, unit, kind, label), expr)
+    feature = FeatureDefinition(PREFIX + name, SOURCE, aggregation, unit, kind, label, label_fr=label_fr)
+    return ApplicationFeature(feature, expr)
 
 
 def _weighted_mean(items: tuple[Expr, ...], weights: tuple[float, ...]) -> Expr:
@@ -128,6 +133,7 @@ def _pricing_fields() -> list[ApplicationFeature]:
             "shortest standard term above credit / annuity",
             "months",
             "Likely repayment term (months)",
+            "Durée probable de remboursement (mois)",
         ),
         _derived(
             "CREDIT_TERM_INTEREST_SHARE",
@@ -135,6 +141,7 @@ def _pricing_fields() -> list[ApplicationFeature]:
             "term * annuity / credit - 1 at the likely term",
             "ratio",
             "Interest over the likely term / credit amount",
+            "Intérêts sur la durée probable / montant du crédit",
         ),
         _derived(
             "CREDIT_TERM_RATE",
@@ -142,6 +149,7 @@ def _pricing_fields() -> list[ApplicationFeature]:
             "2 * interest share / (term + 1) (add-on approximation)",
             "ratio",
             "Implied monthly interest rate at the likely term",
+            "Taux d'intérêt mensuel implicite à la durée probable",
         ),
         _derived(
             "CREDIT_TERM_AT_TYPICAL_RATE",
@@ -149,6 +157,7 @@ def _pricing_fields() -> list[ApplicationFeature]:
             f"standard term above the one repaying credit with the annuity {typical}",
             "months",
             "Repayment term (months) if the rate were typical",
+            "Durée de remboursement (mois) à un taux habituel",
         ),
         _derived(
             "CREDIT_TERM_INTEREST_SHARE_AT_TYPICAL_RATE",
@@ -156,6 +165,7 @@ def _pricing_fields() -> list[ApplicationFeature]:
             f"term * annuity / credit - 1 at the term {typical}",
             "ratio",
             "Interest over the term for a typical rate / credit amount",
+            "Intérêts sur la durée à un taux habituel / montant du crédit",
         ),
     ]
 
@@ -165,13 +175,16 @@ def _derived_fields() -> list[ApplicationFeature]:
     age, employed = c("DAYS_BIRTH"), c("DAYS_EMPLOYED")
     ratio = "ratio"
     return [
-        _derived("AGE_YEARS", -age / DAYS_PER_YEAR, "-DAYS_BIRTH / 365.25", "years", "Age (years)"),
+        _derived(
+            "AGE_YEARS", -age / DAYS_PER_YEAR, "-DAYS_BIRTH / 365.25", "years", "Age (years)", "Âge (ans)"
+        ),
         _derived(
             "EMPLOYED_YEARS",
             -employed / DAYS_PER_YEAR,
             "-DAYS_EMPLOYED / 365.25",
             "years",
             "Years in current employment",
+            "Années dans l'emploi actuel",
         ),
         _derived(
             "CREDIT_INCOME_RATIO",
@@ -179,6 +192,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Credit amount / income",
+            "Montant du crédit / revenu",
         ),
         _derived(
             "ANNUITY_INCOME_RATIO",
@@ -186,6 +200,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Loan annuity / income",
+            "Mensualité du prêt / revenu",
         ),
         _derived(
             "PAYMENT_RATE",
@@ -193,6 +208,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Payment rate (loan annuity / credit amount)",
+            "Taux de remboursement (mensualité / montant du crédit)",
         ),
         _derived(
             "CREDIT_TERM",
@@ -200,6 +216,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             "annuities",
             "Loan length (credit amount / annuity)",
+            "Durée du prêt (montant du crédit / mensualité)",
         ),
         _derived(
             "GOODS_CREDIT_RATIO",
@@ -207,6 +224,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Goods price / credit amount",
+            "Prix du bien / montant du crédit",
         ),
         _derived(
             "CREDIT_GOODS_RATIO",
@@ -214,6 +232,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Credit amount / goods price",
+            "Montant du crédit / prix du bien",
         ),
         _derived(
             "CREDIT_GOODS_DIFF",
@@ -221,9 +240,15 @@ def _derived_fields() -> list[ApplicationFeature]:
             "difference",
             "currency",
             "Credit amount above the goods price",
+            "Montant du crédit au-delà du prix du bien",
         ),
         _derived(
-            "EMPLOYED_AGE_RATIO", employed / age, ratio, ratio, "Share of life spent in current employment"
+            "EMPLOYED_AGE_RATIO",
+            employed / age,
+            ratio,
+            ratio,
+            "Share of life spent in current employment",
+            "Part de la vie passée dans l'emploi actuel",
         ),
         _derived(
             "INCOME_PER_PERSON",
@@ -231,6 +256,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             "currency",
             "Income per family member",
+            "Revenu par membre de la famille",
         ),
         _derived(
             "ANNUITY_PER_PERSON",
@@ -238,6 +264,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             "currency",
             "Loan annuity per family member",
+            "Mensualité par membre de la famille",
         ),
         _derived(
             "CHILDREN_RATIO",
@@ -245,6 +272,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Share of children in the family",
+            "Part des enfants dans la famille",
         ),
         _derived(
             "REGISTRATION_AGE_RATIO",
@@ -252,6 +280,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Time since registration change / age",
+            "Temps depuis le changement d'enregistrement / âge",
         ),
         _derived(
             "ID_PUBLISH_AGE_RATIO",
@@ -259,6 +288,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Time since identity document change / age",
+            "Temps depuis le changement de pièce d'identité / âge",
         ),
         _derived(
             "PHONE_CHANGE_AGE_RATIO",
@@ -266,6 +296,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Time since phone change / age",
+            "Temps depuis le changement de téléphone / âge",
         ),
         _derived(
             "CAR_AGE_RATIO",
@@ -273,6 +304,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Age of the car / age of the client",
+            "Âge de la voiture / âge du client",
         ),
         _derived(
             "EXT_SOURCE_MEAN",
@@ -280,6 +312,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "mean over EXT_SOURCE_1-3",
             "score",
             "Average external credit score",
+            "Score de crédit externe moyen",
         ),
         _derived(
             "EXT_SOURCE_MIN",
@@ -287,6 +320,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "min over EXT_SOURCE_1-3",
             "score",
             "Lowest external credit score",
+            "Score de crédit externe le plus bas",
         ),
         _derived(
             "EXT_SOURCE_MAX",
@@ -294,6 +328,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "max over EXT_SOURCE_1-3",
             "score",
             "Highest external credit score",
+            "Score de crédit externe le plus haut",
         ),
         _derived(
             "EXT_SOURCE_STD",
@@ -301,6 +336,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "std over EXT_SOURCE_1-3",
             "score",
             "Disagreement between external credit scores (std)",
+            "Désaccord entre les scores de crédit externes (écart-type)",
         ),
         _derived(
             "EXT_SOURCE_PROD",
@@ -308,6 +344,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "product of EXT_SOURCE_1-3",
             "score",
             "Product of the three external credit scores",
+            "Produit des trois scores de crédit externes",
         ),
         _derived(
             "EXT_SOURCE_23_PROD",
@@ -315,6 +352,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "EXT_SOURCE_2 * EXT_SOURCE_3",
             "score",
             "Product of external credit scores 2 and 3",
+            "Produit des scores de crédit externes 2 et 3",
         ),
         _derived(
             "EXT_SOURCE_WEIGHTED",
@@ -322,6 +360,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "weighted mean over EXT_SOURCE_1-3 (weights 1, 2, 3)",
             "score",
             "Weighted average external credit score",
+            "Score de crédit externe moyen pondéré",
         ),
         _derived(
             "EXT_SOURCE_COUNT",
@@ -329,6 +368,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "count present over EXT_SOURCE_1-3",
             "count",
             "Number of external credit scores available",
+            "Nombre de scores de crédit externes disponibles",
         ),
         _derived(
             "DOCUMENT_COUNT",
@@ -336,6 +376,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "sum of FLAG_DOCUMENT_2-21",
             "count",
             "Number of documents provided",
+            "Nombre de documents fournis",
         ),
         _derived(
             "CONTACT_FLAG_COUNT",
@@ -343,6 +384,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "sum of phone and email flags",
             "count",
             "Number of contact channels given (phones, email)",
+            "Nombre de moyens de contact donnés (téléphones, e-mail)",
         ),
         _derived(
             "ADDRESS_MISMATCH_COUNT",
@@ -350,6 +392,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "sum of address mismatch flags",
             "count",
             "Number of mismatches between permanent, contact and work addresses",
+            "Nombre d'écarts entre adresses permanente, de contact et professionnelle",
         ),
         _derived(
             "BUREAU_ENQUIRY_COUNT",
@@ -357,6 +400,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "sum of AMT_REQ_CREDIT_BUREAU_*",
             "count",
             "Credit bureau enquiries in the last year",
+            "Consultations du bureau de crédit dans la dernière année",
         ),
         _derived(
             "SOCIAL_DEFAULT_RATIO_30",
@@ -364,6 +408,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Share of observed acquaintances who defaulted (30+ days)",
+            "Part des connaissances observées en défaut (30 jours ou plus)",
         ),
         _derived(
             "SOCIAL_DEFAULT_RATIO_60",
@@ -371,6 +416,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             ratio,
             ratio,
             "Share of observed acquaintances who defaulted (60+ days)",
+            "Part des connaissances observées en défaut (60 jours ou plus)",
         ),
         _derived(
             "BUILDING_INFO_COUNT",
@@ -378,6 +424,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "count present over building fields",
             "count",
             "Number of building details known",
+            "Nombre de caractéristiques de l'immeuble connues",
         ),
         *_pricing_fields(),
     ]

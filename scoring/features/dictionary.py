@@ -1,11 +1,13 @@
 """The feature dictionary: one entry per feature, for people (labels) and for code (kinds, levels, units).
 
-Written as a JSON list of entries {name, source, aggregation, unit, kind, label, levels, missing_code,
-default, description}, in the column order of features.parquet.
+Written as a JSON list of entries {name, source, aggregation, unit, kind, label, labels, levels,
+missing_code, default, description}, in the column order of features.parquet: `labels` holds the label in
+each language ({"en": ..., "fr": ...}), `label` stays the English one.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ def entry(feature: FeatureDefinition) -> dict[str, Any]:
         "unit": feature.unit,
         "kind": feature.kind,
         "label": feature.label,
+        "labels": feature.labels,
         "default": feature.default,
         "description": feature.description,
     }
@@ -39,9 +42,20 @@ def feature_dictionary() -> list[dict[str, Any]]:
     return [entry(f) for f in all_features()]
 
 
-def feature_labels() -> dict[str, str]:
-    """FeatureDefinition name -> plain-language label."""
-    return {f.name: f.label for f in all_features()}
+def feature_labels(language: str = "en") -> dict[str, str]:
+    """FeatureDefinition name -> plain-language label in `language` ("en" or "fr")."""
+    return {f.name: f.labels[language] for f in all_features()}
+
+
+@cache
+def _labels_by_name() -> dict[str, dict[str, str]]:
+    return {f.name: f.labels for f in all_features()}
+
+
+def feature_label(name: str, language: str, fallback: str) -> str:
+    """A feature's label in `language`; `fallback` (the bundle's own label) for a feature the code no longer
+    defines or a language it has no label in."""
+    return _labels_by_name().get(name, {}).get(str(language)) or fallback
 
 
 def write_dictionary(path: Path) -> None:

@@ -11,7 +11,8 @@ from scoring.vocabulary import FeatureKind
 
 @dataclass(frozen=True)
 class FeatureDefinition:
-    """One output column of the feature build: name, source table, aggregation, unit, kind, label.
+    """One output column of the feature build: name, source table, aggregation, unit, kind, label (in
+    English, and `label_fr` in French).
 
     `default` is the value of a client with no row in the source table (0 for counts, None = missing).
     """
@@ -25,6 +26,12 @@ class FeatureDefinition:
     levels: tuple[str, ...] = ()
     description: str = ""
     default: float | None = None
+    label_fr: str = ""
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The label by language code."""
+        return {"en": self.label, "fr": self.label_fr}
 
 
 @dataclass(frozen=True)

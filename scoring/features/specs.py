@@ -26,9 +26,13 @@ def _flag(condition: str) -> str:
     return f"CAST({condition} AS DOUBLE)"
 
 
-def _share_flag(noun: str, share_label: str) -> Term:
+def _share_flag(noun: str, share_label: str, noun_fr: str, share_label_fr: str) -> Term:
     return Term(
-        noun, "flag", labels={"mean": share_label, "sum": share_label.replace("Share of", "Number of", 1)}
+        noun,
+        "flag",
+        labels={"mean": share_label, "sum": share_label.replace("Share of", "Number of", 1)},
+        fr=noun_fr,
+        labels_fr={"mean": share_label_fr, "sum": share_label_fr.replace("Part des", "Nombre de", 1)},
     )
 
 
@@ -45,35 +49,57 @@ _STATUS_MEANING = {
     "4": "4 (91-120 days late)",
     "5": "5 (over 120 days late or written off)",
 }
+_STATUS_MEANING_FR = {
+    "C": "C (clos)",
+    "X": "X (inconnu)",
+    "0": "0 (sans retard)",
+    "1": "1 (1 à 30 jours de retard)",
+    "2": "2 (31 à 60 jours de retard)",
+    "3": "3 (61 à 90 jours de retard)",
+    "4": "4 (91 à 120 jours de retard)",
+    "5": "5 (plus de 120 jours de retard ou passé en perte)",
+}
 _STATUS_LEVELS = BUREAU_BALANCE.column("STATUS").levels
 
 BUREAU_BALANCE_ROLLUP = Rollup(
     table="bureau_balance",
     key="SK_ID_BUREAU",
     columns=(
-        Derived("BB_MONTHS", "COUNT(*)", Term("months of balance history of {rows}", "months")),
+        Derived(
+            "BB_MONTHS",
+            "COUNT(*)",
+            Term("months of balance history of {rows}", "months", fr="mois d'historique des {rows}"),
+        ),
         *(
             Derived(
                 f"BB_STATUS_{level}_MONTHS",
                 f"SUM(CASE WHEN STATUS = '{level}' THEN 1 ELSE 0 END)",
-                Term(f"months in status {_STATUS_MEANING[level]} of {{rows}}", "months"),
+                Term(
+                    f"months in status {_STATUS_MEANING[level]} of {{rows}}",
+                    "months",
+                    fr=f"mois au statut {_STATUS_MEANING_FR[level]} des {{rows}}",
+                ),
             )
             for level in _STATUS_LEVELS
         ),
         Derived(
             "BB_LATE_MONTHS",
             f"SUM(CASE WHEN {_LATE_STATUS} THEN 1 ELSE 0 END)",
-            Term("months past due of {rows}", "months"),
+            Term("months past due of {rows}", "months", fr="mois en retard des {rows}"),
         ),
         Derived(
             "BB_LATE_MONTHS_12M",
             f"SUM(CASE WHEN MONTHS_BALANCE >= -12 AND {_LATE_STATUS} THEN 1 ELSE 0 END)",
-            Term("months past due in the last 12 months of {rows}", "months"),
+            Term(
+                "months past due in the last 12 months of {rows}",
+                "months",
+                fr="mois en retard sur les 12 derniers mois des {rows}",
+            ),
         ),
         Derived(
             "BB_LATE_SHARE",
             f"AVG(CASE WHEN {_LATE_STATUS} THEN 1.0 ELSE 0.0 END)",
-            Term("share of months past due of {rows}", "share"),
+            Term("share of months past due of {rows}", "share", fr="part des mois en retard des {rows}"),
         ),
         Derived(
             "BB_WORST_STATUS",
@@ -85,12 +111,22 @@ BUREAU_BALANCE_ROLLUP = Rollup(
                     "max": "Worst monthly delay status of {rows} (0 none to 5 over 120 days)",
                     "mean": "Average worst monthly delay status of {rows} (0 none to 5 over 120 days)",
                 },
+                fr="pire statut de retard mensuel des {rows}",
+                labels_fr={
+                    "max": "Pire statut de retard mensuel des {rows} (0 aucun à 5 plus de 120 jours)",
+                    "mean": "Pire statut de retard mensuel des {rows} (moyenne ; 0 aucun à 5 > 120 jours)",
+                },
             ),
         ),
         Derived(
             "BB_FIRST_MONTH",
             "MIN(MONTHS_BALANCE)",
-            Term("first month of balance history of {rows}", "months", date=True),
+            Term(
+                "first month of balance history of {rows}",
+                "months",
+                date=True,
+                fr="premier mois d'historique des {rows}",
+            ),
         ),
     ),
 )
@@ -99,47 +135,70 @@ BUREAU = TableSpec(
     table="bureau",
     prefix="BUREAU",
     terms={
-        "DAYS_CREDIT": Term("opening date of {rows}", "days", date=True),
-        "CREDIT_DAY_OVERDUE": Term("days past due of {rows}", "days"),
-        "DAYS_CREDIT_ENDDATE": Term("planned end date of {rows}", "days", date=True),
-        "DAYS_ENDDATE_FACT": Term("actual end date of {rows}", "days", date=True),
-        "AMT_CREDIT_MAX_OVERDUE": Term("largest amount ever overdue on {rows}", "currency"),
-        "CNT_CREDIT_PROLONG": Term("prolongations of {rows}", "count"),
-        "AMT_CREDIT_SUM": Term("credit amount of {rows}", "currency"),
-        "AMT_CREDIT_SUM_DEBT": Term("current debt on {rows}", "currency"),
-        "AMT_CREDIT_SUM_LIMIT": Term("credit card limit on {rows}", "currency"),
-        "AMT_CREDIT_SUM_OVERDUE": Term("amount currently overdue on {rows}", "currency"),
-        "DAYS_CREDIT_UPDATE": Term("information date of {rows}", "days", date=True),
-        "AMT_ANNUITY": Term("annuity of {rows}", "currency"),
-        "CREDIT_ACTIVE": Term("status", "code"),
-        "CREDIT_CURRENCY": Term("currency", "code"),
-        "CREDIT_TYPE": Term("credit type", "code"),
+        "DAYS_CREDIT": Term("opening date of {rows}", "days", date=True, fr="date d'ouverture des {rows}"),
+        "CREDIT_DAY_OVERDUE": Term("days past due of {rows}", "days", fr="jours de retard des {rows}"),
+        "DAYS_CREDIT_ENDDATE": Term(
+            "planned end date of {rows}", "days", date=True, fr="date de fin prévue des {rows}"
+        ),
+        "DAYS_ENDDATE_FACT": Term(
+            "actual end date of {rows}", "days", date=True, fr="date de fin effective des {rows}"
+        ),
+        "AMT_CREDIT_MAX_OVERDUE": Term(
+            "largest amount ever overdue on {rows}",
+            "currency",
+            fr="plus gros impayé jamais constaté des {rows}",
+        ),
+        "CNT_CREDIT_PROLONG": Term("prolongations of {rows}", "count", fr="prolongations des {rows}"),
+        "AMT_CREDIT_SUM": Term("credit amount of {rows}", "currency", fr="montant du crédit des {rows}"),
+        "AMT_CREDIT_SUM_DEBT": Term("current debt on {rows}", "currency", fr="encours de dette des {rows}"),
+        "AMT_CREDIT_SUM_LIMIT": Term(
+            "credit card limit on {rows}", "currency", fr="plafond de carte des {rows}"
+        ),
+        "AMT_CREDIT_SUM_OVERDUE": Term(
+            "amount currently overdue on {rows}", "currency", fr="montant actuellement impayé des {rows}"
+        ),
+        "DAYS_CREDIT_UPDATE": Term(
+            "information date of {rows}", "days", date=True, fr="date de mise à jour des {rows}"
+        ),
+        "AMT_ANNUITY": Term("annuity of {rows}", "currency", fr="mensualité des {rows}"),
+        "CREDIT_ACTIVE": Term("status", "code", fr="statut"),
+        "CREDIT_CURRENCY": Term("currency", "code", fr="devise"),
+        "CREDIT_TYPE": Term("credit type", "code", fr="type de crédit"),
     },
     derived=(
         Derived(
             "DEBT_CREDIT_RATIO",
             "AMT_CREDIT_SUM_DEBT / NULLIF(AMT_CREDIT_SUM, 0)",
-            Term("debt / credit amount of {rows}", "ratio"),
+            Term("debt / credit amount of {rows}", "ratio", fr="dette / montant du crédit des {rows}"),
         ),
         Derived(
             "OVERDUE_DEBT_RATIO",
             "AMT_CREDIT_SUM_OVERDUE / NULLIF(AMT_CREDIT_SUM_DEBT, 0)",
-            Term("overdue share of the debt on {rows}", "ratio"),
+            Term("overdue share of the debt on {rows}", "ratio", fr="part impayée de la dette des {rows}"),
         ),
         Derived(
             "CREDIT_DURATION",
             "DAYS_CREDIT_ENDDATE - DAYS_CREDIT",
-            Term("planned duration of {rows}", "days"),
+            Term("planned duration of {rows}", "days", fr="durée prévue des {rows}"),
         ),
         Derived(
             "ENDDATE_GAP",
             "DAYS_ENDDATE_FACT - DAYS_CREDIT_ENDDATE",
-            Term("actual minus planned end date of {rows}", "days"),
+            Term(
+                "actual minus planned end date of {rows}",
+                "days",
+                fr="écart entre fin effective et fin prévue des {rows}",
+            ),
         ),
         Derived(
             "IS_OVERDUE",
             _flag("CREDIT_DAY_OVERDUE > 0"),
-            _share_flag("overdue credit", "Share of {rows} overdue at application"),
+            _share_flag(
+                "overdue credit",
+                "Share of {rows} overdue at application",
+                "crédit en retard",
+                "Part des {rows} en retard à la demande",
+            ),
         ),
     ),
     rollups=(BUREAU_BALANCE_ROLLUP,),
@@ -148,6 +207,7 @@ BUREAU = TableSpec(
             name="",
             where=None,
             rows="bureau credits",
+            rows_fr="crédits déclarés au bureau",
             aggs=(
                 Agg("DAYS_CREDIT", ALL),
                 Agg("CREDIT_DAY_OVERDUE", MEAN_MAX),
@@ -180,6 +240,7 @@ BUREAU = TableSpec(
             name="ACTIVE",
             where="CREDIT_ACTIVE = 'Active'",
             rows="active bureau credits",
+            rows_fr="crédits actifs déclarés au bureau",
             aggs=(
                 Agg("DAYS_CREDIT", ALL),
                 Agg("DAYS_CREDIT_ENDDATE", ALL),
@@ -202,6 +263,7 @@ BUREAU = TableSpec(
             name="CLOSED",
             where="CREDIT_ACTIVE = 'Closed'",
             rows="closed bureau credits",
+            rows_fr="crédits clos déclarés au bureau",
             aggs=(
                 Agg("DAYS_CREDIT", ALL),
                 Agg("DAYS_CREDIT_ENDDATE", MEAN_MAX),
@@ -224,24 +286,28 @@ BUREAU = TableSpec(
             "{BUREAU_AMT_CREDIT_SUM_DEBT_SUM} / NULLIF({BUREAU_AMT_CREDIT_SUM_SUM}, 0)",
             "ratio",
             "Total debt / total credit amount of bureau credits",
+            "Dette totale / montant total des crédits déclarés au bureau",
         ),
         Post(
             "BUREAU_ACTIVE_DEBT_CREDIT_RATIO",
             "{BUREAU_ACTIVE_AMT_CREDIT_SUM_DEBT_SUM} / NULLIF({BUREAU_ACTIVE_AMT_CREDIT_SUM_SUM}, 0)",
             "ratio",
             "Total debt / total credit amount of active bureau credits",
+            "Dette totale / montant total des crédits actifs déclarés au bureau",
         ),
         Post(
             "BUREAU_OVERDUE_DEBT_RATIO",
             "{BUREAU_AMT_CREDIT_SUM_OVERDUE_SUM} / NULLIF({BUREAU_AMT_CREDIT_SUM_DEBT_SUM}, 0)",
             "ratio",
             "Total overdue amount / total debt of bureau credits",
+            "Montant impayé total / dette totale des crédits déclarés au bureau",
         ),
         Post(
             "BUREAU_ACTIVE_SHARE",
             "{BUREAU_ACTIVE_COUNT} / NULLIF({BUREAU_COUNT}, 0)",
             "share",
             "Share of bureau credits still active",
+            "Part des crédits déclarés au bureau encore actifs",
         ),
     ),
 )
@@ -252,63 +318,105 @@ PREVIOUS_APPLICATION = TableSpec(
     table="previous_application",
     prefix="PREV",
     terms={
-        "AMT_ANNUITY": Term("annuity of {rows}", "currency"),
-        "AMT_APPLICATION": Term("amount asked on {rows}", "currency"),
-        "AMT_CREDIT": Term("amount granted on {rows}", "currency"),
-        "AMT_DOWN_PAYMENT": Term("down payment on {rows}", "currency"),
-        "AMT_GOODS_PRICE": Term("goods price on {rows}", "currency"),
-        "HOUR_APPR_PROCESS_START": Term("hour of {rows}", "hour"),
-        "RATE_DOWN_PAYMENT": Term("down payment rate of {rows}", "ratio"),
-        "DAYS_DECISION": Term("decision date of {rows}", "days", date=True),
-        "CNT_PAYMENT": Term("number of payments of {rows}", "count"),
-        "DAYS_FIRST_DRAWING": Term("first drawing date of {rows}", "days", date=True),
-        "DAYS_FIRST_DUE": Term("first due date of {rows}", "days", date=True),
-        "DAYS_LAST_DUE_1ST_VERSION": Term("originally planned last due date of {rows}", "days", date=True),
-        "DAYS_LAST_DUE": Term("last due date of {rows}", "days", date=True),
-        "DAYS_TERMINATION": Term("expected termination date of {rows}", "days", date=True),
-        "NFLAG_INSURED_ON_APPROVAL": _share_flag("insurance", "Share of {rows} with insurance requested"),
-        "NAME_CONTRACT_TYPE": Term("contract type", "code"),
-        "CODE_REJECT_REASON": Term("rejection reason", "code"),
-        "NAME_CLIENT_TYPE": Term("client type", "code"),
-        "NAME_YIELD_GROUP": Term("interest rate group", "code"),
-        "NAME_PORTFOLIO": Term("portfolio", "code"),
-        "NAME_PRODUCT_TYPE": Term("product type", "code"),
-        "CHANNEL_TYPE": Term("sales channel", "code"),
-        "NAME_PAYMENT_TYPE": Term("payment method", "code"),
-        "PRODUCT_COMBINATION": Term("product combination", "code"),
-        "NAME_GOODS_CATEGORY": Term("goods category", "code"),
-        "NAME_SELLER_INDUSTRY": Term("seller industry", "code"),
+        "AMT_ANNUITY": Term("annuity of {rows}", "currency", fr="mensualité des {rows}"),
+        "AMT_APPLICATION": Term("amount asked on {rows}", "currency", fr="montant demandé des {rows}"),
+        "AMT_CREDIT": Term("amount granted on {rows}", "currency", fr="montant accordé des {rows}"),
+        "AMT_DOWN_PAYMENT": Term("down payment on {rows}", "currency", fr="apport des {rows}"),
+        "AMT_GOODS_PRICE": Term("goods price on {rows}", "currency", fr="prix du bien des {rows}"),
+        "HOUR_APPR_PROCESS_START": Term("hour of {rows}", "hour", fr="heure des {rows}"),
+        "RATE_DOWN_PAYMENT": Term("down payment rate of {rows}", "ratio", fr="taux d'apport des {rows}"),
+        "DAYS_DECISION": Term("decision date of {rows}", "days", date=True, fr="date de décision des {rows}"),
+        "CNT_PAYMENT": Term("number of payments of {rows}", "count", fr="nombre de versements des {rows}"),
+        "DAYS_FIRST_DRAWING": Term(
+            "first drawing date of {rows}", "days", date=True, fr="date du premier déblocage des {rows}"
+        ),
+        "DAYS_FIRST_DUE": Term(
+            "first due date of {rows}", "days", date=True, fr="date de la première échéance des {rows}"
+        ),
+        "DAYS_LAST_DUE_1ST_VERSION": Term(
+            "originally planned last due date of {rows}",
+            "days",
+            date=True,
+            fr="date de dernière échéance prévue à l'origine des {rows}",
+        ),
+        "DAYS_LAST_DUE": Term(
+            "last due date of {rows}", "days", date=True, fr="date de la dernière échéance des {rows}"
+        ),
+        "DAYS_TERMINATION": Term(
+            "expected termination date of {rows}", "days", date=True, fr="date de clôture prévue des {rows}"
+        ),
+        "NFLAG_INSURED_ON_APPROVAL": _share_flag(
+            "insurance",
+            "Share of {rows} with insurance requested",
+            "assurance",
+            "Part des {rows} avec assurance demandée",
+        ),
+        "NAME_CONTRACT_TYPE": Term("contract type", "code", fr="type de contrat"),
+        "CODE_REJECT_REASON": Term("rejection reason", "code", fr="motif de refus"),
+        "NAME_CLIENT_TYPE": Term("client type", "code", fr="type de client"),
+        "NAME_YIELD_GROUP": Term("interest rate group", "code", fr="groupe de taux d'intérêt"),
+        "NAME_PORTFOLIO": Term("portfolio", "code", fr="portefeuille"),
+        "NAME_PRODUCT_TYPE": Term("product type", "code", fr="type de produit"),
+        "CHANNEL_TYPE": Term("sales channel", "code", fr="canal de vente"),
+        "NAME_PAYMENT_TYPE": Term("payment method", "code", fr="mode de paiement"),
+        "PRODUCT_COMBINATION": Term("product combination", "code", fr="combinaison de produits"),
+        "NAME_GOODS_CATEGORY": Term("goods category", "code", fr="catégorie de biens"),
+        "NAME_SELLER_INDUSTRY": Term("seller industry", "code", fr="secteur du vendeur"),
     },
     derived=(
         Derived(
             "APP_CREDIT_RATIO",
             "AMT_APPLICATION / NULLIF(AMT_CREDIT, 0)",
-            Term("amount asked / amount granted on {rows}", "ratio"),
+            Term(
+                "amount asked / amount granted on {rows}",
+                "ratio",
+                fr="montant demandé / montant accordé des {rows}",
+            ),
         ),
         Derived(
             "CREDIT_APP_DIFF",
             "AMT_CREDIT - AMT_APPLICATION",
-            Term("amount granted minus amount asked on {rows}", "currency"),
+            Term(
+                "amount granted minus amount asked on {rows}",
+                "currency",
+                fr="montant accordé moins montant demandé des {rows}",
+            ),
         ),
         Derived(
             "PAYMENT_RATE",
             "AMT_ANNUITY / NULLIF(AMT_CREDIT, 0)",
-            Term("payment rate (annuity / amount granted) of {rows}", "ratio"),
+            Term(
+                "payment rate (annuity / amount granted) of {rows}",
+                "ratio",
+                fr="taux de remboursement (mensualité / montant accordé) des {rows}",
+            ),
         ),
         Derived(
             "GOODS_CREDIT_RATIO",
             "AMT_GOODS_PRICE / NULLIF(AMT_CREDIT, 0)",
-            Term("goods price / amount granted on {rows}", "ratio"),
+            Term(
+                "goods price / amount granted on {rows}",
+                "ratio",
+                fr="prix du bien / montant accordé des {rows}",
+            ),
         ),
         Derived(
             "INTEREST_SHARE",
             "CNT_PAYMENT * AMT_ANNUITY / NULLIF(AMT_CREDIT, 0) - 1",
-            Term("interest share (total repaid / amount granted - 1) of {rows}", "ratio"),
+            Term(
+                "interest share (total repaid / amount granted - 1) of {rows}",
+                "ratio",
+                fr="part d'intérêts (total remboursé / montant accordé - 1) des {rows}",
+            ),
         ),
         Derived(
             "LAST_DUE_SHIFT",
             "DAYS_LAST_DUE - DAYS_LAST_DUE_1ST_VERSION",
-            Term("shift of the last due date against plan on {rows}", "days"),
+            Term(
+                "shift of the last due date against plan on {rows}",
+                "days",
+                fr="décalage de la dernière échéance par rapport au plan des {rows}",
+            ),
         ),
     ),
     subsets=(
@@ -316,6 +424,7 @@ PREVIOUS_APPLICATION = TableSpec(
             name="",
             where=None,
             rows="previous applications",
+            rows_fr="demandes précédentes",
             aggs=(
                 Agg("AMT_ANNUITY", ALL),
                 Agg("AMT_APPLICATION", ALL),
@@ -357,6 +466,7 @@ PREVIOUS_APPLICATION = TableSpec(
             name="APPROVED",
             where="NAME_CONTRACT_STATUS = 'Approved'",
             rows="approved previous applications",
+            rows_fr="demandes précédentes approuvées",
             aggs=(
                 Agg("AMT_ANNUITY", ALL),
                 Agg("AMT_APPLICATION", MEAN_MAX),
@@ -380,6 +490,7 @@ PREVIOUS_APPLICATION = TableSpec(
             name="REFUSED",
             where="NAME_CONTRACT_STATUS = 'Refused'",
             rows="refused previous applications",
+            rows_fr="demandes précédentes refusées",
             aggs=(
                 Agg("AMT_ANNUITY", MEAN_MAX),
                 Agg("AMT_APPLICATION", MEAN_MAX),
@@ -397,12 +508,14 @@ PREVIOUS_APPLICATION = TableSpec(
             "{PREV_APPROVED_COUNT} / NULLIF({PREV_COUNT}, 0)",
             "share",
             "Share of previous applications approved",
+            "Part des demandes précédentes approuvées",
         ),
         Post(
             "PREV_REFUSED_SHARE",
             "{PREV_REFUSED_COUNT} / NULLIF({PREV_COUNT}, 0)",
             "share",
             "Share of previous applications refused",
+            "Part des demandes précédentes refusées",
         ),
     ),
 )
@@ -413,24 +526,45 @@ POS_CASH_BALANCE = TableSpec(
     table="POS_CASH_balance",
     prefix="POS",
     terms={
-        "MONTHS_BALANCE": Term("month of {rows}", "months", date=True),
-        "CNT_INSTALMENT": Term("term (instalments) of {rows}", "count"),
-        "CNT_INSTALMENT_FUTURE": Term("instalments left to pay in {rows}", "count"),
-        "SK_DPD": Term("days past due in {rows}", "days"),
-        "SK_DPD_DEF": Term("days past due (with tolerance) in {rows}", "days"),
-        "NAME_CONTRACT_STATUS": Term("contract status", "code"),
+        "MONTHS_BALANCE": Term("month of {rows}", "months", date=True, fr="mois des {rows}"),
+        "CNT_INSTALMENT": Term("term (instalments) of {rows}", "count", fr="durée (en échéances) des {rows}"),
+        "CNT_INSTALMENT_FUTURE": Term(
+            "instalments left to pay in {rows}", "count", fr="échéances restant à payer dans les {rows}"
+        ),
+        "SK_DPD": Term("days past due in {rows}", "days", fr="jours de retard dans les {rows}"),
+        "SK_DPD_DEF": Term(
+            "days past due (with tolerance) in {rows}",
+            "days",
+            fr="jours de retard (avec tolérance) dans les {rows}",
+        ),
+        "NAME_CONTRACT_STATUS": Term("contract status", "code", fr="statut du contrat"),
     },
     derived=(
-        Derived("LATE", _flag("SK_DPD > 0"), _share_flag("late month", "Share of {rows} past due")),
+        Derived(
+            "LATE",
+            _flag("SK_DPD > 0"),
+            _share_flag(
+                "late month", "Share of {rows} past due", "mois en retard", "Part des {rows} en retard"
+            ),
+        ),
         Derived(
             "LATE_DEF",
             _flag("SK_DPD_DEF > 0"),
-            _share_flag("late month", "Share of {rows} past due (with tolerance)"),
+            _share_flag(
+                "late month",
+                "Share of {rows} past due (with tolerance)",
+                "mois en retard",
+                "Part des {rows} en retard (avec tolérance)",
+            ),
         ),
         Derived(
             "REMAINING_SHARE",
             "CNT_INSTALMENT_FUTURE / NULLIF(CNT_INSTALMENT, 0)",
-            Term("share of instalments left to pay in {rows}", "share"),
+            Term(
+                "share of instalments left to pay in {rows}",
+                "share",
+                fr="part des échéances restant à payer dans les {rows}",
+            ),
         ),
     ),
     subsets=(
@@ -438,6 +572,7 @@ POS_CASH_BALANCE = TableSpec(
             name="",
             where=None,
             rows="monthly POS and cash loan statements",
+            rows_fr="relevés mensuels des prêts en magasin et personnels",
             aggs=(
                 Agg("MONTHS_BALANCE", ALL),
                 Agg("CNT_INSTALMENT", MEAN_MAX),
@@ -454,6 +589,7 @@ POS_CASH_BALANCE = TableSpec(
             name="LAST12M",
             where="MONTHS_BALANCE >= -12",
             rows="monthly POS and cash loan statements of the last 12 months",
+            rows_fr="relevés mensuels des prêts en magasin et personnels des 12 derniers mois",
             aggs=(
                 Agg("CNT_INSTALMENT_FUTURE", ("mean",)),
                 Agg("REMAINING_SHARE", ("mean",)),
@@ -475,39 +611,66 @@ INSTALLMENTS_PAYMENTS = TableSpec(
     table="installments_payments",
     prefix="INST",
     terms={
-        "NUM_INSTALMENT_NUMBER": Term("instalment number of {rows}", "count"),
-        "DAYS_INSTALMENT": Term("due date of {rows}", "days", date=True),
-        "DAYS_ENTRY_PAYMENT": Term("payment date of {rows}", "days", date=True),
-        "AMT_INSTALMENT": Term("amount due of {rows}", "currency"),
-        "AMT_PAYMENT": Term("amount paid of {rows}", "currency"),
+        "NUM_INSTALMENT_NUMBER": Term(
+            "instalment number of {rows}", "count", fr="numéro d'échéance des {rows}"
+        ),
+        "DAYS_INSTALMENT": Term("due date of {rows}", "days", date=True, fr="date d'échéance des {rows}"),
+        "DAYS_ENTRY_PAYMENT": Term(
+            "payment date of {rows}", "days", date=True, fr="date de paiement des {rows}"
+        ),
+        "AMT_INSTALMENT": Term("amount due of {rows}", "currency", fr="montant dû des {rows}"),
+        "AMT_PAYMENT": Term("amount paid of {rows}", "currency", fr="montant payé des {rows}"),
     },
     derived=(
-        Derived("DPD", _clip_positive(_DELAY), Term("delay of {rows}", "days")),
+        Derived("DPD", _clip_positive(_DELAY), Term("delay of {rows}", "days", fr="retard des {rows}")),
         Derived(
             "DBD",
             _clip_positive("DAYS_INSTALMENT - DAYS_ENTRY_PAYMENT"),
-            Term("advance of {rows}", "days"),
+            Term("advance of {rows}", "days", fr="avance des {rows}"),
         ),
         Derived(
             "PAYMENT_RATIO",
             "AMT_PAYMENT / NULLIF(AMT_INSTALMENT, 0)",
-            Term("amount paid / amount due of {rows}", "ratio"),
+            Term("amount paid / amount due of {rows}", "ratio", fr="montant payé / montant dû des {rows}"),
         ),
         Derived(
             "PAYMENT_DIFF",
             "AMT_INSTALMENT - AMT_PAYMENT",
-            Term("amount due minus amount paid of {rows}", "currency"),
+            Term(
+                "amount due minus amount paid of {rows}",
+                "currency",
+                fr="montant dû moins montant payé des {rows}",
+            ),
         ),
-        Derived("LATE", _flag(f"{_DELAY} > 0"), _share_flag("late payment", "Share of {rows} paid late")),
+        Derived(
+            "LATE",
+            _flag(f"{_DELAY} > 0"),
+            _share_flag(
+                "late payment",
+                "Share of {rows} paid late",
+                "paiement en retard",
+                "Part des {rows} payés en retard",
+            ),
+        ),
         Derived(
             "LATE_30",
             _flag(f"{_DELAY} > 30"),
-            _share_flag("payment over 30 days late", "Share of {rows} paid over 30 days late"),
+            _share_flag(
+                "payment over 30 days late",
+                "Share of {rows} paid over 30 days late",
+                "paiement à plus de 30 jours de retard",
+                "Part des {rows} payés avec plus de 30 jours de retard",
+            ),
         ),
         Derived(
             "SHORT",
             _flag("AMT_PAYMENT < AMT_INSTALMENT"),
-            _share_flag("short payment", "Share of {rows} paid less than due"),
+            _share_flag(
+                "short payment",
+                "Share of {rows} paid less than due",
+                "paiement partiel",
+                "Part des {rows} payés en dessous du montant dû",
+            ),
         ),
     ),
     subsets=(
@@ -515,6 +678,7 @@ INSTALLMENTS_PAYMENTS = TableSpec(
             name="",
             where=None,
             rows="instalment payments",
+            rows_fr="paiements d'échéances",
             aggs=(
                 Agg("NUM_INSTALMENT_NUMBER", ("max",)),
                 Agg("DPD", ("max", "mean", "sum", "std")),
@@ -534,6 +698,7 @@ INSTALLMENTS_PAYMENTS = TableSpec(
             name="LAST12M",
             where="DAYS_INSTALMENT >= -365",
             rows="instalment payments of the last 12 months",
+            rows_fr="paiements d'échéances des 12 derniers mois",
             aggs=(
                 Agg("DPD", MAX_MEAN_SUM),
                 Agg("DBD", MEAN_MAX),
@@ -555,49 +720,99 @@ CREDIT_CARD_BALANCE = TableSpec(
     table="credit_card_balance",
     prefix="CC",
     terms={
-        "SK_ID_PREV": Term("credit cards in {rows}", "count"),
-        "MONTHS_BALANCE": Term("month of {rows}", "months", date=True),
-        "AMT_BALANCE": Term("balance on {rows}", "currency"),
-        "AMT_CREDIT_LIMIT_ACTUAL": Term("credit limit on {rows}", "currency"),
-        "AMT_DRAWINGS_ATM_CURRENT": Term("cash withdrawn at ATMs on {rows}", "currency"),
-        "AMT_DRAWINGS_CURRENT": Term("amount drawn on {rows}", "currency"),
-        "AMT_DRAWINGS_OTHER_CURRENT": Term("other drawings on {rows}", "currency"),
-        "AMT_DRAWINGS_POS_CURRENT": Term("purchases on {rows}", "currency"),
-        "AMT_INST_MIN_REGULARITY": Term("minimum instalment on {rows}", "currency"),
-        "AMT_PAYMENT_CURRENT": Term("payment on {rows}", "currency"),
-        "AMT_PAYMENT_TOTAL_CURRENT": Term("total payment on {rows}", "currency"),
-        "AMT_RECEIVABLE_PRINCIPAL": Term("principal receivable on {rows}", "currency"),
-        "AMT_RECIVABLE": Term("amount receivable on {rows}", "currency"),
-        "AMT_TOTAL_RECEIVABLE": Term("total amount receivable on {rows}", "currency"),
-        "CNT_DRAWINGS_ATM_CURRENT": Term("number of ATM withdrawals on {rows}", "count"),
-        "CNT_DRAWINGS_CURRENT": Term("number of drawings on {rows}", "count"),
-        "CNT_DRAWINGS_POS_CURRENT": Term("number of purchases on {rows}", "count"),
-        "CNT_INSTALMENT_MATURE_CUM": Term("instalments paid at {rows}", "count"),
-        "SK_DPD": Term("days past due on {rows}", "days"),
-        "SK_DPD_DEF": Term("days past due (with tolerance) on {rows}", "days"),
-        "NAME_CONTRACT_STATUS": Term("contract status", "code"),
+        "SK_ID_PREV": Term(
+            "credit cards in {rows}",
+            "count",
+            fr="cartes dans les {rows}",
+            labels_fr={"distinct": "Nombre de cartes de crédit distinctes dans les {rows}"},
+        ),
+        "MONTHS_BALANCE": Term("month of {rows}", "months", date=True, fr="mois des {rows}"),
+        "AMT_BALANCE": Term("balance on {rows}", "currency", fr="solde des {rows}"),
+        "AMT_CREDIT_LIMIT_ACTUAL": Term("credit limit on {rows}", "currency", fr="plafond des {rows}"),
+        "AMT_DRAWINGS_ATM_CURRENT": Term(
+            "cash withdrawn at ATMs on {rows}", "currency", fr="retraits aux distributeurs des {rows}"
+        ),
+        "AMT_DRAWINGS_CURRENT": Term("amount drawn on {rows}", "currency", fr="montant utilisé des {rows}"),
+        "AMT_DRAWINGS_OTHER_CURRENT": Term(
+            "other drawings on {rows}", "currency", fr="autres utilisations des {rows}"
+        ),
+        "AMT_DRAWINGS_POS_CURRENT": Term("purchases on {rows}", "currency", fr="achats des {rows}"),
+        "AMT_INST_MIN_REGULARITY": Term(
+            "minimum instalment on {rows}", "currency", fr="mensualité minimale des {rows}"
+        ),
+        "AMT_PAYMENT_CURRENT": Term("payment on {rows}", "currency", fr="versement des {rows}"),
+        "AMT_PAYMENT_TOTAL_CURRENT": Term(
+            "total payment on {rows}", "currency", fr="versement total des {rows}"
+        ),
+        "AMT_RECEIVABLE_PRINCIPAL": Term(
+            "principal receivable on {rows}", "currency", fr="capital à recevoir des {rows}"
+        ),
+        "AMT_RECIVABLE": Term("amount receivable on {rows}", "currency", fr="montant à recevoir des {rows}"),
+        "AMT_TOTAL_RECEIVABLE": Term(
+            "total amount receivable on {rows}", "currency", fr="montant total à recevoir des {rows}"
+        ),
+        "CNT_DRAWINGS_ATM_CURRENT": Term(
+            "number of ATM withdrawals on {rows}",
+            "count",
+            fr="nombre de retraits aux distributeurs des {rows}",
+        ),
+        "CNT_DRAWINGS_CURRENT": Term(
+            "number of drawings on {rows}", "count", fr="nombre d'utilisations des {rows}"
+        ),
+        "CNT_DRAWINGS_POS_CURRENT": Term(
+            "number of purchases on {rows}", "count", fr="nombre d'achats des {rows}"
+        ),
+        "CNT_INSTALMENT_MATURE_CUM": Term(
+            "instalments paid at {rows}", "count", fr="échéances payées à la date des {rows}"
+        ),
+        "SK_DPD": Term("days past due on {rows}", "days", fr="jours de retard des {rows}"),
+        "SK_DPD_DEF": Term(
+            "days past due (with tolerance) on {rows}",
+            "days",
+            fr="jours de retard (avec tolérance) des {rows}",
+        ),
+        "NAME_CONTRACT_STATUS": Term("contract status", "code", fr="statut du contrat"),
     },
     derived=(
         Derived(
             "UTILISATION",
             "AMT_BALANCE / NULLIF(AMT_CREDIT_LIMIT_ACTUAL, 0)",
-            Term("utilisation (balance / limit) of {rows}", "ratio"),
+            Term(
+                "utilisation (balance / limit) of {rows}",
+                "ratio",
+                fr="utilisation (solde / plafond) des {rows}",
+            ),
         ),
         Derived(
             "DRAWINGS_LIMIT_RATIO",
             "AMT_DRAWINGS_CURRENT / NULLIF(AMT_CREDIT_LIMIT_ACTUAL, 0)",
-            Term("amount drawn / limit on {rows}", "ratio"),
+            Term("amount drawn / limit on {rows}", "ratio", fr="montant utilisé / plafond des {rows}"),
         ),
         Derived(
             "PAYMENT_MIN_RATIO",
             "AMT_PAYMENT_TOTAL_CURRENT / NULLIF(AMT_INST_MIN_REGULARITY, 0)",
-            Term("payment / minimum instalment on {rows}", "ratio"),
+            Term(
+                "payment / minimum instalment on {rows}",
+                "ratio",
+                fr="versement / mensualité minimale des {rows}",
+            ),
         ),
-        Derived("LATE", _flag("SK_DPD > 0"), _share_flag("late month", "Share of {rows} past due")),
+        Derived(
+            "LATE",
+            _flag("SK_DPD > 0"),
+            _share_flag(
+                "late month", "Share of {rows} past due", "mois en retard", "Part des {rows} en retard"
+            ),
+        ),
         Derived(
             "BELOW_MIN",
             _flag("AMT_PAYMENT_TOTAL_CURRENT < AMT_INST_MIN_REGULARITY"),
-            _share_flag("payment below minimum", "Share of {rows} paid below the minimum instalment"),
+            _share_flag(
+                "payment below minimum",
+                "Share of {rows} paid below the minimum instalment",
+                "paiement sous le minimum",
+                "Part des {rows} payés en dessous de la mensualité minimale",
+            ),
         ),
     ),
     subsets=(
@@ -605,6 +820,7 @@ CREDIT_CARD_BALANCE = TableSpec(
             name="",
             where=None,
             rows="monthly credit card statements",
+            rows_fr="relevés mensuels de carte de crédit",
             aggs=(
                 Agg("SK_ID_PREV", ("distinct",)),
                 Agg("MONTHS_BALANCE", ("min",)),
@@ -638,6 +854,7 @@ CREDIT_CARD_BALANCE = TableSpec(
             name="LAST12M",
             where="MONTHS_BALANCE >= -12",
             rows="monthly credit card statements of the last 12 months",
+            rows_fr="relevés mensuels de carte de crédit des 12 derniers mois",
             aggs=(
                 Agg("AMT_BALANCE", MEAN_MAX),
                 Agg("UTILISATION", MEAN_MAX),

@@ -189,6 +189,34 @@ def _monotone(meta: dict) -> str:
     )
 
 
+def _protected(meta: dict) -> str:
+    """The attributes no model of the run may use, why, and the features excluded for them."""
+    policy = meta.get("protected") or {"attributes": [], "features": {}}
+    if not policy["attributes"]:
+        return "<p>The protected-attributes policy lists no attribute.</p>"
+    rows = [
+        {
+            "column": a["column"],
+            "attribute": a["attribute"],
+            "source": a["source"],
+            "features": ", ".join(f for f, cols in policy["features"].items() if a["column"] in cols),
+        }
+        for a in policy["attributes"]
+    ]
+    columns = (
+        ("column", "application field", ""),
+        ("attribute", "attribute", ""),
+        ("source", "why it is excluded", ""),
+        ("features", "features excluded", ""),
+    )
+    return (
+        "<p>No model of this run (feature selection, LightGBM, logistic regression, scorecard, blend) uses "
+        "these attributes nor any feature computed from them (policy file "
+        "scoring/features/protected.json); they are kept in the data for the fairness table only.</p>"
+        + html_table(rows, columns)
+    )
+
+
 def render(inputs: CardInputs, images: list[tuple[str, str]]) -> str:
     """The card's HTML, referring to the images by file name."""
     meta = inputs.champion.metadata
@@ -203,6 +231,7 @@ def render(inputs: CardInputs, images: list[tuple[str, str]]) -> str:
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
 <style>{STYLE}</style></head><body>
 <h1>Credit default model card</h1>{_summary(meta)}
+<h2>Protected attributes</h2>{_protected(meta)}
 <h2>Feature selection</h2>{_selection(meta)}
 <h2>Candidates (repeated stratified K-fold, same folds)</h2>
 <p>{meta["folds"]}-fold cross-validation repeated {meta["repeats"]} time(s); each candidate calibrated on its

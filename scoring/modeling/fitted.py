@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from scoring.features.monotone import MonotonePolicy
+from scoring.features.protected import ProtectedPolicy
 from scoring.modeling.bundle import PROBABILITY, RAW_SCORE, BundleContent
 from scoring.modeling.candidates import Evaluated
 from scoring.modeling.cost import CostSpec
@@ -127,7 +128,7 @@ def finish(
     params: dict,
     bags: int,
 ) -> FittedModel:
-    """Threshold, metrics and fairness of a fitted model (``full``: the rows with every allowed feature, for
+    """Threshold, metrics and fairness of a fitted model (``full``: the same rows with every feature, for
     the fairness attributes the model may not use)."""
     y = np.tile(data.y, evaluated.oof.repeats)
     amount = None if data.amount is None else np.tile(data.amount, evaluated.oof.repeats)
@@ -148,6 +149,7 @@ class RunFacts:
     selection: dict
     candidates: list[dict]
     policy: MonotonePolicy
+    protected: ProtectedPolicy
     tuning: dict | None
     run_id: str | None
 
@@ -170,6 +172,7 @@ def build_metadata(
             "features": facts.policy.constrained(data.names),
             "levers": facts.policy.to_dict()["levers"],
         },
+        "protected": facts.protected.to_dict(),
         "threshold": fitted.threshold,
         "cost": facts.config["cost"],
         "cv_metrics": fitted.metrics,

@@ -64,7 +64,17 @@ class TrainResult:
         first = self.comparison.rows[0]
         other = self.challenger
         o = other["cv_metrics"]
+        protected = meta.get("protected") or {"attributes": [], "features": {}}
         lines = [
+            "Protected attributes (no model input; fairness monitoring only): "
+            + (
+                ", ".join(
+                    f"{a['column']} ({a['attribute']}: "
+                    f"{', '.join(f for f, cols in protected['features'].items() if a['column'] in cols)})"
+                    for a in protected["attributes"]
+                )
+                or "none"
+            ),
             self.selection.describe(),
             f"Candidates ({meta['folds']}-fold CV x {meta['repeats']} repeat(s) on {first['rows']:,} "
             f"clients, mean ± std over repeats; * = selected by the {meta['selection_rule']}):",

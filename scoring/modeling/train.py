@@ -17,6 +17,8 @@ import numpy as np
 
 from scoring.config import Paths, get_paths
 from scoring.features.monotone import MonotonePolicy, monotone_policy
+from scoring.features.protected import POLICY_FILE as PROTECTED_FILE
+from scoring.features.protected import read_protected
 from scoring.modeling import lgbm
 from scoring.modeling.bundle import make_version, promote, write_bundle
 from scoring.modeling.candidates import (
@@ -135,6 +137,7 @@ class TrainInputs:
     models: Path
     reports: Path
     home: Path
+    protected: Path = PROTECTED_FILE  # the protected-attributes policy
 
     @classmethod
     def from_paths(cls, paths: Paths | None = None) -> TrainInputs:
@@ -219,9 +222,15 @@ def _final(
 
 
 def fit_run(
-    data: TrainingData, config: TrainConfig, clock: _Clock, oracle: np.ndarray | None, policy: MonotonePolicy
+    data: TrainingData,
+    config: TrainConfig,
+    clock: _Clock,
+    oracle: np.ndarray | None,
+    policy: MonotonePolicy,
+    monitored: TrainingData,
 ) -> FittedRun:
-    """Selection, comparison, and the champion and challenger fitted on every row."""
+    """Selection, comparison, and the champion and challenger fitted on every row of ``data`` (the features
+    a model may use); ``monitored`` (the same rows with every feature) gives the fairness attributes."""
     sample = stratified_sample(data, config.compare_rows, config.seed)
     params, bags = lgbm.size_defaults(data.n)
     params, bags = {**params, **config.params}, config.bags or bags
@@ -267,8 +276,10 @@ def fit_run(
         champion = best if config.model == AUTO else comparison.evaluated[config.model]
         challenger = scorecard
     with clock.stage("final fit"):
-        fitted_champion = _final("champion", champion, chosen, data, setup, config, oracle, sampled)
-        fitted_challenger = _final("challenger", challenger, chosen, data, setup, config, oracle, sampled)
+        fitted_champion, fitted_challenger = (
+            _final(role, chosen_model, chosen, monitored, setup, config, oracle, sampled)
+            for role, chosen_model in (("champion", champion), ("challenger", challenger))
+        )
     return FittedRun(selection, comparison, tuning, fitted_champion, fitted_challenger)
 
 
@@ -295,10 +306,10 @@ def train_model(inputs: TrainInputs, config: TrainConfig) -> TrainResult:
         data = load_training_data(inputs.features, inputs.dictionary)
         fingerprint = file_fingerprint(inputs.features)
         oracle = read_oracle(inputs.ground_truth, data.ids)
-    policy = monotone_policy()
-    data = data.select(policy.allowed(data.names))
+    policy, protected = monotone_policy(), read_protected(inputs.protected)
+    usable = data.select(protected.allowed(policy.allowed(data.names)))
     with _tracker(inputs.home, config) as run:
-        fitted = fit_run(data, config, clock, oracle, policy)
+        fitted = fit_run(usable, config, clock, oracle, policy, data)
         version = make_version(fingerprint)
         versions = {"champion": version, "challenger": f"{version}-{fitted.challenger.kind}"}
         facts = RunFacts(
@@ -314,6 +325,7 @@ def train_model(inputs: TrainInputs, config: TrainConfig) -> TrainResult:
             fitted.selection.summary(),
             fitted.comparison.rows,
             policy,
+            protected,
             None if fitted.tuning is None else asdict(fitted.tuning),
             run and run.run_id,
         )

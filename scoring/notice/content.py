@@ -1,6 +1,12 @@
 """What a decision letter says, as a list of blocks (heading, paragraph, numbered or bulleted list) that the
-HTML and PDF renderers lay out the same way. The sentences are data (`texts.json`, English and French); the
-reasons are the reason codes' customer sentences (at most four)."""
+HTML and PDF renderers lay out the same way. The sentences are data (`texts.json`, English and French).
+
+A letter announces the final decision (the officer's when one is recorded, else the model's) and only what
+supports it: a refusal gives the officer's reason category in the customer's words and the model's reasons
+towards refusal (its customer sentences, at most four in all); the points against those needed, what the
+applicant can do and what the lender can offer only for a refusal by the model that stands; an acceptance
+says nothing of a refusal, a score or a cut-off. No letter prints a probability of default. The rights
+paragraph says whether a person or the model took the decision."""
 
 from __future__ import annotations
 
@@ -13,10 +19,11 @@ from functools import cache
 from importlib import resources
 
 from scoring.explain.reason_codes import catalogue
-from scoring.explain.reasons import CodeReason
+from scoring.explain.reasons import CodeReason, principal_reasons
 from scoring.explain.recourse import AMOUNT, Recourse, RecourseOption
+from scoring.explain.sentences import customer_sentence
 from scoring.notice import formats
-from scoring.vocabulary import Decision
+from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 
 MAX_REASONS = 4
 
@@ -43,18 +50,59 @@ class Lender:
 
 
 @dataclass(frozen=True)
+class OfficerFacts:
+    """The officer's recorded final decision (accept, accept the counter-offer, refuse) the letter announces,
+    with the override's reason category and, for a counter-offer, the amount and instalment granted."""
+
+    decision: OfficerDecision
+    reason: OverrideReason | None = None
+    offered_amount: float | None = None
+    offered_annuity: float | None = None
+
+
+@dataclass(frozen=True)
 class DecisionFacts:
-    """The decision the letter tells: one stored client's score, reasons and recourse."""
+    """The decision the letter tells: the model's decision, points, reasons (its code breakdown) and recourse
+    for one stored client, and the officer's final decision when one is recorded. The probability of
+    default is not among them: no letter prints it."""
 
     client_id: int
-    decision: Decision
-    probability: float
+    model_decision: Decision
     points: float
     threshold_points: float
     amount: float
     reasons: Sequence[CodeReason]
     recourse: Recourse | None
     model_version: str
+    officer: OfficerFacts | None = None
+
+    @property
+    def by_officer(self) -> bool:
+        """Whether a person took the final decision (a referral takes none: the model's decision stands)."""
+        return self.officer is not None and self.officer.decision.announced is not None
+
+    @property
+    def final(self) -> Decision:
+        """The decision the letter announces: the officer's final decision, else the model's."""
+        announced = self.officer.decision.announced if self.officer is not None else None
+        return announced or self.model_decision
+
+    @property
+    def officer_reason(self) -> OverrideReason | None:
+        """The reason category of the officer's refusal (None for any other decision)."""
+        if self.officer is None or self.officer.decision != OfficerDecision.REFUSE:
+            return None
+        return self.officer.reason
+
+    @property
+    def model_refusal_stands(self) -> bool:
+        """A refusal by the model that stands (no officer's decision, or one following it without a reason of
+        its own): its points, the actions and the recourse are then true of the final decision."""
+        return (
+            self.final == Decision.REFUSE
+            and self.model_decision == Decision.REFUSE
+            and self.officer_reason is None
+        )
 
 
 @dataclass(frozen=True)
@@ -92,51 +140,80 @@ def _offer(option: RecourseOption, lender: Lender, language: str) -> str:
     return t["offer_term"][language].format(amount=amount, term=term, annuity=annuity)
 
 
-def build_notice(
-    facts: DecisionFacts, lender: Lender, language: str, issued_at: datetime, reference: str
-) -> Notice:
-    """The letter of a decision in `language` (en or fr)."""
+def _decision(facts: DecisionFacts, lender: Lender, language: str) -> str:
+    """The sentence announcing the final decision: refused, accepted, or granted at the counter-offer."""
+    t = texts()
+    amount = formats.money(facts.amount, lender.currency, language)
+    if facts.final == Decision.REFUSE:
+        key = "refused" if facts.model_refusal_stands else "refused_officer"
+        return t[key][language].format(amount=amount)
+    officer = facts.officer
+    counter_offer = officer is not None and officer.decision == OfficerDecision.ACCEPT_COUNTER_OFFER
+    if officer is None or not counter_offer or not officer.offered_amount:
+        return t["accepted"][language].format(amount=amount)
+    offer = formats.money(officer.offered_amount, lender.currency, language)
+    annuity = officer.offered_annuity
+    if annuity is None or annuity != annuity:  # NaN: the application had no instalment
+        return t["accepted_offer"][language].format(offer=offer, amount=amount)
+    annuity_text = formats.money(annuity, lender.currency, language)
+    return t["accepted_offer_annuity"][language].format(offer=offer, amount=amount, annuity=annuity_text)
+
+
+def _sentences(reasons: Sequence[CodeReason], kind: str, language: str) -> tuple[str, ...]:
+    """The customer sentences of `reasons`, each told once (reasons with no history share theirs); none for
+    an action the evidence does not support."""
+    return tuple(s for s in dict.fromkeys(customer_sentence(r, kind, language) for r in reasons) if s)
+
+
+def _refusal(facts: DecisionFacts, lender: Lender, language: str) -> list[Block]:
+    """What supports a refusal: the officer's reason, the model's reasons towards refusal; for a refusal by
+    the model that stands, its points against those needed, what the applicant can do and the recourse."""
     t = {key: by_language[language] for key, by_language in texts().items()}
     codes = catalogue()
-    refused = facts.decision == Decision.REFUSE
-    amount = formats.money(facts.amount, lender.currency, language)
-    issued = formats.long_date(issued_at.date(), language)
-    reasons = list(facts.reasons)[:MAX_REASONS]
-    sentence = "adverse" if refused else "favourable"
-    points, threshold = formats.points(facts.points, facts.threshold_points, language)
-    blocks = [
-        Block("paragraph", t["greeting"]),
-        Block("paragraph", (t["refused"] if refused else t["accepted"]).format(amount=amount)),
-        Block(
-            "paragraph",
-            t["score"].format(
-                points=points,
-                threshold=threshold,
-                probability=formats.percent(facts.probability, language),
-            ),
-        ),
-    ]
-    if reasons:
-        heading = t["reasons_refused"] if refused else t["reasons_accepted"]
-        items = tuple(codes[r.code].text(sentence, language) for r in reasons)
+    blocks = []
+    stands = facts.model_refusal_stands
+    if stands:
+        points, threshold = formats.points(facts.points, facts.threshold_points, language)
+        blocks.append(Block("paragraph", t["score_below"].format(points=points, threshold=threshold)))
+    told = facts.officer_reason
+    reasons = principal_reasons(facts.reasons, Decision.REFUSE, MAX_REASONS - (told is not None))
+    items = _sentences(reasons, "adverse", language)
+    if told is not None:
+        blocks.append(Block("paragraph", t[f"officer_reason.{told}"]))
+    if items:
+        heading = t["other_reasons"] if told is not None else t["reasons_refused"]
         blocks += [Block("paragraph", heading), Block("numbered", items=items)]
-    actions = tuple(codes[r.code].text("action", language) for r in reasons if codes[r.code].actionable)
-    if refused and actions:
-        blocks += [Block("paragraph", t["actions"]), Block("bulleted", items=tuple(dict.fromkeys(actions)))]
-    if refused and facts.recourse is not None:
+    if not stands:
+        return blocks
+    actions = _sentences([r for r in reasons if codes[r.code].actionable], "action", language)
+    if actions:
+        blocks += [Block("paragraph", t["actions"]), Block("bulleted", items=actions)]
+    if facts.recourse is not None:
         blocks.append(Block("heading", t["offer"]))
         options = facts.recourse.options
         if options:
-            items = tuple(_offer(o, lender, language) for o in options)
-            blocks += [Block("bulleted", items=items), Block("paragraph", t["offer_accept"])]
+            offers = tuple(_offer(o, lender, language) for o in options)
+            blocks += [Block("bulleted", items=offers), Block("paragraph", t["offer_accept"])]
         else:
             blocks.append(Block("paragraph", t["offer_none"]))
+    return blocks
+
+
+def build_notice(
+    facts: DecisionFacts, lender: Lender, language: str, issued_at: datetime, reference: str
+) -> Notice:
+    """The letter of the final decision in `language` (en or fr): that decision and only what supports it."""
+    t = {key: by_language[language] for key, by_language in texts().items()}
+    issued = formats.long_date(issued_at.date(), language)
+    blocks = [Block("paragraph", t["greeting"]), Block("paragraph", _decision(facts, lender, language))]
+    if facts.final == Decision.REFUSE:
+        blocks += _refusal(facts, lender, language)
     how = t["how"].format(
         contact=lender.contact, lender=lender.name, address=lender.address, reference=reference
     )
     blocks += [
         Block("heading", t["rights_heading"]),
-        Block("paragraph", t["rights"]),
+        Block("paragraph", t["rights_human"] if facts.by_officer else t["rights_automated"]),
         Block("paragraph", how),
         Block("paragraph", t["closing"]),
         Block("paragraph", t["signature"].format(lender=lender.name)),
@@ -154,5 +231,5 @@ def build_notice(
         title=t["title"],
         blocks=tuple(blocks),
         footer=t["footer"].format(reference=reference, version=facts.model_version, issued=issued),
-        decision=facts.decision,
+        decision=facts.final,
     )

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal
+
+MAX_DIGITS = 6
 
 
 def money(value: float, currency: str, language: str) -> str:
@@ -18,18 +20,14 @@ def whole(value: float, language: str) -> str:
 
 
 def points(value: float, threshold: float, language: str) -> tuple[str, str]:
-    """Score points and the threshold's points: whole numbers, with as many decimals as it takes (up to 3)
-    for the two not to look equal."""
-    digits = next((d for d in range(4) if round(value, d) != round(threshold, d)), 3)
+    """Score points and the threshold's points: whole numbers, with as many decimals as it takes (up to 6)
+    for the two not to look equal, so that the side of the threshold shows."""
+    digits = next((d for d in range(MAX_DIGITS + 1) if round(value, d) != round(threshold, d)), MAX_DIGITS)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return (
-        format_decimal(value, format=pattern, locale=language),
-        format_decimal(threshold, format=pattern, locale=language),
+        format_decimal(round(value, digits), format=pattern, locale=language),
+        format_decimal(round(threshold, digits), format=pattern, locale=language),
     )
-
-
-def percent(value: float, language: str, digits: int = 1) -> str:
-    return format_percent(round(value, digits + 2), locale=language, decimal_quantization=False)
 
 
 def long_date(value: date, language: str) -> str:

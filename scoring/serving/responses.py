@@ -5,9 +5,9 @@ built once (after the explanations are precomputed) instead of per request. Each
 as two byte ranges around the value of `explanation.contributions`: the request puts `null` there, or the
 client's non-zero contributions (serialised per request from the memory-mapped contributions: written out
 for every client they would take several times the space of the contributions themselves). The bytes live
-in the serving cache, one pair of arrays per language (`responses_blob_<lang>`: uint8,
-`responses_index_<lang>`: start, split, end per store row), shared by every worker; without a writable
-cache they stay in memory.
+in the serving cache, one pair of arrays per language (`responses_v<FORMAT>_blob_<lang>`: uint8,
+`responses_v<FORMAT>_index_<lang>`: start, split, end per store row), shared by every worker; without a
+writable cache they stay in memory.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from scoring.serving.cache import ArrayCache
 
 logger = logging.getLogger(__name__)
 
-BLOB, INDEX = "responses_blob", "responses_index"
+FORMAT = 2  # of the serialised documents: a new field in the score response bumps it (older caches rebuild)
+BLOB, INDEX = f"responses_v{FORMAT}_blob", f"responses_v{FORMAT}_index"
 SLOT = b'"contributions":null'
 NULL = b"null"
 Payload = Callable[[int], dict]

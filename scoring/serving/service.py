@@ -22,6 +22,7 @@ from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import CodeReason, Reason, code_breakdown, principal_reasons, top_reasons
 from scoring.explain.similar import NeighbourSpace, nearest
 from scoring.modeling.bundle import SHAP_PREFIX, load_bundle
+from scoring.modeling.signing import Keyring
 from scoring.serving.cache import ArrayCache, data_key
 from scoring.serving.explanations import ClientExplanations
 from scoring.serving.facts import APPLICATION_TABLES, Fact, FactStore, load_facts
@@ -57,7 +58,7 @@ class Explanation:
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """One scored application."""
+    """One scored application (`scale`: the points scale its points are on)."""
 
     probability: float
     decision: str
@@ -68,6 +69,7 @@ class ScoreResult:
     threshold_points: float
     explanation: Explanation | None = None
     client_id: int | None = None
+    scale: PointsScale = PointsScale()
 
     @property
     def distance(self) -> float:
@@ -248,6 +250,7 @@ class ScoringService:
             threshold_points=self.points.of(self.scorer.threshold),
             explanation=explanation,
             client_id=None if client_id is None else int(client_id),
+            scale=self.points,
         )
 
     def _explanation(
@@ -282,11 +285,12 @@ def load_service(
     interim_dir: Path,
     version: str | None = None,
     points: PointsScale | None = None,
+    keys: Keyring | None = None,
 ) -> ScoringService:
-    """Load the bundle, the client store and the precomputed scores (cached beside the bundle, keyed by the
-    content of the bundle and of the features file)."""
+    """Load the bundle (its signature verified with `keys` when given), the client store and the precomputed
+    scores (cached beside the bundle, keyed by the content of the bundle and of the features file)."""
     started = time.monotonic()
-    bundle = load_bundle(models_dir, version)
+    bundle = load_bundle(models_dir, version, keys)
     scorer = Scorer(bundle)
     featurizer = Featurizer(scorer.feature_names)  # fails first when the feature layer lacks a model feature
     if not features_path.exists():

@@ -8,6 +8,7 @@ import numpy as np
 from fastapi.testclient import TestClient
 
 from api.schemas.scores import score_payload
+from scoring.features.catalog import all_features
 from scoring.serving.service import ScoringService
 from scoring.vocabulary import Language
 from tests.api.conftest import API, wait_for_explanations
@@ -63,6 +64,11 @@ def test_score_is_explained_and_additive(
     assert [r["contribution"] for r in raising] == sorted((r["contribution"] for r in raising), reverse=True)
     labels = {f.name: f.label for f in service.scorer.features}
     assert all(r["label"] == labels[r["feature"]] for r in raising + lowering)
+    # the points of the waterfall's ends and the dictionary's unit of each value, for the officer's page
+    assert math.isclose(explanation["base_points"], service.points.of(explanation["base_probability"]))
+    assert math.isclose(explanation["points_per_log_odds"], service.points.pdo / math.log(2))
+    units = {f.name: f.unit for f in all_features()}
+    assert all(r["unit"] == units[r["feature"]] for r in raising + lowering)
 
 
 def test_precomputed_explanations_equal_live_ones(client: TestClient, service: ScoringService) -> None:

@@ -6,8 +6,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.language import negotiate
+from scoring.explain.evidence import Evidence
 from scoring.explain.points import PointsScale
 from scoring.explain.reason_codes import catalogue
+from scoring.explain.reasons import CodeReason
+from scoring.explain.sentences import customer_sentence
 from scoring.serving.service import ScoringService
 from scoring.vocabulary import Language
 from tests.api.conftest import API, APPLICATION
@@ -31,6 +34,14 @@ def test_accept_language_negotiation(header: str | None, expected: Language) -> 
     assert negotiate("de", Language.FR) == Language.FR
 
 
+def told(reason: dict, kind: str, language: str) -> str:
+    """The customer sentence the reason's evidence calls for (the served text must be that one)."""
+    judged = CodeReason(
+        reason["code"], reason["contribution"], reason["share"], [], Evidence(reason["evidence"])
+    )
+    return customer_sentence(judged, kind, language)
+
+
 def test_score_carries_code_reasons_points_and_exact_codes(
     client: TestClient, service: ScoringService
 ) -> None:
@@ -51,7 +62,7 @@ def test_score_carries_code_reasons_points_and_exact_codes(
     assert sum(r["share"] for r in reasons) <= 1 + 1e-9
     first = reasons[0]
     code = catalogue()[first["code"]]
-    assert first["text"] == code.text("adverse", "en")
+    assert first["text"] == told(first, "adverse", "en")
     assert first["title"] == code.text("title", "en")
     assert first["actionable"] == code.actionable
     assert 1 <= len(first["features"]) <= 3 and all(f["contribution"] > 0 for f in first["features"])
@@ -68,20 +79,19 @@ def test_accepted_client_reasons_push_towards_acceptance(client: TestClient, ser
     assert body["decision"] == "accept" and body["points"] > body["threshold_points"]
     reasons = body["explanation"]["reasons"]
     assert reasons and all(r["contribution"] < 0 for r in reasons)
-    assert reasons[0]["text"] == catalogue()[reasons[0]["code"]].text("favourable", "en")
+    assert reasons[0]["text"] == told(reasons[0], "favourable", "en")
 
 
 def test_reason_texts_follow_lang_then_accept_language(client: TestClient, service: ScoringService) -> None:
     refused = int(service.store.ids[service.probabilities.argmax()])
     url = f"{API}/clients/{refused}/score"
     french = client.get(url, params={"lang": "fr"}).json()["explanation"]["reasons"][0]
-    code = catalogue()[french["code"]]
-    assert french["text"] == code.text("adverse", "fr") != code.text("adverse", "en")
+    assert french["text"] == told(french, "adverse", "fr") != told(french, "adverse", "en")
     by_header = client.get(url, headers={"Accept-Language": "fr-FR,fr;q=0.9"}).json()["explanation"]
-    assert by_header["reasons"][0]["text"] == code.text("adverse", "fr")
+    assert by_header["reasons"][0]["text"] == told(french, "adverse", "fr")
     assert by_header["codes"][0]["title"] == catalogue()[by_header["codes"][0]["code"]].text("title", "fr")
     forced = client.get(url, params={"lang": "en"}, headers={"Accept-Language": "fr"}).json()
-    assert forced["explanation"]["reasons"][0]["text"] == code.text("adverse", "en")
+    assert forced["explanation"]["reasons"][0]["text"] == told(french, "adverse", "en")
     bad = client.get(url, params={"lang": "de"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "lang"
 
@@ -90,7 +100,7 @@ def test_posted_application_in_french(client: TestClient) -> None:
     body = client.post(f"{API}/score", params={"lang": "fr"}, json=APPLICATION).json()
     reasons = body["explanation"]["reasons"]
     kind = "adverse" if body["decision"] == "refuse" else "favourable"
-    assert reasons[0]["text"] == catalogue()[reasons[0]["code"]].text(kind, "fr")
+    assert reasons[0]["text"] == told(reasons[0], kind, "fr")
     assert isinstance(body["points"], float)
 
 

@@ -35,6 +35,17 @@ def test_identical_input_identical_output(client: TestClient) -> None:
     assert first == second
 
 
+def test_the_applicants_sex_is_accepted_and_never_scored(client: TestClient) -> None:
+    """CODE_GENDER is a protected attribute: accepted (the Kaggle schema has it), never a model input."""
+    without = {k: v for k, v in APPLICATION.items() if k != "CODE_GENDER"}
+    sexes = ({}, {"CODE_GENDER": "F"}, {"CODE_GENDER": "M"})
+    bodies = [client.post(f"{API}/score", json={**without, **sex}).json() for sex in sexes]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert not [name for name in bodies[0]["explanation"]["contributions"] if "GENDER" in name]
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["ScoreRequest"]["properties"]
+    assert "never used by the model" in schema["CODE_GENDER"]["description"]
+
+
 def test_changing_the_application_changes_the_score(client: TestClient) -> None:
     low = client.post(f"{API}/score", json={**APPLICATION, "EXT_SOURCE_2": 0.9, "EXT_SOURCE_3": 0.9}).json()
     high = client.post(

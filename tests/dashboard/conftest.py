@@ -23,7 +23,7 @@ from dashboard.settings import DashboardSettings
 from devtools.browser import AXE, chromium, missing_tools
 from devtools.servers import REPO, Service, free_port, start_api, start_dashboard, wait_api_ready
 
-API_KEY = "dashboard-test-key"
+API_KEY = "dashboard-test-key-0123456789"
 SCREENSHOTS = REPO / "reports" / "screenshots"
 SAVE_SCREENSHOTS = bool(os.environ.get("SCORING_SCREENSHOTS"))
 BLOCKING = ("serious", "critical")

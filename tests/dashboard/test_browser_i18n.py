@@ -1,15 +1,25 @@
 """The dashboard in French and English in headless Chromium: the client page by default in the browser's
 language, the switch kept per browser, numbers per locale, screenshots of both, the letter and the
 drill-down; then every other page in French in one browser (their English is driven in `test_browser`),
-each with axe-core and no console error."""
+each with axe-core and no console error; and every page, signed in as an administrator, without a word of
+the feature dictionary's or the message catalogue's English."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from babel.messages.pofile import read_po
 
+from dashboard import vocabulary
+from dashboard.i18n import LOCALES
+from devtools.servers import Service, start_dashboard
+from scoring.db.audit import Actor
+from scoring.db.engine import open_database
+from scoring.db.users import create_user
+from scoring.features.dictionary import feature_dictionary
 from tests.dashboard.conftest import API_KEY, Stack, Visit, new_context
 from tests.dashboard.test_browser import api_get
 
@@ -147,3 +157,109 @@ def test_every_other_page_in_french(visit_fr: Visit, stack: Stack) -> None:
     assert page.inner_text("h1") == "Page introuvable"
     assert page.get_attribute("#not-found-home", "href") == "/"
     visit_fr.check("not-found-fr")
+
+
+# -- no English left on a French page ---------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+VISIBLE_TEXT = """() => [document.body.innerText,
+    ...Array.from(document.querySelectorAll('svg text'), node => node.textContent)].join('\\n')"""
+ADMIN, PASSWORD = "camille", "mot de passe assez long"
+
+
+def english_needles() -> tuple[set[str], set[str]]:
+    """(phrases, words) that are English on a French page: the feature dictionary's English labels and the
+    catalogue's msgids (or their literal parts of 3+ words) whose French differs, of more than one word;
+    single-word categorical levels (5+ letters) as whole words."""
+    phrases = {e["labels"]["en"] for e in feature_dictionary() if e["labels"]["en"] != e["labels"]["fr"]}
+    words = set()
+    with (LOCALES / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    for message in catalog:
+        if not isinstance(message.id, str) or not message.id or message.string == message.id:
+            continue
+        if " " not in message.id:
+            level = message.id in vocabulary.CATEGORY_LEVELS.values()
+            if level and len(message.id) >= 5 and not message.id.isupper():  # not codes such as LIMIT
+                words.add(message.id)
+            continue
+        parts = PLACEHOLDER.split(message.id) if "{" in message.id else [message.id]
+        phrases |= {
+            p.strip()
+            for p in parts
+            if (len(p.split()) >= 3 or p == message.id) and p.strip() not in message.string
+        }
+    return phrases, words
+
+
+def english_on(page: object, needles: tuple[set[str], set[str]]) -> list[str]:
+    text = page.evaluate(VISIBLE_TEXT)
+    phrases, words = needles
+    found = [p for p in phrases if p in text]
+    return sorted(found + [w for w in words if re.search(rf"\b{re.escape(w)}\b", text)])
+
+
+@pytest.fixture(scope="module")
+def signed_fr(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """A dashboard with sign-in on, and an administrator to sign in with."""
+    engine = open_database(f"sqlite:///{stack.api.log.parent / 'predictions.db'}")
+    create_user(engine, ADMIN, "admin", PASSWORD, Actor("cli:tests", source="cli"))
+    engine.dispose()
+    server = start_dashboard(
+        stack.api.url, tmp_path_factory.mktemp("signed-fr") / "dashboard.log", API_KEY, auth=True
+    )
+    try:
+        server.wait("/login", 60)
+        yield server
+    finally:
+        server.stop()
+
+
+def test_no_english_on_any_french_page(browser: object, stack: Stack, signed_fr: Service) -> None:
+    """Every page in French, signed in as an administrator: no English feature label, level or message."""
+    examples = {e["kind"]: e["client_id"] for e in api_get(stack, "/analytics/examples")["examples"]}
+    needles = english_needles()
+    context = new_context(browser, locale="fr-FR")
+    page = context.new_page()
+    base, found = signed_fr.url, {}
+
+    def look(name: str, path: str | None, *selectors: str) -> None:
+        if path is not None:
+            page.goto(base + path)
+        for selector in selectors:
+            page.wait_for_selector(selector)
+        page.wait_for_load_state("load")
+        page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+        found[name] = english_on(page, needles)
+
+    try:
+        look("sign-in", "/login", "#login-username")
+        page.fill("#login-username", ADMIN)
+        page.fill("#login-password", PASSWORD)
+        page.click("#login-submit")
+        page.wait_for_selector("#app-sign-out")
+        look("users", "/users", "#users-accounts tbody tr")
+        for kind in ("risky", "safe"):
+            look(
+                f"client {kind}",
+                f"/client/{examples[kind]}",
+                "#client-reasons",
+                "#client-waterfall-graph .main-svg",
+                "#client-drill-graph .main-svg",
+                ".facts",
+            )
+        borderline = examples["borderline"]
+        look(
+            "similar", f"/similar/{borderline}", "#similar-table tbody tr", "#similar-scatter-graph .main-svg"
+        )
+        look(
+            "what-if", f"/what-if/{borderline}", "#what-if-max-amount", "#what-if-comparison-graph .main-svg"
+        )
+        look("new application", "/new-application", "#new-submit")
+        look("model", "/model", "#model-fairness tbody tr", "#model-importance-graph .main-svg")
+        look("drift", "/drift", "#drift-facts", "#drift-psi")
+        look("operations", "/operations", "#operations-totals")
+        look("not found", "/no-such-page", "#not-found-home")
+    finally:
+        context.close()
+    assert {name: words for name, words in found.items() if words} == {}

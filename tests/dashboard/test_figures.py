@@ -30,6 +30,18 @@ def test_risk_bar_marks_threshold_and_names_the_zones() -> None:
     assert client_figures.risk_bar(0.02, 0.08).data[0].marker.color == style_figures.BLUE
 
 
+def test_zone_names_stay_within_their_zone() -> None:
+    """A narrow accept zone (a high risk stretches the axis) gets its name above the chart, on its colour."""
+    french = translator("fr")
+    wide = {a.text: a for a in client_figures.risk_bar(0.12, 0.08, french).layout.annotations}
+    assert wide["Zone d’acceptation"].yanchor == "top" and wide["Zone d’acceptation"].x == 0.04
+    narrow = {a.text: a for a in client_figures.risk_bar(0.612, 0.083, french).layout.annotations}
+    above = narrow["Zone d’acceptation"]
+    assert (above.x, above.xanchor, above.yanchor) == (0, "left", "bottom")
+    assert above.bgcolor == style_figures.ACCEPT_ZONE
+    assert narrow["Zone de refus"].yanchor == "top"  # the refuse zone is wide: its name inside
+
+
 def test_distribution_compares_shares_and_marks_the_client() -> None:
     data = {
         "label": "Credit amount",
@@ -95,6 +107,21 @@ def test_cost_curve_marks_the_best_and_production_thresholds() -> None:
     names = [t.name for t in fig.data]
     assert names[2].startswith("Lowest cost: 10.0%") and names[3].startswith("Production: 12.0%")
     assert fig.data[1].yaxis == "y2"
+    best, production = fig.data[2].textposition, fig.data[3].textposition
+    assert best.split()[0] != production.split()[0]  # close thresholds: one name above, one below
+    low, _high = fig.layout.yaxis.range
+    assert low < 40 - 0.1 * (920 - 40)  # room under the lowest cost for its name
+
+
+@pytest.mark.parametrize(("best", "production"), [(0.1, 0.1), (0.1, 0.11), (0.11, 0.1), (0.02, 0.3)])
+def test_cost_curve_names_never_overlap(best: float, production: float) -> None:
+    """Side by side only when the markers are far enough apart for both names; else above and below."""
+    span = 0.5
+    above_best, above_production = (
+        p.startswith("top") for p in model_figures.label_positions(best, production, span)
+    )
+    apart = abs(best - production) >= model_figures.CLOSE_THRESHOLDS * span
+    assert apart or above_best != above_production
 
 
 def test_confusion_matrix_names_each_cell() -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import httpx
 import pytest
+from dash.exceptions import PreventUpdate
 
 from dashboard import forms
-from tests.support.payloads import LEVELS
+from tests.support.payloads import FIELDS, LEVELS
 
 
 @pytest.mark.parametrize(
@@ -21,8 +25,8 @@ from tests.support.payloads import LEVELS
         ("CNT_CHILDREN", 2.0, None),
         ("AGE_YEARS", 17, "Age (years) must be between 18 and 100."),
         ("EXT_SOURCE_2", 1.5, "External score 2 must be between 0 and 1."),
-        ("CODE_GENDER", "X", "Choose one of: F, M."),
-        ("CODE_GENDER", "", None),
+        ("FLAG_OWN_CAR", "X", "Choose one of: N, Y."),
+        ("FLAG_OWN_CAR", "", None),
         ("NAME_CONTRACT_TYPE", "", "Contract type is required."),
         ("NAME_CONTRACT_TYPE", "Revolving loans", None),
     ],
@@ -32,13 +36,21 @@ def test_check(name: str, value: object, problem: str | None) -> None:
 
 
 def test_choices_are_left_to_the_api_when_its_levels_are_unknown() -> None:
-    assert forms.check("CODE_GENDER", "X", {}) is None
+    assert forms.check("FLAG_OWN_CAR", "X", {}) is None
     assert forms.check("NAME_CONTRACT_TYPE", "", {}) == "Contract type is required."
 
 
 def test_every_choice_field_has_levels_from_the_api() -> None:
     choices = {name for name, spec in forms.FIELDS.items() if spec.is_choice}
     assert choices <= set(LEVELS)
+
+
+def test_the_form_never_asks_a_protected_attribute() -> None:
+    from scoring.features.protected import protected_policy
+
+    asked = {*forms.FIELDS, *(api for api, field in forms.API_TO_FORM.items() if field in forms.FIELDS)}
+    protected = set(protected_policy().columns)
+    assert "CODE_GENDER" in protected and not asked & protected
 
 
 def test_problems_lists_only_invalid_fields() -> None:
@@ -53,7 +65,7 @@ def test_to_api_converts_years_to_negative_days_and_drops_blanks() -> None:
         "YEARS_EMPLOYED": 2.5,
         "AMT_CREDIT": 1000,
         "CNT_CHILDREN": 2.0,
-        "CODE_GENDER": "F",
+        "FLAG_OWN_CAR": "Y",
         "AMT_ANNUITY": None,
         "NAME_FAMILY_STATUS": "",
     }
@@ -62,7 +74,7 @@ def test_to_api_converts_years_to_negative_days_and_drops_blanks() -> None:
         "DAYS_EMPLOYED": -913,
         "AMT_CREDIT": 1000.0,
         "CNT_CHILDREN": 2,
-        "CODE_GENDER": "F",
+        "FLAG_OWN_CAR": "Y",
     }
 
 
@@ -93,3 +105,17 @@ def test_changes_are_the_edited_fields_only() -> None:
         "DAYS_EMPLOYED": -730,
     }
     assert forms.changes(initial, {**initial, "YEARS_EMPLOYED": None}) == {"DAYS_EMPLOYED": None}
+
+
+def test_new_application_says_nothing_before_the_first_submit(answer: Callable) -> None:
+    """The submit button arrives with the form (n_clicks 0): no field is called wrong until it is pressed."""
+    from dashboard.pages import new_application
+
+    answer(lambda request: httpx.Response(200, json=FIELDS))
+    empty = [None] * len(new_application.FIELDS)
+    with pytest.raises(PreventUpdate):
+        new_application.score(0, None, *empty)
+    with pytest.raises(PreventUpdate):
+        new_application.score(None, None, *empty)
+    result, problems, *_rest = new_application.score(1, None, *empty)
+    assert result is None and "to fix before scoring" in str(problems)

@@ -154,7 +154,7 @@ def test_client_page_in_french(app: dash.Dash, answer: Callable) -> None:
     assert "Score : 537 points ; les demandes en dessous de 600 points sont refusées." in words
     assert "100\u202f% de ce qui a poussé vers le refus" in words
     assert "Le risque de défaut estimé est de 30,0\u202f%, 20,0 points de pourcentage au-dessus" in words
-    assert "Réduire le montant à 80\u202f000 au même taux et sur la même durée" in words
+    assert "Réduire le montant à 80\u202f000\u00a0\u20ac au même taux et sur la même durée" in words
     assert "100\u202f000" in words and "Issue connue" in words and "Lettre de décision" in words
 
 
@@ -180,5 +180,145 @@ def test_letters_are_fetched_from_the_api(app: dash.Dash, answer: Callable) -> N
     assert sent.url.path == "/api/v1/clients/100002/notice"
     assert dict(sent.url.params) == {"lang": "fr", "format": "pdf"}
     assert "x-scoring-user" not in sent.headers  # sign-in is off in this app: no user to name
+    page = client.get("/letters/100002?lang=fr&format=html")
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"  # one charset, not two
     assert client.get("/letters/100002?lang=de&format=pdf").status_code == 400
     assert client.get("/letters/100002?lang=fr&format=docx").status_code == 400
+
+
+def test_category_levels_mirror_the_schema_and_their_french_the_library() -> None:
+    """Every level of a categorical column the API may send has the library's French name on French pages."""
+    from scoring.data.schema import TABLES
+    from scoring.features.vocabulary import levels_fr
+
+    levels = {
+        level
+        for table in TABLES.values()
+        for column in table.columns
+        if column.name != "STATUS"
+        for level in column.levels
+    }
+    assert set(vocabulary.CATEGORY_LEVELS) == levels == set(levels_fr())
+    fr = translator("fr")
+    differ = {level for level in levels if vocabulary.level_label("X", level, fr) != levels_fr()[level]}
+    assert differ == set()
+
+
+@pytest.mark.parametrize(
+    ("column", "level", "english", "french"),
+    [
+        ("NAME_FAMILY_STATUS", "Married", "Married", "Marié(e)"),
+        ("APP_NAME_CONTRACT_TYPE", "Cash loans", "Cash loans", "Prêts personnels"),
+        ("FLAG_OWN_CAR", "Y", "Yes", "Oui"),
+        ("APP_FLAG_EMP_PHONE", 1, "Yes", "Oui"),
+        ("APP_REG_CITY_NOT_WORK_CITY", 0.0, "No", "Non"),
+        ("WEEKDAY_APPR_PROCESS_START", "MONDAY", "Monday", "Lundi"),
+        ("CNT_CHILDREN", 1, "1", "1"),
+        (
+            "ORGANIZATION_TYPE",
+            "A level the API added later",
+            "A level the API added later",
+            "A level the API added later",
+        ),
+    ],
+)
+def test_level_label(column: str, level: object, english: str, french: str) -> None:
+    assert vocabulary.level_label(column, level, translator("en")) == english
+    assert vocabulary.level_label(column, level, translator("fr")) == french
+
+
+DRIFT_SUMMARY = {
+    "reference": {"source": "train", "rows": 2000, "rows_total": 8000, "model_version": "v3"},
+    "current": {
+        "source": "log",
+        "rows": 1500,
+        "since": "2026-01-01T00:00:00+00:00",
+        "model_versions": ["v3"],
+    },
+    "settings": {"drift_share": 0.3},
+    "share_drifted": 0.4,
+    "drifted_features": [
+        {"feature": "F", "label": "Variable F", "method": "Wasserstein distance (normed)", "score": 0.3}
+    ],
+    "prediction_drift": {
+        "probability": {"drifted": True, "method": "K-S p_value", "score": 0.001, "threshold": 0.05},
+        "decision": {"drifted": False, "method": "Z-test p_value", "score": 0.4, "threshold": 0.05},
+    },
+    "psi": None,
+    "estimated_performance": {
+        "performance_drop": True,
+        "estimated": {"auc": 0.71},
+        "reference": {"auc": 0.76},
+        "auc_drop": 0.05,
+        "auc_drop_threshold": 0.03,
+    },
+    "alerts": ["share of drifted features 0.40 >= threshold 0.30", "prediction drift: probability", "AUC"],
+}
+
+
+def test_drift_summary_in_french() -> None:
+    from dashboard import drift_text
+
+    fr = translator("fr")
+    assert drift_text.alerts(DRIFT_SUMMARY, fr) == [
+        "part de variables en dérive de 0,40, au moins égale au seuil de 0,30",
+        "dérive des prédictions : probabilité (valeur p de Kolmogorov-Smirnov 0,001, seuil 0,05)",
+        "AUC estimée 0,710, 0,050 sous celle de la référence, 0,760 (alerte à 0,03)",
+    ]
+    assert drift_text.sample_description(DRIFT_SUMMARY["reference"], fr) == (
+        "clients d\u2019entraînement (2\u202f000 sur 8\u202f000) avec les scores hors échantillon "
+        "du modèle v3"
+    )
+    assert drift_text.sample_description(DRIFT_SUMMARY["current"], fr).startswith(
+        "clients notés par l\u2019API depuis le 1 janv. 2026"
+    )
+    assert drift_text.comparison("20260101T000000Z_train_vs_log", fr) == (
+        "clients d\u2019entraînement comparés à journal des prédictions"
+    )
+    # a summary whose numbers do not account for its alerts keeps its own sentences
+    other = {**DRIFT_SUMMARY, "alerts": ["something new"]}
+    assert drift_text.alerts(other, fr) == ["something new"]
+    assert drift_text.sample_description({"description": "custom"}, fr) == "custom"
+
+
+def test_retrain_reasons_in_french() -> None:
+    from dashboard.monitoring_text import retrain_reasons
+
+    fr = translator("fr")
+    rule = {"auc_margin": 0.005, "cost_margin": 0.02, "ece_tolerance": 0.01, "fairness_tolerance": 0.05}
+    kept = {
+        "outcome": "kept",
+        "rule": rule,
+        "checks": [
+            {"check": "auc", "passed": False, "rule": "challenger AUC >= champion AUC + 0.005"},
+            {"check": "cost", "passed": True},
+            {"check": "fairness: age band", "passed": False},
+        ],
+    }
+    assert retrain_reasons(kept, fr) == [
+        "échec sur l\u2019AUC : celle du challenger doit atteindre celle du champion + 0,005",
+        "échec sur l\u2019équité (Tranche d\u2019âge) : le plus bas ratio d\u2019acceptation doit rester "
+        "à moins de 0,05 de celui du champion",
+    ]
+    assert retrain_reasons({"outcome": "promoted", "checks": []}, fr) == ["tous les contrôles sont passés"]
+    skipped = {
+        "outcome": "skipped",
+        "reasons": [
+            "out-of-time window too small: 1,200 labelled clients with 15 defaults (needs 500 and 20)"
+        ],
+    }
+    assert retrain_reasons(skipped, fr) == [
+        "fenêtre hors période trop petite : 1\u202f200 clients à l\u2019issue connue dont 15 défauts "
+        "(il en faut 500 et 20)"
+    ]
+
+
+def test_api_validation_problems_name_the_form_fields_in_french(app: dash.Dash) -> None:
+    from dashboard.api_client import error_of
+
+    body = {"detail": [{"field": "AMT_CREDIT", "message": "champ obligatoire", "type": "missing"}]}
+    response = httpx.Response(422, json=body, request=httpx.Request("POST", "http://api.test/score"))
+    with app.server.test_request_context("/", headers={"Cookie": f"{COOKIE}=fr"}):
+        error = error_of(response)
+    assert "Montant du crédit : champ obligatoire" in error.message
+    assert error.fields == {"AMT_CREDIT": "champ obligatoire"}

@@ -14,6 +14,8 @@ from dashboard.api_client import EXTENSION, ApiClient
 from dashboard.app import create_app
 from dashboard.components.monitoring import estimate_view, history_view, outcomes_view, psi_view
 from dashboard.figures import monitoring as mfig
+from dashboard.figures import style
+from dashboard.i18n import translator
 from dashboard.settings import DashboardSettings
 
 PSI = {
@@ -146,6 +148,19 @@ def test_cohorts_and_history_views() -> None:
     outcomes = _text(outcomes_view(OUTCOMES))
     assert "2025-02" in outcomes and "80 (53%)" in outcomes and "9.2%" in outcomes
     assert "load them with" in _text(outcomes_view({"cohorts": [], "labelled": 0, "applicants": 0}))
+    assert "operations-cohorts-graph" in str(outcomes_view(OUTCOMES))
+    unknown = [
+        {
+            **OUTCOMES["cohorts"][0],
+            "labelled": 0,
+            "labelled_share": 0.0,
+            "defaults": 0,
+            "default_rate": None,
+            "auc": None,
+        }
+    ]
+    waiting = outcomes_view({**OUTCOMES, "labelled": 0, "cohorts": unknown * 2})
+    assert "operations-cohorts-graph" not in str(waiting) and "2025-01" in _text(waiting)  # no empty chart
     history = _text(history_view(HISTORY))
     assert "promoted" in history and "0.750 \\u2192 0.780" in history and "600.0 \\u2192 560.0" in history
     assert "window too small" in history
@@ -164,6 +179,45 @@ def test_figures_have_one_trace_per_series() -> None:
     assert list(mfig.estimated_performance(POINTS).data[0].y) == [0.78, 0.74]
     cohorts = mfig.cohorts(OUTCOMES["cohorts"])
     assert list(cohorts.data[0].y) == [0.0917, 0.0875] and list(cohorts.data[2].y) == [0.76, None]
+
+
+def test_one_drift_run_is_a_point_on_a_day_of_dates() -> None:
+    """Not an axis from 03:23:37.999 to 03:23:38.001 with one label repeated along it."""
+    one = [{**POINTS[-1], "created_at": "2026-12-06T03:23:38+00:00"}]
+    for t in (translator("en"), translator("fr")):
+        for fig in (mfig.drift_trend(one, t), mfig.estimated_performance(one, t)):
+            axis = fig.layout.xaxis
+            assert axis.type == "date" and list(axis.range) == ["2026-12-05 15:23:38", "2026-12-06 15:23:38"]
+            assert axis.dtick == 3 * 3600 * 1000  # eight distinct ticks, whatever the language's format
+    assert style.day_around(["2026-12-06T03:00:00", "2026-12-06T05:00:00"]) == [
+        "2026-12-05 16:00:00",
+        "2026-12-06 16:00:00",
+    ]
+    assert mfig.drift_trend(POINTS).layout.xaxis.range is None  # two days apart: Plotly's own axis
+    assert style.day_around([]) is None and style.day_around(["not a date"]) is None
+
+
+def test_psi_band_names_sit_on_either_side_of_their_lines() -> None:
+    """0.10 and 0.25 are close on a tall PSI axis: the names go below and above their lines, never overlap."""
+    tall = mfig.drift_trend([{**POINTS[-1], "psi_score": 3.7}])
+    names = {a.text: a for a in tall.layout.annotations}
+    moderate, significant = names["moderate shift (0.10)"], names["significant shift (0.25)"]
+    assert (moderate.y, moderate.yanchor) == (0.1, "top") and (significant.y, significant.yanchor) == (
+        0.25,
+        "bottom",
+    )
+
+
+def test_rate_axes_stay_within_100_percent() -> None:
+    """An empty rate axis was drawn from 0 to 400 %; a rate axis now ends a little above the largest rate."""
+    unknown = [
+        {**c, "default_rate": None, "mean_probability": None, "auc": None} for c in OUTCOMES["cohorts"]
+    ]
+    assert list(mfig.cohorts(unknown).layout.yaxis.range) == [0.0, 1.0]
+    assert list(mfig.cohorts(OUTCOMES["cohorts"]).layout.yaxis.range) == pytest.approx([0.0, 0.0917 * 1.15])
+    assert style.rate_range([0.01]) == [0.0, 0.05] and style.rate_range([0.95, None]) == [0.0, 1.0]
+    estimated = mfig.estimated_performance([{**p, "estimated_default_rate": None} for p in POINTS])
+    assert list(estimated.layout.yaxis2.range) == [0.0, 1.0]
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 import dash
 import dash_bootstrap_components as dbc
 import httpx
+import plotly
 import pytest
-from dash import html
+from dash import html, no_update
 
 from dashboard.app import client_in_path
 from dashboard.i18n import ENGLISH
@@ -79,10 +81,78 @@ def test_client_page_shows_decision_facts_and_reasons(answer: Callable) -> None:
     assert "Instalments on your previous credits were paid late." in words
     assert "(100% of what pushed towards refusal)" in words and "Late payments: 3" in words
     assert "Pay every instalment on time from now on." in words
-    assert "Lower the amount to 80,000 at the same rate and term" in words
+    assert "Lower the amount to \u20ac80,000 at the same rate and term" in words
     assert "Defaulted" in words
     links = [c.href for c in components(html.Div(content)) if isinstance(c, html.A)]
     assert "/letters/100002?lang=fr&format=pdf" in links and "/letters/100002?lang=en&format=html" in links
+
+
+def _client_api(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    return httpx.Response(
+        200, json=SCORE if path.endswith("/score") else RECOURSE if path.endswith("/recourse") else FACTS
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_client_page_speaks_of_points_never_of_log_odds(
+    app: dash.Dash, answer: Callable, language: str
+) -> None:
+    from dashboard.pages import client
+
+    answer(_client_api)
+    with app.server.test_request_context("/", headers={"Cookie": f"lang={language}"}):
+        content, _, _ = client.show_client("100002", None)
+    rendered = json.dumps(html.Div(content), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False).lower()
+    assert "late instalments on previous credits" in rendered  # the charts and their captions are in it
+    assert "log-odds" not in rendered and "log odds" not in rendered
+    if language == "en":
+        words = texts(html.Div(content))
+        assert "What raises the risk most: Late instalments on previous credits (-69 points)." in words
+        assert "Starting from the average client (600 points, a risk of 8.0%)" in words
+        assert "Late payments: 3" in words and "\u20ac100,000" in words
+
+
+def test_officer_form_speaks_only_once_the_officer_acts() -> None:
+    from dashboard.components import officer
+
+    words = {
+        "decisions": [{"value": "accept", "label": "Accept"}, {"value": "refuse", "label": "Refuse"}],
+        "override_reasons": [{"value": "data-error", "label": "Data error"}],
+        "min_justification": 20,
+    }
+    [select] = [
+        c
+        for c in components(html.Div(officer.form(words)))
+        if getattr(c, "id", "") == "client-officer-reason"
+    ]
+    assert [o["value"] for o in select.options] == ["data-error"]  # no blank option above the reasons
+    assert select.placeholder == "Choose a reason (for an override)"
+    model = {"client_id": 100002, "decision": "refuse"}
+    assert officer.record(None, None, None, None, model) == (no_update, no_update)
+
+
+def test_what_if_shows_every_score_with_one_precision_of_points() -> None:
+    from dashboard.pages import what_if
+
+    before = {
+        "probability": 0.0829,
+        "decision": "accept",
+        "threshold": 0.083,
+        "points": 561.25,
+        "threshold_points": 561.24,
+    }
+    after = {**SCORE, "probability": 0.07, "decision": "accept", "points": 580.0, "threshold_points": 561.24}
+    offer = {"max_amount": 300000.0, "annuity_at_max": 15000.0, "capped": False}
+    view = what_if.result_view(
+        before, {"score": after, "changed": ["AMT_CREDIT"], "counter_offer": offer}, ENGLISH
+    )
+    words = texts(view)
+    assert "Score: 561.25 points; applications below 561.24 points are refused." in words
+    assert "Score: 580.00 points; applications below 561.24 points are refused." in words
+    assert "8.29%, 0.01 percentage points below the refusal threshold of 8.30%" in words
+    assert "\u20ac300,000, with an annuity of about \u20ac15,000 a month" in words
+    assert "What raises the risk most: Late instalments on previous credits (-21.74 points)." in words
 
 
 def test_client_page_friendly_messages(answer: Callable) -> None:
@@ -114,7 +184,8 @@ def test_new_application_form_offers_the_levels_the_api_accepts(answer: Callable
     answer(fields)
     children, hidden, message = new_application.show_form(True, None)
     selects = {c.id: c for c in components(html.Div(children)) if isinstance(c, dbc.Select)}
-    assert [o["value"] for o in selects["new-CODE_GENDER"].options] == ["", "F", "M"]
+    assert [o["value"] for o in selects["new-FLAG_OWN_CAR"].options] == ["", "N", "Y"]
+    assert "new-CODE_GENDER" not in selects  # the applicant's sex is never asked
     assert hidden and message == ""
     new_application.show_form(True, 1)
     assert seen == ["/api/v1/applications/fields"]  # asked once: the API's schema
@@ -155,7 +226,7 @@ def test_operations_window_and_totals() -> None:
             [
                 {
                     "requests": 10,
-                    "errors": {"500": 1},
+                    "errors": {"500": 1, "404": 2},
                     "scores": 4,
                     "refusal_rate": 0.25,
                     "latency_ms_p95": 12.0,
@@ -166,7 +237,8 @@ def test_operations_window_and_totals() -> None:
     )
     assert rows == {
         "Requests": "20",
-        "Errors": "1 (5.0%)",
+        "Service errors (5xx)": "1 (5.0%)",  # the unknown client IDs (404) are not the service's errors
+        "Requests refused (4xx)": "2 (10.0%)",
         "Scores given": "4",
         "Refusal rate": "25.0%",
         "Slowest 95th percentile": "12 ms",
@@ -198,7 +270,9 @@ def test_drift_summary_view() -> None:
     assert "\u26a0 detected \u2014 mean risk 8.0% \u2192 12.0%" in words
     assert "Feature F" in words
     entry = {"name": "20260101T000000Z_train_vs_test", "created_at": "2026-01-01T00:00:00"}
-    assert report_label(entry) == "Jan 1, 2026, 00:00 \u2014 train vs test"
+    assert (
+        report_label(entry) == "Jan 1, 2026, 00:00 \u2014 training clients against application_test clients"
+    )
 
 
 def test_fairness_table_flags_groups_in_words() -> None:

@@ -1,4 +1,5 @@
-"""The reasons by code on the dashboard: waterfall and drill-down add up exactly, words in both languages."""
+"""The reasons by code on the dashboard: waterfall and drill-down in score points add up exactly, words in
+both languages."""
 
 from __future__ import annotations
 
@@ -18,8 +19,20 @@ CODES = [
         "contribution": c,
         "share": 0.1,
         "features": [
-            {"feature": f"F{i}a", "label": f"Feature {i}a", "contribution": c * 0.7, "value": 1234.5},
-            {"feature": f"F{i}b", "label": f"Feature {i}b", "contribution": c * 0.2, "value": None},
+            {
+                "feature": f"F{i}a",
+                "label": f"Feature {i}a",
+                "contribution": c * 0.7,
+                "value": 1234.0,
+                "unit": "currency",
+            },
+            {
+                "feature": f"F{i}b",
+                "label": f"Feature {i}b",
+                "contribution": c * 0.2,
+                "value": None,
+                "unit": None,
+            },
         ],
     }
     for i, c in enumerate([0.9, -0.6, 0.4, 0.3, -0.2, 0.15, 0.1, -0.08, 0.05, 0.02, -0.01])
@@ -27,10 +40,13 @@ CODES = [
 EXPLANATION = {
     "base_value": -2.4,
     "base_probability": 0.08,
+    "base_points": 580.0,
+    "points_per_log_odds": 72.13475204444817,
     "raw_score": -2.4 + sum(c["contribution"] for c in CODES),
     "codes": CODES,
     "reasons": [],
 }
+POINTS = 580.0 - 50.0 * sum(c["contribution"] for c in CODES)  # 50 points per log-odds step for this client
 REASON = {
     "code": "EXT_SCORES",
     "title": "External credit scores",
@@ -44,37 +60,69 @@ REASON = {
             "label": "External credit score 2",
             "contribution": 0.5,
             "value": 0.1234,
+            "unit": "score",
         },
-        {"feature": "APP_AMT_CREDIT", "label": "Credit amount", "contribution": 0.1, "value": 1234567.0},
+        {
+            "feature": "APP_AMT_CREDIT",
+            "label": "Credit amount",
+            "contribution": 0.1,
+            "value": 1234567.0,
+            "unit": "currency",
+        },
     ],
 }
 
 
-def test_code_waterfall_adds_up_from_base_to_score_with_the_other_codes() -> None:
-    steps = reason_figures.code_steps(EXPLANATION)
+def test_code_waterfall_adds_up_in_points_from_the_average_client_to_this_client() -> None:
+    assert reason_figures.points_per_log_odds(EXPLANATION, POINTS) == pytest.approx(-50.0)
+    steps = reason_figures.code_steps(EXPLANATION, POINTS)
     assert len(steps) == reason_figures.TOP_CODES + 1
-    assert steps[-1][0] == "Other reason codes (3)"
-    assert math.isclose(EXPLANATION["base_value"] + sum(c for _, c in steps), EXPLANATION["raw_score"])
-    fig = reason_figures.code_waterfall(EXPLANATION, 0.3, FR)
+    assert steps[0] == ("Code 0", pytest.approx(-45.0)) and steps[1] == ("Code 1", pytest.approx(30.0))
+    assert steps[-1] == ("Other reason codes (3)", pytest.approx(-3.0))
+    assert math.isclose(EXPLANATION["base_points"] + sum(p for _, p in steps), POINTS)
+    fig = reason_figures.code_waterfall(EXPLANATION, 0.3, POINTS, FR)
     bar = fig.data[0]
-    assert bar.base[0] == EXPLANATION["base_value"]
-    assert math.isclose(bar.base[-1] + bar.x[-1], EXPLANATION["raw_score"])
-    assert bar.text[0] == "\u25b2 augmente 0,90"
+    assert bar.base[0] == EXPLANATION["base_points"]
+    assert math.isclose(bar.base[-1] + bar.x[-1], POINTS)
+    assert bar.text[:2] == ("-45 points", "+30 points")
+    assert bar.marker.pattern.shape[:2] == ("/", "")  # fewer points, more risk: hatched
     labels = [a.text for a in fig.layout.annotations]
     assert "Ce client : 30,0\u202f%" in labels
-    assert reason_figures.code_steps(EXPLANATION, FR)[-1][0] == "Autres codes motifs (3)"
+    assert fig.layout.xaxis.title.text.startswith("Points du score")
+    assert reason_figures.code_steps(EXPLANATION, POINTS, FR)[-1][0] == "Autres codes motifs (3)"
 
 
-def test_drill_down_splits_a_code_exactly_over_its_features() -> None:
+def test_other_codes_below_the_shown_precision_are_folded() -> None:
+    codes = [*CODES[:8], {**CODES[8], "contribution": 0.004}, {**CODES[9], "contribution": -0.001}]
+    explanation = {**EXPLANATION, "codes": codes, "raw_score": -2.4 + sum(c["contribution"] for c in codes)}
+    points = 580.0 - 50.0 * sum(c["contribution"] for c in codes)
+    assert len(reason_figures.code_steps(explanation, points)) == reason_figures.TOP_CODES
+    shown = reason_figures.code_steps(explanation, points, digits=1)
+    assert shown[-1] == ("Other reason codes (2)", pytest.approx(-0.15))
+
+
+def test_points_per_log_odds_falls_back_on_the_scale_when_the_score_is_the_average() -> None:
+    flat = {**EXPLANATION, "raw_score": EXPLANATION["base_value"]}
+    assert reason_figures.points_per_log_odds(flat, 580.0) == -EXPLANATION["points_per_log_odds"]
+
+
+def test_drill_down_splits_a_code_exactly_over_its_features_in_points() -> None:
     code = CODES[0]
-    steps = reason_figures.member_steps(code, FR)
-    assert steps[0][0] == "Feature 0a = 1\u202f234" and steps[1][0] == "Feature 0b = inconnu"
+    steps = reason_figures.member_steps(code, -50.0, FR)
+    assert steps[0] == ("Feature 0a : 1\u202f234\u00a0\u20ac", pytest.approx(-31.5))
+    assert steps[1][0] == "Feature 0b : inconnu"
     assert steps[-1][0] == "Autres variables de ce code"
-    assert math.isclose(sum(c for _, c in steps), code["contribution"])
-    fig = reason_figures.code_members(code)
-    assert math.isclose(fig.data[0].base[-1] + fig.data[0].x[-1], code["contribution"])
-    summary = reason_text.members_summary(code, ENGLISH)
-    assert summary.startswith("Code 0 adds 0.90 to the score") and "Feature 0a = 1,234" in summary
+    assert math.isclose(sum(p for _, p in steps), -45.0)
+    fig = reason_figures.code_members(code, -50.0)
+    assert math.isclose(fig.data[0].base[-1] + fig.data[0].x[-1], -45.0)
+    summary = reason_text.members_summary(code, -50.0, ENGLISH)
+    assert summary == (
+        "Code 0: -45 points in all; the feature that counts most: Feature 0a: \u20ac1,234 (-32 points)."
+    )
+    listed = {**code, "features": code["features"][1:]}  # the rest of the code outweighs its listed feature
+    assert reason_text.members_summary(listed, -50.0).endswith(
+        "counts most: Feature 0b: unknown (-9 points)."
+    )
 
 
 @pytest.mark.parametrize(
@@ -83,12 +131,12 @@ def test_drill_down_splits_a_code_exactly_over_its_features() -> None:
         (
             "en",
             "42% of what pushed towards refusal",
-            "External credit score 2: 0.123; Credit amount: 1,234,567",
+            "External credit score 2: 0.123; Credit amount: \u20ac1,234,567",
         ),
         (
             "fr",
             "42\u202f% de ce qui a poussé vers le refus",
-            "External credit score 2: 0,123; Credit amount: 1\u202f234\u202f567",
+            "External credit score 2 : 0,123; Credit amount : 1\u202f234\u202f567\u00a0\u20ac",
         ),
     ],
 )
@@ -99,10 +147,26 @@ def test_reason_share_and_values_per_locale(language: str, share: str, values: s
     assert "acceptance" in reason_text.share_text(REASON, "accept") or language == "fr"
 
 
-def test_waterfall_summary_names_the_strongest_codes() -> None:
-    summary = reason_text.waterfall_summary(EXPLANATION, 0.3, FR)
-    assert "30,0\u202f%" in summary and "La plus forte hausse : Code 0." in summary
-    assert "La plus forte baisse : Code 1." in summary
+def test_waterfall_summary_names_the_strongest_codes_in_points() -> None:
+    summary = reason_text.waterfall_summary(EXPLANATION, 0.3, POINTS)
+    assert summary.startswith("Starting from the average client (580 points, a risk of 8.0%)")
+    assert "to 528 points (a risk of 30.0%)" in summary
+    assert "What raises the risk most: Code 0 (-45 points)." in summary
+    assert "What lowers the risk most: Code 1 (+30 points)." in summary
+    french = reason_text.waterfall_summary(EXPLANATION, 0.3, POINTS, FR)
+    assert "30,0\u202f%" in french and "Ce qui augmente le plus le risque : Code 0 (-45 points)." in french
+
+
+def test_no_log_odds_in_the_words_or_charts_of_the_reasons() -> None:
+    for t in (ENGLISH, FR):
+        words = [
+            reason_text.waterfall_summary(EXPLANATION, 0.3, POINTS, t),
+            reason_text.members_summary(CODES[0], -50.0, t),
+            reason_figures.code_waterfall(EXPLANATION, 0.3, POINTS, t).to_json(),
+            reason_figures.code_members(CODES[0], -50.0, t).to_json(),
+            reason_figures.code_importance([{"title": "Code", "importance_share": 0.4}], t).to_json(),
+        ]
+        assert not any("log-odds" in w.lower() or "log odds" in w.lower() for w in words)
 
 
 def test_recourse_in_words() -> None:
@@ -130,9 +194,12 @@ def test_recourse_in_words() -> None:
     }
     items = reason_text.recourse_items(recourse, FR)
     assert items[0] == (
-        "Réduire le montant à 212\u202f500 au même taux et sur la même durée, échéances de 10\u202f200 "
-        "(risque 9,0\u202f%, 590 points)."
+        "Réduire le montant à 212\u202f500\u00a0\u20ac au même taux et sur la même durée, échéances de "
+        "10\u202f200\u00a0\u20ac par mois (risque 9,0\u202f%, 590 points)."
     )
-    assert items[1].startswith("Garder 250\u202f000 sur 36 mensualités de 8\u202f000 au même taux")
+    assert items[1].startswith(
+        "Garder 250\u202f000\u00a0\u20ac sur 36 mensualités de 8\u202f000\u00a0\u20ac au"
+    )
+    assert reason_text.recourse_items(recourse, ENGLISH, 2)[1].endswith("(risk 9.5%, 588.00 points).")
     assert "84 months" in reason_text.recourse_summary({**recourse, "options": []})
     assert "no change is needed" in reason_text.recourse_summary({"decision": "accept"})

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from dashboard import model_text, operations_text, text
+from dashboard import model_text, operations_text, text, values
 from dashboard.i18n import ENGLISH, translator
 
 FR = translator("fr")
@@ -61,6 +61,98 @@ def test_distance_to_threshold() -> None:
     assert "exactly at" in text.distance_text(0.08, 0.08)
 
 
+def test_a_close_call_gets_the_digits_that_tell_its_side() -> None:
+    close = text.distance_text(0.0826, 0.083)
+    assert "8.26%, 0.04 percentage points below the refusal threshold of 8.30%" in close
+    assert "0.0 percentage points" not in close
+    assert "8.304%, 0.004 percentage points above the refusal threshold of 8.300%" in text.distance_text(
+        0.08304, 0.083
+    )
+    assert values.risk_digits(0.02, 0.08) == 1 and values.risk_digits(0.08, 0.08) == 1
+    assert "8,26\u202f%, 0,04 points de pourcentage" in text.distance_text(0.0826, 0.083, FR)
+
+
+def test_points_keep_one_precision_that_tells_a_score_from_the_threshold() -> None:
+    assert values.points_digits([537.4, 610.0], 600.0) == 0
+    assert values.points_digits([561.25, 610.2], 561.24) == 2
+    assert values.points_digits([561.3], 561.24) == 1
+    score = {"points": 561.25, "threshold_points": 561.24}
+    assert text.points_text(score) == "Score: 561.25 points; applications below 561.24 points are refused."
+    assert text.points_text({**score, "points": 600.4}, digits=2) == (
+        "Score: 600.40 points; applications below 561.24 points are refused."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "english", "french"),
+    [
+        (-21.4, 0, "-21 points", "-21 points"),
+        (12.2, 0, "+12 points", "+12 points"),
+        (1.0, 0, "+1 point", "+1 point"),
+        (0.3, 0, "0 points", "0 points"),
+        (-0.004, 2, "0.00 points", "0,00 points"),
+        (-0.26, 1, "-0.3 points", "-0,3 points"),
+    ],
+)
+def test_signed_points_have_no_double_negative(value: float, digits: int, english: str, french: str) -> None:
+    assert values.signed_points(value, digits) == english
+    assert values.signed_points(value, digits, FR) == french
+
+
+def test_money_has_its_currency_and_the_period_the_data_gives_it() -> None:
+    assert values.money(135000.0) == "\u20ac135,000"
+    assert values.money(135000.4, FR) == "135\u202f000\u00a0\u20ac"
+    assert values.money(2500.0, ENGLISH, "GBP", values.MONTHLY) == "\u00a32,500 a month"
+    assert values.amount("AMT_INCOME_TOTAL", 135000.0) == "\u20ac135,000 a month"
+    assert values.amount("AMT_CREDIT", 135000.0, FR) == "135\u202f000\u00a0\u20ac"
+    assert values.money(None) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("feature", "value", "unit", "english", "french"),
+    [
+        ("APP_DAYS_BIRTH", -9119, "days", "24 years", "24 ans"),
+        ("APP_DAYS_EMPLOYED", -1200, "days", "3.3 years ago", "il y a 3,3 ans"),
+        ("APP_DAYS_LAST_PHONE_CHANGE", -400, "days", "13 months ago", "il y a 13 mois"),
+        ("INST_DPD_MAX", 12, "days", "12 days", "12 jours"),
+        ("APP_CREDIT_TERM_STANDARD", 24, "months", "24 months", "24 mois"),
+        ("POS_MONTHS_BALANCE_MAX", -1, "months", "1 month ago", "il y a 1 mois"),
+        ("APP_EMPLOYED_YEARS", 3.25, "years", "3.2 years", "3,2 ans"),
+        ("APP_ANNUITY_INCOME_RATIO", 0.172, "ratio", "17.2%", "17,2\u202f%"),
+        ("APP_CREDIT_INCOME_RATIO", 3.5, "ratio", "350%", "350\u202f%"),
+        ("BUREAU_IS_OVERDUE_MEAN", 0.25, "share", "25.0%", "25,0\u202f%"),
+        (
+            "APP_AMT_INCOME_TOTAL",
+            135000.0,
+            "currency",
+            "\u20ac135,000 a month",
+            "135\u202f000\u00a0\u20ac par mois",
+        ),
+        ("APP_AMT_CREDIT", 406597.5, "currency", "\u20ac406,598", "406\u202f598\u00a0\u20ac"),
+        ("APP_FLAG_PHONE", 1, "flag", "yes", "oui"),
+        ("APP_EXT_SOURCE_2", 0.2623, "score", "0.262", "0,262"),
+        ("APP_NAME_INCOME_TYPE", "Working", "code", "Working", "Working"),
+        ("APP_EXT_SOURCE_1", None, "score", "unknown", "inconnu"),
+    ],
+)
+def test_feature_values_read_by_their_unit(
+    feature: str, value: object, unit: str, english: str, french: str
+) -> None:
+    entry = {"feature": feature, "value": value, "unit": unit}
+    assert values.feature_value(entry) == english
+    assert values.feature_value(entry, FR) == french
+
+
+def test_a_label_drops_the_unit_of_days_its_value_now_says() -> None:
+    age = {"feature": "APP_DAYS_BIRTH", "label": "Age (days, negative)", "value": -9119, "unit": "days"}
+    assert values.feature_label(age) == "Age"
+    opened = {"label": "Date d'ouverture des crédits (moyenne, jours)", "value": -800.0, "unit": "days"}
+    assert values.feature_label(opened) == "Date d'ouverture des crédits (moyenne)"
+    assert values.feature_label({**age, "value": None}) == "Age (days, negative)"
+    ratio = {"label": "Credit amount / income", "value": 3.5, "unit": "ratio"}
+    assert values.feature_label(ratio) == "Credit amount / income"
+
+
 def test_fact_rows_cover_the_key_facts() -> None:
     facts = [
         {"name": "AGE_YEARS", "value": 31.79},
@@ -73,8 +165,10 @@ def test_fact_rows_cover_the_key_facts() -> None:
         {"name": "NAME_CONTRACT_TYPE", "value": "Cash loans"},
     ]
     rows = dict(text.fact_rows(facts))
-    assert rows["Age"] == "31.8 years"
-    assert rows["Credit amount"] == "540,000"
+    assert rows["Age"] == "31 years"
+    assert rows["Credit amount"] == "\u20ac540,000"
+    assert rows["Total income"] == "\u20ac72,000 a month" and rows["Loan annuity"] == "\u20ac30,000 a month"
+    assert dict(text.fact_rows(facts, FR, "USD"))["Revenus totaux"] == "72\u202f000\u00a0$US par mois"
     assert rows["Term"] == "about 18 instalments (credit \u00f7 annuity)"
     assert rows["Employment length"] == "not employed, or unknown"
     assert rows["Family"] == "Married, 1 child"
@@ -124,12 +218,12 @@ def test_counter_offer_text() -> None:
     assert "No credit amount" in text.counter_offer_text({"max_amount": None})
     offer = {"max_amount": 300000.0, "annuity_at_max": 15000.0, "capped": False}
     assert text.counter_offer_text(offer) == (
-        "The largest credit amount still accepted is 300,000, with an annuity of about 15,000 at the "
-        "same rate and term."
+        "The largest credit amount still accepted is \u20ac300,000, with an annuity of about \u20ac15,000 a "
+        "month at the same rate and term."
     )
     assert text.counter_offer_text({**offer, "capped": True}).startswith("Accepted at every amount tried")
     assert text.counter_offer_text(offer, FR).startswith(
-        "Le plus grand montant de crédit encore accepté est 300\u202f000"
+        "Le plus grand montant de crédit encore accepté est 300\u202f000\u00a0\u20ac"
     )
 
 
@@ -158,12 +252,14 @@ def test_operations_summaries() -> None:
             "mean_probability": 0.2,
         },
     ]
-    assert operations_text.traffic_summary(buckets) == (
-        "40 requests in the period, 4 answered with an error (10.0%): 3 \u00d7 HTTP 404, 1 \u00d7 HTTP 500."
+    assert operations_text.traffic_summary(buckets) == (  # an unknown client ID is not a service error
+        "40 requests in the period. Service errors (5xx): 1 (2.5%); requests refused for their input or "
+        "rights (4xx, such as an unknown client ID): 3 (7.5%): 3 \u00d7 HTTP 404, 1 \u00d7 HTTP 500."
     )
     assert operations_text.traffic_summary(buckets, FR) == (
-        "40 requêtes sur la période, 4 avec une réponse en erreur (10,0\u202f%) : 3 \u00d7 HTTP 404, "
-        "1 \u00d7 HTTP 500."
+        "40 requêtes sur la période. Erreurs du service (5xx) : 1 (2,5\u202f%) ; requêtes refusées pour "
+        "leurs données ou leurs droits (4xx, comme un identifiant client inconnu) : 3 (7,5\u202f%) : "
+        "3 \u00d7 HTTP 404, 1 \u00d7 HTTP 500."
     )
     latency = operations_text.latency_summary(buckets)
     assert "(Jan 1, 2026, 11:00) had a 95th percentile of 1,090 ms" in latency
@@ -176,6 +272,9 @@ def test_operations_summaries() -> None:
     assert operations_text.decisions_summary(buckets, FR).startswith(
         "10 scores attribués ; 20,0\u202f% refusés ; risque de défaut moyen 16,0\u202f%."
     )
+    one = [{"scores": 1, "refusal_rate": 1.0, "mean_probability": 0.5}]
+    assert operations_text.decisions_summary(one).startswith("1 score given; 100.0% refused;")
+    assert operations_text.decisions_summary(one, FR).startswith("1 score attribué ; 100,0\u202f% refusés")
     assert operations_text.traffic_summary([]) == "No request in this period."
     assert operations_text.traffic_summary([], FR) == "Aucune requête sur cette période."
     period = {"since": "2026-01-01T10:00:00+00:00", "until": "2026-01-02T10:00:00+00:00", "bucket": "6h"}

@@ -28,7 +28,7 @@ from scoring.db.models import metadata
 
 LOG_TABLES = {"predictions", "requests", "model_features"}
 OUTCOME_TABLES = {"labels"}
-OVERSIGHT_TABLES = {"users", "decisions", "letters", "audit_log", "audit_chain"}
+OVERSIGHT_TABLES = {"users", "decisions", "letters", "letter_deliveries", "audit_log", "audit_chain"}
 
 
 def tables(engine: Engine) -> set[str]:

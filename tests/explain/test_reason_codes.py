@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from importlib import resources
 
 import pytest
 
 from scoring.explain.reason_codes import MAX_CODES, MIN_CODES, ReasonCatalogue, UnmappedFeature, catalogue
+from scoring.explain.reasons import CodeReason
+from scoring.explain.sentences import customer_sentence
 from scoring.features.catalog import feature_names
 from scoring.vocabulary import Language
 
@@ -31,7 +34,7 @@ def test_size_texts_and_actions() -> None:
     assert MIN_CODES <= len(codes) <= MAX_CODES
     assert set(codes.languages) == {lang.value for lang in Language}
     for code in codes.codes:
-        for kind in ("title", "adverse", "favourable", "officer"):
+        for kind in ("title", "adverse", "favourable", "neutral", "missing", "officer"):
             texts = {code.text(kind, lang) for lang in codes.languages}
             assert all(texts) and len(texts) == len(codes.languages), (code.code, kind)
         assert code.actionable == bool(code.text("action", "fr"))
@@ -94,6 +97,13 @@ def test_an_exact_name_wins_over_patterns_and_prefixes() -> None:
         (lambda d: d["codes"].append(copy.deepcopy(d["codes"][0])), "a code appears twice"),
         (lambda d: d.update(codes=d["codes"][:5]), "5 codes, expected 20 to 35"),
         (lambda d: d["codes"][0].update(patterns=["APP_("]), "EXT_SCORES: bad pattern"),
+        (lambda d: d["codes"][0].pop("missing"), "EXT_SCORES: `missing` has no text in en"),
+        (lambda d: d["codes"][0]["headline"]["rules"][0].update(adverse="up"), "`adverse` must be one of"),
+        (lambda d: d["codes"][0]["headline"]["rules"][0].update(low=0.7), "`low` 0.7 is above `high` 0.6"),
+        (lambda d: d["codes"][0]["headline"]["rules"][0].update(low=None, high=None), "a `low` or a `high`"),
+        (lambda d: d["codes"][0]["headline"]["rules"][0].update(high="0.6"), "`high` must be a number"),
+        (lambda d: d["codes"][0]["headline"].update(adverse_if="most"), "`adverse_if` must be one of"),
+        (lambda d: d["codes"][0]["headline"]["rules"][0].update(patterns=["APP_("]), "bad headline pattern"),
     ],
 )
 def test_a_broken_catalogue_is_refused_with_its_reason(change, message: str) -> None:  # noqa: ANN001
@@ -101,3 +111,81 @@ def test_a_broken_catalogue_is_refused_with_its_reason(change, message: str) -> 
     change(doc)
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         ReasonCatalogue(doc)
+
+
+CUSTOMER_TEXTS = ("adverse", "favourable", "neutral", "missing", "action")
+GROUP_WORDING = re.compile(
+    r"\b(age group|people like you|tranche d'âge|groupe|in our experience|selon notre expérience)\b",
+    re.IGNORECASE,
+)
+# words by which a sentence asserts a level or an event the client's own values must show
+DIRECTION_WORDS = re.compile(
+    r"\b(large|small|low|high|late|on time|approved|refused|short|long|many|few|good|moderate|comfortable|"
+    r"in full|below|overdue|recently|stable|only part)\b",
+    re.IGNORECASE,
+)
+
+
+def test_no_customer_sentence_blames_a_group() -> None:
+    codes = catalogue()
+    for code in codes.codes:
+        for kind in CUSTOMER_TEXTS:
+            for language in codes.languages:
+                sentence = code.text(kind, language)
+                assert not GROUP_WORDING.search(sentence), (code.code, kind, language, sentence)
+    assert GROUP_WORDING.search("Your age group has had more repayment difficulties in our experience.")
+    assert not GROUP_WORDING.search("Réduisez ou regroupez vos autres dettes.")
+
+
+def test_age_sentences_state_the_factor_plainly() -> None:
+    age = catalogue()["AGE"]
+    assert not age.actionable and age.protected
+    for kind in ("adverse", "favourable", "neutral"):
+        assert age.text(kind, "en").startswith("Your age was taken into account in the assessment")
+        assert age.text(kind, "fr").startswith("Votre âge a été pris en compte dans l'évaluation")
+    assert "against" in age.text("adverse", "en") and "favour" in age.text("favourable", "en")
+
+
+def test_every_sentence_asserting_a_level_has_headline_rules_and_a_neutral_form() -> None:
+    asserting = []
+    for code in catalogue().codes:
+        claims = [DIRECTION_WORDS.search(code.text(kind, "en")) for kind in ("adverse", "favourable")]
+        if any(claims):
+            asserting.append(code.code)
+            assert code.headline is not None, (code.code, [c.group(0) for c in claims if c])
+        for kind in ("neutral", "missing"):
+            assert not DIRECTION_WORDS.search(code.text(kind, "en")), (code.code, kind)
+    assert {"CARD_USE", "LATE_INSTALMENTS", "PREVIOUS_REFUSALS", "EXT_SCORES"} <= set(asserting)
+
+
+def test_headline_features_are_members_of_their_code() -> None:
+    codes = catalogue()
+    names = feature_names()
+    for code in codes.codes:
+        if code.headline is None:
+            continue
+        for rule in code.headline.rules:
+            for pattern in rule.patterns:
+                matched = [n for n in names if pattern.fullmatch(n)]
+                assert matched, (code.code, pattern.pattern)
+                assert {codes.code_of(n) for n in matched} == {code.code}, (code.code, pattern.pattern)
+
+
+def test_history_prefixes_name_the_history_tables() -> None:
+    names = feature_names()
+    for prefix in catalogue().history_prefixes:
+        assert f"{prefix}COUNT" in names, prefix
+
+
+def test_the_customer_sentence_of_an_unjudged_reason_is_the_catalogue_text() -> None:
+    reason = CodeReason("AGE", 0.3, 0.2, [])
+    assert customer_sentence(reason, "adverse", "fr") == catalogue()["AGE"].text("adverse", "fr")
+
+
+def test_no_two_codes_share_a_customer_sentence() -> None:
+    """A letter listing several reasons never repeats a sentence (two histories missing read differently)."""
+    codes = catalogue()
+    for kind in ("adverse", "favourable", "neutral", "missing"):
+        for language in codes.languages:
+            sentences = [code.text(kind, language) for code in codes.codes]
+            assert len(set(sentences)) == len(sentences), (kind, language)

@@ -78,3 +78,53 @@ def test_spec_errors_are_caught_when_compiled() -> None:
         outputs(_spec(post=(Post("B_X", "{B_NOPE} / 2", "ratio", "x"),)))
     with pytest.raises(KeyError, match="duplicate"):
         outputs(_spec(aggs=(Agg("AMT_ANNUITY", ("max",)), Agg("AMT_ANNUITY", ("max",)))))
+
+
+ENGLISH_WORDS = re.compile(
+    r"\b(average|previous|applications?|credit card|of the|share of|number of|with|amount|loans?|payments?|"
+    r"days|months|years|late|income|bureau credits|statements|the|of|and|owns|married|working)\b",
+    re.IGNORECASE,
+)
+
+
+def test_every_feature_has_a_french_label() -> None:
+    """Each entry carries its label per language; the French one is French (no English words left)."""
+    entries = feature_dictionary()
+    assert len(entries) > 600
+    for entry in entries:
+        labels = entry["labels"]
+        assert labels["en"] == entry["label"], entry["name"]
+        assert labels["fr"] and labels["fr"] != labels["en"], entry["name"]
+        assert not ENGLISH_WORDS.search(labels["fr"]), (entry["name"], labels["fr"])
+        assert not RAW_NAME.search(labels["fr"]) and labels["fr"][0].isupper(), (entry["name"], labels["fr"])
+    french = feature_labels("fr")
+    assert len(set(french.values())) == len(french)
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("PREV_REFUSED_AMT_ANNUITY_MEAN", "Mensualité des demandes précédentes refusées (moyenne)"),
+        ("PREV_REFUSED_COUNT", "Nombre de demandes précédentes refusées"),
+        ("INST_DPD_MEAN", "Retard des paiements d'échéances (moyenne, jours)"),
+        ("BUREAU_DAYS_CREDIT_MAX", "Date d'ouverture des crédits déclarés au bureau (au plus tard, jours)"),
+        ("APP_NAME_FAMILY_STATUS", "Situation familiale"),
+        (
+            "BUREAU_CREDIT_TYPE_CREDIT_CARD_SHARE",
+            "Part des crédits déclarés au bureau avec type de crédit « Carte de crédit »",
+        ),
+        ("INST_LATE_SUM", "Nombre de paiements d'échéances payés en retard"),
+        ("APP_LIVINGAREA_MEDI", "Immeuble : surface habitable (normalisé, médiane)"),
+    ],
+)
+def test_french_label_examples(name: str, label: str) -> None:
+    assert feature_labels("fr")[name] == label
+
+
+def test_feature_label_in_a_language_falls_back_to_the_bundle_label() -> None:
+    from scoring.features.dictionary import feature_label
+
+    assert feature_label("APP_AMT_CREDIT", "fr", "x") == "Montant du crédit"
+    assert feature_label("APP_AMT_CREDIT", "en", "x") == "Credit amount of the loan"
+    assert feature_label("OLD_FEATURE", "fr", "Old feature") == "Old feature"
+    assert feature_label("APP_AMT_CREDIT", "de", "Credit amount of the loan") == "Credit amount of the loan"

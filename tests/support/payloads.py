@@ -25,8 +25,8 @@ def checked(model: type[BaseModel], payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-LATE = {"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3}
-EXTERNAL = {"feature": "B", "label": "External score", "contribution": -0.1, "value": 0.6}
+LATE = {"feature": "A", "label": "Late payments", "contribution": 1.0, "value": 3, "unit": "count"}
+EXTERNAL = {"feature": "B", "label": "External score", "contribution": -0.1, "value": 0.6, "unit": "score"}
 SCORE = checked(
     ScoreOut,
     {
@@ -44,6 +44,8 @@ SCORE = checked(
             "raw_score": -0.85,
             "base_probability": 0.08,
             "probability": 0.3,
+            "base_points": 600.0,
+            "points_per_log_odds": 72.13475204444817,
             "contributions": None,
             "raising": [LATE],
             "lowering": [EXTERNAL],
@@ -52,6 +54,7 @@ SCORE = checked(
                     "code": "LATE_INSTALMENTS",
                     "title": "Late instalments on previous credits",
                     "text": "Instalments on your previous credits were paid late.",
+                    "evidence": "adverse",
                     "officer_text": "Days past due",
                     "actionable": True,
                     "action": "Pay every instalment on time from now on.",

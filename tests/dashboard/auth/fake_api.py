@@ -60,7 +60,7 @@ class FakeApi:
                 return httpx.Response(422, json={"detail": detail})
             return httpx.Response(201, json={**account("olivia"), "username": sent["username"], "id": 9})
         if path.startswith("/users/"):
-            user_id = int(path.rsplit("/", 1)[-1])
+            user_id = int(path.split("/")[2])  # /users/<id> or /users/<id>/password
             name = next(n for n, u in USERS.items() if u["id"] == user_id)
             return httpx.Response(200, json=account(name))
         if path in ("/auth/logout", "/auth/denied"):

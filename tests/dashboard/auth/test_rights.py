@@ -4,14 +4,19 @@ directly on /_dash-update-component), CSRF, the navigation of each role."""
 from __future__ import annotations
 
 import json
+import re
 
 import dash
+import flask_login
 
 from dashboard.auth import roles
 from dashboard.auth.guard import CSRF_COOKIE
+from dashboard.auth.users import SignedInUser
+from dashboard.i18n import ENGLISH
 from scoring.vocabulary import Role
 from tests.dashboard.auth.fake_api import (
     FakeApi,
+    account,
     callback,
     csrf,
     sign_in,
@@ -87,9 +92,43 @@ def test_navigation_shows_the_user_and_the_pages_of_the_role(app: dash.Dash, fak
     box = json.dumps(callback(client, token, "app-user.children", location, []).get_json())
     assert "olivia" in box and "(Credit officer)" in box and token in box and "/logout" in box
     nav = next(key for key in app.callback_map if "app-nav.children" in key)
-    links = callback(client, token, nav, location, [{"id": "app-client", "property": "data", "value": None}])
+    search = {"id": "_pages_location", "property": "search", "value": ""}
+    remembered = [{"id": "app-client", "property": "data", "value": None}]
+    links = callback(client, token, nav, [*location, search], remembered)
     text = json.dumps(links.get_json())
     assert "What-if" in text and "Model" not in text and "Users" not in text
+
+
+def test_navigation_keeps_the_client_in_view(app: dash.Dash, fake: FakeApi) -> None:
+    """Every link carries the client: the client pages in their path, the others in the query, so that a page
+    loaded afresh (a new tab, a reload) still knows it and What-if opens on it."""
+    client = app.server.test_client()
+    token = sign_in(client, "root")
+    nav = next(key for key in app.callback_map if "app-nav.children" in key)
+
+    def links(pathname: str, search: str, remembered: str | None) -> tuple[dict[str, bool], str | None]:
+        location = [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ]
+        state = [{"id": "app-client", "property": "data", "value": remembered}]
+        answer = callback(client, token, nav, location, state).get_json()["response"]
+        items = answer["app-nav"]["children"]
+        hrefs = {
+            i["props"]["children"]["props"]["href"]: i["props"]["children"]["props"]["active"] for i in items
+        }
+        return hrefs, answer["app-client"]["data"]
+
+    hrefs, kept = links("/client/100002", "", None)
+    assert kept == "100002" and hrefs["/client/100002"] is True
+    assert hrefs["/what-if/100002"] is False and hrefs["/model?client=100002"] is False
+    assert hrefs["/new-application?client=100002"] is False and "/users?client=100002" in hrefs
+    hrefs, kept = links("/model", "?client=100002", None)  # the Model page loaded afresh: no memory
+    assert kept == "100002" and hrefs["/what-if/100002"] is False and hrefs["/model?client=100002"] is True
+    hrefs, kept = links("/drift", "?client=abc", "7")  # not an ID: the one remembered
+    assert kept == "7" and hrefs["/drift?client=7"] is True
+    hrefs, kept = links("/what-if", "", None)
+    assert kept is None and hrefs["/what-if"] is True and hrefs["/"] is False
 
 
 def test_pages_need_a_session_and_the_pages_rights(app: dash.Dash, fake: FakeApi) -> None:
@@ -108,6 +147,37 @@ def test_pages_need_a_session_and_the_pages_rights(app: dash.Dash, fake: FakeApi
     router["value"] = "/client/100002"
     page = callback(client, token, output, [router, search], [])
     assert page.status_code == 200 and "Client 100002: credit decision" in page.get_data(as_text=True)
+
+
+def test_a_refusal_is_a_page_of_the_dashboard(app: dash.Dash, fake: FakeApi) -> None:
+    """Styled as the app, with the navigation of the user's role and the way to sign out."""
+    client = app.server.test_client()
+    token = sign_in(client, "anna")
+    for path in ("/users", "/letters/100002?lang=en&format=pdf"):
+        response = client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 403 and ">Not allowed</h1>" in page
+        assert '<link rel="stylesheet" href="/vendor/bootstrap.min.css">' in page
+        assert '<link rel="stylesheet" href="/assets/style.css">' in page
+        links = re.findall(r'<a class="nav-link" href="([^"]+)">', page)
+        assert links == ["/", "/similar", "/what-if", "/new-application", "/model", "/drift", "/operations"]
+        assert "anna (Risk analyst)" in page and f'name="csrf_token" value="{token}"' in page
+
+
+def test_letter_links_only_for_the_roles_that_issue_letters(app: dash.Dash, fake: FakeApi) -> None:
+    from dashboard.components.recourse import letter_links
+
+    assert [r for r in sorted(roles.ROLES) if roles.can_issue_letters(r)] == ["admin", "officer"]
+    for name, shown in (("olivia", True), ("anna", False), ("root", True)):
+        with app.server.test_request_context("/client/100002"):
+            flask_login.login_user(SignedInUser.of(account(name)))
+            assert (letter_links(100002, ENGLISH) is not None) is shown, name
+    with app.server.test_request_context("/client/100002"):
+        app.server.config["SCORING_AUTH"] = False  # sign-in off: the route is open, so are the links
+        try:
+            assert letter_links(100002, ENGLISH) is not None
+        finally:
+            app.server.config["SCORING_AUTH"] = True
 
 
 def test_admin_reaches_the_users_page(app: dash.Dash, fake: FakeApi) -> None:

@@ -12,7 +12,7 @@ import dash
 import pytest
 
 from dashboard.auth import check_binding, oidc
-from dashboard.auth.guard import CSRF_COOKIE, SEEN_KEY
+from dashboard.auth.guard import CSRF_COOKIE, CSRF_HEADER, SEEN_KEY
 from dashboard.i18n import COOKIE, translator
 from dashboard.settings import DashboardSettings
 from tests.dashboard.auth.fake_api import (
@@ -21,6 +21,7 @@ from tests.dashboard.auth.fake_api import (
     FakeApi,
     callback,
     csrf,
+    outputs_of,
     sign_in,
 )
 
@@ -31,7 +32,10 @@ def test_wrong_password_gets_one_generic_message(app: dash.Dash, fake: FakeApi) 
     for name in ("olivia", "nobody"):
         response = client.post("/login", data={"username": name, "password": "wrong", "csrf_token": token})
         assert response.status_code == 401
-        assert "The user name or password is not right" in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert "The user name or password is not right" in page
+        assert f'name="username" autocomplete="username" required\n value="{name}">' in page  # kept
+        assert 'autocomplete="current-password" required autofocus>' in page  # only the password again
     missing_token = client.post("/login", data={"username": "olivia", "password": PASSWORD})
     assert missing_token.status_code == 403
     assert client.get("/").status_code == 302
@@ -50,7 +54,8 @@ def test_sign_in_pages_and_refusals_in_french(app: dash.Dash, fake: FakeApi) -> 
     token = sign_in(client, "anna")
     forbidden = client.get("/users", headers=french)
     words = forbidden.get_data(as_text=True)
-    assert forbidden.status_code == 403 and "lang='fr'" in words and "<h1>Non autorisé</h1>" in words
+    assert forbidden.status_code == 403 and '<html lang="fr">' in words and ">Non autorisé</h1>" in words
+    assert ">Modèle</a>" in words and ">Se déconnecter</button>" in words  # the French navigation
     no_token = client.post("/_dash-update-component", json={}, headers=french)
     assert no_token.status_code == 403 and "Jeton CSRF absent" in no_token.get_data(as_text=True)
     signed_out = client.post("/logout", data={"csrf_token": token}, headers=french, follow_redirects=True)
@@ -174,12 +179,14 @@ def test_users_page_lists_and_adds_accounts(app: dash.Dash, fake: FakeApi) -> No
         table, options = users.show_users(None)
         assert {o["label"] for o in options} == set(USERS)
         assert "analyst" in json.dumps(table.to_plotly_json(), default=str)
-        message, changed = users.add_user(1, "omar", "officer", "short")
+        message, changed, name, password = users.add_user(1, "omar", "officer", "short")
         assert "password: must have at least 12 characters" in json.dumps(
             message.to_plotly_json(), default=str
         )
-        message, changed = users.add_user(2, "omar", "officer", PASSWORD)
+        assert (name, password) == (dash.no_update, dash.no_update)  # kept, to be corrected
+        message, changed, name, password = users.add_user(2, "omar", "officer", PASSWORD)
         assert "Account omar added" in str(message.children) and changed == 2
+        assert (name, password) == ("", "")  # the form is ready for the next account
 
 
 def test_oversight_view_in_words() -> None:
@@ -205,3 +212,29 @@ def test_oversight_view_in_words() -> None:
     french = json.dumps(french, default=str, ensure_ascii=False)
     assert "4 décisions, dérogations : 1 (25,0\u202f% des décisions)" in french
     assert "en dérogation au modèle : 100,0\u202f% en défaut (1 sur 1)" in french
+
+
+def test_a_password_set_leaves_the_users_form(app: dash.Dash, fake: FakeApi) -> None:
+    client = app.server.test_client()
+    token = sign_in(client, "root")
+    output = next(key for key in app.callback_map if "users-new-password.value" in key)
+    clicks = [
+        {"id": f"users-{name}", "property": "n_clicks", "value": 1 if name == "set-password" else None}
+        for name in ("disable", "enable", "set-password")
+    ]
+    state = [
+        {"id": "users-account", "property": "value", "value": str(USERS["olivia"]["id"])},
+        {"id": "users-new-password", "property": "value", "value": PASSWORD},
+    ]
+    body = {
+        "output": output,
+        "outputs": outputs_of(output),
+        "inputs": clicks,
+        "state": state,
+        "changedPropIds": ["users-set-password.n_clicks"],
+    }
+    response = client.post("/_dash-update-component", json=body, headers={CSRF_HEADER: token})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()["response"]
+    assert "new password set" in json.dumps(answer["users-change-result"])
+    assert answer["users-new-password"] == {"value": ""}

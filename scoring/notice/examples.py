@@ -1,0 +1,124 @@
+"""Example decision letters written from a served model (`python -m api.example_letters`): one stored
+client the model refuses and one it accepts, told in each case a letter has, in English and French, as
+HTML and PDF.
+
+The facts are assembled as the API's letter route assembles them (the model's decision, points, reasons and
+recourse of the stored client), with the officer's decision of each case in place of a recorded one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from scoring.explain.recourse import AMOUNT, RecourseTerms
+from scoring.io import write_bytes_atomic, write_text_atomic
+from scoring.notice.content import DecisionFacts, Lender, OfficerFacts, build_notice, new_reference
+from scoring.notice.html import render_html
+from scoring.notice.pdf import render_pdf
+from scoring.serving.analytics import pick_examples
+from scoring.serving.recourse import client_recourse
+from scoring.serving.service import ScoringService
+from scoring.vocabulary import Decision, Language, OfficerDecision, OverrideReason
+
+OFFER_SEARCH = 50  # refused clients, nearest the threshold first, searched for a counter-offer
+
+
+class NoExampleClient(LookupError):
+    """The client store has no client the model refuses, or none it accepts."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One example: its file name stem and the facts its letter tells."""
+
+    name: str
+    facts: DecisionFacts
+
+
+def stored_facts(service: ScoringService, row: int, terms: RecourseTerms) -> DecisionFacts | None:
+    """The model's decision, points, reasons and recourse of the stored client at `row` (None when its
+    application row is missing)."""
+    client_id = int(service.store.ids[row])
+    recourse = client_recourse(service, row, client_id, terms)
+    if recourse is None:
+        return None
+    values = service.explanations.row(row)
+    result = service.client_result(row, service.explanations.compute_row(row) if values is None else values)
+    return DecisionFacts(
+        client_id=client_id,
+        model_decision=Decision(result.decision),
+        points=result.points,
+        threshold_points=result.threshold_points,
+        amount=recourse.amount,
+        reasons=result.explanation.codes if result.explanation else [],
+        recourse=recourse,
+        model_version=result.model_version,
+    )
+
+
+def _has_counter_offer(facts: DecisionFacts) -> bool:
+    return facts.recourse is not None and any(o.kind == AMOUNT for o in facts.recourse.options)
+
+
+def example_clients(service: ScoringService, terms: RecourseTerms) -> tuple[DecisionFacts, DecisionFacts]:
+    """A client the model refuses (the nearest the threshold with a lower amount the model accepts, else the
+    dashboard's risky example) and one it accepts (the dashboard's safe example)."""
+    rows = pick_examples(service.probabilities, service.scorer.threshold)
+    probability = service.probabilities
+    refusals = np.flatnonzero(probability >= service.scorer.threshold)
+    nearest = refusals[np.argsort(probability[refusals], kind="stable")][:OFFER_SEARCH]
+    found = (stored_facts(service, int(row), terms) for row in nearest)
+    refused = next((f for f in found if f is not None and _has_counter_offer(f)), None)
+    refused = refused or stored_facts(service, rows["risky"], terms)
+    accepted = stored_facts(service, rows["safe"], terms)
+    for facts, decision in ((refused, Decision.REFUSE), (accepted, Decision.ACCEPT)):
+        if facts is None or facts.model_decision != decision:
+            raise NoExampleClient(f"no stored client with an application to {decision}: no example letters")
+    return refused, accepted
+
+
+def cases(refused: DecisionFacts, accepted: DecisionFacts) -> list[Case]:
+    """The letters' cases: each decision of the model standing, each overridden by the officer, and the
+    officer accepting the model's counter-offer (the largest amount it accepts) when the refusal has one."""
+    listed = [
+        Case("refused-by-model", refused),
+        Case("accepted-by-model", accepted),
+        Case(
+            "refusal-overridden-accepted",
+            replace(refused, officer=OfficerFacts(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME)),
+        ),
+        Case(
+            "acceptance-overridden-refused",
+            replace(accepted, officer=OfficerFacts(OfficerDecision.REFUSE, OverrideReason.AFFORDABILITY)),
+        ),
+    ]
+    if _has_counter_offer(refused) and refused.recourse is not None:
+        offer = next(o for o in refused.recourse.options if o.kind == AMOUNT)
+        officer = OfficerFacts(OfficerDecision.ACCEPT_COUNTER_OFFER, None, offer.amount, offer.annuity)
+        listed.append(Case("counter-offer-accepted", replace(refused, officer=officer)))
+    return listed
+
+
+def write_examples(
+    service: ScoringService,
+    lender: Lender,
+    terms: RecourseTerms,
+    font_dir: Path,
+    out: Path,
+    issued_at: datetime | None = None,
+) -> list[Path]:
+    """Write every case's letter in each language and format to `out` (`<case>.<language>.<format>`)."""
+    issued_at = issued_at or datetime.now(UTC)
+    written = []
+    for case in cases(*example_clients(service, terms)):
+        reference = new_reference(issued_at)  # one decision, one letter: one reference in every version
+        for language in Language:
+            notice = build_notice(case.facts, lender, language, issued_at, reference)
+            stem = f"{case.name}.{language}"
+            written.append(write_text_atomic(out / f"{stem}.html", render_html(notice)))
+            written.append(write_bytes_atomic(out / f"{stem}.pdf", render_pdf(notice, font_dir)))
+    return written

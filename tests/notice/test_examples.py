@@ -1,0 +1,90 @@
+"""`python -m api.example_letters`: the example letters of a trained home, written from its model, read as
+a customer reads them (the PDF's text, the HTML page's text).
+
+With SCORING_LETTERS set, the letters of the demo home are written to reports/letters/ (the README's
+examples) instead of a temporary folder, as the browser tests write the screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.example_letters import app
+from scoring.notice.content import texts
+from tests.conftest import REPO
+from tests.notice.letters import html_text, pdf_pages
+
+CASES = (
+    "refused-by-model",
+    "accepted-by-model",
+    "refusal-overridden-accepted",
+    "acceptance-overridden-refused",
+)
+COUNTER_OFFER = "counter-offer-accepted"
+LANGUAGES = ("en", "fr")
+SAVE = bool(os.environ.get("SCORING_LETTERS"))
+
+
+def offered_amount(refusal: str, language: str) -> str | None:
+    """The lower amount a refusal letter offers, None when it offers none."""
+    before, after = texts()["offer_amount"][language].split("{amount}")
+    found = re.search(re.escape(before) + "(.+?)" + re.escape(after.split(",")[0]), refusal)
+    return found.group(1) if found else None
+
+
+@pytest.fixture(scope="module")
+def letters(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The text of every example letter written for the demo home, by file name."""
+    out = REPO / "reports" / "letters" if SAVE else tmp_path_factory.mktemp("letters")
+    env = {"SCORING_HOME": str(demo_home)}
+    result = CliRunner().invoke(app, ["--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    read = {}
+    for path in sorted(out.iterdir()):
+        if path.suffix == ".pdf":
+            pages, read[path.name] = pdf_pages(path.read_bytes())
+            assert pages == 1, path.name
+        else:
+            read[path.name] = html_text(path.read_text("utf-8"))
+    return read
+
+
+def test_every_case_is_written_in_each_language_and_format(letters: dict[str, str]) -> None:
+    """The counter-offer is accepted only when the refused client has one (the synthetic twin's have none)."""
+    cases = [*CASES, COUNTER_OFFER] if offered_amount(letters["refused-by-model.en.html"], "en") else CASES
+    expected = {
+        f"{case}.{language}.{form}" for case in cases for language in LANGUAGES for form in ("html", "pdf")
+    }
+    assert set(letters) == expected
+
+
+@pytest.mark.parametrize("form", ["html", "pdf"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_letters_tell_their_case(letters: dict[str, str], language: str, form: str) -> None:
+    t = {key: by_language[language] for key, by_language in texts().items()}
+
+    def letter(case: str) -> str:
+        return letters[f"{case}.{language}.{form}"]
+
+    refusal = letter("refused-by-model")
+    assert t["refused"].split("{amount}")[1].strip(" .") in refusal
+    assert t["reasons_refused"] in refusal
+    assert t["rights_automated"][:60] in refusal
+    override = letter("refusal-overridden-accepted")
+    assert t["accepted"].split("{amount}")[0].strip() in override
+    assert t["rights_human"][:60] in override
+    for word in ("points", "%", "refus"):
+        assert word not in override.lower()
+    refused = letter("acceptance-overridden-refused")
+    assert t["officer_reason.affordability"] in refused
+    assert t["score_below"].split("{points}")[0].strip() not in refused
+    offered = offered_amount(refusal, language)
+    if offered is not None:
+        counter_offer = letter(COUNTER_OFFER)
+        assert t["accepted_offer_annuity"].split("{offer}")[0].strip() + " " + offered in counter_offer
+        assert "%" not in counter_offer
