@@ -9,7 +9,8 @@ application. `ApplicationChanges` are the same fields, all optional (the what-if
 `application_fields()` lists the fields with their levels for clients that build forms (the dashboard).
 A protected attribute (scoring/features/protected.json: the applicant's sex by default) is still accepted, as
 the Kaggle schema has it, and stored for fairness monitoring, but no model uses it: its field says so, and
-the same application with any value of it gets the same score.
+the same application with any value of it gets the same score. Plausibility (`plausibility.py`): an applicant
+aged 18 to 100, a credit of at least 1,000, an annuity not above the credit (422s naming the fields).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from pydantic import (
     Field,
     WithJsonSchema,
     create_model,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
 
+from api.plausibility import check_plausible, days_birth_range, minimum
 from scoring.data.schema import (
     APPLICATION_TEST,
     CAT,
@@ -91,7 +94,7 @@ def _application_number(column: Column) -> Any:
     if column.kind != FLOAT:
         return _ranged(int, *(_APPLICATION_INT_RANGES.get(name) or _int_range(name)))
     if name == "AMT_CREDIT":
-        return _ranged(float, CENT, MAX_AMOUNT)
+        return _ranged(float, minimum(name) or CENT, MAX_AMOUNT)
     if name.startswith("AMT_REQ_CREDIT_BUREAU") or name.endswith("_SOCIAL_CIRCLE"):
         return _zero_or_at_least(1, 1000)
     if name.startswith("AMT_"):
@@ -109,7 +112,7 @@ def _application_number(column: Column) -> Any:
 
 _APPLICATION_INT_RANGES = {
     "CNT_CHILDREN": (0, 30),
-    "DAYS_BIRTH": (-MAX_DAYS, 0),
+    "DAYS_BIRTH": days_birth_range(),  # an applicant aged 18 to 100
     "DAYS_ID_PUBLISH": (-MAX_DAYS, 0),
     "HOUR_APPR_PROCESS_START": (0, 23),
     "REGION_RATING_CLIENT": (1, 3),
@@ -162,6 +165,9 @@ class _Strict(BaseModel):
     model_config = _STRICT
 
 
+PLAUSIBLE = {"plausible": model_validator(mode="after")(check_plausible)}
+
+
 def _application_model() -> type[BaseModel]:
     fields = {
         c.name: _field(c, _application_number, c.name in REQUIRED, _protected_note(c.name))
@@ -171,6 +177,7 @@ def _application_model() -> type[BaseModel]:
         "Application",
         __base__=_Strict,
         __doc__="One application with the Kaggle application_test fields (missing fields are unknown).",
+        __validators__=PLAUSIBLE,
         **fields,
     )
 
@@ -221,6 +228,7 @@ ApplicationChanges = create_model(
     "ApplicationChanges",
     __config__=ConfigDict(extra="forbid", strict=True, allow_inf_nan=False),
     __doc__="Application fields to change, typed and checked as in `POST /score` (null clears a field).",
+    __validators__=PLAUSIBLE,
     **{name: _optional(name, field) for name, field in Application.model_fields.items()},
 )
 

@@ -1,7 +1,7 @@
 """Audit rows of reads of client data and of scores, made durable before the response leaves.
 
 `AuditMiddleware` notes, when an audited route (`AUDITED`) starts its response and before it is sent, who
-(X-Scoring-User), from where, which client (salted hash of the ID in the path or the query), the route and
+(the session's user), from where, which client (salted hash of the ID in the path or the query), the route and
 its status; the note is one line of the worker's audit spool on local disk (`api/spool.py`, as the
 prediction log's rows), so a worker killed after answering loses none. `AuditWriter` delivers the spool to
 the hash-chained trail: it rotates the spool every `flush_seconds`, appends each closed segment in one
@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.identity import ADDRESS, CLIENT_ADDRESS, UserCache
+from api.identity import CLIENT_ADDRESS, UserCache, reported_address
 from api.middleware import route_template
 from api.spool import Segment, Spool, SpoolError
 from scoring.db.anchors import AnchorSettings, chain_head, write_anchor
@@ -297,14 +297,15 @@ class AuditMiddleware:
             return  # a recorded decision writes its own row
         if action is AuditAction.VIEW_CLIENT and _client_id(scope) is None:
             return  # a distribution or scatter without a client shows no one's data
-        user = _header(scope, b"x-scoring-user")
-        reported = _header(scope, CLIENT_ADDRESS.encode())
-        client = scope.get("client")
-        source = reported if reported and ADDRESS.fullmatch(reported) else (client[0] if client else None)
+        user = scope.get("state", {}).get("user_id")  # set by the session's check (api.identity)
+        host = scope["client"][0] if scope.get("client") else None
+        headers = {CLIENT_ADDRESS: _header(scope, CLIENT_ADDRESS.encode()) or ""}
+        key_scope = scope.get("state", {}).get("key_scope")
+        source = reported_address(headers, key_scope, scope["app"].state.settings, host) or host
         writer.note(
             {
                 "action": str(action),
-                "user_id": int(user) if user and user.isdigit() and len(user) <= 12 else None,
+                "user_id": user,
                 "client_id": _client_id(scope),
                 "route": route_template(scope),
                 "method": scope["method"],

@@ -2,7 +2,8 @@
 
 Both need the API key when one is set, unless SCORING_DOCS_REQUIRE_KEY=false: the schema lists every route
 and field, which is no business of an anonymous caller. The page's Content-Security-Policy allows its own
-scripts only (its one inline script by hash).
+scripts only (its one inline script by hash). The schema's security is what the API enforces
+(`schema_security.py`): no API key declared when none is configured.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.schema_security import install_enforced_schema
 from api.security import require_api_key
 from api.settings import Settings
 
@@ -40,6 +42,7 @@ def docs_policy(page: str) -> str:
 def install_docs(app: FastAPI, settings: Settings) -> None:
     """Add /openapi.json, /docs and the Swagger UI assets (the app is created without FastAPI's own)."""
     guard = [Depends(require_api_key)] if settings.docs_require_key else []
+    install_enforced_schema(app, keyed=bool(settings.accepted_keys()))
     page = get_swagger_ui_html(
         openapi_url=OPENAPI,
         title=f"{app.title} - Swagger UI",

@@ -133,6 +133,7 @@ def error_responses(*codes: int) -> dict[int | str, dict]:
         409: "Conflict with an existing record",
         413: "Request body or batch too large",
         422: "Invalid input: each problem names its field",
+        429: "Too many failed sign-ins from this address (or for this account from it): see Retry-After",
         500: "Internal error (generic body with the request id)",
         503: "Model and client store not loaded yet",
     }

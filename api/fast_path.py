@@ -7,7 +7,7 @@ to any route), with the bytes and prediction-log row the FastAPI route gives (`A
 
 - GET on the path with a decimal ID (no leading zero) of a stored client, at most `MAX_ID`;
 - no query string, or exactly `contributions=true` / `contributions=false` (a `lang` goes to the route);
-- no `X-Scoring-User` (a signed-in user is checked by the route's dependency);
+- no `Authorization` nor `X-Scoring-User` (a session is checked, or the header refused, by the route);
 - the API key accepted (`api.security.key_accepted`), the model loaded, the responses serialised.
 
 The language of the reasons' texts is negotiated from `Accept-Language` as the route does
@@ -28,7 +28,8 @@ from api.language import negotiate
 from api.security import key_accepted
 
 QUERIES = {b"": True, b"contributions=true": True, b"contributions=false": False}
-KEY, USER, LANGUAGE = b"x-api-key", b"x-scoring-user", b"accept-language"
+KEY, LANGUAGE = b"x-api-key", b"accept-language"
+PERSONAL = (b"authorization", b"x-scoring-user")
 HEADERS = [(b"content-type", b"application/json")]
 
 
@@ -57,7 +58,7 @@ class StoredScoreFastPath:
             return None
         app = scope["app"]
         headers = dict(scope["headers"])
-        if USER in headers:
+        if any(name in headers for name in PERSONAL):
             return None
         key = headers[KEY].decode("latin-1") if KEY in headers else None
         state = getattr(app.state, "scoring", None)

@@ -1,8 +1,11 @@
-"""Who a request acts for: the dashboard's signed-in user named in X-Scoring-User (the service key says the
-caller is the dashboard; the header says for whom), with role checks, and where the person is.
+"""Who a request acts for: the person whose session token comes in `Authorization: Bearer <token>` (issued
+by `POST /auth/login`, kept server-side in `scoring.db.sessions`), with role checks, and where they are.
 
-A worker keeps what it read of a user for SCORING_USER_CACHE_SECONDS: a disabled account or a changed role
-takes effect within that time (at once on the worker that made the change).
+The old `X-Scoring-User: <id>` is refused (401): an id proves nothing. A service key may not carry a session
+(403). A revoked, idle or expired session is a 401 with the `SignedInUser` challenge, which the dashboard
+takes as "signed out". A worker keeps what it read of a user for SCORING_USER_CACHE_SECONDS (a changed role
+takes effect within that time); a disabled account's sessions are revoked at once. The person's address
+(X-Scoring-Client-Address) is believed only from the dashboard (`reported_address`).
 """
 
 from __future__ import annotations
@@ -10,28 +13,30 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
+from api.security import KeyScope, is_loopback
+from api.settings import Settings
 from scoring.db.audit import Actor
+from scoring.db.sessions import resolve
 from scoring.db.users import User, get_user
 from scoring.vocabulary import Role
 
-UserHeader = Annotated[
-    str | None,
-    Header(
-        alias="X-Scoring-User",
-        max_length=12,
-        description="Id of the dashboard's signed-in user the request acts for (recorded in the audit trail)",
-    ),
-]
 CLIENT_ADDRESS = "x-scoring-client-address"
 ADDRESS = re.compile(r"[0-9A-Fa-f:.]{2,64}")
 EVERYONE = frozenset(Role)
 CHALLENGE = {"WWW-Authenticate": "SignedInUser"}  # a 401 about the person, not about the API key
+USER_HEADER = "x-scoring-user"
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="SessionToken",
+    description="The session token `POST /auth/login` answers: the signed-in person the request acts for",
+)
 
 
 class UserCache:
@@ -70,26 +75,62 @@ def users_of(request: Request) -> UserCache:
     return request.app.state.users
 
 
+def reported_address(
+    headers: Mapping[str, str], key_scope: object, settings: Settings, host: str | None
+) -> str | None:
+    """The person's address the dashboard reports (X-Scoring-Client-Address), when the caller is the
+    dashboard: a configured dashboard key, or a loopback caller of an API without any key. None otherwise
+    (anyone else would choose the address written to the audit trail)."""
+    reported = headers.get(CLIENT_ADDRESS)
+    if not reported or not ADDRESS.fullmatch(reported) or key_scope is not KeyScope.DASHBOARD:
+        return None
+    return reported if settings.scoped_keys()["dashboard"] or is_loopback(host or "") else None
+
+
 def source_of(request: Request) -> str | None:
-    """The person's address as the dashboard reports it, else the caller's own."""
-    reported = request.headers.get(CLIENT_ADDRESS)
-    if reported and ADDRESS.fullmatch(reported):
-        return reported
-    return request.client.host if request.client else None
+    """The person's address as the dashboard reports it (`reported_address`), else the caller's own (which
+    the server takes from a trusted proxy's X-Forwarded-For only when SCORING_TRUSTED_PROXY names it)."""
+    host = request.client.host if request.client else None
+    scope = getattr(request.state, "key_scope", None)
+    return reported_address(request.headers, scope, request.app.state.settings, host) or host
 
 
-def current_user(request: Request, x_scoring_user: UserHeader = None) -> User | None:
-    """The user named in X-Scoring-User (None without the header); 401 for an unknown or disabled one."""
-    header = x_scoring_user
+def _refused(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, message, CHALLENGE)
+
+
+def session_token(request: Request) -> str | None:
+    """The bearer token of the request (None without an Authorization header)."""
+    header = request.headers.get("authorization")
     if header is None:
         return None
-    if not header.isdigit():
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "X-Scoring-User must be a user id", CHALLENGE)
-    user = users_of(request).get(int(header))
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _refused("Authorization must be 'Bearer <session token>'")
+    return token.strip()
+
+
+def current_user(
+    request: Request, _token: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None
+) -> User | None:
+    """The person of the request's session token (None without one); 401 for `X-Scoring-User` alone and for
+    an unknown, revoked, idle or expired session; 403 for a session under a service key."""
+    token = session_token(request)
+    if token is None:
+        if USER_HEADER in request.headers:
+            raise _refused("X-Scoring-User is not accepted: send Authorization: Bearer <session token>")
+        return None
+    if getattr(request.state, "key_scope", None) is KeyScope.SERVICE:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "a service key may not carry a user's session")
+    settings = request.app.state.settings
+    session = resolve(get_engine(request), token, settings.session_lifetimes)
+    if session is None:
+        raise _refused("the session has ended (signed out, expired or revoked): sign in again")
+    user = users_of(request).get(session.user_id)
     if user is None or not user.active:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "unknown or disabled user (X-Scoring-User)", CHALLENGE
-        )
+        raise _refused("the session's account is disabled")
+    request.state.user_id = user.id
+    request.state.session = session
     return user
 
 
@@ -103,7 +144,9 @@ def require_roles(*roles: Role) -> Callable[..., User]:
     def signed_in(user: OptionalUser) -> User:
         if user is None:
             raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED, "a signed-in user is required (X-Scoring-User)", CHALLENGE
+                status.HTTP_401_UNAUTHORIZED,
+                "a signed-in user is required (Authorization: Bearer <session token>)",
+                CHALLENGE,
             )
         if user.role not in allowed:
             raise HTTPException(

@@ -15,16 +15,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from api.audit_trail import AuditMiddleware, AuditWriter
 from api.deps import reject_unknown_query
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.fast_path import StoredScoreFastPath
-from api.identity import UserCache
+from api.identity import UserCache, current_user
 from api.log_store import PredictionLog, spool_for, warn_other_spools
 from api.middleware import RequestContextMiddleware
+from api.preflight import RouteCORSMiddleware, schema_methods
 from api.routes import (
     admin,
     analytics,
@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_docs(app, settings)
     app.include_router(health.router, prefix=PREFIX)
-    secured = [Depends(require_api_key)]
+    secured = [Depends(require_api_key), Depends(current_user)]  # the key first, then the session if any
     acting_for_users = (notice.router, decisions.router, auth.router, users.router, audit.router)
     for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
@@ -159,10 +159,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AuditMiddleware, prefix=PREFIX)
     app.add_middleware(RequestContextMiddleware, prefix=PREFIX, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(
-        CORSMiddleware,
+        RouteCORSMiddleware,
+        methods_of=schema_methods(app),  # preflights answer with the route's own methods, as Allow does
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
-        allow_headers=["X-API-Key", "X-Scoring-User", "Content-Type", "X-Request-ID"],
+        allow_headers=["X-API-Key", "Authorization", "Content-Type", "X-Request-ID"],
         expose_headers=["X-Request-ID"],
     )
     return app

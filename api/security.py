@@ -20,7 +20,10 @@ from fastapi.security import APIKeyHeader
 from api.settings import Settings
 
 ADMIN_KEY_HEADER = APIKeyHeader(
-    name="X-Admin-Key", auto_error=False, description="The admin key (SCORING_ADMIN_KEY): model reload."
+    name="X-Admin-Key",
+    scheme_name="AdminKey",  # a scheme of its own beside X-API-Key's
+    auto_error=False,
+    description="The admin key (SCORING_ADMIN_KEY): model reload.",
 )
 API_KEY_HEADER = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="Required when the server has an API key configured."

@@ -107,9 +107,14 @@ def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
     SCORING_BACKGROUND_LOAD says otherwise. One worker (one per container behind a load balancer) accepts at
     once and answers /ready with 503 until it is loaded. The metrics folder of several workers is emptied
     again when the server stops. Settings that must not serve on `host` stop it first (`check_start`).
+    X-Forwarded-For/-Proto are believed only from SCORING_TRUSTED_PROXY: the request's client is then the
+    address the proxy forwards, which the audit trail records.
     """
+    from api.settings import Settings
+
     check_start(host)
     prepare_database()
+    proxies = Settings().trusted_proxy
     folder = None
     if workers > 1:
         os.environ.setdefault("SCORING_BACKGROUND_LOAD", "false")
@@ -126,6 +131,8 @@ def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:
             access_log=False,
             log_config=log_config(access_log),
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+            proxy_headers=bool(proxies),  # uvicorn's default would believe X-Forwarded-For from loopback
+            forwarded_allow_ips=proxies or None,
         )
     finally:
         if folder is not None:

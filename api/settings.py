@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -10,9 +12,12 @@ from pydantic_settings import NoDecode
 
 from scoring.config import drift_reports_in
 from scoring.db.anchors import AnchorSettings
+from scoring.db.sessions import Lifetimes
+from scoring.db.throttle import ThrottleRules
 from scoring.explain.recourse import RecourseTerms
 from scoring.modeling.signing import Keyring, SigningSettings, keyring
 from scoring.notice.content import Lender
+from scoring.settings import comma_separated
 from scoring.vocabulary import Language
 
 DASHBOARD_ORIGIN = "http://127.0.0.1:8050"
@@ -39,6 +44,32 @@ class Settings(SigningSettings, AnchorSettings):
     )
     user_cache_seconds: float = Field(
         default=10.0, ge=0, description="How long a worker trusts what it read of a user (role, active)"
+    )
+    trusted_proxy: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Proxies whose X-Forwarded-For/-Proto are believed: IPs or networks, comma-separated",
+    )
+    session_idle_minutes: float = Field(
+        default=30.0, gt=0, description="A session token unused for this long ends (sign in again)"
+    )
+    session_max_hours: float = Field(
+        default=12.0, gt=0, description="A session token ends this long after sign-in, however active"
+    )
+    session_touch_seconds: float = Field(
+        default=60.0, ge=0, description="How often a session's last use is written (not on every request)"
+    )
+    sign_in_address_failures: int = Field(
+        default=20, ge=1, description="Failed sign-ins from one address before its attempts are delayed"
+    )
+    sign_in_account_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins of one account from one address before they are delayed"
+    )
+    sign_in_first_delay_seconds: float = Field(
+        default=1.0, gt=0, description="The first delay; each further failure doubles it"
+    )
+    sign_in_max_delay_minutes: float = Field(default=15.0, gt=0, description="The longest delay")
+    sign_in_window_minutes: float = Field(
+        default=15.0, gt=0, description="Failures are forgotten after this long without one (after the delay)"
     )
     admin_key: SecretStr | None = Field(default=None, description="Key of the admin routes (model reload)")
     reload_poll_seconds: float = Field(default=1.0, gt=0, description="How often workers look for a reload")
@@ -87,16 +118,37 @@ class Settings(SigningSettings, AnchorSettings):
         description="DejaVu Sans fonts of the PDF letters (Debian: fonts-dejavu-core)",
     )
 
-    @field_validator("cors_origins", "api_keys", "service_api_keys", mode="before")
+    @field_validator("cors_origins", "api_keys", "service_api_keys", "trusted_proxy", mode="before")
     @classmethod
     def _split_lists(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
+        return comma_separated(value)
+
+    @field_validator("trusted_proxy")
+    @classmethod
+    def _proxy_addresses(cls, value: list[str]) -> list[str]:
+        """IP addresses or networks, or * (uvicorn would take a misspelt one for a name no peer has)."""
+        for part in value:
+            try:
+                if part != "*":
+                    ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an IP address or network") from None
         return value
 
     @property
     def lender(self) -> Lender:
         return Lender(self.lender_name, self.lender_address, self.review_contact, self.currency)
+
+    @property
+    def sign_in_rules(self) -> ThrottleRules:
+        """When failed sign-ins are delayed, and for how long (`scoring.db.throttle`)."""
+        return ThrottleRules(
+            address_failures=self.sign_in_address_failures,
+            account_failures=self.sign_in_account_failures,
+            first_delay=self.sign_in_first_delay_seconds,
+            max_delay=self.sign_in_max_delay_minutes * 60,
+            window=self.sign_in_window_minutes * 60,
+        )
 
     @property
     def recourse_terms(self) -> RecourseTerms:
@@ -122,6 +174,15 @@ class Settings(SigningSettings, AnchorSettings):
     def accepted_keys(self) -> list[bytes]:
         """Every key the API accepts in X-API-Key, whatever its scope (empty: no key required)."""
         return [key for keys in self.scoped_keys().values() for key in keys]
+
+    @property
+    def session_lifetimes(self) -> Lifetimes:
+        """The idle and absolute lifetimes of the sessions the API issues."""
+        return Lifetimes(
+            timedelta(minutes=self.session_idle_minutes),
+            timedelta(hours=self.session_max_hours),
+            timedelta(seconds=self.session_touch_seconds),
+        )
 
     def model_keys(self) -> Keyring:
         """The keys a bundle must be signed with to be served (`scoring.modeling.signing`)."""

@@ -25,7 +25,8 @@ from dashboard.i18n import current, current_language
 
 PREFIX = "/api/v1"
 EXTENSION = "scoring_api"
-USER_CHALLENGE = "SignedInUser"  # the API's 401 about the person (sign-in, X-Scoring-User), not its key
+USER_CHALLENGE = "SignedInUser"  # the API's 401 about the person (sign-in, session token), not its key
+SESSION_ENDED = "scoring.session_ended"  # set in the request's environ when the API refused its session
 NUMBER = re.compile(r"/[0-9]+(?=/|$)")
 
 logger = logging.getLogger("dashboard.api")
@@ -88,7 +89,9 @@ def error_of(response: httpx.Response) -> ApiError:
         return ApiError(
             _("The scoring service refused the dashboard's API key (check SCORING_API_KEY)."), status
         )
-    if status in (401, 403, 409):
+    if status == 401 and "Authorization" in response.request.headers:
+        return ApiError(_("Your session has ended: sign in again."), status)
+    if status in (401, 403, 409, 429):
         refused = _("Refused (HTTP {status}).").format(status=status)
         return ApiError(f"{detail}." if detail else refused, status)
     if status == 404:
@@ -110,11 +113,19 @@ def error_of(response: httpx.Response) -> ApiError:
     return ApiError(_("The scoring service failed to answer: HTTP {status}.").format(status=status), status)
 
 
+def _session_ended() -> None:
+    """Mark the request being served: the API refused its session, the person is signed out."""
+    if flask.has_request_context():
+        flask.request.environ[SESSION_ENDED] = True
+
+
 class ApiClient:
     """Typed calls of the scoring API; each returns the decoded JSON or raises ApiError.
 
-    `context` gives the headers of the request being served (the signed-in user, for the API's audit
-    trail); `bound()` fixes them for calls made from other threads.
+    `context` gives the headers of the request being served (the signed-in person's session token, and
+    their address for the API's audit trail); `bound()` fixes them for calls made from other threads. When
+    the API refuses the session a call carried (signed out, expired, revoked), the request being served is
+    marked (`SESSION_ENDED` in its WSGI environ) and the dashboard signs the person out.
     """
 
     def __init__(
@@ -185,7 +196,10 @@ class ApiClient:
             )
             raise ApiError(message.format(url=self.base_url)) from None
         if response.is_error:
-            raise error_of(response)
+            error = error_of(response)
+            if error.status == 401 and "Authorization" in response.request.headers:
+                _session_ended()
+            raise error
         return response
 
     def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -313,7 +327,17 @@ class ApiClient:
         return self._post("/auth/sso", {"username": username, "provider": provider})
 
     def logout(self) -> None:
+        """End the signed-in person's session (the API revokes its token)."""
         self._send("POST", "/auth/logout")
+
+    def session(self, token: str) -> dict:
+        """The account of a session token (401 once it is signed out, expired or revoked)."""
+        return self._send("GET", "/auth/session", headers={"Authorization": f"Bearer {token}"}).json()
+
+    def end_sessions(self, user_id: int | None = None) -> dict:
+        """End every session of an account, or of everyone (an admin's call): how many ended."""
+        path = "/auth/sessions/end-all" if user_id is None else f"/users/{user_id}/sessions/end"
+        return self._post(path, {})
 
     def denied(self, resource: str, reason: str) -> None:
         self._send("POST", "/auth/denied", json={"resource": resource, "reason": reason})
@@ -345,6 +369,22 @@ class ApiClient:
 
     def oversight(self, since: str | None = None, until: str | None = None) -> dict:
         return self._get("/oversight/summary", {"since": since, "until": until})
+
+    # -- the audit trail (administrators) ----------------------------------------------------------
+
+    def audit_rows(self, query: Mapping[str, Any]) -> dict:
+        """A page of audit rows, newest first (filters since, until, action, user; before, limit)."""
+        return self._get("/audit", query)
+
+    def audit_verify(self) -> dict:
+        """The check of the audit trail's hash chain and of its signed anchors."""
+        return self._get("/audit/verify")
+
+    def audit_export(self, query: Mapping[str, Any]) -> tuple[bytes, str]:
+        """The filtered rows as CSV and the file name the API gives them (the API records the export)."""
+        response = self._send("GET", "/audit/export", params={**query, "format": "csv"})
+        disposition = response.headers.get("content-disposition", "")
+        return response.content, disposition.partition('filename="')[2].rstrip('"') or "audit.csv"
 
 
 def install(server: flask.Flask, client: ApiClient) -> None:

@@ -12,7 +12,8 @@ import importlib
 import logging
 import re
 import signal
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
 from urllib.parse import parse_qs
 
 import dash
@@ -21,7 +22,9 @@ from dash import Input, Output, State, _callback, callback
 
 from dashboard import auth
 from dashboard.api_client import EXTENSION, ApiClient, ApiError, api, install
+from dashboard.audit_export import serve_audit_export
 from dashboard.auth import roles
+from dashboard.callback_check import install_callback_check
 from dashboard.components.layout import NAV, nav_links, shell
 from dashboard.i18n import current, current_language
 from dashboard.letters import serve_letters
@@ -39,6 +42,7 @@ PAGES = (
     "drift",
     "operations",
     "users",
+    "audit",
     "not_found_404",
 )
 BOOTSTRAP_ROUTE = "/vendor/bootstrap.min.css"
@@ -114,6 +118,34 @@ class Dashboard(dash.Dash):
         return super().interpolate_index(**kwargs).replace("{%lang%}", current_language(), 1)
 
 
+def _guarded_layout(layout: Callable, rights: frozenset[str], path: str) -> Callable:
+    """The page's layout, refused (403) to a user whose role may not open the page: the role is checked for
+    the page Dash Pages renders, whatever path the request told the sign-in guard."""
+
+    @wraps(layout)
+    def guarded(*args: object, **kwargs: object) -> object:
+        if flask.has_request_context() and not auth.allowed(rights):
+            try:
+                api().denied(path, "role")
+            except ApiError as error:
+                logger.warning("refusal of %s not recorded: %s", path, error.message)
+            refusal = current().gettext("Your role does not allow this.")
+            flask.abort(flask.make_response({"detail": refusal}, 403))
+        return layout(*args, **kwargs)
+
+    guarded.scoring_rights = rights
+    return guarded
+
+
+def _guard_pages() -> None:
+    """Every registered page's layout checks its module's rights (once per process: Dash's registry)."""
+    for page in dash.page_registry.values():
+        layout = page.get("layout")
+        if callable(layout) and not hasattr(layout, "scoring_rights"):
+            rights = roles.MODULE_RIGHTS.get(page["module"], frozenset())
+            page["layout"] = _guarded_layout(layout, rights, page["path"])
+
+
 @cache
 def _declared_callbacks() -> tuple[dict, list, list]:
     """The callbacks and clientside scripts the dashboard's modules declared with `dash.callback`, taken once
@@ -159,19 +191,23 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     for page in PAGES:
         importlib.import_module(f"dashboard.pages.{page}")
     importlib.import_module("dashboard.auth.menu")
+    _guard_pages()
     _give_callbacks(app)
     app.layout = shell  # a function: the frame is built per page load, in the request's language
     _serve_drift_reports(server)
     serve_letters(server)
+    serve_audit_export(server)
+    install_callback_check(app)  # before the guard: it reads the body too
     auth.install(app, settings)
     install_headers(server, app.csp_hashes)
     return app
 
 
 def hidden_paths() -> frozenset[str]:
-    """Navigation links the request's user may not open (the Users page too while sign-in is off)."""
+    """Navigation links the request's user may not open (the Users and Audit pages too while sign-in is off:
+    the API shows them to a signed-in administrator only)."""
     if not auth.enabled():
-        return frozenset({"/users"})
+        return frozenset({"/users", "/audit"})
     return frozenset(
         path for _, path, _ in NAV if not auth.allowed(roles.rights_of_page(path) or roles.EVERYONE)
     )
@@ -210,7 +246,8 @@ def stop_on_signals() -> None:
 
 
 def main(host: str = "127.0.0.1", port: int = 8050, api_url: str | None = None, threads: int = 8) -> None:
-    """Serve the dashboard with waitress until SIGINT or SIGTERM."""
+    """Serve the dashboard with waitress until SIGINT or SIGTERM; behind SCORING_TRUSTED_PROXY, waitress takes
+    the client's address, scheme and host from that proxy's X-Forwarded-* headers (and no other peer's)."""
     import waitress
 
     settings = DashboardSettings() if api_url is None else DashboardSettings(api_url=api_url)
@@ -218,6 +255,6 @@ def main(host: str = "127.0.0.1", port: int = 8050, api_url: str | None = None, 
     app = create_app(settings)
     logger.info("dashboard on http://%s:%d, scoring API at %s", host, port, settings.api_url)
     stop_on_signals()
-    waitress.serve(app.server, host=host, port=port, threads=threads)
+    waitress.serve(app.server, host=host, port=port, threads=threads, **settings.proxy_options())
     app.server.extensions[EXTENSION].close()  # the API client's connections
     logger.info("dashboard stopped")

@@ -5,23 +5,26 @@ variable the API reads, so one .env serves both); SCORING_BOOTSTRAP_CSS points a
 not where Debian's libjs-bootstrap5 package installs it; SCORING_CURRENCY (EUR) is the currency of the
 amounts on the pages, the same variable as the letters' currency in the API. The sign-in settings
 (SCORING_AUTH, SCORING_SECRET_KEY, SCORING_SESSION_IDLE_MINUTES, SCORING_OIDC_*...) are read by
-`dashboard.auth`. The
+`dashboard.auth`. Behind a reverse proxy, SCORING_TRUSTED_PROXY (its address) and SCORING_TRUSTED_PROXY_COUNT
+are handed to waitress (`proxy_options`), the one place X-Forwarded-* headers are read. The
 dashboard is deployed without the scoring library (it reads everything from the API), so its settings do not
 derive from `scoring.settings`: they read the same prefix and .env file, and only what the dashboard uses.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dashboard.i18n import N_
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 BOOTSTRAP_CANDIDATES = (Path("/usr/share/javascript/bootstrap5/css/bootstrap.min.css"),)
+FORWARDED_HEADERS = frozenset({"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
 
 
 class DashboardSettings(BaseSettings):
@@ -50,8 +53,12 @@ class DashboardSettings(BaseSettings):
     cookie_secure: bool | None = Field(
         default=None, description="Secure cookies (default: when the request came over HTTPS)"
     )
-    trusted_proxies: int = Field(
-        default=0, ge=0, description="Reverse proxies in front whose X-Forwarded-For/-Proto are trusted"
+    trusted_proxy: str | None = Field(
+        default=None,
+        description="Address of the reverse proxy whose X-Forwarded-For/-Proto/-Host waitress believes",
+    )
+    trusted_proxy_count: int = Field(
+        default=1, ge=1, description="Proxies in the chain in front (the client is that many hops back)"
     )
     user_cache_seconds: float = Field(default=10.0, ge=0, description="How long a session's user is reused")
     oidc_issuer: str | None = Field(
@@ -66,6 +73,30 @@ class DashboardSettings(BaseSettings):
         default=N_("Sign in with the company account"),
         description="The SSO button's text (the default is shown in the page's language)",
     )
+
+    @field_validator("trusted_proxy")
+    @classmethod
+    def _one_address(cls, value: str | None) -> str | None:
+        """Waitress compares the peer's address with this one string: an IP address, or `*` (any peer)."""
+        if value is None or value == "*":
+            return value
+        try:
+            return str(ipaddress.ip_address(value.strip()))
+        except ValueError:
+            raise ValueError("SCORING_TRUSTED_PROXY must be one IP address (or * for any peer)") from None
+
+    def proxy_options(self) -> dict[str, object]:
+        """Waitress's own proxy settings: behind the trusted proxy, the client's address becomes
+        REMOTE_ADDR and the scheme and host the proxy forwards become the request's; the X-Forwarded-*
+        headers of any other peer are dropped. Nothing without SCORING_TRUSTED_PROXY."""
+        if self.trusted_proxy is None:
+            return {}
+        return {
+            "trusted_proxy": self.trusted_proxy,
+            "trusted_proxy_count": self.trusted_proxy_count,
+            "trusted_proxy_headers": FORWARDED_HEADERS,
+            "clear_untrusted_proxy_headers": True,
+        }
 
     def bootstrap_path(self) -> Path | None:
         """The configured Bootstrap CSS, else the first installed copy found, else None."""

@@ -2,7 +2,8 @@
 
 Readers see the old file or the whole new one, never a part; a failed write leaves nothing behind. Every file
 the product writes (tables, JSON, bundles, reports, letters, caches) goes through these functions; the
-argument order is always (path, content).
+argument order is always (path, content). Files are private to the user who runs the product (0600) and the
+folders they create too (0700), like the prediction log: the tables hold clients' personal data.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from types import TracebackType
 import numpy as np
 import polars as pl
 
-FILE_MODE = 0o644
-DIR_MODE = 0o755
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
+FILE_MODE = PRIVATE_FILE_MODE
+DIR_MODE = PRIVATE_DIR_MODE
 
 
 def clean_json(value: object) -> object:
@@ -39,9 +40,22 @@ def clean_json(value: object) -> object:
     return value
 
 
+def make_dirs(folder: Path, mode: int = DIR_MODE) -> Path:
+    """Create `folder` and its missing parents with `mode` (an existing folder keeps its own)."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    for created in reversed(missing):
+        created.mkdir(mode=mode, exist_ok=True)
+        created.chmod(mode)  # mkdir's mode passes through the umask
+    return folder
+
+
 def temporary_path(path: Path) -> Path:
     """A new, empty, uniquely named file beside `path` (hidden, suffix .tmp), for a write renamed later."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     return Path(name)
@@ -98,11 +112,14 @@ def atomic_dir(path: Path, mode: int = DIR_MODE, replace: bool = False) -> Itera
 
     `path` must not exist unless `replace`, in which case the old folder is swapped out and removed.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".tmp-{path.name}-"))
     old = path.with_name(f".old-{staging.name}")
     try:
         yield staging
+        for inside in staging.rglob("*"):  # what other libraries wrote there (Parquet, figures): umask modes
+            if not inside.is_symlink():
+                inside.chmod(mode if inside.is_dir() else FILE_MODE)
         staging.chmod(mode)
         if replace and path.exists():
             path.rename(old)

@@ -45,12 +45,6 @@ class ScoringSettings(BaseSettings):
     audit_retention_days: int = Field(
         default=183, ge=1, description="Audit rows younger than this are never purged (default: 6 months)"
     )
-    login_max_failures: int = Field(
-        default=5, ge=1, description="Failed sign-ins in a row after which an account is locked"
-    )
-    login_lockout_minutes: float = Field(
-        default=15.0, gt=0, description="How long a locked account stays locked"
-    )
 
     @property
     def paths(self) -> Paths:
@@ -82,11 +76,24 @@ class ScoringSettings(BaseSettings):
             return self.log_salt.get_secret_value().encode()
         path = self.paths.log_salt
         if not path.exists():
-            self.runtime_dir()
-            tmp = temporary_path(path)
-            tmp.write_text(secrets.token_hex(32))
-            tmp.chmod(PRIVATE_FILE_MODE)
-            with contextlib.suppress(FileExistsError):
-                os.link(tmp, path)  # atomic and never replacing: the first worker's salt wins
-            tmp.unlink()
+            write_secret_once(path, secrets.token_hex(32))
         return path.read_text().strip().encode()
+
+
+def write_secret_once(path: Path, secret: str) -> None:
+    """Write a generated secret 0600 (its folder 0700; the temporary file is 0600 from its creation),
+    atomically and never replacing one that another process wrote first: the first writer's secret wins."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    tmp = temporary_path(path)
+    tmp.write_text(secret)
+    tmp.chmod(PRIVATE_FILE_MODE)
+    with contextlib.suppress(FileExistsError):
+        os.link(tmp, path)
+    tmp.unlink()
+
+
+def comma_separated(value: object) -> object:
+    """A list setting given as one comma-separated string in the environment (empty parts dropped)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value

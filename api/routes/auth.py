@@ -1,7 +1,10 @@
-"""Sign-in for the dashboard: password (argon2, lockout), single sign-on, sign-out, refused requests.
+"""Sign-in: password (argon2, throttled) or single sign-on answer the account and a session token; sign-out
+revokes it; an admin ends every session; refused requests of the dashboard are recorded.
 
 Every attempt is audited; a failure answers the same 401 whatever its cause (unknown account, wrong
-password, disabled or locked account), so the answer tells an attacker nothing.
+password, disabled or locked account), so the answer tells an attacker nothing. Single sign-on is accepted
+only with the dashboard's own key (SCORING_API_KEY): the dashboard checked the provider's ID token
+(signature, issuer, audience, expiry, nonce: `dashboard/auth/oidc.py`), and only the dashboard may say so.
 """
 
 from __future__ import annotations
@@ -10,44 +13,92 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from api.deps import SettingsDep
 from api.errors import error_responses
-from api.identity import CHALLENGE, AnyUser, OptionalUser, actor_of, get_engine
-from api.schemas.access import DeniedIn, LoginIn, SsoIn, UserOut, user_out
+from api.identity import (
+    CHALLENGE,
+    Admin,
+    AnyUser,
+    OptionalUser,
+    actor_of,
+    get_engine,
+    session_token,
+    source_of,
+)
+from api.schemas.access import DeniedIn, EndedOut, LoginIn, SessionOut, SignedInOut, SsoIn, user_out
+from api.security import KeyScope
+from api.settings import Settings
+from scoring.db import sessions
 from scoring.db.audit import AuditEvent, record
-from scoring.db.users import Lockout, authenticate, sign_in_sso
+from scoring.db.throttle import Throttled
+from scoring.db.users import User, authenticate, sign_in_sso
 from scoring.vocabulary import AuditAction
 
 router = APIRouter(prefix="/auth", tags=["sign-in"])
 REFUSED = "invalid user name or password"
+SSO_KEY = (
+    "single sign-on is accepted only with the dashboard's API key (SCORING_API_KEY), which must be configured"
+)
 
 
-@router.post("/login", response_model=UserOut, responses=error_responses(400, 401, 422, 500))
-def login(body: LoginIn, request: Request, settings: SettingsDep) -> UserOut:
-    """The account, when the password is right and the account may sign in; 401 otherwise."""
-    lockout = Lockout(settings.login_max_failures, settings.login_lockout_minutes)
-    user = authenticate(get_engine(request), body.username, body.password, lockout, actor_of(request, None))
+def _signed_in(request: Request, settings: Settings, user: User) -> SignedInOut:
+    token, session = sessions.create(
+        get_engine(request), user.id, settings.session_lifetimes, source_of(request)
+    )
+    return SignedInOut(**user_out(user).model_dump(), expires_at=session.expires_at, token=token)
+
+
+@router.post("/login", response_model=SignedInOut, responses=error_responses(400, 401, 422, 429, 500))
+def login(body: LoginIn, request: Request, settings: SettingsDep) -> SignedInOut:
+    """The account and a new session token, when the password is right and the account may sign in."""
+    try:
+        user = authenticate(
+            get_engine(request), body.username, body.password, settings.sign_in_rules, actor_of(request, None)
+        )
+    except Throttled as throttled:
+        retry = {"Retry-After": str(throttled.retry_after)}
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(throttled), retry) from None
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, REFUSED, CHALLENGE)
-    return user_out(user)
+    return _signed_in(request, settings, user)
 
 
-@router.post("/sso", response_model=UserOut, responses=error_responses(400, 401, 422, 500))
-def single_sign_on(body: SsoIn, request: Request) -> UserOut:
-    """The active account named by the identity provider (the dashboard checked the ID token); 401 if none."""
+@router.post("/sso", response_model=SignedInOut, responses=error_responses(400, 401, 403, 422, 500))
+def single_sign_on(body: SsoIn, request: Request, settings: SettingsDep) -> SignedInOut:
+    """The active account named by the identity provider and a new session token; only the dashboard's key
+    may call it (403 otherwise, and while no dashboard key is configured); 401 without such an account."""
+    dashboard_keys = settings.scoped_keys()["dashboard"]
+    if not dashboard_keys or getattr(request.state, "key_scope", None) is not KeyScope.DASHBOARD:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, SSO_KEY)
     user = sign_in_sso(get_engine(request), body.username, actor_of(request, None), body.provider)
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "no active account for this identity", CHALLENGE)
-    return user_out(user)
+    return _signed_in(request, settings, user)
+
+
+@router.get("/session", response_model=SessionOut, responses=error_responses(401, 422, 500))
+def current_session(request: Request, user: AnyUser) -> SessionOut:
+    """The account of the session token sent (what the dashboard reloads a signed-in person from)."""
+    return SessionOut(**user_out(user).model_dump(), expires_at=request.state.session.expires_at)
 
 
 @router.post(
     "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(400, 401, 403, 422, 500)
 )
 def logout(request: Request, user: AnyUser) -> Response:
-    """Record the user's sign-out."""
-    record(
-        get_engine(request), AuditEvent(AuditAction.SIGN_OUT, actor_of(request, user), target=user.username)
-    )
+    """End the session of the token sent, and record the sign-out."""
+    engine = get_engine(request)
+    sessions.revoke(engine, session_token(request) or "")
+    record(engine, AuditEvent(AuditAction.SIGN_OUT, actor_of(request, user), target=user.username))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/sessions/end-all", response_model=EndedOut, responses=error_responses(400, 401, 403, 422, 500))
+def end_all_sessions(request: Request, admin: Admin) -> EndedOut:
+    """End every open session, the admin's own included: everyone signs in again."""
+    engine = get_engine(request)
+    ended = sessions.revoke_all(engine)
+    detail = {"ended_by_admin": True, "sessions": ended}
+    record(engine, AuditEvent(AuditAction.SIGN_OUT, actor_of(request, admin), target="*", detail=detail))
+    return EndedOut(ended=ended)
 
 
 @router.post("/denied", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(400, 401, 422, 500))

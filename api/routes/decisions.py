@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import ClientId, ServiceDep, StateDep
+from api.deps import ClientId, ServiceDep, StateDep, client_not_found
 from api.errors import error_responses
 from api.identity import Analyst, AnyUser, DatabaseDep, Officer, actor_of
 from api.schemas.access import (
@@ -45,7 +45,7 @@ def model_opinion(
     """What the model says of a stored client now: score, decision, reasons, counter-offer if asked."""
     row = service.store.row(client_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"client {client_id} not found")
+        raise client_not_found()
     values = service.explanations.row(row)
     if values is None:
         values = service.explanations.compute_row(row)
@@ -120,7 +120,7 @@ def decision_history(
 ) -> DecisionHistoryOut:
     """The client's recorded decisions, newest first."""
     if service.store.row(client_id) is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"client {client_id} not found")
+        raise client_not_found()
     hashed = client_hash(client_id, state.salt) or ""
     rows = decisions.history(state.engine, hashed)
     return DecisionHistoryOut(client_id=client_id, decisions=[DecisionOut(**r) for r in rows])

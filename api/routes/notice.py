@@ -33,12 +33,12 @@ from api.language import LanguageDep
 from scoring.db import decisions
 from scoring.db.letters import IssuedLetter, decision_key, first_issue, record_delivery
 from scoring.explain.recourse import Recourse
-from scoring.notice.content import DecisionFacts, OfficerFacts, build_notice, new_reference
+from scoring.notice.content import OfficerFacts, build_notice, new_reference
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
+from scoring.serving.letter_facts import stored_facts
 from scoring.serving.prediction_log import client_hash
-from scoring.serving.recourse import client_recourse
-from scoring.vocabulary import Decision, OfficerDecision, OverrideReason, Role
+from scoring.vocabulary import OfficerDecision, OverrideReason, Role
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
@@ -108,32 +108,19 @@ async def client_notice(
     before it is sent: who, when, salted client hash, reference); every later view, format or language of
     the same decision (same officer's decision, or without one the same model decision, version and
     probability) carries the same reference (X-Letter-Reference) and issue date, is listed on that letter
-    and issues nothing. Issued for the signed-in officer named in X-Scoring-User (an analyst gets 403), or
+    and issues nothing. Issued for the signed-in officer of the session token (an analyst gets 403), or
     for the API's caller."""
     if user is not None and user.role not in ISSUERS:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"the role {user.role} may not issue letters")
-    recourse = await run_in_threadpool(client_recourse, service, row, client_id, settings.recourse_terms)
-    if recourse is None:
+    stored = await run_in_threadpool(stored_facts, service, row, settings.recourse_terms)
+    if stored is None:
         raise application_not_found()
-    values = service.explanations.row(row)
-    if values is None:
-        values = await run_in_threadpool(service.explanations.compute_row, row)
-    result = service.client_result(row, values)
+    model_facts, result = stored
     hashed = client_hash(client_id, state.salt) or ""
     recorded = await run_in_threadpool(decisions.latest, state.engine, hashed)
-    officer = _officer(recorded, recourse)
-    model_decision = Decision(result.decision)
-    facts = DecisionFacts(
-        client_id=client_id,
-        model_decision=model_decision,
-        points=result.points,
-        threshold_points=result.threshold_points,
-        amount=recourse.amount,
-        reasons=result.explanation.codes if result.explanation else [],
-        recourse=recourse,
-        model_version=result.model_version,
-        officer=officer,
-    )
+    officer = _officer(recorded, model_facts.recourse)
+    model_decision = model_facts.model_decision
+    facts = replace(model_facts, officer=officer)
     decision_id = recorded["id"] if officer is not None and recorded else None
     key = decision_key(hashed, decision_id, model_decision, result.model_version, result.probability)
     now = datetime.now(UTC)

@@ -1,4 +1,5 @@
-"""Accounts (admin), and one account by id for the dashboard's session loader."""
+"""Accounts (admin), and one account by id (its owner or an admin). Disabling an account, setting its
+password or an admin's "end its sessions" revoke every session of the account at once."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from fastapi import APIRouter, HTTPException, Path, Request, status
 from fastapi.exceptions import RequestValidationError
 
 from api.errors import error_responses
-from api.identity import Admin, actor_of, get_engine
-from api.schemas.access import PasswordIn, UserCreateIn, UserOut, user_out
+from api.identity import Admin, AnyUser, actor_of, get_engine
+from api.schemas.access import EndedOut, PasswordIn, UserCreateIn, UserOut, user_out
+from scoring.db import sessions
+from scoring.db.audit import AuditEvent, record
 from scoring.db.users import User, UserError, create_user, get_user, list_users, reset_password, set_active
+from scoring.vocabulary import AuditAction, Role
 
 router = APIRouter(prefix="/users", tags=["users"])
 CHANGE = error_responses(400, 401, 403, 404, 422, 500)
@@ -38,9 +42,11 @@ def users(request: Request, _admin: Admin) -> list[UserOut]:
     return [user_out(u) for u in list_users(get_engine(request))]
 
 
-@router.get("/{user_id}", response_model=UserOut, responses=error_responses(401, 404, 422, 500))
-def user(user_id: UserId, request: Request) -> UserOut:
-    """One account (what the dashboard reloads a session from)."""
+@router.get("/{user_id}", response_model=UserOut, responses=error_responses(401, 403, 404, 422, 500))
+def user(user_id: UserId, request: Request, signed_in: AnyUser) -> UserOut:
+    """One account: one's own, or any for an admin."""
+    if signed_in.id != user_id and signed_in.role is not Role.ADMIN:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin may read another account")
     return user_out(_account(request, user_id))
 
 
@@ -74,13 +80,15 @@ def _set_active(request: Request, user_id: int, admin: User, active: bool) -> Us
             ]
         )
     changed = set_active(get_engine(request), account.username, active, actor_of(request, admin))
+    if not active:
+        sessions.revoke_user(get_engine(request), account.id)
     request.app.state.users.forget(account.id)
     return user_out(changed)
 
 
 @router.post("/{user_id}/disable", response_model=UserOut, responses=CHANGE)
 def disable_user(user_id: UserId, request: Request, admin: Admin) -> UserOut:
-    """Disable an account: no more sign-in, and its sessions end."""
+    """Disable an account: no more sign-in, and its sessions end at once."""
     return _set_active(request, user_id, admin, False)
 
 
@@ -92,7 +100,7 @@ def enable_user(user_id: UserId, request: Request, admin: Admin) -> UserOut:
 
 @router.post("/{user_id}/password", response_model=UserOut, responses=CHANGE)
 def set_password(user_id: UserId, body: PasswordIn, request: Request, admin: Admin) -> UserOut:
-    """A new password for an account (and unlock it)."""
+    """A new password for an account (and unlock it); its sessions end."""
     account = _account(request, user_id)
     try:
         changed = reset_password(
@@ -100,4 +108,19 @@ def set_password(user_id: UserId, body: PasswordIn, request: Request, admin: Adm
         )
     except UserError as error:
         raise _invalid(error) from None
+    sessions.revoke_user(get_engine(request), account.id)
     return user_out(changed)
+
+
+@router.post("/{user_id}/sessions/end", response_model=EndedOut, responses=CHANGE)
+def end_sessions(user_id: UserId, request: Request, admin: Admin) -> EndedOut:
+    """End every open session of an account (it signs in again)."""
+    account = _account(request, user_id)
+    engine = get_engine(request)
+    ended = sessions.revoke_user(engine, account.id)
+    detail = {"ended_by_admin": True, "sessions": ended}
+    record(
+        engine,
+        AuditEvent(AuditAction.SIGN_OUT, actor_of(request, admin), target=account.username, detail=detail),
+    )
+    return EndedOut(ended=ended)

@@ -69,6 +69,20 @@ def user_out(user: User) -> UserOut:
     )
 
 
+class SessionOut(UserOut):
+    """The signed-in account and its session."""
+
+    expires_at: datetime = Field(description="The session's absolute end (it ends sooner when idle)")
+
+
+class SignedInOut(SessionOut):
+    token: str = Field(description="The session token: send it as `Authorization: Bearer <token>`")
+
+
+class EndedOut(BaseModel):
+    ended: int = Field(description="How many open sessions were ended")
+
+
 class UserCreateIn(BaseModel):
     model_config = {"extra": "forbid"}
     username: str = Field(min_length=1, max_length=64)
@@ -163,24 +177,28 @@ class OversightOut(BaseModel):
 
 
 class AuditRowOut(BaseModel):
-    id: int
+    id: int = Field(description="Position in the hash chain")
     created_at: datetime
     actor: str
+    actor_id: int | None = Field(description="The user's id, null for the service, the CLI or the system")
     role: str | None
     action: str
-    client_hash: str | None
+    client_hash: str | None = Field(description="Salted hash of the client ID (never the ID itself)")
     target: str | None
     detail: dict[str, Any]
-    source: str | None
+    source: str | None = Field(description="The person's address")
     request_id: str | None
 
 
 class AuditPageOut(BaseModel):
     rows: list[AuditRowOut] = Field(description="Newest first")
+    next_before: int | None = Field(
+        description="`before` of the next (older) page; null when this page holds the oldest rows"
+    )
 
 
 class VerificationOut(BaseModel):
-    ok: bool
+    ok: bool = Field(description="The chain and its anchors both hold")
     rows: int
     first_id: int
     last_id: int
@@ -188,3 +206,8 @@ class VerificationOut(BaseModel):
     problem: str | None = Field(description="The first row edited, inserted or deleted")
     problem_kind: Literal["edited", "inserted", "deleted"] | None
     problem_row: int | None
+    anchors: int = Field(description="Signed anchors of the chain's end checked")
+    last_anchored: int | None = Field(description="The newest row an anchor names")
+    anchor_problem: str | None = Field(
+        description="Rows cut at the end, a row differing from its anchor, an anchor with a wrong signature"
+    )

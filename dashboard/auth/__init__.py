@@ -1,9 +1,12 @@
 """Sign-in for the dashboard (Flask-Login on Dash's Flask server): sessions, CSRF, the guard, roles, SSO.
 
-Only the glue lives here: accounts, passwords, lockout and the audit trail are the API's (`scoring.db`).
+Only the glue lives here: accounts, passwords, sign-in throttling, sessions and the audit trail are the
+API's (`scoring.db`).
 `install(app, settings)` configures the session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS, idle
 timeout), the login manager and its user loader, the sign-in routes, optional single sign-on, and the one
-`before_request` guard; `request_headers()` names the signed-in user (and where they are) to the API.
+`before_request` guard; `request_headers()` carries the signed-in person's API session token (and where they
+are) to the API. The cookie lives SCORING_SESSION_IDLE_MINUTES after the last request, but never past the
+API session's absolute end; a session the API revoked is refused whatever the cookie says.
 SCORING_AUTH=off leaves out the sign-in (local use; refused unless the dashboard listens on loopback) but
 not the CSRF check.
 """
@@ -19,14 +22,13 @@ import dash
 import flask
 import flask_login
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard.auth import guard, oidc, roles, views
-from dashboard.auth.users import UserLoader, current
+from dashboard.auth import guard, oidc, roles, users, views
+from dashboard.auth.users import UserLoader, current, session_token
 from dashboard.settings import DashboardSettings
 
 logger = logging.getLogger("dashboard.auth")
-USER_HEADER = "X-Scoring-User"
+AUTHORIZATION = "Authorization"
 ADDRESS_HEADER = "X-Scoring-Client-Address"
 SESSION_COOKIE = "scoring_session"
 
@@ -62,13 +64,13 @@ def check_binding(settings: DashboardSettings, host: str) -> None:
 
 
 def request_headers() -> dict[str, str]:
-    """Headers naming the signed-in user and their address for the API's audit trail."""
+    """The signed-in person's API session token, and their address for the API's audit trail."""
     if not flask.has_request_context():
         return {}
     headers = {}
-    user = current()
-    if user is not None:
-        headers[USER_HEADER] = str(user.id)
+    token = session_token() if current() is not None else None
+    if token is not None:
+        headers[AUTHORIZATION] = f"Bearer {token}"
     if flask.request.remote_addr:
         headers[ADDRESS_HEADER] = flask.request.remote_addr
     return headers
@@ -104,9 +106,6 @@ def may_issue_letters() -> bool:
 
 def install(app: dash.Dash, settings: DashboardSettings) -> None:
     server = app.server
-    if settings.trusted_proxies:
-        hops = settings.trusted_proxies
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     if secret is None:
         logger.warning(
@@ -126,7 +125,7 @@ def install(app: dash.Dash, settings: DashboardSettings) -> None:
     manager.session_protection = "strong"
     loader = UserLoader(settings.user_cache_seconds)
     manager.user_loader(loader)
-    server.extensions["scoring_users"] = loader
+    server.extensions[users.EXTENSION] = loader
     views.install_views(server)
     oidc.register(server, settings)
     idle = settings.session_idle_minutes * 60
@@ -137,4 +136,5 @@ def install(app: dash.Dash, settings: DashboardSettings) -> None:
 
     @server.after_request
     def csrf_cookie(response: flask.Response) -> flask.Response:
+        guard.end_if_refused()  # before the CSRF cookie: a signed-out person gets a new token
         return guard.set_csrf_cookie(response, server.session_interface.get_cookie_secure(server))

@@ -8,7 +8,9 @@
   script and by no other site) into every callback request.
 - A callback needs a session (401) and a role its output is registered for (403; `roles.py`); a page needs
   a session (else a redirect to the sign-in page) and its page's rights (403).
-- A session idle for longer than SCORING_SESSION_IDLE_MINUTES ends.
+- A session idle for longer than SCORING_SESSION_IDLE_MINUTES ends, and so does one past the absolute end of
+  its API session (SCORING_SESSION_MAX_HOURS of the API) however active; one the API refused on any call
+  (revoked, expired) ends after that request (`end_if_refused`).
 Refusals of a signed-in user are recorded in the API's audit trail.
 """
 
@@ -21,12 +23,11 @@ from urllib.parse import quote
 
 import dash
 import flask
-import flask_login
 
-from dashboard.api_client import ApiError, api
+from dashboard.api_client import SESSION_ENDED, ApiError, api
 from dashboard.auth import roles
 from dashboard.auth.refusal import forbidden_page
-from dashboard.auth.users import current
+from dashboard.auth.users import current, end_session, past_end
 from dashboard.i18n import current as current_translator
 
 CSRF_SESSION_KEY = "csrf"
@@ -66,17 +67,24 @@ def _is_public(path: str) -> bool:
 
 
 def _idle_expired(idle_seconds: float) -> bool:
-    """End the session of a user idle for too long; note this request's time otherwise."""
+    """End the session of a user idle for too long or past its API session's absolute end (however active);
+    note this request's time otherwise."""
     now = time.time()
     seen = flask.session.get(SEEN_KEY)
-    if current() is not None and seen is not None and now - float(seen) > idle_seconds:
-        flask_login.logout_user()
-        flask.session.clear()
+    idle = seen is not None and now - float(seen) > idle_seconds
+    if (idle or past_end(now)) and current() is not None:
+        end_session()
         flask.g.signed_out_idle = True
         return True
     if seen is None or now - float(seen) > 15:  # the cookie is rewritten at most every 15 s
         flask.session[SEEN_KEY] = now
     return False
+
+
+def end_if_refused() -> None:
+    """After a request during which the API refused the session's token: sign the person out here too."""
+    if flask.request.environ.get(SESSION_ENDED):
+        end_session()
 
 
 def _denied(resource: str, reason: str) -> None:

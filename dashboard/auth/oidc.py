@@ -2,8 +2,10 @@
 SCORING_OIDC_ISSUER, SCORING_OIDC_CLIENT_ID, SCORING_OIDC_CLIENT_SECRET, SCORING_OIDC_USERNAME_CLAIM.
 
 The provider proves who the person is (authorisation code flow with PKCE, state and nonce; Authlib checks
-the ID token's signature, issuer, audience and nonce); the account and its role stay ours: the API signs in
-the active account named by the claim, and refuses (and audits) a name without one.
+the ID token's signature, issuer, audience, expiry and nonce); the account and its role stay ours: the API
+signs in the active account named by the claim, with a session token as a password sign-in, and refuses (and
+audits) a name without one. The API takes this word only from the dashboard's own key (SCORING_API_KEY):
+single sign-on needs that key set on both sides.
 """
 
 from __future__ import annotations

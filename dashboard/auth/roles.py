@@ -23,7 +23,7 @@ EVERYONE = ROLES  # signed in, whatever the role
 VIEW_CLIENTS = ROLES  # the officer's pages; read-only for analysts
 DECIDE = frozenset({OFFICER, ADMIN})  # record a decision, issue a letter
 ANALYSE = frozenset({ANALYST, ADMIN})  # model, drift, operations
-ADMINISTER = frozenset({ADMIN})  # accounts
+ADMINISTER = frozenset({ADMIN})  # accounts, the audit trail
 
 MODULE_RIGHTS = {
     "dashboard.app": EVERYONE,
@@ -40,11 +40,13 @@ MODULE_RIGHTS = {
     "dashboard.pages.drift": ANALYSE,
     "dashboard.pages.operations": ANALYSE,
     "dashboard.pages.users": ADMINISTER,
+    "dashboard.pages.audit": ADMINISTER,
     "dashboard.pages.not_found_404": EVERYONE,
 }
 SERVER_ROUTES = {
     "/drift-report/": ANALYSE,
     "/letters/": DECIDE,
+    "/audit-export": ADMINISTER,
 }  # Flask routes of the dashboard beside Dash's, by prefix
 PAGES_ROUTER = "_pages_content.children"  # Dash Pages' own callback: the page of the path in its inputs
 MARK = "__scoring_rights__"

@@ -1,14 +1,30 @@
-"""The signed-in user as Flask-Login sees it: id, name and role, loaded from the API (kept briefly)."""
+"""The signed-in person as Flask-Login sees it (id, name and role), and the API session they hold.
+
+The session token the API issued at sign-in is kept in the dashboard's session, encrypted with a key derived
+from SCORING_SECRET_KEY (the cookie is signed, not secret, and the token must not be readable from it), with
+the session's absolute end. Each request's user is reloaded from the API with that token (`GET
+/auth/session`, kept for SCORING_USER_CACHE_SECONDS): once the API has revoked the session (sign-out, password
+reset, disabled account, an admin ending it) or it expired, nobody is signed in, whatever the cookie says.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
 import time
+from datetime import datetime
 
 import flask
 import flask_login
+from cryptography.fernet import Fernet, InvalidToken
 
 from dashboard.api_client import ApiError, api
+
+TOKEN_KEY = "api_session"
+ENDS_KEY = "api_session_ends"  # the session's absolute end (Unix time), as the API set it
+MAX_CACHED = 4096
+EXTENSION = "scoring_users"  # the server's UserLoader
 
 
 class SignedInUser(flask_login.UserMixin):
@@ -22,8 +38,36 @@ class SignedInUser(flask_login.UserMixin):
         return cls(int(payload["id"]), payload["username"], payload["role"])
 
 
+def _cipher() -> Fernet:
+    secret = str(flask.current_app.config["SECRET_KEY"]).encode()
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"scoring-api-session\0" + secret).digest()))
+
+
+def keep_session(payload: dict) -> None:
+    """Keep the API session of a sign-in answer (`token`, `expires_at`) in the dashboard's session."""
+    flask.session[TOKEN_KEY] = _cipher().encrypt(payload["token"].encode()).decode()
+    flask.session[ENDS_KEY] = datetime.fromisoformat(payload["expires_at"]).timestamp()
+
+
+def session_token() -> str | None:
+    """The API session token of this request's dashboard session (None without one, or unreadable)."""
+    if not flask.has_request_context() or TOKEN_KEY not in flask.session:
+        return None
+    try:
+        return _cipher().decrypt(str(flask.session[TOKEN_KEY]).encode()).decode()
+    except InvalidToken:
+        return None
+
+
+def past_end(now: float) -> bool:
+    """Whether this dashboard session is past the absolute end of its API session."""
+    ends = flask.session.get(ENDS_KEY)
+    return ends is not None and now >= float(ends)
+
+
 class UserLoader:
-    """Flask-Login's user_loader: the API's account, kept for `seconds`; None when disabled or unknown."""
+    """Flask-Login's user_loader: the account of the session's API token, kept for `seconds`; None once the
+    API refuses the token, or when the account is not the one the cookie names."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -31,27 +75,42 @@ class UserLoader:
         self._lock = threading.Lock()
 
     def __call__(self, user_id: str) -> SignedInUser | None:
-        if not user_id.isdigit():
+        token = session_token()
+        if token is None or not user_id.isdigit():
             return None
+        key = hashlib.sha256(token.encode()).hexdigest()
         now = time.monotonic()
         with self._lock:
-            cached = self._cache.get(user_id)
+            cached = self._cache.get(key)
         if cached is not None and cached[0] > now:
             return cached[1]
         try:
-            payload = api().unattributed().user(int(user_id))
+            payload = api().unattributed().session(token)
         except ApiError as error:
-            if not error.not_found:
-                flask.current_app.logger.warning("session user %s not loaded: %s", user_id, error.message)
-            return None  # the session is not trusted while its account cannot be read
-        user = SignedInUser.of(payload) if payload["active"] else None  # a lock stops sign-ins only
+            if error.status != 401:
+                flask.current_app.logger.warning("session of user %s not loaded: %s", user_id, error.message)
+            return None  # not trusted while the API cannot vouch for it
+        same = payload["active"] and int(payload["id"]) == int(user_id)
+        user = SignedInUser.of(payload) if same else None
         with self._lock:
-            self._cache[user_id] = (now + self.seconds, user)
+            if len(self._cache) > MAX_CACHED:
+                self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
+            self._cache[key] = (now + self.seconds, user)
         return user
 
-    def forget(self, user_id: int) -> None:
+    def forget(self, token: str) -> None:
         with self._lock:
-            self._cache.pop(str(user_id), None)
+            self._cache.pop(hashlib.sha256(token.encode()).hexdigest(), None)
+
+
+def end_session() -> None:
+    """Forget the person and their API session on this dashboard (the API's side is revoked or ended)."""
+    token = session_token()
+    loader = flask.current_app.extensions.get(EXTENSION)
+    if token is not None and loader is not None:
+        loader.forget(token)
+    flask_login.logout_user()
+    flask.session.clear()
 
 
 def current() -> SignedInUser | None:

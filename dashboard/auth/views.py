@@ -1,7 +1,8 @@
 """The sign-in page, sign-in by password or single sign-on, and sign-out: plain Flask routes beside Dash.
 
-The password goes to the API (`POST /auth/login`), which checks it, counts failures, locks the account and
-writes the audit rows; the page shows one message for every failure.
+The password goes to the API (`POST /auth/login`), which checks it, counts failures and writes the audit
+rows, and answers the account with a session token the dashboard keeps (`users.keep_session`) and sends on
+every call; the page shows one message for every failure. Sign-out asks the API to revoke the token.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import flask_login
 
 from dashboard.api_client import ApiError, api
 from dashboard.auth.guard import csrf_token
-from dashboard.auth.users import SignedInUser, current
+from dashboard.auth.users import SignedInUser, current, end_session, keep_session
 from dashboard.i18n import COOKIE, LANGUAGES, N_, NAMES, Translator, translator
 from dashboard.i18n import current as current_translator
 
 REFUSED = N_("The user name or password is not right, or the account cannot sign in now.")
 NOT_NOW = N_("Signing in is not possible now: {reason}")
+WAIT = N_("Too many wrong passwords from here: {reason}")
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # as the navigation bar's switch
 PAGE = """<!DOCTYPE html>
 <html lang="{{ lang }}">
@@ -90,15 +92,16 @@ def _words(t: Translator) -> dict[str, str]:
         "password": _("Password"),
         "submit": _("Sign in"),
         "accounts": _(
-            "Accounts are given by an administrator. After several wrong passwords an account is locked "
-            "for a while."
+            "Accounts are given by an administrator. After several wrong passwords, further attempts from "
+            "the same place must wait a little longer each time."
         ),
     }
 
 
 def safe_next(target: str | None) -> str:
-    """A path of this dashboard to go to after signing in (never another site)."""
-    if not target:
+    """A path of this dashboard to go to after signing in (never another site; no control character or
+    backslash, which a browser may read as a slash)."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in target):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -140,6 +143,7 @@ def sign_in(payload: dict) -> flask.Response:
     target = safe_next(flask.request.values.get("next") or flask.session.get("sso_next"))
     flask.session.clear()  # a new session (and CSRF token) for the signed-in user
     flask_login.login_user(SignedInUser.of(payload))
+    keep_session(payload)
     flask.session.permanent = True
     return flask.redirect(target)
 
@@ -160,6 +164,8 @@ def login() -> flask.Response:
     except ApiError as error:
         if error.status == 401:
             return page(_(REFUSED), status=401, username=username)
+        if error.status == 429:  # throttled: the API's message says how long to wait, in the page's language
+            return page(_(WAIT).format(reason=error.message), status=429, username=username)
         return page(_(NOT_NOW).format(reason=error.message), status=503, username=username)
     return sign_in(payload)
 
@@ -171,8 +177,7 @@ def logout() -> flask.Response:
             api().logout()
         except ApiError as error:
             flask.current_app.logger.warning("sign-out of %s not recorded: %s", user.username, error.message)
-    flask_login.logout_user()
-    flask.session.clear()
+    end_session()
     return flask.redirect("/login?state=signed-out")
 
 

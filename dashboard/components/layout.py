@@ -21,6 +21,7 @@ NAV = (
     (N_("Drift"), "/drift", None),
     (N_("Operations"), "/operations", None),
     (N_("Users"), "/users", None),
+    (N_("Audit"), "/audit", None),
 )
 
 

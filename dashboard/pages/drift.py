@@ -181,7 +181,7 @@ def show_report(name: str | None) -> tuple:
     try:
         summary = api().drift_summary(name)
     except ApiError as error:
-        return dbc.Alert(error.message, color="danger", role="alert"), None
+        return dbc.Alert(error.message, color="danger"), None
     t = current()
     return summary_view(summary, t), frame(name, t)
 

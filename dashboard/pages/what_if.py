@@ -180,7 +180,7 @@ def rescore(*args: object) -> object:
         payload = api().what_if(client_id, forms.changes(initial, values))
     except ApiError as error:
         retry = t.gettext("Change a value to try again.")
-        return dbc.Alert(f"{error.message} {retry}", color="danger", role="alert")
+        return dbc.Alert(f"{error.message} {retry}", color="danger")
     return result_view(before, payload, t)
 
 

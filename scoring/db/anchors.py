@@ -14,7 +14,6 @@ rewritten).
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import hmac
@@ -32,8 +31,8 @@ from pydantic_settings import NoDecode
 from sqlalchemy import Engine, select
 
 from scoring.db.models import audit_chain, audit_log
-from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, temporary_path
-from scoring.settings import ScoringSettings
+from scoring.io import PRIVATE_FILE_MODE
+from scoring.settings import ScoringSettings, comma_separated, write_secret_once
 
 ANCHOR_FILE = "audit_anchors.jsonl"
 KEY_FILE = Path("data") / "keys" / "audit_anchor.key"
@@ -57,9 +56,7 @@ class AnchorSettings(ScoringSettings):
     @field_validator("audit_anchor_verify_keys", mode="before")
     @classmethod
     def _split_anchor_keys(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return comma_separated(value)
 
     def anchor_file(self) -> Path:
         return self.paths.runtime / ANCHOR_FILE
@@ -72,19 +69,9 @@ class AnchorSettings(ScoringSettings):
             return key, (key, *older)
         path = self.paths.home / KEY_FILE
         if create and not path.exists():
-            _create_key(path)
+            write_secret_once(path, secrets.token_urlsafe(48) + "\n")
         key = path.read_text().strip().encode() if path.is_file() else None
         return key, ((key, *older) if key else older)
-
-
-def _create_key(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-    tmp = temporary_path(path)
-    tmp.write_text(secrets.token_urlsafe(48) + "\n")
-    tmp.chmod(PRIVATE_FILE_MODE)
-    with contextlib.suppress(FileExistsError):
-        os.link(tmp, path)  # atomic and never replacing: the first writer's key wins
-    tmp.unlink()
 
 
 def key_id(key: bytes) -> str:

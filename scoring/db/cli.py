@@ -106,10 +106,12 @@ def users_list() -> None:
 @users_app.command("disable")
 def users_disable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
     """Disable an account: it can no longer sign in, and its open sessions end."""
+    from scoring.db.sessions import revoke_user
     from scoring.db.users import UserError, set_active
 
     try:
-        set_active(_engine(), name, False, cli_actor())
+        engine = _engine()
+        revoke_user(engine, set_active(engine, name, False, cli_actor()).id)
     except UserError as error:
         fail(str(error))
     typer.echo(f"account {name!r} disabled")
@@ -132,11 +134,13 @@ def users_reset_password(
     name: Annotated[str, typer.Argument(help="User name.")],
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
 ) -> None:
-    """Set a new password (and unlock the account)."""
+    """Set a new password (and unlock the account); its open sessions end."""
+    from scoring.db.sessions import revoke_user
     from scoring.db.users import UserError, reset_password
 
     try:
-        reset_password(_engine(), name, _password(password_stdin), cli_actor())
+        engine = _engine()
+        revoke_user(engine, reset_password(engine, name, _password(password_stdin), cli_actor()).id)
     except UserError as error:
         fail(str(error))
     typer.echo(f"password of {name!r} reset")

@@ -5,6 +5,8 @@ default rate of overridden vs followed decisions once outcomes are known (a `lab
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,8 +19,11 @@ from scoring.db.engine import write_transaction
 from scoring.db.models import decisions, labels, users, utc_now
 from scoring.vocabulary import AuditAction, Decision, OfficerDecision, OverrideReason
 
-MIN_JUSTIFICATION = 20
+MIN_JUSTIFICATION = 20  # visible characters: no space, no invisible format character (zero-width space...)
+MIN_WORDS = 3  # words with a letter
+MIN_DISTINCT_LETTERS = 5  # not one letter repeated, nor two in turn
 MAX_JUSTIFICATION = 4000
+WORD = re.compile(r"[^\W\d_]\w*")
 GRANTED = (str(OfficerDecision.ACCEPT), str(OfficerDecision.ACCEPT_COUNTER_OFFER))
 
 
@@ -51,6 +56,21 @@ class OfficerChoice:
     justification: str | None = None
 
 
+def visible(text: str) -> str:
+    """The characters of `text` one sees: no space and no invisible format character (category Cf)."""
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+def is_written(note: str) -> bool:
+    """Whether a justification is written text: enough visible characters, a few words, several letters."""
+    shown = visible(note)
+    words = WORD.findall(unicodedata.normalize("NFKC", note))
+    letters = {c.casefold() for c in shown if c.isalpha()}
+    return (
+        len(shown) >= MIN_JUSTIFICATION and len(words) >= MIN_WORDS and len(letters) >= MIN_DISTINCT_LETTERS
+    )
+
+
 def check(choice: OfficerChoice, model: ModelOpinion) -> bool:
     """Whether the choice overrides the model; DecisionError when it cannot be recorded as it is."""
     override = choice.decision.overrides(model.decision)
@@ -66,11 +86,12 @@ def check(choice: OfficerChoice, model: ModelOpinion) -> bool:
             raise DecisionError(
                 "reason_category", "an override of the model's decision needs a reason category"
             )
-        if len(note) < MIN_JUSTIFICATION:
+        if not is_written(note):
             raise DecisionError(
                 "justification",
                 f"an override of the model's decision needs a written justification "
-                f"(at least {MIN_JUSTIFICATION} characters)",
+                f"(at least {MIN_JUSTIFICATION} characters and {MIN_WORDS} words, not spaces or one "
+                "repeated character)",
             )
     elif choice.reason_category is not None:
         raise DecisionError(

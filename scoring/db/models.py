@@ -119,6 +119,19 @@ users = Table(
     Column("last_sign_in_at", UtcDateTime),
 )
 
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(HASH), nullable=False, unique=True, doc="SHA-256 of the token, never itself"),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", UtcDateTime, nullable=False, default=utc_now),
+    Column("last_seen_at", UtcDateTime, nullable=False, doc="updated at most every few seconds"),
+    Column("expires_at", UtcDateTime, nullable=False, doc="the absolute end, whatever the activity"),
+    Column("revoked_at", UtcDateTime, doc="sign-out, password change, disabled account, or an admin"),
+    Column("source", String(128), doc="the client address it was opened from"),
+)
+
 decisions = Table(
     "decisions",
     metadata,
@@ -176,6 +189,19 @@ letter_deliveries = Table(
     Column("user_id", Integer, ForeignKey("users.id"), doc="the signed-in user it went to, if any"),
     Column("delivered_by", String(64), nullable=False, doc="user name, or the API service"),
     UniqueConstraint("letter_id", "language", "format"),  # each language and format listed once
+)
+
+# -- failed sign-ins: growing delays per address, and per account from an address (scoring.db.throttle) ---
+
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("scope", String(16), primary_key=True, doc="address, or account (one account from one address)"),
+    Column("account", String(128), primary_key=True, doc="the user name tried; empty for the address scope"),
+    Column("address", String(128), primary_key=True, doc="where the attempts come from"),
+    Column("failures", Integer, nullable=False, doc="failed sign-ins since the counter was last forgotten"),
+    Column("last_failure_at", UtcDateTime, nullable=False, index=True),
+    Column("blocked_until", UtcDateTime, doc="attempts before this time are refused (429)"),
 )
 
 # -- audit trail (append-only, hash-chained: see scoring.db.audit) ------------------------------------------

@@ -1,19 +1,22 @@
-"""Accounts: create, list, enable or disable, reset a password, and sign in with a lockout after repeated
-failures. Every change writes its audit row in the same transaction."""
+"""Accounts: create, list, enable or disable, reset a password, and sign in with failures throttled per
+address and per account from an address (`scoring.db.throttle`). Every change writes its audit row in the same
+transaction."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine, exc, func, select
 
+from scoring.db import throttle
 from scoring.db.audit import Actor, AuditEvent, append, lock_chain
 from scoring.db.engine import write_transaction
 from scoring.db.models import users, utc_now
 from scoring.db.security import hash_password, random_password, verify_password
+from scoring.db.throttle import Throttled, ThrottleRules
 from scoring.vocabulary import AuditAction, Role
 
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -86,9 +89,9 @@ def _checked_name(username: str) -> str:
     return username
 
 
-def _hashed(password: str) -> str:
+def _hashed(password: str, username: str) -> str:
     try:
-        return hash_password(password)
+        return hash_password(password, (username,))
     except ValueError as error:
         raise UserError("password", str(error).removeprefix("password ")) from None
 
@@ -100,7 +103,7 @@ def create_user(engine: Engine, username: str, role: Role | str, password: str |
         role = Role(role)
     except ValueError:
         raise UserError("role", f"one of {', '.join(Role)}") from None
-    password_hash = None if password is None else _hashed(password)
+    password_hash = None if password is None else _hashed(password, username)
     now = utc_now()
     try:
         with write_transaction(engine) as conn:
@@ -137,14 +140,16 @@ def set_active(engine: Engine, username: str, active: bool, actor: Actor) -> Use
         row = _existing(conn, username)
         values = {"active": active} | ({"failed_sign_ins": 0, "locked_until": None} if active else {})
         conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
+        if active:
+            throttle.forget_account(conn, username)
         action = AuditAction.USER_ENABLED if active else AuditAction.USER_DISABLED
         append(conn, [AuditEvent(action, actor, target=username)])
     return User.of({**row, **values})
 
 
 def reset_password(engine: Engine, username: str, password: str, actor: Actor) -> User:
-    """A new password; the account is unlocked."""
-    password_hash = _hashed(password)
+    """A new password; the account's failed sign-ins are forgotten."""
+    password_hash = _hashed(password, username)
     with write_transaction(engine) as conn:
         row = _existing(conn, username)
         values = {
@@ -154,6 +159,7 @@ def reset_password(engine: Engine, username: str, password: str, actor: Actor) -
             "locked_until": None,
         }
         conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
+        throttle.forget_account(conn, username)
         append(conn, [AuditEvent(AuditAction.PASSWORD_RESET, actor, target=username)])
     return User.of({**row, **values})
 
@@ -186,49 +192,43 @@ def ensure_first_admin(engine: Engine, actor: Actor) -> str | None:
 # -- signing in --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Lockout:
-    max_failures: int
-    minutes: float
-
-
-def _refusal(username: str, actor: Actor, reason: str, user_id: int | None = None) -> AuditEvent:
+def _refusal(
+    username: str, actor: Actor, reason: str, user_id: int | None = None, **detail: object
+) -> AuditEvent:
     who = Actor(username[:64] or "?", user_id, None, actor.source, actor.request_id)
-    return AuditEvent(AuditAction.SIGN_IN_FAILED, who, target=username[:128], detail={"reason": reason})
+    detail = {"reason": reason} | detail
+    return AuditEvent(AuditAction.SIGN_IN_FAILED, who, target=username[:128], detail=detail)
 
 
 def authenticate(
-    engine: Engine, username: str, password: str, lockout: Lockout, actor: Actor, method: str = "password"
+    engine: Engine, username: str, password: str, rules: ThrottleRules, actor: Actor, method: str = "password"
 ) -> User | None:
-    """The account if `password` is right and the account may sign in now; None otherwise (audited).
+    """The account if `password` is right and the account may sign in; None otherwise (audited).
 
-    Whatever the cause (unknown name, wrong password, disabled or locked account) the caller gets None and
-    the password is checked against a hash, so the answer and its time say nothing about which it was.
-    `actor` carries where the attempt comes from. After `lockout.max_failures` wrong passwords in a row the
-    account is locked for `lockout.minutes`.
+    Whatever the cause (unknown name, wrong password, disabled account) the caller gets None and the password
+    is checked against a hash, so the answer and its time say nothing about which it was; each failure counts
+    towards the throttle of `actor.source` (where the attempt comes from). While that address, or this account
+    from that address, is delayed the attempt is refused unchecked: `Throttled` (audited, reason "throttled").
     """
+    now = utc_now()
     with engine.connect() as conn:
         row = _row(conn, username=username)
+        delay = throttle.wait(conn, rules, username, actor.source, now)
+    if delay > 0:
+        with write_transaction(engine) as conn:
+            append(conn, [_refusal(username, actor, "throttled", row["id"] if row else None)])
+        raise Throttled(delay)
     stored = row["password_hash"] if row is not None else None
     matches, new_hash = verify_password(stored, password)
     now = utc_now()
     with write_transaction(engine) as conn:
         row = _row(conn, username=username)  # again, inside the write lock
-        if row is None:
-            append(conn, [_refusal(username, actor, "unknown account")])
+        if row is None or not row["active"] or not matches or stored != row["password_hash"]:
+            reason = "unknown account" if row is None else "account disabled" if not row["active"] else None
+            _failed(conn, username, row, rules, actor, now, reason or "wrong password")
             return None
-        if not row["active"]:
-            append(conn, [_refusal(username, actor, "account disabled", row["id"])])
-            return None
-        if row["locked_until"] is not None and row["locked_until"] > now:
-            append(conn, [_refusal(username, actor, "account locked", row["id"])])
-            return None
-        if not matches or stored != row["password_hash"]:
-            _failed(conn, row, lockout, actor, now)
-            return None
-        values = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in_at": now}
-        if new_hash:
-            values["password_hash"] = new_hash
+        throttle.succeeded(conn, username, actor.source)
+        values = {"last_sign_in_at": now} | ({"password_hash": new_hash} if new_hash else {})
         conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
         user = User.of({**row, **values})
         signed = user.actor(actor.source, actor.request_id)
@@ -236,19 +236,19 @@ def authenticate(
     return user
 
 
-def _failed(conn: Connection, row: Mapping, lockout: Lockout, actor: Actor, now: datetime) -> None:
-    failures = row["failed_sign_ins"] + 1
-    events = [_refusal(row["username"], actor, "wrong password", row["id"])]
-    if failures >= lockout.max_failures:
-        until = now + timedelta(minutes=lockout.minutes)
-        values = {"failed_sign_ins": 0, "locked_until": until}
-        detail = {"failures": failures, "locked_until": until.isoformat()}
-        system = Actor("system", None, None, actor.source, actor.request_id)
-        events.append(AuditEvent(AuditAction.ACCOUNT_LOCKED, system, target=row["username"], detail=detail))
-    else:
-        values = {"failed_sign_ins": failures}
-    conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
-    append(conn, events)
+def _failed(
+    conn: Connection,
+    username: str,
+    row: Mapping | None,
+    rules: ThrottleRules,
+    actor: Actor,
+    now: datetime,
+    reason: str,
+) -> None:
+    """Count a refused sign-in and audit it (with the delay it starts, in seconds, if any)."""
+    delay = throttle.failed(conn, rules, username, actor.source, now)
+    extra = {"delay_seconds": delay} if delay else {}
+    append(conn, [_refusal(username, actor, reason, row["id"] if row is not None else None, **extra)])
 
 
 def sign_in_sso(engine: Engine, username: str, actor: Actor, provider: str) -> User | None:

@@ -6,10 +6,10 @@ build and as compiled Python when one posted application is scored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from scoring.data.schema import APPLICATION_TEST, CAT
+from scoring.features.application_feature import PREFIX, SOURCE, ApplicationFeature, derived
 from scoring.features.encoding import MISSING_CODE
 from scoring.features.expr import (
     Code,
@@ -23,12 +23,10 @@ from scoring.features.expr import (
     row_std,
 )
 from scoring.features.feature import FeatureDefinition
-from scoring.features.loan_pricing import TYPICAL_MONTHLY_RATE, loan_pricing
+from scoring.features.loan_pricing import pricing_features
 from scoring.features.vocabulary import application_label, application_label_fr, official_description
 from scoring.vocabulary import FeatureKind
 
-PREFIX = "APP_"
-SOURCE = "application"
 ANOMALY_FLAG = "DAYS_EMPLOYED_ANOM"
 DAYS_PER_YEAR = 365.25
 
@@ -61,14 +59,6 @@ _BUILDING = tuple(
     for c in APPLICATION_TEST.columns
     if c.name.endswith(("_AVG", "_MODE", "_MEDI")) and c.kind != CAT and c.name != "TOTALAREA_MODE"
 )
-
-
-@dataclass(frozen=True)
-class ApplicationFeature:
-    """An application feature: its dictionary entry and its expression."""
-
-    feature: FeatureDefinition
-    expr: Expr
 
 
 def _raw(column: str, expr: Expr, levels: tuple[str, ...] = ()) -> ApplicationFeature:
@@ -107,14 +97,6 @@ def _raw_fields() -> list[ApplicationFeature]:
     return [*features, ApplicationFeature(anomaly, Col(ANOMALY_FLAG))]
 
 
-def _derived(
-    name: str, expr: Expr, aggregation: str, unit: str, label: str, label_fr: str
-) -> ApplicationFeature:
-    kind = FeatureKind.COUNT if unit == "count" else FeatureKind.NUMERIC
-    feature = FeatureDefinition(PREFIX + name, SOURCE, aggregation, unit, kind, label, label_fr=label_fr)
-    return ApplicationFeature(feature, expr)
-
-
 def _weighted_mean(items: tuple[Expr, ...], weights: tuple[float, ...]) -> Expr:
     """Weighted mean of the present items (a missing item drops out with its weight)."""
     numerator = RowSum(tuple(x * w for x, w in zip(items, weights, strict=True)))
@@ -122,63 +104,15 @@ def _weighted_mean(items: tuple[Expr, ...], weights: tuple[float, ...]) -> Expr:
     return numerator / denominator
 
 
-def _pricing_fields() -> list[ApplicationFeature]:
-    """The loan's likely term, interest share and rate (`scoring.features.loan_pricing`)."""
-    p = loan_pricing(Col("AMT_CREDIT"), Col("AMT_ANNUITY"))
-    typical = f"at {TYPICAL_MONTHLY_RATE:.0%} a month"
-    return [
-        _derived(
-            "CREDIT_TERM_STANDARD",
-            p.term,
-            "shortest standard term above credit / annuity",
-            "months",
-            "Likely repayment term (months)",
-            "Durée probable de remboursement (mois)",
-        ),
-        _derived(
-            "CREDIT_TERM_INTEREST_SHARE",
-            p.interest_share,
-            "term * annuity / credit - 1 at the likely term",
-            "ratio",
-            "Interest over the likely term / credit amount",
-            "Intérêts sur la durée probable / montant du crédit",
-        ),
-        _derived(
-            "CREDIT_TERM_RATE",
-            p.rate,
-            "2 * interest share / (term + 1) (add-on approximation)",
-            "ratio",
-            "Implied monthly interest rate at the likely term",
-            "Taux d'intérêt mensuel implicite à la durée probable",
-        ),
-        _derived(
-            "CREDIT_TERM_AT_TYPICAL_RATE",
-            p.typical_term,
-            f"standard term above the one repaying credit with the annuity {typical}",
-            "months",
-            "Repayment term (months) if the rate were typical",
-            "Durée de remboursement (mois) à un taux habituel",
-        ),
-        _derived(
-            "CREDIT_TERM_INTEREST_SHARE_AT_TYPICAL_RATE",
-            p.typical_interest_share,
-            f"term * annuity / credit - 1 at the term {typical}",
-            "ratio",
-            "Interest over the term for a typical rate / credit amount",
-            "Intérêts sur la durée à un taux habituel / montant du crédit",
-        ),
-    ]
-
-
 def _derived_fields() -> list[ApplicationFeature]:
     c = Col
     age, employed = c("DAYS_BIRTH"), c("DAYS_EMPLOYED")
     ratio = "ratio"
     return [
-        _derived(
+        derived(
             "AGE_YEARS", -age / DAYS_PER_YEAR, "-DAYS_BIRTH / 365.25", "years", "Age (years)", "Âge (ans)"
         ),
-        _derived(
+        derived(
             "EMPLOYED_YEARS",
             -employed / DAYS_PER_YEAR,
             "-DAYS_EMPLOYED / 365.25",
@@ -186,7 +120,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Years in current employment",
             "Années dans l'emploi actuel",
         ),
-        _derived(
+        derived(
             "CREDIT_INCOME_RATIO",
             c("AMT_CREDIT") / c("AMT_INCOME_TOTAL"),
             ratio,
@@ -194,7 +128,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Credit amount / income",
             "Montant du crédit / revenu",
         ),
-        _derived(
+        derived(
             "ANNUITY_INCOME_RATIO",
             c("AMT_ANNUITY") / c("AMT_INCOME_TOTAL"),
             ratio,
@@ -202,7 +136,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Loan annuity / income",
             "Mensualité du prêt / revenu",
         ),
-        _derived(
+        derived(
             "PAYMENT_RATE",
             c("AMT_ANNUITY") / c("AMT_CREDIT"),
             ratio,
@@ -210,7 +144,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Payment rate (loan annuity / credit amount)",
             "Taux de remboursement (mensualité / montant du crédit)",
         ),
-        _derived(
+        derived(
             "CREDIT_TERM",
             c("AMT_CREDIT") / c("AMT_ANNUITY"),
             ratio,
@@ -218,7 +152,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Loan length (credit amount / annuity)",
             "Durée du prêt (montant du crédit / mensualité)",
         ),
-        _derived(
+        derived(
             "GOODS_CREDIT_RATIO",
             c("AMT_GOODS_PRICE") / c("AMT_CREDIT"),
             ratio,
@@ -226,7 +160,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Goods price / credit amount",
             "Prix du bien / montant du crédit",
         ),
-        _derived(
+        derived(
             "CREDIT_GOODS_RATIO",
             c("AMT_CREDIT") / c("AMT_GOODS_PRICE"),
             ratio,
@@ -234,7 +168,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Credit amount / goods price",
             "Montant du crédit / prix du bien",
         ),
-        _derived(
+        derived(
             "CREDIT_GOODS_DIFF",
             c("AMT_CREDIT") - c("AMT_GOODS_PRICE"),
             "difference",
@@ -242,7 +176,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Credit amount above the goods price",
             "Montant du crédit au-delà du prix du bien",
         ),
-        _derived(
+        derived(
             "EMPLOYED_AGE_RATIO",
             employed / age,
             ratio,
@@ -250,7 +184,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Share of life spent in current employment",
             "Part de la vie passée dans l'emploi actuel",
         ),
-        _derived(
+        derived(
             "INCOME_PER_PERSON",
             c("AMT_INCOME_TOTAL") / c("CNT_FAM_MEMBERS"),
             ratio,
@@ -258,7 +192,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Income per family member",
             "Revenu par membre de la famille",
         ),
-        _derived(
+        derived(
             "ANNUITY_PER_PERSON",
             c("AMT_ANNUITY") / c("CNT_FAM_MEMBERS"),
             ratio,
@@ -266,7 +200,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Loan annuity per family member",
             "Mensualité par membre de la famille",
         ),
-        _derived(
+        derived(
             "CHILDREN_RATIO",
             c("CNT_CHILDREN") / c("CNT_FAM_MEMBERS"),
             ratio,
@@ -274,7 +208,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Share of children in the family",
             "Part des enfants dans la famille",
         ),
-        _derived(
+        derived(
             "REGISTRATION_AGE_RATIO",
             c("DAYS_REGISTRATION") / age,
             ratio,
@@ -282,7 +216,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Time since registration change / age",
             "Temps depuis le changement d'enregistrement / âge",
         ),
-        _derived(
+        derived(
             "ID_PUBLISH_AGE_RATIO",
             c("DAYS_ID_PUBLISH") / age,
             ratio,
@@ -290,7 +224,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Time since identity document change / age",
             "Temps depuis le changement de pièce d'identité / âge",
         ),
-        _derived(
+        derived(
             "PHONE_CHANGE_AGE_RATIO",
             c("DAYS_LAST_PHONE_CHANGE") / age,
             ratio,
@@ -298,7 +232,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Time since phone change / age",
             "Temps depuis le changement de téléphone / âge",
         ),
-        _derived(
+        derived(
             "CAR_AGE_RATIO",
             c("OWN_CAR_AGE") / (-age / DAYS_PER_YEAR),
             ratio,
@@ -306,7 +240,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Age of the car / age of the client",
             "Âge de la voiture / âge du client",
         ),
-        _derived(
+        derived(
             "EXT_SOURCE_MEAN",
             row_mean(_EXT_SOURCES),
             "mean over EXT_SOURCE_1-3",
@@ -314,7 +248,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Average external credit score",
             "Score de crédit externe moyen",
         ),
-        _derived(
+        derived(
             "EXT_SOURCE_MIN",
             RowExtreme(_EXT_SOURCES, largest=False),
             "min over EXT_SOURCE_1-3",
@@ -322,7 +256,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Lowest external credit score",
             "Score de crédit externe le plus bas",
         ),
-        _derived(
+        derived(
             "EXT_SOURCE_MAX",
             RowExtreme(_EXT_SOURCES, largest=True),
             "max over EXT_SOURCE_1-3",
@@ -330,7 +264,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Highest external credit score",
             "Score de crédit externe le plus haut",
         ),
-        _derived(
+        derived(
             "EXT_SOURCE_STD",
             row_std(_EXT_SOURCES),
             "std over EXT_SOURCE_1-3",
@@ -338,7 +272,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Disagreement between external credit scores (std)",
             "Désaccord entre les scores de crédit externes (écart-type)",
         ),
-        _derived(
+        derived(
             "EXT_SOURCE_PROD",
             row_product(_EXT_SOURCES),
             "product of EXT_SOURCE_1-3",
@@ -346,7 +280,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Product of the three external credit scores",
             "Produit des trois scores de crédit externes",
         ),
-        _derived(
+        derived(
             "EXT_SOURCE_23_PROD",
             c("EXT_SOURCE_2") * c("EXT_SOURCE_3"),
             "EXT_SOURCE_2 * EXT_SOURCE_3",
@@ -354,7 +288,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Product of external credit scores 2 and 3",
             "Produit des scores de crédit externes 2 et 3",
         ),
-        _derived(
+        derived(
             "EXT_SOURCE_WEIGHTED",
             _weighted_mean(_EXT_SOURCES, _EXT_WEIGHTS),
             "weighted mean over EXT_SOURCE_1-3 (weights 1, 2, 3)",
@@ -362,7 +296,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Weighted average external credit score",
             "Score de crédit externe moyen pondéré",
         ),
-        _derived(
+        derived(
             "EXT_SOURCE_COUNT",
             RowCount(_EXT_SOURCES),
             "count present over EXT_SOURCE_1-3",
@@ -370,7 +304,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Number of external credit scores available",
             "Nombre de scores de crédit externes disponibles",
         ),
-        _derived(
+        derived(
             "DOCUMENT_COUNT",
             RowSum(_DOCUMENTS),
             "sum of FLAG_DOCUMENT_2-21",
@@ -378,7 +312,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Number of documents provided",
             "Nombre de documents fournis",
         ),
-        _derived(
+        derived(
             "CONTACT_FLAG_COUNT",
             RowSum(_CONTACT_FLAGS),
             "sum of phone and email flags",
@@ -386,7 +320,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Number of contact channels given (phones, email)",
             "Nombre de moyens de contact donnés (téléphones, e-mail)",
         ),
-        _derived(
+        derived(
             "ADDRESS_MISMATCH_COUNT",
             RowSum(_ADDRESS_FLAGS),
             "sum of address mismatch flags",
@@ -394,7 +328,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Number of mismatches between permanent, contact and work addresses",
             "Nombre d'écarts entre adresses permanente, de contact et professionnelle",
         ),
-        _derived(
+        derived(
             "BUREAU_ENQUIRY_COUNT",
             RowSum(_BUREAU_ENQUIRIES),
             "sum of AMT_REQ_CREDIT_BUREAU_*",
@@ -402,7 +336,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Credit bureau enquiries in the last year",
             "Consultations du bureau de crédit dans la dernière année",
         ),
-        _derived(
+        derived(
             "SOCIAL_DEFAULT_RATIO_30",
             c("DEF_30_CNT_SOCIAL_CIRCLE") / c("OBS_30_CNT_SOCIAL_CIRCLE"),
             ratio,
@@ -410,7 +344,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Share of observed acquaintances who defaulted (30+ days)",
             "Part des connaissances observées en défaut (30 jours ou plus)",
         ),
-        _derived(
+        derived(
             "SOCIAL_DEFAULT_RATIO_60",
             c("DEF_60_CNT_SOCIAL_CIRCLE") / c("OBS_60_CNT_SOCIAL_CIRCLE"),
             ratio,
@@ -418,7 +352,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Share of observed acquaintances who defaulted (60+ days)",
             "Part des connaissances observées en défaut (60 jours ou plus)",
         ),
-        _derived(
+        derived(
             "BUILDING_INFO_COUNT",
             RowCount(_BUILDING),
             "count present over building fields",
@@ -426,7 +360,7 @@ def _derived_fields() -> list[ApplicationFeature]:
             "Number of building details known",
             "Nombre de caractéristiques de l'immeuble connues",
         ),
-        *_pricing_fields(),
+        *pricing_features(),
     ]
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scoring.features.expr import Expr, Log, StepAbove, lit
+from scoring.features.application_feature import ApplicationFeature, derived
+from scoring.features.expr import Col, Expr, Log, StepAbove, lit
 
 STANDARD_TERMS = (6.0, 8.0, 10.0, 12.0, 18.0, 24.0, 30.0, 36.0, 42.0, 48.0, 54.0, 60.0)
 TYPICAL_MONTHLY_RATE = 0.03
@@ -46,3 +47,51 @@ def loan_pricing(credit: Expr, annuity: Expr) -> LoanPricing:
         typical_term=typical_term,
         typical_interest_share=typical_term / annuities - 1.0,
     )
+
+
+def pricing_features() -> list[ApplicationFeature]:
+    """The application features of the loan's likely term, interest share and rate."""
+    p = loan_pricing(Col("AMT_CREDIT"), Col("AMT_ANNUITY"))
+    typical = f"at {TYPICAL_MONTHLY_RATE:.0%} a month"
+    return [
+        derived(
+            "CREDIT_TERM_STANDARD",
+            p.term,
+            "shortest standard term above credit / annuity",
+            "months",
+            "Likely repayment term (months)",
+            "Durée probable de remboursement (mois)",
+        ),
+        derived(
+            "CREDIT_TERM_INTEREST_SHARE",
+            p.interest_share,
+            "term * annuity / credit - 1 at the likely term",
+            "ratio",
+            "Interest over the likely term / credit amount",
+            "Intérêts sur la durée probable / montant du crédit",
+        ),
+        derived(
+            "CREDIT_TERM_RATE",
+            p.rate,
+            "2 * interest share / (term + 1) (add-on approximation)",
+            "ratio",
+            "Implied monthly interest rate at the likely term",
+            "Taux d'intérêt mensuel implicite à la durée probable",
+        ),
+        derived(
+            "CREDIT_TERM_AT_TYPICAL_RATE",
+            p.typical_term,
+            f"standard term above the one repaying credit with the annuity {typical}",
+            "months",
+            "Repayment term (months) if the rate were typical",
+            "Durée de remboursement (mois) à un taux habituel",
+        ),
+        derived(
+            "CREDIT_TERM_INTEREST_SHARE_AT_TYPICAL_RATE",
+            p.typical_interest_share,
+            f"term * annuity / credit - 1 at the term {typical}",
+            "ratio",
+            "Interest over the term for a typical rate / credit amount",
+            "Intérêts sur la durée à un taux habituel / montant du crédit",
+        ),
+    ]

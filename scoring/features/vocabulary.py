@@ -213,10 +213,14 @@ def application_label_fr(column: str) -> str:
 
 
 @cache
+def _level_names(language: str) -> dict[str, str]:
+    text = resources.files("scoring.features").joinpath(f"levels_{language}.json").read_text("utf-8")
+    return json.loads(text)
+
+
 def levels_fr() -> dict[str, str]:
     """French name of each categorical level of the raw tables, by its English (Kaggle) name."""
-    text = resources.files("scoring.features").joinpath("levels_fr.json").read_text("utf-8")
-    return json.loads(text)
+    return _level_names("fr")
 
 
 def level_fr(level: str) -> str:
@@ -224,16 +228,10 @@ def level_fr(level: str) -> str:
     return levels_fr().get(level, level)
 
 
-@cache
-def levels_en() -> dict[str, str]:
-    """Plain English of the levels that are bare codes in the data (the rejection reasons' SCO, HC...)."""
-    text = resources.files("scoring.features").joinpath("levels_en.json").read_text("utf-8")
-    return json.loads(text)
-
-
 def level_en(level: str) -> str:
-    """The English a person reads for a categorical level (the level itself unless it is a bare code)."""
-    return levels_en().get(level, level)
+    """The English a person reads for a categorical level: the level itself, unless it is a bare code of the
+    data (the rejection reasons' SCO, HC...), whose words are in `levels_en.json`."""
+    return _level_names("en").get(level, level)
 
 
 @cache

@@ -16,11 +16,9 @@ next training), the old one is dropped.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +27,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, temporary_path, write_json_atomic
-from scoring.settings import ScoringSettings
+from scoring.io import write_json_atomic
+from scoring.settings import ScoringSettings, comma_separated, write_secret_once
 
 SIGNATURE = "signature"
 ALGORITHM = "HMAC-SHA256"
@@ -57,9 +55,7 @@ class SigningSettings(ScoringSettings):
     @field_validator("model_verify_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return comma_separated(value)
 
     def signing_key_problems(self) -> list[str]:
         """Placeholder or short signing keys, naming their setting."""
@@ -94,17 +90,6 @@ def home_key_file(home: Path) -> Path:
     return home / KEY_FILE
 
 
-def _create_key(path: Path) -> None:
-    """A random key written once (atomic, never replacing one another process wrote first), 0600 in 0700."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-    tmp = temporary_path(path)
-    tmp.write_text(secrets.token_urlsafe(48) + "\n")
-    tmp.chmod(PRIVATE_FILE_MODE)
-    with contextlib.suppress(FileExistsError):
-        os.link(tmp, path)
-    tmp.unlink()
-
-
 def keyring(home: Path, settings: SigningSettings | None = None, create: bool = False) -> Keyring:
     """The keys of `home`: SCORING_MODEL_SIGNING_KEY, else the home's key file (generated when `create`),
     plus SCORING_MODEL_VERIFY_KEYS. SigningError for a placeholder or short key."""
@@ -118,7 +103,7 @@ def keyring(home: Path, settings: SigningSettings | None = None, create: bool = 
         return Keyring(key, (key, *older), "SCORING_MODEL_SIGNING_KEY")
     path = home_key_file(home)
     if create and not path.exists():
-        _create_key(path)
+        write_secret_once(path, secrets.token_urlsafe(48) + "\n")
     key = path.read_text().strip().encode() if path.is_file() else None
     return Keyring(key, (key, *older) if key else older, str(path))
 

@@ -23,6 +23,8 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from scoring.db.engine import prepare_sqlite_file
+from scoring.io import make_dirs
 from scoring.modeling.bundle import METADATA_FILE, BundleContent
 from scoring.settings import ScoringSettings
 
@@ -188,6 +190,10 @@ def tracked_run(home: Path, run_name: str) -> Iterator[TrackedRun]:
     settings = ScoringSettings(home=home)
     configured = os.environ.get("MLFLOW_TRACKING_URI")
     location = None if settings.mlflow_tracking_uri else settings.paths.mlruns.as_uri()
+    if location:
+        make_dirs(settings.paths.mlruns)  # private, as the SQLite store
+    if settings.tracking_uri.startswith("sqlite:"):
+        prepare_sqlite_file(settings.tracking_uri)  # 0600 before MLflow creates it
     try:
         mlflow.set_tracking_uri(settings.tracking_uri)
         with mlflow.start_run(experiment_id=_experiment_id(mlflow, location), run_name=run_name) as run:

@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
 from scoring.drift import defaults as drift_defaults
-from scoring.settings import ScoringSettings
+from scoring.settings import ScoringSettings, comma_separated
 
 
 class MonitoringSettings(ScoringSettings):
@@ -50,9 +50,7 @@ class MonitoringSettings(ScoringSettings):
     @field_validator("notify_urls", mode="before")
     @classmethod
     def _split_urls(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return comma_separated(value)
 
     @field_validator("drift_cron", "operations_cron", "retrain_cron")
     @classmethod

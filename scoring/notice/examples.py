@@ -20,7 +20,7 @@ from scoring.notice.content import DecisionFacts, Lender, OfficerFacts, build_no
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
 from scoring.serving.analytics import pick_examples
-from scoring.serving.recourse import client_recourse
+from scoring.serving.letter_facts import stored_facts
 from scoring.serving.service import ScoringService
 from scoring.vocabulary import Decision, Language, OfficerDecision, OverrideReason
 
@@ -39,25 +39,9 @@ class Case:
     facts: DecisionFacts
 
 
-def stored_facts(service: ScoringService, row: int, terms: RecourseTerms) -> DecisionFacts | None:
-    """The model's decision, points, reasons and recourse of the stored client at `row` (None when its
-    application row is missing)."""
-    client_id = int(service.store.ids[row])
-    recourse = client_recourse(service, row, client_id, terms)
-    if recourse is None:
-        return None
-    values = service.explanations.row(row)
-    result = service.client_result(row, service.explanations.compute_row(row) if values is None else values)
-    return DecisionFacts(
-        client_id=client_id,
-        model_decision=Decision(result.decision),
-        points=result.points,
-        threshold_points=result.threshold_points,
-        amount=recourse.amount,
-        reasons=result.explanation.codes if result.explanation else [],
-        recourse=recourse,
-        model_version=result.model_version,
-    )
+def _facts(service: ScoringService, row: int, terms: RecourseTerms) -> DecisionFacts | None:
+    stored = stored_facts(service, row, terms)
+    return None if stored is None else stored[0]
 
 
 def _has_counter_offer(facts: DecisionFacts) -> bool:
@@ -71,10 +55,10 @@ def example_clients(service: ScoringService, terms: RecourseTerms) -> tuple[Deci
     probability = service.probabilities
     refusals = np.flatnonzero(probability >= service.scorer.threshold)
     nearest = refusals[np.argsort(probability[refusals], kind="stable")][:OFFER_SEARCH]
-    found = (stored_facts(service, int(row), terms) for row in nearest)
+    found = (_facts(service, int(row), terms) for row in nearest)
     refused = next((f for f in found if f is not None and _has_counter_offer(f)), None)
-    refused = refused or stored_facts(service, rows["risky"], terms)
-    accepted = stored_facts(service, rows["safe"], terms)
+    refused = refused or _facts(service, rows["risky"], terms)
+    accepted = _facts(service, rows["safe"], terms)
     for facts, decision in ((refused, Decision.REFUSE), (accepted, Decision.ACCEPT)):
         if facts is None or facts.model_decision != decision:
             raise NoExampleClient(f"no stored client with an application to {decision}: no example letters")

@@ -13,12 +13,13 @@ import contextlib
 import fcntl
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 
-from scoring.io import atomic_path
+from scoring.io import PRIVATE_FILE_MODE, atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,9 @@ class ArrayCache:
         if self.directory is None:
             yield True
             return
-        with open(self.directory / ".lock", "w") as handle:
+        with os.fdopen(
+            os.open(self.directory / ".lock", os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE), "w"
+        ) as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
             except BlockingIOError:

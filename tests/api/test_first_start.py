@@ -13,7 +13,8 @@ from api.server import prepare_database
 from scoring.db.audit import Actor
 from scoring.db.engine import open_database
 from scoring.db.models import users
-from scoring.db.users import Lockout, authenticate
+from scoring.db.throttle import ThrottleRules
+from scoring.db.users import authenticate
 
 
 def test_first_start_creates_the_admin_once(
@@ -32,4 +33,5 @@ def test_first_start_creates_the_admin_once(
     with engine.connect() as conn:
         stored = conn.execute(select(users.c.password_hash)).scalar_one()
     assert password not in stored
-    assert authenticate(engine, "admin", password, Lockout(5, 15), Actor("?")).role == "admin"
+    rules = ThrottleRules(address_failures=20, account_failures=5, first_delay=1, max_delay=900, window=900)
+    assert authenticate(engine, "admin", password, rules, Actor("?")).role == "admin"

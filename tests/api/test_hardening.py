@@ -16,6 +16,9 @@ from api.main import create_app
 from api.settings import Settings
 from scoring.serving.prediction_log import open_log, read_predictions
 from tests.api.conftest import API, APPLICATION, make_settings
+from tests.api.test_oversight import NOTE, fast_hashes  # noqa: F401 - a fixture
+from tests.api.test_oversight import app_client as app_client_fixture
+from tests.api.test_oversight import people as people_fixture
 from tests.api.test_reports import _reports
 
 PAYLOAD = "<img src=x onerror=alert(document.domain)>"
@@ -162,3 +165,135 @@ def test_the_api_serves_while_its_log_database_is_down_then_ships(
         assert client.get(f"{API}/monitoring/summary").status_code == 200
     assert len(read_predictions(open_log(settings.database_url))) == 5
     shutil.rmtree(blocked)
+
+
+app_client, people = app_client_fixture, people_fixture  # the signed-in people of the oversight tests
+
+
+def test_no_error_body_of_a_client_route_names_the_client(
+    app_client: TestClient,  # noqa: F811 - the fixture above
+    people: dict[str, dict[str, str]],  # noqa: F811
+) -> None:
+    """Every route with a client ID in its path, asked about an unknown client by an admin (every right):
+    the body says "client not found" (or names the field at fault), never the ID."""
+    unknown = "987654"
+    routes = [
+        (method.upper(), path.replace("{client_id}", unknown))
+        for path, operations in app_client.app.openapi()["paths"].items()
+        if "{client_id}" in path
+        for method in operations
+        if method in ("get", "post")
+    ]
+    assert len(routes) >= 8
+    decision = {"decision": "accept", "reason_category": "verified-income", "justification": NOTE}
+    for method, path in routes:
+        answer = app_client.request(
+            method, path, headers=people["admin"], json=decision if method == "POST" else None
+        )
+        assert 400 <= answer.status_code < 500, (path, answer.text)
+        assert unknown not in answer.text, (method, path, answer.text)
+    history = app_client.get(f"{API}/clients/{unknown}/decisions", headers=people["officer"])
+    recorded = app_client.post(f"{API}/clients/{unknown}/decisions", headers=people["officer"], json=decision)
+    for answer in (history, recorded):
+        assert answer.status_code == 404 and answer.json()["detail"] == "client not found"
+    french = {**people["officer"], "Accept-Language": "fr"}
+    assert app_client.get(f"{API}/clients/{unknown}/decisions", headers=french).json()["detail"] == (
+        "client introuvable"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"AMT_ANNUITY": 1e9, "AMT_CREDIT": 500_000.0}, ["AMT_ANNUITY", "AMT_CREDIT"]),  # the issue's
+        (
+            {"AMT_ANNUITY": 500_001.0, "AMT_CREDIT": 500_000.0},
+            ["AMT_ANNUITY", "AMT_CREDIT"],
+        ),  # under one month
+        ({"DAYS_BIRTH": 0}, ["DAYS_BIRTH"]),
+        ({"DAYS_BIRTH": -17 * 365}, ["DAYS_BIRTH"]),  # 17 years old
+        ({"DAYS_BIRTH": -101 * 365}, ["DAYS_BIRTH"]),  # 101 years old
+        ({"AMT_CREDIT": 0.01, "DAYS_BIRTH": 0}, ["AMT_CREDIT", "DAYS_BIRTH"]),  # schemathesis's
+    ],
+)
+def test_implausible_applications_are_422s_naming_the_fields(
+    client: TestClient, changes: dict, fields: list[str]
+) -> None:
+    answer = client.post(f"{API}/score", json={**APPLICATION, **changes})
+    assert answer.status_code == 422, answer.text
+    assert sorted(p["field"] for p in answer.json()["detail"]) == fields
+    assert "500000" not in answer.text and "1000000000" not in answer.text
+    batch = client.post(
+        f"{API}/score/batch", json={"applications": [APPLICATION, {**APPLICATION, **changes}]}
+    )
+    assert batch.status_code == 422
+    assert {p["field"].split(".", 2)[-1] for p in batch.json()["detail"]} == set(fields)
+
+
+def test_plausible_edges_are_scored_and_told_in_french(client: TestClient) -> None:
+    for changes in (
+        {"DAYS_BIRTH": -6574, "AMT_CREDIT": 1000.0, "AMT_ANNUITY": 1000.0},  # 18 years (as the form), 1 month
+        {"DAYS_BIRTH": -36525, "AMT_ANNUITY": 0.0},  # 100 years; no annuity: no term to check
+    ):
+        assert client.post(f"{API}/score", json={**APPLICATION, **changes}).status_code == 200
+    french = client.post(
+        f"{API}/score", json={**APPLICATION, "AMT_ANNUITY": 1e9}, headers={"Accept-Language": "fr"}
+    ).json()["detail"]
+    assert french[0] == {
+        "field": "AMT_ANNUITY",
+        "message": "ne doit pas dépasser AMT_CREDIT (une durée d'au moins une échéance)",
+        "type": "implausible",
+    }
+
+
+def test_a_what_if_changing_both_amounts_is_checked_too(
+    client: TestClient, stored_ids: dict[str, int]
+) -> None:
+    path = f"{API}/clients/{stored_ids['train']}/what-if"
+    answer = client.post(path, json={"changes": {"AMT_CREDIT": 10_000.0, "AMT_ANNUITY": 20_000.0}})
+    assert answer.status_code == 422
+    assert sorted(p["field"] for p in answer.json()["detail"]) == [
+        "changes.AMT_ANNUITY",
+        "changes.AMT_CREDIT",
+    ]
+    assert client.post(path, json={"changes": {"DAYS_BIRTH": 0}}).status_code == 422
+
+
+def test_the_schema_declares_the_key_only_when_one_is_required(demo_home: Path, tmp_path: Path) -> None:
+    for key in (None, KEY * 3):
+        settings = make_settings(demo_home, tmp_path / "log.db", api_key=key, background_load=True)
+        with TestClient(create_app(settings)) as client:
+            headers = {"X-API-Key": key} if key else {}
+            schema = client.get("/openapi.json", headers=headers).json()
+            assert ("APIKeyHeader" in schema["components"]["securitySchemes"]) is bool(key)
+            model = schema["paths"][f"{API}/model"]["get"]["security"]
+            health = schema["paths"][f"{API}/health"]["get"]
+            if key:
+                assert model == [{"APIKeyHeader": [], "SessionToken": []}, {"APIKeyHeader": []}]
+                assert client.get(f"{API}/model").status_code == 401  # as declared
+            else:
+                assert model == [{"SessionToken": []}, {}]  # a session token or nothing
+                assert client.get(f"{API}/model").status_code != 401  # as declared (503 while loading)
+            assert "security" not in health
+            reload = next(iter(schema["paths"][f"{API}/admin/reload"].values()))["security"]
+            assert all("AdminKey" in requirement for requirement in reload)
+
+
+def test_options_answers_agree_with_allow(demo_home: Path, tmp_path: Path) -> None:
+    origin = "http://localhost:8050"
+    settings = make_settings(demo_home, tmp_path / "log.db", cors_origins=[origin], background_load=True)
+    with TestClient(create_app(settings)) as client:
+        for path, allowed in ((f"{API}/model", "GET"), (f"{API}/score", "POST")):
+            plain = client.options(path)
+            assert plain.status_code == 405 and plain.headers["allow"] == allowed
+            for method in ("GET", "POST"):
+                asked = {"Origin": origin, "Access-Control-Request-Method": method}
+                preflight = client.options(path, headers=asked)
+                if method == allowed:
+                    assert preflight.status_code == 200
+                    assert preflight.headers["access-control-allow-methods"] == allowed
+                else:  # not a method of the route: refused as Allow says
+                    assert preflight.status_code == 405 and preflight.headers["allow"] == allowed
+            stranger = client.options(path, headers={**asked, "Origin": "http://elsewhere.test"})
+            assert stranger.status_code == 405 and "access-control-allow-origin" not in stranger.headers
+        assert client.options(f"{API}/nowhere", headers=asked).status_code == 404

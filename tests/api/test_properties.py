@@ -14,8 +14,8 @@ amount = st.one_of(st.just(0.0), st.floats(0.01, 1e9))
 REQUIRED = {
     "NAME_CONTRACT_TYPE": st.sampled_from(["Cash loans", "Revolving loans", "XNA"]),
     "AMT_INCOME_TOTAL": amount,
-    "AMT_CREDIT": st.floats(0.01, 1e9),
-    "DAYS_BIRTH": st.integers(-40_000, 0),
+    "AMT_CREDIT": st.floats(1000, 1e9),
+    "DAYS_BIRTH": st.integers(-36_525, -6_574),  # an applicant aged 18 to 100 (api/plausibility.json)
 }
 OPTIONAL = {
     "CODE_GENDER": st.sampled_from(["F", "M", "XNA"]),
@@ -30,7 +30,9 @@ OPTIONAL = {
     "OCCUPATION_TYPE": st.sampled_from(["Laborers", "Managers", "IT staff"]),
     "FLAG_OWN_CAR": st.sampled_from(["Y", "N"]),
 }
-applications = st.fixed_dictionaries(REQUIRED, optional=OPTIONAL)
+applications = st.fixed_dictionaries(REQUIRED, optional=OPTIONAL).filter(
+    lambda a: a.get("AMT_ANNUITY", 0) <= a["AMT_CREDIT"]  # a term of at least one annuity
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -58,6 +58,34 @@ def test_an_override_needs_a_reason_and_a_justification() -> None:
         check(OfficerChoice(OfficerDecision.ACCEPT_COUNTER_OFFER), opinion(offer=None))
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "\u200b" * 20,  # zero-width spaces
+        "\u200b" * 10 + " " * 30 + "\ufeff" * 10,
+        "a" * 40,
+        "aaaa aaaa aaaa aaaa aaaa",
+        "abab abab abab abab abab",
+        "1234567890 1234567890 12345",
+        "!!!! ???? .... ,,,, ;;;; ::::",
+        "Payslips\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b",
+        "Payslips verified ok",  # three words, 18 visible characters
+    ],
+)
+def test_a_justification_must_be_written_text(note: str) -> None:
+    with pytest.raises(DecisionError) as refused:
+        check(OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, note), opinion())
+    assert refused.value.field == "justification"
+    assert "at least 20 characters and 3 words" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "note", [NOTE, "Revenu vérifié : bulletins de salaire", "Überprüftes Einkommen: drei Gehaltsabrechnungen"]
+)
+def test_a_written_justification_is_accepted(note: str) -> None:
+    assert check(OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, note), opinion())
+
+
 def _officers(engine: Engine):  # noqa: ANN202 - two officers' actors
     olivia = create_user(engine, "olivia", "officer", "correct horse battery", CLI)
     omar = create_user(engine, "omar", "officer", "correct horse battery", CLI)

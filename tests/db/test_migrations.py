@@ -28,7 +28,16 @@ from scoring.db.models import metadata
 
 LOG_TABLES = {"predictions", "requests", "model_features"}
 OUTCOME_TABLES = {"labels"}
-OVERSIGHT_TABLES = {"users", "decisions", "letters", "letter_deliveries", "audit_log", "audit_chain"}
+OVERSIGHT_TABLES = {
+    "users",
+    "sessions",
+    "sign_in_throttle",
+    "decisions",
+    "letters",
+    "letter_deliveries",
+    "audit_log",
+    "audit_chain",
+}
 
 
 def tables(engine: Engine) -> set[str]:

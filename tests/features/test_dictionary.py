@@ -45,6 +45,10 @@ def test_labels_are_plain_language_and_unique() -> None:
         ("BUREAU_DAYS_CREDIT_MAX", "Latest opening date of bureau credits (days)"),
         ("BUREAU_BB_STATUS_1_MONTHS_SUM", "Total months in status 1 (1-30 days late) of bureau credits"),
         ("CC_LAST12M_LATE_MEAN", "Share of monthly credit card statements of the last 12 months past due"),
+        (
+            "PREV_CODE_REJECT_REASON_SCO_SHARE",
+            "Share of previous applications with rejection reason 'credit score (code SCO)'",
+        ),
     ],
 )
 def test_label_examples(name: str, label: str) -> None:

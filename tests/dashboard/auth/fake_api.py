@@ -4,6 +4,7 @@ Dash callbacks with their CSRF header)."""
 from __future__ import annotations
 
 import json
+import secrets
 
 import httpx
 
@@ -15,6 +16,9 @@ USERS = {
     "root": {"id": 1, "role": "admin"},
 }
 PASSWORD = "correct horse battery"
+THROTTLED = "guessed"  # a name the fake API answers 429 for (sign-ins throttled from here)
+ENDS = "2026-12-31T00:00:00Z"  # the absolute end of every session the fake issues
+ENDED = {"WWW-Authenticate": "SignedInUser"}
 RECORD = "..client-officer-result.children...client-officer-recorded.data.."
 
 
@@ -32,19 +36,49 @@ def account(name: str) -> dict:
 
 
 class FakeApi:
-    """The scoring API's sign-in, account and decision routes, recording what the dashboard sent."""
+    """The scoring API's sign-in, session, account and decision routes, recording what the dashboard sent.
+
+    As the API: sign-in answers a session token; every other call needs a live one (`Authorization:
+    Bearer`), `X-Scoring-User` alone is a 401; sign-out, a password set and a disabled account revoke.
+    """
 
     def __init__(self) -> None:
         self.calls: list[httpx.Request] = []
+        self.sessions: dict[str, str] = {}  # live token -> user name
+
+    def revoke_user(self, name: str) -> None:
+        """End every session of `name` (what a password reset or a disabled account does)."""
+        self.sessions = {token: user for token, user in self.sessions.items() if user != name}
+
+    def _session(self, request: httpx.Request) -> str | None:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        return self.sessions.get(token) if scheme == "Bearer" else None
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(request)
         path = request.url.path.removeprefix("/api/v1")
         if path == "/auth/login":
             sent = json.loads(request.content)
+            if sent["username"] == THROTTLED:
+                detail = "too many failed sign-ins: try again in 60 seconds"
+                return httpx.Response(429, json={"detail": detail}, headers={"Retry-After": "60"})
             if sent["username"] in USERS and sent["password"] == PASSWORD:
-                return httpx.Response(200, json=account(sent["username"]))
-            return httpx.Response(401, json={"detail": "invalid user name or password"})
+                token = secrets.token_urlsafe(32)
+                self.sessions[token] = sent["username"]
+                return httpx.Response(
+                    200, json={**account(sent["username"]), "token": token, "expires_at": ENDS}
+                )
+            return httpx.Response(401, json={"detail": "invalid user name or password"}, headers=ENDED)
+        name = self._session(request)
+        if name is None and ("Authorization" in request.headers or "X-Scoring-User" in request.headers):
+            return httpx.Response(401, json={"detail": "the session has ended"}, headers=ENDED)
+        if path == "/auth/session":
+            if name is None:
+                return httpx.Response(401, json={"detail": "a signed-in user is required"}, headers=ENDED)
+            return httpx.Response(200, json={**account(name), "expires_at": ENDS})
+        if path == "/auth/logout":
+            self.sessions.pop(request.headers["Authorization"].removeprefix("Bearer "), None)
+            return httpx.Response(204)
         if path == "/users" and request.method == "GET":
             return httpx.Response(200, json=[account(name) for name in USERS])
         if path == "/users":
@@ -60,10 +94,12 @@ class FakeApi:
                 return httpx.Response(422, json={"detail": detail})
             return httpx.Response(201, json={**account("olivia"), "username": sent["username"], "id": 9})
         if path.startswith("/users/"):
-            user_id = int(path.split("/")[2])  # /users/<id> or /users/<id>/password
-            name = next(n for n, u in USERS.items() if u["id"] == user_id)
-            return httpx.Response(200, json=account(name))
-        if path in ("/auth/logout", "/auth/denied"):
+            user_id = int(path.split("/")[2])  # /users/<id>, /users/<id>/password, /users/<id>/disable
+            named = next(n for n, u in USERS.items() if u["id"] == user_id)
+            if path.endswith(("/password", "/disable")):
+                self.revoke_user(named)
+            return httpx.Response(200, json=account(named))
+        if path == "/auth/denied":
             return httpx.Response(204)
         if path.endswith("/decisions") and request.method == "POST":
             return httpx.Response(

@@ -71,7 +71,8 @@ def test_analyst_cannot_reach_an_officer_only_callback(app: dash.Dash, fake: Fak
     assert response.status_code == 403
     assert fake.sent("/clients/100002/decisions") == []
     [denied] = fake.sent("/auth/denied")
-    assert denied.headers["X-Scoring-User"] == "3"
+    assert fake.sessions[denied.headers["Authorization"].removeprefix("Bearer ")] == "anna"
+    assert "X-Scoring-User" not in denied.headers
 
 
 def test_officer_records_a_decision_through_the_callback(app: dash.Dash, fake: FakeApi) -> None:
@@ -81,7 +82,7 @@ def test_officer_records_a_decision_through_the_callback(app: dash.Dash, fake: F
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "Decision recorded (an override)" in response.get_data(as_text=True)
     [sent] = fake.sent("/clients/100002/decisions")
-    assert sent.headers["X-Scoring-User"] == "2"
+    assert fake.sessions[sent.headers["Authorization"].removeprefix("Bearer ")] == "olivia"
     assert sent.headers["X-Scoring-Client-Address"] == "127.0.0.1"
 
 

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import dash
+import flask
 import pytest
 
-from dashboard.auth import check_binding, oidc
+from dashboard.auth import SESSION_COOKIE, check_binding, oidc
 from dashboard.auth.guard import CSRF_COOKIE, CSRF_HEADER, SEEN_KEY
+from dashboard.auth.users import ENDS_KEY, TOKEN_KEY
 from dashboard.i18n import COOKIE, translator
 from dashboard.settings import DashboardSettings
 from tests.dashboard.auth.fake_api import (
+    ENDS,
     PASSWORD,
+    THROTTLED,
     USERS,
     FakeApi,
     callback,
@@ -39,6 +44,16 @@ def test_wrong_password_gets_one_generic_message(app: dash.Dash, fake: FakeApi) 
     missing_token = client.post("/login", data={"username": "olivia", "password": PASSWORD})
     assert missing_token.status_code == 403
     assert client.get("/").status_code == 302
+
+
+def test_a_throttled_sign_in_says_to_wait(app: dash.Dash, fake: FakeApi) -> None:
+    client = app.server.test_client()
+    data = {"username": THROTTLED, "password": "wrong", "csrf_token": csrf(client)}
+    response = client.post("/login", data=data)
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "Too many wrong passwords from here: too many failed sign-ins: try again in 60 seconds" in page
+    assert f'value="{THROTTLED}"' in page
 
 
 def test_sign_in_pages_and_refusals_in_french(app: dash.Dash, fake: FakeApi) -> None:
@@ -101,7 +116,9 @@ def test_sign_out_records_and_ends_the_session(app: dash.Dash, fake: FakeApi) ->
     token = sign_in(client, "olivia")
     response = client.post("/logout", data={"csrf_token": token})
     assert response.status_code == 302 and "signed-out" in response.headers["Location"]
-    assert fake.sent("/auth/logout")[0].headers["X-Scoring-User"] == "2"
+    [sent] = fake.sent("/auth/logout")
+    assert sent.headers["Authorization"].startswith("Bearer ") and "X-Scoring-User" not in sent.headers
+    assert fake.sessions == {}  # the API revoked it
     assert client.get("/client/100002").status_code == 302
 
 
@@ -238,3 +255,70 @@ def test_a_password_set_leaves_the_users_form(app: dash.Dash, fake: FakeApi) -> 
     answer = response.get_json()["response"]
     assert "new password set" in json.dumps(answer["users-change-result"])
     assert answer["users-new-password"] == {"value": ""}
+
+
+def session_cookie(client: object) -> str:
+    return client.get_cookie(SESSION_COOKIE).value
+
+
+def replayed(app: dash.Dash, cookie: str) -> object:
+    """A new browser holding a copied session cookie."""
+    thief = app.server.test_client()
+    thief.set_cookie(SESSION_COOKIE, cookie)
+    return thief
+
+
+def test_a_cookie_copied_before_sign_out_is_refused_after_it(app: dash.Dash, fake: FakeApi) -> None:
+    client = app.server.test_client()
+    token = sign_in(client, "olivia")
+    copied = session_cookie(client)
+    assert replayed(app, copied).get("/client/100002").status_code == 200  # the copy works while signed in
+    client.post("/logout", data={"csrf_token": token})
+    thief = replayed(app, copied)
+    page = thief.get("/client/100002")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    thief = replayed(app, copied)
+    assert callback(thief, token).status_code in (401, 403)  # no session: refused before any call
+    assert fake.sent("/clients/100002/decisions") == []
+
+
+def test_a_cookie_copied_before_a_password_reset_is_refused_after_it(app: dash.Dash, fake: FakeApi) -> None:
+    client = app.server.test_client()
+    token = sign_in(client, "olivia")
+    copied = session_cookie(client)
+    fake.revoke_user("olivia")  # an administrator set a new password: the API revoked her sessions
+    page = replayed(app, copied).get("/client/100002")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    assert callback(client, token).status_code == 401
+    assert client.get("/client/100002").status_code == 302  # signed out on this browser too
+
+
+def test_the_cookie_carries_no_readable_token(app: dash.Dash, fake: FakeApi) -> None:
+    client = app.server.test_client()
+    sign_in(client, "olivia")
+    [token] = fake.sessions
+    cookie = app.server.session_interface.get_signing_serializer(app.server).loads(session_cookie(client))
+    assert token not in json.dumps(cookie, default=str) and cookie[TOKEN_KEY]
+
+
+def test_a_busy_session_ends_at_its_absolute_end(app: dash.Dash, fake: FakeApi) -> None:
+    client = app.server.test_client()
+    token = sign_in(client, "olivia")
+    assert client.get("/client/100002").status_code == 200
+    with client.session_transaction() as session:
+        assert session[ENDS_KEY] == datetime.fromisoformat(ENDS).timestamp()
+        session[ENDS_KEY] = time.time() - 1  # the API session's end has passed; the cookie is fresh
+        session[SEEN_KEY] = time.time()
+    assert callback(client, token).status_code == 401
+    assert client.get("/client/100002").status_code == 302
+
+
+def test_a_session_the_api_refuses_mid_page_signs_the_person_out(app: dash.Dash, fake: FakeApi) -> None:
+    from dashboard.api_client import SESSION_ENDED, ApiError, api
+
+    with app.server.test_request_context("/client/100002"):
+        client = api().bound()
+        client._fixed = {"Authorization": "Bearer revoked-elsewhere"}
+        with pytest.raises(ApiError, match="Your session has ended") as refused:
+            client.decisions(100002)
+        assert refused.value.status == 401 and flask.request.environ[SESSION_ENDED] is True
