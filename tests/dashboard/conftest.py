@@ -7,6 +7,7 @@ set (`make screenshots`): a test run leaves the working tree as it found it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -67,6 +68,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory, demo_home: Path) -> Iterator
     finally:
         for server in (down, dashboard, api):
             server.stop()
+
+
+@contextlib.contextmanager
+def signed_dashboard(stack: Stack, folder: Path) -> Iterator[Service]:
+    """A dashboard with sign-in on, against the stack's API (its log in `folder`)."""
+    server = start_dashboard(stack.api.url, folder / "dashboard.log", API_KEY, auth=True)
+    try:
+        server.wait("/login", 60)
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from devtools.servers import Service, start_dashboard
+from devtools.servers import Service
 from scoring.db.audit import Actor, AuditEvent, record
 from scoring.db.engine import open_database
 from scoring.db.users import create_user
 from scoring.vocabulary import AuditAction
-from tests.dashboard.conftest import API_KEY, Stack, Visit, new_context
+from tests.dashboard.conftest import Stack, Visit, new_context, signed_dashboard
 from tests.dashboard.test_browser_i18n import english_needles, english_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,13 +41,8 @@ def database(stack: Stack) -> Iterator[Engine]:
 
 @pytest.fixture(scope="module")
 def signed(stack: Stack, database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    log = tmp_path_factory.mktemp("audit-dashboard") / "dashboard.log"
-    server = start_dashboard(stack.api.url, log, API_KEY, auth=True)
-    try:
-        server.wait("/login", 60)
+    with signed_dashboard(stack, tmp_path_factory.mktemp("audit-dashboard")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
