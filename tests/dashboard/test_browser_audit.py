@@ -148,7 +148,11 @@ def test_the_trail_is_paged_newest_first(signed_in: object) -> None:
     page.wait_for_selector("#audit-rows tbody tr")
     page.fill("#audit-user", SEED.name)
     page.click("#audit-show")
-    page.wait_for_function(f"() => document.querySelectorAll('#audit-rows tbody tr').length === {PAGE}")
+    page.wait_for_function(  # the filtered page, not the unfiltered one shown on load (also PAGE rows)
+        "([name, rows]) => { const shown = [...document.querySelectorAll('#audit-rows tbody tr')];"
+        " return shown.length === rows && shown.every(r => r.cells[3].innerText === name); }",
+        arg=[SEED.name, PAGE],
+    )
     first = row_numbers(page)
     assert first == sorted(first, reverse=True) and page.is_disabled("#audit-newer")
     page.click("#audit-older")
