@@ -4,12 +4,11 @@ session: the browser never holds the key; the API records the export and anchors
 
 from __future__ import annotations
 
-import html
-
 import flask
 
 from dashboard.api_client import ApiError, api
-from dashboard.i18n import current
+from dashboard.i18n import N_
+from dashboard.relayed import refusal_page
 
 FILTERS = ("since", "until", "action", "user")
 ROUTE = "/audit-export"
@@ -23,14 +22,7 @@ def serve_audit_export(server: flask.Flask) -> None:
         try:
             body, name = api().audit_export(query)
         except ApiError as error:
-            t = current()
-            title = t.gettext("Audit trail")
-            page = (
-                f"<!DOCTYPE html><html lang='{t.language}'><title>{title}</title>"
-                f"<p>{html.escape(error.message)}</p></html>"
-            )
-            status = 502 if error.status is None else error.status
-            return flask.Response(page, status=status, mimetype="text/html")
+            return refusal_page(error, N_("Audit trail"))
         headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
         return flask.Response(body, mimetype="text/csv", headers=headers)
 

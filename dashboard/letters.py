@@ -4,12 +4,11 @@ letter links: the dashboard serves /letters/<client_id>?lang=fr|en&format=pdf|ht
 
 from __future__ import annotations
 
-import html
-
 import flask
 
 from dashboard.api_client import ApiError, api
-from dashboard.i18n import current
+from dashboard.i18n import N_, current
+from dashboard.relayed import refusal_page
 
 LANGUAGES = ("fr", "en")
 FORMATS = {"pdf": "application/pdf", "html": "text/html"}  # Flask adds "; charset=utf-8" to text/html
@@ -31,14 +30,7 @@ def serve_letters(server: flask.Flask) -> None:
         try:
             body, reference = api().notice(client_id, language, form)
         except ApiError as error:
-            t = current()
-            title = t.gettext("Decision letter")
-            page = (
-                f"<!DOCTYPE html><html lang='{t.language}'><title>{title}</title>"
-                f"<p>{html.escape(error.message)}</p></html>"
-            )
-            status = 502 if error.status is None else error.status
-            return flask.Response(page, status=status, mimetype="text/html")
+            return refusal_page(error, N_("Decision letter"))
         headers = {"Content-Disposition": f'inline; filename="decision-{reference}.{form}"'}
         return flask.Response(body, mimetype=FORMATS[form], headers=headers)
 

@@ -15,7 +15,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, Engine, select
 
 from scoring.db.audit import Actor, AuditEvent, record, text_of
-from scoring.db.models import audit_log
+from scoring.db.models import audit_log, created_between
 from scoring.io import PRIVATE_FILE_MODE, atomic_path
 from scoring.vocabulary import AuditAction
 
@@ -25,13 +25,8 @@ ExportFormat = Literal["csv", "jsonl"]
 
 
 def period(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
-    """The conditions of the rows created in [since, until)."""
-    conditions = []
-    if since is not None:
-        conditions.append(audit_log.c.created_at >= since)
-    if until is not None:
-        conditions.append(audit_log.c.created_at < until)
-    return conditions
+    """The conditions of the audit rows created in [since, until)."""
+    return created_between(audit_log, since, until)
 
 
 def _texts(row: Sequence[object]) -> list[str]:

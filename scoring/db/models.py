@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     DateTime,
     Dialect,
     Float,
@@ -57,6 +58,18 @@ class UtcDateTime(TypeDecorator):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def created_between(
+    table: Table, since: datetime | None, until: datetime | None
+) -> list[ColumnElement[bool]]:
+    """The conditions of `table`'s rows created in [since, until) (an open end when None)."""
+    conditions = []
+    if since is not None:
+        conditions.append(table.c.created_at >= since)
+    if until is not None:
+        conditions.append(table.c.created_at < until)
+    return conditions
 
 
 # -- prediction log (written by the API's background writer; see scoring.serving.prediction_log) ----------

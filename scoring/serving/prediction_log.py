@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, Table, delete, exc, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from scoring.db.engine import open_database
-from scoring.db.models import model_features, predictions, requests
+from scoring.db.models import created_between, model_features, predictions, requests
 
 KEYED = (predictions, requests)
 
@@ -89,22 +89,13 @@ def register_model(engine: Engine, version: str, feature_names: Sequence[str]) -
     return json.loads(known) == names
 
 
-def _window(table: Table, since: datetime | None, until: datetime | None) -> list:
-    clauses = []
-    if since is not None:
-        clauses.append(table.c.created_at >= since)
-    if until is not None:
-        clauses.append(table.c.created_at < until)
-    return clauses
-
-
 def read_requests(
     engine: Engine, since: datetime | None = None, until: datetime | None = None
 ) -> pl.DataFrame:
     """Logged requests in [since, until): created_at, route, method, status_code, latency_ms."""
     t = requests
     query = select(t.c.created_at, t.c.route, t.c.method, t.c.status_code, t.c.latency_ms).where(
-        *_window(t, since, until)
+        *created_between(t, since, until)
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -129,7 +120,7 @@ def read_predictions(
     columns = [t.c.created_at, t.c.kind, t.c.model_version, t.c.client_hash, t.c.probability, t.c.decision]
     columns += [t.c.threshold, t.c.latency_ms] + ([t.c.features] if with_features else [])
     with engine.connect() as conn:
-        rows = conn.execute(select(*columns).where(*_window(t, since, until)).order_by(t.c.id)).all()
+        rows = conn.execute(select(*columns).where(*created_between(t, since, until)).order_by(t.c.id)).all()
     schema = {
         "created_at": pl.Datetime("us"),
         "kind": pl.String,

@@ -1,0 +1,22 @@
+"""What the dashboard answers when a file it relays from the API (a letter, the audit export) is refused."""
+
+from __future__ import annotations
+
+import html
+
+import flask
+
+from dashboard.api_client import ApiError
+from dashboard.i18n import current
+
+
+def refusal_page(error: ApiError, title: str) -> flask.Response:
+    """A small page in the person's language with the API's message, under the API's status (502 when the
+    API did not answer)."""
+    t = current()
+    page = (
+        f"<!DOCTYPE html><html lang='{t.language}'><title>{t.gettext(title)}</title>"
+        f"<p>{html.escape(error.message)}</p></html>"
+    )
+    status = 502 if error.status is None else error.status
+    return flask.Response(page, status=status, mimetype="text/html")
