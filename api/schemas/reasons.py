@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from pydantic import BaseModel, Field
 
 from api.schemas.base import Value
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import CodeReason, Reason
 from scoring.explain.sentences import customer_sentence
-from scoring.features.catalog import all_features
-from scoring.features.dictionary import feature_label
+from scoring.features.dictionary import feature_label, feature_unit
 from scoring.vocabulary import Decision, Language
 
 MEMBERS_SHOWN = 3
@@ -67,11 +64,6 @@ class ReasonCodeOut(BaseModel):
     )
 
 
-@cache
-def _units() -> dict[str, str]:
-    return {f.name: f.unit for f in all_features()}
-
-
 def feature_contribution(reason: Reason, language: Language = Language.EN) -> dict:
     """The FeatureContributionOut document of a feature-level reason (its label in `language`)."""
     return {
@@ -79,7 +71,7 @@ def feature_contribution(reason: Reason, language: Language = Language.EN) -> di
         "label": feature_label(reason.feature, language, reason.label),
         "contribution": reason.contribution,
         "value": reason.value,
-        "unit": _units().get(reason.feature),
+        "unit": feature_unit(reason.feature),
     }
 
 

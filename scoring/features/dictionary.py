@@ -48,14 +48,21 @@ def feature_labels(language: str = "en") -> dict[str, str]:
 
 
 @cache
-def _labels_by_name() -> dict[str, dict[str, str]]:
-    return {f.name: f.labels for f in all_features()}
+def _by_name() -> dict[str, FeatureDefinition]:
+    return {f.name: f for f in all_features()}
 
 
 def feature_label(name: str, language: str, fallback: str) -> str:
     """A feature's label in `language`; `fallback` (the bundle's own label) for a feature the code no longer
     defines or a language it has no label in."""
-    return _labels_by_name().get(name, {}).get(str(language)) or fallback
+    feature = _by_name().get(name)
+    return (feature.labels.get(str(language)) if feature else None) or fallback
+
+
+def feature_unit(name: str) -> str | None:
+    """A feature's unit (currency, days, ratio...); None for a feature the code no longer defines."""
+    feature = _by_name().get(name)
+    return feature.unit if feature else None
 
 
 def write_dictionary(path: Path) -> None:
