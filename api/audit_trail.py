@@ -47,15 +47,18 @@ AUDITED = {  # route template after the /api/v1 prefix -> what the row records
     "/clients/{client_id}": AuditAction.VIEW_CLIENT,
     "/clients/{client_id}/similar": AuditAction.VIEW_CLIENT,
     "/clients/{client_id}/max-amount": AuditAction.VIEW_CLIENT,
+    "/clients/{client_id}/recourse": AuditAction.VIEW_CLIENT,
     "/clients/{client_id}/decisions": AuditAction.VIEW_CLIENT,
     "/analytics/similar/{client_id}/distribution": AuditAction.VIEW_CLIENT,
     "/analytics/distribution": AuditAction.VIEW_CLIENT,
     "/analytics/scatter": AuditAction.VIEW_CLIENT,
     "/clients/{client_id}/score": AuditAction.SCORE,
     "/clients/{client_id}/what-if": AuditAction.SCORE,
+    "/clients/{client_id}/offer": AuditAction.SCORE,
     "/score": AuditAction.SCORE,
     "/score/batch": AuditAction.SCORE,
     "/score/max-amount": AuditAction.SCORE,
+    "/score/offer": AuditAction.SCORE,
 }
 QUERY_CLIENT = b"client_id="
 

@@ -36,9 +36,7 @@ def letters(
             settings.points_scale,
             settings.model_keys(),
         )
-        written = write_examples(
-            service, settings.lender, settings.recourse_terms, settings.letter_font_dir, folder
-        )
+        written = write_examples(service, settings.lender, settings.letter_font_dir, folder)
     except (BundleError, FileNotFoundError, LetterDoesNotFit, NoExampleClient, SigningError) as exc:
         fail(str(exc))
     typer.echo(f"{len(written)} example letters of model {service.scorer.version} written to {folder}")

@@ -39,6 +39,7 @@ from api.routes import (
     model,
     monitoring,
     notice,
+    offers,
     outcomes,
     reason_codes,
     recourse,
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
         recourse.router,
+        offers.router,
         notice.router,
         score.router,
         model.router,

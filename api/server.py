@@ -96,7 +96,11 @@ def check_start(host: str) -> None:
         print("\n".join(f"error: {problem}" for problem in problems), file=sys.stderr, flush=True)
         raise SystemExit(2)
     if not settings.accepted_keys():
-        print(f"warning: no API key set: every route is open to callers reaching {host}", file=sys.stderr)
+        print(
+            f"warning: no API key set: every route is open to callers reaching {host} (fine on your own "
+            "machine; set SCORING_API_KEY before others can reach it)",
+            file=sys.stderr,
+        )
 
 
 def serve(host: str, port: int, workers: int, access_log: bool = True) -> None:

@@ -14,7 +14,6 @@ from scoring.config import drift_reports_in
 from scoring.db.anchors import AnchorSettings
 from scoring.db.sessions import Lifetimes
 from scoring.db.throttle import ThrottleRules
-from scoring.explain.recourse import RecourseTerms
 from scoring.modeling.signing import Keyring, SigningSettings, keyring
 from scoring.notice.content import Lender
 from scoring.settings import comma_separated
@@ -102,10 +101,6 @@ class Settings(SigningSettings, AnchorSettings):
     background_load: bool = True
     precompute_explanations: bool = True
     default_language: Language = Language.EN
-    recourse_annual_rate: float = Field(
-        default=0.10, ge=0, lt=1, description="Lender's nominal annual rate assumed by the recourse search"
-    )
-    recourse_max_term: int = Field(default=84, ge=2, description="Longest term offered (monthly instalments)")
     currency: str = Field(default="EUR", description="ISO 4217 currency of the amounts on the letters")
     lender_name: str = "Prêt à Dépenser"
     lender_address: str = "Service clients, 75000 Paris, France"
@@ -113,9 +108,9 @@ class Settings(SigningSettings, AnchorSettings):
         default="reexamen@pret-a-depenser.example",
         description="Where a customer asks for a human review and an explanation (printed on the letter)",
     )
-    letter_font_dir: Path = Field(
-        default=Path("/usr/share/fonts/truetype/dejavu"),
-        description="DejaVu Sans fonts of the PDF letters (Debian: fonts-dejavu-core)",
+    letter_font_dir: Path | None = Field(
+        default=None,
+        description="DejaVu Sans of the PDF letters (default: Debian's fonts-dejavu-core, else matplotlib's)",
     )
 
     @field_validator("cors_origins", "api_keys", "service_api_keys", "trusted_proxy", mode="before")
@@ -149,10 +144,6 @@ class Settings(SigningSettings, AnchorSettings):
             max_delay=self.sign_in_max_delay_minutes * 60,
             window=self.sign_in_window_minutes * 60,
         )
-
-    @property
-    def recourse_terms(self) -> RecourseTerms:
-        return RecourseTerms(self.recourse_annual_rate, self.recourse_max_term)
 
     def named_keys(self) -> list[tuple[str, SecretStr]]:
         """Every configured key with the name of its setting (the admin key included)."""

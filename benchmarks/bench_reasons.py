@@ -24,7 +24,6 @@ import numpy as np
 from api.schemas.scores import score_payload
 from api.settings import Settings
 from scoring.config import get_paths
-from scoring.explain.recourse import RecourseTerms
 from scoring.modeling.bundle import CHAMPION_FILE
 from scoring.notice.content import DecisionFacts, build_notice, new_reference
 from scoring.notice.pdf import render_pdf
@@ -62,7 +61,7 @@ def recourse_figures(service: ScoringService, count: int, seed: int) -> None:
         if application is None:
             continue
         started = time.perf_counter()
-        result = recourse(service, application, service.store.matrix[row], RecourseTerms())
+        result = recourse(service, application, service.store.matrix[row])
         seconds.append(time.perf_counter() - started)
         found.append(result)
         for option in result.options:

@@ -133,8 +133,8 @@ def _quality(label: str, home: Path, meta: dict, repeats: int) -> None:
             print(f"{label}: monotonicity ({role}) {check.describe()}", flush=True)
     capped, checked = capped_share(paths)
     print(
-        f"{label}: counter-offers capped (accepted at every amount tried) for {capped} of {checked} accepted "
-        f"clients ({capped / max(checked, 1):.1%})",
+        f"{label}: counter-offers capped (only the product's maximum stops them) for {capped} of {checked} "
+        f"accepted clients ({capped / max(checked, 1):.1%})",
         flush=True,
     )
     for cost in constraint_cost(paths, repeats):

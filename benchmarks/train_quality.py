@@ -46,7 +46,7 @@ def lever_checks(paths: Paths, version: str | None = None, clients: int = CLIENT
 
 def capped_share(paths: Paths, version: str | None = None, clients: int = CLIENTS) -> tuple[int, int]:
     """(capped, checked) counter-offers of up to ``clients`` random accepted stored clients: capped means
-    accepted at every amount the search tried (up to 4.05 M or twice the credit)."""
+    only the product's maximum amount stops the offer search (neither risk nor affordability)."""
     service = load_service(paths.models, paths.features, paths.interim, version)
     accepted = np.flatnonzero(np.asarray(service.probabilities) < service.scorer.threshold)
     rows = np.random.default_rng(1).choice(accepted, min(clients, len(accepted)), replace=False)

@@ -108,7 +108,7 @@ def run_wrk(
     """Run wrk (one thread, `connections` keep-alive connections) for `seconds` against 127.0.0.1:port."""
     wrk = shutil.which("wrk")
     if wrk is None:
-        raise RuntimeError("wrk not found: `make setup` installs it (Debian package wrk)")
+        raise RuntimeError("wrk not found: `make setup-test` installs it (Debian package wrk)")
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "phase.lua"
         script.write_text(lua_script(pools))

@@ -1,7 +1,7 @@
 """The only place the dashboard talks to the scoring API: httpx with a timeout and the API key header.
 
-Every failure becomes an `ApiError` whose message a credit officer can read (service down or slow, unknown
-client, invalid values by field, internal error with its request id); the pages show it with a retry button.
+Every failure becomes an `ApiError` (`dashboard/api_errors.py`) whose message a credit officer can read; the
+pages show it with a retry button.
 
 Each call is logged as its path template (`GET /api/v1/clients/{id}/score 200`): httpx's own request log,
 which writes whole URLs with client IDs, is turned off here, where the dashboard makes its calls.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -20,97 +19,14 @@ from urllib.parse import quote
 import flask
 import httpx
 
-from dashboard import forms
+from dashboard.api_errors import ApiError, error_of, log_response
 from dashboard.i18n import current, current_language
 
 PREFIX = "/api/v1"
 EXTENSION = "scoring_api"
-USER_CHALLENGE = "SignedInUser"  # the API's 401 about the person (sign-in, session token), not its key
 SESSION_ENDED = "scoring.session_ended"  # set in the request's environ when the API refused its session
-NUMBER = re.compile(r"/[0-9]+(?=/|$)")
 
-logger = logging.getLogger("dashboard.api")
 logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry full URLs, client IDs included
-
-
-def path_template(path: str) -> str:
-    """A request path with its numbers (client IDs) replaced by {id}."""
-    return NUMBER.sub("/{id}", path)
-
-
-def _log_response(response: httpx.Response) -> None:
-    logger.info(
-        "%s %s %d", response.request.method, path_template(response.request.url.path), response.status_code
-    )
-
-
-class ApiError(Exception):
-    """A call that did not succeed, with a message for people and the fields the API found invalid."""
-
-    def __init__(self, message: str, status: int | None = None, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.fields = fields or {}
-
-    @property
-    def not_found(self) -> bool:
-        return self.status == 404
-
-
-def _detail(response: httpx.Response) -> tuple[str, str | None]:
-    """The API's error detail and request id (the body may not be JSON when a proxy answers)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200], None
-    if not isinstance(body, dict):
-        return str(body)[:200], None
-    return body.get("detail", ""), body.get("request_id")
-
-
-def error_of(response: httpx.Response) -> ApiError:
-    """The ApiError of a non-2xx response, in the language of the request being served."""
-    _ = current().gettext
-    status = response.status_code
-    detail, request_id = _detail(response)
-    if status == 422 and isinstance(detail, list):
-        fields = {p.get("field", "body"): p.get("message", "invalid") for p in detail if isinstance(p, dict)}
-        listed = "; ".join(
-            _("{field}: {problem}").format(field=forms.label(name, current()), problem=message)
-            for name, message in fields.items()
-        )
-        return ApiError(
-            _("Some values were refused by the scoring service ({fields}).").format(fields=listed),
-            status,
-            fields,
-        )
-    if status == 401 and response.headers.get("WWW-Authenticate") != USER_CHALLENGE:
-        return ApiError(
-            _("The scoring service refused the dashboard's API key (check SCORING_API_KEY)."), status
-        )
-    if status == 401 and "Authorization" in response.request.headers:
-        return ApiError(_("Your session has ended: sign in again."), status)
-    if status in (401, 403, 409, 429):
-        refused = _("Refused (HTTP {status}).").format(status=status)
-        return ApiError(f"{detail}." if detail else refused, status)
-    if status == 404:
-        return ApiError(
-            _("Not found: {detail}.").format(detail=detail) if detail else _("Not found."), status
-        )
-    if status == 503:
-        return ApiError(
-            _("The scoring service is starting and still loading the model; try again in a few seconds."),
-            status,
-        )
-    if request_id:
-        return ApiError(
-            _("The scoring service failed to answer (request id {request_id}): HTTP {status}.").format(
-                request_id=request_id, status=status
-            ),
-            status,
-        )
-    return ApiError(_("The scoring service failed to answer: HTTP {status}.").format(status=status), status)
 
 
 def _session_ended() -> None:
@@ -146,7 +62,7 @@ class ApiClient:
             headers=headers,
             timeout=timeout,
             transport=transport,
-            event_hooks={"response": [_log_response]},
+            event_hooks={"response": [log_response]},
         )
         self._levels: dict[str, tuple[str, ...]] | None = None
 
@@ -238,6 +154,9 @@ class ApiClient:
     def max_amount(self, client_id: int) -> dict:
         return self._get(f"/clients/{client_id}/max-amount")
 
+    def offer(self, client_id: int) -> dict:  # terms, alternatives and what bound them
+        return self._get(f"/clients/{client_id}/offer")
+
     def what_if(self, client_id: int, changes: Mapping[str, Any]) -> dict:
         """New score, explanation and largest accepted amount with changed application fields."""
         return self._post(f"/clients/{client_id}/what-if", {"changes": dict(changes)})
@@ -254,8 +173,9 @@ class ApiClient:
     def score_application(self, application: Mapping[str, Any]) -> dict:
         return self._post("/score", application, {"contributions": "false"})
 
-    def application_max_amount(self, application: Mapping[str, Any]) -> dict:
-        return self._post("/score/max-amount", application)
+    def application_offer(self, application: Mapping[str, Any]) -> dict:
+        """The lender's offer for a posted application (terms, alternatives and what bound them)."""
+        return self._post("/score/offer", application)
 
     # -- model and comparisons ----------------------------------------------------------------------
 
@@ -356,6 +276,9 @@ class ApiClient:
 
     def set_password(self, user_id: int, password: str) -> dict:
         return self._post(f"/users/{user_id}/password", {"password": password})
+
+    def change_password(self, current: str, new: str) -> dict:
+        return self._post("/auth/password", {"current_password": current, "new_password": new})
 
     def decision_vocabulary(self) -> dict:
         return self._get("/decisions/vocabulary")

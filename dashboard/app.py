@@ -43,6 +43,7 @@ PAGES = (
     "operations",
     "users",
     "audit",
+    "account",
     "not_found_404",
 )
 BOOTSTRAP_ROUTE = "/vendor/bootstrap.min.css"
@@ -81,8 +82,8 @@ def _serve_bootstrap(server: flask.Flask, settings: DashboardSettings) -> list[s
     path = settings.bootstrap_path()
     if path is None:
         logger.warning(
-            "Bootstrap CSS not found (install Debian's libjs-bootstrap5 or set SCORING_BOOTSTRAP_CSS): "
-            "the dashboard works without its styles"
+            "Bootstrap CSS not found (pip install bootstrap-flask, a dependency of the project, or set "
+            "SCORING_BOOTSTRAP_CSS to a bootstrap.min.css): the dashboard works without its styles"
         )
         return []
     server.add_url_rule(

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from dashboard import vocabulary
-from dashboard.i18n import ENGLISH, Translator
+from dashboard.i18n import ENGLISH, N_, Translator
 from dashboard.text import is_number, points, value_text
+from dashboard.values import DEFAULT_CURRENCY, money
 
 
 def cost_summary(data: Mapping, t: Translator = ENGLISH) -> str:
@@ -120,3 +121,46 @@ def dependence_summary(
         high=value_text(high[0], t),
         high_effect=t.signed(high[1]),
     )
+
+
+PROFIT_PARTS = (  # the figures behind the expected profit the API gives: (key, label, money or a share)
+    ("interest_income_per_1000", N_("Interest income"), "money"),
+    ("expected_loss_per_1000", N_("Expected loss"), "money"),
+    ("cost_of_funds_per_1000", N_("Cost of funds"), "money"),
+    ("operating_cost_per_1000", N_("Operating cost"), "money"),
+    ("realised_profit_per_1000", N_("Realised profit (known outcomes)"), "money"),
+    ("offered_share", N_("Applicants offered a credit"), "share"),
+    ("refused_on_price_share", N_("Refused on price (above the legal maximum rate)"), "share"),
+)
+
+
+def profit_facts(model: Mapping) -> dict | None:
+    """The expected profit per 1,000 applicants of the model route and the figures behind it (None when the
+    model in service has none)."""
+    value = model.get("expected_profit_per_1000")
+    if not is_number(value):
+        return None
+    return {**(model.get("profit") or {}), "expected_profit_per_1000": value}
+
+
+def profit_summary(profit: Mapping | None, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> str:
+    if profit is None:
+        return t.gettext("The model in service gives no expected profit (it was trained before pricing).")
+    return t.gettext(
+        "At the production threshold and the current prices, the lender expects a profit of {profit} per "
+        "1,000 applicants: interest income minus expected loss, cost of funds and operating cost, on the "
+        "out-of-fold risks."
+    ).format(profit=money(profit["expected_profit_per_1000"], t, currency))
+
+
+def profit_rows(
+    profit: Mapping | None, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY
+) -> list[tuple[str, str]]:
+    """The figures behind the expected profit the API gives (money per 1,000 applicants, shares)."""
+    if profit is None:
+        return []
+    return [
+        (t.gettext(label), money(profit[key], t, currency) if kind == "money" else t.percent(profit[key]))
+        for key, label, kind in PROFIT_PARTS
+        if is_number(profit.get(key))
+    ]

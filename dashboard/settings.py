@@ -1,10 +1,10 @@
 """Settings of the dashboard, read from the environment (prefix SCORING_) or a .env file.
 
 SCORING_API_URL and SCORING_API_KEY are the base URL of the scoring API and the key it expects (the same
-variable the API reads, so one .env serves both); SCORING_BOOTSTRAP_CSS points at Bootstrap's CSS when it is
-not where Debian's libjs-bootstrap5 package installs it; SCORING_CURRENCY (EUR) is the currency of the
+variable the API reads, so one .env serves both); SCORING_BOOTSTRAP_CSS points at another Bootstrap CSS than
+the one the bootstrap-flask package ships; SCORING_CURRENCY (EUR) is the currency of the
 amounts on the pages, the same variable as the letters' currency in the API. The sign-in settings
-(SCORING_AUTH, SCORING_SECRET_KEY, SCORING_SESSION_IDLE_MINUTES, SCORING_OIDC_*...) are read by
+(SCORING_AUTH, SCORING_DASHBOARD_SESSION_DIR, SCORING_SESSION_IDLE_MINUTES, SCORING_OIDC_*...) are read by
 `dashboard.auth`. Behind a reverse proxy, SCORING_TRUSTED_PROXY (its address) and SCORING_TRUSTED_PROXY_COUNT
 are handed to waitress (`proxy_options`), the one place X-Forwarded-* headers are read. The
 dashboard is deployed without the scoring library (it reads everything from the API), so its settings do not
@@ -13,6 +13,7 @@ derive from `scoring.settings`: they read the same prefix and .env file, and onl
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from dashboard.i18n import N_
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
-BOOTSTRAP_CANDIDATES = (Path("/usr/share/javascript/bootstrap5/css/bootstrap.min.css"),)
+PACKAGED_BOOTSTRAP = ("flask_bootstrap", "static/bootstrap5/css/bootstrap.min.css")  # bootstrap-flask's copy
 FORWARDED_HEADERS = frozenset({"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
 
 
@@ -47,7 +48,13 @@ class DashboardSettings(BaseSettings):
     )
     auth: bool = Field(default=True, description="Sign-in with roles; SCORING_AUTH=off only on loopback")
     secret_key: SecretStr | None = Field(
-        default=None, description="Signs the session cookies (default: random per start, sessions end then)"
+        default=None,
+        description="Flask's secret key (default: random per start); sessions, kept on the server, need none",
+    )
+    dashboard_session_dir: Path | None = Field(
+        default=None,
+        description="Folder of the sessions (0700, a file 0600 each), shared by the dashboard's processes "
+        "(default: a temporary folder per process, sessions end with it)",
     )
     session_idle_minutes: float = Field(default=30.0, gt=0, description="Sign-out after this long idle")
     cookie_secure: bool | None = Field(
@@ -99,9 +106,15 @@ class DashboardSettings(BaseSettings):
         }
 
     def bootstrap_path(self) -> Path | None:
-        """The configured Bootstrap CSS, else the first installed copy found, else None."""
-        candidates = (self.bootstrap_css,) if self.bootstrap_css else BOOTSTRAP_CANDIDATES
-        return next((p for p in candidates if p.is_file()), None)
+        """The configured Bootstrap CSS, else bootstrap-flask's copy (found without importing the package),
+        else None."""
+        path = self.bootstrap_css
+        if path is None:
+            package, relative = PACKAGED_BOOTSTRAP
+            spec = importlib.util.find_spec(package)
+            folders = (spec.submodule_search_locations or []) if spec else []
+            path = Path(folders[0], relative) if folders else None
+        return path if path is not None and path.is_file() else None
 
 
 @cache

@@ -28,9 +28,9 @@ CHROMIUM_ARGS = [
 def missing_tools() -> str | None:
     """Why the browser cannot run here (None when it can)."""
     if not CHROMIUM.exists():
-        return f"Chromium not found at {CHROMIUM} (make setup installs Debian's chromium)"
+        return f"Chromium not found at {CHROMIUM} (make setup-test installs Debian's chromium)"
     if not AXE.exists():
-        return f"axe-core not found at {AXE} (make setup installs it with npm)"
+        return f"axe-core not found at {AXE} (make setup-test installs it with npm)"
     return None
 
 

@@ -13,12 +13,12 @@ COPY dashboard /src/dashboard
 RUN pip install --no-cache-dir --no-deps /src
 
 FROM python:3.11-slim
-# Bootstrap's CSS, served by the dashboard itself (no CDN): see dashboard/settings.py.
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libjs-bootstrap5 \
-    && rm -rf /var/lib/apt/lists/*
+# Nothing from Debian: Bootstrap's CSS, served by the dashboard itself (no CDN), comes with the bootstrap-flask
+# package (dashboard/settings.py).
+# /sessions: the dashboard's server-side sessions, the user's own (a volume in docker-compose.yml).
 RUN groupadd --gid 10001 scoring \
-    && useradd --uid 10001 --gid scoring --create-home --shell /usr/sbin/nologin scoring
+    && useradd --uid 10001 --gid scoring --create-home --shell /usr/sbin/nologin scoring \
+    && install -d -m 0700 -o scoring -g scoring /sessions
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1

@@ -12,12 +12,14 @@ from scoring.command_errors import fail
 from scoring.config import DEMO_CLIENTS, default_raw_dir, get_paths
 from scoring.db.cli import audit_app, audit_promotion, db_app, users_app
 from scoring.drift.command import DRIFT_FOUND, drift
+from scoring.strategy.command import strategy_app
 from scoring.vocabulary import Engine
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+app.add_typer(strategy_app, name="strategy")
 
 
 EngineOption = Annotated[Engine, typer.Option(help="duckdb (in-process, one machine) or spark.")]
@@ -225,11 +227,14 @@ def train(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
     threads: Annotated[int, typer.Option(help="LightGBM threads.")] = 2,
     mlflow: Annotated[bool, typer.Option(help="Track the run in MLflow and register the model.")] = True,
-    progress: Annotated[bool, typer.Option(help="Show progress on stderr.")] = True,
+    progress: Annotated[
+        bool, typer.Option(help="Show progress on stderr: a line per stage, and bars on a terminal.")
+    ] = True,
 ) -> None:
     """Select features, compare models by repeated CV, calibrate, pick the cost-minimising threshold,
     write and promote the champion bundle (and the challenger's), draw the model card."""
     from scoring.modeling.bundle import BundleError
+    from scoring.modeling.card import feature_counts
     from scoring.modeling.cost import CostError, CostSpec
     from scoring.modeling.dataset import DatasetError
     from scoring.modeling.train import ConfigError, TrainConfig, TrainInputs, train_model
@@ -257,6 +262,7 @@ def train(
         fail(str(exc))
     audit_promotion(result.metadata["version"], "scoring train")
     typer.echo(result.describe())
+    typer.echo(f"Features: {feature_counts(result.metadata)}")
 
 
 @app.command()
@@ -326,7 +332,11 @@ def pipeline(
             typer.echo(f"pipeline: {name} already done ({output}), skipped")
             continue
         typer.echo(f"pipeline: {name}")
-        run()
+        try:
+            run()
+        except KeyboardInterrupt:
+            typer.echo(f"pipeline: {name} interrupted; run it again to go on from {name}", err=True)
+            raise typer.Exit(130) from None
 
 
 def _register_monitoring() -> None:

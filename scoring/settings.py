@@ -45,6 +45,18 @@ class ScoringSettings(BaseSettings):
     audit_retention_days: int = Field(
         default=183, ge=1, description="Audit rows younger than this are never purged (default: 6 months)"
     )
+    max_debt_service_ratio: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Cap on all instalments over income (default: scoring/offer/affordability.json, 0.35)",
+    )
+    stress_rate_points: float | None = Field(
+        default=None,
+        ge=0,
+        lt=1,
+        description="Added to the rate when testing affordability (default: affordability.json, 0.02)",
+    )
 
     @property
     def paths(self) -> Paths:

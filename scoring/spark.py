@@ -22,7 +22,7 @@ DEFAULTS = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
 }
-JAVA_HINT = "Spark needs a Java 17+ runtime (`make setup` installs Debian's openjdk-17-jre-headless)"
+JAVA_HINT = "Spark needs a Java 17+ runtime (`make setup-test` installs Debian's openjdk-17-jre-headless)"
 
 
 class SparkUnavailable(RuntimeError):
@@ -62,7 +62,7 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
         from pyspark.sql import SparkSession
     except ImportError:
         raise SparkUnavailable(
-            f"the Spark engine needs pyspark: pip install '.[spark]' (or `make setup`); {JAVA_HINT}"
+            f"the Spark engine needs pyspark: pip install '.[spark]' (or `make setup-test`); {JAVA_HINT}"
         ) from None
     builder = SparkSession.builder.appName(APP_NAME)
     if master:

@@ -133,7 +133,7 @@ class AuditAction(StrEnum):
 
     SIGN_IN = "sign-in"
     SIGN_IN_FAILED = "sign-in-failed"
-    ACCOUNT_LOCKED = "account-locked"
+    ACCOUNT_LOCKED = "account-locked"  # written before sign-ins were throttled: kept to read older trails
     SIGN_OUT = "sign-out"
     ACCESS_DENIED = "access-denied"
     VIEW_CLIENT = "view-client"
@@ -142,10 +142,12 @@ class AuditAction(StrEnum):
     OVERRIDE = "override"
     LETTER_ISSUED = "letter-issued"
     MODEL_PROMOTED = "model-promoted"
+    STRATEGY_ACTIVATED = "strategy-activated"
     USER_CREATED = "user-created"
     USER_DISABLED = "user-disabled"
     USER_ENABLED = "user-enabled"
     PASSWORD_RESET = "password-reset"
+    PASSWORD_CHANGED = "password-changed"  # by the account's owner
     AUDIT_EXPORTED = "audit-exported"
     AUDIT_PURGED = "audit-purged"
 

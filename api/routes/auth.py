@@ -1,8 +1,9 @@
 """Sign-in: password (argon2, throttled) or single sign-on answer the account and a session token; sign-out
-revokes it; an admin ends every session; refused requests of the dashboard are recorded.
+revokes it; a person changes their own password; an admin ends every session; refused requests of the
+dashboard are recorded.
 
 Every attempt is audited; a failure answers the same 401 whatever its cause (unknown account, wrong
-password, disabled or locked account), so the answer tells an attacker nothing. Single sign-on is accepted
+password, disabled account), so the answer tells an attacker nothing. Single sign-on is accepted
 only with the dashboard's own key (SCORING_API_KEY): the dashboard checked the provider's ID token
 (signature, issuer, audience, expiry, nonce: `dashboard/auth/oidc.py`), and only the dashboard may say so.
 """
@@ -10,6 +11,7 @@ only with the dashboard's own key (SCORING_API_KEY): the dashboard checked the p
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 
 from api.deps import SettingsDep
 from api.errors import error_responses
@@ -23,13 +25,22 @@ from api.identity import (
     session_token,
     source_of,
 )
-from api.schemas.access import DeniedIn, EndedOut, LoginIn, SessionOut, SignedInOut, SsoIn, user_out
+from api.schemas.access import (
+    DeniedIn,
+    EndedOut,
+    LoginIn,
+    PasswordChangeIn,
+    SessionOut,
+    SignedInOut,
+    SsoIn,
+    user_out,
+)
 from api.security import KeyScope
 from api.settings import Settings
 from scoring.db import sessions
 from scoring.db.audit import AuditEvent, record
 from scoring.db.throttle import Throttled
-from scoring.db.users import User, authenticate, sign_in_sso
+from scoring.db.users import User, UserError, authenticate, change_password, sign_in_sso
 from scoring.vocabulary import AuditAction
 
 router = APIRouter(prefix="/auth", tags=["sign-in"])
@@ -37,6 +48,13 @@ REFUSED = "invalid user name or password"
 SSO_KEY = (
     "single sign-on is accepted only with the dashboard's API key (SCORING_API_KEY), which must be configured"
 )
+WRONG_CURRENT = "the current password is wrong"
+SSO_ONLY = "this account signs in with single sign-on only: its password is the identity provider's"
+
+
+def _throttled(throttled: Throttled) -> HTTPException:
+    retry = {"Retry-After": str(throttled.retry_after)}
+    return HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(throttled), retry)
 
 
 def _signed_in(request: Request, settings: Settings, user: User) -> SignedInOut:
@@ -54,8 +72,7 @@ def login(body: LoginIn, request: Request, settings: SettingsDep) -> SignedInOut
             get_engine(request), body.username, body.password, settings.sign_in_rules, actor_of(request, None)
         )
     except Throttled as throttled:
-        retry = {"Retry-After": str(throttled.retry_after)}
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(throttled), retry) from None
+        raise _throttled(throttled) from None
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, REFUSED, CHALLENGE)
     return _signed_in(request, settings, user)
@@ -89,6 +106,33 @@ def logout(request: Request, user: AnyUser) -> Response:
     sessions.revoke(engine, session_token(request) or "")
     record(engine, AuditEvent(AuditAction.SIGN_OUT, actor_of(request, user), target=user.username))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/password", response_model=SignedInOut, responses=error_responses(400, 401, 403, 422, 429, 500))
+def change_own_password(
+    body: PasswordChangeIn, request: Request, user: AnyUser, settings: SettingsDep
+) -> SignedInOut:
+    """Change one's own password. The current one is checked as at sign-in: a wrong one is a failed sign-in
+    (403, counted towards the throttle: 429 with Retry-After once delayed); a new one outside the password
+    policy is a 422 naming `new_password`. Every session of the account ends, this one included, and the
+    answer carries a new session token for the caller (the dashboard keeps it), as sign-in does."""
+    if not user.has_password:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, SSO_ONLY)
+    engine = get_engine(request)
+    actor = actor_of(request, user)
+    try:
+        changed = change_password(
+            engine, user.id, body.current_password, body.new_password, settings.sign_in_rules, actor
+        )
+    except Throttled as throttled:
+        raise _throttled(throttled) from None
+    except UserError as error:
+        problem = {"loc": ("body", error.field), "msg": error.message, "type": "value_error"}
+        raise RequestValidationError([problem]) from None
+    if changed is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, WRONG_CURRENT)
+    sessions.revoke_user(engine, user.id)
+    return _signed_in(request, settings, changed)
 
 
 @router.post("/sessions/end-all", response_model=EndedOut, responses=error_responses(400, 401, 403, 422, 500))

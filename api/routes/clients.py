@@ -31,8 +31,10 @@ from api.schemas.clients import (
     SimilarOut,
     WhatIfOut,
 )
+from api.schemas.offers import offer_fields
 from api.schemas.scores import ScoreOut, score_payload
 from scoring.explain.similar import SPACE_DESCRIPTION
+from scoring.serving.offering import stored_offer
 from scoring.serving.whatif import counter_offer, what_if
 from scoring.vocabulary import ScoreKind
 
@@ -68,24 +70,33 @@ async def client_score(
     service: ServiceDep,
     language: LanguageDep,
     contributions: Annotated[bool, Query(description="Include every feature's contribution")] = True,
+    offer: Annotated[bool, Query(description="Add the offer: grade, offer, alternatives, limits")] = False,
 ) -> Response:
     """Probability, decision, points and explanation of a stored client (precomputed for the current
-    model); the reasons' texts in the requested language.
+    model); the reasons' texts in the requested language; with `offer=true` also its offer (as
+    `GET /clients/{id}/offer`).
 
     Its common case is answered by `api.fast_path` before FastAPI's routing, with the same bytes and log.
     """
     started = time.perf_counter()
     row = stored_row(service, client_id)
     state = request.app.state.scoring
-    body = state.stored_score(service, row, contributions, language, request.state.request_id, started)
-    if body is not None:
-        return Response(body, media_type="application/json")
+    if not offer:
+        body = state.stored_score(service, row, contributions, language, request.state.request_id, started)
+        if body is not None:
+            return Response(body, media_type="application/json")
+    found = await run_in_threadpool(stored_offer, service, row) if offer else None
+    if offer and found is None:
+        raise application_not_found()
     values = service.explanations.row(row)
     if values is None:
         values = await run_in_threadpool(service.explanations.compute_row, row)
     result = service.client_result(row, values)
     state.log_scores([result], ScoreKind.CLIENT, request.state.request_id, started)
-    return json_response(score_payload(result, contributions, language))
+    payload = score_payload(result, contributions, language)
+    if found is not None:
+        payload |= offer_fields(found.payload())
+    return json_response(payload)
 
 
 @router.get("/{client_id}/similar", response_model=SimilarOut, responses=ERRORS)
@@ -114,8 +125,9 @@ def similar_clients(
 
 @router.get("/{client_id}/max-amount", response_model=CounterOfferOut, responses=ERRORS)
 def client_max_amount(client_id: ClientId, row: ClientRowDep, service: ServiceDep) -> CounterOfferOut:
-    """The largest credit amount (annuity at the same rate and term) the model still accepts."""
-    application = service.raw_application(client_id)
+    """The largest amount at the asked term that the model accepts, the client can afford (existing
+    instalments: the active bureau credits) and the usury threshold allows, priced at its grade."""
+    application = service.offer_data.application(client_id)
     if application is None:
         raise application_not_found()
     offer = counter_offer(service, application, service.store.matrix[row], client_id)

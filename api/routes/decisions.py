@@ -20,6 +20,7 @@ from api.schemas.access import (
 )
 from api.times import IsoDateTime, aware_utc
 from scoring.db import decisions
+from scoring.serving.offering import stored_offer
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.service import ScoringService
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
@@ -42,7 +43,9 @@ def _reasons(result: object) -> list[dict]:
 def model_opinion(
     service: ScoringService, salt: bytes, client_id: int, counter_offer: bool
 ) -> decisions.ModelOpinion:
-    """What the model says of a stored client now: score, decision, reasons, counter-offer if asked."""
+    """What the model says of a stored client now: score, decision, reasons and, if asked, the counter-offer:
+    the lender's offer for the client's application (amount, term, rates, instalment...), computed here as
+    `GET /clients/{id}/offer` computes it."""
     row = service.store.row(client_id)
     if row is None:
         raise client_not_found()
@@ -50,11 +53,8 @@ def model_opinion(
     if values is None:
         values = service.explanations.compute_row(row)
     result = service.client_result(row, values)
-    amount = None
-    if counter_offer:
-        application = service.raw_application(client_id)
-        if application is not None:
-            amount = service.max_amount(application, service.store.matrix[row]).max_amount
+    found = stored_offer(service, row) if counter_offer else None
+    offer = None if found is None else found.payload()["offer"]
     return decisions.ModelOpinion(
         client_hash=client_hash(client_id, salt) or "",
         model_version=result.model_version,
@@ -62,7 +62,8 @@ def model_opinion(
         threshold=result.threshold,
         decision=Decision(result.decision),
         reasons=_reasons(result),
-        counter_offer_amount=amount,
+        counter_offer_amount=None if offer is None else float(offer["amount"]),
+        offer=offer,
     )
 
 
@@ -99,7 +100,10 @@ def decide(
     user: Officer,
 ) -> DecisionOut:
     """Record the officer's final decision; one that differs from the model's is an override and needs a
-    reason category and a written justification. Stored with the model version, PD, threshold and reasons."""
+    reason category and a written justification. Stored with the model version, PD, threshold and reasons;
+    an accepted counter-offer with the whole offer the server computes now (amount, term, borrowing rate,
+    APR, instalment, fees, total cost and total payable), which its letter states whatever the model later
+    says."""
     choice = decisions.OfficerChoice(
         OfficerDecision(body.decision),
         None if body.reason_category is None else OverrideReason(body.reason_category),

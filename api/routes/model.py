@@ -9,16 +9,19 @@ from api.errors import error_responses
 from api.language import LanguageDep
 from api.schemas.model import FeatureOut, ModelOut
 from scoring.features.dictionary import feature_label
+from scoring.serving.offering import model_profit
 
 router = APIRouter(tags=["model"])
 
 
 @router.get("/model", response_model=ModelOut, responses=error_responses(401, 422, 500, 503))
-async def model(service: ServiceDep, language: LanguageDep) -> ModelOut:
+def model(service: ServiceDep, language: LanguageDep) -> ModelOut:
     """The served model: version, kind, threshold, cost weights, out-of-fold metrics and calibration, the
     candidate comparison, the challenger, the scorecard's points and the features it uses, with labels (in
-    the request's language)."""
+    the request's language); the expected profit per 1,000 applicants at the threshold (first call: read
+    from the bundle's out-of-fold PDs)."""
     meta = service.scorer.bundle.metadata
+    profit = model_profit(service)
     return ModelOut(
         version=service.scorer.version,
         created_at=str(meta.get("created_at", "")),
@@ -46,6 +49,8 @@ async def model(service: ServiceDep, language: LanguageDep) -> ModelOut:
             for f in service.scorer.features
         ],
         clients=len(service.store),
+        expected_profit_per_1000=None if profit is None else profit["expected_profit_per_1000"],
+        profit=profit,
     )
 
 

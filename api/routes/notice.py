@@ -36,6 +36,7 @@ from scoring.explain.recourse import Recourse
 from scoring.notice.content import OfficerFacts, build_notice, new_reference
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
+from scoring.notice.terms import OfferTerms
 from scoring.serving.letter_facts import stored_facts
 from scoring.serving.prediction_log import client_hash
 from scoring.vocabulary import OfficerDecision, OverrideReason, Role
@@ -60,7 +61,8 @@ LETTER = {
 
 
 def _officer(recorded: dict | None, recourse: Recourse) -> OfficerFacts | None:
-    """The officer's recorded final decision (None without one, or for a referral)."""
+    """The officer's recorded final decision (None without one, or for a referral), an accepted counter-offer
+    with the terms recorded with it."""
     officer = OfficerDecision(recorded["decision"]) if recorded else None
     if officer is None or officer.announced is None:
         return None
@@ -68,11 +70,13 @@ def _officer(recorded: dict | None, recourse: Recourse) -> OfficerFacts | None:
     offered = recorded["counter_offer_amount"] if officer == OfficerDecision.ACCEPT_COUNTER_OFFER else None
     annuity = recourse.annuity
     known = offered and annuity is not None and math.isfinite(annuity) and recourse.amount > 0
+    terms = OfferTerms.of(recorded["offer"]) if offered else None  # as recorded, whatever the model says now
     return OfficerFacts(
         decision=officer,
         reason=OverrideReason(reason) if reason else None,
         offered_amount=offered,
         offered_annuity=annuity * offered / recourse.amount if known else None,  # same rate and term
+        offer=terms,
     )
 
 
@@ -100,9 +104,11 @@ async def client_notice(
     "our checks") and the model's principal reasons towards refusal (at most 4 in all); a refusal by the
     model that stands adds its score points against those needed, what the customer can do and the
     lower amount or longer term the model accepts. An acceptance says nothing of a refusal, a score or a
-    cut-off; an accepted counter-offer states its amount and instalment. No letter gives a probability of
-    default. The rights paragraph says whether a person or the model took the decision; then how to ask for
-    a review and an explanation, and the model version.
+    cut-off; it states the credit's terms as Directive 2023/2225 names them (total amount of credit,
+    duration, fixed annual borrowing rate, APR, amount and number of instalments, fees, total cost, total
+    amount payable): an accepted counter-offer those recorded with the officer's decision. No letter gives a
+    probability of default. The rights paragraph says whether a person or the model took the decision;
+    then how to ask for a review and an explanation, and the model version.
 
     One decision, one letter: the first delivery issues it (letter and `letter-issued` audit row written
     before it is sent: who, when, salted client hash, reference); every later view, format or language of
@@ -112,7 +118,7 @@ async def client_notice(
     for the API's caller."""
     if user is not None and user.role not in ISSUERS:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"the role {user.role} may not issue letters")
-    stored = await run_in_threadpool(stored_facts, service, row, settings.recourse_terms)
+    stored = await run_in_threadpool(stored_facts, service, row)
     if stored is None:
         raise application_not_found()
     model_facts, result = stored

@@ -13,6 +13,7 @@ from api.errors import error_responses
 from api.language import LanguageDep
 from api.schemas.base import json_response
 from api.schemas.clients import CounterOfferOut
+from api.schemas.offers import offer_fields
 from api.schemas.scores import BatchOut, ScoreOut, score_payload
 from scoring.serving.whatif import counter_offer
 from scoring.vocabulary import ScoreKind
@@ -40,13 +41,21 @@ def score(
     language: LanguageDep,
     what_if: Annotated[bool, Query(description="Mark the score as a what-if simulation in the log")] = False,
     contributions: Annotated[bool, Query(description="Include every feature's contribution")] = True,
+    offer: Annotated[bool, Query(description="Add the offer: grade, offer, alternatives, limits")] = False,
 ) -> Response:
-    """Probability, decision and explanation (SHAP computed now) of one posted application."""
+    """Probability, decision and explanation (SHAP computed now) of one posted application; with
+    `offer=true` also its offer (as `POST /score/offer`)."""
     started = time.perf_counter()
     application, history = _split(body)
     [result] = service.score_applications([application], [history], explain=True)
     state.log_scores([result], ScoreKind.WHAT_IF if what_if else ScoreKind.APPLICATION, request_id, started)
-    return json_response(score_payload(result, contributions, language))
+    payload = score_payload(result, contributions, language)
+    if offer:
+        found = service.offer(
+            application, result.features, result.client_id, history or {}, probability=result.probability
+        )
+        payload |= offer_fields(found.payload())
+    return json_response(payload)
 
 
 @router.post("/batch", response_model=BatchOut, responses=ERRORS)
@@ -79,8 +88,9 @@ def score_batch(
 
 @router.post("/max-amount", response_model=CounterOfferOut, responses=ERRORS)
 def application_max_amount(body: ScoreRequest, service: ServiceDep) -> CounterOfferOut:
-    """The largest credit amount (annuity at the same rate and term) the model still accepts."""
+    """The largest amount at the asked term that the model accepts, the applicant can afford (existing
+    instalments: the posted active bureau credits) and the usury threshold allows, priced at its grade."""
     application, history = _split(body)
     vector = service.featurizer.vectors([application], [history])[0]
-    offer = counter_offer(service, application, vector, application.get("SK_ID_CURR"))
+    offer = counter_offer(service, application, vector, application.get("SK_ID_CURR"), history or {})
     return CounterOfferOut.model_validate(offer)

@@ -94,13 +94,13 @@ def disable_user(user_id: UserId, request: Request, admin: Admin) -> UserOut:
 
 @router.post("/{user_id}/enable", response_model=UserOut, responses=CHANGE)
 def enable_user(user_id: UserId, request: Request, admin: Admin) -> UserOut:
-    """Enable an account again (and unlock it)."""
+    """Enable an account again; its failed sign-ins are forgotten."""
     return _set_active(request, user_id, admin, True)
 
 
 @router.post("/{user_id}/password", response_model=UserOut, responses=CHANGE)
 def set_password(user_id: UserId, body: PasswordIn, request: Request, admin: Admin) -> UserOut:
-    """A new password for an account (and unlock it); its sessions end."""
+    """A new password for an account; its sessions end and its failed sign-ins are forgotten."""
     account = _account(request, user_id)
     try:
         changed = reset_password(

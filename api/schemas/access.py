@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from scoring.db.models import utc_now
 from scoring.db.users import User
 from scoring.vocabulary import Decision
 
@@ -49,20 +48,17 @@ class UserOut(BaseModel):
     username: str
     role: RoleName
     active: bool
-    locked: bool = Field(description="Locked after repeated failed sign-ins")
     created_at: datetime
     last_sign_in_at: datetime | None
     has_password: bool = Field(description="False for a single-sign-on-only account")
 
 
 def user_out(user: User) -> UserOut:
-    locked = user.locked_until is not None and user.locked_until > utc_now()
     return UserOut(
         id=user.id,
         username=user.username,
         role=str(user.role),
         active=user.active,
-        locked=locked,
         created_at=user.created_at,
         last_sign_in_at=user.last_sign_in_at,
         has_password=user.has_password,
@@ -93,6 +89,14 @@ class UserCreateIn(BaseModel):
 class PasswordIn(BaseModel):
     model_config = {"extra": "forbid"}
     password: str = Field(max_length=1024)
+
+
+class PasswordChangeIn(BaseModel):
+    """One's own new password, with the current one."""
+
+    model_config = {"extra": "forbid"}
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(max_length=1024, description="12 characters or more, not easy to guess")
 
 
 class DeniedIn(BaseModel):
@@ -140,6 +144,9 @@ class DecisionOut(BaseModel):
     threshold: float
     reasons: list[dict[str, Any]] = Field(description="The reasons shown with the score")
     counter_offer_amount: float | None
+    offer: dict[str, Any] | None = Field(
+        None, description="An accepted counter-offer's terms as computed when recorded (null otherwise)"
+    )
 
 
 class DecisionHistoryOut(BaseModel):

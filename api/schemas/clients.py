@@ -52,15 +52,27 @@ class CounterOfferOut(FromResult):
     current_probability: float = Field(ge=0, le=1)
     current_decision: Decision
     max_amount: float | None = Field(
-        description="Largest credit amount still accepted (null: none from the minimum up)"
+        description="Largest amount at the asked term the model accepts, the household can afford and the "
+        "usury threshold allows (null: none from the product's minimum up)"
     )
     annuity_at_max: float | None = Field(
-        description="Annuity rescaled at the same rate and term (null if unknown)"
+        description="Monthly instalment of that amount at its grade's rate and the asked term"
     )
     probability_at_max: float | None
-    capped: bool = Field(description="True when even the search's upper bound is accepted")
+    capped: bool = Field(description="True when only the product's maximum amount stops it")
     threshold: float
     model_version: str
+    term_months: int | None = Field(default=None, description="The asked term (monthly instalments)")
+    annual_rate_at_max: float | None = Field(default=None, description="Nominal annual rate of that amount")
+    apr_at_max: float | None = Field(default=None, description="APR of that amount (fees included)")
+    grade_at_max: str | None = Field(default=None, description="Risk grade of that amount")
+    goods_price_at_max: float | None = Field(
+        default=None, description="Goods price assumed (the asked share financed kept); null when unknown"
+    )
+    bound: Literal["risk", "affordability", "product", "none"] | None = Field(
+        default=None, description="What stops the amount (as the offer's limits.bound)"
+    )
+    max_instalment: float | None = Field(default=None, description="Largest affordable new instalment")
 
 
 class ApplicationFieldOut(BaseModel):

@@ -54,6 +54,16 @@ class ModelOut(BaseModel):
     base_probability: float = Field(ge=0, le=1, description="Calibrated probability at the base value")
     features: list[FeatureOut] = Field(description="The features the model uses, in model order")
     clients: int = Field(description="Clients in the client store")
+    expected_profit_per_1000: float | None = Field(
+        default=None,
+        description="Expected profit per 1,000 applicants of the out-of-fold PDs at the threshold, each "
+        "accepted loan priced by the offer's policy (data's currency; null without out-of-fold PDs)",
+    )
+    profit: dict[str, Any] | None = Field(
+        default=None,
+        description="The figures behind it per 1,000 applicants: interest income, expected loss, cost of "
+        "funds, operating cost, realised profit (known outcomes), offered share, share refused on price",
+    )
 
 
 class ImportanceOut(BaseModel):

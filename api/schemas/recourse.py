@@ -7,21 +7,25 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from scoring.explain.recourse import Recourse, RecourseOption, RecourseTerms
+from scoring.explain.recourse import Recourse, RecourseOption
 from scoring.serving.service import ScoringService
 
 
 class RecourseOptionOut(BaseModel):
     kind: Literal["amount", "term"] = Field(
-        description="'amount': a lower amount at the same rate and term; 'term': a longer term at the same "
-        "rate for the same amount"
+        description="'amount': a lower amount at the asked term; 'term': the asked amount at a longer "
+        "standard term (each at its grade's rate)"
     )
     amount: float
     annuity: float | None = Field(description="Instalment of the offer (null when the application has none)")
-    term: float | None = Field(description="Number of monthly instalments at the lender's rate")
+    term: float | None = Field(description="Number of monthly instalments (a standard term)")
     probability: float = Field(ge=0, le=1)
     points: float
     change: float = Field(ge=0, description="Relative size of the change (0.1: 10 % less amount or term)")
+    annual_rate: float | None = Field(default=None, description="Nominal annual rate of the option's grade")
+    goods_price: float | None = Field(
+        default=None, description="Goods price assumed (the asked share financed kept); null when unknown"
+    )
 
 
 class RecourseOut(BaseModel):
@@ -32,11 +36,15 @@ class RecourseOut(BaseModel):
     threshold: float
     amount: float = Field(description="The amount asked")
     annuity: float | None
-    term: float | None = Field(description="Term implied by amount, instalment and the lender's rate")
+    term: float | None = Field(
+        description="The asked term: the standard term of amount and instalment at its grade's rate"
+    )
     options: list[RecourseOptionOut] = Field(description="Accepted offers, smallest change first (refusals)")
     recommended: RecourseOptionOut | None = Field(description="The smallest change (null: none found)")
-    annual_rate: float = Field(description="The lender's nominal annual rate assumed for the terms")
-    max_term: int = Field(description="Longest term offered (monthly instalments)")
+    annual_rate: float | None = Field(
+        default=None, description="Nominal annual rate of the asked terms' grade (null: not priced)"
+    )
+    max_term: int = Field(description="Longest standard term offered (monthly instalments)")
     model_version: str
 
 
@@ -53,12 +61,13 @@ def _option(service: ScoringService, option: RecourseOption) -> RecourseOptionOu
         probability=option.probability,
         points=service.points.of(option.probability),
         change=max(option.change, 0.0),
+        annual_rate=option.annual_rate,
+        goods_price=option.goods_price,
     )
 
 
-def recourse_out(
-    service: ScoringService, found: Recourse, client_id: int, terms: RecourseTerms
-) -> RecourseOut:
+def recourse_out(service: ScoringService, found: Recourse, client_id: int) -> RecourseOut:
+    """The response of a recourse."""
     options = [_option(service, o) for o in found.options]
     return RecourseOut(
         client_id=client_id,
@@ -71,7 +80,7 @@ def recourse_out(
         term=_number(found.term),
         options=options,
         recommended=options[0] if options else None,
-        annual_rate=terms.annual_rate,
-        max_term=terms.max_term,
+        annual_rate=found.annual_rate,
+        max_term=found.max_term,
         model_version=service.scorer.version,
     )

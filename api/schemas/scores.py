@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas.offers import AlternativeOut, LimitsOut, TermsOut
 from api.schemas.reasons import (
     CodeOut,
     FeatureContributionOut,
@@ -89,6 +90,16 @@ class ScoreOut(BaseModel):
     )
     threshold_points: float = Field(description="Points of the threshold: refused below")
     explanation: ExplanationOut | None = None
+    grade: str | None = Field(
+        default=None, description="With ?offer=true: the risk grade (null: refused on risk)"
+    )
+    offer: TermsOut | None = Field(
+        default=None, description="With ?offer=true: the offer (see the offer routes)"
+    )
+    alternatives: list[AlternativeOut] | None = Field(
+        default=None, description="With ?offer=true: alternatives"
+    )
+    limits: LimitsOut | None = Field(default=None, description="With ?offer=true: what bounds the loan")
 
 
 def _explanation(result: ScoreResult, contributions: bool, language: Language) -> dict:

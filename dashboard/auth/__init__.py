@@ -2,11 +2,12 @@
 
 Only the glue lives here: accounts, passwords, sign-in throttling, sessions and the audit trail are the
 API's (`scoring.db`).
-`install(app, settings)` configures the session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS, idle
-timeout), the login manager and its user loader, the sign-in routes, optional single sign-on, and the one
-`before_request` guard; `request_headers()` carries the signed-in person's API session token (and where they
-are) to the API. The cookie lives SCORING_SESSION_IDLE_MINUTES after the last request, but never past the
-API session's absolute end; a session the API revoked is refused whatever the cookie says.
+`install(app, settings)` keeps the dashboard's sessions on the server (`session_store`, in
+SCORING_DASHBOARD_SESSION_DIR: the cookie, HttpOnly, SameSite=Lax and Secure over HTTPS, holds only a random
+session id), and installs the login manager and its user loader, the sign-in routes, optional single
+sign-on, and the one `before_request` guard; `request_headers()` carries the signed-in person's API session
+token (and where they are) to the API. A session ends SCORING_SESSION_IDLE_MINUTES after its last request,
+but never past the API session's absolute end; a session the API revoked is refused whatever the cookie says.
 SCORING_AUTH=off leaves out the sign-in (local use; refused unless the dashboard listens on loopback) but
 not the CSRF check.
 """
@@ -17,13 +18,13 @@ import ipaddress
 import logging
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import dash
 import flask
 import flask_login
-from flask.sessions import SecureCookieSessionInterface
 
-from dashboard.auth import guard, oidc, roles, users, views
+from dashboard.auth import guard, oidc, roles, session_store, users, views
 from dashboard.auth.users import UserLoader, current, session_token
 from dashboard.settings import DashboardSettings
 
@@ -31,18 +32,6 @@ logger = logging.getLogger("dashboard.auth")
 AUTHORIZATION = "Authorization"
 ADDRESS_HEADER = "X-Scoring-Client-Address"
 SESSION_COOKIE = "scoring_session"
-
-
-class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, Secure when configured so or when the request came over HTTPS."""
-
-    def __init__(self, secure: bool | None) -> None:
-        self.secure = secure
-
-    def get_cookie_secure(self, app: flask.Flask) -> bool:
-        if self.secure is not None:
-            return self.secure
-        return flask.has_request_context() and flask.request.is_secure
 
 
 def is_loopback(host: str) -> bool:
@@ -104,23 +93,36 @@ def may_issue_letters() -> bool:
     return user is not None and roles.can_issue_letters(user.role)
 
 
+def session_folder(settings: DashboardSettings) -> Path:
+    """SCORING_DASHBOARD_SESSION_DIR, else a private temporary folder of this process (its sessions end
+    with it, and no other process shares them)."""
+    if settings.dashboard_session_dir is not None:
+        return settings.dashboard_session_dir
+    folder = session_store.temporary_folder()
+    logger.warning(
+        "SCORING_DASHBOARD_SESSION_DIR is not set: sessions are kept in %s and end when this dashboard stops "
+        "(fine for one local dashboard; set it to a folder to keep sign-ins across restarts or to run "
+        "several dashboard processes)",
+        folder,
+    )
+    return folder
+
+
 def install(app: dash.Dash, settings: DashboardSettings) -> None:
     server = app.server
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    if secret is None:
-        logger.warning(
-            "SCORING_SECRET_KEY is not set: sessions are signed with a key that ends with this process"
-        )
+    idle = settings.session_idle_minutes * 60
     server.config.update(
         SECRET_KEY=secret or secrets.token_urlsafe(32),
         SESSION_COOKIE_NAME=SESSION_COOKIE,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",  # Strict would drop the cookie on the way back from the SSO provider
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=idle),
         SESSION_REFRESH_EACH_REQUEST=True,
         SCORING_AUTH=settings.auth,
     )
-    server.session_interface = SessionCookies(settings.cookie_secure)
+    store = session_store.SessionFolder(session_folder(settings), idle)
+    server.session_interface = session_store.ServerSessions(store, settings.cookie_secure)
     manager = flask_login.LoginManager(server)
     manager.session_protection = "strong"
     loader = UserLoader(settings.user_cache_seconds)
@@ -128,11 +130,10 @@ def install(app: dash.Dash, settings: DashboardSettings) -> None:
     server.extensions[users.EXTENSION] = loader
     views.install_views(server)
     oidc.register(server, settings)
-    idle = settings.session_idle_minutes * 60
 
     @server.before_request
     def check() -> flask.Response | None:
-        return guard.check_request(app, settings.auth, idle)
+        return guard.check_request(app, settings.auth)
 
     @server.after_request
     def csrf_cookie(response: flask.Response) -> flask.Response:

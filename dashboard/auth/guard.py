@@ -1,16 +1,18 @@
-"""The one `before_request` guard of the dashboard's Flask server: idle timeout, CSRF, sign-in and roles.
+"""The one `before_request` guard of the dashboard's Flask server: CSRF, sign-in and roles.
 
 - The app shell (Dash's scripts, layout and dependency list, assets, Bootstrap's CSS) and the sign-in
   pages are public: they hold no client's data.
 - A state-changing request (any POST: the sign-in form, Dash's `/_dash-update-component`, sign-out)
   must carry the session's CSRF token: in the form field `csrf_token`, or in the `X-CSRFToken` header,
   which Dash's renderer copies from the `_csrf_token` cookie (SameSite=Strict, readable by the page's
-  script and by no other site) into every callback request.
+  script and by no other site) into every callback request. The token lives in the server-side session:
+  once that has ended, a callback is told to sign in again (401) and a form goes to the sign-in page.
 - A callback needs a session (401) and a role its output is registered for (403; `roles.py`); a page needs
   a session (else a redirect to the sign-in page) and its page's rights (403).
 - A session idle for longer than SCORING_SESSION_IDLE_MINUTES ends, and so does one past the absolute end of
-  its API session (SCORING_SESSION_MAX_HOURS of the API) however active; one the API refused on any call
-  (revoked, expired) ends after that request (`end_if_refused`).
+  its API session (SCORING_SESSION_MAX_HOURS of the API) however active (`session_store` refuses and removes
+  it; the sign-in page then says why); one the API refused on any call (revoked, expired) ends after that
+  request (`end_if_refused`).
 Refusals of a signed-in user are recorded in the API's audit trail.
 """
 
@@ -18,23 +20,21 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from urllib.parse import quote
 
 import dash
 import flask
 
 from dashboard.api_client import SESSION_ENDED, ApiError, api
-from dashboard.auth import roles
+from dashboard.auth import roles, session_store
 from dashboard.auth.refusal import forbidden_page
-from dashboard.auth.users import current, end_session, past_end
+from dashboard.auth.users import current, end_session
 from dashboard.i18n import current as current_translator
 
 CSRF_SESSION_KEY = "csrf"
 CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer reads (config csrf_token_name)
 CSRF_HEADER = "X-CSRFToken"
 CSRF_FIELD = "csrf_token"
-SEEN_KEY = "seen"
 CALLBACK = "/_dash-update-component"
 PUBLIC_PREFIXES = (
     "/_dash-component-suites/",
@@ -46,6 +46,7 @@ PUBLIC_PREFIXES = (
     "/login",
 )
 PUBLIC_PATHS = {"/favicon.ico", "/logout"}
+STATIC_PREFIXES = ("/_dash-component-suites/", "/_favicon.ico", "/favicon.ico", "/assets/", "/vendor/")
 
 
 def csrf_token() -> str:
@@ -64,21 +65,6 @@ def _csrf_ok() -> bool:
 
 def _is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
-
-
-def _idle_expired(idle_seconds: float) -> bool:
-    """End the session of a user idle for too long or past its API session's absolute end (however active);
-    note this request's time otherwise."""
-    now = time.time()
-    seen = flask.session.get(SEEN_KEY)
-    idle = seen is not None and now - float(seen) > idle_seconds
-    if (idle or past_end(now)) and current() is not None:
-        end_session()
-        flask.g.signed_out_idle = True
-        return True
-    if seen is None or now - float(seen) > 15:  # the cookie is rewritten at most every 15 s
-        flask.session[SEEN_KEY] = now
-    return False
 
 
 def end_if_refused() -> None:
@@ -113,14 +99,25 @@ def _callback(app: dash.Dash) -> flask.Response | None:
     return None
 
 
-def check_request(app: dash.Dash, auth: bool, idle_seconds: float) -> flask.Response | None:
+def _without_csrf(auth: bool, path: str) -> flask.Response:
+    """The refusal of a POST without the session's CSRF token: 403, unless (with sign-in on) the session the
+    cookie named has ended (its token with it), when a callback is told to sign in again (401: the page goes
+    to the sign-in page) and a sign-in or sign-out form goes to the sign-in page."""
+    _ = current_translator().gettext
+    if not auth or not session_store.lost():
+        return _json(403, _("Missing or wrong CSRF token: reload the page."))
+    if path == CALLBACK:
+        return _json(401, _("Your session has ended: sign in again."))
+    return flask.redirect("/login?state=signed-out" if path == "/logout" else "/login?state=expired")
+
+
+def check_request(app: dash.Dash, auth: bool) -> flask.Response | None:
     """The guard: None lets the request through; otherwise the refusal to send."""
     request = flask.request
     if request.method == "POST" and not _csrf_ok():
-        return _json(403, current_translator().gettext("Missing or wrong CSRF token: reload the page."))
+        return _without_csrf(auth, request.path)
     if not auth:
         return None
-    _idle_expired(idle_seconds)
     path = request.path
     if _is_public(path):
         return None
@@ -133,7 +130,7 @@ def check_request(app: dash.Dash, auth: bool, idle_seconds: float) -> flask.Resp
     if user is None:
         if request.method != "GET":
             return _json(401, current_translator().gettext("Sign in first."))
-        state = "state=expired&" if flask.g.get("signed_out_idle") else ""
+        state = "state=expired&" if session_store.expired() else ""
         return flask.redirect(f"/login?{state}next={quote(request.full_path.rstrip('?'), safe='/')}")
     if user.role not in rights:
         _denied(path[:128], "role")
@@ -142,7 +139,10 @@ def check_request(app: dash.Dash, auth: bool, idle_seconds: float) -> flask.Resp
 
 
 def set_csrf_cookie(response: flask.Response, secure: bool) -> flask.Response:
-    """Give the page the session's CSRF token in the cookie Dash's renderer sends back as a header."""
+    """Give the page the session's CSRF token in the cookie Dash's renderer sends back as a header (not with
+    static files: a first visit's parallel requests would each start a session)."""
+    if flask.request.path.startswith(STATIC_PREFIXES):
+        return response
     token = csrf_token()
     if flask.request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, secure=secure, httponly=False, samesite="Strict", path="/")

@@ -1,4 +1,5 @@
-"""Who is signed in, with the sign-out button, in the navigation bar (a form posting to /logout)."""
+"""Who is signed in, with the sign-out button, in the navigation bar (a form posting to /logout); the name
+links to the person's Account page."""
 
 from __future__ import annotations
 
@@ -27,9 +28,12 @@ def user_box(auth: bool, t: Translator = ENGLISH) -> list:
     role = vocabulary.label(vocabulary.ROLES, user.role, t)
     return [
         html.Span(
-            [html.Span(user.username, id="app-user-name"), f" ({role})"],
+            [
+                html.A(user.username, href="/account", id="app-user-name", className="link-light"),
+                f" ({role})",
+            ],
             className="navbar-text text-light me-2 app-user-box",
-            title=f"{user.username} ({role})",
+            title=t.gettext("{user} ({role}): your account").format(user=user.username, role=role),
         ),
         html.Form(
             [

@@ -42,6 +42,7 @@ MODULE_RIGHTS = {
     "dashboard.pages.users": ADMINISTER,
     "dashboard.pages.audit": ADMINISTER,
     "dashboard.pages.not_found_404": EVERYONE,
+    "dashboard.pages.account": EVERYONE,
 }
 SERVER_ROUTES = {
     "/drift-report/": ANALYSE,

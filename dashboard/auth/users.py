@@ -1,15 +1,14 @@
 """The signed-in person as Flask-Login sees it (id, name and role), and the API session they hold.
 
-The session token the API issued at sign-in is kept in the dashboard's session, encrypted with a key derived
-from SCORING_SECRET_KEY (the cookie is signed, not secret, and the token must not be readable from it), with
-the session's absolute end. Each request's user is reloaded from the API with that token (`GET
+The session token the API issued at sign-in is kept in the dashboard's server-side session
+(`session_store`: the cookie holds only the session's random id), with the API session's absolute end, past
+which the dashboard's session ends too. Each request's user is reloaded from the API with that token (`GET
 /auth/session`, kept for SCORING_USER_CACHE_SECONDS): once the API has revoked the session (sign-out, password
 reset, disabled account, an admin ending it) or it expired, nobody is signed in, whatever the cookie says.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import threading
 import time
@@ -17,12 +16,11 @@ from datetime import datetime
 
 import flask
 import flask_login
-from cryptography.fernet import Fernet, InvalidToken
 
 from dashboard.api_client import ApiError, api
+from dashboard.auth import session_store
 
 TOKEN_KEY = "api_session"
-ENDS_KEY = "api_session_ends"  # the session's absolute end (Unix time), as the API set it
 MAX_CACHED = 4096
 EXTENSION = "scoring_users"  # the server's UserLoader
 
@@ -38,31 +36,19 @@ class SignedInUser(flask_login.UserMixin):
         return cls(int(payload["id"]), payload["username"], payload["role"])
 
 
-def _cipher() -> Fernet:
-    secret = str(flask.current_app.config["SECRET_KEY"]).encode()
-    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"scoring-api-session\0" + secret).digest()))
-
-
 def keep_session(payload: dict) -> None:
-    """Keep the API session of a sign-in answer (`token`, `expires_at`) in the dashboard's session."""
-    flask.session[TOKEN_KEY] = _cipher().encrypt(payload["token"].encode()).decode()
-    flask.session[ENDS_KEY] = datetime.fromisoformat(payload["expires_at"]).timestamp()
+    """Keep the API session of a sign-in answer (`token`, `expires_at`) in the dashboard's session, which
+    ends with it."""
+    flask.session[TOKEN_KEY] = payload["token"]
+    flask.session.keep_until(datetime.fromisoformat(payload["expires_at"]).timestamp())
 
 
 def session_token() -> str | None:
-    """The API session token of this request's dashboard session (None without one, or unreadable)."""
-    if not flask.has_request_context() or TOKEN_KEY not in flask.session:
+    """The API session token of this request's dashboard session (None without one)."""
+    if not flask.has_request_context():
         return None
-    try:
-        return _cipher().decrypt(str(flask.session[TOKEN_KEY]).encode()).decode()
-    except InvalidToken:
-        return None
-
-
-def past_end(now: float) -> bool:
-    """Whether this dashboard session is past the absolute end of its API session."""
-    ends = flask.session.get(ENDS_KEY)
-    return ends is not None and now >= float(ends)
+    token = flask.session.get(TOKEN_KEY)
+    return token if isinstance(token, str) else None
 
 
 class UserLoader:
@@ -104,13 +90,20 @@ class UserLoader:
 
 
 def end_session() -> None:
-    """Forget the person and their API session on this dashboard (the API's side is revoked or ended)."""
+    """Forget the person and their API session on this dashboard, its server-side record removed (the API's
+    side is revoked or ended)."""
     token = session_token()
     loader = flask.current_app.extensions.get(EXTENSION)
     if token is not None and loader is not None:
         loader.forget(token)
     flask_login.logout_user()
+    fresh_session()
+
+
+def fresh_session() -> None:
+    """Empty this request's session and give it a new id: the old cookie names nothing from now on."""
     flask.session.clear()
+    session_store.renew()
 
 
 def current() -> SignedInUser | None:

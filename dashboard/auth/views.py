@@ -1,8 +1,9 @@
 """The sign-in page, sign-in by password or single sign-on, and sign-out: plain Flask routes beside Dash.
 
 The password goes to the API (`POST /auth/login`), which checks it, counts failures and writes the audit
-rows, and answers the account with a session token the dashboard keeps (`users.keep_session`) and sends on
-every call; the page shows one message for every failure. Sign-out asks the API to revoke the token.
+rows, and answers the account with a session token the dashboard keeps in its server-side session
+(`users.keep_session`), under a new session id, and sends on every call; the page shows one message for every
+failure. Sign-out asks the API to revoke the token and removes the dashboard's session.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import flask_login
 
 from dashboard.api_client import ApiError, api
 from dashboard.auth.guard import csrf_token
-from dashboard.auth.users import SignedInUser, current, end_session, keep_session
+from dashboard.auth.users import SignedInUser, current, end_session, fresh_session, keep_session
 from dashboard.i18n import COOKIE, LANGUAGES, N_, NAMES, Translator, translator
 from dashboard.i18n import current as current_translator
 
@@ -141,7 +142,7 @@ def page(
 def sign_in(payload: dict) -> flask.Response:
     """Start a fresh session for the user the API accepted, then go where the user was going."""
     target = safe_next(flask.request.values.get("next") or flask.session.get("sso_next"))
-    flask.session.clear()  # a new session (and CSRF token) for the signed-in user
+    fresh_session()  # a new session id (and CSRF token) for the signed-in user: none planted before counts
     flask_login.login_user(SignedInUser.of(payload))
     keep_session(payload)
     flask.session.permanent = True

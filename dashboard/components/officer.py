@@ -13,11 +13,12 @@ from collections.abc import Mapping
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboard import auth, text, vocabulary
+from dashboard import auth, offer_text, text, vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.auth.roles import DECIDE, VIEW_CLIENTS, protected_callback
 from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current
+from dashboard.settings import currency
 
 PREFIX = "client-officer"
 
@@ -164,6 +165,17 @@ def record(
     return dbc.Alert(message, color="success", id=f"{PREFIX}-saved"), saved["id"]
 
 
+def _decision_cell(decision: Mapping, named: Mapping[str, str], t: Translator) -> str:
+    """The officer's decision in words, an accepted counter-offer with the terms recorded with it."""
+    words = named.get(decision["decision"], decision["decision"])
+    terms = decision.get("offer")
+    if not terms:
+        return words
+    return t.gettext("{decision}: {offer}").format(
+        decision=words, offer=offer_text.offer_sentence(terms, t, currency())
+    )
+
+
 def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator = ENGLISH) -> object:
     _ = t.gettext
     if not decisions:
@@ -174,7 +186,7 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
             [
                 html.Td(t.moment(d["created_at"])),
                 html.Td(d["username"]),
-                html.Td(named.get(d["decision"], d["decision"])),
+                html.Td(_decision_cell(d, named, t)),
                 html.Td(f"{text.decision_words(d['model_decision'], t)} ({t.percent(d['probability'])})"),
                 html.Td(named.get(d["reason_category"] or "", _("yes")) if d["override"] else _("no")),
                 html.Td(d["justification"] or ""),

@@ -35,10 +35,12 @@ ACTIONS = {  # scoring.vocabulary.AuditAction (a test checks each has words here
     "override": N_("Model overridden"),
     "letter-issued": N_("Letter issued"),
     "model-promoted": N_("Model promoted"),
+    "strategy-activated": N_("Decision strategy activated"),
     "user-created": N_("Account added"),
     "user-disabled": N_("Account disabled"),
     "user-enabled": N_("Account enabled"),
     "password-reset": N_("Password set"),
+    "password-changed": N_("Own password changed"),
     "audit-exported": N_("Audit trail exported"),
     "audit-purged": N_("Old audit rows purged"),
 }

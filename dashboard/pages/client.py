@@ -1,5 +1,6 @@
 """Client decision (home): pick a client, see the decision and its points against the threshold, the reasons
-by code (waterfall, drill-down to features, the principal reasons with their share), what the lender can
+by code (waterfall, drill-down to features, the principal reasons with their share), the lender's offer
+(amount, term, rate, APR, instalment, total payable, what bound it, the alternatives), what the lender can
 offer instead of a refusal, and the decision letter. Every text is in the request's language."""
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from dashboard.api_client import ApiError, api
 from dashboard.components import officer, picker
 from dashboard.components.decision import decision_view, register_drilldown
 from dashboard.components.layout import header
+from dashboard.components.offer import offer_section, offer_unavailable
 from dashboard.components.recourse import letter_links, recourse_box
 from dashboard.components.status import HIDDEN, error_box, loading, shown
 from dashboard.i18n import N_, Translator, current
+from dashboard.settings import currency
 from dashboard.values import points_digits
 
 PREFIX = "client"
@@ -110,6 +113,14 @@ def next_steps(client_id: int, t: Translator) -> html.Nav:
     )
 
 
+def offer_view(client_id: int, t: Translator) -> html.Section:
+    """The offer section, or a word that the offer is unavailable (the rest of the page stands)."""
+    try:
+        return offer_section(api().offer(client_id), t, currency())
+    except ApiError as error:
+        return offer_unavailable(error.message, t)
+
+
 @callback(Output("client-examples", "children"), Input("client-retry", "n_clicks"))
 def show_examples(_retry: int | None) -> object:
     t = current()
@@ -150,6 +161,7 @@ def show_client(value: str | None, _retry: int | None) -> tuple[object, bool, st
             id="client-heading",
         ),
         decision_view(score, PREFIX, facts, t, drill=True, digits=digits),
+        offer_view(client_id, t),
         dbc.Row(
             [
                 dbc.Col(recourse_box(recourse, t, digits), lg=8),

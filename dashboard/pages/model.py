@@ -1,4 +1,5 @@
-"""Model: cost weights against threshold, approval and cost; global importance, SHAP summary and dependence;
+"""Model: cost weights against threshold, approval and cost, beside the expected profit per 1,000 applicants
+at the current policy; global importance, SHAP summary and dependence;
 the model card figures with the calibration figures (Brier, log-loss, ECE, reliability diagram), the
 candidates compared (mean ± std), champion against scorecard challenger with the points table, the fairness
 table, the version and the training date."""
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, callback, dcc, html
 
 from dashboard import model_text, text
 from dashboard.api_client import ApiError, api
@@ -20,6 +21,7 @@ from dashboard.components.monitoring import history_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import model as model_figures
 from dashboard.i18n import Translator, current
+from dashboard.settings import currency
 
 PREFIX = "model"
 BEESWARM_FEATURES = 10
@@ -85,6 +87,7 @@ def layout(**_query: str) -> html.Div:
                         ]
                     ),
                     error_box("model-cost"),
+                    dcc.Store(id="model-profit"),
                     loading(html.Div(id="model-cost"), "model-cost"),
                 ],
                 className="mt-4",
@@ -228,6 +231,7 @@ def card_view(performance: Mapping, model: Mapping, t: Translator) -> html.Div:
     Output("model-dependence-feature", "value"),
     Output("model-w-fn", "value"),
     Output("model-w-fp", "value"),
+    Output("model-profit", "data"),
     Output("model-error", "hidden"),
     Output("model-error-text", "children"),
     Input("model-retry", "n_clicks"),
@@ -238,7 +242,7 @@ def load(_retry: int | None) -> tuple:
         explanation = api().global_explanation(SAMPLE_FEATURES, SAMPLE_ROWS)
         performance = api().performance()
     except ApiError as error:
-        return None, None, None, [], None, None, None, *shown(error)
+        return None, None, None, [], None, None, None, None, *shown(error)
     t = current()
     labels = {e["feature"]: e["label"] for e in explanation["importance"]}
     names = list(explanation["sample"]["shap"])
@@ -252,6 +256,7 @@ def load(_retry: int | None) -> tuple:
         names[0] if names else None,
         cost.get("w_fn", 10.0),
         cost.get("w_fp", 1.0),
+        model_text.profit_facts(model),
         *HIDDEN,
     )
 
@@ -263,8 +268,9 @@ def load(_retry: int | None) -> tuple:
     Input("model-w-fn", "value"),
     Input("model-w-fp", "value"),
     Input("model-cost-retry", "n_clicks"),
+    Input("model-profit", "data"),
 )
-def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None) -> tuple:
+def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None, profit: dict | None) -> tuple:
     t = current()
     _ = t.gettext
     if not (text.is_number(w_fn) and text.is_number(w_fp)) or w_fn <= 0 or w_fp <= 0:
@@ -288,7 +294,23 @@ def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None) -> tup
         className="model-facts",
     )
     chart = figure("model-cost-graph", model_figures.cost_curve(data, t), model_text.cost_summary(data, t))
-    return html.Div([numbers, chart]), *HIDDEN
+    return dbc.Row([dbc.Col([numbers, chart], lg=8), dbc.Col(profit_view(profit, t), lg=4)]), *HIDDEN
+
+
+def profit_view(profit: dict | None, t: Translator) -> html.Section:
+    """The expected profit per 1,000 applicants at the current policy, and what it is made of."""
+    heading = t.gettext("Expected profit at the current policy")
+    rows = model_text.profit_rows(profit, t, currency())
+    body: list = [html.P(model_text.profit_summary(profit, t, currency()), id="model-expected-profit")]
+    if rows:
+        body.append(
+            html.Dl(
+                [part for label, value in rows for part in (html.Dt(label), html.Dd(value))],
+                className="model-facts",
+                id="model-profit-figures",
+            )
+        )
+    return html.Section([html.H3(heading, className="h5"), *body], **{"aria-label": heading})
 
 
 @callback(

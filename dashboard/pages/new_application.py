@@ -7,11 +7,12 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import forms, text
+from dashboard import forms
 from dashboard.api_client import ApiError, api
 from dashboard.components import form
 from dashboard.components.decision import decision_view
 from dashboard.components.layout import header
+from dashboard.components.offer import offer_section
 from dashboard.components.status import HIDDEN, error_box, loading, shown
 from dashboard.i18n import Translator, current
 from dashboard.settings import currency
@@ -83,19 +84,15 @@ def problem_list(found: dict[str, str], t: Translator) -> dbc.Alert:
     )
 
 
-def result(score: dict, offer: dict | None, t: Translator) -> html.Div:
-    parts = [html.H2(t.gettext("Result"), className="h3"), decision_view(score, PREFIX, t=t)]
-    if offer is not None:
-        parts.append(
-            html.Section(
-                [
-                    html.H3(t.gettext("Largest credit amount still accepted"), className="h5"),
-                    html.P(text.counter_offer_text(offer, t, currency()), id="new-max-amount"),
-                ],
-                className="counter-offer mt-3",
-            )
-        )
-    return html.Div(parts)
+def result(score: dict, offer: dict, t: Translator) -> html.Div:
+    """The decision on the application, then the lender's offer for it."""
+    return html.Div(
+        [
+            html.H2(t.gettext("Result"), className="h3"),
+            decision_view(score, PREFIX, t=t),
+            offer_section(offer, t, currency(), section=f"{PREFIX}-offer"),
+        ]
+    )
 
 
 @callback(
@@ -122,7 +119,7 @@ def score(submit: int | None, retry: int | None, *values: object) -> tuple:
     application = forms.to_api(entered)
     try:
         scored = api().score_application(application)
-        offer = api().application_max_amount(application)
+        offer = api().application_offer(application)
     except ApiError as error:
         refused = {
             forms.form_field_of(f): m for f, m in error.fields.items() if forms.form_field_of(f) in FIELDS

@@ -74,8 +74,6 @@ def layout(**_query: str) -> html.Div:
 
 
 def _state(user: dict, t: Translator) -> str:
-    if user["locked"]:
-        return t.gettext("locked")
     return t.gettext("active") if user["active"] else t.gettext("disabled")
 
 

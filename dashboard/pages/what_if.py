@@ -1,13 +1,15 @@
 """What-if: edit a client's main application values, rescore live through the API, compare before/after,
-and see the largest credit amount that would still be accepted."""
+and see the largest credit amount that would still be accepted. "Apply this offer" puts the lender's offer
+(its amount, its monthly instalment at its term, and the goods price at the share of it the application
+finances) in the form, so the rescored result is the offer's."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import forms, text
+from dashboard import forms, offer_text, text
 from dashboard.api_client import ApiError, api
 from dashboard.components import form, picker
 from dashboard.components.decision import verdict, waterfall
@@ -48,6 +50,7 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
             dcc.Store(id="what-if-id", data=client_id),
             dcc.Store(id="what-if-initial"),
             dcc.Store(id="what-if-before"),
+            dcc.Store(id="what-if-offer"),
             error_box(PREFIX),
             loading(html.Div(id="what-if-form"), PREFIX),
             loading(html.Div(id="what-if-result", **{"aria-live": "polite"}), "what-if-result"),
@@ -55,13 +58,39 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
     )
 
 
-def form_section(client_id: int, values: dict, levels: forms.Levels, t: Translator) -> html.Section:
+def offer_box(offer: dict | None, t: Translator) -> html.Div:
+    """The lender's offer in one sentence and the button that applies it (a word when there is none)."""
+    terms = (offer or {}).get("offer")
+    if terms is None:
+        words = offer_text.no_offer_words(offer, t) if offer else t.gettext("The offer is unavailable.")
+        return html.P(words, id="what-if-offer-none", className="form-text")
+    return html.Div(
+        [
+            html.Span(t.gettext("The offer:"), className="fw-semibold me-1"),
+            html.Span(offer_text.offer_sentence(terms, t, currency()), id="what-if-offer-terms"),
+            dbc.Button(
+                t.gettext("Apply this offer"),
+                id="what-if-apply-offer",
+                color="secondary",
+                outline=True,
+                size="sm",
+                className="ms-2",
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def form_section(
+    client_id: int, values: dict, levels: forms.Levels, t: Translator, offer: dict | None = None
+) -> html.Section:
     return html.Section(
         [
             html.H2(
                 picker.client_link_sentence(client_id, t.gettext("Application of client {client}")),
                 className="h4",
             ),
+            offer_box(offer, t),
             html.P(
                 t.gettext("Each change rescores the application when you leave the field."),
                 className="form-text",
@@ -69,6 +98,16 @@ def form_section(client_id: int, values: dict, levels: forms.Levels, t: Translat
             form.grid(PREFIX, FIELDS, levels, values, t),
         ]
     )
+
+
+def offer_values(offer: dict | None) -> tuple[object, object, object]:
+    """The form's amount, annuity and goods price of the offer: its amount, its monthly instalment at its
+    term, and the goods price it was priced with (kept as it is when the offer gives none)."""
+    terms = (offer or {}).get("offer")
+    if terms is None:
+        return no_update, no_update, no_update
+    goods = terms.get("goods_price")
+    return terms["amount"], terms["instalment"], no_update if goods is None else goods
 
 
 def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
@@ -132,6 +171,7 @@ def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
     Output("what-if-form", "children"),
     Output("what-if-initial", "data"),
     Output("what-if-before", "data"),
+    Output("what-if-offer", "data"),
     Output("what-if-error", "hidden"),
     Output("what-if-error-text", "children"),
     Input("what-if-id", "data"),
@@ -142,18 +182,37 @@ def load_client(value: str | None, _retry: int | None) -> tuple:
     client_id = picker.client_id_of(value)
     if client_id is None:
         prompt = t.gettext("Choose a client above to try changes to their application.")
-        return picker.no_client(value, prompt), None, None, *HIDDEN
+        return picker.no_client(value, prompt), None, None, None, *HIDDEN
     try:
         facts = api().client(client_id)
         score = api().client_score(client_id)
         levels = api().application_levels()
     except ApiError as error:
         if error.not_found:
-            return picker.unknown_client(client_id, t), None, None, *HIDDEN
-        return None, None, None, *shown(error)
+            return picker.unknown_client(client_id, t), None, None, None, *HIDDEN
+        return None, None, None, None, *shown(error)
+    try:
+        offer = api().offer(client_id)
+    except ApiError:
+        offer = None  # the form works without it; the box says the offer is unavailable
     values = forms.initial_values(facts["facts"], FIELDS)
     before = {k: score[k] for k in ("probability", "decision", "threshold", "points", "threshold_points")}
-    return form_section(client_id, values, levels, t), values, before, *HIDDEN
+    return form_section(client_id, values, levels, t, offer), values, before, offer, *HIDDEN
+
+
+@callback(
+    Output(form.input_id(PREFIX, "AMT_CREDIT"), "value"),
+    Output(form.input_id(PREFIX, "AMT_ANNUITY"), "value"),
+    Output(form.input_id(PREFIX, "AMT_GOODS_PRICE"), "value"),
+    Input("what-if-apply-offer", "n_clicks"),
+    State("what-if-offer", "data"),
+    prevent_initial_call=True,
+)
+def apply_offer(clicks: int | None, offer: dict | None) -> tuple[object, object, object]:
+    """Put the offer's amount, monthly instalment and goods price in the form (which rescores it)."""
+    if not clicks:
+        return no_update, no_update, no_update
+    return offer_values(offer)
 
 
 @callback(

@@ -91,14 +91,11 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """Every account: name, role, state, last sign-in."""
-    from scoring.db.models import utc_now
     from scoring.db.users import list_users
 
-    now = utc_now()
     typer.echo(f"{'name':<24} {'role':<8} {'state':<9} last sign-in (UTC)")
     for user in list_users(_engine()):
-        locked = user.locked_until is not None and user.locked_until > now
-        state = "locked" if locked else "active" if user.active else "disabled"
+        state = "active" if user.active else "disabled"
         last = user.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if user.last_sign_in_at else "never"
         typer.echo(f"{user.username:<24} {user.role:<8} {state:<9} {last}")
 
@@ -119,7 +116,7 @@ def users_disable(name: Annotated[str, typer.Argument(help="User name.")]) -> No
 
 @users_app.command("enable")
 def users_enable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
-    """Enable a disabled account again (and unlock it)."""
+    """Enable a disabled account again; its failed sign-ins are forgotten."""
     from scoring.db.users import UserError, set_active
 
     try:
@@ -134,7 +131,7 @@ def users_reset_password(
     name: Annotated[str, typer.Argument(help="User name.")],
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
 ) -> None:
-    """Set a new password (and unlock the account); its open sessions end."""
+    """Set a new password; its open sessions end and its failed sign-ins are forgotten."""
     from scoring.db.sessions import revoke_user
     from scoring.db.users import UserError, reset_password
 

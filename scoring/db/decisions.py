@@ -47,6 +47,7 @@ class ModelOpinion:
     decision: Decision
     reasons: Sequence[Mapping[str, object]]
     counter_offer_amount: float | None
+    offer: Mapping[str, object] | None = None  # the counter-offer's whole terms (amount, term, rates...)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def record(engine: Engine, choice: OfficerChoice, model: ModelOpinion, actor: Ac
     """Store the decision and its audit row (decision or override) in one transaction; returns the row."""
     override = check(choice, model)
     note = (choice.justification or "").strip() or None
+    counter_offer = choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
     row = {
         "created_at": utc_now(),
         "user_id": actor.id,
@@ -117,9 +119,8 @@ def record(engine: Engine, choice: OfficerChoice, model: ModelOpinion, actor: Ac
         "reason_category": None if choice.reason_category is None else str(choice.reason_category),
         "justification": note,
         "reasons": json.dumps(list(model.reasons), ensure_ascii=False),
-        "counter_offer_amount": model.counter_offer_amount
-        if choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
-        else None,
+        "counter_offer_amount": model.counter_offer_amount if counter_offer else None,
+        "offer": json.dumps(dict(model.offer)) if counter_offer and model.offer is not None else None,
     }
     action = AuditAction.OVERRIDE if override else AuditAction.DECISION
     with write_transaction(engine) as conn:
@@ -133,8 +134,10 @@ def record(engine: Engine, choice: OfficerChoice, model: ModelOpinion, actor: Ac
             "threshold": row["threshold"],
             "reason_category": row["reason_category"],
         }
+        if row["offer"] is not None:
+            detail["offer"] = dict(model.offer or {})
         append(conn, [AuditEvent(action, actor, client_hash=model.client_hash, detail=detail)])
-    return {**row, "username": actor.name, "reasons": list(model.reasons)}
+    return _out({**row, "username": actor.name})
 
 
 def _columns() -> list:
@@ -142,7 +145,13 @@ def _columns() -> list:
 
 
 def _out(row: Mapping) -> dict:
-    return {**row, "reasons": json.loads(row["reasons"])}
+    """A stored decision with its reasons and offer read back from their JSON."""
+    offer = row["offer"]
+    return {
+        **row,
+        "reasons": json.loads(row["reasons"]),
+        "offer": None if offer is None else json.loads(offer),
+    }
 
 
 def history(engine: Engine, client_hash: str) -> list[dict]:

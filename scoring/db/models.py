@@ -18,6 +18,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -125,8 +127,6 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("password_hash", String(255), doc="argon2id; null for a single-sign-on-only account"),
     Column("active", Boolean, nullable=False, default=True),
-    Column("failed_sign_ins", Integer, nullable=False, default=0),
-    Column("locked_until", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False, default=utc_now),
     Column("password_changed_at", UtcDateTime),
     Column("last_sign_in_at", UtcDateTime),
@@ -162,6 +162,7 @@ decisions = Table(
     Column("justification", Text),
     Column("reasons", Text, nullable=False, doc="JSON list of the reasons shown to the officer"),
     Column("counter_offer_amount", Float),
+    Column("offer", Text, doc="JSON of the accepted counter-offer's terms, as computed when recorded"),
 )
 
 letters = Table(
@@ -259,4 +260,33 @@ labels = Table(
     Column("known_at", DateTime, nullable=False, index=True, doc="UTC, naive: when the outcome became known"),
     Column("loaded_at", DateTime, nullable=False),
     Column("source", String(255), nullable=False, doc="the file it was loaded from"),
+)
+
+# -- decision strategies (versioned; at most one active: see scoring.db.strategies) ------------------------
+
+strategies = Table(
+    "strategies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("version", Integer, nullable=False, unique=True, doc="1, 2, 3... in the order stored"),
+    Column("name", String(64), nullable=False),
+    Column("yaml", Text, nullable=False, doc="the strategy file as given"),
+    Column("sha256", String(HASH), nullable=False, doc="SHA-256 of the YAML text"),
+    Column("author", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, default=utc_now),
+    Column("proposed_by", String(64)),
+    Column("proposed_at", UtcDateTime),
+    Column("approved_by", String(64)),
+    Column("approved_at", UtcDateTime),
+    Column(
+        "active", Boolean, nullable=False, default=False, doc="none active: the bundle's threshold decides"
+    ),
+    Column("activated_at", UtcDateTime, doc="when it last became the active one"),
+    Index(
+        "uq_strategies_active",
+        "active",
+        unique=True,
+        sqlite_where=text("active"),
+        postgresql_where=text("active"),
+    ),
 )

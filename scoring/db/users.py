@@ -1,6 +1,6 @@
-"""Accounts: create, list, enable or disable, reset a password, and sign in with failures throttled per
-address and per account from an address (`scoring.db.throttle`). Every change writes its audit row in the same
-transaction."""
+"""Accounts: create, list, enable or disable, reset a password, change one's own, and sign in with failures
+throttled per address and per account from an address (`scoring.db.throttle`). Every change writes its audit
+row in the same transaction."""
 
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ class User:
     username: str
     role: Role
     active: bool
-    locked_until: datetime | None
     created_at: datetime
     last_sign_in_at: datetime | None
     has_password: bool
@@ -50,7 +49,6 @@ class User:
             username=row["username"],
             role=Role(row["role"]),
             active=row["active"],
-            locked_until=row["locked_until"],
             created_at=row["created_at"],
             last_sign_in_at=row["last_sign_in_at"],
             has_password=row["password_hash"] is not None,
@@ -89,11 +87,11 @@ def _checked_name(username: str) -> str:
     return username
 
 
-def _hashed(password: str, username: str) -> str:
+def _hashed(password: str, username: str, field: str = "password") -> str:
     try:
         return hash_password(password, (username,))
     except ValueError as error:
-        raise UserError("password", str(error).removeprefix("password ")) from None
+        raise UserError(field, str(error).removeprefix("password ")) from None
 
 
 def create_user(engine: Engine, username: str, role: Role | str, password: str | None, actor: Actor) -> User:
@@ -113,7 +111,6 @@ def create_user(engine: Engine, username: str, role: Role | str, password: str |
                     role=str(role),
                     password_hash=password_hash,
                     active=True,
-                    failed_sign_ins=0,
                     created_at=now,
                     password_changed_at=now if password_hash else None,
                 )
@@ -138,7 +135,7 @@ def set_active(engine: Engine, username: str, active: bool, actor: Actor) -> Use
     """Disable an account (its sessions end at their next request) or enable it again."""
     with write_transaction(engine) as conn:
         row = _existing(conn, username)
-        values = {"active": active} | ({"failed_sign_ins": 0, "locked_until": None} if active else {})
+        values = {"active": active}
         conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
         if active:
             throttle.forget_account(conn, username)
@@ -148,19 +145,53 @@ def set_active(engine: Engine, username: str, active: bool, actor: Actor) -> Use
 
 
 def reset_password(engine: Engine, username: str, password: str, actor: Actor) -> User:
-    """A new password; the account's failed sign-ins are forgotten."""
+    """A new password set by an administrator; the account's failed sign-ins are forgotten."""
     password_hash = _hashed(password, username)
     with write_transaction(engine) as conn:
         row = _existing(conn, username)
-        values = {
-            "password_hash": password_hash,
-            "password_changed_at": utc_now(),
-            "failed_sign_ins": 0,
-            "locked_until": None,
-        }
+        values = {"password_hash": password_hash, "password_changed_at": utc_now()}
         conn.execute(users.update().where(users.c.id == row["id"]).values(**values))
         throttle.forget_account(conn, username)
         append(conn, [AuditEvent(AuditAction.PASSWORD_RESET, actor, target=username)])
+    return User.of({**row, **values})
+
+
+def change_password(
+    engine: Engine, user_id: int, current: str, new: str, rules: ThrottleRules, actor: Actor
+) -> User | None:
+    """The owner's own change: the account with its new password, or None when `current` is wrong.
+
+    A wrong current password is a failed sign-in (audited, counted towards the throttle of `actor.source`
+    for this account), and while that is delayed the attempt is refused unchecked (`Throttled`), so a stolen
+    session cannot guess the password faster than the sign-in form. A `new` password outside the policy, or
+    the current one again, is a `UserError` on "new_password". Sessions opened before the change end
+    (`scoring.db.sessions.resolve`).
+    """
+    with engine.connect() as conn:
+        row = _row(conn, id=user_id)
+        if row is None:
+            raise UserError("user_id", f"no account {user_id}")
+        delay = throttle.wait(conn, rules, row["username"], actor.source, utc_now())
+    username = row["username"]
+    if delay > 0:
+        with write_transaction(engine) as conn:
+            append(conn, [_refusal(username, actor, "throttled (password change)", user_id)])
+        raise Throttled(delay)
+    stored = row["password_hash"]
+    matches = verify_password(stored, current)[0]
+    if matches and new == current:
+        raise UserError("new_password", "must differ from the current password")
+    password_hash = _hashed(new, username, "new_password") if matches else None
+    with write_transaction(engine) as conn:
+        row = _existing(conn, username)
+        if password_hash is None or stored != row["password_hash"]:
+            reason = "wrong current password (password change)"
+            _failed(conn, username, row, rules, actor, utc_now(), reason)
+            return None
+        values = {"password_hash": password_hash, "password_changed_at": utc_now()}
+        conn.execute(users.update().where(users.c.id == user_id).values(**values))
+        throttle.succeeded(conn, username, actor.source)
+        append(conn, [AuditEvent(AuditAction.PASSWORD_CHANGED, actor, target=username)])
     return User.of({**row, **values})
 
 
@@ -179,7 +210,6 @@ def ensure_first_admin(engine: Engine, actor: Actor) -> str | None:
                 role=str(Role.ADMIN),
                 password_hash=password_hash,
                 active=True,
-                failed_sign_ins=0,
                 created_at=now,
                 password_changed_at=now,
             )
@@ -252,13 +282,12 @@ def _failed(
 
 
 def sign_in_sso(engine: Engine, username: str, actor: Actor, provider: str) -> User | None:
-    """The active, unlocked account named by the identity provider (None, audited, when there is none)."""
+    """The active account named by the identity provider (None, audited, when there is none)."""
     with write_transaction(engine) as conn:
         row = _row(conn, username=username)
         now = utc_now()
-        locked = row is not None and row["locked_until"] is not None and row["locked_until"] > now
-        if row is None or not row["active"] or locked:
-            reason = "unknown account" if row is None else "account disabled or locked"
+        if row is None or not row["active"]:
+            reason = "unknown account" if row is None else "account disabled"
             append(conn, [_refusal(username, actor, f"{reason} (single sign-on)")])
             return None
         conn.execute(users.update().where(users.c.id == row["id"]).values(last_sign_in_at=now))

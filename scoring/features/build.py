@@ -59,7 +59,7 @@ class BuildSummary:
         return "\n".join(lines)
 
 
-def _aligned(keys: pl.DataFrame, block: pl.DataFrame, outs: Sequence[Output]) -> pl.DataFrame:
+def aligned(keys: pl.DataFrame, block: pl.DataFrame, outs: Sequence[Output]) -> pl.DataFrame:
     """A table's per-client block on the application rows, clients without rows set to the defaults."""
     joined = keys.join(block, on=KEY, how="left", maintain_order="left").drop(KEY)
     defaults = [
@@ -73,7 +73,7 @@ def _feature_frame(con: duckdb.DuckDBPyConnection, head: Sequence[str]) -> pl.Da
     keys = application.select(KEY)
     blocks = [application]
     for spec, outs in zip(TABLE_SPECS, table_outputs(), strict=True):
-        blocks.append(_aligned(keys, con.sql(table_query(spec, outs)).pl(), outs))
+        blocks.append(aligned(keys, con.sql(table_query(spec, outs)).pl(), outs))
     return pl.concat(blocks, how="horizontal")
 
 

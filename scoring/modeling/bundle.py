@@ -51,7 +51,8 @@ Integrity (``scoring/modeling/integrity.py``): ``metadata.json`` also holds ``ch
 every file the writer wrote; ``load_bundle`` verifies them, then loads ``model.txt`` once in a child process,
 before LightGBM reads anything in the caller's process; a damaged bundle is a ``BundleError`` naming the file.
 Signature (``scoring/modeling/signing.py``): the writer signs ``metadata.json`` (HMAC-SHA-256, a key kept
-outside ``models/``); ``load_bundle`` given the accepted keys (the API) refuses a bundle they do not verify.
+outside ``models/``); ``load_bundle`` refuses a bundle the accepted keys do not verify, for every caller (the
+API, batch scoring, drift, evaluation, retraining, the MLflow pyfunc): the keys given, by default the home's.
 """
 
 from __future__ import annotations
@@ -293,10 +294,23 @@ def check_bundle(directory: Path) -> list[str]:
     return problems + _check_predictions(directory, bundle)
 
 
+def _untrusted(directory: Path) -> list[str]:
+    """The signature problem of a bundle directory by the home's keys (none when its metadata is missing or
+    unreadable: `check_bundle` says so)."""
+    try:
+        metadata = json.loads((directory / METADATA_FILE).read_text())
+    except (OSError, ValueError):
+        return []
+    problem = signature_problem(metadata, home_keys(directory.parent.parent, directory.name))
+    return [f"not trusted: {problem}"] if problem else []
+
+
 def promote(models_dir: Path, version: str) -> Path:
-    """Point ``champion.json`` at a bundle after checking it; returns the pointer's path."""
+    """Point ``champion.json`` at a bundle after checking its signature, then the bundle itself; returns the
+    pointer's path."""
     directory = models_dir / version
-    problems = check_bundle(directory) if directory.is_dir() else [f"{directory} not found"]
+    found = directory.is_dir()
+    problems = (_untrusted(directory) or check_bundle(directory)) if found else [f"{directory} not found"]
     if problems:
         raise BundleError(f"bundle {version} not promoted: {'; '.join(problems)}")
     pointer = models_dir / CHAMPION_FILE
@@ -321,12 +335,23 @@ def _open(directory: Path, metadata: dict) -> Bundle:
     return Bundle(directory, model, calibrator, metadata)
 
 
+def home_keys(home: Path, name: str) -> Keyring:
+    """The keys that verify bundle `name` of `home` (`scoring.modeling.signing.keyring`); BundleError when a
+    configured key cannot be used."""
+    try:
+        return keyring(home)
+    except SigningError as exc:
+        raise BundleError(f"bundle {name} is not trusted: {exc}") from None
+
+
 def load_bundle(models_dir: Path, version: str | None = None, keys: Keyring | None = None) -> Bundle:
     """Load a bundle (the champion by default): its model, calibrator and metadata.
 
-    Given `keys`, its signature is verified first (BundleError when none of them signed it). Its files are
-    checked against their checksums and each LightGBM model file is loaded once in a child process first, so
-    a damaged bundle raises BundleError (with the reason) instead of crashing the caller.
+    Its signature is verified first, with `keys`, by default the keys of the home whose ``models/`` is
+    `models_dir` (SCORING_MODEL_SIGNING_KEY, else the home's key file, and SCORING_MODEL_VERIFY_KEYS):
+    BundleError when none of them signed it. Its files are checked against their checksums and each LightGBM
+    model file is loaded once in a child process first, so a damaged bundle raises BundleError (with the
+    reason) instead of crashing the caller.
     """
     directory = models_dir / (version or champion_version(models_dir))
     if not (directory / METADATA_FILE).is_file():
@@ -342,7 +367,9 @@ def load_bundle(models_dir: Path, version: str | None = None, keys: Keyring | No
     ]
     if absent:
         raise BundleError(f"bundle {directory} is incomplete: missing {', '.join(absent)}")
-    unsigned = signature_problem(metadata, keys) if keys is not None else None
+    unsigned = signature_problem(
+        metadata, keys if keys is not None else home_keys(models_dir.parent, directory.name)
+    )
     if unsigned:
         raise BundleError(f"bundle {directory.name} is not trusted: {unsigned}")
     if CHECKSUMS not in metadata:

@@ -144,7 +144,7 @@ def _summary(meta: dict) -> str:
         f"Version <b>{html.escape(meta['version'])}</b>, created {html.escape(meta['created_at'])}",
         f"Trained on {meta['n_train']:,} clients, default rate {meta['default_rate']:.2%}; "
         f"<b>{html.escape(meta['candidate'])}</b> ({html.escape(meta['kind'])}, imbalance strategy "
-        f"{html.escape(meta['strategy'])}{trees}), {len(meta['features'])} features",
+        f"{html.escape(meta['strategy'])}{trees}); {feature_counts(meta)}",
         f"Business cost ({html.escape(cost['mode'])}): {weights}",
         f"Threshold <b>{meta['threshold']:.4f}</b> on the calibrated probability of default (refuse when "
         f"&ge; threshold), approval rate {m['approval_rate']:.1%}",
@@ -161,12 +161,21 @@ def _summary(meta: dict) -> str:
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
+def feature_counts(meta: dict) -> str:
+    """The run's feature counts in the words the CLI prints too (`meta`: the champion's metadata)."""
+    s = meta["feature_selection"]
+    built = s.get("n_built", s["n_input"])  # a bundle written before n_built was recorded
+    used = len(meta["features"])
+    return f"{built:,} features built, {s['n_selected']:,} selected, the champion uses {used:,}"
+
+
 def _selection(meta: dict) -> str:
     s = meta["feature_selection"]
+    built = s.get("n_built", s["n_input"])
     return (
-        f"<p>{html.escape(s['method'])}: <b>{s['n_selected']}</b> of {s['n_input']} features (at most "
-        f"{s['max_features']}). Out-of-fold AUC with the selection inside the CV: full set "
-        f"{s['full_auc']:.4f}, "
+        f"<p>{html.escape(s['method'])}: <b>{s['n_selected']:,}</b> selected of the {s['n_input']:,} "
+        f"features the policies allow ({built:,} built; at most {s['max_features']}). "
+        f"Out-of-fold AUC with the selection inside the CV: full set {s['full_auc']:.4f}, "
         f"selected {s['selected_auc']:.4f} ({s['auc_change']:+.4f}).</p>"
     )
 

@@ -84,7 +84,7 @@ def cross_validate(
     """Out-of-fold raw scores of a learner on every repeat of ``splits``."""
     raw = np.full((len(splits), data.n), np.nan)
     pairs = [(r, k, split) for r, repeat in enumerate(splits) for k, split in enumerate(repeat)]
-    for r, k, (train_idx, valid_idx) in tqdm(pairs, desc=name, disable=not progress):
+    for r, k, (train_idx, valid_idx) in tqdm(pairs, desc=name, disable=None if progress else True):
         raw[r, valid_idx] = learner.fit_score(data, train_idx, valid_idx, seed + 1000 * r + k)
         if on_fold is not None:
             on_fold(k, valid_idx, raw[r, valid_idx])

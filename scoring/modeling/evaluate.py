@@ -26,9 +26,11 @@ from scoring.modeling.bundle import Bundle, load_bundle
 from scoring.modeling.cost import CostSpec
 from scoring.modeling.dataset import AMOUNT, ID, TARGET
 from scoring.modeling.metrics import decision_metrics, probability_metrics
+from scoring.offer.profit import expected_profit
 from scoring.vocabulary import Decision
 
 APPLICATION = "application_train"
+ANNUITY = "APP_AMT_ANNUITY"
 PARENT_KEY = {"bureau_balance": ("SK_ID_BUREAU", "bureau")}
 
 
@@ -48,6 +50,7 @@ class Evaluation:
     ids: np.ndarray
     probability: np.ndarray
     threshold: float
+    profit: dict | None = None
 
     def to_dict(self) -> dict:
         m = self.metrics
@@ -61,6 +64,8 @@ class Evaluation:
             **{k: m[k] for k in ("cost_vs_accept_all", "recall", "precision", "fbeta", "approval_rate")},
             **{k: m[k] for k in ("brier", "log_loss", "ece", "mean_pd", "observed_rate")},
             "confusion": {k: m[k] for k in ("tp", "fp", "fn", "tn")},
+            "expected_profit_per_1000": self.profit["expected_profit_per_1000"] if self.profit else None,
+            "profit": self.profit,
         }
 
     def scores(self) -> pl.DataFrame:
@@ -88,6 +93,7 @@ class Evaluation:
                 f"calibration: mean probability {d['mean_pd']:.4f} vs observed default rate "
                 f"{d['observed_rate']:.4f}; Brier {d['brier']:.4f}, ECE {d['ece']:.4f} "
                 "(10 equal-frequency bins)",
+                *_profit_lines(d["profit"]),
                 "confusion matrix (rows actual, columns decision):",
                 f"  {'':>10}{'accepted':>10}{'refused':>10}",
                 f"  {'repaid':>10}{c['tn']:>10,}{c['fp']:>10,}",
@@ -147,9 +153,32 @@ def evaluate_file(
     spec = CostSpec.from_dict(bundle.metadata["cost"])
     metrics = decision_metrics(y, prob, bundle.threshold, spec, amount) | probability_metrics(y, prob)
     ids = features[ID].cast(pl.Int64).to_numpy()
+    profit = _profit(features, prob, bundle.threshold, y)
     return Evaluation(
-        data, bundle.version, metrics, int(y.sum()), tuple(secondary), ids, prob, bundle.threshold
+        data, bundle.version, metrics, int(y.sum()), tuple(secondary), ids, prob, bundle.threshold, profit
     )
+
+
+def _profit(features: pl.DataFrame, prob: np.ndarray, threshold: float, y: np.ndarray) -> dict | None:
+    """Expected (and realised) profit per 1,000 applicants at the bundle's threshold, priced by the offer's
+    policy (None without the credit and annuity features)."""
+    if AMOUNT not in features.columns or ANNUITY not in features.columns:
+        return None
+    credit, annuity = (features[c].cast(pl.Float64).fill_null(np.nan).to_numpy() for c in (AMOUNT, ANNUITY))
+    return expected_profit(prob, credit, annuity, threshold, y).to_dict()
+
+
+def _profit_lines(profit: dict | None) -> list[str]:
+    if not profit:
+        return []
+    realised = profit["realised_profit_per_1000"]
+    return [
+        f"expected profit per 1,000 applicants {profit['expected_profit_per_1000']:,.0f} (realised "
+        f"{realised:,.0f}; interest {profit['interest_income_per_1000']:,.0f}, expected loss "
+        f"{profit['expected_loss_per_1000']:,.0f}, cost of funds {profit['cost_of_funds_per_1000']:,.0f}, "
+        f"operating cost {profit['operating_cost_per_1000']:,.0f}); {profit['offered_share']:.1%} offered, "
+        f"{profit['refused_on_price_share']:.1%} refused on price"
+    ]
 
 
 def write_scores(evaluation: Evaluation, out: Path) -> Path:

@@ -1,8 +1,11 @@
 """Signatures of model bundles: HMAC-SHA-256 of `metadata.json`, which holds every file's checksum, with a
 key kept outside `models/`.
 
-`scoring train` signs each bundle it writes; the API loads only a bundle that one of its accepted keys
-verifies, so a file changed and re-hashed in `metadata.json` without the key is refused. The signature is
+`scoring train` signs each bundle it writes; every load (the API, batch scoring, drift, evaluation, promotion,
+retraining, the MLflow pyfunc: `scoring.modeling.bundle.load_bundle`) accepts only a bundle that one of the
+accepted keys verifies, so a file changed and re-hashed in `metadata.json` without the key is refused. A home
+without any key (nothing trained there yet, or its key file lost) verifies nothing: every bundle is refused,
+naming the setting and the key file to restore. The signature is
 `metadata["signature"]` = {algorithm, key_id, value}: the HMAC of the canonical JSON of the rest of the
 metadata (sorted keys, no spaces); `key_id` names the key (a hash of it, never the key).
 

@@ -6,7 +6,8 @@ fairness tables, the bundle metadata of the champion and the challenger, and bot
 models (the calibrated probability of default, ``scoring.modeling.pyfunc``) registered as ``credit-scoring``;
 the promoted version gets the alias ``champion``, the other model of the run (the scorecard) the alias
 ``challenger``. A run that does not promote (`scoring retrain`) puts ``challenger`` on its model, and
-``champion`` once the retrain promotes it. Telemetry is off.
+``champion`` once the retrain promotes it. Telemetry is off; MLflow logs warnings only (MLFLOW_LOGGING_LEVEL),
+draws no artifact progress bars and registers without its console messages.
 """
 
 from __future__ import annotations
@@ -44,11 +45,29 @@ def metric_key(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z_\-./ ]", "_", name)
 
 
+class _OwnPickleNotice(logging.Filter):
+    """Drops MLflow's caution against models pickled by CloudPickle: the pickled object is `BundleModel` (a
+    home's path; its code is the installed `scoring` package), written to and read from the home's store."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "serialized using CloudPickle" not in record.getMessage()
+
+
+_OWN_PICKLE_NOTICE = _OwnPickleNotice()
+
+
 def _prepare() -> None:
-    """No telemetry (unless the environment says otherwise) and quiet loggers, before MLflow is imported."""
+    """No telemetry, MLflow's logging at WARNING and no artifact progress bars (unless the environment says
+    otherwise), set before MLflow is imported and applied again after (in case it was imported before)."""
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    import mlflow  # noqa: F401 - configures its loggers on first import
+
+    level = os.environ["MLFLOW_LOGGING_LEVEL"].upper()
     for name in ("alembic", "mlflow"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(level)
+    logging.getLogger("mlflow.pyfunc").addFilter(_OWN_PICKLE_NOTICE)
 
 
 def _experiment_id(mlflow: object, artifact_location: str | None) -> str:
@@ -103,15 +122,18 @@ class TrackedRun:
         signature = infer_signature(sample, content.shap_sample["probability"].head(5).to_numpy())
         info = mlflow.pyfunc.log_model(
             name=name,
-            python_model=BundleModel(),
+            python_model=BundleModel(bundle_dir.parent.parent),  # its home: the signing key's
             artifacts={"bundle": str(bundle_dir)},
-            registered_model_name=MODEL_NAME,
             signature=signature,
             input_example=sample,
             pip_requirements=[f"lightgbm=={lgb.__version__}", f"numpy=={np.__version__}", "scoring"],
         )
-        version = str(info.registered_model_version)
+        # Registered here rather than by log_model(registered_model_name=...), which prints to the console.
         client = mlflow.MlflowClient()
+        if not client.search_registered_models(filter_string=f"name = '{MODEL_NAME}'"):
+            client.create_registered_model(MODEL_NAME)
+        created = client.create_model_version(MODEL_NAME, info.model_uri, self.run_id, model_id=info.model_id)
+        version = str(created.version)
         client.set_model_version_tag(MODEL_NAME, version, "bundle_version", meta["version"])
         client.set_model_version_tag(MODEL_NAME, version, "kind", meta["kind"])
         return version

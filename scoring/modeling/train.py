@@ -322,7 +322,7 @@ def train_model(inputs: TrainInputs, config: TrainConfig) -> TrainResult:
                 "rule": RULE,
                 "settings": config.settings(),
             },
-            fitted.selection.summary(),
+            {**fitted.selection.summary(), "n_built": len(data.names)},  # built: before the policies
             fitted.comparison.rows,
             policy,
             protected,

@@ -80,7 +80,7 @@ def tune(
         sampler=optuna.samplers.TPESampler(seed=seed),
         pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0),
     )
-    bar = tqdm(total=trials or None, desc="Optuna", disable=not progress)
+    bar = tqdm(total=trials or None, desc="Optuna", disable=None if progress else True)
     base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices)
 
     def objective(trial: optuna.Trial) -> float:

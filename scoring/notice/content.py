@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 
 from scoring.explain.reason_codes import catalogue
@@ -23,9 +23,11 @@ from scoring.explain.reasons import CodeReason, principal_reasons
 from scoring.explain.recourse import AMOUNT, Recourse, RecourseOption
 from scoring.explain.sentences import customer_sentence
 from scoring.notice import formats
+from scoring.notice.terms import LONGER_TERM, OfferTerms, rows
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 
 MAX_REASONS = 4
+CENT = 0.005
 
 
 @cache
@@ -52,19 +54,23 @@ class Lender:
 @dataclass(frozen=True)
 class OfficerFacts:
     """The officer's recorded final decision (accept, accept the counter-offer, refuse) the letter announces,
-    with the override's reason category and, for a counter-offer, the amount and instalment granted."""
+    with the override's reason category and, for a counter-offer, the amount and instalment granted and the
+    whole terms recorded with it (none on decisions recorded before offers were priced)."""
 
     decision: OfficerDecision
     reason: OverrideReason | None = None
     offered_amount: float | None = None
     offered_annuity: float | None = None
+    offer: OfferTerms | None = None
 
 
 @dataclass(frozen=True)
 class DecisionFacts:
     """The decision the letter tells: the model's decision, points, reasons (its code breakdown) and recourse
-    for one stored client, and the officer's final decision when one is recorded. The probability of
-    default is not among them: no letter prints it."""
+    for one stored client, the terms the lender offers: `offer` when it grants the application as asked,
+    `counter_offer` the closest terms it grants otherwise (None when nothing can be offered), and the
+    officer's final decision when one is recorded. The probability of default is not among them: no letter
+    prints it."""
 
     client_id: int
     model_decision: Decision
@@ -75,6 +81,8 @@ class DecisionFacts:
     recourse: Recourse | None
     model_version: str
     officer: OfficerFacts | None = None
+    offer: OfferTerms | None = None
+    counter_offer: OfferTerms | None = None
 
     @property
     def by_officer(self) -> bool:
@@ -107,9 +115,10 @@ class DecisionFacts:
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "heading", "paragraph", "numbered", "bulleted"
+    kind: str  # "heading", "paragraph", "numbered", "bulleted", "terms" (label and value rows)
     text: str = ""
     items: tuple[str, ...] = ()
+    rows: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,23 +149,58 @@ def _offer(option: RecourseOption, lender: Lender, language: str) -> str:
     return t["offer_term"][language].format(amount=amount, term=term, annuity=annuity)
 
 
-def _decision(facts: DecisionFacts, lender: Lender, language: str) -> str:
-    """The sentence announcing the final decision: refused, accepted, or granted at the counter-offer."""
-    t = texts()
+def _refused(facts: DecisionFacts, lender: Lender, language: str) -> str:
+    """The sentence announcing a refusal (as requested when the model's refusal stands)."""
     amount = formats.money(facts.amount, lender.currency, language)
-    if facts.final == Decision.REFUSE:
-        key = "refused" if facts.model_refusal_stands else "refused_officer"
-        return t[key][language].format(amount=amount)
+    key = "refused" if facts.model_refusal_stands else "refused_officer"
+    return texts()[key][language].format(amount=amount)
+
+
+def _granted(facts: DecisionFacts) -> tuple[str, OfferTerms | None]:
+    """The sentence key of an acceptance and the terms it states: an accepted counter-offer's recorded
+    terms; the application's terms when the lender grants it as asked; the lender's closest terms when the
+    model's acceptance stands but the application as asked cannot be granted; no terms otherwise."""
+    officer, offer = facts.officer, facts.offer
+    if officer is not None and officer.decision == OfficerDecision.ACCEPT_COUNTER_OFFER:
+        terms = officer.offer
+        if terms is not None:
+            if terms.kind == LONGER_TERM:
+                return "accepted_offer_terms_term", terms
+            as_asked = terms.kind is None and abs(terms.amount - facts.amount) < CENT
+            return ("accepted" if as_asked else "accepted_offer_terms"), terms
+        if not officer.offered_amount:
+            return "accepted", None
+        annuity = officer.offered_annuity
+        known = annuity is not None and annuity == annuity  # NaN: the application had no instalment
+        return ("accepted_offer_annuity" if known else "accepted_offer"), None
+    if offer is not None:
+        return "accepted", offer
+    if not facts.by_officer and facts.counter_offer is not None:  # a referral leaves the model's decision
+        return "accepted_other", facts.counter_offer
+    return "accepted", None
+
+
+def _acceptance(facts: DecisionFacts, lender: Lender, language: str) -> list[Block]:
+    """The sentence announcing an acceptance and, when a credit is offered, its terms."""
+    t = {key: by_language[language] for key, by_language in texts().items()}
+    key, terms = _granted(facts)
     officer = facts.officer
-    counter_offer = officer is not None and officer.decision == OfficerDecision.ACCEPT_COUNTER_OFFER
-    if officer is None or not counter_offer or not officer.offered_amount:
-        return t["accepted"][language].format(amount=amount)
-    offer = formats.money(officer.offered_amount, lender.currency, language)
-    annuity = officer.offered_annuity
-    if annuity is None or annuity != annuity:  # NaN: the application had no instalment
-        return t["accepted_offer"][language].format(offer=offer, amount=amount)
-    annuity_text = formats.money(annuity, lender.currency, language)
-    return t["accepted_offer_annuity"][language].format(offer=offer, amount=amount, annuity=annuity_text)
+    money = partial(formats.money, currency=lender.currency, language=language)
+    offered = terms.amount if terms is not None else officer.offered_amount if officer else None
+    annuity = officer.offered_annuity if officer is not None and key == "accepted_offer_annuity" else None
+    sentence = t[key].format(
+        amount=money(facts.amount),
+        offer=money(offered) if offered else "",
+        annuity=money(annuity) if annuity is not None else "",
+    )
+    blocks = [Block("paragraph", sentence)]
+    if terms is not None:
+        blocks += [
+            Block("heading", t["terms_heading"]),
+            Block("terms", rows=rows(terms, t, lender.currency, language)),
+            Block("paragraph", t["terms_note"]),
+        ]
+    return blocks
 
 
 def _sentences(reasons: Sequence[CodeReason], kind: str, language: str) -> tuple[str, ...]:
@@ -205,9 +249,11 @@ def build_notice(
     """The letter of the final decision in `language` (en or fr): that decision and only what supports it."""
     t = {key: by_language[language] for key, by_language in texts().items()}
     issued = formats.long_date(issued_at.date(), language)
-    blocks = [Block("paragraph", t["greeting"]), Block("paragraph", _decision(facts, lender, language))]
+    blocks = [Block("paragraph", t["greeting"])]
     if facts.final == Decision.REFUSE:
-        blocks += _refusal(facts, lender, language)
+        blocks += [Block("paragraph", _refused(facts, lender, language)), *_refusal(facts, lender, language)]
+    else:
+        blocks += _acceptance(facts, lender, language)
     how = t["how"].format(
         contact=lender.contact, lender=lender.name, address=lender.address, reference=reference
     )

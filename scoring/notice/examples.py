@@ -1,6 +1,6 @@
 """Example decision letters written from a served model (`python -m api.example_letters`): one stored
 client the model refuses and one it accepts, told in each case a letter has, in English and French, as
-HTML and PDF.
+HTML and PDF. A letter granting a credit states its terms (the lender's offer of the stored client).
 
 The facts are assembled as the API's letter route assembles them (the model's decision, points, reasons and
 recourse of the stored client), with the officer's decision of each case in place of a recorded one.
@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring.explain.recourse import AMOUNT, RecourseTerms
 from scoring.io import write_bytes_atomic, write_text_atomic
 from scoring.notice.content import DecisionFacts, Lender, OfficerFacts, build_notice, new_reference
 from scoring.notice.html import render_html
@@ -39,26 +38,26 @@ class Case:
     facts: DecisionFacts
 
 
-def _facts(service: ScoringService, row: int, terms: RecourseTerms) -> DecisionFacts | None:
-    stored = stored_facts(service, row, terms)
+def _facts(service: ScoringService, row: int) -> DecisionFacts | None:
+    stored = stored_facts(service, row)
     return None if stored is None else stored[0]
 
 
 def _has_counter_offer(facts: DecisionFacts) -> bool:
-    return facts.recourse is not None and any(o.kind == AMOUNT for o in facts.recourse.options)
+    return facts.counter_offer is not None
 
 
-def example_clients(service: ScoringService, terms: RecourseTerms) -> tuple[DecisionFacts, DecisionFacts]:
-    """A client the model refuses (the nearest the threshold with a lower amount the model accepts, else the
+def example_clients(service: ScoringService) -> tuple[DecisionFacts, DecisionFacts]:
+    """A client the model refuses (the nearest the threshold with a counter-offer the lender grants, else the
     dashboard's risky example) and one it accepts (the dashboard's safe example)."""
     rows = pick_examples(service.probabilities, service.scorer.threshold)
     probability = service.probabilities
     refusals = np.flatnonzero(probability >= service.scorer.threshold)
     nearest = refusals[np.argsort(probability[refusals], kind="stable")][:OFFER_SEARCH]
-    found = (_facts(service, int(row), terms) for row in nearest)
+    found = (_facts(service, int(row)) for row in nearest)
     refused = next((f for f in found if f is not None and _has_counter_offer(f)), None)
-    refused = refused or _facts(service, rows["risky"], terms)
-    accepted = _facts(service, rows["safe"], terms)
+    refused = refused or _facts(service, rows["risky"])
+    accepted = _facts(service, rows["safe"])
     for facts, decision in ((refused, Decision.REFUSE), (accepted, Decision.ACCEPT)):
         if facts is None or facts.model_decision != decision:
             raise NoExampleClient(f"no stored client with an application to {decision}: no example letters")
@@ -67,7 +66,7 @@ def example_clients(service: ScoringService, terms: RecourseTerms) -> tuple[Deci
 
 def cases(refused: DecisionFacts, accepted: DecisionFacts) -> list[Case]:
     """The letters' cases: each decision of the model standing, each overridden by the officer, and the
-    officer accepting the model's counter-offer (the largest amount it accepts) when the refusal has one."""
+    officer accepting the lender's counter-offer (its whole terms, as recorded) when the refusal has one."""
     listed = [
         Case("refused-by-model", refused),
         Case("accepted-by-model", accepted),
@@ -80,9 +79,11 @@ def cases(refused: DecisionFacts, accepted: DecisionFacts) -> list[Case]:
             replace(accepted, officer=OfficerFacts(OfficerDecision.REFUSE, OverrideReason.AFFORDABILITY)),
         ),
     ]
-    if _has_counter_offer(refused) and refused.recourse is not None:
-        offer = next(o for o in refused.recourse.options if o.kind == AMOUNT)
-        officer = OfficerFacts(OfficerDecision.ACCEPT_COUNTER_OFFER, None, offer.amount, offer.annuity)
+    offer = refused.counter_offer
+    if offer is not None:
+        officer = OfficerFacts(
+            OfficerDecision.ACCEPT_COUNTER_OFFER, None, offer.amount, offer.instalment, offer
+        )
         listed.append(Case("counter-offer-accepted", replace(refused, officer=officer)))
     return listed
 
@@ -90,15 +91,14 @@ def cases(refused: DecisionFacts, accepted: DecisionFacts) -> list[Case]:
 def write_examples(
     service: ScoringService,
     lender: Lender,
-    terms: RecourseTerms,
-    font_dir: Path,
+    font_dir: Path | None,
     out: Path,
     issued_at: datetime | None = None,
 ) -> list[Path]:
     """Write every case's letter in each language and format to `out` (`<case>.<language>.<format>`)."""
     issued_at = issued_at or datetime.now(UTC)
     written = []
-    for case in cases(*example_clients(service, terms)):
+    for case in cases(*example_clients(service)):
         reference = new_reference(issued_at)  # one decision, one letter: one reference in every version
         for language in Language:
             notice = build_notice(case.facts, lender, language, issued_at, reference)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 MAX_DIGITS = 6
 
@@ -32,3 +33,11 @@ def points(value: float, threshold: float, language: str) -> tuple[str, str]:
 
 def long_date(value: date, language: str) -> str:
     return format_date(value, "long", locale=language)
+
+
+def percent(value: float, language: str) -> str:
+    """A rate as a percentage with two decimals, in the language's pattern (8.90% in English, 8,90 % in
+    French)."""
+    pattern = Locale.parse(language).percent_formats[None].pattern
+    last = pattern.rindex("0") + 1
+    return format_percent(value, pattern[:last] + ".00" + pattern[last:], locale=language)

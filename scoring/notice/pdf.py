@@ -1,4 +1,5 @@
-"""The decision letter as a one-page A4 PDF, drawn with fpdf2 in DejaVu Sans (Debian: fonts-dejavu-core).
+"""The decision letter as a one-page A4 PDF, drawn with fpdf2 in DejaVu Sans (Debian's fonts-dejavu-core, else
+the copy matplotlib ships).
 
 The blocks are laid out as the HTML template lays them out. The text size starts at 10 pt and steps down
 until the letter fits on one page; a letter that does not fit even at the smallest size is an error, never
@@ -7,6 +8,7 @@ a second page.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from fpdf import FPDF
@@ -16,6 +18,8 @@ from scoring.notice.content import Notice
 
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+DEBIAN_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+PACKAGED_FONTS = ("matplotlib", "mpl-data/fonts/ttf")  # the same DejaVu Sans, in a dependency of the project
 SIZES = (10.0, 9.5, 9.0, 8.5, 8.0)
 MARGIN_X, MARGIN_Y = 20.0, 18.0
 GREY = (73, 80, 87)
@@ -25,14 +29,31 @@ class LetterDoesNotFit(RuntimeError):
     """The letter needs more than one A4 page even at the smallest text size."""
 
 
+def _holds_fonts(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in FONT_FILES.values())
+
+
+def default_font_dir() -> Path:
+    """Debian's DejaVu folder when it holds the fonts, else matplotlib's copy (found without importing
+    matplotlib), else Debian's folder (for the error to name)."""
+    if _holds_fonts(DEBIAN_FONTS):
+        return DEBIAN_FONTS
+    package, relative = PACKAGED_FONTS
+    spec = importlib.util.find_spec(package)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        if _holds_fonts(Path(folder, relative)):
+            return Path(folder, relative)
+    return DEBIAN_FONTS
+
+
 def font_paths(font_dir: Path) -> dict[str, Path]:
     """The DejaVu Sans files, or an error saying which is missing and where it comes from."""
     paths = {style: font_dir / name for style, name in FONT_FILES.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
         raise FileNotFoundError(
-            f"font {', '.join(missing)} not found: install Debian's fonts-dejavu-core (make setup does) "
-            "or set SCORING_LETTER_FONT_DIR"
+            f"font {', '.join(missing)} not found: install Debian's fonts-dejavu-core or matplotlib (a "
+            "dependency of the project, `make run` installs it), or set SCORING_LETTER_FONT_DIR"
         )
     return paths
 
@@ -77,6 +98,13 @@ def _document(notice: Notice, fonts: dict[str, Path], size: float) -> FPDF:
             text(block.text, "B", 1.1)
         elif block.kind == "paragraph":
             text(block.text)
+        elif block.kind == "terms":
+            for label, value in block.rows:
+                pdf.set_font(FONT, "", size)
+                pdf.set_x(MARGIN_X + 2)
+                pdf.cell(width * 0.5, line, label)
+                pdf.set_font(FONT, "B", size)
+                pdf.cell(width * 0.5 - 2, line, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         else:
             for i, item in enumerate(block.items, start=1):
                 pdf.set_font(FONT, "", size)
@@ -93,9 +121,10 @@ def _document(notice: Notice, fonts: dict[str, Path], size: float) -> FPDF:
     return pdf
 
 
-def render_pdf(notice: Notice, font_dir: Path) -> bytes:
-    """The letter as PDF bytes, on one A4 page (the largest text size that fits)."""
-    fonts = font_paths(font_dir)
+def render_pdf(notice: Notice, font_dir: Path | None = None) -> bytes:
+    """The letter as PDF bytes, on one A4 page (the largest text size that fits); the fonts from `font_dir`,
+    else from `default_font_dir()`."""
+    fonts = font_paths(font_dir or default_font_dir())
     for size in SIZES:
         pdf = _document(notice, fonts, size)
         if pdf.page_no() == 1:

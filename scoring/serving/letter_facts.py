@@ -1,24 +1,29 @@
-"""The model's side of a stored client's decision letter: its decision, points, reasons and recourse (the
-API's letter route and the example letters read it here)."""
+"""The model's side of a stored client's decision letter: its decision, points, reasons, recourse and the
+terms the lender offers, the same as `GET /clients/{id}/offer` (the API's letter route and the example
+letters read it here)."""
 
 from __future__ import annotations
 
-from scoring.explain.recourse import RecourseTerms
 from scoring.notice.content import DecisionFacts
-from scoring.serving.recourse import client_recourse
+from scoring.notice.terms import OfferTerms
+from scoring.serving.offering import stored_offer
+from scoring.serving.recourse import recourse
 from scoring.serving.service import ScoreResult, ScoringService
 from scoring.vocabulary import Decision
 
 
-def stored_facts(
-    service: ScoringService, row: int, terms: RecourseTerms
-) -> tuple[DecisionFacts, ScoreResult] | None:
+def stored_facts(service: ScoringService, row: int) -> tuple[DecisionFacts, ScoreResult] | None:
     """The letter's facts of the stored client at `row`, without an officer's decision, and the score they
     come from; None when the client's application row is missing."""
     client_id = int(service.store.ids[row])
-    recourse = client_recourse(service, row, client_id, terms)
-    if recourse is None:
+    application = service.raw_application(client_id)
+    if application is None:
         return None
+    vector = service.store.matrix[row]
+    options = recourse(service, application, vector)
+    found = stored_offer(service, row)
+    offer = found.payload() if found is not None else {"decision": Decision.REFUSE, "offer": None}
+    granted = offer["decision"] == Decision.ACCEPT  # the application as asked, else the closest terms
     values = service.explanations.row(row)
     result = service.client_result(row, service.explanations.compute_row(row) if values is None else values)
     facts = DecisionFacts(
@@ -26,9 +31,11 @@ def stored_facts(
         model_decision=Decision(result.decision),
         points=result.points,
         threshold_points=result.threshold_points,
-        amount=recourse.amount,
+        amount=options.amount,
         reasons=result.explanation.codes if result.explanation else [],
-        recourse=recourse,
+        recourse=options,
         model_version=result.model_version,
+        offer=OfferTerms.of(offer["offer"]) if granted else None,
+        counter_offer=None if granted else OfferTerms.of(offer["offer"]),
     )
     return facts, result

@@ -1,55 +1,41 @@
-"""Recourse of a stored client or a posted application, searched over the served model.
+"""Recourse of a stored client or a posted application: the offer search's alternatives.
 
-Only AMT_CREDIT and AMT_ANNUITY change (the lender's terms); every other application field and every history
-feature stays the client's own, so no immutable fact (age, history, income) is ever part of an offer.
+Only the lender's terms change (amount, term, hence instalment and the goods price financed in the same
+share); every other application field and every history feature stays the client's own, so no immutable fact
+(age, history, income) is ever part of an offer.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from scoring.explain.recourse import Recourse, RecourseTerms, search
+from scoring.explain.recourse import Recourse, from_offer
 from scoring.serving.service import ScoringService
-
-CHANGED_FIELDS = ("AMT_CREDIT", "AMT_ANNUITY")
 
 
 def recourse(
-    service: ScoringService, application: Mapping[str, object], vector: np.ndarray, terms: RecourseTerms
+    service: ScoringService,
+    application: Mapping[str, object],
+    vector: np.ndarray,
+    client_id: object = None,
+    history: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
 ) -> Recourse:
-    """Accepted offers (lower amount, longer term) for an application whose features are `vector`."""
-
-    def probability_of(amounts: np.ndarray, annuities: np.ndarray) -> np.ndarray:
-        rows = [
-            {
-                **application,
-                "AMT_CREDIT": float(a),
-                "AMT_ANNUITY": None if math.isnan(p) else float(p),
-            }
-            for a, p in zip(amounts, annuities, strict=True)
-        ]
-        X = np.repeat(vector[None, :], len(rows), axis=0)
-        service.featurizer.replace_application_features(X, rows)
-        return service.scorer.predict(X)
-
+    """Accepted, affordable options (lower amount, longer term) for an application whose features are
+    `vector`, priced and bounded by the offer's policy (scoring/offer/*.json)."""
+    probability = float(service.scorer.predict(np.asarray(vector, dtype=np.float32)[None, :])[0])
+    if client_id is None:
+        client_id = application.get("SK_ID_CURR")
+    found = service.offer(application, vector, client_id, history, probability=probability).found
     annuity = application.get("AMT_ANNUITY")
-    return search(
-        probability_of,
-        float(application["AMT_CREDIT"]),
-        None if annuity is None else float(annuity),
-        service.scorer.threshold,
-        terms,
-    )
+    longest = max(service.offer_policy.product.terms)
+    return from_offer(found, None if annuity is None else float(annuity), probability, longest)  # type: ignore[arg-type]
 
 
-def client_recourse(
-    service: ScoringService, row: int, client_id: int, terms: RecourseTerms
-) -> Recourse | None:
-    """The recourse search of a stored client (its store row), None when its application row is missing."""
-    application = service.raw_application(client_id)
+def client_recourse(service: ScoringService, row: int, client_id: int) -> Recourse | None:
+    """The recourse of a stored client (its store row), None when its application row is missing."""
+    application = service.offer_data.application(client_id)
     if application is None:
         return None
-    return recourse(service, application, service.store.matrix[row], terms)
+    return recourse(service, application, service.store.matrix[row], client_id=client_id)

@@ -23,10 +23,14 @@ from scoring.explain.reasons import CodeReason, Reason, code_breakdown, principa
 from scoring.explain.similar import NeighbourSpace, nearest
 from scoring.modeling.bundle import SHAP_PREFIX, load_bundle
 from scoring.modeling.signing import Keyring
+from scoring.offer.policy import OfferPolicy
 from scoring.serving.cache import ArrayCache, data_key
 from scoring.serving.explanations import ClientExplanations
 from scoring.serving.facts import APPLICATION_TABLES, Fact, FactStore, load_facts
 from scoring.serving.featurize import Featurizer
+from scoring.serving.loan_rows import LoanRows
+from scoring.serving.offer_data import OfferData
+from scoring.serving.offering import OfferResult, make_offer
 from scoring.serving.responses import StoredResponses
 from scoring.serving.scorer import Scorer
 from scoring.serving.store import ClientStore, load_store
@@ -111,7 +115,11 @@ class ScoringService:
         self.raw_scores = raw_scores
         self.explanations = explanations
         self.featurizer = featurizer
+        self.loan_rows = LoanRows(featurizer)
         self.interim_dir = interim_dir
+        self.offer_data = OfferData(interim_dir)
+        self.offer_policy = OfferPolicy()
+        self.profit: dict | None = None  # expected profit of the bundle's out-of-fold PDs, once computed
         self.responses = responses
         self._labelled = store.train_rows
         self.space, self._points = self._neighbour_space()
@@ -205,6 +213,20 @@ class ScoringService:
                 )
             results.append(self._result(float(probabilities[i]), X[i], explanation, client_id))
         return results
+
+    # -- offers --------------------------------------------------------------------------------------
+
+    def offer(
+        self,
+        application: Mapping[str, object],
+        vector: np.ndarray,
+        client_id: object = None,
+        history: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+        probability: float | None = None,
+    ) -> OfferResult:
+        """The offer (amount, term, price, APR, limits) of an application whose model row is `vector`;
+        existing instalments from `history`'s bureau rows when given (posted), else the stored client's."""
+        return make_offer(self, application, vector, client_id, history, probability)
 
     # -- similar clients and raw applications ----------------------------------------------------------
 

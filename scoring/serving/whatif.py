@@ -1,38 +1,29 @@
-"""What-if and counter-offer: an application rescored with changed fields, and the largest amount accepted.
+"""What-if and counter-offer: an application rescored with changed fields, and the largest amount offered.
 
-"Annuity follows credit": when the credit amount changes, the annuity changes in proportion (same rate and
-term); `scaled_annuity` is the one home of that rule, used by the counter-offer search and its answer.
-The application features are recomputed from the changed fields; the history features stay the client's.
+The counter-offer is the offer search's (`scoring.offer.search`, through `ScoringService.offer`): the largest
+amount at the asked term that the model accepts, the household can afford and the usury threshold allows,
+priced at its grade's rate (its instalment is the annuity at that rate and term, the goods price keeps the
+asked share financed). The application features are recomputed from the changed fields; the history
+features stay the client's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.explain.counter_offer import max_accepted_amount
 from scoring.features.application import ANOMALY_FLAG
+from scoring.offer.search import NONE, PRODUCT
 from scoring.serving.service import ScoreResult, ScoringService
 from scoring.vocabulary import Decision
-
-AMOUNT_SEARCH_CAP = (
-    4.05e6  # the largest credit amount of the Kaggle data; the search goes up to this (or more)
-)
-
-
-def scaled_annuity(application: Mapping[str, object], amount: float) -> float | None:
-    """The annuity of `application` at another credit amount (same rate and term); None when unknown."""
-    annuity = application.get("AMT_ANNUITY")
-    if annuity is None:
-        return None
-    return float(annuity) * amount / float(application["AMT_CREDIT"])
 
 
 @dataclass(frozen=True)
 class Offer:
-    """The counter-offer: the largest credit amount still accepted (None: none from the minimum up)."""
+    """The counter-offer: the largest amount offered at the asked term (None: none from the product's
+    minimum up), its priced terms, and the limit that stopped it (`capped`: only the product's maximum)."""
 
     client_id: int | None
     current_amount: float
@@ -44,43 +35,46 @@ class Offer:
     capped: bool
     threshold: float
     model_version: str
+    term_months: int | None = None
+    annual_rate_at_max: float | None = None
+    apr_at_max: float | None = None
+    grade_at_max: str | None = None
+    goods_price_at_max: float | None = None
+    bound: str | None = None
+    max_instalment: float | None = None
 
 
 def counter_offer(
-    service: ScoringService, application: Mapping[str, object], vector: np.ndarray, client_id: object = None
+    service: ScoringService,
+    application: Mapping[str, object],
+    vector: np.ndarray,
+    client_id: object = None,
+    history: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
 ) -> Offer:
-    """Largest credit amount still accepted for `application` (history features as in `vector`)."""
+    """Largest amount offered for `application` (history features as in `vector`; existing instalments
+    from `history` when given, else the stored client's bureau)."""
     scorer = service.scorer
-    credit = float(application["AMT_CREDIT"])
-
-    def probability_of(amounts: np.ndarray) -> np.ndarray:
-        rows = [
-            {**application, "AMT_CREDIT": float(a), "AMT_ANNUITY": scaled_annuity(application, float(a))}
-            for a in amounts
-        ]
-        X = np.repeat(vector[None, :], len(rows), axis=0)
-        service.featurizer.replace_application_features(X, rows)
-        return scorer.predict(X)
-
-    found = max_accepted_amount(
-        probability_of,
-        credit,
-        scorer.threshold,
-        upper=max(AMOUNT_SEARCH_CAP, 2 * credit),
-        grid=32,
-        rounds=2,
-    )
+    current = float(scorer.predict(np.asarray(vector, dtype=np.float32)[None, :])[0])
+    found = service.offer(application, vector, client_id, history, probability=current).found
+    best = found.at_max
     return Offer(
-        client_id=None if client_id is None else int(client_id),
-        current_amount=found.current_amount,
-        current_probability=found.current_probability,
-        current_decision=scorer.decision(found.current_probability),
-        max_amount=found.max_amount,
-        annuity_at_max=None if found.max_amount is None else scaled_annuity(application, found.max_amount),
-        probability_at_max=found.probability_at_max,
-        capped=found.capped,
+        client_id=None if client_id is None else int(client_id),  # type: ignore[call-overload]
+        current_amount=found.amount,
+        current_probability=current,
+        current_decision=scorer.decision(current),
+        max_amount=None if best is None else best.amount,
+        annuity_at_max=None if best is None else best.instalment,
+        probability_at_max=None if best is None else best.probability,
+        capped=best is not None and found.limits.bound in (PRODUCT, NONE),
         threshold=scorer.threshold,
         model_version=scorer.version,
+        term_months=found.term_months,
+        annual_rate_at_max=None if best is None else best.annual_rate,
+        apr_at_max=None if best is None else round(best.apr, 6),
+        grade_at_max=None if best is None else best.grade,
+        goods_price_at_max=None if best is None else best.goods_price,
+        bound=found.limits.bound,
+        max_instalment=found.limits.max_instalment,
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from api.audit_trail import AuditWriter
+from api.audit_trail import AUDITED, AuditWriter
 from api.identity import UserCache
 from api.main import create_app
 from api.spool import SpoolError
@@ -103,3 +103,19 @@ def test_the_api_anchors_the_head_at_its_interval(demo_home: Path, tmp_path: Pat
         assert check.problem is None and check.last_anchored == 1
         lines = settings.anchor_file().read_text().splitlines()
         assert any(json.loads(line)["reason"] == "interval" for line in lines)
+
+
+def test_every_route_that_reads_or_scores_a_client_is_audited(tmp_path: Path) -> None:
+    """A route naming a client is in the audit map, except those with rows of their own: a decision
+    (`decision`/`override`) and a letter (`letter-issued`)."""
+    own_rows = {("POST", "/clients/{client_id}/decisions"), ("GET", "/clients/{client_id}/notice")}
+    app = create_app(make_settings(tmp_path, tmp_path / "log.db"))
+    routes = {
+        (method.upper(), path.removeprefix(API))
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+        if "{client_id}" in path
+    }
+    assert routes, "no client route found"
+    missing = {path for method, path in routes - own_rows if path not in AUDITED}
+    assert missing == set()

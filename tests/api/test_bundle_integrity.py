@@ -23,9 +23,11 @@ from tests.api.conftest import API, make_settings
 
 @pytest.fixture
 def models(demo_home: Path, tmp_path: Path) -> Path:
-    """A copy of the demo home's models folder, free to damage."""
+    """A copy of the demo home's models folder, free to damage, beside a copy of its signing key (a bundle
+    loads only when its home's keys verify it)."""
     copy = tmp_path / "models"
     shutil.copytree(demo_home / "models", copy, ignore=shutil.ignore_patterns("serving"))
+    shutil.copytree(demo_home / "data" / "keys", tmp_path / "data" / "keys")
     return copy
 
 
@@ -55,6 +57,7 @@ def test_the_writer_checksums_every_file(models: Path) -> None:
     (directory / "extra").mkdir()
     (directory / "extra" / "calibrator.json").write_text('{"kind": "isotonic"}')
     assert "extra/calibrator.json" in write_checksums(directory)  # any file the writer adds is covered
+    sign_bundle(directory, keyring(models.parent))  # as the writer signs after its checksums
     load_bundle(models)
     (directory / "extra" / "calibrator.json").write_text('{"kind": "platt"}')
     with pytest.raises(BundleError, match="extra/calibrator.json differs from its checksum"):

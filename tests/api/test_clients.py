@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 
 from api.schemas.scores import score_payload
 from scoring.features.catalog import all_features
+from scoring.offer.apr import instalment
 from scoring.serving.service import ScoringService
 from scoring.vocabulary import Language
 from tests.api.conftest import API, wait_for_explanations
@@ -119,11 +121,10 @@ def test_max_amount_of_a_stored_client(client: TestClient, service: ScoringServi
     score = client.get(f"{API}/clients/{stored_ids['train']}/score").json()
     assert math.isclose(body["current_probability"], score["probability"], rel_tol=1e-6)
     assert body["current_decision"] == score["decision"]
+    offer = client.get(f"{API}/clients/{stored_ids['train']}/offer").json()
+    assert body["max_amount"] == offer["limits"]["max_amount"] and body["bound"] == offer["limits"]["bound"]
+    assert body["term_months"] == offer["asked"]["term_months"]
     if body["max_amount"] is not None:
         assert body["probability_at_max"] < body["threshold"]
-        facts = {
-            f["name"]: f["value"] for f in client.get(f"{API}/clients/{stored_ids['train']}").json()["facts"]
-        }
-        assert math.isclose(
-            body["annuity_at_max"] / body["max_amount"], facts["AMT_ANNUITY"] / facts["AMT_CREDIT"]
-        )
+        priced = float(instalment(body["max_amount"], body["annual_rate_at_max"], body["term_months"]))
+        assert body["annuity_at_max"] == pytest.approx(priced, abs=0.005)  # the annuity at its grade's rate

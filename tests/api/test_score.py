@@ -130,13 +130,14 @@ def test_counter_offer_of_a_posted_application(client: TestClient) -> None:
     body = client.post(f"{API}/score/max-amount", json=APPLICATION).json()
     score = client.post(f"{API}/score", json=APPLICATION).json()
     assert math.isclose(body["current_probability"], score["probability"], rel_tol=1e-6)
+    assert body["bound"] in ("risk", "affordability", "product") and body["term_months"] > 0
     if body["max_amount"] is not None:
-        at_max = client.post(
-            f"{API}/score",
-            json={**APPLICATION, "AMT_CREDIT": body["max_amount"], "AMT_ANNUITY": body["annuity_at_max"]},
-        ).json()
+        changed = {"AMT_CREDIT": body["max_amount"], "AMT_ANNUITY": body["annuity_at_max"]}
+        changed["AMT_GOODS_PRICE"] = body["goods_price_at_max"]  # the asked share of the price financed
+        at_max = client.post(f"{API}/score", json={**APPLICATION, **changed}).json()
         assert at_max["decision"] == "accept"
         assert math.isclose(at_max["probability"], body["probability_at_max"], rel_tol=1e-6)
+        assert body["apr_at_max"] > body["annual_rate_at_max"] and body["grade_at_max"]
 
 
 BAD_INPUTS = [

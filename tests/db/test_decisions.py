@@ -133,3 +133,34 @@ def test_summary_per_officer_and_month_with_outcomes(engine: Engine) -> None:
     outcomes = decisions.summary(engine)["outcomes"]
     assert outcomes["overridden"] == {"granted_with_outcome": 1, "defaults": 1, "default_rate": 1.0}
     assert outcomes["followed"] == {"granted_with_outcome": 1, "defaults": 0, "default_rate": 0.0}
+
+
+TERMS = {
+    "amount": 90_000.0,
+    "term_months": 24,
+    "annual_rate": 0.089,
+    "apr": 0.0951,
+    "instalment": 4_090.12,
+    "fees": 450.0,
+    "total_cost": 8_612.88,
+    "total_payable": 98_612.88,
+    "probability": 0.071,
+    "grade": "C",
+}
+
+
+def test_an_accepted_counter_offer_keeps_its_whole_terms(sqlite_engine: Engine) -> None:
+    """The offer computed when the counter-offer is accepted is stored whole and read back as it was; other
+    decisions store none even when the model had one."""
+    olivia, _ = _officers(sqlite_engine)
+    model = ModelOpinion("b" * 64, "v1", 0.31, 0.25, Decision.REFUSE, [], 90_000.0, TERMS)
+    accepted = decisions.record(
+        sqlite_engine, OfficerChoice(OfficerDecision.ACCEPT_COUNTER_OFFER), model, olivia
+    )
+    assert accepted["offer"] == TERMS and accepted["counter_offer_amount"] == 90_000.0
+    decisions.record(sqlite_engine, OfficerChoice(OfficerDecision.REFUSE), model, olivia)
+    [refused, stored] = decisions.history(sqlite_engine, "b" * 64)
+    assert stored["offer"] == TERMS and refused["offer"] is None and refused["counter_offer_amount"] is None
+    with sqlite_engine.connect() as conn:
+        details = [r.detail for r in conn.execute(select(audit_log.c.detail).order_by(audit_log.c.id))]
+    assert '"term_months": 24' in details[-2] and "term_months" not in details[-1]

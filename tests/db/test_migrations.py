@@ -28,6 +28,7 @@ from scoring.db.models import metadata
 
 LOG_TABLES = {"predictions", "requests", "model_features"}
 OUTCOME_TABLES = {"labels"}
+STRATEGY_TABLES = {"strategies"}
 OVERSIGHT_TABLES = {
     "users",
     "sessions",
@@ -47,7 +48,7 @@ def tables(engine: Engine) -> set[str]:
 def test_upgrade_matches_the_models_then_downgrades_step_by_step(bare: Engine) -> None:
     upgrade(bare)
     assert current_revision(bare) == head_revision()
-    assert tables(bare) == LOG_TABLES | OVERSIGHT_TABLES | OUTCOME_TABLES
+    assert tables(bare) == LOG_TABLES | OVERSIGHT_TABLES | OUTCOME_TABLES | STRATEGY_TABLES
     with bare.connect() as conn:
         differences = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), metadata

@@ -8,11 +8,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, inspect, select, update
+from sqlalchemy import Engine, inspect, select, text, update
 
 from scoring.db.audit import Actor, verify
 from scoring.db.engine import downgrade, open_database, upgrade
-from scoring.db.models import audit_log, sign_in_throttle, users, utc_now
+from scoring.db.models import audit_log, sign_in_throttle, utc_now
 from scoring.db.throttle import Throttled, ThrottleRules
 from scoring.db.users import authenticate, create_user, set_active
 from tests.db.conftest import CLI
@@ -156,13 +156,19 @@ def test_failures_at_the_same_time_are_all_counted(engine: Engine, database_url:
         assert conn.execute(query).scalar_one() == len(engines)
 
 
-def test_the_migration_ends_the_old_locks(engine: Engine) -> None:
+def test_the_migrations_end_the_old_lockout(engine: Engine) -> None:
+    """A lock in force before the throttle stops nobody once 0008 drops the lockout's columns; downgrading
+    brings them back empty."""
     create_user(engine, "olivia", "officer", PASSWORD, CLI)
     downgrade(engine, "0006")
     assert "sign_in_throttle" not in inspect(engine).get_table_names()
     with engine.begin() as conn:  # locked by the old rule
-        conn.execute(update(users).values(failed_sign_ins=4, locked_until=utc_now() + timedelta(minutes=15)))
+        until = utc_now() + timedelta(minutes=15)
+        conn.execute(text("UPDATE users SET failed_sign_ins = 4, locked_until = :until"), {"until": until})
     upgrade(engine)
-    with engine.connect() as conn:
-        assert conn.execute(select(users.c.failed_sign_ins, users.c.locked_until)).one() == (0, None)
+    columns = {column["name"] for column in inspect(engine).get_columns("users")}
+    assert {"failed_sign_ins", "locked_until"}.isdisjoint(columns) and "password_hash" in columns
     assert authenticate(engine, "olivia", PASSWORD, RULES, OWNER) is not None
+    downgrade(engine, "0007")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT failed_sign_ins, locked_until FROM users")).one() == (0, None)

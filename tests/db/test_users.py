@@ -11,10 +11,11 @@ from sqlalchemy import Engine, select, update
 from scoring.db.audit import Actor
 from scoring.db.models import audit_log, users
 from scoring.db.security import password_problem, verify_password
-from scoring.db.throttle import ThrottleRules
+from scoring.db.throttle import Throttled, ThrottleRules
 from scoring.db.users import (
     UserError,
     authenticate,
+    change_password,
     create_user,
     ensure_first_admin,
     reset_password,
@@ -23,6 +24,7 @@ from scoring.db.users import (
 from tests.db.conftest import CLI
 
 PASSWORD = "correct horse battery"
+NEW = "violet kettle around ninety"
 FROM = Actor("?", source="10.0.0.7", request_id="req-1")
 RULES = ThrottleRules(address_failures=20, account_failures=3, first_delay=60, max_delay=3600, window=900)
 TOO_EASY = "password: is too easy to guess"
@@ -94,13 +96,30 @@ def test_account_changes_name_the_field(sqlite_engine: Engine) -> None:
     assert password_problem(" " * 12) == "must not be only spaces"
 
 
-def test_reset_password_forgets_failed_sign_ins(sqlite_engine: Engine) -> None:
+def test_reset_password_forgets_the_throttled_failures(sqlite_engine: Engine) -> None:
     create_user(sqlite_engine, "olivia", "officer", PASSWORD, CLI)
     for _ in range(RULES.account_failures):
         authenticate(sqlite_engine, "olivia", "wrong password", RULES, FROM)
     reset_password(sqlite_engine, "olivia", "a brand new passphrase", CLI)
     assert authenticate(sqlite_engine, "olivia", "a brand new passphrase", RULES, FROM) is not None
     assert ("password-reset", "olivia") in actions(sqlite_engine)
+
+
+def test_a_wrong_current_password_counts_like_a_failed_sign_in(sqlite_engine: Engine) -> None:
+    """One's own change is throttled with sign-in (per account from an address): never from elsewhere."""
+    user = create_user(sqlite_engine, "olivia", "officer", PASSWORD, CLI)
+    for _ in range(RULES.account_failures):
+        assert change_password(sqlite_engine, user.id, "wrong password", NEW, RULES, FROM) is None
+    with pytest.raises(Throttled):
+        change_password(sqlite_engine, user.id, PASSWORD, NEW, RULES, FROM)
+    with pytest.raises(Throttled):
+        authenticate(sqlite_engine, "olivia", PASSWORD, RULES, FROM)
+    elsewhere = Actor("?", source="10.0.0.8", request_id="req-2")
+    with pytest.raises(UserError, match="new_password: must differ"):
+        change_password(sqlite_engine, user.id, PASSWORD, PASSWORD, RULES, elsewhere)
+    assert change_password(sqlite_engine, user.id, PASSWORD, NEW, RULES, elsewhere) is not None
+    assert authenticate(sqlite_engine, "olivia", NEW, RULES, elsewhere) is not None
+    assert ("password-changed", "olivia") in actions(sqlite_engine)
 
 
 @pytest.mark.parametrize(

@@ -25,10 +25,10 @@ UPSTREAM = re.compile(r"^(\s*)server api-replica:8000 (?P<options>[^;]*);$", re.
 
 
 def nginx_binary() -> str:
-    """Debian's nginx (fails, no skip, when missing: `make setup` installs it)."""
+    """Debian's nginx (fails, no skip, when missing: `make setup-test` installs it)."""
     found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
     if found is None:
-        pytest.fail("nginx not found: run `make setup` (it installs Debian's nginx)")
+        pytest.fail("nginx not found: run `make setup-test` (it installs Debian's nginx)")
     return found
 
 

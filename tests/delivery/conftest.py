@@ -23,7 +23,9 @@ def postgres_bin() -> Path:
     """The newest installed PostgreSQL server's bin directory; fails (no skip) when there is none."""
     found = sorted(POSTGRES_BINARIES.glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
     if not found:
-        pytest.fail(f"PostgreSQL server binaries not found under {POSTGRES_BINARIES}/*/bin: run `make setup`")
+        pytest.fail(
+            f"PostgreSQL server binaries not found under {POSTGRES_BINARIES}/*/bin: run `make setup-test`"
+        )
     return found[-1].parent
 
 

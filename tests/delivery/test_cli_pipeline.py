@@ -33,6 +33,7 @@ class FakeSteps:
     def __init__(self, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[tuple[str, dict]] = []
         self.exit_codes: dict[str, int] = {}
+        self.interrupted: set[str] = set()
         for name, output in outputs(home).items():
             monkeypatch.setattr(scoring.cli, name, self._step(name, output))
 
@@ -43,6 +44,8 @@ class FakeSteps:
             output.write_text("{}")
             if name in self.exit_codes:
                 raise typer.Exit(code=self.exit_codes[name])
+            if name in self.interrupted:
+                raise KeyboardInterrupt
 
         return run
 
@@ -126,6 +129,15 @@ def test_a_failed_step_stops_the_pipeline_with_its_code(steps: FakeSteps) -> Non
     code, _ = run_pipeline()
     assert code == 2
     assert steps.names == ["data", "features"]
+
+
+def test_ctrl_c_stops_the_pipeline_in_one_line_that_says_how_to_go_on(steps: FakeSteps) -> None:
+    steps.interrupted.add("train")
+    result = CliRunner().invoke(scoring.cli.app, ["pipeline"])
+    assert result.exit_code == 130
+    assert steps.names == ["data", "features", "train"]
+    assert result.output.splitlines()[-1] == "pipeline: train interrupted; run it again to go on from train"
+    assert "Traceback" not in result.output and "Aborted" not in result.output
 
 
 def test_only_drift_may_end_with_the_drift_found_code(steps: FakeSteps) -> None:

@@ -174,9 +174,16 @@ def test_api_scores_land_in_postgresql_with_hashed_ids(api: Api, database_url: s
 
 def test_dashboard_image_runs_against_the_api(api: Api, tmp_path: Path) -> None:
     port = free_port()
-    overrides = {"DASHBOARD_PORT": str(port), "SCORING_API_URL": f"http://127.0.0.1:{api.port}", **KEYS}
+    sessions = tmp_path / "sessions"  # the image's /sessions volume
+    overrides = {
+        "DASHBOARD_PORT": str(port),
+        "SCORING_API_URL": f"http://127.0.0.1:{api.port}",
+        "SCORING_DASHBOARD_SESSION_DIR": str(sessions),
+        **KEYS,
+    }
     env = container_env("dashboard", overrides)
     assert env["SCORING_API_KEY"] == api.key
+    assert service("dashboard")["environment"]["SCORING_DASHBOARD_SESSION_DIR"] == "/sessions"
     container = Container.start(image_stage("dashboard"), env, tmp_path, tmp_path / "dashboard.log")
     try:
         container.wait_healthy()

@@ -7,6 +7,7 @@ with the blend of LightGBM, the logistic regression and the scorecard.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from scoring.explain.monotonicity import FACTORS, check_lever, stored_applicatio
 from scoring.features.build import build_features
 from scoring.features.monotone import Lever, monotone_policy
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
+from scoring.offer.affordability import stressed_instalment
+from scoring.offer.candidates import price
 from scoring.serving.service import ScoringService, load_service
 from scoring.serving.whatif import counter_offer
 
@@ -103,27 +106,41 @@ def test_stored_applications_keep_the_order_and_mark_unknown_clients(home) -> No
 
 
 def test_the_counter_offer_is_a_real_limit_for_accepted_clients(home) -> None:
-    """Below the offer the client is accepted, just above it refused (the probability rises with the loan)."""
+    """Below the offer the client is offered the loan, just above it the limit named stops it: the model or
+    the price it needs (risk), or the household's room at the stressed rate (affordability)."""
     paths, versions = home
     service = load_service(paths.models, paths.features, paths.interim, versions["champion"])
     accepted = np.flatnonzero(service.probabilities < service.scorer.threshold)[:40]
     applications = stored_applications(paths.interim, service.store.ids[accepted].tolist())
-    limits = 0
+    policy = service.offer_policy
+    limits = Counter()
     for row, application in zip(accepted, applications, strict=True):
         vector = np.asarray(service.store.matrix[row])
-        offer = counter_offer(service, application, vector)
-        assert offer.max_amount is not None and offer.probability_at_max < service.scorer.threshold
-        if offer.capped:
+        offer = counter_offer(service, application, vector, int(service.store.ids[row]))
+        if offer.max_amount is None:
+            assert offer.bound in ("risk", "affordability")
             continue
-        limits += 1
-        above = offer.max_amount + 1_000.0
-        annuity = application["AMT_ANNUITY"] * above / application["AMT_CREDIT"]
-        X = vector[None, :].copy()
-        service.featurizer.replace_application_features(
-            X, [{**application, "AMT_CREDIT": above, "AMT_ANNUITY": annuity}]
-        )
-        assert service.scorer.predict(X)[0] >= service.scorer.threshold
-    assert limits > 0
+        assert offer.probability_at_max < service.scorer.threshold
+        above = np.array([offer.max_amount + 1_000.0])
+        share = None
+        if application.get("AMT_GOODS_PRICE") is not None:
+            share = application["AMT_GOODS_PRICE"] / application["AMT_CREDIT"]
+
+        def probability_of(amounts, payments, vector=vector, application=application, share=share):  # noqa: ANN001, ANN202
+            return service.scorer.predict(
+                service.loan_rows.rows(vector, application, amounts, payments, share)
+            )
+
+        start = int(policy.pricer.grade_index(offer.probability_at_max)[0])
+        term = np.array([float(offer.term_months)])
+        priced = price(probability_of, above, term, start, service.scorer.threshold, np.inf, policy)
+        if offer.bound == "risk":
+            assert not (priced.risk_ok[0] and priced.price_ok[0])
+        elif offer.bound == "affordability":
+            stressed = stressed_instalment(above, priced.rate, term, policy.affordability)
+            assert float(stressed[0]) > offer.max_instalment
+        limits[offer.bound] += 1
+    assert limits["risk"] + limits["affordability"] > 0
 
 
 def test_the_api_serves_the_scorecard_with_the_same_contract(home, tmp_path: Path) -> None:

@@ -79,6 +79,9 @@ def test_cli_json_and_files_beside(real_home) -> None:
     assert 0 < report["mean_pd"] < 0.3 and 0 <= report["ece"] < 0.2 and 0 < report["brier"] < 0.2
     assert report["n"] == ROWS and report["secondary_tables"] == []  # nothing beside the CSV
     assert 0.5 < report["auc"] <= 1 and np.isclose(report["threshold"], load_bundle(inputs.models).threshold)
+    assert (
+        report["expected_profit_per_1000"] == report["profit"]["expected_profit_per_1000"]
+    )  # the offer's price
     text = runner.invoke(app, ["evaluate", "--data", str(head)], env=env)
     assert "confusion matrix" in text.output and "defaulted" in text.output
     assert "mean probability" in text.output and "ECE" in text.output

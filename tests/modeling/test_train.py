@@ -96,6 +96,13 @@ def test_model_card_has_figures_and_tables(trained) -> None:
     ):
         assert text in card
     assert "CODE_GENDER" in card and "age band" in card and "approval ratio" in card
+    selection = result.metadata["feature_selection"]
+    assert selection["n_built"] == selection["n_input"] + 1  # APP_CODE_GENDER is built, never a model input
+    counts = (
+        f"{selection['n_built']} features built, {selection['n_selected']} selected, "
+        f"the champion uses {len(result.metadata['features'])}"
+    )
+    assert counts in card
     fairness = result.metadata["fairness"]
     assert {r["attribute"] for r in fairness} == {"CODE_GENDER", "age band"}
     assert all(r["flagged"] == (r["approval_ratio"] < 0.8) for r in fairness)
@@ -160,6 +167,10 @@ def test_cli_train_makes_the_scorecard_champion(tmp_path: Path, monkeypatch: pyt
     assert "Threshold" in result.output and "promoted to champion" in result.output
     bundle = load_bundle(tmp_path / "models")
     meta = bundle.metadata
+    selection, used = meta["feature_selection"], len(meta["features"])
+    built, selected = selection["n_built"], selection["n_selected"]
+    counts = f"Features: {built} features built, {selected} selected, the champion uses {used}"
+    assert counts in result.output.splitlines()
     assert bundle.kind == "scorecard" and meta["cost"]["w_fn"] == 5 and meta["folds"] == 2
     assert meta["challenger"]["kind"] != "scorecard" and meta["scorecard"]
     bad = runner.invoke(app, ["train", "--no-mlflow", "--cost", "euros"])

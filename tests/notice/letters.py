@@ -16,6 +16,7 @@ from scoring.explain.recourse import AMOUNT, TERM, Recourse, RecourseOption
 from scoring.notice.content import DecisionFacts, Lender, Notice, OfficerFacts
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
+from scoring.notice.terms import OfferTerms
 from scoring.vocabulary import Decision
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -83,3 +84,12 @@ def letter_text(notice: Notice, form: str) -> str:
     pages, text = pdf_pages(render_pdf(notice, FONTS))
     assert pages == 1
     return text
+
+
+def terms(amount: float = 250_000.0, term_months: int = 24, rate: float = 0.089) -> OfferTerms:
+    """Terms of a credit, hand-computed: the annuity of `amount` at `rate` over `term_months`, fees of 1 %."""
+    monthly = rate / 12
+    instalment = round(amount * monthly / (1 - (1 + monthly) ** -term_months), 2)
+    fees = round(amount * 0.01, 2)
+    payable = round(instalment * term_months + fees, 2)
+    return OfferTerms(amount, term_months, rate, rate + 0.0105, instalment, fees, payable - amount, payable)

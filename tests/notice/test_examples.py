@@ -8,7 +8,6 @@ examples) instead of a temporary folder, as the browser tests write the screensh
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from typer.testing import CliRunner
 
 from api.example_letters import app
 from scoring.notice.content import texts
+from scoring.notice.terms import COST_KEYS, ROW_KEYS
 from tests.conftest import REPO
 from tests.notice.letters import html_text, pdf_pages
 
@@ -26,15 +26,9 @@ CASES = (
     "acceptance-overridden-refused",
 )
 COUNTER_OFFER = "counter-offer-accepted"
+TERMS = (*ROW_KEYS, *COST_KEYS)
 LANGUAGES = ("en", "fr")
 SAVE = bool(os.environ.get("SCORING_LETTERS"))
-
-
-def offered_amount(refusal: str, language: str) -> str | None:
-    """The lower amount a refusal letter offers, None when it offers none."""
-    before, after = texts()["offer_amount"][language].split("{amount}")
-    found = re.search(re.escape(before) + "(.+?)" + re.escape(after.split(",")[0]), refusal)
-    return found.group(1) if found else None
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +49,8 @@ def letters(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 
 def test_every_case_is_written_in_each_language_and_format(letters: dict[str, str]) -> None:
-    """The counter-offer is accepted only when the refused client has one (the synthetic twin's have none)."""
-    cases = [*CASES, COUNTER_OFFER] if offered_amount(letters["refused-by-model.en.html"], "en") else CASES
+    """The counter-offer is accepted only when the lender has one for the refused client."""
+    cases = [*CASES, COUNTER_OFFER] if f"{COUNTER_OFFER}.en.html" in letters else CASES
     expected = {
         f"{case}.{language}.{form}" for case in cases for language in LANGUAGES for form in ("html", "pdf")
     }
@@ -83,8 +77,11 @@ def test_letters_tell_their_case(letters: dict[str, str], language: str, form: s
     refused = letter("acceptance-overridden-refused")
     assert t["officer_reason.affordability"] in refused
     assert t["score_below"].split("{points}")[0].strip() not in refused
-    offered = offered_amount(refusal, language)
-    if offered is not None:
+    if f"{COUNTER_OFFER}.{language}.{form}" in letters:
         counter_offer = letter(COUNTER_OFFER)
-        assert t["accepted_offer_annuity"].split("{offer}")[0].strip() + " " + offered in counter_offer
-        assert "%" not in counter_offer
+        assert t["accepted_offer_terms"].split("{amount}")[0].strip() in counter_offer
+        assert all(t[key] in counter_offer for key in TERMS)  # the directive's figures, all of them
+    accepted = letter("accepted-by-model")
+    assert any(t[key].split("{amount}")[0].strip() in accepted for key in ("accepted", "accepted_other"))
+    if t["terms_heading"] in accepted:
+        assert all(t[key] in accepted for key in TERMS)

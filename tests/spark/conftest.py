@@ -33,9 +33,9 @@ TEST_CONF = {
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[object]:
-    """The test session's Spark session (fails, no skip, without Java: `make setup` installs it)."""
+    """The test session's Spark session (fails, no skip, without Java: `make setup-test` installs it)."""
     if shutil.which("java") is None:
-        pytest.fail("no Java runtime on PATH: run `make setup` (it installs openjdk-17-jre-headless)")
+        pytest.fail("no Java runtime on PATH: run `make setup-test` (it installs openjdk-17-jre-headless)")
     session = spark_session("local[2]", TEST_CONF)
     yield session
     session.stop()

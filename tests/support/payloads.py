@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from api.applications import application_fields
 from api.routes.recourse import RecourseOut
 from api.schemas.clients import ApplicationFieldsOut, ClientOut
+from api.schemas.offers import OfferOut
 from api.schemas.scores import ScoreOut
 
 
@@ -80,6 +81,10 @@ SCORE = checked(
                 },
             ],
         },
+        "grade": None,
+        "offer": None,
+        "alternatives": None,
+        "limits": None,
     },
 )
 RECOURSE = checked(
@@ -102,6 +107,8 @@ RECOURSE = checked(
                 "probability": 0.09,
                 "points": 610.0,
                 "change": 0.2,
+                "annual_rate": None,
+                "goods_price": None,
             }
         ],
         "recommended": {
@@ -112,6 +119,8 @@ RECOURSE = checked(
             "probability": 0.09,
             "points": 610.0,
             "change": 0.2,
+            "annual_rate": None,
+            "goods_price": None,
         },
         "annual_rate": 0.1,
         "max_term": 84,
@@ -129,3 +138,54 @@ FACTS = checked(
 )
 FIELDS = checked(ApplicationFieldsOut, {"fields": application_fields()})
 LEVELS = {f["name"]: tuple(f["levels"]) for f in FIELDS["fields"] if f["levels"]}
+
+
+def _terms(amount: float, term: int, rate: float, apr: float, instalment: float, probability: float) -> dict:
+    fees = amount / 100
+    payable = round(instalment * term + fees, 2)
+    return {
+        "amount": amount,
+        "term_months": term,
+        "annual_rate": rate,
+        "apr": apr,
+        "instalment": instalment,
+        "fees": fees,
+        "total_cost": round(payable - amount, 2),
+        "total_payable": payable,
+        "probability": probability,
+        "grade": "C",
+        "goods_price": amount * 1.1,
+    }
+
+
+OFFER = checked(
+    OfferOut,
+    {  # the asked 100,000 over 24 months is not affordable: 80,000 is offered
+        "client_id": 100002,
+        "model_version": "20261127T034232Z-0796769f",
+        "threshold": 0.1,
+        "decision": "refuse",
+        "probability": 0.3,
+        "grade": "C",
+        "reason_code": "NOT_AFFORDABLE",
+        "asked": {"amount": 100_000.0, "term_months": 24},
+        "offer": {**_terms(80_000.0, 24, 0.089, 0.0995, 3_651.11, 0.082), "kind": "lower_amount"},
+        "alternatives": [
+            {**_terms(80_000.0, 24, 0.089, 0.0995, 3_651.11, 0.082), "kind": "lower_amount"},
+            {**_terms(100_000.0, 36, 0.094, 0.1021, 3_198.62, 0.095), "kind": "longer_term"},
+        ],
+        "limits": {
+            "max_instalment": 3_700.0,
+            "debt_service_ratio": 0.346,
+            "stressed_debt_service_ratio": 0.361,
+            "max_debt_service_ratio": 0.35,
+            "bound": "affordability",
+            "max_amount": 80_000.0,
+            "existing_instalments": 1_200.0,
+            "existing_instalments_source": "bureau",
+            "residual_income_per_member": 2_100.0,
+            "min_residual_income_per_member": 700.0,
+            "period": "monthly",
+        },
+    },
+)

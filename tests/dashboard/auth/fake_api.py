@@ -8,6 +8,7 @@ import secrets
 
 import httpx
 
+from dashboard.auth import SESSION_COOKIE
 from dashboard.auth.guard import CSRF_COOKIE, CSRF_HEADER
 
 USERS = {
@@ -28,7 +29,6 @@ def account(name: str) -> dict:
         "username": name,
         "role": USERS[name]["role"],
         "active": True,
-        "locked": False,
         "created_at": "2026-01-01T00:00:00Z",
         "last_sign_in_at": None,
         "has_password": True,
@@ -123,6 +123,17 @@ def sign_in(client: object, name: str) -> str:
     )
     assert response.status_code == 302 and response.headers["Location"] == "/model"
     return client.get_cookie(CSRF_COOKIE).value
+
+
+def session_cookie(client: object) -> str:
+    return client.get_cookie(SESSION_COOKIE).value
+
+
+def replayed(app: object, cookie: str) -> object:
+    """A new browser holding a copied session cookie."""
+    thief = app.server.test_client()
+    thief.set_cookie(SESSION_COOKIE, cookie)
+    return thief
 
 
 def outputs_of(key: str) -> list[dict] | dict:

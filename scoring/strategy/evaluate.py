@@ -1,0 +1,123 @@
+"""A strategy's decision: accept, refer or refuse, with the rules that fired, the same on every path.
+
+Rules first: any refuse rule that fires refuses, else any refer rule that fires refers; then the calibrated
+PD: accept below `accept_below`, refuse from `refuse_from`, refer between. The reasons of a decision are the
+codes of the rules that fired, refuse rules first, each in file order. `decide` works on any matrix of
+fired rules, so one pandas frame (a stored client, a posted application), a DuckDB batch (`decision_sql`)
+and a Spark batch (`spark_decision`) reach the same decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from scoring.strategy.backends import DUCKDB, SPARK, fires_pandas, fires_sql, number_sql
+from scoring.strategy.schema import REFER, REFUSE, Strategy
+
+if TYPE_CHECKING:  # pyspark is optional
+    from pyspark.sql import Column
+
+
+class Outcome(StrEnum):
+    """What a strategy decides: a final accept or refuse, or a referral to an officer."""
+
+    ACCEPT = "accept"
+    REFER = "refer"
+    REFUSE = "refuse"
+
+
+OUTCOMES = tuple(Outcome)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The decision of each row, which rule fired on which row (rows x rules) and the rules' codes."""
+
+    outcome: np.ndarray
+    fired: np.ndarray
+    codes: tuple[str, ...]
+    actions: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.outcome)
+
+    def reasons(self, row: int) -> list[str]:
+        """The codes of the rules that fired on `row`: refuse rules first, then refer rules."""
+        fired = [j for j in range(len(self.codes)) if self.fired[row, j]]
+        return [self.codes[j] for j in sorted(fired, key=lambda j: self.actions[j] != REFUSE)]
+
+    def share(self, outcome: Outcome) -> float:
+        return float(np.mean(self.outcome == outcome)) if len(self) else 0.0
+
+
+def decide(strategy: Strategy, probability: np.ndarray, fired: np.ndarray) -> Decisions:
+    """The decisions from the calibrated PDs and the fired-rule matrix (rows x the strategy's rules)."""
+    probability = np.asarray(probability, dtype=float)
+    fired = np.asarray(fired, dtype=bool).reshape(len(probability), len(strategy.rules))
+    refuse_rule = np.array([r.action == REFUSE for r in strategy.rules], dtype=bool)
+    refer_rule = np.array([r.action == REFER for r in strategy.rules], dtype=bool)
+    band = np.where(
+        probability < strategy.accept_below,
+        Outcome.ACCEPT.value,
+        np.where(probability >= strategy.refuse_from, Outcome.REFUSE.value, Outcome.REFER.value),
+    )
+    outcome = np.where(
+        (fired & refuse_rule).any(axis=1),
+        Outcome.REFUSE.value,
+        np.where((fired & refer_rule).any(axis=1), Outcome.REFER.value, band),
+    ).astype(object)
+    codes = tuple(r.code for r in strategy.rules)
+    return Decisions(outcome, fired, codes, tuple(r.action for r in strategy.rules))
+
+
+def fired_pandas(strategy: Strategy, frame: pd.DataFrame) -> np.ndarray:
+    """Which rule fires on which row of `frame` (raw application columns and features), rows x rules."""
+    columns = [fires_pandas(r.condition, frame) for r in strategy.rules]
+    return np.column_stack(columns) if columns else np.zeros((len(frame), 0), dtype=bool)
+
+
+def decide_frame(strategy: Strategy, frame: pd.DataFrame, probability: Sequence[float]) -> Decisions:
+    """The decisions of the rows of `frame` with their calibrated PDs."""
+    return decide(strategy, np.asarray(probability, dtype=float), fired_pandas(strategy, frame))
+
+
+def decide_one(
+    strategy: Strategy, values: Mapping[str, object], probability: float
+) -> tuple[Outcome, list[str]]:
+    """One application's decision and the codes of the rules that fired (a stored or posted client)."""
+    row = pd.DataFrame([{name: values.get(name) for name in strategy.columns}])
+    decisions = decide_frame(strategy, row, [probability])
+    return Outcome(decisions.outcome[0]), decisions.reasons(0)
+
+
+def fired_sql(strategy: Strategy, dialect: str = DUCKDB) -> list[str]:
+    """One SQL expression per rule, true where it fires."""
+    return [fires_sql(r.condition, dialect) for r in strategy.rules]
+
+
+def decision_sql(strategy: Strategy, probability: str = "probability", dialect: str = DUCKDB) -> str:
+    """A SQL CASE giving the decision of each row from its rules and its probability column."""
+    quoted = f"`{probability}`" if dialect == SPARK else f'"{probability}"'
+    rules = fired_sql(strategy, dialect)
+    refuse = [w for w, r in zip(rules, strategy.rules, strict=True) if r.action == REFUSE]
+    refer = [w for w, r in zip(rules, strategy.rules, strict=True) if r.action == REFER]
+    branches = [f"WHEN {' OR '.join(refuse)} THEN 'refuse'"] if refuse else []
+    branches += [f"WHEN {' OR '.join(refer)} THEN 'refer'"] if refer else []
+    branches += [
+        f"WHEN {quoted} < {number_sql(strategy.accept_below)} THEN 'accept'",
+        f"WHEN {quoted} >= {number_sql(strategy.refuse_from)} THEN 'refuse'",
+    ]
+    return f"CASE {' '.join(branches)} ELSE 'refer' END"
+
+
+def spark_decision(strategy: Strategy, probability: str = "probability") -> Column:
+    """The decision as a Spark Column, from the same generated SQL as DuckDB's."""
+    from pyspark.sql import functions as F  # noqa: N812 - the usual alias
+
+    return F.expr(decision_sql(strategy, probability, SPARK))

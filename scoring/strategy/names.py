@@ -1,0 +1,26 @@
+"""The names a rule's condition may read: the application's raw columns and the model's features."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from scoring.data.schema import APPLICATION_TRAIN, CAT, KEY, TARGET
+from scoring.features.catalog import feature_names
+from scoring.strategy.conditions import NUMBER, TEXT
+
+
+@cache
+def known_names() -> dict[str, str]:
+    """Name -> number or text: every raw application column but the key and the outcome (categorical
+    columns are texts, their levels as in the application), then every feature (numbers)."""
+    raw = {
+        c.name: TEXT if c.kind == CAT else NUMBER
+        for c in APPLICATION_TRAIN.columns
+        if c.kind != KEY and c.name != TARGET
+    }
+    return raw | dict.fromkeys(feature_names(), NUMBER)
+
+
+def raw_columns() -> frozenset[str]:
+    """The names that are raw application columns (the others are features)."""
+    return frozenset(c.name for c in APPLICATION_TRAIN.columns if c.kind != KEY and c.name != TARGET)

@@ -1,0 +1,139 @@
+"""The applications a strategy is simulated on, with what its rules read.
+
+Two sources: the bundle's out-of-fold population (its training clients, each scored by a model that did not
+learn from it: `oof.parquet`, with their outcomes), its rules reading the home's ingested applications
+(`data/interim/application_train.parquet`) and features (`features.parquet`); or a labelled application
+file (Kaggle columns, TARGET optional: a missing label is an unknown outcome) scored by the bundle as
+`scoring evaluate` does, with its secondary tables read from its directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from scoring.config import Paths
+from scoring.data.normalise import normalise
+from scoring.data.schema import APPLICATION_TRAIN
+from scoring.data.sources import read_source
+from scoring.data.validate import TableError
+from scoring.features.build import compute_features
+from scoring.modeling.bundle import OOF_FILE, Bundle
+from scoring.modeling.dataset import AMOUNT, ID, TARGET
+from scoring.modeling.evaluate import read_secondary
+from scoring.strategy.names import raw_columns
+
+PROBABILITY = "probability"
+ANNUITY = "APP_AMT_ANNUITY"
+
+
+class PopulationError(ValueError):
+    """The population cannot be read, naming the file or the column."""
+
+
+@dataclass(frozen=True)
+class Population:
+    """Applications with their calibrated PD, outcome (NaN: unknown), credit amount and annuity (NaN:
+    unknown) and the columns the rules read (a pandas frame in the same row order)."""
+
+    source: str
+    probability: np.ndarray
+    target: np.ndarray
+    amount: np.ndarray
+    annuity: np.ndarray
+    frame: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.probability)
+
+
+def _split(columns: Iterable[str]) -> tuple[list[str], list[str]]:
+    raw = raw_columns()
+    wanted = sorted(set(columns))
+    return [c for c in wanted if c in raw], [c for c in wanted if c not in raw]
+
+
+def _select(path: Path, frame: pl.LazyFrame, columns: list[str]) -> pl.DataFrame:
+    missing = [c for c in [ID, *columns] if c not in frame.collect_schema().names()]
+    if missing:
+        raise PopulationError(f"{path}: no column {', '.join(missing)} (read by a rule)")
+    return frame.select(ID, *columns).collect()
+
+
+def _as_floats(series: pl.Series) -> np.ndarray:
+    return series.cast(pl.Float64).to_numpy().astype(float)
+
+
+def _floats(frame: pl.DataFrame, column: str) -> np.ndarray:
+    """A column as floats (NaN where missing), all NaN when the frame has no such column."""
+    return _as_floats(frame[column]) if column in frame.columns else np.full(frame.height, np.nan)
+
+
+def oof_population(paths: Paths, bundle: Bundle, columns: Iterable[str]) -> Population:
+    """The bundle's out-of-fold clients, with the raw columns and features in `columns`."""
+    try:
+        oof = bundle.oof()
+    except FileNotFoundError:
+        raise PopulationError(f"bundle {bundle.path} has no {OOF_FILE}") from None
+    raw, features = _split(columns)
+    joined = oof.select(ID, TARGET, PROBABILITY, *([AMOUNT] if AMOUNT in oof.columns else []))
+    money = [c for c in (AMOUNT, ANNUITY) if c not in joined.columns and c not in features]
+    sources = [(paths.interim / f"{APPLICATION_TRAIN.name}.parquet", raw), (paths.features, features + money)]
+    for path, wanted in sources:
+        if not wanted:
+            continue
+        if not path.is_file():
+            raise PopulationError(f"{path} not found: build the home first (`scoring pipeline`)")
+        joined = joined.join(_select(path, pl.scan_parquet(path), wanted), on=ID, how="left")
+    return Population(
+        source=f"out-of-fold clients of bundle {bundle.version}",
+        probability=_as_floats(joined[PROBABILITY]),
+        target=_as_floats(joined[TARGET]),
+        amount=_floats(joined, AMOUNT),
+        annuity=_floats(joined, ANNUITY),
+        frame=joined.select(*raw, *features).to_pandas(),
+    )
+
+
+def _application(path: Path) -> pl.DataFrame:
+    try:
+        table = read_source(APPLICATION_TRAIN, path)
+        return normalise(APPLICATION_TRAIN.name, table.frame, first_row=table.first_row)
+    except TableError as error:
+        raise PopulationError("\n".join(f"{path.name}: {p}" for p in error.problems)) from None
+
+
+def file_population(data: Path, bundle: Bundle, columns: Iterable[str]) -> Population:
+    """The applications of a CSV or Parquet file scored by the bundle, with the columns in `columns`."""
+    if not data.is_file():
+        raise PopulationError(f"{data} not found")
+    application = _application(data)
+    secondary = read_secondary(data.parent, application[ID])
+    features = compute_features({"application": application, **secondary})
+    probability = bundle.predict_proba(bundle.matrix(features))
+    raw, wanted = _split(columns)
+    missing = [c for c in wanted if c not in features.columns]
+    if missing:
+        raise PopulationError(f"{data}: no feature {', '.join(missing)} computed (read by a rule)")
+    frame = features.select(ID, *wanted).join(application.select(ID, *raw), on=ID, how="left")
+    target = application.select(ID, TARGET) if TARGET in application.columns else None
+    labels = (
+        _as_floats(features.select(ID).join(target, on=ID, how="left")[TARGET])
+        if target is not None
+        else np.full(features.height, np.nan)
+    )
+    if np.any(~np.isnan(labels) & ~np.isin(labels, (0.0, 1.0))):
+        raise PopulationError(f"{data}: column TARGET: a label is 1 (defaulted), 0 (repaid) or empty")
+    return Population(
+        source=str(data),
+        probability=np.asarray(probability, dtype=float),
+        target=labels,
+        amount=_floats(features, AMOUNT),
+        annuity=_floats(features, ANNUITY),
+        frame=frame.select(*raw, *wanted).to_pandas(),
+    )
