@@ -1,6 +1,6 @@
 """Audit rows of reads of client data and of scores, made durable before the response leaves.
 
-`AuditMiddleware` notes, when an audited route (`AUDITED`) starts its response and before it is sent, who
+`RequestAuditor` notes, when an audited route (`AUDITED`) starts its response and before it is sent, who
 (the session's user), from where, which client (salted hash of the ID in the path or the query), the route and
 its status; the note is one line of the worker's audit spool on local disk (`api/spool.py`, as the
 prediction log's rows), so a worker killed after answering loses none. `AuditWriter` delivers the spool to
@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
+import os
+import random
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import orjson
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Scope
 
 from api.identity import CLIENT_ADDRESS, UserCache, reported_address
-from api.middleware import route_template
-from api.spool import Segment, Spool, SpoolError
+from api.spool import Segment, Spool
 from scoring.db.anchors import AnchorSettings, chain_head, write_anchor
 from scoring.db.audit import Actor, AuditEvent, append, lock_chain, recorded_notes
 from scoring.db.engine import write_transaction
@@ -61,6 +62,9 @@ AUDITED = {  # route template after the /api/v1 prefix -> what the row records
     "/score/offer": AuditAction.SCORE,
 }
 QUERY_CLIENT = b"client_id="
+CLIENT_ADDRESS_KEY = CLIENT_ADDRESS.encode()
+NOTE_IDS = random.Random()  # a note's id needs to be unique, not secret: no system call per request
+os.register_at_fork(after_in_child=NOTE_IDS.seed)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -77,7 +81,7 @@ def _client_id(scope: Scope) -> int | None:
         for part in scope.get("query_string", b"").split(b"&"):
             if part.startswith(QUERY_CLIENT):
                 value = part[len(QUERY_CLIENT) :].decode("latin-1")
-    return int(value) if value.isdigit() and len(value) <= 12 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
 
 
 class AuditWriter:
@@ -115,8 +119,8 @@ class AuditWriter:
 
     def note(self, note: dict) -> None:
         """Make one note durable (SpoolError when the local disk refuses it)."""
-        stamped = {**note, "at": datetime.now(UTC).isoformat(), "note": secrets.token_hex(8)}
-        self.spool.append(json.dumps(stamped, separators=(",", ":")).encode() + b"\n")
+        stamped = {**note, "at": datetime.now(UTC).isoformat(), "note": f"{NOTE_IDS.getrandbits(64):016x}"}
+        self.spool.append(orjson.dumps(stamped) + b"\n")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
@@ -242,78 +246,64 @@ class AuditWriter:
             logger.warning("audit trail: head not anchored (%s): %s", reason, type(error).__name__)
 
 
-async def _unavailable(send: Send) -> None:
-    """503: the response is withheld when its audit row cannot be made durable."""
-    headers = [
+UNAVAILABLE_START = {
+    "type": "http.response.start",
+    "status": 503,
+    "headers": [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(UNAVAILABLE)).encode()),
         (b"retry-after", b"5"),
-    ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": UNAVAILABLE})
+    ],
+}
 
 
-class AuditMiddleware:
+def unavailable() -> tuple[Message, Message]:
+    """The 503 sent instead of a response whose audit row cannot be made durable."""
+    start = {**UNAVAILABLE_START, "headers": list(UNAVAILABLE_START["headers"])}
+    return start, {"type": "http.response.body", "body": UNAVAILABLE}
+
+
+class RequestAuditor:
     """Notes each response of an audited route in the `AuditWriter`'s spool (`app.state.audit_writer`) before
-    it is sent; a note the local disk refuses withholds the response (503)."""
+    it is sent (called by the request-context middleware, `api.middleware`); the action of each route template
+    is looked up once."""
 
-    def __init__(self, app: ASGIApp, prefix: str) -> None:
-        self.app = app
+    def __init__(self, prefix: str) -> None:
         self.prefix = prefix
+        self._actions: dict[str, AuditAction | None] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        noted = refused = False
-
-        async def sending(message: Message) -> None:
-            nonlocal noted, refused
-            if message["type"] == "http.response.start" and not noted:
-                noted = True
-                try:
-                    self._note(scope, message["status"])  # durable before the response leaves
-                except SpoolError as error:
-                    logger.error("audit trail: row not written, response refused: %s", error)
-                    refused = True
-                    await _unavailable(send)
-            if not refused:
-                await send(message)
-
+    def action(self, template: str) -> AuditAction | None:
+        """What a response of the route `template` records (None: not audited here)."""
         try:
-            await self.app(scope, receive, sending)
-        finally:
-            if not noted:  # failed before answering: the error handler outside answers 500
-                try:
-                    self._note(scope, 500)
-                except SpoolError as error:
-                    logger.error("audit trail: row of a failed request not written: %s", error)
+            return self._actions[template]
+        except KeyError:
+            action = self._actions[template] = AUDITED.get(template.removeprefix(self.prefix))
+            return action
 
-    def _note(self, scope: Scope, status: int) -> None:
-        action = AUDITED.get(route_template(scope).removeprefix(self.prefix))
+    def note(self, scope: Scope, template: str, status: int) -> None:
+        """Make the note of this response durable (SpoolError when the local disk refuses it)."""
+        action = self.action(template)
+        if action is None:
+            return
         writer = getattr(scope["app"].state, "audit_writer", None)
-        if (
-            action is None
-            or writer is None
-            or (action is AuditAction.VIEW_CLIENT and scope["method"] != "GET")
-        ):
+        if writer is None or (action is AuditAction.VIEW_CLIENT and scope["method"] != "GET"):
             return  # a recorded decision writes its own row
-        if action is AuditAction.VIEW_CLIENT and _client_id(scope) is None:
+        client_id = _client_id(scope)
+        if action is AuditAction.VIEW_CLIENT and client_id is None:
             return  # a distribution or scatter without a client shows no one's data
-        user = scope.get("state", {}).get("user_id")  # set by the session's check (api.identity)
+        state = scope.get("state", {})
         host = scope["client"][0] if scope.get("client") else None
-        headers = {CLIENT_ADDRESS: _header(scope, CLIENT_ADDRESS.encode()) or ""}
-        key_scope = scope.get("state", {}).get("key_scope")
-        source = reported_address(headers, key_scope, scope["app"].state.settings, host) or host
+        headers = {CLIENT_ADDRESS: _header(scope, CLIENT_ADDRESS_KEY) or ""}
+        source = reported_address(headers, state.get("key_scope"), scope["app"].state.settings, host) or host
         writer.note(
             {
                 "action": str(action),
-                "user_id": user,
-                "client_id": _client_id(scope),
-                "route": route_template(scope),
+                "user_id": state.get("user_id"),  # set by the session's check (api.identity)
+                "client_id": client_id,
+                "route": template,
                 "method": scope["method"],
                 "status": status,
                 "source": source,
-                "request_id": scope.get("state", {}).get("request_id"),
+                "request_id": state.get("request_id"),
             }
         )

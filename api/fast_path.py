@@ -2,8 +2,9 @@
 
 The route's answer is serialised once per model version (`scoring.serving.responses`), so FastAPI's routing
 and dependency injection would cost more than the answer itself. A request that is plainly valid is
-answered here, inside the request-context middleware (request id, metrics, access and request logs apply as
-to any route), with the bytes and prediction-log row the FastAPI route gives (`AppState.stored_score`):
+answered by the request-context middleware (`api.middleware`: request id, audit note, security headers,
+metrics, access and request logs apply as to any route), with the bytes and prediction-log row the FastAPI
+route gives (`AppState.stored_score`):
 
 - GET on the path with a decimal ID (no leading zero) of a stored client, at most `MAX_ID`;
 - no query string, or exactly `contributions=true` / `contributions=false` (a `lang` goes to the route);
@@ -21,34 +22,38 @@ from __future__ import annotations
 import re
 import time
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from api.applications import MAX_ID
-from api.language import negotiate
+from api.language import Language, negotiate
 from api.security import key_accepted
 
 QUERIES = {b"": True, b"contributions=true": True, b"contributions=false": False}
 KEY, LANGUAGE = b"x-api-key", b"accept-language"
 PERSONAL = (b"authorization", b"x-scoring-user")
-HEADERS = [(b"content-type", b"application/json")]
+LANGUAGES_KEPT = 256  # negotiated Accept-Language values remembered (browsers send a handful)
 
 
 class StoredScoreFastPath:
-    """Pure ASGI middleware answering the plainly valid stored-client score requests."""
+    """The answer (JSON bytes) to a plainly valid stored-client score request, else None."""
 
-    def __init__(self, app: ASGIApp, prefix: str, route: object) -> None:
-        self.app = app
+    def __init__(self, prefix: str, route: object) -> None:
         self.path = re.compile(rf"^{re.escape(prefix)}/clients/([1-9][0-9]{{0,9}})/score$")
-        self.route = route  # the FastAPI route, named in the scope for the logs and metrics
+        self.route = route  # the FastAPI route, named in the scope for the logs, metrics and audit
+        self._languages: dict[tuple[bytes | None, str], Language] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = self._answer(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
-        if body is None:
-            await self.app(scope, receive, send)
-            return
-        headers = [*HEADERS, (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    def answer(self, scope: Scope) -> bytes | None:
+        return self._answer(scope) if scope["method"] == "GET" else None
+
+    def _language(self, wanted: bytes | None, default: Language) -> Language:
+        """`negotiate`, once per distinct header and default."""
+        key = (wanted, default)
+        language = self._languages.get(key)
+        if language is None:
+            language = negotiate(wanted.decode("latin-1") if wanted else None, default)
+            if len(self._languages) < LANGUAGES_KEPT:
+                self._languages[key] = language
+        return language
 
     def _answer(self, scope: Scope) -> bytes | None:
         started = time.perf_counter()
@@ -67,8 +72,7 @@ class StoredScoreFastPath:
         settings = app.state.settings
         if service is None or client_id > MAX_ID or not key_accepted(settings.accepted_keys(), key):
             return None
-        wanted = headers.get(LANGUAGE)
-        language = negotiate(wanted.decode("latin-1") if wanted else None, settings.default_language)
+        language = self._language(headers.get(LANGUAGE), settings.default_language)
         row = service.store.row(client_id)
         if row is None:
             return None

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from api.audit_trail import AuditMiddleware, AuditWriter
+from api.audit_trail import AuditWriter
 from api.deps import reject_unknown_query
 from api.docs import install_docs
 from api.errors import install_error_handlers
@@ -157,9 +157,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dashboard_only = [Depends(require_dashboard_key)] if router in acting_for_users else []
         app.include_router(router, prefix=PREFIX, dependencies=secured + dashboard_only)
     score_route = next(r for r in clients.router.routes if r.endpoint is clients.client_score)
-    app.add_middleware(StoredScoreFastPath, prefix=PREFIX, route=score_route)  # inside the audit middleware
-    app.add_middleware(AuditMiddleware, prefix=PREFIX)
-    app.add_middleware(RequestContextMiddleware, prefix=PREFIX, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(  # one pass: request id, body limit, fast path, audit, headers, metrics, logs
+        RequestContextMiddleware,
+        prefix=PREFIX,
+        max_body_bytes=settings.max_body_bytes,
+        fast_path=StoredScoreFastPath(PREFIX, score_route),
+    )
     app.add_middleware(
         RouteCORSMiddleware,
         methods_of=schema_methods(app),  # preflights answer with the route's own methods, as Allow does

@@ -52,14 +52,27 @@ LOG_FAILURES = Counter(
 LOG_SHIPPED = Counter("scoring_prediction_log_shipped_rows_total", "Prediction-log rows delivered.")
 
 
+_requests: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+_scores: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(method, route, str(status)).inc()
-    LATENCY.labels(route).observe(seconds)
+    """Count and time a request (each series' child is looked up once: routes and statuses are few)."""
+    key = (method, route, status)
+    series = _requests.get(key)
+    if series is None:
+        series = _requests[key] = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(route))
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 def observe_score(kind: str, decision: str, probability: float) -> None:
-    DECISIONS.labels(decision, kind).inc()
-    SCORES.labels(kind).observe(probability)
+    key = (kind, decision)
+    series = _scores.get(key)
+    if series is None:
+        series = _scores[key] = (DECISIONS.labels(decision, kind), SCORES.labels(kind))
+    series[0].inc()
+    series[1].observe(probability)
 
 
 def set_log_waiting(rows: int) -> None:

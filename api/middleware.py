@@ -1,6 +1,9 @@
-"""Per-request context (pure ASGI, cheap): request id, timing, metrics, access log, request log, security
-headers, the body limit (413 with a JSON body, counted as 413: by Content-Length before anything is read,
-else while the body is read), generic 500.
+"""Per-request context in one pure-ASGI pass: request id, the body limit (413 with a JSON body, counted as
+413: by Content-Length before anything is read, else while the body is read), the fast path of the stored
+score (`api.fast_path`), the audit note made durable before the response starts (`api.audit_trail`; a note the
+local disk refuses withholds the response: 503), security headers, timing, metrics, access log, request log,
+generic 500. What depends only on the route (its template's audit action, its metric series) is looked up
+once per route, not per request.
 
 The access log and the request log name the route template (e.g. /api/v1/clients/{client_id}/score), never
 the raw path or the query, so no applicant value or client ID reaches them.
@@ -9,16 +12,19 @@ the raw path or the query, so no applicant value or client ID reaches them.
 from __future__ import annotations
 
 import logging
+import os
+import random
 import re
 import time
-import uuid
 from datetime import UTC, datetime
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
+from api.audit_trail import RequestAuditor, unavailable
 from api.errors import send_error, send_internal_error
+from api.fast_path import StoredScoreFastPath
 from api.spool import SpoolError
 
 access_log = logging.getLogger("api.access")
@@ -28,6 +34,9 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 UNMATCHED = "<unmatched>"
 NOT_LOGGED = ("/health", "/ready", "/metrics")
 TOO_LARGE = "request body too large"
+REQUEST_IDS = random.Random()  # an id needs to be unique, not secret: no system call per request
+os.register_at_fork(after_in_child=REQUEST_IDS.seed)
+audit_logger = logging.getLogger("api.audit")
 
 # JSON needs no policy beyond "nothing": a response opened in a browser runs and embeds nothing. HTML from
 # the API (drift reports) runs sandboxed (an opaque origin: no access to the API's origin) with its inline
@@ -56,6 +65,9 @@ def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[byte
     return [*headers, *added]
 
 
+JSON_HEADERS = with_security_headers([(b"content-type", b"application/json")])
+
+
 def _content_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
@@ -81,31 +93,56 @@ def route_template(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (X-Request-ID), times and logs it, turns crashes into a generic 500."""
+    """Gives each request an id (X-Request-ID), answers the stored score's fast path, notes audited responses
+    before they leave, adds the security headers, times and logs each request, turns crashes into a generic
+    500."""
 
-    def __init__(self, app: ASGIApp, prefix: str, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        prefix: str,
+        max_body_bytes: int,
+        fast_path: StoredScoreFastPath | None = None,
+    ) -> None:
         self.app = app
         self.prefix = prefix
         self.max_body_bytes = max_body_bytes
+        self.fast_path = fast_path
+        self.auditor = RequestAuditor(prefix)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = _incoming_request_id(scope) or f"{REQUEST_IDS.getrandbits(128):032x}"
         scope.setdefault("state", {})["request_id"] = request_id
         header = (b"x-request-id", request_id.encode())
         started = time.perf_counter()
         status = 500
-        response_started = False
+        response_started = refused = False
+        template = UNMATCHED  # the route's, known once the app has routed the request
 
-        async def send_with_id(message: Message) -> None:
-            nonlocal status, response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-                status = message["status"]
-                message["headers"] = with_security_headers([*message.get("headers", ()), header])
+        async def send_with_id(message: Message, secured: bool = False) -> None:
+            """Sends `message`; a response's start is noted for the audit first and gets the request id and
+            the security headers (already there when `secured`)."""
+            nonlocal status, response_started, refused, template
+            if refused:
+                return  # the 503 went instead of this response
+            if message["type"] != "http.response.start":
+                await send(message)
+                return
+            response_started = True
+            withheld = None
+            template = route_template(scope)
+            if not self._noted(scope, template, message["status"]):
+                refused, secured = True, False
+                message, withheld = unavailable()
+            status = message["status"]
+            headers = message.get("headers", ())
+            message["headers"] = [*headers, header] if secured else with_security_headers([*headers, header])
             await send(message)
+            if withheld is not None:
+                await send(withheld)
 
         received = 0
 
@@ -123,6 +160,10 @@ class RequestContextMiddleware:
             length = _content_length(scope)
             if length is not None and length > self.max_body_bytes:
                 await send_error(send_with_id, 413, TOO_LARGE, request_id)  # refused before reading it
+            elif self.fast_path is not None and (body := self.fast_path.answer(scope)) is not None:
+                headers = [*JSON_HEADERS, (b"content-length", str(len(body)).encode())]
+                await send_with_id({"type": "http.response.start", "status": 200, "headers": headers}, True)
+                await send_with_id({"type": "http.response.body", "body": body})
             else:
                 await self.app(scope, receive_with_limit, send_with_id)
         except HTTPException as exc:  # raised outside a route: answered, no traceback
@@ -134,13 +175,23 @@ class RequestContextMiddleware:
             if not response_started:
                 await send_internal_error(send_with_id, request_id)
         finally:
-            self._record(scope, request_id, status, time.perf_counter() - started)
+            route = template if response_started else route_template(scope)
+            self._record(scope, route, request_id, status, time.perf_counter() - started)
 
-    def _record(self, scope: Scope, request_id: str, status: int, seconds: float) -> None:
-        route = route_template(scope)
+    def _noted(self, scope: Scope, template: str, status: int) -> bool:
+        """The audit note of this response made durable (False: the local disk refused it)."""
+        try:
+            self.auditor.note(scope, template, status)
+        except SpoolError as error:
+            audit_logger.error("audit trail: row not written, response refused: %s", error)
+            return False
+        return True
+
+    def _record(self, scope: Scope, route: str, request_id: str, status: int, seconds: float) -> None:
         method = scope["method"]
         metrics.observe_request(method, route, status, seconds)
-        access_log.info("%s %s %d %.1fms id=%s", method, route, status, seconds * 1000, request_id)
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info("%s %s %d %.1fms id=%s", method, route, status, seconds * 1000, request_id)
         writer = getattr(scope["app"].state, "log_writer", None)
         if writer is None or not scope["path"].startswith(self.prefix) or route.endswith(NOT_LOGGED):
             return

@@ -4,7 +4,8 @@ Keys are scoped. A dashboard key (SCORING_API_KEY, SCORING_API_KEYS) reaches eve
 signed-in user; a service key (SCORING_SERVICE_API_KEY, SCORING_SERVICE_API_KEYS) reads and scores, and gets
 403 on the routes acting for a user and whenever it names one (X-Scoring-User). Several keys of a scope are
 for a rotation. `start_problems` is what `python -m api` refuses to start with: no key on a non-loopback
-address (unless SCORING_ALLOW_OPEN) and placeholder or short keys (model signing keys included).
+address (unless SCORING_ALLOW_OPEN), placeholder or short keys (model signing keys included) and any other
+secret (log salt, audit anchor keys) still set to a `change-me…` placeholder.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader
 
 from api.settings import Settings
+from scoring.settings import is_placeholder, placeholder_message, placeholder_variables
 
 ADMIN_KEY_HEADER = APIKeyHeader(
     name="X-Admin-Key",
@@ -29,7 +31,6 @@ API_KEY_HEADER = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="Required when the server has an API key configured."
 )
 MIN_KEY_LENGTH = 24
-PLACEHOLDER_PREFIX = "change-me"
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
@@ -108,7 +109,7 @@ def is_loopback(host: str) -> bool:
 
 def weak_key(value: str) -> bool:
     """A placeholder (the `change-me...` values of .env.example) or a key shorter than MIN_KEY_LENGTH."""
-    return value.lower().startswith(PLACEHOLDER_PREFIX) or len(value) < MIN_KEY_LENGTH
+    return is_placeholder(value) or len(value) < MIN_KEY_LENGTH
 
 
 def start_problems(settings: Settings, host: str) -> list[str]:
@@ -120,6 +121,11 @@ def start_problems(settings: Settings, host: str) -> list[str]:
         if weak_key(key.get_secret_value())
     ]
     problems += settings.signing_key_problems()
+    checked = {name for name, _ in settings.named_keys()} | {
+        "SCORING_MODEL_SIGNING_KEY",
+        "SCORING_MODEL_VERIFY_KEYS",
+    }
+    problems += [placeholder_message(name) for name in placeholder_variables(settings) if name not in checked]
     if not settings.accepted_keys() and not is_loopback(host) and not settings.allow_open:
         problems.append(
             f"refusing to serve on {host} without an API key: set SCORING_API_KEY (the dashboard's) and/or "

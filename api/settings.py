@@ -26,7 +26,9 @@ class Settings(SigningSettings, AnchorSettings):
     """Everything the API reads at start-up; paths default to those under SCORING_HOME."""
 
     api_key: SecretStr | None = Field(
-        default=None, description="The dashboard's key: every route, and acting for signed-in users"
+        default=None,
+        description="The key the API accepts as the dashboard's (every route, acting for signed-in users); "
+        "the dashboard sends it as SCORING_DASHBOARD_API_KEY",
     )
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default=[],
@@ -72,15 +74,18 @@ class Settings(SigningSettings, AnchorSettings):
     )
     admin_key: SecretStr | None = Field(default=None, description="Key of the admin routes (model reload)")
     reload_poll_seconds: float = Field(default=1.0, gt=0, description="How often workers look for a reload")
-    cors_origins: Annotated[list[str], NoDecode] = [DASHBOARD_ORIGIN]
-    models_dir: Path | None = None
-    model_version: str | None = None
-    features_path: Path | None = None
-    dictionary_path: Path | None = None
-    interim_dir: Path | None = None
-    reports_dir: Path | None = None
-    max_batch: int = Field(default=1000, ge=1)
-    max_body_bytes: int = Field(default=16_000_000, ge=1024)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default=[DASHBOARD_ORIGIN],
+        description="Origins allowed to call the API from a browser, comma-separated",
+    )
+    models_dir: Path | None = Field(default=None, description="The bundles (default: <home>/models)")
+    model_version: str | None = Field(default=None, description="The bundle served (default: the champion)")
+    features_path: Path | None = Field(default=None, description="The client store (default: under <home>)")
+    dictionary_path: Path | None = Field(default=None, description="The feature dictionary (default: <home>)")
+    interim_dir: Path | None = Field(default=None, description="The clients' raw facts (default: <home>)")
+    reports_dir: Path | None = Field(default=None, description="The reports the API serves (default: <home>)")
+    max_batch: int = Field(default=1000, ge=1, description="Most applications in one batch (413 beyond)")
+    max_body_bytes: int = Field(default=16_000_000, ge=1024, description="Largest request body (413 beyond)")
     log_flush_seconds: float = Field(default=0.5, gt=0, description="Seconds between deliveries of the log")
     log_batch_rows: int = Field(default=5000, ge=1, description="Log rows per database transaction")
     log_write_timeout: float = Field(
@@ -98,12 +103,24 @@ class Settings(SigningSettings, AnchorSettings):
     docs_require_key: bool = Field(
         default=True, description="/docs and /openapi.json need the API key when one is set"
     )
-    background_load: bool = True
-    precompute_explanations: bool = True
-    default_language: Language = Language.EN
+    background_load: bool = Field(
+        default=True,
+        description="Load the model after listening (/ready 503 until loaded); python -m api turns it off "
+        "for several workers, so that each accepts once loaded",
+    )
+    precompute_explanations: bool = Field(
+        default=True, description="Explain every stored client once, in the background, after loading"
+    )
+    default_language: Language = Field(
+        default=Language.EN,
+        description="Language of the API's texts when neither ?lang= nor Accept-Language names en or fr",
+    )
     currency: str = Field(default="EUR", description="ISO 4217 currency of the amounts on the letters")
-    lender_name: str = "Prêt à Dépenser"
-    lender_address: str = "Service clients, 75000 Paris, France"
+    lender_name: str = Field(default="Prêt à Dépenser", description="The lender the letters name")
+    lender_address: str = Field(
+        default="Service clients, 75000 Paris, France",
+        description="Its address on the letters (set the real one)",
+    )
     review_contact: str = Field(
         default="reexamen@pret-a-depenser.example",
         description="Where a customer asks for a human review and an explanation (printed on the letter)",

@@ -12,10 +12,9 @@ true-probability expected AUC, the default rates, and the share of windows withi
 from __future__ import annotations
 
 import argparse
-import os
 import time
-from pathlib import Path
 
+from benchmarks.settings import BenchSettings
 from scoring.config import Paths
 from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
@@ -39,7 +38,7 @@ DRIFTS = (
 
 def bench_home(clients: int, seed: int) -> Paths:
     """The demo-size home with a bundle trained by `scoring train`'s defaults (built once)."""
-    root = Path(os.environ.get("SCORING_BENCH_DIR", "/tmp/scoring-bench"))
+    root = BenchSettings().bench_dir
     paths = Paths(root / f"cbpe-{clients}-{seed}")
     if not paths.champion.exists():
         started = time.perf_counter()

@@ -12,13 +12,13 @@ to wait for the API to load and precompute, default 1800).
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 import httpx
 import numpy as np
 
+from benchmarks.settings import BenchSettings
 from devtools.browser import chromium, missing_tools, open_client
 from devtools.servers import start_api, start_dashboard, wait_api_ready
 from scoring.config import get_paths
@@ -56,8 +56,8 @@ def main() -> None:
     if not get_paths().champion.exists():
         print(f"skipped: no promoted model in {home / 'models'} (run `make run` first)")
         return
-    count = int(os.environ.get("BENCH_DASHBOARD_CLIENTS", "20"))
-    ready = float(os.environ.get("BENCH_DASHBOARD_READY_SECONDS", "1800"))
+    bench = BenchSettings()
+    count, ready = bench.dashboard_clients, bench.dashboard_ready_seconds
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
         logs = Path(tmp)
         api = start_api(home, logs / "api.log", f"sqlite:///{logs / 'predictions.db'}", api_key=API_KEY)

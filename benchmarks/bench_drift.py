@@ -14,7 +14,6 @@ report, the summary, writing HTML + JSON), the total against the target, peak me
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from benchmarks.measure import measure
+from benchmarks.settings import BenchSettings
 from scoring.config import Paths, get_paths
 from scoring.drift.defaults import REFERENCE_ROWS, SEED, TOP_FEATURES
 
@@ -39,7 +39,7 @@ def _has_model(home: Path) -> bool:
 
 def pick_home(given: Path | None) -> Path | None:
     """--home, else bench_train's full-scale home with a model, else the project's; None when none has one."""
-    bench = Path(os.environ.get("SCORING_BENCH_DIR", "/tmp/scoring-bench")) / f"train-{KAGGLE_TRAIN}-42"
+    bench = BenchSettings().bench_dir / f"train-{KAGGLE_TRAIN}-42"
     for home in (given,) if given else (bench, get_paths().home):
         if home is not None and _has_model(home):
             return home

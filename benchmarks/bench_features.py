@@ -21,6 +21,7 @@ import pandas as pd
 import polars as pl
 
 from benchmarks.measure import measure
+from benchmarks.settings import BenchSettings
 from scoring.data.ingest import ingest_tables
 from scoring.data.schema import BUREAU_BALANCE, TABLES
 from scoring.data.synth import generate_tables
@@ -227,7 +228,7 @@ def serving_latency(interim: Path, n: int = 2_000) -> tuple[float, float]:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    base = args.dir or Path(os.environ.get("SCORING_BENCH_DIR", "/tmp/scoring-bench"))
+    base = args.dir or BenchSettings().bench_dir
     return base / f"features-{args.clients}-{args.seed}"
 
 

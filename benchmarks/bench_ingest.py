@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import resource
 import time
 from pathlib import Path
 
 import polars as pl
 
+from benchmarks.settings import BenchSettings
 from scoring.data.ingest import ingest_tables
 from scoring.data.schema import KEY, TABLES
-
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "homecredit-sample"
 
 KAGGLE_ROWS = {
     "application_train": 307_511,
@@ -47,7 +45,7 @@ def build(raw: Path, scale: float) -> None:
     for name, rows in KAGGLE_ROWS.items():
         path = raw / f"{name}.csv"
         if not path.exists():
-            sample_dir = Path(os.environ.get("HOMECREDIT_SAMPLE", SAMPLE))
+            sample_dir = BenchSettings().homecredit_sample
             sample = pl.read_csv(sample_dir / f"{name}.csv", infer_schema=False)
             tile(sample, name, int(rows * scale)).write_csv(path)
 

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.bench_train import prepare
-from scoring.config import PROJECT_ROOT, Paths, get_paths
+from benchmarks.settings import BenchSettings
+from scoring.config import Paths, get_paths
 from scoring.modeling.bundle import CHAMPION_FILE
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 from scoring.offer.apr import apr, instalment
@@ -126,9 +127,7 @@ def speed(service: ScoringService, rows: np.ndarray) -> list[OfferResult]:
 
 def real_rows(seed: int) -> None:
     """The shares on the real sample rows, trained once with the default settings in a temporary home."""
-    sample = Path(
-        os.environ.get("HOMECREDIT_SAMPLE", PROJECT_ROOT.parent / "shared" / "data" / "homecredit-sample")
-    )
+    sample = BenchSettings().homecredit_sample
     if not (sample / "application_train.csv").exists():
         print("real sample rows not found: set HOMECREDIT_SAMPLE to measure them")
         return
@@ -161,13 +160,14 @@ def print_profit(profit: dict | None) -> None:
 
 def main() -> None:
     paths: Paths = get_paths()
+    bench = BenchSettings()
     grade_table(OfferPolicy())
     if not (paths.models / CHAMPION_FILE).exists():
         print(f"skipped the demo home: no promoted model in {paths.models} (run `make run` first)")
     else:
-        seed = int(os.environ.get("BENCH_OFFER_SEED", "0"))
+        seed = bench.offer_seed
         service = load_service(paths.models, paths.features, paths.interim)
-        count = min(int(os.environ.get("BENCH_OFFER_CLIENTS", "2000")), len(service.store))
+        count = min(bench.offer_clients, len(service.store))
         rows = np.random.default_rng(seed).choice(len(service.store), count, replace=False)
         print(
             f"home {paths.home}: model {service.scorer.version} ({service.scorer.kind}), "
@@ -176,8 +176,8 @@ def main() -> None:
         offers = speed(service, rows)
         shares("demo home", service, rows, offers)
         print_profit(model_profit(service))
-    if os.environ.get("BENCH_OFFER_REAL", "1") != "0":
-        real_rows(int(os.environ.get("BENCH_OFFER_SEED", "0")))
+    if bench.offer_real:
+        real_rows(bench.offer_seed)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ searched, default 200), BENCH_REASONS_SEED (default 0).
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import UTC, datetime
 
@@ -23,6 +22,7 @@ import numpy as np
 
 from api.schemas.scores import score_payload
 from api.settings import Settings
+from benchmarks.settings import BenchSettings
 from scoring.config import get_paths
 from scoring.modeling.bundle import CHAMPION_FILE
 from scoring.notice.content import DecisionFacts, build_notice, new_reference
@@ -100,13 +100,14 @@ def main() -> None:
     if not (paths.models / CHAMPION_FILE).exists():
         print(f"skipped: no promoted model in {paths.models} (run `make run` first)")
         return
-    seed = int(os.environ.get("BENCH_REASONS_SEED", "0"))
+    bench = BenchSettings()
+    seed = bench.reasons_seed
     service = load_service(paths.models, paths.features, paths.interim)
     started = time.perf_counter()
     quality = measure(
         service,
-        int(os.environ.get("BENCH_REASONS_COVERAGE_CLIENTS", "5000")),
-        int(os.environ.get("BENCH_REASONS_STABILITY_CLIENTS", "2000")),
+        bench.reasons_coverage_clients,
+        bench.reasons_stability_clients,
         seed=seed,
     )
     seconds = time.perf_counter() - started
@@ -125,7 +126,7 @@ def main() -> None:
         f"per stored client (contributions given): result with code breakdown {explain:.3f} ms, "
         f"payload with French texts {payload:.3f} ms (medians); measures took {seconds:.1f} s"
     )
-    recourse_figures(service, int(os.environ.get("BENCH_REASONS_RECOURSE_CLIENTS", "200")), seed)
+    recourse_figures(service, bench.reasons_recourse_clients, seed)
 
 
 if __name__ == "__main__":

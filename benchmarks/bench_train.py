@@ -33,8 +33,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.measure import measure
+from benchmarks.settings import BenchSettings
 from benchmarks.train_quality import capped_share, constraint_cost, lever_checks
-from scoring.config import DEMO_CLIENTS, PROJECT_ROOT, Paths
+from scoring.config import DEMO_CLIENTS, Paths
 from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
 from scoring.features.build import build_features
@@ -53,7 +54,7 @@ AGE_ENTRY = {
 
 
 def bench_dir(root: Path | None, clients: int, seed: int) -> Path:
-    base = root or Path(os.environ.get("SCORING_BENCH_DIR", "/tmp/scoring-bench"))
+    base = root or BenchSettings().bench_dir
     return base / f"train-{clients}-{seed}"
 
 
@@ -142,9 +143,7 @@ def _quality(label: str, home: Path, meta: dict, repeats: int) -> None:
 
 
 def _real_sample() -> Path | None:
-    path = Path(
-        os.environ.get("HOMECREDIT_SAMPLE", PROJECT_ROOT.parent / "shared" / "data" / "homecredit-sample")
-    )
+    path = BenchSettings().homecredit_sample
     return path if (path / "application_train.csv").exists() else None
 
 

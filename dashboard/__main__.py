@@ -17,7 +17,7 @@ def serve(
         str | None, typer.Option(help="Base URL of the scoring API (default: $SCORING_API_URL or :8000).")
     ] = None,
 ) -> None:
-    """Serve the dashboard until interrupted (key of the API: $SCORING_API_KEY)."""
+    """Serve the dashboard until interrupted (its key to the API: $SCORING_DASHBOARD_API_KEY)."""
     import logging
 
     from dashboard.app import main

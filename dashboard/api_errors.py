@@ -72,7 +72,8 @@ def error_of(response: httpx.Response) -> ApiError:
         )
     if status == 401 and response.headers.get("WWW-Authenticate") != USER_CHALLENGE:
         return ApiError(
-            _("The scoring service refused the dashboard's API key (check SCORING_API_KEY)."), status
+            _("The scoring service refused the dashboard's API key (check SCORING_DASHBOARD_API_KEY)."),
+            status,
         )
     if status == 401 and "Authorization" in response.request.headers:
         return ApiError(_("Your session has ended: sign in again."), status)

@@ -1,8 +1,9 @@
 """The Dash app factory: Dash Pages with Bootstrap served from this machine, the API client, the frame.
 
 Nothing is loaded from a CDN: Dash, Plotly and the Bootstrap components serve their own scripts, and
-Bootstrap's CSS comes from an installed copy (Debian's libjs-bootstrap5, or SCORING_BOOTSTRAP_CSS). Dash
-Pages and callbacks are registered per process, so a process serves one dashboard app.
+Bootstrap's CSS comes from an installed copy (Debian's libjs-bootstrap5, or SCORING_BOOTSTRAP_CSS). The pages
+are Dash Pages (one registry per process); their callbacks are registered on each app the factory builds
+(`dashboard.callbacks`), through Dash's public API.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ import logging
 import re
 import signal
 from collections.abc import Callable
-from functools import cache, wraps
+from functools import wraps
 from urllib.parse import parse_qs
 
 import dash
 import flask
-from dash import Input, Output, State, _callback, callback
+from dash import Input, Output, State
 
-from dashboard import auth
+from dashboard import auth, callbacks
 from dashboard.api_client import EXTENSION, ApiClient, ApiError, api, install
 from dashboard.audit_export import serve_audit_export
 from dashboard.auth import roles
@@ -147,29 +148,6 @@ def _guard_pages() -> None:
             page["layout"] = _guarded_layout(layout, rights, page["path"])
 
 
-@cache
-def _declared_callbacks() -> tuple[dict, list, list]:
-    """The callbacks and clientside scripts the dashboard's modules declared with `dash.callback`, taken once
-    from Dash's globals (which Dash would otherwise hand to the first app that serves, and to no other)."""
-    declared = (
-        dict(_callback.GLOBAL_CALLBACK_MAP),
-        list(_callback.GLOBAL_CALLBACK_LIST),
-        list(_callback.GLOBAL_INLINE_SCRIPTS),
-    )
-    _callback.GLOBAL_CALLBACK_MAP.clear()
-    _callback.GLOBAL_CALLBACK_LIST.clear()
-    _callback.GLOBAL_INLINE_SCRIPTS.clear()
-    return declared
-
-
-def _give_callbacks(app: dash.Dash) -> None:
-    """Every app of the process gets every declared callback (several apps live in one test process)."""
-    callback_map, callback_list, scripts = _declared_callbacks()
-    app.callback_map.update(callback_map)
-    app._callback_list.extend(callback_list)  # noqa: SLF001 - where Dash keeps them for the renderer
-    app._inline_scripts.extend(scripts)  # noqa: SLF001
-
-
 def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     """The dashboard, talking to the API named in `settings`."""
     settings = settings or DashboardSettings()
@@ -193,7 +171,7 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
         importlib.import_module(f"dashboard.pages.{page}")
     importlib.import_module("dashboard.auth.menu")
     _guard_pages()
-    _give_callbacks(app)
+    callbacks.register(app)  # Dash's public app.callback: every app of the process has them all
     app.layout = shell  # a function: the frame is built per page load, in the request's language
     _serve_drift_reports(server)
     serve_letters(server)
@@ -214,7 +192,7 @@ def hidden_paths() -> frozenset[str]:
     )
 
 
-@callback(
+@callbacks.callback(
     Output("app-nav", "children"),
     Output("app-client", "data"),
     Input("_pages_location", "pathname"),
@@ -253,6 +231,8 @@ def main(host: str = "127.0.0.1", port: int = 8050, api_url: str | None = None, 
 
     settings = DashboardSettings() if api_url is None else DashboardSettings(api_url=api_url)
     auth.check_binding(settings, host)
+    if problems := settings.placeholder_secrets():
+        raise SystemExit("\n".join(f"error: {problem}" for problem in problems))
     app = create_app(settings)
     logger.info("dashboard on http://%s:%d, scoring API at %s", host, port, settings.api_url)
     stop_on_signals()

@@ -1,7 +1,9 @@
 """Settings of the dashboard, read from the environment (prefix SCORING_) or a .env file.
 
-SCORING_API_URL and SCORING_API_KEY are the base URL of the scoring API and the key it expects (the same
-variable the API reads, so one .env serves both); SCORING_BOOTSTRAP_CSS points at another Bootstrap CSS than
+SCORING_API_URL and SCORING_DASHBOARD_API_KEY are the base URL of the scoring API and the key the dashboard
+sends it (one of the keys the API accepts as the dashboard's, SCORING_API_KEY or SCORING_API_KEYS: each name
+has one meaning; SCORING_API_KEY, the old name of the dashboard's key, is still read for one release, with a
+warning, when the new one is unset); SCORING_BOOTSTRAP_CSS points at another Bootstrap CSS than
 the one the bootstrap-flask package ships; SCORING_CURRENCY (EUR) is the currency of the
 amounts on the pages, the same variable as the letters' currency in the API. The sign-in settings
 (SCORING_AUTH, SCORING_DASHBOARD_SESSION_DIR, SCORING_SESSION_IDLE_MINUTES, SCORING_OIDC_*...) are read by
@@ -15,10 +17,11 @@ from __future__ import annotations
 
 import importlib.util
 import ipaddress
+import warnings
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dashboard.i18n import N_
@@ -26,6 +29,12 @@ from dashboard.i18n import N_
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 PACKAGED_BOOTSTRAP = ("flask_bootstrap", "static/bootstrap5/css/bootstrap.min.css")  # bootstrap-flask's copy
 FORWARDED_HEADERS = frozenset({"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
+PLACEHOLDER_PREFIX = "change-me"  # the secrets of .env.example (the API and the CLI refuse them too)
+RENAMED_KEY = (
+    "SCORING_API_KEY is the old name of the dashboard's key to the API: rename it SCORING_DASHBOARD_API_KEY "
+    "in the dashboard's environment (SCORING_API_KEY now means only the keys the API accepts; the old name "
+    "is read for the dashboard until the next release)"
+)
 
 
 class DashboardSettings(BaseSettings):
@@ -39,10 +48,23 @@ class DashboardSettings(BaseSettings):
         env_prefix="SCORING_", env_file=".env", extra="ignore", env_ignore_empty=True
     )
 
-    api_url: str = DEFAULT_API_URL
-    api_key: SecretStr | None = None
+    api_url: str = Field(default=DEFAULT_API_URL, description="The API the dashboard calls")
+    api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias="SCORING_DASHBOARD_API_KEY",
+        description="The key the dashboard sends the API (X-API-Key): one of the API's SCORING_API_KEY(S)",
+    )
+    renamed_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias="SCORING_API_KEY",
+        description="Deprecated: the old name of SCORING_DASHBOARD_API_KEY, read (with a warning) when that "
+        "is unset, until the next release",
+    )
     api_timeout: float = Field(default=5.0, gt=0, description="Seconds to wait for one API answer")
-    bootstrap_css: Path | None = None
+    bootstrap_css: Path | None = Field(
+        default=None,
+        description="Bootstrap CSS the dashboard serves, no CDN (default: bootstrap-flask's copy)",
+    )
     currency: str = Field(
         default="EUR", description="ISO 4217 currency of the amounts shown (the API's letters read it too)"
     )
@@ -71,8 +93,12 @@ class DashboardSettings(BaseSettings):
     oidc_issuer: str | None = Field(
         default=None, description="OpenID Connect issuer URL: enables single sign-on"
     )
-    oidc_client_id: str | None = None
-    oidc_client_secret: SecretStr | None = None
+    oidc_client_id: str | None = Field(
+        default=None, description="The dashboard's client ID at the OpenID Connect provider"
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="Its client secret (single sign-on needs the issuer, the ID and this)"
+    )
     oidc_username_claim: str = Field(
         default="preferred_username", description="ID-token claim holding the account's user name"
     )
@@ -80,6 +106,29 @@ class DashboardSettings(BaseSettings):
         default=N_("Sign in with the company account"),
         description="The SSO button's text (the default is shown in the page's language)",
     )
+
+    @model_validator(mode="after")
+    def _old_key_name(self) -> DashboardSettings:
+        """The dashboard's key under its old name, when the new one is unset (one release)."""
+        if self.api_key is None and self.renamed_api_key is not None:
+            warnings.warn(RENAMED_KEY, FutureWarning, stacklevel=2)
+            self.api_key = self.renamed_api_key
+        return self
+
+    def placeholder_secrets(self) -> list[str]:
+        """The secrets still set to a `change-me…` placeholder of .env.example, one message each."""
+        renamed = self.api_key is not None and self.api_key is self.renamed_api_key
+        named = {
+            "SCORING_API_KEY" if renamed else "SCORING_DASHBOARD_API_KEY": self.api_key,
+            "SCORING_SECRET_KEY": self.secret_key,
+            "SCORING_OIDC_CLIENT_SECRET": self.oidc_client_secret,
+        }
+        return [
+            f"{name} is still a placeholder of .env.example: set a long random value, "
+            'e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
+            for name, value in named.items()
+            if value is not None and value.get_secret_value().strip().lower().startswith(PLACEHOLDER_PREFIX)
+        ]
 
     @field_validator("trusted_proxy")
     @classmethod

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from devtools.servers import REPO
+from devtools.settings import ToolSettings
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-AXE = Path(
-    os.environ.get("AXE_CORE_JS", REPO / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js")
-)
+CHROMIUM = ToolSettings().chromium
+AXE = ToolSettings().axe_core_js
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

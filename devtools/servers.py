@@ -118,7 +118,7 @@ def start_dashboard(
     if auth:
         env["SCORING_SECRET_KEY"] = "devtools-session-key"
     if api_key:
-        env["SCORING_API_KEY"] = api_key
+        env["SCORING_DASHBOARD_API_KEY"] = api_key
     args = ["--host", LOCALHOST, "--port", str(port), "--api-url", api_url]
     return start("dashboard", args, env, log, f"http://{LOCALHOST}:{port}")
 

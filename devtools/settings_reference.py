@@ -1,8 +1,10 @@
 """The configuration reference (docs/configuration.md) from the product's settings classes.
 
-Every pydantic-settings class of `scoring/`, `api/` and `dashboard/` (found in the source, then imported):
-its environment variables, types, defaults and descriptions, and which app reads it (the packages whose code
-creates the class or one of its subclasses). Secret defaults are never printed.
+Every pydantic-settings class of `scoring/`, `api/`, `dashboard/`, `benchmarks/` and `devtools/` (found in
+the source, then imported): its environment variables, types, defaults and descriptions, and which app reads
+it (the packages, the tests included, whose code creates the class or one of its subclasses). Secret defaults
+are never printed. A field whose description starts with "Deprecated" is an old name still read for a release:
+listed in its class, left out of the variables several classes declare.
 `python -m devtools.settings_reference [--check]`.
 """
 
@@ -26,8 +28,18 @@ from devtools.generated_page import REPO, code, markdown_text, run, splice
 
 PAGE = REPO / "docs" / "configuration.md"
 TOOL = "devtools.settings_reference"
-PACKAGES = ("scoring", "api", "dashboard")
-APPS = {"api": "API", "dashboard": "dashboard", "scoring": "`scoring` CLI"}
+PRODUCT = ("scoring", "api", "dashboard")
+PACKAGES = (*PRODUCT, "benchmarks", "devtools")
+CALLERS = (*PACKAGES, "tests")
+APPS = {
+    "api": "API",
+    "dashboard": "dashboard",
+    "scoring": "`scoring` CLI",
+    "benchmarks": "the benchmarks",
+    "devtools": "the test tooling",
+    "tests": "the tests",
+}
+DEPRECATED = "Deprecated"
 BOUNDS = {Gt: ">", Ge: "≥", Lt: "<", Le: "≤"}
 MODULE_PREFIX = re.compile(r"\b(?:[a-z_][\w]*\.)+([A-Za-z_]\w*)")
 
@@ -42,7 +54,7 @@ class Source:
 
 
 def python_files() -> list[Path]:
-    return sorted(path for package in PACKAGES for path in (REPO / package).rglob("*.py"))
+    return sorted(path for package in CALLERS for path in (REPO / package).rglob("*.py"))
 
 
 def module_name(path: Path) -> str:
@@ -62,7 +74,7 @@ def scan() -> tuple[list[Source], dict[str, set[str]]]:
         tree = ast.parse(path.read_text(), str(path))
         module = module_name(path)
         for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
+            if isinstance(node, ast.ClassDef) and module.split(".")[0] in PACKAGES:
                 classes.append(Source(module, node.name, tuple(base_name(b) for b in node.bases)))
             elif isinstance(node, ast.Call):
                 calls[base_name(node.func)].add(module.split(".")[0])
@@ -85,9 +97,11 @@ def load(sources: list[Source]) -> list[type[BaseSettings]]:
 
 
 def readers(cls: type[BaseSettings], classes: list[type[BaseSettings]], calls: dict[str, set[str]]) -> str:
-    """The apps whose code creates this class or a subclass of it."""
+    """The apps whose code creates this class or a subclass of it (the tooling, for the tooling's classes)."""
     packages = {p for sub in classes if issubclass(sub, cls) for p in calls.get(sub.__name__, ())}
-    return ", ".join(APPS[p] for p in PACKAGES if p in packages) or "no app creates it directly"
+    product = [APPS[p] for p in PRODUCT if p in packages]
+    tooling = [APPS[p] for p in CALLERS if p in packages and p not in PRODUCT]
+    return ", ".join(product or tooling) or "no app creates it directly"
 
 
 def env_names(cls: type[BaseSettings], name: str, field: FieldInfo) -> list[str]:
@@ -135,6 +149,8 @@ def default_text(field: FieldInfo) -> str:
     if isinstance(value, Path) and value.is_relative_to(REPO):
         relative = value.relative_to(REPO).as_posix()
         return "the project root" if relative == "." else f"the project root's {code(relative)}"
+    if isinstance(value, Path) and value.is_relative_to(REPO.parent):
+        return f"{code('../' + value.relative_to(REPO.parent).as_posix())} beside the project root"
     if isinstance(value, list):
         return ", ".join(code(str(item)) for item in value)
     return code(str(value))
@@ -177,6 +193,8 @@ def shared_names(classes: list[type[BaseSettings]], calls: dict[str, set[str]]) 
     by_name: dict[str, list[type[BaseSettings]]] = defaultdict(list)
     for cls in classes:
         for name, field in own_fields(cls):
+            if (field.description or "").startswith(DEPRECATED):
+                continue
             for env in env_names(cls, name, field):
                 by_name[env].append(cls)
     rows = [

@@ -43,7 +43,7 @@ def _conditions(
         conditions.append(audit_log.c.action == str(action))
     if user is not None:
         name = user.strip()
-        by_id = [audit_log.c.actor_id == int(name)] if name.isdigit() else []
+        by_id = [audit_log.c.actor_id == int(name)] if name.isascii() and name.isdigit() else []
         conditions.append(or_(audit_log.c.actor == name, *by_id))
     return conditions
 

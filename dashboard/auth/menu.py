@@ -4,11 +4,12 @@ links to the person's Account page."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import vocabulary
 from dashboard.auth.guard import CSRF_FIELD, csrf_token
 from dashboard.auth.users import current
+from dashboard.callbacks import callback
 from dashboard.i18n import ENGLISH, Translator
 from dashboard.i18n import current as current_translator
 

@@ -4,8 +4,8 @@ SCORING_OIDC_ISSUER, SCORING_OIDC_CLIENT_ID, SCORING_OIDC_CLIENT_SECRET, SCORING
 The provider proves who the person is (authorisation code flow with PKCE, state and nonce; Authlib checks
 the ID token's signature, issuer, audience, expiry and nonce); the account and its role stay ours: the API
 signs in the active account named by the claim, with a session token as a password sign-in, and refuses (and
-audits) a name without one. The API takes this word only from the dashboard's own key (SCORING_API_KEY):
-single sign-on needs that key set on both sides.
+audits) a name without one. The API takes this word only from the dashboard's own key (the API's
+SCORING_API_KEY, sent as the dashboard's SCORING_DASHBOARD_API_KEY): single sign-on needs it on both sides.
 """
 
 from __future__ import annotations

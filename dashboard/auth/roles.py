@@ -1,10 +1,10 @@
 """Who may use what, on the server: the rights of each role, of each page and of each Dash callback.
 
 Roles are the API's (`scoring.vocabulary.Role`; a test keeps the two equal). A callback's rights come from
-`protected_callback(rights, ...)`, which registers it with Dash and marks it, else from the module that
-declares it (`MODULE_RIGHTS`: a page's callbacks have the page's rights). A callback with neither, or from a
-module not listed, is refused to everyone: `rights_of_callback` returns None for it. Pages are matched by
-path against Dash's page registry and get their module's rights.
+`protected_callback(rights, ...)`, which declares it (`dashboard.callbacks`) and marks it, else from the
+module that declares it (`MODULE_RIGHTS`: a page's callbacks have the page's rights). A callback with neither,
+or from a module not listed, is refused to everyone: `rights_of_callback` returns None for it. Pages are
+matched by path against Dash's page registry and get their module's rights.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 import dash
+
+from dashboard import callbacks
 
 OFFICER, ANALYST, ADMIN = "officer", "analyst", "admin"
 ROLES = frozenset({OFFICER, ANALYST, ADMIN})
@@ -59,11 +61,11 @@ def can_issue_letters(role: str) -> bool:
 
 
 def protected_callback(rights: frozenset[str], *args: Any, **kwargs: Any) -> Callable:
-    """`dash.callback` for the users with one of `rights` (checked on the server for every call)."""
+    """`callbacks.callback` for the users with one of `rights` (checked on the server for every call)."""
 
     def register(function: Callable) -> Callable:
         setattr(function, MARK, frozenset(rights))
-        return dash.callback(*args, **kwargs)(function)
+        return callbacks.callback(*args, **kwargs)(function)
 
     return register
 

@@ -62,7 +62,7 @@ class UserLoader:
 
     def __call__(self, user_id: str) -> SignedInUser | None:
         token = session_token()
-        if token is None or not user_id.isdigit():
+        if token is None or not (user_id.isascii() and user_id.isdigit()):
             return None
         key = hashlib.sha256(token.encode()).hexdigest()
         now = time.monotonic()

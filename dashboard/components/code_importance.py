@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import Translator, current

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard import reason_text, text
+from dashboard.callbacks import callback
 from dashboard.components.status import figure
 from dashboard.figures import client as client_figures
 from dashboard.figures import reasons as reason_figures

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
 from dashboard import forms, vocabulary
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback
 from dashboard.i18n import ENGLISH, Translator, current
 
 

@@ -3,8 +3,9 @@ cookie (a year, per browser) and reloads the page, which is then served in that 
 
 from __future__ import annotations
 
-from dash import ALL, Input, Output, clientside_callback, html
+from dash import ALL, Input, Output, html
 
+from dashboard.callbacks import clientside_callback
 from dashboard.i18n import COOKIE, LANGUAGES, NAMES, Translator
 
 SWITCH = f"""

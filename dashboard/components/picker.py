@@ -6,9 +6,10 @@ import re
 from collections.abc import Callable
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback, clientside_callback
 from dashboard.i18n import Translator, current
 
 ID_PATTERN = re.compile(r"^[0-9]{1,10}$")

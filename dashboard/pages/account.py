@@ -8,12 +8,13 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import flask_login
-from dash import Input, Output, State, callback, html, no_update
+from dash import Input, Output, State, html, no_update
 
 from dashboard import vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.auth.users import SignedInUser, fresh_session, keep_session
 from dashboard.auth.users import current as signed_in
+from dashboard.callbacks import callback
 from dashboard.components.layout import header
 from dashboard.i18n import N_, Translator, current
 

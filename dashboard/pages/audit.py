@@ -10,10 +10,11 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard.api_client import ApiError, api
 from dashboard.audit_export import ROUTE as EXPORT_PATH
+from dashboard.callbacks import callback
 from dashboard.components.layout import header
 from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, N_, Translator, current

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import text
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback, clientside_callback
 from dashboard.components import officer, picker
 from dashboard.components.decision import decision_view, register_drilldown
 from dashboard.components.layout import header

@@ -8,10 +8,11 @@ from urllib.parse import quote
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
 from dashboard import drift_text, text
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback
 from dashboard.components.layout import header
 from dashboard.components.monitoring import estimate_view, psi_view, trend_view
 from dashboard.components.status import HIDDEN, error_box, loading, shown

@@ -10,10 +10,11 @@ from collections.abc import Mapping
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import model_text, text
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback
 from dashboard.components import code_importance, fairness
 from dashboard.components.layout import header
 from dashboard.components.model_quality import candidates_section, comparison_section, probability_facts

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import forms
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback, clientside_callback
 from dashboard.components import form
 from dashboard.components.decision import decision_view
 from dashboard.components.layout import header

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
 from dashboard import operations_text
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback
 from dashboard.components import oversight
 from dashboard.components.layout import header
 from dashboard.components.monitoring import operations_estimate_view, outcomes_view

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard import text
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback
 from dashboard.components import picker
 from dashboard.components.layout import header
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown

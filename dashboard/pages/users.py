@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import vocabulary
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback
 from dashboard.components.layout import header
 from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current

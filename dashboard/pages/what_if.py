@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import forms, offer_text, text
 from dashboard.api_client import ApiError, api
+from dashboard.callbacks import callback
 from dashboard.components import form, picker
 from dashboard.components.decision import verdict, waterfall
 from dashboard.components.layout import header

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 
 from evidently import ColumnType
 from evidently.legacy.calculations.stattests.registry import get_registered_stattest
+from pydantic import Field, field_validator
+from pydantic.dataclasses import dataclass
 
 from scoring.drift.defaults import AUC_DROP, DRIFT_SHARE, MIN_ROWS, REFERENCE_ROWS, SEED, TOP_FEATURES
 from scoring.drift.errors import DriftError
+from scoring.settings import option_name, raising
+
+OPTIONS = {"top_features": "--features"}  # the fields whose CLI option is not named after them
 
 
-def _check_method(name: str | None, kind: ColumnType, option: str) -> None:
+def _option(field: str) -> str:
+    return OPTIONS.get(field, option_name(field))
+
+
+def _check_method(name: str | None, kind: ColumnType, option: str) -> str | None:
     """Evidently's own registry (where its current API looks methods up) names the valid methods."""
     if name is None:
-        return
+        return None
     try:
         get_registered_stattest(name, kind)
     except ValueError as exc:
-        raise DriftError(f"{option} {name!r}: {exc}") from None
+        raise ValueError(f"{option} {name!r}: {exc}") from None
+    return name
 
 
+@raising(DriftError, _option)
 @dataclass(frozen=True)
 class DriftSettings:
     """What a drift check compares and the thresholds of its verdicts.
@@ -33,47 +44,26 @@ class DriftSettings:
     decision and the target.
     """
 
-    top_features: int = TOP_FEATURES
-    drift_share: float = DRIFT_SHARE
+    top_features: int = Field(default=TOP_FEATURES, ge=1)
+    drift_share: float = Field(default=DRIFT_SHARE, gt=0, le=1)
     num_method: str | None = None
     cat_method: str | None = None
-    num_threshold: float | None = None
-    cat_threshold: float | None = None
-    reference_rows: int = REFERENCE_ROWS
-    min_rows: int = MIN_ROWS
-    seed: int = SEED
-    auc_drop: float = AUC_DROP
+    num_threshold: float | None = Field(default=None, gt=0)
+    cat_threshold: float | None = Field(default=None, gt=0)
+    reference_rows: int = Field(default=REFERENCE_ROWS, ge=2)
+    min_rows: int = Field(default=MIN_ROWS, ge=1)
+    seed: int = Field(default=SEED, ge=0)
+    auc_drop: float = Field(default=AUC_DROP, gt=0, lt=1)
 
-    def __post_init__(self) -> None:
-        if self.top_features < 1:
-            raise DriftError(f"--features must be at least 1, got {self.top_features}")
-        if not 0 < self.drift_share <= 1:
-            raise DriftError(f"--drift-share must be in (0, 1], got {self.drift_share}")
-        thresholds = {"--num-threshold": self.num_threshold, "--cat-threshold": self.cat_threshold}
-        for option, value in thresholds.items():
-            if value is not None and not value > 0:
-                raise DriftError(f"{option} must be positive, got {value}")
-        if self.reference_rows < 2:
-            raise DriftError(f"--reference-rows must be at least 2, got {self.reference_rows}")
-        if self.min_rows < 1:
-            raise DriftError(f"--min-rows must be at least 1, got {self.min_rows}")
-        if not 0 < self.auc_drop < 1:
-            raise DriftError(f"--auc-drop must be in (0, 1), got {self.auc_drop}")
-        if self.seed < 0:
-            raise DriftError(f"--seed must be a non-negative integer, got {self.seed}")
-        _check_method(self.num_method, ColumnType.Numerical, "--num-method")
-        _check_method(self.cat_method, ColumnType.Categorical, "--cat-method")
+    @field_validator("num_method")
+    @classmethod
+    def _numeric_method(cls, name: str | None) -> str | None:
+        return _check_method(name, ColumnType.Numerical, "--num-method")
+
+    @field_validator("cat_method")
+    @classmethod
+    def _categorical_method(cls, name: str | None) -> str | None:
+        return _check_method(name, ColumnType.Categorical, "--cat-method")
 
     def to_dict(self) -> dict:
-        return {
-            "top_features": self.top_features,
-            "drift_share": self.drift_share,
-            "num_method": self.num_method,
-            "cat_method": self.cat_method,
-            "num_threshold": self.num_threshold,
-            "cat_threshold": self.cat_threshold,
-            "reference_rows": self.reference_rows,
-            "min_rows": self.min_rows,
-            "seed": self.seed,
-            "auc_drop": self.auc_drop,
-        }
+        return dataclasses.asdict(self)

@@ -31,14 +31,13 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
 from scoring.io import write_json_atomic
-from scoring.settings import ScoringSettings, comma_separated, write_secret_once
+from scoring.settings import ScoringSettings, comma_separated, is_placeholder, write_secret_once
 
 SIGNATURE = "signature"
 ALGORITHM = "HMAC-SHA256"
 METADATA_FILE = "metadata.json"
 KEY_FILE = Path("data") / "keys" / "model_signing.key"
 MIN_KEY_LENGTH = 32
-PLACEHOLDER_PREFIX = "change-me"
 
 
 class SigningError(RuntimeError):
@@ -72,7 +71,7 @@ class SigningSettings(ScoringSettings):
 
 
 def _weak(value: str) -> bool:
-    return value.lower().startswith(PLACEHOLDER_PREFIX) or len(value) < MIN_KEY_LENGTH
+    return is_placeholder(value) or len(value) < MIN_KEY_LENGTH
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from pydantic import Field, InstanceOf, field_validator, model_validator
+from pydantic.dataclasses import dataclass as validated_dataclass
 
 from scoring.config import Paths, get_paths
 from scoring.features.monotone import MonotonePolicy, monotone_policy
@@ -54,6 +56,7 @@ from scoring.modeling.report import TrainResult
 from scoring.modeling.selection import Selection, default_max_features, select_features
 from scoring.modeling.tuning import METRICS as TUNING_METRICS
 from scoring.modeling.tuning import TuningResult, tune
+from scoring.settings import raising
 
 AUTO = "auto"
 DEFAULT_STRATEGIES = (lgbm.NONE, lgbm.UNDERSAMPLE)
@@ -63,55 +66,54 @@ class ConfigError(ValueError):
     """Invalid training settings."""
 
 
-@dataclass(frozen=True)
+@raising(ConfigError)
+@validated_dataclass(frozen=True)
 class TrainConfig:
     """Settings of a training run (defaults: the demo data in under two minutes on 2 cores)."""
 
-    cost: CostSpec = field(default_factory=CostSpec)
-    folds: int = 5
-    repeats: int = 3
-    compare_rows: int = 30_000
-    max_features: int = 0  # most features selected; 0 = by data size
+    cost: InstanceOf[CostSpec] = field(default_factory=CostSpec)
+    folds: int = Field(default=5, ge=2)
+    repeats: int = Field(default=3, ge=1)
+    compare_rows: int = Field(default=30_000, ge=10)
+    max_features: int = Field(default=0, ge=0)  # most features selected; 0 = by data size
     strategies: tuple[str, ...] = DEFAULT_STRATEGIES
     model: str = AUTO
     params: dict = field(default_factory=dict)  # LightGBM overrides (after the size defaults)
-    bags: int = 0  # LightGBM seeds bagged; 0 = by data size
-    tune_trials: int = 0
-    tune_minutes: float = 0.0
+    bags: int = Field(default=0, ge=0)  # LightGBM seeds bagged; 0 = by data size
+    tune_trials: int = Field(default=0, ge=0)
+    tune_minutes: float = Field(default=0.0, ge=0)
     tune_metric: str = "cost"
     seed: int = 42
-    threads: int = 2
-    shap_rows: int = 2_000
+    threads: int = Field(default=2, ge=1)
+    shap_rows: int = Field(default=2_000, ge=1)
     track: bool = True
     progress: bool = True
     promote: bool = True  # False: a challenger (MLflow alias `challenger`), champion.json untouched
 
-    def __post_init__(self) -> None:
-        if self.tune_metric not in TUNING_METRICS:
-            raise ConfigError(f"tuning metric {self.tune_metric!r} is not one of {', '.join(TUNING_METRICS)}")
-        unknown = [s for s in self.strategies if s not in lgbm.STRATEGIES]
+    @field_validator("tune_metric")
+    @classmethod
+    def _known_metric(cls, metric: str) -> str:
+        if metric not in TUNING_METRICS:
+            raise ValueError(f"--tune-metric {metric!r} is not one of {', '.join(TUNING_METRICS)}")
+        return metric
+
+    @field_validator("strategies")
+    @classmethod
+    def _known_strategies(cls, strategies: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [s for s in strategies if s not in lgbm.STRATEGIES]
         if unknown:
-            raise ConfigError(
-                f"imbalance strategies {', '.join(unknown)}: each must be one of {', '.join(lgbm.STRATEGIES)}"
+            raise ValueError(
+                f"--strategies {', '.join(unknown)}: each must be one of {', '.join(lgbm.STRATEGIES)}"
             )
+        return strategies
+
+    @model_validator(mode="after")
+    def _known_model(self) -> TrainConfig:
+        """The model named must be a candidate of these strategies (or the scorecard)."""
         choices = [AUTO, SCORECARD, *(c.name for c in candidate_list(self.strategies) if c.family != PRIOR)]
         if self.model not in choices:
-            raise ConfigError(f"model {self.model!r} is not one of {', '.join(dict.fromkeys(choices))}")
-        minimum = {
-            "folds": 2,
-            "repeats": 1,
-            "compare_rows": 10,
-            "threads": 1,
-            "shap_rows": 1,
-            "max_features": 0,
-        }
-        bad = [
-            f"{name} = {getattr(self, name)}" for name, low in minimum.items() if getattr(self, name) < low
-        ]
-        if self.tune_trials < 0 or self.tune_minutes < 0:
-            bad.append("a negative tuning budget")
-        if bad:
-            raise ConfigError(f"invalid training settings: {', '.join(bad)}")
+            raise ValueError(f"--model {self.model!r} is not one of {', '.join(dict.fromkeys(choices))}")
+        return self
 
     def settings(self) -> dict:
         """The settings worth recording with a run (besides what the bundle metadata holds)."""

@@ -17,10 +17,14 @@ def _settings(**overrides: object):  # noqa: ANN202 - MonitoringSettings, import
     from scoring.monitoring.settings import MonitoringSettings
 
     try:
-        return MonitoringSettings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = MonitoringSettings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         fail(f"invalid monitoring settings: {problems}")
+    placeholders = settings.placeholder_secrets()
+    if placeholders:
+        fail("; ".join(placeholders))
+    return settings
 
 
 def labels(

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.fast_path import StoredScoreFastPath
 from api.main import create_app
+from api.spool import SpoolError
 from scoring.serving.prediction_log import open_log, read_predictions, read_requests
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API, make_settings, wait_for_explanations
@@ -89,3 +90,47 @@ def test_anything_else_goes_to_the_route(
     response = keyed.get(API + path.replace("{id}", str(client_id)), headers=headers)
     assert response.status_code == status
     assert answered == [False]
+
+
+def test_fast_answers_carry_the_headers_of_routed_ones(keyed: TestClient, answered: list[bool]) -> None:
+    service: ScoringService = keyed.app.state.scoring.service
+    path = f"{API}/clients/{int(service.store.ids[2])}/score"
+    fast, routed = keyed.get(path), keyed.get(path + "?contributions=1")
+    assert answered == [True, False]
+    assert set(fast.headers) == set(routed.headers)
+    for name in ("x-content-type-options", "referrer-policy", "x-frame-options", "content-security-policy"):
+        assert fast.headers[name] == routed.headers[name]
+    ids = {fast.headers["x-request-id"], routed.headers["x-request-id"]}
+    assert len(ids) == 2 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    assert keyed.get(path, headers={"X-Request-ID": "mine-1"}).headers["x-request-id"] == "mine-1"
+
+
+def test_a_fast_answer_is_audited_on_disk_before_it_leaves(keyed: TestClient, answered: list[bool]) -> None:
+    service: ScoringService = keyed.app.state.scoring.service
+    writer = keyed.app.state.audit_writer
+    notes: list[bytes] = []
+    original = writer.note
+
+    def watched(note: dict) -> None:
+        original(note)
+        notes.append(b"".join(p.read_bytes() for p in writer.spool.directory.glob("*.jsonl")))
+
+    writer.note = watched
+    answer = keyed.get(f"{API}/clients/{int(service.store.ids[1])}/score", headers={"X-Request-ID": "fast-1"})
+    assert answer.status_code == 200 and answered == [True]
+    assert len(notes) == 1 and b'"request_id":"fast-1"' in notes[0] and b'"status":200' in notes[0]
+
+
+def test_a_fast_answer_is_withheld_when_its_audit_row_cannot_be_kept(
+    keyed: TestClient, answered: list[bool]
+) -> None:
+    def full_disk(note: dict) -> None:
+        raise SpoolError("audit spool not writable: [Errno 28] No space left on device")
+
+    keyed.app.state.audit_writer.note = full_disk
+    client_id = int(keyed.app.state.scoring.service.store.ids[4])
+    refused = keyed.get(f"{API}/clients/{client_id}/score")
+    assert answered == [True]
+    assert refused.status_code == 503 and "audit trail cannot be written" in refused.json()["detail"]
+    assert refused.headers["x-content-type-options"] == "nosniff" and refused.headers["x-request-id"]
+    assert str(client_id) not in refused.text

@@ -65,6 +65,15 @@ def test_error_bodies_name_the_field_never_the_value(client: TestClient, stored_
     assert [p["field"] for p in typo.json()["detail"]] == ["AMT_CREDITT"]  # a plain name still helps
 
 
+def test_digits_that_are_not_ascii_are_refused_not_a_500(client: TestClient) -> None:
+    """'²' and '٣' are digits to str.isdigit() but not to int(): a client ID or a user filter made of them is a
+    4xx (schemathesis found the 500)."""
+    for odd in ("%C2%B2", "%D9%A3"):
+        assert client.get(f"{API}/clients/{odd}/score").status_code in (404, 422)
+        assert client.get(f"{API}/clients/{odd}").status_code in (404, 422)
+    assert client.get(f"{API}/audit", params={"user": "²"}).status_code < 500
+
+
 def test_security_headers_on_every_kind_of_response(demo_home: Path, tmp_path: Path) -> None:
     settings = make_settings(
         demo_home, tmp_path / "log.db", api_key=KEY, reports_dir=_reports(tmp_path / "reports")

@@ -8,7 +8,6 @@ declares no key: the checks of ignored authentication hold for what the schema s
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,12 +21,13 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.main import create_app
+from devtools.settings import ToolSettings
 from tests.api.conftest import make_settings
 
 pytestmark = pytest.mark.slow  # every operation of the schema, generated
 
 KEY = "schemathesis-key"
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "20"))  # per operation and mode
+EXAMPLES = ToolSettings().schemathesis_examples  # per operation and mode
 load_all_checks()
 ALL_CHECKS = CHECKS.get_all()
 

@@ -77,6 +77,21 @@ def test_placeholder_and_short_keys_are_refused_on_every_address() -> None:
     assert start_problems(_settings(api_key=DASHBOARD_KEY, admin_key="y" * 24), "0.0.0.0") == []
 
 
+def test_every_secret_left_a_placeholder_is_refused_naming_its_variable() -> None:
+    cases = {
+        "SCORING_LOG_SALT": {"log_salt": "change-me-log-salt"},
+        "SCORING_AUDIT_ANCHOR_KEY": {"audit_anchor_key": "Change-Me-anchor-key-0123456789abcdef"},
+        "SCORING_AUDIT_ANCHOR_VERIFY_KEYS": {"audit_anchor_verify_keys": f"{DASHBOARD_KEY}, change-me-old"},
+        "SCORING_MODEL_SIGNING_KEY": {"model_signing_key": "change-me-model-signing-key-0123456789"},
+    }
+    for name, values in cases.items():
+        (problem,) = start_problems(_settings(api_key=DASHBOARD_KEY, **values), "0.0.0.0")
+        assert problem.startswith(f"{name} is ") and "placeholder" in problem
+    (once,) = start_problems(_settings(api_key="change-me-api-key-long-enough-0123"), "127.0.0.1")
+    assert once.startswith("SCORING_API_KEY is a placeholder")  # one message per variable
+    assert start_problems(_settings(api_key=DASHBOARD_KEY, log_salt="a-salt-of-my-own"), "0.0.0.0") == []
+
+
 def _start(host: str, **settings: str) -> subprocess.CompletedProcess:
     env = clean_environment(**settings)
     command = [sys.executable, "-m", "api", "--host", host, "--port", str(free_port()), "--workers", "1"]
@@ -91,8 +106,11 @@ def test_the_server_refuses_to_start_open_with_a_clear_message(tmp_path: Path) -
     assert refused.returncode == 2, refused.stderr
     assert "error: refusing to serve on 0.0.0.0 without an API key: set SCORING_API_KEY" in refused.stderr
     assert "Traceback" not in refused.stderr + refused.stdout
-    placeholder = _start("127.0.0.1", SCORING_HOME=home, SCORING_API_KEY="change-me-api-key")
+    placeholder = _start(
+        "127.0.0.1", SCORING_HOME=home, SCORING_API_KEY="change-me-api-key", SCORING_LOG_SALT="change-me-salt"
+    )
     assert placeholder.returncode == 2 and "error: SCORING_API_KEY is a placeholder" in placeholder.stderr
+    assert "error: SCORING_LOG_SALT is still a placeholder of .env.example" in placeholder.stderr
     assert "Traceback" not in placeholder.stderr
     assert not (tmp_path / "data").exists()  # refused before anything was written
 

@@ -8,7 +8,6 @@ set (`make screenshots`): a test run leaves the working tree as it found it.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,10 +22,12 @@ from dashboard.app import create_app
 from dashboard.settings import DashboardSettings
 from devtools.browser import AXE, chromium, missing_tools
 from devtools.servers import REPO, Service, free_port, start_api, start_dashboard, wait_api_ready
+from devtools.settings import ToolSettings
+from tests.support.checked_api import CheckedTransport
 
 API_KEY = "dashboard-test-key-0123456789"
 SCREENSHOTS = REPO / "reports" / "screenshots"
-SAVE_SCREENSHOTS = bool(os.environ.get("SCORING_SCREENSHOTS"))
+SAVE_SCREENSHOTS = ToolSettings().screenshots
 BLOCKING = ("serious", "critical")
 TIMEOUT_MS = 60_000  # generous: the machine may be shared with other work
 
@@ -168,13 +169,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> dash.Dash:
 
 @pytest.fixture
 def answer(app: dash.Dash) -> Iterator[Callable[[Callable[[httpx.Request], httpx.Response]], None]]:
-    """Install a fake API answering with `handler`, inside the Flask app context."""
+    """Install a fake API answering with `handler` (each answer checked by the route's response model), inside
+    the Flask app context."""
     original = app.server.extensions[EXTENSION]
 
     def install(handler: Callable[[httpx.Request], httpx.Response]) -> None:
-        app.server.extensions[EXTENSION] = ApiClient(
-            "http://api.test", transport=httpx.MockTransport(handler)
-        )
+        app.server.extensions[EXTENSION] = ApiClient("http://api.test", transport=CheckedTransport(handler))
 
     with app.server.app_context():
         yield install

@@ -9,11 +9,47 @@ import pytest
 
 from api.schemas.clients import ClientSearch
 from dashboard.api_client import ApiClient, ApiError
-from tests.support.payloads import FACTS, FIELDS, checked
+from tests.support.checked_api import CheckedTransport
+from tests.support.payloads import FACTS, FIELDS, SCORE, checked
 
 
 def client_with(handler) -> ApiClient:  # noqa: ANN001 - an httpx handler
-    return ApiClient("http://api.test/", "secret", timeout=2.0, transport=httpx.MockTransport(handler))
+    return ApiClient("http://api.test/", "secret", timeout=2.0, transport=CheckedTransport(handler))
+
+
+DISTRIBUTION = {
+    "feature": "APP_AMT_CREDIT",
+    "label": "Credit amount",
+    "kind": "numeric",
+    "group": "all",
+    "clients": 300,
+    "edges": [0.0, 100000.0, 200000.0],
+    "levels": None,
+    "repaid": [150, 126],
+    "defaulted": [14, 10],
+    "missing_repaid": 0,
+    "missing_defaulted": 0,
+    "client_value": None,
+}
+COUNTER_OFFER = {
+    "client_id": 7,
+    "current_amount": 1.0,
+    "current_probability": 0.3,
+    "current_decision": "refuse",
+    "max_amount": None,
+    "annuity_at_max": None,
+    "probability_at_max": None,
+    "capped": False,
+    "threshold": 0.1,
+    "model_version": "v1",
+    "term_months": None,
+    "annual_rate_at_max": None,
+    "apr_at_max": None,
+    "grade_at_max": None,
+    "goods_price_at_max": None,
+    "bound": None,
+    "max_instalment": None,
+}
 
 
 def test_calls_carry_the_key_and_drop_unset_parameters() -> None:
@@ -21,6 +57,8 @@ def test_calls_carry_the_key_and_drop_unset_parameters() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
+        if "/distribution" in request.url.path:
+            return httpx.Response(200, json=DISTRIBUTION)
         return httpx.Response(200, json=checked(ClientSearch, {"ids": [100002, 100003]}))
 
     assert client_with(handler).search_clients("1000", 5) == [100002, 100003]
@@ -36,11 +74,22 @@ def test_calls_carry_the_key_and_drop_unset_parameters() -> None:
 
 
 def test_what_if_posts_the_changes() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        assert request.method == "POST" and request.url.path == "/api/v1/clients/7/what-if"
-        return httpx.Response(200, json=json.loads(request.content))
+    seen: list[httpx.Request] = []
+    answer = {
+        "client_id": 7,
+        "changed": ["AMT_CREDIT"],
+        "score": {**SCORE, "client_id": 7},
+        "counter_offer": COUNTER_OFFER,
+    }
 
-    assert client_with(handler).what_if(7, {"AMT_CREDIT": 1.0}) == {"changes": {"AMT_CREDIT": 1.0}}
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=answer)
+
+    assert client_with(handler).what_if(7, {"AMT_CREDIT": 1.0}) == answer
+    [sent] = seen
+    assert sent.method == "POST" and sent.url.path == "/api/v1/clients/7/what-if"
+    assert json.loads(sent.content) == {"changes": {"AMT_CREDIT": 1.0}}
 
 
 def test_drift_report_names_are_escaped() -> None:

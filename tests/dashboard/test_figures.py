@@ -5,12 +5,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
+from api.schemas.model import BucketOut
 from dashboard.figures import client as client_figures
 from dashboard.figures import model as model_figures
 from dashboard.figures import operations as operations_figures
 from dashboard.figures import similar as similar_figures
 from dashboard.figures import style as style_figures
 from dashboard.i18n import translator
+from tests.support.payloads import checked
 
 
 def annotations(fig: go.Figure) -> list[str]:
@@ -163,30 +165,40 @@ def test_dependence_splits_by_outcome() -> None:
 
 @pytest.fixture
 def buckets() -> list[dict]:
-    return [
-        {
-            "start": "t1",
-            "requests": 10,
-            "errors": {"404": 2},
-            "latency_ms_p50": 1.0,
-            "latency_ms_p95": 2.0,
-            "latency_ms_p99": 3.0,
-            "scores": 4,
-            "refusal_rate": 0.5,
-            "mean_probability": 0.1,
-        },
-        {
-            "start": "t2",
-            "requests": 5,
-            "errors": {"500": 1},
-            "latency_ms_p50": 1.0,
-            "latency_ms_p95": 2.0,
-            "latency_ms_p99": 3.0,
-            "scores": 0,
-            "refusal_rate": None,
-            "mean_probability": None,
-        },
-    ]
+    """Two hourly buckets of `GET /monitoring/summary`."""
+    return checked(
+        list[BucketOut],
+        [
+            {
+                "start": "2026-01-01T00:00:00Z",
+                "requests": 10,
+                "errors": {"404": 2},
+                "latency_ms_p50": 1.0,
+                "latency_ms_p95": 2.0,
+                "latency_ms_p99": 3.0,
+                "scores": 4,
+                "refusal_rate": 0.5,
+                "mean_probability": 0.1,
+                "probability_p10": 0.02,
+                "probability_p50": 0.08,
+                "probability_p90": 0.21,
+            },
+            {
+                "start": "2026-01-01T01:00:00Z",
+                "requests": 5,
+                "errors": {"500": 1},
+                "latency_ms_p50": 1.0,
+                "latency_ms_p95": 2.0,
+                "latency_ms_p99": 3.0,
+                "scores": 0,
+                "refusal_rate": None,
+                "mean_probability": None,
+                "probability_p10": None,
+                "probability_p50": None,
+                "probability_p90": None,
+            },
+        ],
+    )
 
 
 def test_operations_figures(buckets: list[dict]) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from api.schemas.model import ModelOut
 from dashboard import model_text
 from dashboard.components.model_quality import candidates_section, comparison_section, probability_facts
 from dashboard.figures import model as model_figures
 from tests.dashboard.test_pages import texts
+from tests.support.payloads import checked
 
 ROWS = [
     {
@@ -31,33 +33,57 @@ ROWS = [
         "selected": True,
     },
 ]
-MODEL = {
-    "kind": "lightgbm",
-    "candidate": "LightGBM",
-    "features": [{"name": f"F{i}"} for i in range(120)],
-    "cv_metrics": {"auc": 0.76, "auc_std": 0.002, "cost_vs_accept_all": 0.65, "ece": 0.005},
-    "candidates": ROWS,
-    "selection_rule": "simplest eligible candidate whose mean AUC is within one standard deviation",
-    "feature_selection": {"n_selected": 120, "n_input": 605, "selected_auc": 0.757, "full_auc": 0.756},
-    "challenger": {
-        "candidate": "scorecard",
-        "n_features": 20,
-        "auc": 0.75,
-        "auc_std": 0.003,
-        "cost_vs_accept_all": 0.66,
-        "ece": 0.006,
-    },
-    "scorecard": [
-        {
-            "label": "External score 3",
-            "bin": "[-inf, 0.2)",
-            "clients": 344,
-            "default_rate": 0.24,
-            "points": 10.0,
+MODEL = checked(
+    ModelOut,
+    {
+        "version": "20261127T034232Z-0796769f",
+        "created_at": "2026-11-27T03:42:32+00:00",
+        "kind": "lightgbm",
+        "candidate": "LightGBM",
+        "threshold": 0.1,
+        "cost": {"mode": "count", "w_fn": 10.0, "w_fp": 1.0, "loss_given_default": 1.0, "unit": "cost units"},
+        "features": [
+            {"name": f"F{i}", "label": f"Feature {i}", "kind": "numeric", "levels": []} for i in range(120)
+        ],
+        "clients": 300,
+        "base_value": -2.4,
+        "base_probability": 0.08,
+        "cv_metrics": {"auc": 0.76, "auc_std": 0.002, "cost_vs_accept_all": 0.65, "ece": 0.005},
+        "calibration": None,
+        "monotone": None,
+        "expected_profit_per_1000": None,
+        "profit": None,
+        "candidates": ROWS,
+        "selection_rule": "simplest eligible candidate whose mean AUC is within one standard deviation",
+        "feature_selection": {"n_selected": 120, "n_input": 605, "selected_auc": 0.757, "full_auc": 0.756},
+        "challenger": {
+            "candidate": "scorecard",
+            "n_features": 20,
+            "auc": 0.75,
+            "auc_std": 0.003,
+            "cost_vs_accept_all": 0.66,
+            "ece": 0.006,
         },
-        {"label": "External score 3", "bin": "missing", "clients": 50, "default_rate": 0.1, "points": 31.5},
-    ],
-}
+        "scorecard": [
+            {
+                "feature": "EXT_SOURCE_3",
+                "label": "External score 3",
+                "bin": "[-inf, 0.2)",
+                "clients": 344,
+                "default_rate": 0.24,
+                "points": 10.0,
+            },
+            {
+                "feature": "EXT_SOURCE_3",
+                "label": "External score 3",
+                "bin": "missing",
+                "clients": 50,
+                "default_rate": 0.1,
+                "points": 31.5,
+            },
+        ],
+    },
+)
 
 
 def test_candidates_chart_marks_the_selected_one_with_its_spread() -> None:

@@ -10,6 +10,8 @@ import dash
 import httpx
 import pytest
 
+from api.schemas.model import DriftReportOut
+from api.schemas.monitoring import OutcomesOut, RetrainDecisionOut, TrendPointOut
 from dashboard.api_client import EXTENSION, ApiClient
 from dashboard.app import create_app
 from dashboard.components.monitoring import estimate_view, history_view, outcomes_view, psi_view
@@ -17,6 +19,8 @@ from dashboard.figures import monitoring as mfig
 from dashboard.figures import style
 from dashboard.i18n import translator
 from dashboard.settings import DashboardSettings
+from tests.support.checked_api import CheckedTransport
+from tests.support.payloads import checked
 
 PSI = {
     "score": {"psi": 0.31, "band": "significant", "critical": 0.009, "drifted": True},
@@ -50,83 +54,119 @@ ESTIMATE = {
     "performance_drop": True,
     "calibration": "bundle (calibrated)",
 }
-POINTS = [
-    {
-        "name": "a",
-        "created_at": "2026-01-01T06:00:00+00:00",
-        "current_source": "log",
-        "psi_score": 0.05,
-        "psi_drifted_share": 0.1,
-        "share_drifted": 0.0,
-        "estimated_auc": 0.78,
-        "reference_auc": 0.79,
-        "estimated_default_rate": 0.08,
-        "psi_score_band": "stable",
-    },
-    {
-        "name": "b",
-        "created_at": "2026-01-02T06:00:00+00:00",
-        "current_source": "log",
-        "psi_score": 0.31,
-        "psi_drifted_share": 0.5,
-        "share_drifted": 0.4,
-        "estimated_auc": 0.74,
-        "reference_auc": 0.79,
-        "estimated_default_rate": 0.11,
-        "psi_score_band": "significant",
-    },
-]
-OUTCOMES = {
-    "applicants": 300,
-    "labelled": 200,
-    "default_rate": 0.09,
-    "mean_probability": 0.085,
-    "auc": 0.77,
-    "cohorts": [
+POINTS = checked(
+    list[TrendPointOut],
+    [
         {
-            "cohort": "2025-01",
-            "applicants": 150,
-            "labelled": 120,
-            "labelled_share": 0.8,
-            "defaults": 11,
-            "default_rate": 0.0917,
-            "mean_probability": 0.08,
-            "auc": 0.76,
+            "name": "a",
+            "created_at": "2026-01-01T06:00:00+00:00",
+            "current_source": "log",
+            "psi_score": 0.05,
+            "psi_drifted_share": 0.1,
+            "share_drifted": 0.0,
+            "estimated_auc": 0.78,
+            "reference_auc": 0.79,
+            "estimated_default_rate": 0.08,
+            "psi_score_band": "stable",
+            "current_rows": 1200,
+            "estimated_cost_per_1000": 540.0,
+            "drift_detected": False,
+            "alert_kinds": [],
         },
         {
-            "cohort": "2025-02",
-            "applicants": 150,
-            "labelled": 80,
-            "labelled_share": 0.53,
-            "defaults": 7,
-            "default_rate": 0.0875,
-            "mean_probability": 0.09,
-            "auc": None,
+            "name": "b",
+            "created_at": "2026-01-02T06:00:00+00:00",
+            "current_source": "log",
+            "psi_score": 0.31,
+            "psi_drifted_share": 0.5,
+            "share_drifted": 0.4,
+            "estimated_auc": 0.74,
+            "reference_auc": 0.79,
+            "estimated_default_rate": 0.11,
+            "psi_score_band": "significant",
+            "current_rows": 1350,
+            "estimated_cost_per_1000": 612.0,
+            "drift_detected": True,
+            "alert_kinds": ["performance_drop", "prediction_drift"],
         },
     ],
-}
-HISTORY = [
+)
+OUTCOMES = checked(
+    OutcomesOut,
     {
-        "decided_at": "2026-02-01T03:00:00+00:00",
-        "outcome": "promoted",
-        "champion": "v1",
-        "challenger": "v2",
-        "reasons": ["every check passed"],
-        "checks": [],
-        "metrics": {
-            "champion": {"auc": 0.75, "cost_per_1000": 600.0, "ece": 0.02},
-            "challenger": {"auc": 0.78, "cost_per_1000": 560.0, "ece": 0.015},
+        "since": None,
+        "until": None,
+        "applicants": 300,
+        "labelled": 200,
+        "default_rate": 0.09,
+        "mean_probability": 0.085,
+        "auc": 0.77,
+        "cohorts": [
+            {
+                "cohort": "2025-01",
+                "applicants": 150,
+                "labelled": 120,
+                "labelled_share": 0.8,
+                "defaults": 11,
+                "default_rate": 0.0917,
+                "mean_probability": 0.08,
+                "auc": 0.76,
+            },
+            {
+                "cohort": "2025-02",
+                "applicants": 150,
+                "labelled": 80,
+                "labelled_share": 0.53,
+                "defaults": 7,
+                "default_rate": 0.0875,
+                "mean_probability": 0.09,
+                "auc": None,
+            },
+        ],
+    },
+)
+HISTORY = checked(
+    list[RetrainDecisionOut],
+    [
+        {
+            "decided_at": "2026-02-01T03:00:00+00:00",
+            "outcome": "promoted",
+            "champion": "v1",
+            "challenger": "v2",
+            "reasons": ["every check passed"],
+            "window": {"start": "2025-12-01", "end": "2026-01-31", "rows": 4000},
+            "training": None,
+            "checks": [],
+            "registry": None,
+            "metrics": {
+                "champion": {"auc": 0.75, "cost_per_1000": 600.0, "ece": 0.02},
+                "challenger": {"auc": 0.78, "cost_per_1000": 560.0, "ece": 0.015},
+            },
         },
-    },
-    {
-        "decided_at": "2026-01-01T03:00:00+00:00",
-        "outcome": "skipped",
-        "champion": "v1",
-        "challenger": None,
-        "reasons": ["out-of-time window too small"],
-        "checks": [],
-    },
-]
+        {
+            "decided_at": "2026-01-01T03:00:00+00:00",
+            "outcome": "skipped",
+            "champion": "v1",
+            "challenger": None,
+            "reasons": ["out-of-time window too small"],
+            "window": None,
+            "training": None,
+            "metrics": None,
+            "checks": [],
+            "registry": None,
+        },
+    ],
+)
+
+
+REPORT = {
+    "name": "b",
+    "created_at": "2026-01-02T06:00:00",
+    "reference": "train",
+    "current": "log",
+    "summary_url": "/api/v1/reports/drift/b/summary",
+    "html_url": "/api/v1/reports/drift/b/html",
+}
 
 
 def _text(component: object) -> str:
@@ -233,14 +273,14 @@ def fake_api(app: dash.Dash) -> Iterator[None]:
         "/api/v1/reports/drift-trend": POINTS,
         "/api/v1/monitoring/outcomes": OUTCOMES,
         "/api/v1/model/history": HISTORY,
-        "/api/v1/reports/drift": [{"name": "b", "created_at": "2026-01-02T06:00:00", "html_url": "/x"}],
+        "/api/v1/reports/drift": checked(list[DriftReportOut], [REPORT]),
     }
     original = app.server.extensions[EXTENSION]
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=routes[request.url.path])
 
-    app.server.extensions[EXTENSION] = ApiClient("http://api.test", transport=httpx.MockTransport(handler))
+    app.server.extensions[EXTENSION] = ApiClient("http://api.test", transport=CheckedTransport(handler))
     with app.server.app_context():
         yield
     app.server.extensions[EXTENSION] = original

@@ -14,12 +14,13 @@ from dash import html
 from fastapi.testclient import TestClient
 
 from api.main import create_app as create_api
+from api.schemas.access import DecisionOut
 from dashboard.api_client import EXTENSION, ApiClient
 from dashboard.i18n import COOKIE, ENGLISH
 from dashboard.values import money
 from tests.api.conftest import API, make_settings
 from tests.dashboard.test_pages import components, texts
-from tests.support.payloads import FACTS, OFFER, RECOURSE, SCORE
+from tests.support.payloads import FACTS, OFFER, RECOURSE, SCORE, checked
 
 NO_OFFER = {
     **OFFER,
@@ -136,17 +137,25 @@ def test_what_if_applies_the_offers_amount_and_instalment(answer: Callable) -> N
 def test_the_officers_history_shows_the_recorded_offer() -> None:
     from dashboard.components import officer
 
-    recorded = {
-        "created_at": "2026-12-06T08:00:00+00:00",
-        "username": "olivia",
-        "decision": "accept-counter-offer",
-        "model_decision": "refuse",
-        "probability": 0.12,
-        "override": False,
-        "reason_category": None,
-        "justification": None,
-        "offer": OFFER["offer"],
-    }
+    recorded = checked(
+        DecisionOut,
+        {
+            "id": 8,
+            "created_at": "2026-12-06T08:00:00Z",
+            "username": "olivia",
+            "decision": "accept-counter-offer",
+            "model_decision": "refuse",
+            "override": False,
+            "reason_category": None,
+            "justification": None,
+            "model_version": OFFER["model_version"],
+            "probability": OFFER["probability"],
+            "threshold": OFFER["threshold"],
+            "reasons": [{"direction": "raising", "feature": "A", "label": "Late payments", "value": 3}],
+            "counter_offer_amount": OFFER["offer"]["amount"],
+            "offer": OFFER["offer"],
+        },
+    )
     table = officer.history_table([recorded], {"accept-counter-offer": "Accept the counter-offer"}, ENGLISH)
     assert "Accept the counter-offer: €80,000 over 24 months at 8.90% a year (APR 9.95%)" in texts(table)
 
@@ -158,6 +167,8 @@ def test_the_model_page_shows_the_expected_profit_beside_the_cost_curve(answer: 
     curve = {
         "w_fn": 10.0,
         "w_fp": 1.0,
+        "clients": 2000,
+        "accept_all_cost_per_1000": 95.0,
         "curve": {
             "threshold": [0.05, 0.1, 0.15],
             "cost_per_1000": [80.0, 60.0, 70.0],

@@ -7,9 +7,12 @@ import math
 
 import pytest
 
+from api.schemas.reasons import ReasonCodeOut
+from api.schemas.scores import ExplanationOut
 from dashboard import reason_text
 from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import ENGLISH, translator
+from tests.support.payloads import checked
 
 FR = translator("fr")
 CODES = [
@@ -37,40 +40,54 @@ CODES = [
     }
     for i, c in enumerate([0.9, -0.6, 0.4, 0.3, -0.2, 0.15, 0.1, -0.08, 0.05, 0.02, -0.01])
 ]
-EXPLANATION = {
-    "base_value": -2.4,
-    "base_probability": 0.08,
-    "base_points": 580.0,
-    "points_per_log_odds": 72.13475204444817,
-    "raw_score": -2.4 + sum(c["contribution"] for c in CODES),
-    "codes": CODES,
-    "reasons": [],
-}
+EXPLANATION = checked(
+    ExplanationOut,
+    {
+        "scale": "raw log-odds",
+        "base_value": -2.4,
+        "raw_score": -2.4 + sum(c["contribution"] for c in CODES),
+        "base_probability": 0.08,
+        "probability": 0.3,
+        "base_points": 580.0,
+        "points_per_log_odds": 72.13475204444817,
+        "contributions": None,
+        "raising": [],
+        "lowering": [],
+        "reasons": [],
+        "codes": CODES,
+    },
+)
 POINTS = 580.0 - 50.0 * sum(c["contribution"] for c in CODES)  # 50 points per log-odds step for this client
-REASON = {
-    "code": "EXT_SCORES",
-    "title": "External credit scores",
-    "text": "Your credit scores from external credit agencies are low.",
-    "share": 0.4231,
-    "actionable": False,
-    "action": None,
-    "features": [
-        {
-            "feature": "APP_EXT_SOURCE_2",
-            "label": "External credit score 2",
-            "contribution": 0.5,
-            "value": 0.1234,
-            "unit": "score",
-        },
-        {
-            "feature": "APP_AMT_CREDIT",
-            "label": "Credit amount",
-            "contribution": 0.1,
-            "value": 1234567.0,
-            "unit": "currency",
-        },
-    ],
-}
+REASON = checked(
+    ReasonCodeOut,
+    {
+        "code": "EXT_SCORES",
+        "title": "External credit scores",
+        "text": "Your credit scores from external credit agencies are low.",
+        "evidence": "adverse",
+        "officer_text": "External credit bureau scores",
+        "contribution": 0.6,
+        "share": 0.4231,
+        "actionable": False,
+        "action": None,
+        "features": [
+            {
+                "feature": "APP_EXT_SOURCE_2",
+                "label": "External credit score 2",
+                "contribution": 0.5,
+                "value": 0.1234,
+                "unit": "score",
+            },
+            {
+                "feature": "APP_AMT_CREDIT",
+                "label": "Credit amount",
+                "contribution": 0.1,
+                "value": 1234567.0,
+                "unit": "currency",
+            },
+        ],
+    },
+)
 
 
 def test_code_waterfall_adds_up_in_points_from_the_average_client_to_this_client() -> None:

@@ -6,8 +6,10 @@ import math
 
 import pytest
 
+from api.schemas.model import BucketOut
 from dashboard import model_text, operations_text, text, values
 from dashboard.i18n import ENGLISH, translator
+from tests.support.payloads import checked
 
 FR = translator("fr")
 
@@ -228,30 +230,39 @@ def test_counter_offer_text() -> None:
 
 
 def test_operations_summaries() -> None:
-    buckets = [
-        {
-            "start": "2026-01-01T10:00:00+00:00",
-            "requests": 10,
-            "errors": {"404": 2},
-            "latency_ms_p50": 10.0,
-            "latency_ms_p95": 30.0,
-            "latency_ms_p99": 50.0,
-            "scores": 4,
-            "refusal_rate": 0.5,
-            "mean_probability": 0.1,
-        },
-        {
-            "start": "2026-01-01T11:00:00+00:00",
-            "requests": 30,
-            "errors": {"500": 1, "404": 1},
-            "latency_ms_p50": 20.0,
-            "latency_ms_p95": 1090.0,
-            "latency_ms_p99": 1120.0,
-            "scores": 6,
-            "refusal_rate": 0.0,
-            "mean_probability": 0.2,
-        },
-    ]
+    buckets = checked(
+        list[BucketOut],
+        [
+            {
+                "start": "2026-01-01T10:00:00Z",
+                "requests": 10,
+                "errors": {"404": 2},
+                "latency_ms_p50": 10.0,
+                "latency_ms_p95": 30.0,
+                "latency_ms_p99": 50.0,
+                "scores": 4,
+                "refusal_rate": 0.5,
+                "mean_probability": 0.1,
+                "probability_p10": 0.03,
+                "probability_p50": 0.08,
+                "probability_p90": 0.2,
+            },
+            {
+                "start": "2026-01-01T11:00:00Z",
+                "requests": 30,
+                "errors": {"500": 1, "404": 1},
+                "latency_ms_p50": 20.0,
+                "latency_ms_p95": 1090.0,
+                "latency_ms_p99": 1120.0,
+                "scores": 6,
+                "refusal_rate": 0.0,
+                "mean_probability": 0.2,
+                "probability_p10": 0.05,
+                "probability_p50": 0.15,
+                "probability_p90": 0.4,
+            },
+        ],
+    )
     assert operations_text.traffic_summary(buckets) == (  # an unknown client ID is not a service error
         "40 requests in the period. Service errors (5xx): 1 (2.5%); requests refused for their input or "
         "rights (4xx, such as an unknown client ID): 3 (7.5%): 3 \u00d7 HTTP 404, 1 \u00d7 HTTP 500."

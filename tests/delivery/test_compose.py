@@ -180,6 +180,12 @@ def test_mlflow_ui_reads_the_store_the_pipeline_writes(services: dict) -> None:
     assert re.search(r"^mlflow==", requirements, re.MULTILINE)
 
 
+def test_the_dashboard_sends_the_key_the_api_accepts_as_the_dashboards(services: dict) -> None:
+    env, api_env = service_environment(services["dashboard"]), service_environment(services["api"])
+    assert env["SCORING_DASHBOARD_API_KEY"] == api_env["SCORING_API_KEY"]
+    assert "SCORING_API_KEY" not in env  # one meaning per name: the API's accepted keys
+
+
 def test_scheduler_shares_the_home_the_log_and_the_salt_of_the_api(services: dict) -> None:
     scheduler, api = services["scheduler"], services["api"]
     assert scheduler["image"] == services["pipeline"]["image"] and scheduler["command"] == [
@@ -189,7 +195,8 @@ def test_scheduler_shares_the_home_the_log_and_the_salt_of_the_api(services: dic
     env, api_env = service_environment(scheduler), service_environment(api)
     for key in ("DATABASE_URL", "SCORING_LOG_SALT", "SCORING_ADMIN_KEY"):
         assert env[key] == api_env[key], key
-    assert env["SCORING_API_KEY"] == api_env["SCORING_SERVICE_API_KEY"]  # a service key, not the dashboard's
+    assert env["SCORING_SCHEDULER_API_KEY"] == api_env["SCORING_SERVICE_API_KEY"]  # a service key
+    assert "SCORING_API_KEY" not in env  # the name of the keys the API accepts, not of one it sends
     assert env["SCORING_API_URL"] == "http://api:8000"
     assert env["MLFLOW_TRACKING_URI"] == service_environment(services["pipeline"])["MLFLOW_TRACKING_URI"]
     for part in ("data", "models", "reports", "mlruns"):

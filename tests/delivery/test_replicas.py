@@ -11,7 +11,6 @@ SCORING_REPLICA_LOAD_SECONDS shortens the run (default 60 s).
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from devtools.settings import ToolSettings
 from scoring.config import Paths
 from scoring.data.synth import generate_tables
 from scoring.serving.prediction_log import predictions
@@ -26,7 +26,7 @@ from tests.api.load_client import Stats, mixed_requests, run_load
 from tests.delivery.balancer import Balancer, Replica
 from tests.support.home import build_home
 
-SECONDS = float(os.environ.get("SCORING_REPLICA_LOAD_SECONDS", "60"))
+SECONDS = ToolSettings().replica_load_seconds
 CONCURRENCY = 8
 
 

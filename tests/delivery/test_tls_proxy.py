@@ -113,7 +113,9 @@ def start_dashboard(api_url: str, log: Path) -> Service:
     """The dashboard with sign-in, trusting X-Forwarded-* from nginx on 127.0.0.1 only."""
     port = free_port()
     env = clean_environment(
-        SCORING_API_KEY=API_KEY, SCORING_SECRET_KEY="tls-proxy-session-key", SCORING_TRUSTED_PROXY=LOCALHOST
+        SCORING_DASHBOARD_API_KEY=API_KEY,
+        SCORING_SECRET_KEY="tls-proxy-session-key",
+        SCORING_TRUSTED_PROXY=LOCALHOST,
     )
     args = ["--host", LOCALHOST, "--port", str(port), "--api-url", api_url]
     return start("dashboard", args, env, log, f"http://{LOCALHOST}:{port}")

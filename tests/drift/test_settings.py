@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from typer.testing import CliRunner
 
+from scoring.cli import app
 from scoring.drift.alert import alert_reasons
 from scoring.drift.errors import DriftError, InsufficientData
 from scoring.drift.log import parse_time
@@ -15,7 +17,9 @@ from scoring.drift.settings import DriftSettings
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"top_features": 0}, "--features"),
+        ({"top_features": 0}, "--features should be greater than or equal to 1, got 0"),
+        ({"auc_drop": 1.0}, "--auc-drop should be less than 1"),
+        ({"seed": -1}, "--seed should be greater than or equal to 0"),
         ({"drift_share": 0.0}, "--drift-share"),
         ({"drift_share": 1.5}, "--drift-share"),
         ({"num_threshold": -0.1}, "--num-threshold"),
@@ -28,6 +32,13 @@ from scoring.drift.settings import DriftSettings
 def test_invalid_settings_are_refused(kwargs: dict, message: str) -> None:
     with pytest.raises(DriftError, match=message):
         DriftSettings(**kwargs)
+
+
+def test_the_cli_names_the_invalid_option_without_a_traceback() -> None:
+    result = CliRunner().invoke(app, ["drift", "--features", "0"])
+    assert result.exit_code == 2
+    assert "--features should be greater than or equal to 1, got 0" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_valid_methods_are_accepted() -> None:

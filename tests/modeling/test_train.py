@@ -136,18 +136,35 @@ def test_tuning_runs_trials_and_keeps_their_parameters(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"tune_metric": "accuracy"}, "tuning metric"),
-        ({"folds": 1}, "folds = 1"),
-        ({"repeats": 0}, "repeats = 0"),
-        ({"max_features": -1}, "max_features = -1"),
-        ({"tune_trials": -1}, "negative"),
-        ({"strategies": ("oversample",)}, "imbalance strategies oversample"),
-        ({"model": "random forest"}, "model 'random forest' is not one of auto, scorecard"),
+        ({"tune_metric": "accuracy"}, "--tune-metric 'accuracy' is not one of cost, auc"),
+        ({"folds": 1}, "--folds should be greater than or equal to 2, got 1"),
+        ({"repeats": 0}, "--repeats should be greater than or equal to 1, got 0"),
+        ({"max_features": -1}, "--max-features should be greater than or equal to 0, got -1"),
+        ({"tune_trials": -1}, "--tune-trials should be greater than or equal to 0"),
+        ({"tune_minutes": -0.5}, "--tune-minutes should be greater than or equal to 0"),
+        ({"threads": "two"}, "--threads should be a valid integer"),
+        ({"strategies": ("oversample",)}, "--strategies oversample: each must be one of"),
+        ({"model": "random forest"}, "--model 'random forest' is not one of auto, scorecard"),
     ],
 )
 def test_invalid_settings_are_rejected(kwargs: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         TrainConfig(**kwargs)
+
+
+def test_the_settings_validate_every_field_at_once_and_on_replace() -> None:
+    with pytest.raises(ConfigError, match="--folds .*; --repeats "):
+        TrainConfig(folds=1, repeats=0)
+    with pytest.raises(ConfigError, match="--shap-rows"):
+        replace(FAST_CONFIG, shap_rows=0)
+    assert TrainConfig(CostSpec(), folds=3).folds == 3  # positional, as the CLI builds it
+
+
+def test_cli_names_the_invalid_option_without_a_traceback() -> None:
+    result = CliRunner().invoke(app, ["train", "--no-mlflow", "--folds", "1"])
+    assert result.exit_code == 2
+    assert "--folds should be greater than or equal to 2, got 1" in result.output
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,13 @@ examples) instead of a temporary folder, as the browser tests write the screensh
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from api.example_letters import app
+from devtools.settings import ToolSettings
 from scoring.notice.content import texts
 from scoring.notice.terms import COST_KEYS, ROW_KEYS
 from tests.conftest import REPO
@@ -28,7 +28,7 @@ CASES = (
 COUNTER_OFFER = "counter-offer-accepted"
 TERMS = (*ROW_KEYS, *COST_KEYS)
 LANGUAGES = ("en", "fr")
-SAVE = bool(os.environ.get("SCORING_LETTERS"))
+SAVE = ToolSettings().letters
 
 
 @pytest.fixture(scope="module")

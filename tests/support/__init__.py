@@ -1,3 +1,4 @@
 """What the tests share: the raw sample tables (real rows or their synthetic twin), the one scoring-home
-builder, and the fake API payloads of the dashboard tests (checked against the API's response models).
+builder, the fake API payloads of the dashboard tests and the transport that fakes the API with them
+(every answer checked against the response model of the route it fakes).
 The apps are started by `devtools.servers`, which the benchmarks use too."""

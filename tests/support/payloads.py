@@ -2,14 +2,15 @@
 
 `checked` validates a payload with the `api.schemas` model of its route and requires it to come back
 unchanged from the model's JSON dump: a payload the API could not send (a field missing, misspelt or of
-another type) fails here instead of making a page test pass against an API that does not exist.
+another type) fails here instead of making a page test pass against an API that does not exist. A fake API
+(`checked_api.CheckedTransport`) applies it to every answer, with the model of the route it fakes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import TypeAdapter, ValidationError
 
 from api.applications import application_fields
 from api.routes.recourse import RecourseOut
@@ -17,12 +18,20 @@ from api.schemas.clients import ApplicationFieldsOut, ClientOut
 from api.schemas.offers import OfferOut
 from api.schemas.scores import ScoreOut
 
+Payload = TypeVar("Payload", dict[str, Any], list[Any])
 
-def checked(model: type[BaseModel], payload: dict[str, Any]) -> dict[str, Any]:
-    """`payload`, once `model` accepts it as it is (nothing dropped, nothing added)."""
-    dumped = model.model_validate(payload).model_dump(mode="json")
+
+def checked(shape: Any, payload: Payload) -> Payload:
+    """`payload`, once the response model `shape` (a model, or `list[Model]`) accepts it as it is: nothing
+    dropped, nothing added, dumped back as FastAPI sends it."""
+    adapter = TypeAdapter(shape)
+    name = getattr(shape, "__name__", str(shape))
+    try:
+        dumped = adapter.dump_python(adapter.validate_python(payload), mode="json", by_alias=True)
+    except ValidationError as error:  # an AssertionError: no page's error handling can swallow it
+        raise AssertionError(f"not what the API sends as {name}: {error}") from None
     if dumped != payload:
-        raise AssertionError(f"not what the API sends as {model.__name__}:\n{payload}\nvs\n{dumped}")
+        raise AssertionError(f"not what the API sends as {name}:\n{payload}\nvs\n{dumped}")
     return payload
 
 

@@ -7,9 +7,9 @@ and levels. Only the few checks that are about the real rows themselves need `re
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from devtools.settings import ToolSettings
 from scoring.data.synth import generate_tables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,7 +19,7 @@ SYNTHETIC_SEED = 5
 
 def real_sample_dir() -> Path:
     """The real sample rows: $HOMECREDIT_SAMPLE, else ../shared/data/homecredit-sample beside the repo."""
-    return Path(os.environ.get("HOMECREDIT_SAMPLE", REPO.parent / "shared" / "data" / "homecredit-sample"))
+    return ToolSettings().homecredit_sample
 
 
 def has_real_rows(path: Path) -> bool:

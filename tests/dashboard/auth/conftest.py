@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import dash
-import httpx
 import pytest
 
 from dashboard.api_client import EXTENSION, ApiClient
@@ -13,6 +12,7 @@ from dashboard.app import create_app
 from dashboard.auth import request_headers
 from dashboard.settings import DashboardSettings
 from tests.dashboard.auth.fake_api import FakeApi
+from tests.support.checked_api import CheckedTransport
 
 
 @pytest.fixture(scope="package")
@@ -43,7 +43,7 @@ def faked(app: dash.Dash, fake: FakeApi) -> object:
     """Point `app` at `fake`; the API client it had."""
     original = app.server.extensions[EXTENSION]
     app.server.extensions[EXTENSION] = ApiClient(
-        "http://api.test", transport=httpx.MockTransport(fake), context=request_headers
+        "http://api.test", transport=CheckedTransport(fake), context=request_headers
     )
     return original
 

@@ -10,6 +10,7 @@ import httpx
 
 from dashboard.auth import SESSION_COOKIE
 from dashboard.auth.guard import CSRF_COOKIE, CSRF_HEADER
+from tests.support.payloads import SCORE
 
 USERS = {
     "olivia": {"id": 2, "role": "officer"},
@@ -32,6 +33,27 @@ def account(name: str) -> dict:
         "created_at": "2026-01-01T00:00:00Z",
         "last_sign_in_at": None,
         "has_password": True,
+    }
+
+
+def recorded(name: str, sent: dict) -> dict:
+    """The API's record of a decision `name` sent on client 100002, whose model refuses (SCORE)."""
+    return {
+        "id": 7,
+        "created_at": "2026-11-20T10:00:00Z",
+        "username": name,
+        **sent,
+        "model_decision": SCORE["decision"],
+        "override": sent["decision"] != SCORE["decision"],
+        "model_version": SCORE["model_version"],
+        "probability": SCORE["probability"],
+        "threshold": SCORE["threshold"],
+        "reasons": [
+            {"direction": "raising", "feature": "A", "label": "Late payments", "value": 3},
+            {"direction": "lowering", "feature": "B", "label": "External score", "value": 0.6},
+        ],
+        "counter_offer_amount": None,
+        "offer": None,
     }
 
 
@@ -102,9 +124,7 @@ class FakeApi:
         if path == "/auth/denied":
             return httpx.Response(204)
         if path.endswith("/decisions") and request.method == "POST":
-            return httpx.Response(
-                201, json={"id": 7, "override": True, "created_at": "2026-11-20T10:00:00+00:00"}
-            )
+            return httpx.Response(201, json=recorded(name, json.loads(request.content)))
         return httpx.Response(404, json={"detail": "not faked"})
 
     def sent(self, path: str) -> list[httpx.Request]:

@@ -25,6 +25,7 @@ from tests.dashboard.auth.fake_api import (
     outputs_of,
     sign_in,
 )
+from tests.support.checked_api import CheckedTransport
 
 NEW_PASSWORD = "violet kettle around ninety"
 RESULT = "account-result.children"
@@ -62,7 +63,7 @@ def fake(app: dash.Dash) -> Iterator[AccountApi]:
     original = app.server.extensions[EXTENSION]
     fake = AccountApi()
     app.server.extensions[EXTENSION] = ApiClient(
-        "http://api.test", transport=httpx.MockTransport(fake), context=request_headers
+        "http://api.test", transport=CheckedTransport(fake), context=request_headers
     )
     yield fake
     app.server.extensions[EXTENSION] = original

@@ -18,6 +18,7 @@ from dashboard.auth import request_headers
 from dashboard.i18n import ENGLISH, translator
 from scoring.vocabulary import AuditAction
 from tests.dashboard.auth.fake_api import FakeApi, callback, sign_in
+from tests.support.checked_api import CheckedTransport
 
 HASH = "ab12cd34ef" + "0" * 54
 INTACT = {
@@ -79,7 +80,7 @@ def fake(app: dash.Dash) -> Iterator[AuditApi]:
     original = app.server.extensions[EXTENSION]
     fake = AuditApi()
     app.server.extensions[EXTENSION] = ApiClient(
-        "http://api.test", transport=httpx.MockTransport(fake), context=request_headers
+        "http://api.test", transport=CheckedTransport(fake), context=request_headers
     )
     yield fake
     app.server.extensions[EXTENSION] = original

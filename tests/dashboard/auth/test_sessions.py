@@ -12,6 +12,7 @@ import dash
 import flask
 import pytest
 
+from api.schemas.access import OversightOut
 from dashboard.auth import check_binding, oidc
 from dashboard.auth.guard import CSRF_COOKIE, CSRF_HEADER
 from dashboard.i18n import COOKIE, translator
@@ -28,6 +29,7 @@ from tests.dashboard.auth.fake_api import (
     session_cookie,
     sign_in,
 )
+from tests.support.payloads import checked
 
 
 def test_wrong_password_gets_one_generic_message(app: dash.Dash, fake: FakeApi) -> None:
@@ -198,18 +200,27 @@ def test_users_page_lists_and_adds_accounts(app: dash.Dash, fake: FakeApi) -> No
 def test_oversight_view_in_words() -> None:
     from dashboard.components import oversight
 
-    summary = {
-        "decisions": 4,
-        "overrides": 1,
-        "override_rate": 0.25,
-        "per_officer_month": [
-            {"officer": "olivia", "month": "2026-11", "decisions": 4, "overrides": 1, "override_rate": 0.25}
-        ],
-        "outcomes": {
-            "overridden": {"granted_with_outcome": 1, "defaults": 1, "default_rate": 1.0},
-            "followed": {"granted_with_outcome": 0, "defaults": 0, "default_rate": None},
+    summary = checked(
+        OversightOut,
+        {
+            "decisions": 4,
+            "overrides": 1,
+            "override_rate": 0.25,
+            "per_officer_month": [
+                {
+                    "officer": "olivia",
+                    "month": "2026-11",
+                    "decisions": 4,
+                    "overrides": 1,
+                    "override_rate": 0.25,
+                }
+            ],
+            "outcomes": {
+                "overridden": {"granted_with_outcome": 1, "defaults": 1, "default_rate": 1.0},
+                "followed": {"granted_with_outcome": 0, "defaults": 0, "default_rate": None},
+            },
         },
-    }
+    )
     words = json.dumps([c.to_plotly_json() for c in oversight.view(summary)], default=str)
     assert "4 decisions, 1 overrides" in words and "olivia" in words
     assert "overriding the model: 100" in words and "following the model: no known outcome yet" in words
