@@ -66,8 +66,8 @@ def test_error_bodies_name_the_field_never_the_value(client: TestClient, stored_
 
 
 def test_digits_that_are_not_ascii_are_refused_not_a_500(client: TestClient) -> None:
-    """'²' and '٣' are digits to str.isdigit() but not to int(): a client ID or a user filter made of them is a
-    4xx (schemathesis found the 500)."""
+    """'²' and '٣' are digits to str.isdigit() but not to int(): a client ID or a user filter made of them
+    is a 4xx (schemathesis found the 500)."""
     for odd in ("%C2%B2", "%D9%A3"):
         assert client.get(f"{API}/clients/{odd}/score").status_code in (404, 422)
         assert client.get(f"{API}/clients/{odd}").status_code in (404, 422)
