@@ -23,7 +23,8 @@ from scoring.explain.reasons import CodeReason, principal_reasons
 from scoring.explain.recourse import AMOUNT, Recourse, RecourseOption
 from scoring.explain.sentences import customer_sentence
 from scoring.notice import formats
-from scoring.notice.terms import LONGER_TERM, OfferTerms, rows
+from scoring.notice.terms import OfferTerms, rows
+from scoring.offer.terms import LONGER_TERM
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 
 MAX_REASONS = 4

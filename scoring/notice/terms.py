@@ -12,7 +12,6 @@ from functools import partial
 
 from scoring.notice import formats
 
-LONGER_TERM = "longer_term"  # the amount asked over a longer term (the offer API's `kind`)
 ROW_KEYS = ("terms.amount", "terms.duration", "terms.rate", "terms.apr", "terms.instalments")
 COST_KEYS = ("terms.fees", "terms.total_cost", "terms.total_payable")
 
