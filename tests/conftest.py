@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
+import scoring.db.security
 from tests.support.home import build_home, write_raw_subset
 from tests.support.sample import has_real_rows, real_sample_dir, synthetic_sample
 
@@ -34,3 +36,12 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory, sample_rows: Path) -> Pa
     home = tmp_path_factory.mktemp("demo-home")
     build_home(home, write_raw_subset(sample_rows, home / "data" / "raw"))
     return home
+
+
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=16384, parallelism=1)
+
+
+@pytest.fixture
+def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with light parameters: the tests check behaviour, not the production cost of a hash."""
+    monkeypatch.setattr(scoring.db.security, "HASHER", FAST_HASHER)

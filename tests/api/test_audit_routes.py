@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -32,11 +31,7 @@ DAYS = {day: datetime(2026, 11, day, 9, 30, tzinfo=UTC) for day in (10, 11, 12)}
 SEED = "cli:seed"  # the seeded rows' actor, apart from the sign-ins of the tests' users
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        scoring.db.security, "HASHER", PasswordHasher(time_cost=1, memory_cost=16384, parallelism=1)
-    )
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # light argon2id (tests/conftest.py)
 
 
 @pytest.fixture

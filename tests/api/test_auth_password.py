@@ -9,11 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-import scoring.db.security
 from api.main import create_app
 from scoring.db import sessions
 from scoring.db.audit import Actor
@@ -27,11 +25,7 @@ CLI = Actor("cli:test", source="cli")
 CHANGE = f"{API}/auth/password"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        scoring.db.security, "HASHER", PasswordHasher(time_cost=1, memory_cost=16384, parallelism=1)
-    )
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # light argon2id (tests/conftest.py)
 
 
 @pytest.fixture

@@ -12,8 +12,10 @@ from fastapi.testclient import TestClient
 import scoring.serving.letter_facts
 from scoring.notice import formats
 from tests.api.conftest import API
-from tests.api.test_oversight import app_client, fast_hashes, people  # noqa: F401 - fixtures
+from tests.api.test_oversight import app_client, people  # noqa: F401 - fixtures
 from tests.notice.letters import html_text
+
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # light argon2id (tests/conftest.py)
 
 
 def offers(client: TestClient, count: int = 300) -> Iterator[dict]:

@@ -16,12 +16,13 @@ from api.main import create_app
 from api.settings import Settings
 from scoring.serving.prediction_log import open_log, read_predictions
 from tests.api.conftest import API, APPLICATION, make_settings
-from tests.api.test_oversight import NOTE, fast_hashes  # noqa: F401 - a fixture
+from tests.api.test_oversight import NOTE
 from tests.api.test_oversight import app_client as app_client_fixture
 from tests.api.test_oversight import people as people_fixture
 from tests.api.test_reports import _reports
 
 PAYLOAD = "<img src=x onerror=alert(document.domain)>"
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # light argon2id (tests/conftest.py)
 KEY = "hardening-key"
 
 

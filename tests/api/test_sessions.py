@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -29,11 +28,7 @@ DASHBOARD_KEY = "dashboard-key-0123456789abcdef"
 SERVICE_KEY = "service-key-0123456789abcdefgh"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        scoring.db.security, "HASHER", PasswordHasher(time_cost=1, memory_cost=16384, parallelism=1)
-    )
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # light argon2id (tests/conftest.py)
 
 
 def app_of(demo_home: Path, tmp_path: Path, **overrides: object) -> TestClient:

@@ -8,11 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-import scoring.db.security
 from api.main import create_app
 from scoring.db.audit import Actor
 from scoring.db.models import audit_log, sign_in_throttle, utc_now
@@ -26,11 +24,7 @@ CLI = Actor("cli:test", source="cli")
 LOGIN = f"{API}/auth/login"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        scoring.db.security, "HASHER", PasswordHasher(time_cost=1, memory_cost=16384, parallelism=1)
-    )
+pytestmark = pytest.mark.usefixtures("fast_hashes")  # light argon2id (tests/conftest.py)
 
 
 @pytest.fixture

@@ -8,22 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, make_url, text
 
-import scoring.db.security
 from scoring.db.audit import Actor
 from scoring.db.engine import create_db_engine, open_database
 from tests.delivery.conftest import postgres_url  # noqa: F401 - the session's PostgreSQL server
 
 CLI = Actor("cli:test", source="cli")
-FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=16384, parallelism=1)
 
 
 @pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2id with light parameters: the tests check behaviour, not the production cost of a hash."""
-    monkeypatch.setattr(scoring.db.security, "HASHER", FAST_HASHER)
+def light_hashes(fast_hashes: None) -> None:
+    """Every database test hashes with the light parameters of tests/conftest.py."""
 
 
 def fresh_postgres(server_url: str) -> str:
