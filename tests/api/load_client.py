@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -60,10 +61,12 @@ async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, close
 
 
-async def _user(port: int, next_request: Callable[[], bytes], deadline: float, stats: Stats) -> None:
-    """One keep-alive connection sending requests back to back until the deadline."""
+async def _user(
+    port: int, next_request: Callable[[], bytes], going: Callable[[], bool], stats: Stats
+) -> None:
+    """One keep-alive connection sending requests back to back while `going()` holds."""
     reader = writer = None
-    while time.perf_counter() < deadline:
+    while going():
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -84,27 +87,42 @@ async def _user(port: int, next_request: Callable[[], bytes], deadline: float, s
         writer.close()
 
 
-async def _drive(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
+async def _drive(
+    port: int, next_request: Callable[[], bytes], concurrency: int, going: Callable[[], bool]
+) -> Stats:
     stats = Stats()
-    deadline = time.perf_counter() + seconds
-    await asyncio.gather(*(_user(port, next_request, deadline, stats) for _ in range(concurrency)))
+    await asyncio.gather(*(_user(port, next_request, going, stats) for _ in range(concurrency)))
     return stats
 
 
-def _run_loop(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
+def _run_loop(
+    port: int, next_request: Callable[[], bytes], concurrency: int, going: Callable[[], bool]
+) -> Stats:
     try:
         import uvloop
 
-        return uvloop.run(_drive(port, next_request, concurrency, seconds))
+        return uvloop.run(_drive(port, next_request, concurrency, going))
     except ImportError:
-        return asyncio.run(_drive(port, next_request, concurrency, seconds))
+        return asyncio.run(_drive(port, next_request, concurrency, going))
 
 
-def run_load(port: int, next_request: Callable[[], bytes], concurrency: int, seconds: float) -> Stats:
-    """Drive one route (or a mix) at `concurrency` for `seconds`, on an event loop in a thread of its own
-    (the test process may already run one in its main thread: Playwright's, after a browser test)."""
+def run_load(
+    port: int,
+    next_request: Callable[[], bytes],
+    concurrency: int,
+    seconds: float,
+    stop: threading.Event | None = None,
+) -> Stats:
+    """Drive one route (or a mix) at `concurrency` for `seconds`, or until `stop` is set when one is given, on
+    an event loop in a thread of its own (the test process may already run one in its main thread:
+    Playwright's, after a browser test)."""
+    deadline = time.perf_counter() + seconds
+
+    def going() -> bool:
+        return not stop.is_set() if stop is not None else time.perf_counter() < deadline
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as pool:
-        return pool.submit(_run_loop, port, next_request, concurrency, seconds).result()
+        return pool.submit(_run_loop, port, next_request, concurrency, going).result()
 
 
 def mixed_requests(home: Path, key: str | None, seed: int = 0) -> Callable[[], bytes]:

@@ -6,7 +6,8 @@ The replica is killed (SIGKILL: a crash, the OOM killer): its log rows are in it
 it restarts. Requests nginx could not hand to it go to the other replica (connection refused: any method; GET
 also after a failure); one that fails all the same (a POST cut by the kill) is counted, and bounded by the
 number of requests in flight.
-SCORING_REPLICA_LOAD_SECONDS shortens the run (default 60 s).
+The load runs SCORING_REPLICA_LOAD_SECONDS (default 60 s) and at least a quarter of that after the restarted
+replica is ready, however long its restart took on a busy machine.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-def _load_in_background(port: int, home: Path, stats: list[Stats]) -> threading.Thread:
+def _load_in_background(port: int, home: Path, stats: list[Stats], stop: threading.Event) -> threading.Thread:
     thread = threading.Thread(
-        target=lambda: stats.append(run_load(port, mixed_requests(home, None), CONCURRENCY, SECONDS))
+        target=lambda: stats.append(run_load(port, mixed_requests(home, None), CONCURRENCY, SECONDS, stop))
     )
     thread.start()
     return thread
@@ -55,13 +56,14 @@ def test_replicas_behind_nginx_lose_nothing_when_one_stops(
     for i, replica in enumerate(replicas):
         replica.start(tmp_path / f"replica-{i}.log")
     stats: list[Stats] = []
+    stop = threading.Event()
     balancer = None
     try:
         for replica in replicas:
             replica.wait_ready()
         balancer = Balancer.start([r.port for r in replicas], tmp_path / "nginx")
         started = time.time()
-        load = _load_in_background(balancer.port, home, stats)
+        load = _load_in_background(balancer.port, home, stats, stop)
         time.sleep(SECONDS / 4)
         stopped = time.time()
         replicas[1].kill()  # its spooled log rows wait on disk for the restart
@@ -69,10 +71,12 @@ def test_replicas_behind_nginx_lose_nothing_when_one_stops(
         replicas[1].start(tmp_path / "replica-1.log")
         replicas[1].wait_ready()
         rejoined = time.time()
-        assert rejoined < started + SECONDS - 5, "the replica took too long to restart to see it rejoin"
-        load.join(SECONDS + 60)
+        time.sleep(max(SECONDS / 4, started + SECONDS - rejoined))
+        stop.set()
+        load.join(60)
         assert not load.is_alive()
     finally:
+        stop.set()
         if balancer is not None:
             balancer.stop()
         codes = [replica.stop() for replica in replicas]
@@ -81,7 +85,8 @@ def test_replicas_behind_nginx_lose_nothing_when_one_stops(
     served = balancer.served()
     port_a, port_b = (f"127.0.0.1:{r.port}" for r in replicas)
     print(
-        f"replicas: {sum(result.statuses.values())} requests in {SECONDS:.0f} s, {result.scored} scored, "
+        f"replicas: {sum(result.statuses.values())} requests in {time.time() - started:.0f} s, "
+        f"{result.scored} scored, "
         f"{result.failures} failed ({result.errors} socket errors), statuses {dict(result.statuses)}, "
         f"{sum(', ' in upstream for _, upstream, _ in served)} retried on the other replica"
     )
