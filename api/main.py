@@ -45,7 +45,9 @@ from api.routes import (
     recourse,
     reports,
     score,
+    strategies,
     users,
+    worklist,
 )
 from api.security import require_api_key, require_dashboard_key
 from api.settings import Settings
@@ -132,7 +134,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app, settings)
     app.include_router(health.router, prefix=PREFIX)
     secured = [Depends(require_api_key), Depends(current_user)]  # the key first, then the session if any
-    acting_for_users = (notice.router, decisions.router, auth.router, users.router, audit.router)
+    acting_for_users = (
+        notice.router,
+        decisions.router,
+        auth.router,
+        users.router,
+        audit.router,
+        strategies.router,
+        worklist.router,
+    )
     for router in (  # the scoring routes first: a request is matched against the routes in this order
         clients.router,
         recourse.router,
@@ -153,6 +163,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outcomes.router,
         lifecycle.router,
         applications.router,
+        strategies.router,
+        worklist.router,
     ):
         dashboard_only = [Depends(require_dashboard_key)] if router in acting_for_users else []
         app.include_router(router, prefix=PREFIX, dependencies=secured + dashboard_only)

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import metrics
+from api import prometheus
 from api.audit_trail import RequestAuditor, unavailable
 from api.errors import send_error, send_internal_error
 from api.fast_path import StoredScoreFastPath
@@ -189,7 +189,7 @@ class RequestContextMiddleware:
 
     def _record(self, scope: Scope, route: str, request_id: str, status: int, seconds: float) -> None:
         method = scope["method"]
-        metrics.observe_request(method, route, status, seconds)
+        prometheus.observe_request(method, route, status, seconds)
         if access_log.isEnabledFor(logging.INFO):
             access_log.info("%s %s %d %.1fms id=%s", method, route, status, seconds * 1000, request_id)
         writer = getattr(scope["app"].state, "log_writer", None)

@@ -10,10 +10,10 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from scoring.config import drift_reports_in
 from scoring.db.anchors import AnchorSettings
 from scoring.db.sessions import Lifetimes
 from scoring.db.throttle import ThrottleRules
+from scoring.home import drift_reports_in
 from scoring.modeling.signing import Keyring, SigningSettings, keyring
 from scoring.notice.content import Lender
 from scoring.settings import comma_separated
@@ -74,6 +74,12 @@ class Settings(SigningSettings, AnchorSettings):
     )
     admin_key: SecretStr | None = Field(default=None, description="Key of the admin routes (model reload)")
     reload_poll_seconds: float = Field(default=1.0, gt=0, description="How often workers look for a reload")
+    strategy_ttl_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long a worker serves the decision strategy before checking the database's active "
+        "version again (0: at every score)",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default=[DASHBOARD_ORIGIN],
         description="Origins allowed to call the API from a browser, comma-separated",

@@ -9,9 +9,10 @@ import threading
 import time
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import Engine
 
-from api import metrics
+from api import prometheus
 from api.log_store import PredictionLog
 from api.schemas.scores import score_payload
 from api.settings import Settings
@@ -19,6 +20,7 @@ from scoring.serving.log_privacy import LogVector
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.reload import ModelReloader
 from scoring.serving.service import ScoreResult, ScoringService, load_service
+from scoring.serving.strategy_state import StrategyWatcher
 from scoring.vocabulary import Language, ScoreKind
 
 logger = logging.getLogger("api.state")
@@ -48,6 +50,7 @@ class AppState:
         self.log_vectors: dict[str, LogVector] = {}  # by model version: a reload swaps the service, not these
         self.error: str | None = None
         self.loaded = threading.Event()
+        self.strategies = StrategyWatcher(engine, settings.strategy_ttl_seconds)
         self.reloader = ModelReloader(
             settings.paths,
             self._load_service,
@@ -82,6 +85,7 @@ class AppState:
 
     def _install(self, service: ScoringService) -> None:
         """Put a loaded service in service: requests already running keep the one they started with."""
+        service.decider.source = self.strategies.current
         vector = _log_vector(service)
         self.log_vectors[service.scorer.version] = vector
         self.writer.register_model(service.scorer.version, vector.names)
@@ -96,7 +100,7 @@ class AppState:
         latency_ms = (time.perf_counter() - started) * 1000
         now = datetime.now(UTC).replace(tzinfo=None)
         for r in results:
-            metrics.observe_score(kind, r.decision, r.probability)
+            prometheus.observe_score(kind, r.decision, r.probability)
             self.writer.log_prediction(
                 {
                     "created_at": now,
@@ -109,6 +113,7 @@ class AppState:
                     "decision": r.decision,
                     "threshold": r.threshold,
                     "latency_ms": latency_ms,
+                    "rules": orjson.dumps(r.rules_fired).decode() if r.rules_fired else None,
                 }
             )
 
@@ -121,11 +126,13 @@ class AppState:
         request_id: str,
         started: float,
     ) -> bytes | None:
-        """The serialised score response of a stored client in `language`, logged as `log_scores` logs any
-        score; None until the responses are serialised."""
-        body = service.responses[language].body(row, contributions)
+        """The serialised score response of a stored client in `language` under the strategy in force,
+        logged as `log_scores` logs any score; None until the responses are serialised."""
+        active = self.strategies.current()
+        body = service.stored_body(row, contributions, language, active)
         if body is not None:
-            self.log_scores([service.client_result(row, None)], ScoreKind.CLIENT, request_id, started)
+            result = service.client_result(row, None, service.stored_decision(row, active))
+            self.log_scores([result], ScoreKind.CLIENT, request_id, started)
         return body
 
 

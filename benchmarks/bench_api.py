@@ -42,7 +42,8 @@ from devtools.servers import (
     wait_api_ready,
 )
 from devtools.workload import applications, client_ids, logged_scores
-from scoring.config import DEMO_CLIENTS, get_paths
+from scoring.home import DEMO_CLIENTS
+from scoring.settings import get_paths
 
 CEILING = "bare FastAPI GET /health (ceiling)"
 HEALTH = "GET /health"

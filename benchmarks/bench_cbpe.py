@@ -15,11 +15,11 @@ import argparse
 import time
 
 from benchmarks.settings import BenchSettings
-from scoring.config import Paths
 from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
 from scoring.drift.backtest import MIN_WINDOW, REQUIRED_SHARE, TOLERANCE, WindowSpec, run_backtest, verdict
 from scoring.features.build import build_features
+from scoring.home import Paths
 from scoring.modeling.bundle import load_bundle
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 

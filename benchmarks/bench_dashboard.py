@@ -21,7 +21,7 @@ import numpy as np
 from benchmarks.settings import BenchSettings
 from devtools.browser import chromium, missing_tools, open_client
 from devtools.servers import start_api, start_dashboard, wait_api_ready
-from scoring.config import get_paths
+from scoring.settings import get_paths
 
 API_KEY = "bench-dashboard-key-0123456789"
 

@@ -24,8 +24,9 @@ import polars as pl
 
 from benchmarks.measure import measure
 from benchmarks.settings import BenchSettings
-from scoring.config import Paths, get_paths
 from scoring.drift.defaults import REFERENCE_ROWS, SEED, TOP_FEATURES
+from scoring.home import Paths
+from scoring.settings import get_paths
 
 KAGGLE_TRAIN, KAGGLE_TEST = 307_511, 48_744
 TARGET_S = 120.0
@@ -62,9 +63,9 @@ def drift_at_scale(home: str, out: str, top: int, seed: int) -> dict:
     from scoring.drift.index import report_directory, save_report
     from scoring.drift.reference import read_split, reference_sample
     from scoring.drift.report import build_report
-    from scoring.drift.selection import top_features
     from scoring.drift.settings import DriftSettings
     from scoring.drift.summary import summarise
+    from scoring.drift.watched_features import top_features
     from scoring.modeling.bundle import load_bundle
 
     times["import Evidently"] = time.perf_counter() - started

@@ -28,8 +28,8 @@ from scoring.data.synth import generate_tables
 from scoring.features.aggregation import Subset, TableSpec
 from scoring.features.build import build_features
 from scoring.features.catalog import table_outputs
+from scoring.features.duckdb_runner import connect, register_parquet
 from scoring.features.encoding import level_token
-from scoring.features.engine import connect, register_parquet
 from scoring.features.serving import vectorizer
 from scoring.features.specs import BUREAU, INSTALLMENTS_PAYMENTS, TABLE_SPECS
 from scoring.features.sql import table_ctes

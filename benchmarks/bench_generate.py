@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.measure import measure
-from scoring.config import DEMO_CLIENTS
 from scoring.data.synth import generate_tables
+from scoring.home import DEMO_CLIENTS
 
 KAGGLE_CLIENTS = 307_511
 FULL_TARGET_S, FULL_TARGET_GB, DEMO_TARGET_S = 180.0, 8.0, 20.0

@@ -26,7 +26,7 @@ import numpy as np
 
 from benchmarks.bench_train import prepare
 from benchmarks.settings import BenchSettings
-from scoring.config import Paths, get_paths
+from scoring.home import Paths
 from scoring.modeling.bundle import CHAMPION_FILE
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 from scoring.offer.apr import apr, instalment
@@ -34,6 +34,7 @@ from scoring.offer.policy import OfferPolicy
 from scoring.offer.search import AFFORDABILITY, NONE, PRODUCT, RISK
 from scoring.serving.offering import OfferResult, model_profit, stored_offer
 from scoring.serving.service import ScoringService, load_service
+from scoring.settings import get_paths
 
 P50_TARGET_MS = 20.0
 NONE_TARGET = 0.10

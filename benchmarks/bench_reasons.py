@@ -23,13 +23,13 @@ import numpy as np
 from api.schemas.scores import score_payload
 from api.settings import Settings
 from benchmarks.settings import BenchSettings
-from scoring.config import get_paths
 from scoring.modeling.bundle import CHAMPION_FILE
 from scoring.notice.content import DecisionFacts, build_notice, new_reference
 from scoring.notice.pdf import render_pdf
 from scoring.serving.reason_quality import applications, measure
 from scoring.serving.recourse import recourse
 from scoring.serving.service import ScoringService, load_service
+from scoring.settings import get_paths
 from scoring.vocabulary import Decision, Language
 
 COVERAGE_TARGET = 0.75

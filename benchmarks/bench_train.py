@@ -35,11 +35,11 @@ import numpy as np
 from benchmarks.measure import measure
 from benchmarks.settings import BenchSettings
 from benchmarks.train_quality import capped_share, constraint_cost, lever_checks
-from scoring.config import DEMO_CLIENTS, Paths
 from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
 from scoring.features.build import build_features
 from scoring.features.protected import POLICY_FILE as PROTECTED_FILE
+from scoring.home import DEMO_CLIENTS, Paths
 from scoring.modeling.fairness import AGE_BANDS
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 

@@ -29,6 +29,7 @@ class BenchSettings(ToolSettings):
     dashboard_ready_seconds: float = Field(
         default=1800.0, gt=0, description="How long the dashboard benchmark waits for the API to be ready"
     )
+    model_page_runs: int = Field(default=5, ge=1, description="Times the Model page benchmark opens /model")
     offer_seed: int = Field(default=0, ge=0, description="Seed of the offer benchmark's clients")
     offer_clients: int = Field(default=2000, ge=1, description="Stored clients the offer benchmark prices")
     offer_real: bool = Field(default=True, description="The offer benchmark also trains on the real rows")

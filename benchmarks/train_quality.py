@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.config import Paths
 from scoring.explain.monotonicity import LeverCheck, check_lever, stored_applications
 from scoring.features.monotone import monotone_policy
+from scoring.home import Paths
 from scoring.modeling import lgbm
 from scoring.modeling.bundle import load_bundle
 from scoring.modeling.cv import LightGBMLearner, cross_validate, repeated_folds

@@ -189,6 +189,10 @@ class ApiClient:
     def global_explanation(self, top: int = 20, rows: int = 1000) -> dict:
         return self._get("/explain/global", {"top": top, "rows": rows})
 
+    def explanation_summary(self, top: int = 10) -> dict:
+        """Importance, the binned SHAP summary and dependence curves of the `top` features (a few KB)."""
+        return self._get("/explain/summary", {"top": top})
+
     def examples(self) -> dict:
         return self._get("/analytics/examples")
 
@@ -292,6 +296,39 @@ class ApiClient:
 
     def oversight(self, since: str | None = None, until: str | None = None) -> dict:
         return self._get("/oversight/summary", {"since": since, "until": until})
+
+    def worklist(self) -> dict:
+        """The referred clients awaiting a final decision, oldest first, and the grants awaiting approval."""
+        return self._get("/worklist")
+
+    def take_case(self, client_id: int, take_over: bool = False) -> dict:
+        return self._post(f"/worklist/{client_id}/take", {}, {"take_over": "true"} if take_over else None)
+
+    def review_decision(self, decision_id: int, approve: bool, justification: str) -> dict:
+        """Approve (it becomes final) or reject another officer's grant above the authority limits."""
+        verb = "approve" if approve else "reject"
+        return self._post(f"/decisions/{decision_id}/{verb}", {"justification": justification})
+
+    # -- decision strategies (analysts propose, administrators approve) ---------------------------------
+
+    def strategies(self) -> list[dict]:
+        """Every stored strategy version with its status, newest first."""
+        return self._get("/strategies")
+
+    def active_strategy(self) -> dict:
+        """The active strategy (or null) and the product's example."""
+        return self._get("/strategies/active")
+
+    def simulate_strategy(self, text: str) -> dict:
+        """A strategy file's simulation against the strategy in force, with the chart's points."""
+        return self._post("/strategies/simulate", {"yaml": text})
+
+    def propose_strategy(self, text: str) -> dict:
+        return self._post("/strategies", {"yaml": text})
+
+    def review_strategy(self, version: int, approve: bool) -> dict:
+        """Approve (it becomes active) or reject a proposed version."""
+        return self._post(f"/strategies/{version}/{'approve' if approve else 'reject'}", {})
 
     # -- the audit trail (administrators) ----------------------------------------------------------
 

@@ -30,13 +30,21 @@ def log_response(response: httpx.Response) -> None:
 
 
 class ApiError(Exception):
-    """A call that did not succeed, with a message for people and the fields the API found invalid."""
+    """A call that did not succeed, with a message for people and the fields the API found invalid (every
+    problem in `problems`, several of one field included: a strategy file's, one a line)."""
 
-    def __init__(self, message: str, status: int | None = None, fields: dict[str, str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        fields: dict[str, str] | None = None,
+        problems: list[str] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
         self.fields = fields or {}
+        self.problems = problems or list(self.fields.values())
 
     @property
     def not_found(self) -> bool:
@@ -69,6 +77,7 @@ def error_of(response: httpx.Response) -> ApiError:
             _("Some values were refused by the scoring service ({fields}).").format(fields=listed),
             status,
             fields,
+            [p.get("message", "invalid") for p in detail if isinstance(p, dict)],
         )
     if status == 401 and response.headers.get("WWW-Authenticate") != USER_CHALLENGE:
         return ApiError(

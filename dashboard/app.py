@@ -39,9 +39,11 @@ PAGES = (
     "similar",
     "what_if",
     "new_application",
+    "worklist",
     "model",
     "drift",
     "operations",
+    "strategy",
     "users",
     "audit",
     "account",
@@ -183,10 +185,10 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
 
 
 def hidden_paths() -> frozenset[str]:
-    """Navigation links the request's user may not open (the Users and Audit pages too while sign-in is off:
-    the API shows them to a signed-in administrator only)."""
+    """Navigation links the request's user may not open (the Users, Audit and Strategy pages too while sign-in
+    is off: the API shows them to a signed-in user only)."""
     if not auth.enabled():
-        return frozenset({"/users", "/audit"})
+        return frozenset({"/users", "/audit", "/strategy", "/worklist"})
     return frozenset(
         path for _, path, _ in NAV if not auth.allowed(roles.rights_of_page(path) or roles.EVERYONE)
     )

@@ -48,20 +48,10 @@ def roc_summary(roc: Mapping, t: Translator = ENGLISH) -> str:
 
 def calibration_summary(calibration: Mapping, t: Translator = ENGLISH) -> str:
     gaps = [abs(p - o) for p, o in zip(calibration["predicted"], calibration["observed"], strict=True)]
-    text = t.gettext(
+    return t.gettext(
         "Calibrated risk against observed default rate in {groups} groups of clients of equal size (out of "
         "fold); the largest gap is {gap}."
     ).format(groups=len(gaps), gap=points(max(gaps) if gaps else 0.0, t=t))
-    if is_number(calibration.get("ece")):
-        text += " " + t.gettext(
-            "Expected calibration error {ece}; average risk {mean} against {observed} of clients who "
-            "defaulted."
-        ).format(
-            ece=t.number(calibration["ece"], 4),
-            mean=t.percent(calibration["mean_pd"], 2),
-            observed=t.percent(calibration["observed_rate"], 2),
-        )
-    return text
 
 
 def candidates_summary(rows: Sequence[Mapping], rule: str | None, t: Translator = ENGLISH) -> str:
@@ -91,35 +81,33 @@ def importance_summary(importance: Sequence[Mapping], t: Translator = ENGLISH, t
     ).format(names=names)
 
 
-def beeswarm_summary(
-    features: Sequence[str], labels: Mapping[str, str], clients: int, t: Translator = ENGLISH
-) -> str:
-    if not features:
+def beeswarm_summary(summary: Mapping, t: Translator = ENGLISH) -> str:
+    rows = summary["beeswarm"]
+    if not rows:
         return t.gettext("No SHAP sample is available.")
     return t.gettext(
-        "Each dot is one of {clients} training clients; for each of the {count} most important features, "
-        "dots to the right raised that client's risk and dots to the left lowered it; the colour gives the "
-        "feature's value, from low (dark) to high (light). Top feature: {top}."
-    ).format(clients=t.number(clients), count=len(features), top=labels[features[0]])
+        "The {clients} training clients of the SHAP sample, grouped by SHAP value: for each of the {count} "
+        "most important features, dots to the right raised the risk and dots to the left lowered it; a dot's "
+        "size is its number of clients, its colour their value, from low (dark) to high (light). Top "
+        "feature: {top}."
+    ).format(clients=t.number(summary["clients"]), count=len(rows), top=rows[0]["label"])
 
 
-def dependence_summary(
-    label: str, values: Sequence[float | None], shap: Sequence[float], t: Translator = ENGLISH
-) -> str:
-    pairs = [(v, s) for v, s in zip(values, shap, strict=True) if v is not None]
-    if not pairs:
-        return t.gettext("{feature}: no known value in the sample.").format(feature=label)
-    low, high = min(pairs), max(pairs)
+def dependence_summary(curve: Mapping, t: Translator = ENGLISH) -> str:
+    bins = curve["bins"]
+    if not bins:
+        return t.gettext("{feature}: no known value in the sample.").format(feature=curve["label"])
+    low, high = bins[0], bins[-1]
     return t.gettext(
-        "Effect of {feature} on the risk for {count} clients: at the lowest value ({low}) it changes the "
-        "log-odds by {low_effect}, at the highest ({high}) by {high_effect}."
+        "Effect of {feature} on the risk for {count} clients: at the lowest values ({low}) it changes the "
+        "log-odds by {low_effect} on average, at the highest ({high}) by {high_effect}."
     ).format(
-        feature=label,
-        count=t.number(len(pairs)),
-        low=value_text(low[0], t),
-        low_effect=t.signed(low[1]),
-        high=value_text(high[0], t),
-        high_effect=t.signed(high[1]),
+        feature=curve["label"],
+        count=t.number(sum(b["clients"] for b in bins)),
+        low=value_text(low["low"], t),
+        low_effect=t.signed(low["mean_shap"]),
+        high=value_text(high["high"], t),
+        high_effect=t.signed(high["mean_shap"]),
     )
 
 

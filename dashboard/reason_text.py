@@ -20,9 +20,9 @@ from dashboard.values import (
 
 
 def share_text(reason: Mapping, decision: str, t: Translator = ENGLISH) -> str:
-    """'42% of what pushed towards refusal' (or acceptance)."""
+    """'42% of what pushed towards refusal' (or acceptance; a referral shows what counts against)."""
     share = t.percent(reason.get("share"), 0)
-    if decision == "refuse":
+    if decision != "accept":
         return t.gettext("{share} of what pushed towards refusal").format(share=share)
     return t.gettext("{share} of what pushed towards acceptance").format(share=share)
 
@@ -35,6 +35,8 @@ def member_values(reason: Mapping, t: Translator = ENGLISH, currency: str = DEFA
 def reasons_heading(decision: str, t: Translator = ENGLISH) -> str:
     if decision == "refuse":
         return t.gettext("Principal reasons for the refusal")
+    if decision == "refer":
+        return t.gettext("Why the application goes to a credit officer")
     return t.gettext("Main points in the applicant's favour")
 
 

@@ -26,6 +26,7 @@ from dashboard.values import (
 
 # The API's vocabulary: its `scoring.vocabulary` enums arrive as these strings (the dashboard has no scoring).
 ACCEPT = "accept"
+REFER = "refer"
 REFUSE = "refuse"
 CATEGORICAL = "categorical"
 NARROW_MARGIN = 0.2  # within 20 % of the threshold (relative) the decision is called close
@@ -39,12 +40,13 @@ def points(value: float, digits: int = 1, t: Translator = ENGLISH) -> str:
 
 
 def decision_words(decision: str, t: Translator = ENGLISH) -> str:
-    return t.gettext("Credit granted") if decision == ACCEPT else t.gettext("Credit refused")
+    """'Credit granted', 'Referred to a credit officer' or 'Credit refused'."""
+    return vocabulary.label(vocabulary.DECISIONS, decision, t)
 
 
 def decision_icon(decision: str) -> str:
-    """A symbol that tells the decision without colour: a tick or a cross."""
-    return "\u2714" if decision == ACCEPT else "\u2716"
+    """A symbol that tells the decision without colour: a tick, a flag (referred to an officer) or a cross."""
+    return "\u2714" if decision == ACCEPT else "\u2691" if decision == REFER else "\u2716"
 
 
 def decision_with_icon(decision: str, t: Translator = ENGLISH) -> str:

@@ -14,6 +14,11 @@ from collections.abc import Mapping
 from dashboard.i18n import ENGLISH, N_, Translator
 from dashboard.levels import CATEGORY_LEVELS
 
+DECISIONS = {  # scoring.vocabulary.Decision: the automatic decision of a score
+    "accept": N_("Credit granted"),
+    "refer": N_("Referred to a credit officer"),
+    "refuse": N_("Credit refused"),
+}
 OFFICER_DECISIONS = {  # scoring.vocabulary.OfficerDecision
     "accept": N_("Accept"),
     "accept-counter-offer": N_("Accept the counter-offer"),
@@ -33,6 +38,7 @@ OVERRIDE_REASONS = {  # scoring.vocabulary.OverrideReason
 }
 ROLES = {  # scoring.vocabulary.Role
     "officer": N_("Credit officer"),
+    "senior": N_("Senior credit officer"),
     "analyst": N_("Risk analyst"),
     "admin": N_("Administrator"),
 }

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import create_engine, func, select
 
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.serving.prediction_log import predictions
 
 

@@ -8,14 +8,15 @@ from typing import Annotated
 
 import typer
 
-from scoring.command_errors import fail
-from scoring.config import DEMO_CLIENTS, default_raw_dir, get_paths
-from scoring.db.cli import audit_app, audit_promotion, db_app, users_app
+from scoring.command_errors import ScoringCommands, fail
+from scoring.db.command import audit_app, audit_promotion, db_app, users_app
 from scoring.drift.command import DRIFT_FOUND, drift
+from scoring.home import DEMO_CLIENTS
+from scoring.settings import default_raw_dir, get_paths
 from scoring.strategy.command import strategy_app
 from scoring.vocabulary import Engine
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+app = typer.Typer(cls=ScoringCommands, no_args_is_help=True, add_completion=False, help=__doc__)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
@@ -51,12 +52,9 @@ def generate(
     ] = None,
 ) -> None:
     """Write the 7 Kaggle tables of a synthetic population with its true default probabilities."""
-    from scoring.data.synth import GenerationError, generate_tables, parse_drift
+    from scoring.data.synth import generate_tables, parse_drift
 
-    try:
-        summary = generate_tables(clients, seed, out or get_paths().synthetic, parse_drift(drift))
-    except GenerationError as exc:
-        fail(str(exc))
+    summary = generate_tables(clients, seed, out or get_paths().synthetic, parse_drift(drift))
     typer.echo(summary.describe())
 
 
@@ -68,16 +66,15 @@ def calibrate(
     ] = None,
 ) -> None:
     """Compute the generator's calibration statistics from real rows and write them as JSON."""
-    from scoring.data.calibration import (
+    from scoring.data.twin_calibration import (
         CALIBRATION_PATH,
-        CalibrationError,
         compute_calibration,
         write_calibration,
     )
 
     try:
         path = write_calibration(compute_calibration(sample), out or CALIBRATION_PATH)
-    except (CalibrationError, OSError) as exc:
+    except OSError as exc:
         fail(str(exc))
     typer.echo(f"calibration of {sample} written to {path}")
 
@@ -88,12 +85,9 @@ def ingest(
     out: Annotated[Path | None, typer.Option(help="Output directory (default data/interim).")] = None,
 ) -> None:
     """Validate the raw tables and write them as typed Parquet."""
-    from scoring.data.ingest import IngestError, ingest_tables
+    from scoring.data.ingest import ingest_tables
 
-    try:
-        report = ingest_tables(raw or default_raw_dir(), out or get_paths().interim)
-    except IngestError as exc:
-        fail(str(exc))
+    report = ingest_tables(raw or default_raw_dir(), out or get_paths().interim)
     typer.echo(report.describe())
 
 
@@ -129,22 +123,17 @@ def features(
 ) -> None:
     """Build the per-client feature table and its feature dictionary from the ingested tables."""
     from scoring.features.build import build_features
-    from scoring.features.engine import FeatureError
-    from scoring.spark import SparkUnavailable
 
     paths = get_paths()
     target = out or paths.features
     dictionary = paths.feature_dictionary if out is None else target.with_name(paths.feature_dictionary.name)
-    try:
-        if engine is Engine.SPARK:
-            from scoring.features.spark_engine import build_features_spark
+    if engine is Engine.SPARK:
+        from scoring.features.spark_engine import build_features_spark
 
-            session = _spark(master, conf)
-            summary = build_features_spark(interim or paths.interim, target, dictionary, session)
-        else:
-            summary = build_features(interim or paths.interim, target, dictionary)
-    except (FeatureError, SparkUnavailable) as exc:
-        fail(str(exc))
+        session = _spark(master, conf)
+        summary = build_features_spark(interim or paths.interim, target, dictionary, session)
+    else:
+        summary = build_features(interim or paths.interim, target, dictionary)
     typer.echo(summary.describe())
 
 
@@ -166,25 +155,24 @@ def score(
         bool, typer.Option(help="Give the 4 reason codes pushing towards each decision (a SHAP per row).")
     ] = True,
 ) -> None:
-    """Score every client of the feature table with the model: calibrated probability of default, decision,
+    """Score every client of the feature table with the model: calibrated probability of default, decision
+    (the active strategy's: accept, refer or refuse, with the rules that fired; else the threshold's),
     threshold, score points, version and the reason codes towards the decision."""
-    from scoring.modeling.bundle import BundleError, load_bundle
-    from scoring.serving.batch import BatchError, BatchScorer, score_duckdb
+    from scoring.modeling.bundle import load_bundle
+    from scoring.serving.batch import BatchScorer, score_duckdb
+    from scoring.serving.strategy_state import active_of
     from scoring.settings import ScoringSettings
-    from scoring.spark import SparkUnavailable
 
     settings = ScoringSettings()
     paths = settings.paths
-    try:
-        scorer = BatchScorer(load_bundle(paths.models, version), settings.points_scale, reasons)
-        if engine is Engine.SPARK:
-            from scoring.serving.batch_spark import score_spark
+    bundle, strategy = load_bundle(paths.models, version), active_of(settings.database)
+    scorer = BatchScorer(bundle, settings.points_scale, reasons, strategy, paths.interim)
+    if engine is Engine.SPARK:
+        from scoring.serving.batch_spark import score_spark
 
-            summary = score_spark(scorer, features or paths.features, out, _spark(master, conf), partitions)
-        else:
-            summary = score_duckdb(scorer, features or paths.features, out, threads)
-    except (BatchError, BundleError, SparkUnavailable) as exc:
-        fail(str(exc))
+        summary = score_spark(scorer, features or paths.features, out, _spark(master, conf), partitions)
+    else:
+        summary = score_duckdb(scorer, features or paths.features, out, threads)
     typer.echo(summary.describe())
 
 
@@ -233,33 +221,28 @@ def train(
 ) -> None:
     """Select features, compare models by repeated CV, calibrate, pick the cost-minimising threshold,
     write and promote the champion bundle (and the challenger's), draw the model card."""
-    from scoring.modeling.bundle import BundleError
     from scoring.modeling.card import feature_counts
-    from scoring.modeling.cost import CostError, CostSpec
-    from scoring.modeling.dataset import DatasetError
-    from scoring.modeling.train import ConfigError, TrainConfig, TrainInputs, train_model
+    from scoring.modeling.cost import CostSpec
+    from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 
-    try:
-        spec = CostSpec(cost, w_fn, w_fp, lgd, margin)
-        config = TrainConfig(
-            spec,
-            folds=folds,
-            repeats=repeats,
-            compare_rows=compare_rows,
-            max_features=max_features,
-            strategies=tuple(s.strip() for s in strategies.split(",") if s.strip()),
-            model=model,
-            tune_trials=tune_trials,
-            tune_minutes=tune_minutes,
-            tune_metric=tune_metric,
-            seed=seed,
-            threads=threads,
-            track=mlflow,
-            progress=progress,
-        )
-        result = train_model(TrainInputs.from_paths(), config)
-    except (BundleError, ConfigError, CostError, DatasetError) as exc:
-        fail(str(exc))
+    spec = CostSpec(cost, w_fn, w_fp, lgd, margin)
+    config = TrainConfig(
+        spec,
+        folds=folds,
+        repeats=repeats,
+        compare_rows=compare_rows,
+        max_features=max_features,
+        strategies=tuple(s.strip() for s in strategies.split(",") if s.strip()),
+        model=model,
+        tune_trials=tune_trials,
+        tune_minutes=tune_minutes,
+        tune_metric=tune_metric,
+        seed=seed,
+        threads=threads,
+        track=mlflow,
+        progress=progress,
+    )
+    result = train_model(TrainInputs.from_paths(), config)
     audit_promotion(result.metadata["version"], "scoring train")
     typer.echo(result.describe())
     typer.echo(f"Features: {feature_counts(result.metadata)}")
@@ -282,16 +265,12 @@ def evaluate(
     import json
 
     from scoring.io import clean_json
-    from scoring.modeling.bundle import BundleError
-    from scoring.modeling.cost import CostError
-    from scoring.modeling.evaluate import EvaluationError, evaluate_file, write_scores
+    from scoring.modeling.evaluate import evaluate_file, write_scores
 
+    result = evaluate_file(data, get_paths().models, raw_dir, version)
     try:
-        result = evaluate_file(data, get_paths().models, raw_dir, version)
         if out is not None:
             write_scores(result, out)
-    except (BundleError, CostError, EvaluationError) as exc:
-        fail(str(exc))
     except OSError as exc:
         fail(f"{out}: cannot be written ({exc.strerror or exc})")
     typer.echo(
@@ -340,7 +319,7 @@ def pipeline(
 
 
 def _register_monitoring() -> None:
-    from scoring.monitoring.commands import register
+    from scoring.monitoring.command import register
 
     register(app)
 

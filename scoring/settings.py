@@ -3,7 +3,7 @@
 The API, drift, tracking and the monitoring loop read their settings through subclasses of `ScoringSettings`
 (the dashboard, deployed without `scoring`, has its own class; the tooling has `devtools.settings`); no other
 code reads a variable of its own from `os.environ`. Paths are derived from `home` (SCORING_HOME) through
-`scoring.config.Paths`. DATABASE_URL and MLFLOW_TRACKING_URI are also read without the prefix, the names
+`scoring.home.Paths`. DATABASE_URL and MLFLOW_TRACKING_URI are also read without the prefix, the names
 platforms and MLflow use. Also here: the refusal of `change-me…` placeholder secrets, and `raising`, which
 makes a pydantic dataclass of settings (`TrainConfig`, `DriftSettings`) raise its own error naming the option.
 """
@@ -22,8 +22,8 @@ from typing import TypeVar
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from scoring.config import PROJECT_ROOT, Paths
 from scoring.explain.points import PointsScale
+from scoring.home import PROJECT_ROOT, Paths
 from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, temporary_path
 
 PLACEHOLDER_PREFIX = "change-me"  # the secrets of .env.example, refused at start
@@ -108,6 +108,18 @@ class ScoringSettings(BaseSettings):
         if not path.exists():
             write_secret_once(path, secrets.token_hex(32))
         return path.read_text().strip().encode()
+
+
+def get_paths() -> Paths:
+    """Paths under the configured home (SCORING_HOME, default: the project root), read at call time."""
+    return ScoringSettings().paths
+
+
+def default_raw_dir() -> Path:
+    """The real Kaggle files in data/raw/ when present, else the synthetic twin in data/raw/synthetic/."""
+    paths = get_paths()
+    real = [paths.raw / f"application_train.{ext}" for ext in ("csv", "parquet")]
+    return paths.raw if any(p.exists() for p in real) else paths.synthetic
 
 
 def write_secret_once(path: Path, secret: str) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from scoring.errors import ScoringError
+
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
@@ -25,7 +27,7 @@ DEFAULTS = {
 JAVA_HINT = "Spark needs a Java 17+ runtime (`make setup-test` installs Debian's openjdk-17-jre-headless)"
 
 
-class SparkUnavailable(RuntimeError):
+class SparkUnavailable(ScoringError, RuntimeError):
     """pyspark is not installed, or Spark cannot start (no Java runtime, bad master or setting); or a Spark
     job failed (`spark_job`)."""
 

@@ -10,9 +10,14 @@ from enum import StrEnum
 
 
 class Decision(StrEnum):
-    """The model's decision: refuse when the probability of default reaches the threshold."""
+    """The automatic decision: accept, refuse, or refer to an officer (a strategy's rule or refer band).
+
+    Without a strategy the bundle's single threshold decides (`at`): refuse when the probability of default
+    reaches it, else accept. A referral is no final decision: the officer's decision follows.
+    """
 
     ACCEPT = "accept"
+    REFER = "refer"
     REFUSE = "refuse"
 
     @classmethod
@@ -49,6 +54,7 @@ class Role(StrEnum):
     """Who a signed-in user is: what they may see and do is decided from this on the server."""
 
     OFFICER = "officer"
+    SENIOR = "senior"  # an officer who may also approve another's accept above the authority limits
     ANALYST = "analyst"
     ADMIN = "admin"
 
@@ -70,7 +76,8 @@ class OfficerDecision(StrEnum):
 
         The model's counter-offer is the largest amount it still accepts, so accepting it follows a refusal
         and departs from an acceptance of the amount asked; a referral hands the decision on and overrides
-        nothing (the senior officer records the final one).
+        nothing (the senior officer records the final one). When the model referred, the officer decides:
+        no decision of theirs is an override.
         """
         return self in _OVERRIDES[model]
 
@@ -94,6 +101,7 @@ _ANNOUNCED = {
 _OVERRIDES = {
     Decision.ACCEPT: {OfficerDecision.REFUSE, OfficerDecision.ACCEPT_COUNTER_OFFER},
     Decision.REFUSE: {OfficerDecision.ACCEPT},
+    Decision.REFER: set(),
 }
 
 
@@ -140,9 +148,14 @@ class AuditAction(StrEnum):
     SCORE = "score"
     DECISION = "decision"
     OVERRIDE = "override"
+    DECISION_APPROVED = "decision-approved"  # a second person approves an accept above the authority limits
+    DECISION_REJECTED = "decision-rejected"
+    CASE_TAKEN = "case-taken"  # an officer takes a referred client from the worklist
     LETTER_ISSUED = "letter-issued"
     MODEL_PROMOTED = "model-promoted"
     STRATEGY_ACTIVATED = "strategy-activated"
+    STRATEGY_PROPOSED = "strategy-proposed"
+    STRATEGY_REJECTED = "strategy-rejected"
     USER_CREATED = "user-created"
     USER_DISABLED = "user-disabled"
     USER_ENABLED = "user-enabled"
@@ -165,6 +178,7 @@ class AlertKind(StrEnum):
     DATA_DRIFT = "data_drift"
     PREDICTION_DRIFT = "prediction_drift"
     PERFORMANCE_DROP = "performance_drop"
+    SEGMENT_DRIFT = "segment_drift"
     LATENCY = "latency"
     ERROR_RATE = "error_rate"
     MODEL_PROMOTED = "model_promoted"

@@ -1,7 +1,9 @@
-"""Shared fixtures: the raw sample tables (real rows, else a synthetic twin) and one small scoring home."""
+"""Shared fixtures: the raw sample tables (real rows, else a synthetic twin) and one small scoring home, built
+once per run; and the tier markers every test gets from what it runs (tests/support/tiers.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,31 @@ from argon2 import PasswordHasher
 import scoring.db.security
 from tests.support.home import build_home, write_raw_subset
 from tests.support.sample import has_real_rows, real_sample_dir, synthetic_sample
+from tests.support.shared import built_once
+from tests.support.tiers import SLOW_TIMEOUT, TIERS, item_tiers, unmarked_tiers, xdist_group
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with the tiers of what it runs (spark, postgres, browser, server, training), give a
+    slow or tier test without a timeout of its own the heavy tests' one and put it in its xdist group."""
+    for item in items:
+        for tier in sorted(item_tiers(item)):
+            item.add_marker(tier)
+        heavy = any(item.get_closest_marker(name) for name in ("slow", *TIERS))
+        if heavy and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
+        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+
+
+@pytest.fixture(autouse=True)
+def tier_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails a test that requested a tier's fixture (even through `getfixturevalue`) without its marker."""
+    yield
+    missing = unmarked_tiers(request.fixturenames, {mark.name for mark in request.node.iter_markers()})
+    if missing:
+        pytest.fail(f"{request.node.nodeid} uses the fixtures of {sorted(missing)} without their markers")
 
 
 @pytest.fixture(scope="session")
@@ -32,10 +57,13 @@ def real_sample() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory, sample_rows: Path) -> Path:
-    """A scoring home: 500 + 120 clients of the sample rows, ingested, featurised, trained and promoted."""
-    home = tmp_path_factory.mktemp("demo-home")
-    build_home(home, write_raw_subset(sample_rows, home / "data" / "raw"))
-    return home
+    """A scoring home: 500 + 120 clients of the sample rows, ingested, featurised, trained and promoted (built
+    once per run, a copy per worker)."""
+
+    def build(home: Path) -> None:
+        build_home(home, write_raw_subset(sample_rows, home / "data" / "raw"))
+
+    return built_once(tmp_path_factory, "demo-home", build)
 
 
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=16384, parallelism=1)

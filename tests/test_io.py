@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.io import StagedWrites, atomic_dir, write_json_atomic, write_parquet_atomic, write_text_atomic
 
 

@@ -19,7 +19,7 @@ from api.times import IsoDateTime, aware_utc
 from scoring.db.anchors import check_anchors, write_anchor
 from scoring.db.audit import AuditEvent, record, text_of, verify
 from scoring.db.export import ExportFormat, export_lines, period
-from scoring.db.models import audit_log
+from scoring.db.tables import audit_log
 from scoring.vocabulary import AuditAction
 
 router = APIRouter(prefix="/audit", tags=["audit"])

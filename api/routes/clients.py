@@ -73,8 +73,9 @@ async def client_score(
     offer: Annotated[bool, Query(description="Add the offer: grade, offer, alternatives, limits")] = False,
 ) -> Response:
     """Probability, decision, points and explanation of a stored client (precomputed for the current
-    model); the reasons' texts in the requested language; with `offer=true` also its offer (as
-    `GET /clients/{id}/offer`).
+    model and strategy); the reasons' texts in the requested language; with `offer=true` also its offer (as
+    `GET /clients/{id}/offer`). The decision is the strategy in force's (accept, refer or refuse, with
+    `rules_fired`), else the bundle's threshold's.
 
     Its common case is answered by `api.fast_path` before FastAPI's routing, with the same bytes and log.
     """
@@ -91,7 +92,7 @@ async def client_score(
     values = service.explanations.row(row)
     if values is None:
         values = await run_in_threadpool(service.explanations.compute_row, row)
-    result = service.client_result(row, values)
+    result = await run_in_threadpool(service.client_result, row, values)  # a new strategy reads its rules
     state.log_scores([result], ScoreKind.CLIENT, request.state.request_id, started)
     payload = score_payload(result, contributions, language)
     if found is not None:

@@ -1,16 +1,19 @@
 """The officer's decision on a stored client (with the model's opinion computed here, never sent by the
-caller), the client's decision history, letters issued, and the oversight summary for the Operations page."""
+caller), a second person's approval or rejection of a grant above the authority limits, the client's
+decision history, and the oversight summary for the Operations page (with the worklist's queue and time to
+decision)."""
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 
 from api.deps import ClientId, ServiceDep, StateDep, client_not_found
 from api.errors import error_responses
-from api.identity import Analyst, AnyUser, DatabaseDep, Officer, actor_of
+from api.identity import Analyst, AnyUser, DatabaseDep, Officer, Reviewer, actor_of
 from api.schemas.access import (
     DecisionHistoryOut,
     DecisionIn,
@@ -18,11 +21,13 @@ from api.schemas.access import (
     DecisionVocabularyOut,
     OversightOut,
 )
+from api.schemas.worklist import ReviewIn
 from api.times import IsoDateTime, aware_utc
-from scoring.db import decisions
+from scoring.db import approvals, decisions, worklist
 from scoring.serving.offering import stored_offer
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.service import ScoringService
+from scoring.strategy.authority import authority_limits
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 
 router = APIRouter(tags=["decisions"])
@@ -55,6 +60,7 @@ def model_opinion(
     result = service.client_result(row, values)
     found = stored_offer(service, row) if counter_offer else None
     offer = None if found is None else found.payload()["offer"]
+    asked = float(service.offer_data.loans([client_id])[0][0])
     return decisions.ModelOpinion(
         client_hash=client_hash(client_id, salt) or "",
         model_version=result.model_version,
@@ -64,6 +70,7 @@ def model_opinion(
         reasons=_reasons(result),
         counter_offer_amount=None if offer is None else float(offer["amount"]),
         offer=offer,
+        amount=asked if math.isfinite(asked) else None,
     )
 
 
@@ -103,7 +110,10 @@ def decide(
     reason category and a written justification. Stored with the model version, PD, threshold and reasons;
     an accepted counter-offer with the whole offer the server computes now (amount, term, borrowing rate,
     APR, instalment, fees, total cost and total payable), which its letter states whatever the model later
-    says."""
+    says. A grant (accept, accept the counter-offer) above the authority limits (`scoring/strategy/
+    authority.json`: the PD, or the amount asked or offered) is recorded with status `awaiting-approval`:
+    not final, no letter, until a senior or an admin other than its author approves it. A final accept or
+    refusal takes the client off the worklist."""
     choice = decisions.OfficerChoice(
         OfficerDecision(body.decision),
         None if body.reason_category is None else OverrideReason(body.reason_category),
@@ -112,7 +122,7 @@ def decide(
     wants_offer = choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
     opinion = model_opinion(service, state.salt, client_id, wants_offer)
     try:
-        row = decisions.record(state.engine, choice, opinion, actor_of(request, user))
+        row = decisions.record(state.engine, choice, opinion, actor_of(request, user), authority_limits())
     except decisions.DecisionError as error:
         raise _field_error(error.field, error.message) from None
     return DecisionOut(**row)
@@ -139,4 +149,51 @@ def oversight_summary(
 ) -> OversightOut:
     """Decisions and override rate per officer and month; default rate of overridden vs followed decisions
     once outcomes are known."""
-    return OversightOut(**decisions.summary(engine, aware_utc(since), aware_utc(until)))
+    start, end = aware_utc(since), aware_utc(until)
+    return OversightOut(
+        **decisions.summary(engine, start, end), worklist=worklist.metrics(engine, start, end)
+    )
+
+
+DecisionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The decision's id")]
+
+
+def _review(
+    engine: DatabaseDep, decision_id: int, body: ReviewIn, request: Request, user: Reviewer, approve: bool
+) -> DecisionOut:
+    verdict = approvals.Review(approve, body.justification)
+    try:
+        row = approvals.review(engine, decision_id, verdict, actor_of(request, user), authority_limits())
+    except approvals.ReviewError as error:
+        if error.field is not None:
+            raise _field_error(error.field, error.message) from None
+        raise HTTPException(error.status, error.message) from None
+    return DecisionOut(**row)
+
+
+@router.post(
+    "/decisions/{decision_id}/approve",
+    response_model=DecisionOut,
+    responses=error_responses(400, 401, 403, 404, 409, 422, 500),
+)
+def approve(
+    decision_id: DecisionId, body: ReviewIn, request: Request, engine: DatabaseDep, user: Reviewer
+) -> DecisionOut:
+    """A senior or an admin approves another person's grant above the authority limits, with a written
+    justification: it becomes final (its letter can be issued). Four eyes: its author may not (403).
+    Audited as `decision-approved`."""
+    return _review(engine, decision_id, body, request, user, approve=True)
+
+
+@router.post(
+    "/decisions/{decision_id}/reject",
+    response_model=DecisionOut,
+    responses=error_responses(400, 401, 403, 404, 409, 422, 500),
+)
+def reject(
+    decision_id: DecisionId, body: ReviewIn, request: Request, engine: DatabaseDep, user: Reviewer
+) -> DecisionOut:
+    """A senior or an admin rejects another person's grant above the authority limits, with a written
+    justification: no letter; a referred client goes back to the worklist for a new decision. Four eyes:
+    its author may not (403). Audited as `decision-rejected`."""
+    return _review(engine, decision_id, body, request, user, approve=False)

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import StateDep
 from api.errors import error_responses
-from api.metrics import exposition
+from api.prometheus import exposition
 from api.schemas.scores import Health, Readiness
 
 router = APIRouter(tags=["operations"])
@@ -24,11 +24,14 @@ async def ready(state: StateDep) -> Response:
     """Readiness: 200 once the model bundle and the client store are loaded, else 503 (with the reason)."""
     service = state.service
     if service is not None:
+        active = state.strategies.current()
         body = Readiness(
             status="ready",
             model_version=service.scorer.version,
             clients=len(service.store),
             explanations=service.explanations.status,
+            strategy=None if active is None else active.describe(),
+            strategy_error=state.strategies.error,
         )
         return JSONResponse(body.model_dump())
     body = Readiness(status="failed" if state.error else "loading", detail=state.error)

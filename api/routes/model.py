@@ -7,9 +7,10 @@ from fastapi import APIRouter
 from api.deps import ServiceDep
 from api.errors import error_responses
 from api.language import LanguageDep
-from api.schemas.model import FeatureOut, ModelOut
-from scoring.features.dictionary import feature_label
+from api.schemas.model import FeatureOut, ModelOut, ScorecardRowOut
+from scoring.features.dictionary import feature_label, feature_unit
 from scoring.serving.offering import model_profit
+from scoring.serving.scorecard_table import readable_points
 
 router = APIRouter(tags=["model"])
 
@@ -36,7 +37,7 @@ def model(service: ServiceDep, language: LanguageDep) -> ModelOut:
         feature_selection=meta.get("feature_selection"),
         monotone=meta.get("monotone"),
         challenger=meta.get("challenger"),
-        scorecard=_labelled(meta.get("scorecard"), language),
+        scorecard=_readable(meta.get("scorecard"), meta.get("features") or [], language),
         base_value=service.scorer.base_value,
         base_probability=service.scorer.base_probability,
         features=[
@@ -54,10 +55,20 @@ def model(service: ServiceDep, language: LanguageDep) -> ModelOut:
     )
 
 
-def _labelled(rows: list[dict] | None, language: str) -> list[dict] | None:
-    """The scorecard's rows with their feature's label in `language`."""
+def _readable(rows: list[dict] | None, features: list[dict], language: str) -> list[ScorecardRowOut] | None:
+    """The scorecard's rows in readable units, twins merged, each with its feature's label in `language`
+    and the unit of its bounds."""
     if rows is None:
         return None
+    levels = {f["name"]: f.get("levels") or [] for f in features}
+    labels = {r["feature"]: r.get("label") or r["feature"] for r in rows}
     return [
-        {**r, "label": feature_label(r["feature"], language, r.get("label") or r["feature"])} for r in rows
+        ScorecardRowOut.model_validate(
+            {
+                **r,
+                "label": feature_label(r["feature"], language, labels.get(r["feature"], r["feature"])),
+                "unit": feature_unit(r["feature"]),
+            }
+        )
+        for r in readable_points(rows, levels)
     ]

@@ -36,15 +36,16 @@ from scoring.explain.recourse import Recourse
 from scoring.notice.content import OfficerFacts, build_notice, new_reference
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
-from scoring.notice.terms import OfferTerms
+from scoring.notice.terms_text import OfferTerms
 from scoring.serving.letter_facts import stored_facts
 from scoring.serving.prediction_log import client_hash
-from scoring.vocabulary import OfficerDecision, OverrideReason, Role
+from scoring.vocabulary import Decision, OfficerDecision, OverrideReason, Role
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
 MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}  # Starlette adds no second charset
-ISSUERS = frozenset({Role.OFFICER, Role.ADMIN})
+ISSUERS = frozenset({Role.OFFICER, Role.SENIOR, Role.ADMIN})
+REFERRED = "referred to an officer: the letter follows the officer's decision"
 LETTER = {
     200: {
         "description": "The letter: one A4 page (PDF) or a printable HTML page",
@@ -83,7 +84,7 @@ def _officer(recorded: dict | None, recourse: Recourse) -> OfficerFacts | None:
 @router.get(
     "/{client_id}/notice",
     response_class=Response,
-    responses={**LETTER, **error_responses(401, 403, 404, 422, 500, 503)},
+    responses={**LETTER, **error_responses(401, 403, 404, 409, 422, 500, 503)},
 )
 async def client_notice(
     client_id: ClientId,
@@ -98,7 +99,10 @@ async def client_notice(
     format: Annotated[Literal["pdf", "html"], Query(description="pdf (one A4 page) or html")] = "pdf",  # noqa: A002
 ) -> Response:
     """The letter of the client's final decision: the officer's recorded decision when there is one (a
-    referral is not final: the model's decision stands), else the model's, and only what supports it.
+    referral is not final: the model's decision stands), else the model's, and only what supports it. A
+    model's referral (the strategy's refer band or a refer rule) is no final decision: without an officer's
+    final decision the answer is 409 ("referred to an officer: the letter follows the officer's decision").
+    A refusal by a policy rule gives the rule's customer sentence among the reasons.
 
     A refusal gives the officer's reason category in the customer's words (a suspicion of fraud is told as
     "our checks") and the model's principal reasons towards refusal (at most 4 in all); a refusal by the
@@ -124,8 +128,12 @@ async def client_notice(
     model_facts, result = stored
     hashed = client_hash(client_id, state.salt) or ""
     recorded = await run_in_threadpool(decisions.latest, state.engine, hashed)
+    if (pending := decisions.not_final(recorded)) is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, pending)
     officer = _officer(recorded, model_facts.recourse)
     model_decision = model_facts.model_decision
+    if model_decision == Decision.REFER and officer is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, REFERRED)
     facts = replace(model_facts, officer=officer)
     decision_id = recorded["id"] if officer is not None and recorded else None
     key = decision_key(hashed, decision_id, model_decision, result.model_version, result.probability)

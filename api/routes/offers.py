@@ -10,8 +10,20 @@ from api.errors import error_responses
 from api.schemas.base import json_response
 from api.schemas.offers import OfferOut
 from scoring.serving.offering import stored_offer
+from scoring.serving.strategy_state import Decided
+from scoring.vocabulary import Decision
 
 router = APIRouter(tags=["offers"])
+
+
+def _decided(payload: dict, decided: Decided) -> dict:
+    """The offer's document under the strategy in force: its refusal or referral stands, its acceptance
+    leaves the offer's decision (the asked terms offered as asked, or not); without one, the offer's."""
+    if decided.strategy is None:  # the bundle's threshold: the offer decides as it always did
+        return payload | {"rules_fired": [], "strategy": None}
+    decision = payload["decision"] if decided.decision == Decision.ACCEPT else str(decided.decision)
+    fired = list(decided.rules_fired)
+    return payload | {"decision": decision, "rules_fired": fired, "strategy": decided.strategy.describe()}
 
 
 @router.get(
@@ -21,11 +33,13 @@ def client_offer(client_id: ClientId, row: ClientRowDep, service: ServiceDep) ->
     """The offer of a stored client: the asked terms when the model accepts them, they are affordable and
     lawfully priced, else the alternative changing them least (a lower amount at the asked term, the asked
     amount at a longer standard term), with the limits that bound the loan. Existing instalments: the
-    client's active bureau credits."""
+    client's active bureau credits. With a strategy in force its refusal or referral stands
+    (`rules_fired`)."""
     found = stored_offer(service, row)
     if found is None:
         raise application_not_found()
-    return json_response(found.payload())
+    decided = service.stored_decision(row, service.decider.current())
+    return json_response(_decided(found.payload(), decided))
 
 
 @router.post("/score/offer", response_model=OfferOut, responses=error_responses(400, 401, 413, 422, 500, 503))
@@ -38,4 +52,7 @@ def application_offer(body: ScoreRequest, service: ServiceDep) -> Response:
         history = {table: rows for table, rows in body.history.model_dump().items() if rows}
     vector = service.featurizer.vectors([application], [history or None])[0]
     found = service.offer(application, vector, application.get("SK_ID_CURR"), history)
-    return json_response(found.payload())
+    probability = float(service.scorer.predict(vector[None, :])[0])
+    active = service.decider.current()
+    [decided] = service.decider.posted([probability], [application], [history or None], active)
+    return json_response(_decided(found.payload(), decided))

@@ -82,11 +82,13 @@ def _labelled(summary: object, language: str) -> object:
     if not isinstance(summary, dict):
         return summary
     psi = summary.get("psi") or {}
+    moved = [e.get("features_moved") for e in summary.get("segments") or [] if isinstance(e, dict)]
     for rows in (
         summary.get("drifted_features"),
         summary.get("features"),
         summary.get("skipped_features"),
         psi.get("features"),
+        *moved,
     ):
         for row in rows or []:
             if isinstance(row, dict) and "feature" in row:

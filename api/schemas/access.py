@@ -10,10 +10,11 @@ from pydantic import BaseModel, Field
 from scoring.db.users import User
 from scoring.vocabulary import Decision
 
-RoleName = Literal["officer", "analyst", "admin"]
+RoleName = Literal["officer", "senior", "analyst", "admin"]
 
 
 OfficerDecisionName = Literal["accept", "accept-counter-offer", "refuse", "refer"]
+DecisionStatusName = Literal["final", "awaiting-approval", "rejected"]
 
 
 OverrideReasonName = Literal[
@@ -147,6 +148,14 @@ class DecisionOut(BaseModel):
     offer: dict[str, Any] | None = Field(
         None, description="An accepted counter-offer's terms as computed when recorded (null otherwise)"
     )
+    status: DecisionStatusName = Field(
+        "final",
+        description="awaiting-approval: a grant above the authority limits, not final until a senior or an "
+        "admin approves it (no letter meanwhile); rejected: the reviewer refused it",
+    )
+    reviewed_by: str | None = Field(None, description="Who approved or rejected it")
+    reviewed_at: datetime | None = None
+    review_note: str | None = Field(None, description="The reviewer's justification")
 
 
 class DecisionHistoryOut(BaseModel):
@@ -173,6 +182,18 @@ class OversightOutcomesOut(BaseModel):
     followed: OutcomeGroupOut
 
 
+class WorklistMetricsOut(BaseModel):
+    """The officer's worklist now, and how long referrals waited for a final decision (in the window)."""
+
+    queue_size: int = Field(description="Referred clients without a final officer decision")
+    taken: int = Field(description="Of which an officer has taken")
+    awaiting_approval: int = Field(description="Of which the latest decision awaits a senior's approval")
+    oldest_hours: float | None = Field(description="Age of the oldest referral in the queue")
+    decided: int = Field(description="Referrals finally decided in the window")
+    time_to_decision_median_hours: float | None = Field(description="From referral to final decision")
+    time_to_decision_p90_hours: float | None = Field(description="90th percentile, same")
+
+
 class OversightOut(BaseModel):
     decisions: int
     overrides: int
@@ -181,6 +202,7 @@ class OversightOut(BaseModel):
     outcomes: OversightOutcomesOut | None = Field(
         description="Null until outcomes (the labels table) are known"
     )
+    worklist: WorklistMetricsOut | None = Field(None, description="Queue size and time to decision")
 
 
 class AuditRowOut(BaseModel):

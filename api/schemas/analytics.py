@@ -72,6 +72,18 @@ class CostCurveOut(FromResult):
     cost_per_1000: list[float]
 
 
+class ProductionChoiceOut(FromResult):
+    """How the production threshold was chosen when the model was trained."""
+
+    threshold: float
+    w_fn: float | None = Field(description="The cost weights it minimised the cost under (null: unknown)")
+    w_fp: float | None
+    repeats: int | None = Field(description="Repeats of the cross-validation pooled to choose it")
+    predictions: int | None = Field(
+        description="Out-of-fold predictions it was chosen on (repeats x clients)"
+    )
+
+
 class ThresholdOut(FromResult):
     w_fn: float
     w_fp: float
@@ -80,6 +92,11 @@ class ThresholdOut(FromResult):
     production: ThresholdPoint = Field(description="The served threshold, costed under these weights")
     accept_all_cost_per_1000: float
     curve: CostCurveOut
+    chosen: ProductionChoiceOut | None = Field(
+        default=None,
+        description="How the production threshold was chosen at training (the curve here is recomputed on "
+        "the bundle's stored out-of-fold predictions, one per client: the first repeat)",
+    )
 
 
 class RocOut(FromResult):
@@ -110,4 +127,10 @@ class PerformanceOut(FromResult):
     confusion: dict[str, int] = Field(description="tp, fp, fn, tn with default as positive, refusal as flag")
     roc: RocOut
     calibration: CalibrationOut
-    fairness: list[dict] = Field(description="Rows of the fairness table (see scoring.modeling.fairness)")
+    fairness: list[dict] = Field(
+        description="Rows of the fairness table (see scoring.modeling.fairness); `judged` false: fewer "
+        "clients than fairness_min_group, too few to judge"
+    )
+    fairness_min_group: int = Field(
+        description="Clients a group needs to be judged (scoring/modeling/fairness.json)"
+    )

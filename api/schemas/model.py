@@ -8,12 +8,32 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from api.schemas.base import FromResult
+from api.schemas.monitoring import FairnessTrendOut
+
 
 class FeatureOut(BaseModel):
     name: str
     label: str
     kind: str
     levels: list[str] = []
+
+
+class ScorecardRowOut(BaseModel):
+    """One bin of a scorecard characteristic and its points."""
+
+    feature: str = Field(description="The characteristic as shown (a twin in days shown as its years twin)")
+    members: list[str] = Field(default=[], description="The scorecard's characteristics behind the row")
+    label: str
+    unit: str | None = Field(default=None, description="Unit of low and high (currency, years, ratio...)")
+    bin: str = Field(description="The bin as the scorecard writes it, in the feature's own unit")
+    low: float | None = Field(default=None, description="Lower bound, included (null: no lower bound)")
+    high: float | None = Field(default=None, description="Upper bound, excluded (null: no upper bound)")
+    levels: list[str] | None = Field(default=None, description="The categories of a categorical bin")
+    missing: bool = Field(default=False, description="The bin of clients without a value")
+    clients: int | None = Field(default=None, description="Training clients in the bin (null when merged)")
+    default_rate: float | None = None
+    points: float
 
 
 class ModelOut(BaseModel):
@@ -47,8 +67,10 @@ class ModelOut(BaseModel):
     challenger: dict[str, Any] | None = Field(
         default=None, description="The other model of the training run (AUC, cost, ECE, number of features)"
     )
-    scorecard: list[dict[str, Any]] | None = Field(
-        default=None, description="Points table of the run's scorecard (PDO scaling), one row per bin"
+    scorecard: list[ScorecardRowOut] | None = Field(
+        default=None,
+        description="Points table of the run's scorecard (PDO scaling), one row per bin, in readable units "
+        "(a quantity entering twice, as age in years and in days, merged)",
     )
     base_value: float = Field(description="Base value of the raw model (log-odds)")
     base_probability: float = Field(ge=0, le=1, description="Calibrated probability at the base value")
@@ -90,6 +112,56 @@ class GlobalExplanationOut(BaseModel):
     sample: ShapSample
 
 
+class SummaryImportanceOut(FromResult):
+    feature: str = Field(description="The feature as shown (twins in two units merged into one)")
+    label: str
+    mean_abs_shap: float = Field(description="Mean |SHAP| over the sample (of the twins' sum when merged)")
+    gain: float | None = None
+    members: list[str] = Field(description="The model's features behind it")
+
+
+class BeeswarmRowOut(FromResult):
+    """A feature's clients per SHAP bin (the bins are the summary's `edges`)."""
+
+    feature: str
+    label: str
+    counts: list[int]
+    value_rank: list[float | None] = Field(description="Mean rank (0 lowest, 1 highest) of the known values")
+    missing: list[int] = Field(description="Clients without a value per bin")
+
+
+class DependenceBinOut(FromResult):
+    low: float
+    high: float
+    clients: int
+    mean_shap: float
+    low_shap: float = Field(description="10th percentile of the contributions")
+    high_shap: float = Field(description="90th percentile of the contributions")
+
+
+class DependenceOut(FromResult):
+    """A feature's contribution against its value, in bins (one per value when it has few)."""
+
+    feature: str
+    label: str
+    unit: str | None
+    bins: list[DependenceBinOut]
+    missing_clients: int
+    missing_mean_shap: float | None
+
+
+class GlobalSummaryOut(BaseModel):
+    """The SHAP sample in summaries: what the Model page draws at first paint."""
+
+    model_version: str
+    base_value: float
+    clients: int = Field(description="Clients of the SHAP sample")
+    importance: list[SummaryImportanceOut]
+    edges: list[float] = Field(description="SHAP bin edges (log-odds) shared by the beeswarm rows")
+    beeswarm: list[BeeswarmRowOut]
+    dependence: list[DependenceOut]
+
+
 class BucketOut(BaseModel):
     start: datetime
     requests: int
@@ -110,6 +182,9 @@ class MonitoringOut(BaseModel):
     until: datetime
     bucket: str
     buckets: list[BucketOut]
+    fairness: FairnessTrendOut | None = Field(
+        default=None, description="Approval-rate ratios by sex and age band per month of the window"
+    )
 
 
 class DriftReportOut(BaseModel):

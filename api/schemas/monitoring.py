@@ -69,6 +69,9 @@ class TrendPointOut(BaseModel):
     estimated_default_rate: float | None = None
     estimated_cost_per_1000: float | None = None
     reference_auc: float | None = None
+    segments_drifted: list[str] | None = Field(
+        default=None, description="Drifted segment values (NAME_INCOME_TYPE=Pensioner...); null: none checked"
+    )
     drift_detected: bool | None = None
     alert_kinds: list[str] = []
 
@@ -86,3 +89,34 @@ class RetrainDecisionOut(BaseModel):
     metrics: dict[str, Any] | None = None
     checks: list[dict[str, Any]] = []
     registry: dict[str, Any] | None = None
+
+
+class FairnessGroupOut(BaseModel):
+    """One group of a protected attribute in one period."""
+
+    attribute: str = Field(description="CODE_GENDER (sex, from the client store) or age band (from the log)")
+    group: str
+    n: int = Field(description="Applicants of the group scored in the period (each once)")
+    approval_rate: float = Field(description="Share not refused")
+    judged: bool = Field(description="At least min_group applicants: fewer are shown but too few to judge")
+    approval_ratio: float | None = Field(
+        description="Approval rate / the highest of the attribute's judged groups (null: not judged)"
+    )
+    flagged: bool = Field(description="Ratio below the four-fifths rule (groups of at least min_group only)")
+
+
+class FairnessPeriodOut(BaseModel):
+    period: str = Field(description="Month of the score (UTC), YYYY-MM")
+    applicants: int
+    approval_rate: float
+    known: dict[str, int] = Field(description="Per attribute: applicants whose group is known")
+    groups: list[FairnessGroupOut]
+
+
+class FairnessTrendOut(BaseModel):
+    """Approval rates and ratios by sex and age band per month (monitored, never model inputs)."""
+
+    method: str
+    min_group: int
+    four_fifths: float
+    periods: list[FairnessPeriodOut]

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas.strategies import StrategyOut
 from scoring.vocabulary import Decision
 
 Bound = Literal["risk", "affordability", "product", "none"]
@@ -84,7 +85,16 @@ class OfferOut(BaseModel):
     client_id: int | None = None
     model_version: str
     threshold: float
-    decision: Decision = Field(description="'accept' when the asked terms are offered as asked")
+    decision: Decision = Field(
+        description="'accept' when the asked terms are offered as asked; with a strategy in force, its "
+        "'refer' or 'refuse' stands (rules_fired)"
+    )
+    rules_fired: list[str] = Field(
+        default_factory=list, description="Policy reason codes of the strategy's rules that fired"
+    )
+    strategy: StrategyOut | None = Field(
+        default=None, description="The strategy in force (null: the bundle's threshold)"
+    )
     probability: float = Field(ge=0, le=1, description="PD of the asked amount at the asked term, priced")
     grade: str | None = Field(description="Risk grade of that PD (null when refused on risk)")
     reason_code: Literal["PRICE_ABOVE_CAP", "NOT_AFFORDABLE"] | None = Field(

@@ -93,7 +93,7 @@ def code_payload(reason: CodeReason, language: Language) -> dict:
 def reason_payload(reason: CodeReason, decision: str, language: Language) -> dict:
     """A ReasonCodeOut document."""
     code = catalogue()[reason.code]
-    sentence = "adverse" if decision == Decision.REFUSE else "favourable"
+    sentence = "favourable" if decision == Decision.ACCEPT else "adverse"
     return {
         "code": reason.code,
         "title": code.text("title", language),

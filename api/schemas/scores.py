@@ -16,6 +16,8 @@ from api.schemas.reasons import (
     feature_contribution,
     reason_payload,
 )
+from api.schemas.strategies import StrategyOut
+from scoring.explain.policy_reasons import policy_catalogue
 from scoring.serving.service import ScoreResult
 from scoring.vocabulary import Decision, Language
 
@@ -31,6 +33,14 @@ class Readiness(BaseModel):
     explanations: Literal["ready", "pending", "computing", "failed"] | None = Field(
         default=None,
         description="Precomputed explanations of stored clients (until 'ready', computed per request).",
+    )
+    strategy: StrategyOut | None = Field(
+        default=None, description="The decision strategy in force (null: the bundle's threshold decides)"
+    )
+    strategy_error: str | None = Field(
+        default=None,
+        description="Why the stored active strategy is not served (it does not validate): the one before "
+        "it still decides",
     )
     detail: str | None = None
 
@@ -67,8 +77,10 @@ class ExplanationOut(BaseModel):
         description="Up to 4 features lowering the risk, strongest first"
     )
     reasons: list[ReasonCodeOut] = Field(
-        description="Up to 4 reason codes pushing towards the decision (towards refusal for a refusal, "
-        "towards acceptance for an acceptance), strongest first, in the requested language"
+        description="The policy codes of the strategy's rules that fired (refuse rules first; contribution "
+        "and share 0, no features), then up to 4 reason codes pushing towards the decision (towards refusal "
+        "for a refusal or a referral, towards acceptance for an acceptance), strongest first, in the "
+        "requested language"
     )
     codes: list[CodeOut] = Field(
         description="Every reason code moving this score, strongest first; their contributions add up to "
@@ -79,10 +91,23 @@ class ExplanationOut(BaseModel):
 class ScoreOut(BaseModel):
     client_id: int | None = None
     probability: float = Field(ge=0, le=1, description="Calibrated probability of default")
-    decision: Decision = Field(description="'refuse' when probability >= threshold")
-    threshold: float
+    decision: Decision = Field(
+        description="'accept', 'refer' (to a credit officer, who decides) or 'refuse'. With a strategy in "
+        "force: a refuse rule that fired refuses, else a refer rule refers, else accept below "
+        "accept_below, refuse from refuse_from, refer between; without one: 'refuse' when probability >= "
+        "threshold"
+    )
+    rules_fired: list[str] = Field(
+        default_factory=list,
+        description="Policy reason codes of the strategy's rules that fired (refuse rules first); each is "
+        "also among explanation.reasons",
+    )
+    strategy: StrategyOut | None = Field(
+        default=None, description="The strategy that decided (null: the bundle's threshold)"
+    )
+    threshold: float = Field(description="The bundle's threshold (the decision's without a strategy)")
     distance_to_threshold: float = Field(
-        description="probability - threshold (negative: accepted by that margin)"
+        description="probability - threshold (negative: below the bundle's threshold by that margin)"
     )
     model_version: str
     points: float = Field(
@@ -102,8 +127,26 @@ class ScoreOut(BaseModel):
     limits: LimitsOut | None = Field(default=None, description="With ?offer=true: what bounds the loan")
 
 
+def policy_reason_payload(code: str, language: Language) -> dict:
+    """The ReasonCodeOut document of a policy rule that fired (its catalogue texts)."""
+    reason = policy_catalogue()[code]
+    return {
+        "code": code,
+        "title": reason.text("title", language),
+        "text": reason.text("customer", language),
+        "evidence": None,
+        "officer_text": reason.text("officer", language),
+        "actionable": False,
+        "action": None,
+        "contribution": 0.0,
+        "share": 0.0,
+        "features": [],
+    }
+
+
 def _explanation(result: ScoreResult, contributions: bool, language: Language) -> dict:
     explanation, decision = result.explanation, result.decision
+    policy = [policy_reason_payload(code, language) for code in result.rules_fired]
     return {
         "scale": "raw log-odds",
         "base_value": explanation.base_value,
@@ -115,7 +158,7 @@ def _explanation(result: ScoreResult, contributions: bool, language: Language) -
         "contributions": explanation.contributions if contributions else None,
         "raising": [feature_contribution(r, language) for r in explanation.raising],
         "lowering": [feature_contribution(r, language) for r in explanation.lowering],
-        "reasons": [reason_payload(r, decision, language) for r in explanation.reasons],
+        "reasons": policy + [reason_payload(r, decision, language) for r in explanation.reasons],
         "codes": [code_payload(r, language) for r in explanation.codes],
     }
 
@@ -126,6 +169,8 @@ def score_payload(result: ScoreResult, contributions: bool = True, language: Lan
         "client_id": result.client_id,
         "probability": result.probability,
         "decision": result.decision,
+        "rules_fired": list(result.rules_fired),
+        "strategy": None if result.strategy is None else result.strategy.describe(),
         "threshold": result.threshold,
         "distance_to_threshold": result.distance,
         "model_version": result.model_version,

@@ -18,12 +18,13 @@ import dash
 
 from dashboard import callbacks
 
-OFFICER, ANALYST, ADMIN = "officer", "analyst", "admin"
-ROLES = frozenset({OFFICER, ANALYST, ADMIN})
+OFFICER, SENIOR, ANALYST, ADMIN = "officer", "senior", "analyst", "admin"
+ROLES = frozenset({OFFICER, SENIOR, ANALYST, ADMIN})
 
 EVERYONE = ROLES  # signed in, whatever the role
 VIEW_CLIENTS = ROLES  # the officer's pages; read-only for analysts
-DECIDE = frozenset({OFFICER, ADMIN})  # record a decision, issue a letter
+DECIDE = frozenset({OFFICER, SENIOR, ADMIN})  # record a decision, issue a letter, the worklist
+REVIEW = frozenset({SENIOR, ADMIN})  # approve or reject another's grant above the authority limits
 ANALYSE = frozenset({ANALYST, ADMIN})  # model, drift, operations
 ADMINISTER = frozenset({ADMIN})  # accounts, the audit trail
 
@@ -41,6 +42,8 @@ MODULE_RIGHTS = {
     "dashboard.pages.model": ANALYSE,
     "dashboard.pages.drift": ANALYSE,
     "dashboard.pages.operations": ANALYSE,
+    "dashboard.pages.worklist": DECIDE,
+    "dashboard.pages.strategy": ANALYSE,
     "dashboard.pages.users": ADMINISTER,
     "dashboard.pages.audit": ADMINISTER,
     "dashboard.pages.not_found_404": EVERYONE,

@@ -66,10 +66,12 @@ def facts_table(facts: Sequence[Mapping], outcome: int | None, split: str, t: Tr
     )
 
 
-def _reason_item(reason: Mapping, decision: str, t: Translator) -> html.Li:
+def _reason_item(reason: Mapping, decision: str, t: Translator, rule: bool = False) -> html.Li:
+    """A reason in the customer's words; a policy rule that fired (`rule`) has no share of the score."""
+    share = t.gettext("lending policy rule") if rule else reason_text.share_text(reason, decision, t)
     parts = [
         html.Span(reason["text"], className="reason-text"),
-        html.Span(f" ({reason_text.share_text(reason, decision, t)})", className="reason-share"),
+        html.Span(f" ({share})", className="reason-share"),
     ]
     values = reason_text.member_values(reason, t, currency())
     if values:
@@ -88,11 +90,14 @@ def _reason_item(reason: Mapping, decision: str, t: Translator) -> html.Li:
     return html.Li(parts)
 
 
-def reasons_box(explanation: Mapping, decision: str, prefix: str, t: Translator) -> html.Section:
-    """At most four reason codes in the customer's words, with their share of the push, printable."""
+def reasons_box(
+    explanation: Mapping, decision: str, prefix: str, t: Translator, rules: Sequence[str] = ()
+) -> html.Section:
+    """The policy rules that fired (`rules`), then at most four reason codes in the customer's words, with
+    their share of the push, printable."""
     reasons = explanation.get("reasons") or []
     body = (
-        html.Ol([_reason_item(r, decision, t) for r in reasons])
+        html.Ol([_reason_item(r, decision, t, r["code"] in rules) for r in reasons])
         if reasons
         else html.P(t.gettext("No single factor stands out."))
     )
@@ -198,6 +203,7 @@ def decision_view(
         top.append(dbc.Col(facts_table(facts["facts"], facts.get("known_outcome"), facts["split"], t), lg=5))
     parts = [dbc.Row(top, className="g-4")]
     if explanation:
+        rules = score.get("rules_fired") or ()
         why = [
             html.H3(t.gettext("Why: the reason codes of this score"), className="h4"),
             waterfall(score, f"{prefix}-waterfall-graph", t, digits),
@@ -209,7 +215,7 @@ def decision_view(
             dbc.Row(
                 [
                     dbc.Col(html.Section(why), lg=8),
-                    dbc.Col(reasons_box(explanation, score["decision"], prefix, t), lg=4),
+                    dbc.Col(reasons_box(explanation, score["decision"], prefix, t, rules), lg=4),
                 ],
                 className="g-4 mt-1",
             )

@@ -1,4 +1,5 @@
-"""The Model page's fairness table: approval and error rates by gender and age band, flagged in words."""
+"""The Model page's fairness table: approval and error rates by gender and age band, flagged in words; a group
+too small to judge (fewer clients than the API's `fairness_min_group`) says so instead of a ratio."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ FAIRNESS_COLUMNS = (
 )
 
 
+def judged(row: Mapping) -> bool:
+    """Whether the row's group has enough clients to judge (rows without the mark are judged)."""
+    return bool(row.get("judged", True))
+
+
 def _cell(key: str, value: object, t: Translator) -> str:
     if key == "attribute":
         return vocabulary.label(vocabulary.FAIRNESS_ATTRIBUTES, value, t)
@@ -34,21 +40,41 @@ def _cell(key: str, value: object, t: Translator) -> str:
     return t.percent(value)
 
 
-def fairness_table(rows: list[Mapping], t: Translator) -> html.Section:
+def _check(row: Mapping, t: Translator) -> str:
+    if not judged(row):
+        return t.gettext("too few to judge")
+    return "\u26a0 " + t.gettext("below 0.8: review") if row.get("flagged") else "\u2714 " + t.gettext("ok")
+
+
+def _row(row: Mapping, t: Translator) -> html.Tr:
+    cells = [
+        "\u2014" if key == "approval_ratio" and not judged(row) else _cell(key, row.get(key), t)
+        for key, _name in FAIRNESS_COLUMNS
+    ]
+    style = "table-warning" if row.get("flagged") else ("text-muted" if not judged(row) else "")
+    return html.Tr([html.Td(c) for c in [*cells, _check(row, t)]], className=style)
+
+
+def fairness_table(rows: list[Mapping], t: Translator, min_group: int | None = None) -> html.Section:
     _ = t.gettext
     head = html.Tr(
         [html.Th(_(name), scope="col") for _key, name in FAIRNESS_COLUMNS]
         + [html.Th(_("Check"), scope="col")]
     )
-    flag, ok = "\u26a0 " + _("below 0.8: review"), "\u2714 " + _("ok")
-    body = [
-        html.Tr(
-            [html.Td(_cell(k, r.get(k), t)) for k, _name in FAIRNESS_COLUMNS]
-            + [html.Td(flag if r.get("flagged") else ok)],
-            className="table-warning" if r.get("flagged") else "",
-        )
-        for r in rows
-    ]
+    body = [_row(r, t) for r in rows]
+    small = (
+        [
+            html.P(
+                _(
+                    "A group of fewer than {count} clients is too few to judge: its rates are noise, it is "
+                    "neither the reference of its attribute nor flagged."
+                ).format(count=t.number(min_group)),
+                className="small",
+            )
+        ]
+        if min_group
+        else []
+    )
     flagged = sum(1 for r in rows if r.get("flagged"))
     return html.Section(
         [
@@ -64,6 +90,7 @@ def fairness_table(rows: list[Mapping], t: Translator) -> html.Section:
                     flagged,
                 ).format(count=flagged)
             ),
+            *small,
             html.Div(
                 dbc.Table([html.Thead(head), html.Tbody(body)], size="sm", striped=True, id="model-fairness"),
                 className="table-scroll",

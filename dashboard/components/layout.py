@@ -17,9 +17,11 @@ NAV = (
     (N_("Similar clients"), "/similar", "similar"),
     (N_("What-if"), "/what-if", "what-if"),
     (N_("New application"), "/new-application", None),
+    (N_("Worklist"), "/worklist", None),
     (N_("Model"), "/model", None),
     (N_("Drift"), "/drift", None),
     (N_("Operations"), "/operations", None),
+    (N_("Strategy"), "/strategy", None),
     (N_("Users"), "/users", None),
     (N_("Audit"), "/audit", None),
 )

@@ -10,12 +10,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import model_text, text, vocabulary
-from dashboard.components.status import figure
-from dashboard.figures import model as model_figures
 from dashboard.i18n import ENGLISH, N_, Translator
+from dashboard.values import DEFAULT_CURRENCY, feature_value
 
-CANDIDATE_COLUMNS = (N_("Candidate"), "AUC", N_("Cost per 1,000"), "ECE", N_("Calibrator"), N_("Selected"))
-COMPARISON_COLUMNS = (N_("Role"), N_("Model"), N_("Features"), "AUC", N_("Cost vs accepting everyone"), "ECE")
+CANDIDATE_COLUMNS = (N_("Candidate"), N_("Role"), "AUC", N_("Cost per 1,000"), "ECE", N_("Calibrator"))
 POINTS_COLUMNS = (N_("Characteristic"), N_("Bin"), N_("Clients"), N_("Default rate"), N_("Points"))
 
 
@@ -48,10 +46,18 @@ def _table(
     )
 
 
-def probability_facts(calibration: Mapping, t: Translator = ENGLISH) -> html.Dl:
-    """Brier score, log-loss, ECE and mean risk against the observed default rate (out of fold)."""
+def card_facts(performance: Mapping, t: Translator = ENGLISH) -> html.Dl:
+    """The model card's figures, each once, all from the API's performance document: the bundle's stored
+    out-of-fold predictions at the production threshold."""
     _ = t.gettext
+    confusion, calibration = performance["confusion"], performance["calibration"]
+    clients = sum(confusion.values()) or 1
+    defaulters = confusion["tp"] + confusion["fn"]
+    auc = performance["roc"].get("auc")
     items = [
+        ("AUC", t.number(auc, 3) if text.is_number(auc) else t.unknown()),
+        (_("Approval rate"), t.percent((confusion["tn"] + confusion["fn"]) / clients)),
+        (_("Defaulters refused"), t.percent(confusion["tp"] / defaulters) if defaulters else t.unknown()),
         (_("Brier score"), t.number(calibration["brier"], 4)),
         (_("Log-loss"), t.number(calibration["log_loss"], 4)),
         (_("Expected calibration error (10 groups)"), t.number(calibration["ece"], 4)),
@@ -65,17 +71,25 @@ def probability_facts(calibration: Mapping, t: Translator = ENGLISH) -> html.Dl:
     )
 
 
+def _role(row: Mapping, model: Mapping, t: Translator) -> str:
+    if row.get("selected"):
+        return "\u2714 " + t.gettext("champion (in service)")
+    if row["candidate"] == (model.get("challenger") or {}).get("candidate"):
+        return t.gettext("challenger")
+    return ""
+
+
 def candidates_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
     _ = t.gettext
     rows = model.get("candidates") or []
     cells = [
         [
             r["candidate"],
+            _role(r, model, t),
             _plus_minus(r, "auc", 4, t),
             _plus_minus(r, "cost_per_1000", 1, t),
             _plus_minus(r, "ece", 4, t),
             str(r.get("calibration", "")),
-            "\u2714 " + _("selected") if r.get("selected") else "",
         ]
         for r in rows
     ]
@@ -94,8 +108,10 @@ def candidates_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
         else ""
     )
     method = _(
-        "Repeated stratified cross-validation, every candidate on the same folds and calibrated on its own "
-        "out-of-fold scores: mean ± standard deviation across the repeats."
+        "The training's comparison, another population than the model card's: repeated stratified "
+        "cross-validation, every candidate on the same folds, calibrated on its own out-of-fold scores and "
+        "costed at its own lowest-cost threshold; each figure is the mean ± standard deviation across the "
+        "repeats. The champion is the candidate in service, the challenger the other model of the run."
     )
     return html.Section(
         [
@@ -109,88 +125,88 @@ def candidates_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
                 [bool(r.get("selected")) for r in rows],
                 t,
             ),
-            figure(
-                "model-candidates-graph",
-                model_figures.candidates(rows, t),
-                model_text.candidates_summary(rows, model.get("selection_rule"), t),
-            ),
+            html.P(model_text.candidates_summary(rows, model.get("selection_rule"), t), id="model-selection"),
         ],
         className="mt-4",
     )
 
 
-def _comparison_cells(model: Mapping, t: Translator) -> list[list[str]]:
-    """The champion in service and the challenger of the same training run, one row each."""
-    champion = {
-        "role": t.gettext("champion (in service)"),
-        "candidate": model.get("candidate") or model["kind"],
-        "n_features": len(model["features"]),
-        **model["cv_metrics"],
-    }
-    pair = [champion, {**(model.get("challenger") or {}), "role": t.gettext("challenger")}]
-    return [
-        [
-            p["role"],
-            str(p.get("candidate", t.unknown())),
-            t.number(p.get("n_features")),
-            _plus_minus(p, "auc", 4, t),
-            t.number(p.get("cost_vs_accept_all"), 3),
-            t.number(p.get("ece"), 4),
-        ]
-        for p in pair
-        if p.get("candidate")
-    ]
+def bin_text(row: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> str:
+    """A scorecard bin as people read it: its categories, or its bounds in the feature's unit."""
+    if row.get("missing"):
+        return vocabulary.label(vocabulary.LEVELS, "missing", t)
+    if row.get("levels"):
+        return ", ".join(row["levels"])
+    low, high = row.get("low"), row.get("high")
+
+    def shown(value: float) -> str:
+        return feature_value(
+            {"feature": row["feature"], "value": value, "unit": row.get("unit")}, t, currency
+        )
+
+    if low is None and high is None:
+        return t.gettext("any value")
+    if low is None:
+        return t.gettext("under {high}").format(high=shown(high))
+    if high is None:
+        return t.gettext("{low} or more").format(low=shown(low))
+    return t.gettext("{low} to under {high}").format(low=shown(low), high=shown(high))
 
 
-def comparison_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
-    """The champion in service against the challenger of the same training run, and the scorecard's points."""
-    _ = t.gettext
-    cells = _comparison_cells(model, t)
-    point_cells = [
+def points_table(model: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> html.Div:
+    """The scorecard's points, one row per bin in the features' units."""
+    rows = model.get("scorecard") or []
+    cells = [
         [
             r["label"],
-            vocabulary.label(vocabulary.LEVELS, r["bin"], t),
-            t.number(r.get("clients")),
-            t.percent(r.get("default_rate")),
+            bin_text(r, t, currency),
+            t.number(r.get("clients")) if r.get("clients") is not None else "\u2014",
+            t.percent(r.get("default_rate")) if r.get("default_rate") is not None else "\u2014",
             t.signed(r["points"], 1),
         ]
-        for r in model.get("scorecard") or []
+        for r in rows
     ]
+    if not cells:
+        return html.P(t.gettext("No scorecard in this training run."))
+    return _table(
+        "model-points", t.gettext("Scorecard points"), POINTS_COLUMNS, cells, [False] * len(cells), t
+    )
+
+
+def points_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
+    """How the scorecard's points read, and a button showing them (a table of hundreds of rows: on demand)."""
+    _ = t.gettext
+    rows = model.get("scorecard") or []
+    notes = [
+        _(
+            "Points add up to a score (600 points at odds of 50 repaid to 1 defaulted, 20 more points double "
+            "the odds): more points, lower risk."
+        )
+    ]
+    if any(len(r.get("members") or []) > 1 for r in rows):
+        notes.append(
+            _(
+                "A quantity the scorecard uses in two units (age in years and in days) is shown once: the "
+                "bins of both merged and their points added, as a client gets both."
+            )
+        )
+    show = (
+        dbc.Button(
+            _("Show the points table ({count} bins)").format(count=t.number(len(rows))),
+            id="model-points-show",
+            color="secondary",
+            outline=True,
+            size="sm",
+        )
+        if rows
+        else html.P(_("No scorecard in this training run."))
+    )
     return html.Section(
         [
-            html.H2(_("Champion and challenger"), className="h4"),
-            html.P(
-                _(
-                    "The challenger is trained on the same folds: an interpretable scorecard (optimal bins "
-                    "with monotonic trends, weights of evidence, logistic regression, points with PDO "
-                    "scaling) when the champion is a boosted model, and the other way round."
-                )
-            ),
-            _table(
-                "model-comparison",
-                _("Champion and challenger"),
-                COMPARISON_COLUMNS,
-                cells,
-                [True, False][: len(cells)],
-                t,
-            ),
-            html.H3(_("Scorecard points"), className="h5 mt-3"),
-            html.P(
-                _(
-                    "Points add up to a score (600 points at odds of 50 repaid to 1 defaulted, 20 more "
-                    "points double the odds): more points, lower risk."
-                )
-            ),
-            _table(
-                "model-points",
-                _("Scorecard points"),
-                POINTS_COLUMNS,
-                point_cells,
-                [False] * len(point_cells),
-                t,
-            )
-            if point_cells
-            else html.P(_("No scorecard in this training run.")),
+            html.H2(_("Scorecard points"), className="h4"),
+            html.P(" ".join(notes)),
+            show,
+            html.Div(id="model-points-view", className="mt-2"),
         ],
         className="mt-4",
     )

@@ -16,11 +16,14 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboard import auth, offer_text, text, vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.auth.roles import DECIDE, VIEW_CLIENTS, protected_callback
+from dashboard.components.recourse import letter_links
 from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current
 from dashboard.settings import currency
 
 PREFIX = "client-officer"
+AWAITING = "awaiting-approval"
+FINAL_DECISIONS = {"accept", "accept-counter-offer", "refuse"}  # those a letter announces (not a referral)
 
 
 def panel(client_id: int, score: Mapping, t: Translator = ENGLISH) -> html.Section:
@@ -157,7 +160,12 @@ def record(
     except ApiError as error:
         problems = [html.Li(message) for message in error.fields.values()] or [html.Li(error.message)]
         return dbc.Alert([_("The decision was not recorded:"), html.Ul(problems)], color="danger"), no_update
-    if saved["override"]:
+    if saved.get("status") == AWAITING:
+        message = _(
+            "Decision recorded at {moment} UTC, awaiting approval by a senior: it is above the authority "
+            "limits, so no letter is issued until a senior or an administrator approves it."
+        )
+    elif saved["override"]:
         message = _("Decision recorded (an override) at {moment} UTC.")
     else:
         message = _("Decision recorded (following the model) at {moment} UTC.")
@@ -180,6 +188,7 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
     _ = t.gettext
     if not decisions:
         return html.P(_("No decision recorded yet for this client."), id=f"{PREFIX}-none")
+    status = _status_note(decisions[0], t)
     head = [_("When (UTC)"), _("Officer"), _("Decision"), _("Model"), _("Override"), _("Justification")]
     rows = [
         html.Tr(
@@ -194,9 +203,27 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
         )
         for d in decisions
     ]
-    return captioned_table(
+    table = captioned_table(
         _("Decisions recorded for this client, newest first"), head, rows, f"{PREFIX}-history-table"
     )
+    return [status, table] if status is not None else table
+
+
+def _status_note(latest: Mapping, t: Translator) -> dbc.Alert | None:
+    """Where the latest decision stands when it is not final: awaiting a senior's approval, or rejected."""
+    status = latest.get("status", "final")
+    if status == AWAITING:
+        sentence = t.gettext(
+            "The latest decision ({user}) is awaiting approval by a senior: no letter until it is approved."
+        )
+    elif status == "rejected":
+        sentence = t.gettext(
+            "The latest decision ({user}) was rejected by {reviewer}: an officer decides again."
+        )
+    else:
+        return None
+    named = sentence.format(user=latest["username"], reviewer=latest.get("reviewed_by") or "")
+    return dbc.Alert(named, color="warning", id=f"{PREFIX}-status")
 
 
 @protected_callback(
@@ -215,4 +242,17 @@ def show_history(model: Mapping | None, _recorded: int | None) -> object:
         )
     except ApiError as error:
         return dbc.Alert(error.message, color="warning")
-    return history_table(found["decisions"], labels(words, t), t)
+    table = history_table(found["decisions"], labels(words, t), t)
+    letter = referral_letter(model, found["decisions"], t)
+    return [table, letter] if letter is not None else table
+
+
+def referral_letter(model: Mapping, decisions: list[dict], t: Translator) -> html.Nav | None:
+    """The letter links of a referred client once an officer's final decision is recorded: the client's
+    decision block says only that the letter follows it (the model referred)."""
+    latest = decisions[0] if decisions else None
+    if model.get("decision") != text.REFER or latest is None:
+        return None
+    if latest.get("status", "final") != "final" or latest["decision"] not in FINAL_DECISIONS:
+        return None
+    return letter_links(model["client_id"], t, f"{PREFIX}-letter")

@@ -1,9 +1,11 @@
-"""Human oversight on the Operations page: officers' decisions and override rate per officer and month, and
-the default rate of overridden vs followed decisions once outcomes are known."""
+"""Human oversight on the Operations page: the officer's worklist (queue size, time from referral to final
+decision), officers' decisions and override rate per officer and month, and the default rate of overridden vs
+followed decisions once outcomes are known."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, html
@@ -12,6 +14,7 @@ from dashboard.api_client import ApiError, api
 from dashboard.auth.roles import ANALYSE, protected_callback
 from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current
+from dashboard.periods import window
 
 PREFIX = "operations-oversight"
 
@@ -74,9 +77,45 @@ def outcomes_text(outcomes: Mapping | None, t: Translator = ENGLISH) -> str:
     return t.gettext("Outcomes so far \u2014 {parts}.").format(parts=parts)
 
 
+def _hours(value: float | None, t: Translator) -> str:
+    if value is None:
+        return "—"
+    if value < 48:
+        return t.gettext("{hours} h").format(hours=t.number(value, 1))
+    return t.gettext("{days} d").format(days=t.number(value / 24, 1))
+
+
+def worklist_text(metrics: Mapping | None, t: Translator = ENGLISH) -> str:
+    """The worklist now and the time from referral to final decision in the period, in words."""
+    _ = t.gettext
+    if metrics is None:
+        return ""
+    queue = _(
+        "Worklist now: {size} referred applications waiting ({taken} taken, {awaiting} awaiting approval; "
+        "the oldest waiting for {oldest})."
+    ).format(
+        size=t.number(metrics["queue_size"]),
+        taken=t.number(metrics["taken"]),
+        awaiting=t.number(metrics["awaiting_approval"]),
+        oldest=_hours(metrics["oldest_hours"], t),
+    )
+    if not metrics["decided"]:
+        return queue + " " + _("No referral was finally decided in this period.")
+    timing = _(
+        "Time from referral to final decision over the period ({decided} referrals decided): median "
+        "{median}, 90th percentile {p90}."
+    ).format(
+        decided=t.number(metrics["decided"]),
+        median=_hours(metrics["time_to_decision_median_hours"], t),
+        p90=_hours(metrics["time_to_decision_p90_hours"], t),
+    )
+    return f"{queue} {timing}"
+
+
 def view(summary: Mapping, t: Translator = ENGLISH) -> list:
+    queue = html.P(worklist_text(summary.get("worklist"), t), id=f"{PREFIX}-worklist")
     if not summary["decisions"]:
-        return [html.P(t.gettext("No officer's decision in this period."))]
+        return [queue, html.P(t.gettext("No officer's decision in this period."))]
     total = t.ngettext(
         "{decisions} decision, {overrides} overrides ({rate} of decisions).",
         "{decisions} decisions, {overrides} overrides ({rate} of decisions).",
@@ -87,6 +126,7 @@ def view(summary: Mapping, t: Translator = ENGLISH) -> list:
         rate=_rate(summary["override_rate"], t),
     )
     return [
+        queue,
         html.P(total, id=f"{PREFIX}-total"),
         per_officer_table(summary["per_officer_month"], t),
         html.P(outcomes_text(summary["outcomes"], t), id=f"{PREFIX}-outcomes"),
@@ -100,10 +140,6 @@ def view(summary: Mapping, t: Translator = ENGLISH) -> list:
     Input("operations-refresh", "n_clicks"),
 )
 def show_oversight(period: str, _refresh: int | None) -> list:
-    from datetime import UTC, datetime
-
-    from dashboard.pages.operations import window
-
     since, until, _ = window(period, datetime.now(UTC))
     try:
         return view(api().oversight(since, until), current())

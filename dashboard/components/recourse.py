@@ -10,6 +10,7 @@ from dashboard import auth, reason_text
 from dashboard.i18n import NAMES, Translator
 from dashboard.letters import letter_path
 from dashboard.settings import currency
+from dashboard.text import REFER
 
 LETTER_LANGUAGES = ("fr", "en")  # the customer's language first: the lender is French
 
@@ -31,7 +32,7 @@ def recourse_box(recourse: Mapping | None, t: Translator, digits: int = 0) -> ht
     )
 
 
-def letter_links(client_id: int, t: Translator) -> html.Nav | None:
+def letter_links(client_id: int, t: Translator, element_id: str = "client-letter") -> html.Nav | None:
     """Links to the decision letter, PDF or HTML, in French or English (opened in a new tab); none for a
     role that may not issue letters."""
     if not auth.may_issue_letters():
@@ -47,12 +48,21 @@ def letter_links(client_id: int, t: Translator) -> html.Nav | None:
                     rel="noopener",
                     hrefLang=language,
                     className="btn btn-outline-secondary btn-sm me-2 mb-1",
-                    id=f"client-letter-{form}-{language}",
+                    id=f"{element_id}-{form}-{language}",
                 )
             )
     return html.Nav(
         [html.H3(t.gettext("Decision letter"), className="h5"), html.Div(links)],
-        id="client-letter",
+        id=element_id,
         className="mt-3 no-print",
         **{"aria-label": t.gettext("Decision letter")},
     )
+
+
+def letter_block(client_id: int, decision: str, t: Translator) -> html.Nav | html.P | None:
+    """The letter links; for a referral, that the letter follows the officer's decision (the API issues
+    none before it)."""
+    if decision != REFER:
+        return letter_links(client_id, t)
+    message = t.gettext("Referred to an officer: the letter follows the officer's decision.")
+    return html.P(message, id="client-letter", className="mt-3 no-print")

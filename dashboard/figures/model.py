@@ -1,5 +1,5 @@
 """Figures of the Model page: cost against the threshold, confusion matrix, ROC, calibration, importance, SHAP
-summary (beeswarm) and dependence."""
+summary (beeswarm) and dependence (the candidates' AUC is the candidates table's, shown once)."""
 
 from __future__ import annotations
 
@@ -181,126 +181,100 @@ def importance(entries: Sequence[Mapping], t: Translator = ENGLISH, top: int = 1
     return base_layout(fig, 120 + 34 * len(shown), t=t)
 
 
-def _ranks(values: Sequence[float | None]) -> np.ndarray:
-    """Each known value's rank in [0, 1] (NaN where unknown): the colour of a beeswarm dot."""
-    array = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
-    known = ~np.isnan(array)
-    ranks = np.full(len(array), math.nan)
-    if known.sum() > 1:
-        order = array[known].argsort().argsort()
-        ranks[known] = order / (known.sum() - 1)
-    elif known.any():
-        ranks[known] = 0.5
-    return ranks
-
-
-def beeswarm(
-    sample: Mapping, features: Sequence[str], labels: Mapping[str, str], t: Translator = ENGLISH
-) -> go.Figure:
-    """SHAP summary: one row per feature, one dot per client at its SHAP value, coloured by value."""
+def beeswarm(summary: Mapping, t: Translator = ENGLISH) -> go.Figure:
+    """SHAP summary from bins: one row per feature, a dot per SHAP bin sized by its clients and coloured by
+    the mean rank of their values (grey: clients without a value)."""
     _ = t.gettext
-    rng = np.random.default_rng(0)
-    xs, ys, colours, unknown_x, unknown_y = [], [], [], [], []
-    for row, name in enumerate(features):
-        shap = np.asarray(sample["shap"][name], dtype=np.float64)
-        ranks = _ranks(sample["values"][name])
-        jitter = row + rng.uniform(-0.3, 0.3, len(shap))
-        known = ~np.isnan(ranks)
-        xs.extend(shap[known]), ys.extend(jitter[known]), colours.extend(ranks[known])
-        unknown_x.extend(shap[~known]), unknown_y.extend(jitter[~known])
+    edges = np.asarray(summary["edges"], dtype=np.float64)
+    centres = ((edges[:-1] + edges[1:]) / 2).tolist()
+    rows = summary["beeswarm"]
+    largest = max((c for r in rows for c in r["counts"]), default=1) or 1
+    xs, ys, sizes, colours, counts, gaps = [], [], [], [], [], []
+    for row, entry in enumerate(rows):
+        for x, count, rank, missing in zip(
+            centres, entry["counts"], entry["value_rank"], entry["missing"], strict=True
+        ):
+            if count - missing > 0 and rank is not None:
+                xs.append(x), ys.append(row), colours.append(rank), counts.append(count - missing)
+                sizes.append(4 + 22 * math.sqrt((count - missing) / largest))
+            if missing:
+                gaps.append((x, row, missing))
     fig = go.Figure(
         go.Scatter(
             x=xs,
             y=ys,
             mode="markers",
             name=_("Known value"),
+            customdata=counts,
             marker={
-                "size": 5,
+                "size": sizes,
                 "color": colours,
                 "colorscale": SEQUENTIAL,
-                "opacity": 0.8,
+                "cmin": 0,
+                "cmax": 1,
+                "line": {"color": "white", "width": 0.5},
                 "colorbar": {"title": _("Value"), "tickvals": [0, 1], "ticktext": [_("low"), _("high")]},
             },
-            hoverinfo="skip",
+            hovertemplate=_("SHAP %{x:.2f}: %{customdata} clients") + "<extra></extra>",
         )
     )
-    if unknown_x:
+    if gaps:
         fig.add_trace(
             go.Scatter(
-                x=unknown_x,
-                y=unknown_y,
+                x=[g[0] for g in gaps],
+                y=[g[1] + 0.3 for g in gaps],
                 mode="markers",
                 name=_("Missing value"),
-                marker={"size": 5, "color": GREY, "symbol": "x"},
-                hoverinfo="skip",
+                customdata=[g[2] for g in gaps],
+                marker={
+                    "size": [4 + 22 * math.sqrt(g[2] / largest) for g in gaps],
+                    "color": GREY,
+                    "symbol": "x",
+                },
+                hovertemplate=_("SHAP %{x:.2f}: %{customdata} clients") + "<extra></extra>",
             )
         )
     fig.add_vline(x=0, line={"color": INK, "width": 1})
     fig.update_yaxes(
-        tickvals=list(range(len(features))),
-        ticktext=[wrap(labels[f], 40) for f in features],
+        tickvals=list(range(len(rows))),
+        ticktext=[wrap(r["label"], 40) for r in rows],
         autorange="reversed",
         automargin=True,
     )
     fig.update_xaxes(title=_("SHAP value (log-odds; right = raises the risk)"))
-    return base_layout(fig, 140 + 40 * len(features), margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
+    return base_layout(fig, 140 + 40 * len(rows), margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
 
 
-def dependence(sample: Mapping, feature: str, label: str, t: Translator = ENGLISH) -> go.Figure:
+def dependence(curve: Mapping, t: Translator = ENGLISH) -> go.Figure:
+    """A feature's contribution against its value, from bins: the mean and the 10th-90th percentile band,
+    each bin at the middle of its values."""
     _ = t.gettext
-    values = sample["values"][feature]
-    shap = sample["shap"][feature]
-    pairs = [(v, s, y) for v, s, y in zip(values, shap, sample["target"], strict=True) if v is not None]
+    bins = curve["bins"]
+    xs = [(b["low"] + b["high"]) / 2 for b in bins]
     fig = go.Figure()
-    groups = ((0, _("Repaid"), "circle", BLUE), (1, _("Defaulted"), "x", VERMILLION))
-    for outcome, name, symbol, colour in groups:
-        chosen = [(v, s) for v, s, y in pairs if y == outcome]
-        fig.add_trace(
-            go.Scatter(
-                x=[v for v, _ in chosen],
-                y=[s for _, s in chosen],
-                mode="markers",
-                name=name,
-                marker={"symbol": symbol, "size": 6, "color": colour, "opacity": 0.7},
-            )
+    fig.add_trace(
+        go.Scatter(
+            x=[*xs, *xs[::-1]],
+            y=[b["high_shap"] for b in bins] + [b["low_shap"] for b in bins][::-1],
+            fill="toself",
+            fillcolor="rgba(0, 114, 178, 0.18)",
+            line={"width": 0},
+            name=_("10th to 90th percentile"),
+            hoverinfo="skip",
         )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=[b["mean_shap"] for b in bins],
+            customdata=[b["clients"] for b in bins],
+            mode="lines+markers",
+            name=_("Mean"),
+            line={"color": BLUE, "width": 3},
+            hovertemplate="%{x:.3g}: %{y:+.3f} (%{customdata})<extra></extra>",
+        )
+    )
     fig.add_hline(y=0, line={"color": INK, "width": 1})
-    fig.update_xaxes(title=wrap(label, 70))
+    fig.update_xaxes(title=wrap(curve["label"], 70))
     fig.update_yaxes(title=_("SHAP value (log-odds)"))
     return base_layout(fig, 360, margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
-
-
-# --- candidates compared by repeated cross-validation -----------------------------------------------------
-
-
-def candidates(rows: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure:
-    """Out-of-fold AUC of each candidate, mean with one standard deviation across the repeats either side;
-    the selected candidate is drawn as a diamond and named."""
-    shown = [r for r in rows if text.is_number(r.get("auc"))]
-    selected = t.gettext("{candidate} (selected)")
-    labels = [
-        wrap(selected.format(candidate=r["candidate"]) if r.get("selected") else r["candidate"])
-        for r in shown
-    ]
-    fig = go.Figure(
-        go.Scatter(
-            x=[r["auc"] for r in shown],
-            y=labels,
-            mode="markers",
-            error_x={"type": "data", "array": [r.get("auc_std") or 0.0 for r in shown], "color": INK},
-            marker={
-                "symbol": ["diamond" if r.get("selected") else "circle" for r in shown],
-                "size": [14 if r.get("selected") else 9 for r in shown],
-                "color": [VERMILLION if r.get("selected") else BLUE for r in shown],
-                "line": {"color": INK, "width": 1},
-            },
-            hovertemplate="%{y}: AUC %{x:.4f}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    useful = [r["auc"] for r in shown if r["auc"] > 0.55] or [0.5]
-    fig.update_xaxes(
-        title=t.gettext("Out-of-fold AUC (mean ± std across repeats)"), range=[min(useful) - 0.02, 1.0]
-    )
-    fig.update_yaxes(autorange="reversed")
-    return base_layout(fig, 90 + 42 * len(shown), t=t)

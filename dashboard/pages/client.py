@@ -16,7 +16,7 @@ from dashboard.components import officer, picker
 from dashboard.components.decision import decision_view, register_drilldown
 from dashboard.components.layout import header
 from dashboard.components.offer import offer_section, offer_unavailable
-from dashboard.components.recourse import letter_links, recourse_box
+from dashboard.components.recourse import letter_block, recourse_box
 from dashboard.components.status import HIDDEN, error_box, loading, shown
 from dashboard.i18n import N_, Translator, current
 from dashboard.settings import currency
@@ -166,7 +166,7 @@ def show_client(value: str | None, _retry: int | None) -> tuple[object, bool, st
         dbc.Row(
             [
                 dbc.Col(recourse_box(recourse, t, digits), lg=8),
-                dbc.Col(letter_links(client_id, t), lg=4),
+                dbc.Col(letter_block(client_id, score["decision"], t), lg=4),
             ],
             className="g-4",
         ),

@@ -1,9 +1,11 @@
-"""Drift: a summary of the chosen Evidently report (drifted share, most drifted features, prediction drift)
-above the report itself, embedded; the report's HTML reaches the browser through the dashboard."""
+"""Drift: a summary of the chosen Evidently report (drifted share, most drifted features, prediction drift,
+drift by segment) above the report itself, embedded, and fairness over time (approval ratios by gender and age
+band per month, from the monitoring summary); the report's HTML reaches the browser through the dashboard."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import dash
@@ -15,6 +17,7 @@ from dashboard.api_client import ApiError, api
 from dashboard.callbacks import callback
 from dashboard.components.layout import header
 from dashboard.components.monitoring import estimate_view, psi_view, trend_view
+from dashboard.components.segments import fairness_trend_view, segments_view
 from dashboard.components.status import HIDDEN, error_box, loading, shown
 from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current
@@ -22,6 +25,7 @@ from dashboard.security import REPORT_SANDBOX
 
 PREFIX = "drift"
 MOST_DRIFTED = 10
+FAIRNESS_DAYS = 365  # the months the fairness table covers
 
 
 def title() -> str:
@@ -44,6 +48,7 @@ def layout(**_query: str) -> html.Div:
             html.Div(id="drift-empty"),
             loading(html.Div(id="drift-trend"), "drift-trend"),
             loading(html.Div(id="drift-summary"), PREFIX),
+            loading(html.Div(id="drift-fairness"), "drift-fairness"),
             html.Div(id="drift-frame"),
         ]
     )
@@ -128,6 +133,7 @@ def summary_view(summary: Mapping, t: Translator = ENGLISH) -> html.Div:
             table,
             psi_view(summary.get("psi"), t),
             estimate_view(summary.get("estimated_performance"), t=t),
+            segments_view(summary, t),
         ]
     )
 
@@ -169,6 +175,17 @@ def list_reports(_retry: int | None) -> tuple:
         )
         return [], None, dbc.Alert(message, color="info"), None, *HIDDEN
     return options, options[0]["value"], None, trend_view(points, t), *HIDDEN
+
+
+@callback(Output("drift-fairness", "children"), Input("drift-retry", "n_clicks"))
+def show_fairness(_retry: int | None) -> html.Section | dbc.Alert | None:
+    """Approval ratios by gender and age band per month over the last FAIRNESS_DAYS days."""
+    since = (datetime.now(UTC) - timedelta(days=FAIRNESS_DAYS)).date().isoformat()
+    try:
+        summary = api().monitoring(since=since, bucket="1d")
+    except ApiError as error:
+        return dbc.Alert(error.message, color="warning")
+    return fairness_trend_view(summary.get("fairness"), current())
 
 
 @callback(

@@ -1,8 +1,9 @@
-"""Model: cost weights against threshold, approval and cost, beside the expected profit per 1,000 applicants
-at the current policy; global importance, SHAP summary and dependence;
-the model card figures with the calibration figures (Brier, log-loss, ECE, reliability diagram), the
-candidates compared (mean ± std), champion against scorecard challenger with the points table, the fairness
-table, the version and the training date."""
+"""Model: cost weights against threshold, approval and cost, the production threshold beside the lowest-cost
+one and why they differ, beside the expected profit per 1,000 applicants at the current policy; global
+importance, SHAP summary and dependence from bins (`/explain/summary`: a few KB, not the raw sample); the
+model card (each figure once, from the bundle's stored out-of-fold predictions at the production threshold),
+the candidates compared (mean ± std across repeats, champion and challenger marked), the scorecard's points in
+readable units, the fairness table, the version and the training date."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from collections.abc import Mapping
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import model_text, text
 from dashboard.api_client import ApiError, api
 from dashboard.callbacks import callback
-from dashboard.components import code_importance, fairness
+from dashboard.components import code_importance, fairness, model_threshold
 from dashboard.components.layout import header
-from dashboard.components.model_quality import candidates_section, comparison_section, probability_facts
+from dashboard.components.model_quality import candidates_section, card_facts, points_section, points_table
 from dashboard.components.monitoring import history_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import model as model_figures
@@ -25,9 +26,7 @@ from dashboard.i18n import Translator, current
 from dashboard.settings import currency
 
 PREFIX = "model"
-BEESWARM_FEATURES = 10
-SAMPLE_FEATURES = 20
-SAMPLE_ROWS = 600
+SUMMARY_FEATURES = 10
 
 
 def title() -> str:
@@ -89,6 +88,7 @@ def layout(**_query: str) -> html.Div:
                     ),
                     error_box("model-cost"),
                     dcc.Store(id="model-profit"),
+                    dcc.Store(id="model-cost-weights"),
                     loading(html.Div(id="model-cost"), "model-cost"),
                 ],
                 className="mt-4",
@@ -105,7 +105,8 @@ def layout(**_query: str) -> html.Div:
                         ],
                         className="mb-2 col-md-6",
                     ),
-                    error_box("model-dependence"),
+                    dcc.Store(id="model-dependence-curves"),
+                    dcc.Store(id="model-dependence-drawn"),
                     loading(html.Div(id="model-dependence"), "model-dependence"),
                 ],
                 className="mt-4",
@@ -119,7 +120,7 @@ def layout(**_query: str) -> html.Div:
 
 def summary_view(model: Mapping, t: Translator) -> html.Section:
     _ = t.gettext
-    metrics, cost = model["cv_metrics"], model["cost"]
+    cost = model["cost"]
     name = model.get("candidate") or model["kind"]
     count = len(model["features"])
     items = [
@@ -135,8 +136,6 @@ def summary_view(model: Mapping, t: Translator) -> html.Section:
             _("Production threshold"),
             _("{threshold} (calibrated risk)").format(threshold=t.percent(model["threshold"], 2)),
         ),
-        (_("Out-of-fold AUC"), t.number(metrics.get("auc"), 3)),
-        (_("Approval rate (out of fold)"), t.percent(metrics.get("approval_rate"))),
         (
             _("Cost weights used"),
             f"w_FN {t.decimal(cost.get('w_fn'))} : w_FP {t.decimal(cost.get('w_fp'))}",
@@ -155,12 +154,8 @@ def summary_view(model: Mapping, t: Translator) -> html.Section:
     )
 
 
-def explain_view(explanation: Mapping, t: Translator) -> html.Div:
+def explain_view(summary: Mapping, t: Translator) -> html.Div:
     _ = t.gettext
-    sample = explanation["sample"]
-    labels = {e["feature"]: e["label"] for e in explanation["importance"]}
-    shown_features = [f for f in (e["feature"] for e in explanation["importance"]) if f in sample["shap"]]
-    top = shown_features[:BEESWARM_FEATURES]
     return html.Div(
         [
             html.Section(
@@ -168,8 +163,8 @@ def explain_view(explanation: Mapping, t: Translator) -> html.Div:
                     html.H2(_("Global importance"), className="h4"),
                     figure(
                         "model-importance-graph",
-                        model_figures.importance(explanation["importance"], t),
-                        model_text.importance_summary(explanation["importance"], t),
+                        model_figures.importance(summary["importance"], t),
+                        model_text.importance_summary(summary["importance"], t),
                     ),
                 ],
                 className="mt-4",
@@ -179,8 +174,8 @@ def explain_view(explanation: Mapping, t: Translator) -> html.Div:
                     html.H2(_("SHAP summary"), className="h4"),
                     figure(
                         "model-beeswarm-graph",
-                        model_figures.beeswarm(sample, top, labels, t),
-                        model_text.beeswarm_summary(top, labels, len(sample["client_ids"]), t),
+                        model_figures.beeswarm(summary, t),
+                        model_text.beeswarm_summary(summary, t),
                     ),
                 ],
                 className="mt-4",
@@ -208,18 +203,20 @@ def card_view(performance: Mapping, model: Mapping, t: Translator) -> html.Div:
                     html.H2(t.gettext("Model card"), className="h4"),
                     html.P(
                         t.gettext(
-                            "Out of fold: every client scored by a model that did not see it, the risk "
-                            "calibrated by a map fitted without it."
-                        )
+                            "Every figure of the card once, from one source: the bundle's stored "
+                            "out-of-fold predictions ({clients} training clients, each scored by a model "
+                            "that did not see it, the first repeat of the cross-validation) at the "
+                            "production threshold."
+                        ).format(clients=t.number(performance["clients"]))
                     ),
-                    probability_facts(performance["calibration"], t),
+                    card_facts(performance, t),
                     dbc.Row(columns),
                 ],
                 className="mt-4",
             ),
             candidates_section(model, t),
-            comparison_section(model, t),
-            fairness.fairness_table(performance["fairness"], t),
+            points_section(model, t),
+            fairness.fairness_table(performance["fairness"], t, performance.get("fairness_min_group")),
         ]
     )
 
@@ -230,48 +227,78 @@ def card_view(performance: Mapping, model: Mapping, t: Translator) -> html.Div:
     Output("model-card", "children"),
     Output("model-dependence-feature", "options"),
     Output("model-dependence-feature", "value"),
+    Output("model-dependence-curves", "data"),
+    Output("model-dependence", "children"),
+    Output("model-dependence-drawn", "data"),
     Output("model-w-fn", "value"),
     Output("model-w-fp", "value"),
     Output("model-profit", "data"),
+    Output("model-cost", "children"),
+    Output("model-cost-error", "hidden"),
+    Output("model-cost-error-text", "children"),
+    Output("model-cost-weights", "data"),
     Output("model-error", "hidden"),
     Output("model-error-text", "children"),
     Input("model-retry", "n_clicks"),
 )
 def load(_retry: int | None) -> tuple:
+    """The whole first paint in one round trip: the cost section at the training's weights included (the
+    weights then set in their fields do not ask for it again, see `update_cost`)."""
     try:
         model = api().model()
-        explanation = api().global_explanation(SAMPLE_FEATURES, SAMPLE_ROWS)
+        summary = api().explanation_summary(SUMMARY_FEATURES)
         performance = api().performance()
     except ApiError as error:
-        return None, None, None, [], None, None, None, None, *shown(error)
+        empty = (None, None, None, [], None, None, None, None, None, None, None, None)
+        return *empty, True, "", None, *shown(error)
     t = current()
-    labels = {e["feature"]: e["label"] for e in explanation["importance"]}
-    names = list(explanation["sample"]["shap"])
-    options = [{"label": labels.get(n, n), "value": n} for n in names]
+    curves = {c["feature"]: c for c in summary["dependence"]}
+    options = [{"label": c["label"], "value": name} for name, c in curves.items()]
     cost = model["cost"]
+    weights = [cost.get("w_fn", 10.0), cost.get("w_fp", 1.0)]
+    profit = model_text.profit_facts(model)
+    first = next(iter(curves), None)
     return (
         summary_view(model, t),
-        explain_view(explanation, t),
+        explain_view(summary, t),
         card_view(performance, model, t),
         options,
-        names[0] if names else None,
-        cost.get("w_fn", 10.0),
-        cost.get("w_fp", 1.0),
-        model_text.profit_facts(model),
+        first,
+        curves,
+        show_dependence(first, curves),
+        first,
+        *weights,
+        profit,
+        *show_cost(*weights, None, profit),
+        weights,
         *HIDDEN,
     )
 
 
 @callback(
-    Output("model-cost", "children"),
-    Output("model-cost-error", "hidden"),
-    Output("model-cost-error-text", "children"),
+    Output("model-cost", "children", allow_duplicate=True),
+    Output("model-cost-error", "hidden", allow_duplicate=True),
+    Output("model-cost-error-text", "children", allow_duplicate=True),
+    Output("model-cost-weights", "data", allow_duplicate=True),
     Input("model-w-fn", "value"),
     Input("model-w-fp", "value"),
     Input("model-cost-retry", "n_clicks"),
-    Input("model-profit", "data"),
+    State("model-profit", "data"),
+    State("model-cost-weights", "data"),
+    prevent_initial_call=True,
 )
+def update_cost(
+    w_fn: float | None, w_fp: float | None, retry: int | None, profit: dict | None, drawn: list | None
+) -> tuple:
+    """The cost section for the weights entered, unless it shows them already (the load drew it) and no
+    retry was asked for."""
+    if [w_fn, w_fp] == drawn and retry is None:
+        return no_update, no_update, no_update, no_update
+    return *show_cost(w_fn, w_fp, retry, profit), [w_fn, w_fp]
+
+
 def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None, profit: dict | None) -> tuple:
+    """The cost section for weights w_fn : w_fp: thresholds compared, why they differ, curve and profit."""
     t = current()
     _ = t.gettext
     if not (text.is_number(w_fn) and text.is_number(w_fp)) or w_fn <= 0 or w_fp <= 0:
@@ -280,22 +307,12 @@ def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None, profit
         data = api().threshold(w_fn, w_fp)
     except ApiError as error:
         return None, *shown(error)
-    best = data["best"]
-    numbers = html.Dl(
-        [
-            html.Dt(_("Best threshold")),
-            html.Dd(t.percent(best["threshold"], 2), id="model-best-threshold"),
-            html.Dt(_("Approval rate")),
-            html.Dd(t.percent(best["approval_rate"])),
-            html.Dt(_("Cost per 1,000 applicants")),
-            html.Dd(t.number(best["cost_per_1000"], 1)),
-            html.Dt(_("Defaulters refused")),
-            html.Dd(t.percent(best["recall"])),
-        ],
-        className="model-facts",
-    )
+    numbers = [
+        model_threshold.comparison(data, t),
+        html.P(model_threshold.why(data, t), id="model-threshold-why", className="small"),
+    ]
     chart = figure("model-cost-graph", model_figures.cost_curve(data, t), model_text.cost_summary(data, t))
-    return dbc.Row([dbc.Col([numbers, chart], lg=8), dbc.Col(profit_view(profit, t), lg=4)]), *HIDDEN
+    return dbc.Row([dbc.Col([*numbers, chart], lg=8), dbc.Col(profit_view(profit, t), lg=4)]), *HIDDEN
 
 
 def profit_view(profit: dict | None, t: Translator) -> html.Section:
@@ -315,29 +332,46 @@ def profit_view(profit: dict | None, t: Translator) -> html.Section:
 
 
 @callback(
-    Output("model-dependence", "children"),
-    Output("model-dependence-error", "hidden"),
-    Output("model-dependence-error-text", "children"),
+    Output("model-dependence", "children", allow_duplicate=True),
+    Output("model-dependence-drawn", "data", allow_duplicate=True),
     Input("model-dependence-feature", "value"),
-    Input("model-dependence-retry", "n_clicks"),
+    State("model-dependence-drawn", "data"),
+    State("model-dependence-curves", "data"),
+    prevent_initial_call=True,
 )
-def show_dependence(feature: str | None, _retry: int | None) -> tuple:
-    if not feature:
-        return None, *HIDDEN
-    try:
-        explanation = api().global_explanation(SAMPLE_FEATURES, SAMPLE_ROWS)
-    except ApiError as error:
-        return None, *shown(error)
+def choose_dependence(feature: str | None, drawn: str | None, curves: dict | None) -> tuple:
+    """The dependence curve of the feature chosen, unless it is drawn already (the load drew the first)."""
+    if feature == drawn:
+        return no_update, no_update
+    return show_dependence(feature, curves), feature
+
+
+def show_dependence(feature: str | None, curves: dict | None) -> html.Figure | html.P | None:
+    """A feature's dependence curve, from the bins the page loaded with the summary."""
+    if not feature or not curves:
+        return None
     t = current()
-    sample = explanation["sample"]
-    if feature not in sample["shap"]:
-        return html.P(t.gettext("This feature is not in the SHAP sample.")), *HIDDEN
-    label = next((e["label"] for e in explanation["importance"] if e["feature"] == feature), feature)
+    curve = curves.get(feature)
+    if curve is None:
+        return html.P(t.gettext("This feature is not in the SHAP sample."))
     return figure(
-        "model-dependence-graph",
-        model_figures.dependence(sample, feature, label, t),
-        model_text.dependence_summary(label, sample["values"][feature], sample["shap"][feature], t),
-    ), *HIDDEN
+        "model-dependence-graph", model_figures.dependence(curve, t), model_text.dependence_summary(curve, t)
+    )
+
+
+@callback(
+    Output("model-points-view", "children"),
+    Input("model-points-show", "n_clicks"),
+    prevent_initial_call=True,
+)
+def show_points(_clicks: int | None) -> html.Div | html.P:
+    """The scorecard's points table, on demand (hundreds of rows the first paint does without)."""
+    t = current()
+    try:
+        model = api().model()
+    except ApiError as error:
+        return html.P(shown(error)[1], role="alert")
+    return points_table(model, t, currency())
 
 
 @callback(

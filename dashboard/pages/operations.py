@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import dash
 import dash_bootstrap_components as dbc
@@ -17,16 +17,10 @@ from dashboard.components.layout import header
 from dashboard.components.monitoring import operations_estimate_view, outcomes_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import operations as operations_figures
-from dashboard.i18n import N_, Translator, current
+from dashboard.i18n import Translator, current
+from dashboard.periods import DEFAULT_PERIOD, PERIODS, window
 
 PREFIX = "operations"
-PERIODS = {
-    "1h": (N_("The last hour"), timedelta(hours=1), "5m"),
-    "24h": (N_("The last 24 hours"), timedelta(days=1), "1h"),
-    "7d": (N_("The last 7 days"), timedelta(days=7), "6h"),
-    "30d": (N_("The last 30 days"), timedelta(days=30), "1d"),
-}
-DEFAULT_PERIOD = "24h"
 
 
 def title() -> str:
@@ -66,12 +60,6 @@ def layout(**_query: str) -> html.Div:
             oversight.section(current()),
         ]
     )
-
-
-def window(period: str, now: datetime) -> tuple[str, str, str]:
-    """ISO since/until and the bucket length of a period ending now."""
-    _, span, bucket = PERIODS.get(period, PERIODS[DEFAULT_PERIOD])
-    return (now - span).isoformat(), now.isoformat(), bucket
 
 
 def content(payload: Mapping, t: Translator) -> html.Div:

@@ -19,6 +19,7 @@ from scoring.data.normalise import normalise
 from scoring.data.schema import FLOAT, KEY, REQUIRED_TABLES, TABLES, Column, Table
 from scoring.data.sources import find_source, read_source
 from scoring.data.validate import TableError, duplicate_keys, orphan_count, unknown_levels
+from scoring.errors import ScoringError
 from scoring.io import StagedWrites
 
 GROUND_TRUTH = Table(
@@ -36,7 +37,7 @@ PARENT_KEYS = {
 }
 
 
-class IngestError(Exception):
+class IngestError(ScoringError):
     """A raw table that cannot be ingested; the message names the file, the column and the bad rows."""
 
 

@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 import polars as pl
 
 from scoring.data.schema import CAT, FLOAT, KEY, TARGET, Column, Table
+from scoring.errors import ScoringError
 
 _ROW = "__row__"
 
 
-class TableError(ValueError):
+class TableError(ScoringError, ValueError):
     """Values of one table that break the schema: one line per problem."""
 
     def __init__(self, problems: Sequence[str]) -> None:

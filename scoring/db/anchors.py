@@ -30,7 +30,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 from sqlalchemy import Engine, select
 
-from scoring.db.models import audit_chain, audit_log
+from scoring.db.tables import audit_chain, audit_log
 from scoring.io import PRIVATE_FILE_MODE
 from scoring.settings import ScoringSettings, comma_separated, write_secret_once
 

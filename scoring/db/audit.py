@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, func, select
 
 from scoring.db.engine import write_transaction
-from scoring.db.models import audit_chain, audit_log, utc_now
+from scoring.db.tables import audit_chain, audit_log, utc_now
 from scoring.vocabulary import AuditAction
 
 GENESIS = "0" * 64

@@ -1,5 +1,6 @@
 """The officer's decision on a client: recorded beside the model's, an override needing a reason category and
-a written justification; the client's history; decisions and override rates per officer and month, with the
+a written justification; a grant above the authority limits awaiting a second person's approval
+(`scoring.db.approvals`); the client's history; decisions and override rates per officer and month, with the
 default rate of overridden vs followed decisions once outcomes are known (a `labels` table)."""
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import Engine, Select, Table, func, select
 
 from scoring.db.audit import Actor, AuditEvent, append
 from scoring.db.engine import write_transaction
-from scoring.db.models import decisions, labels, users, utc_now
+from scoring.db.tables import decisions, labels, users, utc_now, worklist_claims
+from scoring.errors import ScoringError
+from scoring.strategy.authority import AuthorityLimits
 from scoring.vocabulary import AuditAction, Decision, OfficerDecision, OverrideReason
 
 MIN_JUSTIFICATION = 20  # visible characters: no space, no invisible format character (zero-width space...)
@@ -25,9 +29,19 @@ MIN_DISTINCT_LETTERS = 5  # not one letter repeated, nor two in turn
 MAX_JUSTIFICATION = 4000
 WORD = re.compile(r"[^\W\d_]\w*")
 GRANTED = (str(OfficerDecision.ACCEPT), str(OfficerDecision.ACCEPT_COUNTER_OFFER))
+CLOSING = (*GRANTED, str(OfficerDecision.REFUSE))  # final decisions that take a client off the worklist
+REVIEWER = users.alias("reviewer")
 
 
-class DecisionError(ValueError):
+class Status(StrEnum):
+    """Where an officer's decision stands: final, awaiting a second person's approval, or rejected by them."""
+
+    FINAL = "final"
+    AWAITING_APPROVAL = "awaiting-approval"
+    REJECTED = "rejected"
+
+
+class DecisionError(ScoringError, ValueError):
     """A decision that cannot be recorded, naming the field at fault."""
 
     def __init__(self, field: str, message: str) -> None:
@@ -48,6 +62,7 @@ class ModelOpinion:
     reasons: Sequence[Mapping[str, object]]
     counter_offer_amount: float | None
     offer: Mapping[str, object] | None = None  # the counter-offer's whole terms (amount, term, rates...)
+    amount: float | None = None  # the credit asked (the authority limits' amount for an accept)
 
 
 @dataclass(frozen=True)
@@ -101,9 +116,29 @@ def check(choice: OfficerChoice, model: ModelOpinion) -> bool:
     return override
 
 
-def record(engine: Engine, choice: OfficerChoice, model: ModelOpinion, actor: Actor) -> dict:
-    """Store the decision and its audit row (decision or override) in one transaction; returns the row."""
+def limits_exceeded(choice: OfficerChoice, model: ModelOpinion, limits: AuthorityLimits | None) -> list[str]:
+    """The authority limits a grant goes beyond (at the model's PD, for the amount asked or the
+    counter-offer's); none for a refusal, a referral or without limits."""
+    if limits is None or str(choice.decision) not in GRANTED:
+        return []
+    counter_offer = choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
+    return limits.exceeded(model.probability, model.counter_offer_amount if counter_offer else model.amount)
+
+
+def record(
+    engine: Engine,
+    choice: OfficerChoice,
+    model: ModelOpinion,
+    actor: Actor,
+    limits: AuthorityLimits | None = None,
+) -> dict:
+    """Store the decision and its audit row (decision or override) in one transaction; returns the row.
+
+    A grant beyond the authority `limits` is stored awaiting approval; a final accept or refusal takes the
+    client off the worklist (its claim is dropped)."""
     override = check(choice, model)
+    exceeded = limits_exceeded(choice, model, limits)
+    status = Status.AWAITING_APPROVAL if exceeded else Status.FINAL
     note = (choice.justification or "").strip() or None
     counter_offer = choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
     row = {
@@ -121,10 +156,13 @@ def record(engine: Engine, choice: OfficerChoice, model: ModelOpinion, actor: Ac
         "reasons": json.dumps(list(model.reasons), ensure_ascii=False),
         "counter_offer_amount": model.counter_offer_amount if counter_offer else None,
         "offer": json.dumps(dict(model.offer)) if counter_offer and model.offer is not None else None,
+        "status": str(status),
     }
     action = AuditAction.OVERRIDE if override else AuditAction.DECISION
     with write_transaction(engine) as conn:
         row["id"] = conn.execute(decisions.insert().values(**row)).inserted_primary_key[0]
+        if status is Status.FINAL and row["decision"] in CLOSING:
+            conn.execute(worklist_claims.delete().where(worklist_claims.c.client_hash == model.client_hash))
         detail = {
             "decision_id": row["id"],
             "decision": row["decision"],
@@ -133,18 +171,30 @@ def record(engine: Engine, choice: OfficerChoice, model: ModelOpinion, actor: Ac
             "probability": row["probability"],
             "threshold": row["threshold"],
             "reason_category": row["reason_category"],
+            "status": row["status"],
         }
+        if exceeded:
+            detail["limits_exceeded"] = exceeded
         if row["offer"] is not None:
             detail["offer"] = dict(model.offer or {})
         append(conn, [AuditEvent(action, actor, client_hash=model.client_hash, detail=detail)])
-    return _out({**row, "username": actor.name})
+    return out({**row, "username": actor.name, "reviewed_by": None, "reviewed_at": None, "review_note": None})
 
 
-def _columns() -> list:
-    return [*decisions.columns, users.c.username]
+def columns() -> list:
+    """A decision's columns with its officer's name (`username`) and its reviewer's (`reviewed_by`)."""
+    own = [c for c in decisions.columns if c.name != "reviewed_by"]
+    return [*own, users.c.username, REVIEWER.c.username.label("reviewed_by")]
 
 
-def _out(row: Mapping) -> dict:
+def joined(query: Select) -> Select:
+    """`query` (of `columns()`) joined to the officer and the reviewer (if any)."""
+    return query.join_from(decisions, users, decisions.c.user_id == users.c.id).outerjoin(
+        REVIEWER, decisions.c.reviewed_by == REVIEWER.c.id
+    )
+
+
+def out(row: Mapping) -> dict:
     """A stored decision with its reasons and offer read back from their JSON."""
     offer = row["offer"]
     return {
@@ -157,18 +207,27 @@ def _out(row: Mapping) -> dict:
 def history(engine: Engine, client_hash: str) -> list[dict]:
     """The client's decisions, newest first, with the officer's name."""
     query = (
-        select(*_columns())
-        .join_from(decisions, users, decisions.c.user_id == users.c.id)
+        joined(select(*columns()))
         .where(decisions.c.client_hash == client_hash)
         .order_by(decisions.c.id.desc())
     )
     with engine.connect() as conn:
-        return [_out(row) for row in conn.execute(query).mappings()]
+        return [out(row) for row in conn.execute(query).mappings()]
 
 
 def latest(engine: Engine, client_hash: str) -> dict | None:
     found = history(engine, client_hash)
     return found[0] if found else None
+
+
+def not_final(recorded: Mapping | None) -> str | None:
+    """Why no letter may announce the officer's recorded decision yet (None when it may)."""
+    status = None if recorded is None else recorded.get("status", Status.FINAL)
+    if status == Status.AWAITING_APPROVAL:
+        return "the officer's decision is awaiting approval by a senior: no letter until it is approved"
+    if status == Status.REJECTED:
+        return "the officer's decision was rejected by the reviewer: no letter until an officer decides again"
+    return None
 
 
 # -- oversight summary -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, Engine, select
 
 from scoring.db.audit import Actor, AuditEvent, record, text_of
-from scoring.db.models import audit_log, created_between
+from scoring.db.tables import audit_log, created_between
 from scoring.io import PRIVATE_FILE_MODE, atomic_path
 from scoring.vocabulary import AuditAction
 

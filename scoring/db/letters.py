@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scoring.db.audit import Actor, AuditEvent, append
 from scoring.db.engine import write_transaction
-from scoring.db.models import letter_deliveries, letters
+from scoring.db.tables import letter_deliveries, letters
 from scoring.vocabulary import AuditAction
 
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, select
 
 from scoring.db.engine import write_transaction
-from scoring.db.models import sessions, users, utc_now
+from scoring.db.tables import sessions, users, utc_now
 
 TOKEN_BYTES = 32
 

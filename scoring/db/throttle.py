@@ -36,7 +36,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from scoring.db.models import sign_in_throttle
+from scoring.db.tables import sign_in_throttle
+from scoring.errors import ScoringError
 
 ADDRESS = "address"
 ACCOUNT = "account"
@@ -62,7 +63,7 @@ class ThrottleRules:
         return min(self.max_delay, self.first_delay * 2 ** min(failures - limit, MAX_DOUBLINGS))
 
 
-class Throttled(Exception):
+class Throttled(ScoringError):
     """Too many failed sign-ins from this address, or for this account from this address: try again later."""
 
     def __init__(self, retry_after: float) -> None:

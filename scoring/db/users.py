@@ -14,16 +14,17 @@ from sqlalchemy import Connection, Engine, exc, func, select
 from scoring.db import throttle
 from scoring.db.audit import Actor, AuditEvent, append, lock_chain
 from scoring.db.engine import write_transaction
-from scoring.db.models import users, utc_now
 from scoring.db.security import hash_password, random_password, verify_password
+from scoring.db.tables import users, utc_now
 from scoring.db.throttle import Throttled, ThrottleRules
+from scoring.errors import ScoringError
 from scoring.vocabulary import AuditAction, Role
 
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 FIRST_ADMIN = "admin"
 
 
-class UserError(ValueError):
+class UserError(ScoringError, ValueError):
     """A refused account change, naming the field at fault."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -8,6 +8,7 @@ from scoring.vocabulary import AlertKind
 DATA_DRIFT = AlertKind.DATA_DRIFT.value
 PREDICTION_DRIFT = AlertKind.PREDICTION_DRIFT.value
 PERFORMANCE_DROP = AlertKind.PERFORMANCE_DROP.value
+SEGMENT_DRIFT = AlertKind.SEGMENT_DRIFT.value
 
 
 def drift_alerts(
@@ -16,13 +17,15 @@ def drift_alerts(
     prediction_drift: dict,
     psi: dict | None = None,
     estimated: dict | None = None,
+    segments: list[dict] | None = None,
 ) -> list[dict]:
     """Why the check alerts, as {kind, message} (empty list: no alert).
 
     Data drift: the share of drifted features (Evidently's tests, or PSI beyond its band and critical
     value) reaches `drift_share`. Prediction drift: the probability or decision test fails, or the score's
     PSI is significant (>= 0.25) and beyond its critical value. Performance drop: the expected AUC (CBPE)
-    is lower than the reference's realised AUC by the set margin or more.
+    is lower than the reference's realised AUC by the set margin or more. Segment drift: one per drifted
+    segment value (`scoring.drift.segment_drift`).
     """
     alerts = []
     if share_drifted >= drift_share:
@@ -48,7 +51,18 @@ def drift_alerts(
             f"reference's {estimated['reference']['auc']:.3f} (alert at {estimated['auc_drop_threshold']:g})"
         )
         alerts.append({"kind": PERFORMANCE_DROP, "message": message})
+    alerts += [{"kind": SEGMENT_DRIFT, "message": segment_message(s)} for s in segments or [] if s["drifted"]]
     return alerts
+
+
+def segment_message(entry: dict) -> str:
+    """The sentence of a drifted segment value: its score's PSI and the features that moved."""
+    moved = ", ".join(m["feature"] for m in entry["features_moved"][:5]) or "none"
+    return (
+        f"segment {entry['name']} ({entry['n']:,} clients): PSI of the score {entry['score_psi']:.3f} "
+        f"(critical {entry['score_psi_critical']:.3f}), {len(entry['features_moved'])} of "
+        f"{entry['features_checked']} features moved ({moved})"
+    )
 
 
 def alert_reasons(share_drifted: float, drift_share: float, prediction_drift: dict) -> list[str]:

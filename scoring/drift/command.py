@@ -55,7 +55,7 @@ def drift(
 
     Exit code 3 when drift is detected, 2 on errors; too few current rows print 'insufficient data' (0).
     """
-    from scoring.drift.errors import DriftError, InsufficientData
+    from scoring.drift.errors import InsufficientData
     from scoring.drift.run import DriftRequest, run_drift
     from scoring.drift.settings import DriftSettings
 
@@ -77,7 +77,7 @@ def drift(
     except InsufficientData as exc:
         typer.echo(str(exc))
         return
-    except (DriftError, OSError) as exc:
+    except OSError as exc:
         fail(str(exc))
     typer.echo(result.describe())
     if result.drift_detected:

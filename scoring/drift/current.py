@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -12,15 +13,21 @@ from scoring.drift.errors import DriftError
 from scoring.drift.reference import read_split
 from scoring.drift.sample import TARGET, Sample, scored_frame
 from scoring.features.build import build_features
-from scoring.features.engine import FeatureError
+from scoring.features.duckdb_runner import FeatureError
 from scoring.features.feature import ModelFeature
 from scoring.modeling.bundle import Bundle, BundleError
 
 
 def score_sample(
-    frame: pl.DataFrame, bundle: Bundle, features: list[ModelFeature], source: str, description: str
+    frame: pl.DataFrame,
+    bundle: Bundle,
+    features: list[ModelFeature],
+    source: str,
+    description: str,
+    keep: Sequence[str] = (),
 ) -> Sample:
-    """Rows holding every model feature, scored by `bundle`; keeps the checked features and TARGET."""
+    """Rows holding every model feature, scored by `bundle`; keeps the checked features, TARGET and the
+    columns of `keep` the frame has (the raw fields of the segments)."""
     if frame.height == 0:
         raise DriftError(f"{description}: no rows to compare")
     try:
@@ -28,19 +35,25 @@ def score_sample(
     except BundleError as exc:
         raise DriftError(f"{description}: {exc}") from None
     probability = bundle.predict_proba(matrix)
-    keep = [f.name for f in features] + ([TARGET] if TARGET in frame.columns else [])
-    scored = scored_frame(frame.select(keep), probability, bundle.refuse(probability))
+    names = [f.name for f in features] + ([TARGET] if TARGET in frame.columns else [])
+    names += [c for c in dict.fromkeys(keep) if c in frame.columns and c not in names]
+    scored = scored_frame(frame.select(names), probability, bundle.refuse(probability))
     details = {"rows": frame.height, "model_version": bundle.version}
     return Sample(scored, source, f"{description} scored by model {bundle.version}", details)
 
 
-def application_test_sample(features_path: Path, bundle: Bundle, features: list[ModelFeature]) -> Sample:
+def application_test_sample(
+    features_path: Path, bundle: Bundle, features: list[ModelFeature], keep: Sequence[str] = ()
+) -> Sample:
     """The application_test clients of features.parquet (unlabelled), scored by the bundle."""
     frame = read_split(features_path, "test").drop(TARGET)
-    return score_sample(frame, bundle, features, "test", f"application_test clients ({frame.height:,})")
+    description = f"application_test clients ({frame.height:,})"
+    return score_sample(frame, bundle, features, "test", description, keep)
 
 
-def batch_current(raw_dir: Path, bundle: Bundle, features: list[ModelFeature]) -> Sample:
+def batch_current(
+    raw_dir: Path, bundle: Bundle, features: list[ModelFeature], keep: Sequence[str] = ()
+) -> Sample:
     """The labelled application_train clients of a directory of raw Kaggle tables (a new batch, e.g.
     `scoring generate --drift ... --out DIR`): ingested and turned into features in a temporary
     directory, then scored by the bundle."""
@@ -53,7 +66,7 @@ def batch_current(raw_dir: Path, bundle: Bundle, features: list[ModelFeature]) -
             raise DriftError(f"batch {raw_dir}: {exc}") from None
         frame = read_split(out, "train")
     sample = score_sample(
-        frame, bundle, features, "batch", f"labelled clients of batch {raw_dir} ({frame.height:,})"
+        frame, bundle, features, "batch", f"labelled clients of batch {raw_dir} ({frame.height:,})", keep
     )
     sample.details["path"] = str(raw_dir)
     return sample

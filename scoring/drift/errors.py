@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from scoring.errors import ScoringError
 
-class DriftError(ValueError):
+
+class DriftError(ScoringError, ValueError):
     """The reference or current data cannot be compared (missing file, no rows, mismatched columns)."""
 
 
-class InsufficientData(Exception):
+class InsufficientData(ScoringError):
     """Too few current rows for a drift verdict: reported as such, never as drift."""
 
     def __init__(self, rows: int, required: int, description: str) -> None:

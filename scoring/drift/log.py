@@ -6,6 +6,7 @@ with its latest score. Decisions are the ones the API gave, at the threshold of 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -72,9 +73,14 @@ def _latest_per_client(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def log_sample(
-    url: str, features: list[ModelFeature], since: datetime | None = None, until: datetime | None = None
+    url: str,
+    features: list[ModelFeature],
+    since: datetime | None = None,
+    until: datetime | None = None,
+    keep: Sequence[str] = (),
 ) -> Sample:
-    """The applicants scored in [since, until) according to the log at `url`."""
+    """The applicants scored in [since, until) according to the log at `url` (with the columns of `keep` it
+    stores, e.g. the coarse age band of the segments)."""
     if since and until and since >= until:
         raise DriftError(f"--since {since} must be before --until {until}")
     logged = _read(url, since, until)
@@ -82,6 +88,7 @@ def log_sample(
     versions = sorted(frame["model_version"].unique().to_list())
     window = _window(since, until)
     columns = [f.name for f in features if f.name in frame.columns]
+    columns += [c for c in dict.fromkeys(keep) if c in frame.columns and c not in columns]
     current = frame.select(
         *(pl.col(c).cast(pl.Float32) for c in columns),
         pl.col(PROBABILITY),

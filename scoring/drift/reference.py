@@ -13,6 +13,7 @@ need, while keeping a full-scale check within its time budget.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,12 +29,16 @@ ID = "SK_ID_CURR"
 SPLIT = "SPLIT"
 
 
-def read_split(features_path: Path, split: str, columns: list[str] | None = None) -> pl.DataFrame:
-    """Rows of features.parquet whose SPLIT is `split` (train or test), all columns or `columns`."""
+def read_split(
+    features_path: Path, split: str, columns: list[str] | None = None, optional: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Rows of features.parquet whose SPLIT is `split` (train or test), all columns or `columns` (and those
+    of `optional` the file has)."""
     if not features_path.exists():
         raise DriftError(f"{features_path} not found: run `scoring features` first")
     schema = pl.read_parquet_schema(features_path)
     wanted = list(schema) if columns is None else [ID, TARGET, *columns]
+    wanted += [c for c in dict.fromkeys(optional) if c in schema and c not in wanted]
     missing = [c for c in (*wanted, SPLIT) if c not in schema]
     if missing:
         raise DriftError(
@@ -64,16 +69,24 @@ def _as_served(picked: pl.DataFrame, bundle: Bundle) -> np.ndarray:
 
 
 def reference_sample(
-    train: pl.DataFrame, oof: pl.DataFrame, bundle: Bundle, features: list[ModelFeature], rows: int, seed: int
+    train: pl.DataFrame,
+    oof: pl.DataFrame,
+    bundle: Bundle,
+    features: list[ModelFeature],
+    rows: int,
+    seed: int,
+    keep: Sequence[str] = (),
 ) -> Sample:
-    """Training clients (SK_ID_CURR, TARGET, features) joined to their out-of-fold probabilities,
-    sampled down to `rows` stratified on TARGET, with the bundle's decisions (keeps SK_ID_CURR)."""
+    """Training clients (SK_ID_CURR, TARGET, features and the columns of `keep` they have) joined to their
+    out-of-fold probabilities, sampled down to `rows` stratified on TARGET, with the bundle's decisions."""
     if train.height == 0:
         raise DriftError("no training clients to use as the reference")
     joined = _with_oof(train, oof, str(bundle.path / OOF_FILE))
     picked = joined[stratified_rows(joined[TARGET].to_numpy(), rows, seed)]
     probability = _as_served(picked, bundle)
-    columns = picked.select(ID, TARGET, *(f.name for f in features))
+    names = [ID, TARGET, *(f.name for f in features)]
+    names += [c for c in dict.fromkeys(keep) if c in picked.columns and c not in names]
+    columns = picked.select(names)
     frame = scored_frame(columns, probability, bundle.refuse(probability))
     sampled = picked.height < joined.height
     how = f"sample of {picked.height:,} of {joined.height:,}, stratified on TARGET" if sampled else "all"
@@ -92,12 +105,18 @@ def reference_sample(
 
 
 def load_reference(
-    features_path: Path, bundle: Bundle, features: list[ModelFeature], rows: int, seed: int
+    features_path: Path,
+    bundle: Bundle,
+    features: list[ModelFeature],
+    rows: int,
+    seed: int,
+    keep: Sequence[str] = (),
 ) -> Sample:
-    """The reference of `bundle`: its training clients in features.parquet, sampled to `rows`."""
-    train = read_split(features_path, "train", [f.name for f in features])
+    """The reference of `bundle`: its training clients in features.parquet, sampled to `rows` (with the
+    columns of `keep` the file has, e.g. the raw fields of the segments)."""
+    train = read_split(features_path, "train", [f.name for f in features], keep)
     try:
         oof = bundle.oof()
     except FileNotFoundError:
         raise DriftError(f"bundle {bundle.path} has no {OOF_FILE}") from None
-    return reference_sample(train, oof, bundle, features, rows, seed)
+    return reference_sample(train, oof, bundle, features, rows, seed, keep)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from scoring.drift.psi import ALPHA, BINS, MODERATE, SIGNIFICANT, SIGNIFICANT_SHIFT, Psi, psi
+from scoring.drift.psi import ALPHA, BINS, MODERATE, SIGNIFICANT, Psi, psi
 from scoring.drift.sample import PROBABILITY, Sample
 from scoring.features.feature import ModelFeature
 
@@ -24,18 +24,21 @@ def _column(sample: Sample, name: str) -> np.ndarray:
     return sample.frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
 
 
-def score_psi(reference: Sample, current: Sample) -> Psi:
-    """PSI of the probability of default."""
-    return psi(_column(reference, PROBABILITY), _column(current, PROBABILITY))
+def score_psi(reference: Sample, current: Sample, alpha: float = ALPHA) -> Psi:
+    """PSI of the probability of default (critical value at `alpha`)."""
+    return psi(_column(reference, PROBABILITY), _column(current, PROBABILITY), alpha=alpha)
 
 
-def feature_psi(reference: Sample, current: Sample, features: list[ModelFeature]) -> list[dict]:
-    """One row per feature present on both sides, highest PSI first."""
+def feature_psi(
+    reference: Sample, current: Sample, features: list[ModelFeature], alpha: float = ALPHA
+) -> list[dict]:
+    """One row per feature present on both sides, highest PSI first (critical values at `alpha`)."""
     rows = []
     for rank, feature in enumerate(features, start=1):
         if feature.name not in reference.frame.columns or feature.name not in current.frame.columns:
             continue
-        result = psi(_column(reference, feature.name), _column(current, feature.name), feature.categorical)
+        ref, cur = _column(reference, feature.name), _column(current, feature.name)
+        result = psi(ref, cur, feature.categorical, alpha=alpha)
         rows.append({"feature": feature.name, "label": feature.label, "rank": rank, **result.to_dict()})
     return sorted(rows, key=lambda r: -r["psi"])
 
@@ -57,9 +60,3 @@ def stability(reference: Sample, current: Sample, features: list[ModelFeature]) 
         "drifted_share": len(drifted) / len(rows) if rows else 0.0,
         "max_feature_psi": rows[0]["psi"] if rows else None,
     }
-
-
-def score_shift_significant(block: dict) -> bool:
-    """The score's PSI is in the significant band and beyond sampling noise."""
-    score = block["score"]
-    return score["band"] == SIGNIFICANT_SHIFT and score["drifted"]

@@ -108,9 +108,11 @@ def summarise(
     created: datetime,
     psi: dict | None = None,
     estimated: dict | None = None,
+    segments: tuple[list[dict], dict] | None = None,
 ) -> dict:
     """The summary of `run`: drifted share and features, prediction / target drift, quality, PSI (`psi`, see
     scoring.drift.stability), the label-free performance estimate (`estimated`, see scoring.drift.estimate),
+    drift by segment (`segments`: entries and how they were chosen, see scoring.drift.segment_drift),
     verdict. `model` holds the bundle's version and threshold."""
     result = run.snapshot.dict()
     drifts = value_drifts(result)
@@ -118,7 +120,8 @@ def summarise(
     drifted = [r for r in features if r["drifted"]]
     share = len(drifted) / len(features)
     prediction = _prediction(drifts, reference, current)
-    alerts = drift_alerts(share, settings.drift_share, prediction, psi, estimated)
+    entries, check = segments if segments is not None else (None, None)
+    alerts = drift_alerts(share, settings.drift_share, prediction, psi, estimated, entries)
     summary = {
         "name": name,
         "created_at": created.isoformat(),
@@ -147,6 +150,8 @@ def summarise(
         "classification": {"threshold": model["threshold"], **_quality(result)} if run.labelled else None,
         "psi": psi,
         "estimated_performance": estimated,
+        "segments": entries,
+        "segment_check": check,
         "drift_detected": bool(alerts),
         "alerts": [a["message"] for a in alerts],
         "alert_kinds": sorted({a["kind"] for a in alerts}),

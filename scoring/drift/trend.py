@@ -25,6 +25,7 @@ def headline(summary: dict) -> dict:
         "estimated_default_rate": estimated.get("default_rate"),
         "estimated_cost_per_1000": estimated.get("cost_per_1000"),
         "reference_auc": reference.get("auc"),
+        "segments_drifted": (summary.get("segment_check") or {}).get("drifted"),
         "drift_detected": summary.get("drift_detected"),
         "alert_kinds": summary.get("alert_kinds") or [],
     }

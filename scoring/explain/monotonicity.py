@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from scoring.data.io import read_interim
+from scoring.data.interim import read_interim
 from scoring.features.monotone import Lever
 
 FACTORS = tuple(np.linspace(0.5, 3.0, 12).tolist())

@@ -3,7 +3,7 @@
 The catalogue is `policy_reasons.json` beside this module. Each code has a short title, the sentence a
 customer reads (`customer`: why the policy counted against the application, in plain words) and the officer's
 description of what the rule checks, in every language of the catalogue. A strategy rule's `code` must be
-one of these (`scoring.strategy.schema`); the offer's affordability and legal-maximum-price checks use
+one of these (`scoring.strategy.definition`); the offer's affordability and legal-maximum-price checks use
 `NOT_AFFORDABLE` and `PRICE_ABOVE_CAP`. No policy code is also a feature reason code (reason_codes.json),
 so a code names one kind of reason wherever it is shown.
 """

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from scoring.errors import ScoringError
 from scoring.explain.headline import Headline, parse_headline
 
 CATALOGUE_FILE = "reason_codes.json"
@@ -27,7 +28,7 @@ MIN_CODES, MAX_CODES = 20, 35
 TEXTS = ("title", "adverse", "favourable", "neutral", "missing", "officer")
 
 
-class UnmappedFeature(KeyError):
+class UnmappedFeature(ScoringError, KeyError):
     """A feature that belongs to no reason code, or to more than one in the same tier."""
 
     def __str__(self) -> str:

@@ -107,7 +107,7 @@ def code_breakdown(
 def principal_reasons(breakdown: Sequence[CodeReason], decision: Decision, k: int = 4) -> list[CodeReason]:
     """Up to k codes pushing towards the decision (towards refusal for a refusal, towards acceptance for an
     acceptance), strongest first, each with the member features that push the same way."""
-    sign = 1.0 if decision == Decision.REFUSE else -1.0
+    sign = -1.0 if decision == Decision.ACCEPT else 1.0  # a referral: what counts against
     chosen = [r for r in breakdown if sign * r.contribution > 0][:k]
     return [replace(r, features=[f for f in r.features if sign * f.contribution > 0][:3]) for r in chosen]
 

@@ -14,7 +14,7 @@ from scoring.data.schema import TABLES
 from scoring.features.encoding import level_token
 from scoring.features.expr import quote_ident, quote_str
 from scoring.features.feature import FeatureDefinition
-from scoring.features.vocabulary import level_en, level_fr, official_description
+from scoring.features.field_labels import level_en, level_fr, official_description
 from scoring.vocabulary import FeatureKind
 
 # function -> (SQL aggregate, {} standing for the value; label phrase)

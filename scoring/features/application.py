@@ -23,8 +23,8 @@ from scoring.features.expr import (
     row_std,
 )
 from scoring.features.feature import FeatureDefinition
+from scoring.features.field_labels import application_label, application_label_fr, official_description
 from scoring.features.loan_pricing import pricing_features
-from scoring.features.vocabulary import application_label, application_label_fr, official_description
 from scoring.vocabulary import FeatureKind
 
 ANOMALY_FLAG = "DAYS_EMPLOYED_ANOM"

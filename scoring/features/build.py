@@ -21,7 +21,13 @@ from scoring.data.validate import TableError
 from scoring.features.aggregation import Output
 from scoring.features.catalog import feature_names, table_outputs
 from scoring.features.dictionary import write_dictionary
-from scoring.features.engine import APPLICATION, FeatureError, connect, register_frames, register_parquet
+from scoring.features.duckdb_runner import (
+    APPLICATION,
+    FeatureError,
+    connect,
+    register_frames,
+    register_parquet,
+)
 from scoring.features.specs import TABLE_SPECS
 from scoring.features.sql import KEY, application_query, table_query
 from scoring.io import write_parquet_atomic

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from scoring.errors import ScoringError
+
 POLICY_FILE = Path(__file__).with_name("monotone.json")
 DIRECTIONS = (-1, 0, 1)
 
 
-class PolicyError(ValueError):
+class PolicyError(ScoringError, ValueError):
     """The policy file is malformed."""
 
 

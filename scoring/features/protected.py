@@ -17,13 +17,14 @@ from functools import cache
 from pathlib import Path
 
 from scoring.data.schema import APPLICATION_TEST
+from scoring.errors import ScoringError
 from scoring.features.application import application_features
 from scoring.features.expr import Code, Col, Expr
 
 POLICY_FILE = Path(__file__).with_name("protected.json")
 
 
-class ProtectedPolicyError(ValueError):
+class ProtectedPolicyError(ScoringError, ValueError):
     """The protected-attributes file is malformed or names an unknown field."""
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from scoring.data.schema import DAYS_EMPLOYED_ANOMALY
 from scoring.features.application import ANOMALY_FLAG, application_features
 from scoring.features.catalog import all_features
-from scoring.features.engine import FeatureError
+from scoring.features.duckdb_runner import FeatureError
 from scoring.features.expr import as_number
 
 

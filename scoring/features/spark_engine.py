@@ -1,9 +1,10 @@
 """Spark runner of the feature build: the DuckDB runner's queries (`scoring.features.sql`) as Spark SQL.
 
-The interim Parquet tables become temporary views with the names, columns and checks the DuckDB runner gives
-them (`scoring.features.engine`); every query is transpiled (`scoring.features.dialect`), none is written
-twice. The plan is the DuckDB runner's: one query for the application rows and one per secondary table, each
-reading its table once and aggregating it in one pass per grouping (one GROUP BY with every aggregate). Spark
+The interim Parquet tables become temporary views with the names, columns and checks the DuckDB runner
+gives them (`scoring.features.duckdb_runner`); every query is transpiled (`scoring.features.dialect`), none is
+written twice. The plan is the DuckDB runner's: one query for the application rows and one per secondary
+table, each reading its table once and aggregating it in one pass per grouping (one GROUP BY with every
+aggregate). Spark
 writes each of these blocks as Parquet parts into a staging folder beside the output (on a cluster: a folder
 every node sees at the same path), the six jobs submitted together; the blocks are then aligned on the
 application rows in output order by `scoring.features.build.aligned` (clients without rows get the feature
@@ -29,7 +30,7 @@ from scoring.data.schema import SECONDARY_TABLES, TARGET
 from scoring.features.build import HEAD, BuildSummary, aligned, finish_build
 from scoring.features.catalog import table_outputs
 from scoring.features.dialect import to_spark
-from scoring.features.engine import (
+from scoring.features.duckdb_runner import (
     APPLICATION,
     FeatureError,
     application_columns,

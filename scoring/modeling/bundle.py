@@ -66,6 +66,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from scoring.errors import ScoringError
 from scoring.features.feature import ModelFeature
 from scoring.io import atomic_dir, write_json_atomic
 from scoring.modeling.calibration import CalibrationError, Calibrator
@@ -111,7 +112,7 @@ REQUIRED_METADATA = (
 )
 
 
-class BundleError(RuntimeError):
+class BundleError(ScoringError, RuntimeError):
     """A bundle is missing, incomplete or fails its checks."""
 
 

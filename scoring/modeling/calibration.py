@@ -24,6 +24,7 @@ from scipy.special import expit
 from sklearn.isotonic import isotonic_regression
 from sklearn.model_selection import StratifiedKFold
 
+from scoring.errors import ScoringError
 from scoring.modeling.metrics import probability_metrics
 
 PLATT = "platt"
@@ -35,7 +36,7 @@ MAX_GROUPS = 1_000
 VENN_ABERS_GRID = 200
 
 
-class CalibrationError(ValueError):
+class CalibrationError(ScoringError, ValueError):
     """A calibrator cannot be fitted or read."""
 
 

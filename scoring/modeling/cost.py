@@ -16,12 +16,14 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from scoring.errors import ScoringError
+
 COUNT = "count"
 MONETARY = "monetary"
 MODES = (COUNT, MONETARY)
 
 
-class CostError(ValueError):
+class CostError(ScoringError, ValueError):
     """A cost specification or its inputs are invalid."""
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 from sklearn.model_selection import train_test_split
 
+from scoring.errors import ScoringError
 from scoring.features.feature import ModelFeature
 from scoring.vocabulary import FeatureKind
 
@@ -21,7 +22,7 @@ AMOUNT = "APP_AMT_CREDIT"
 NON_FEATURES = (ID, TARGET, SPLIT)
 
 
-class DatasetError(ValueError):
+class DatasetError(ScoringError, ValueError):
     """The features file cannot be used for training."""
 
 

@@ -20,6 +20,7 @@ from scoring.data.normalise import normalise
 from scoring.data.schema import SECONDARY_TABLES, TABLES
 from scoring.data.sources import find_source, read_source
 from scoring.data.validate import TableError
+from scoring.errors import ScoringError
 from scoring.features.build import compute_features
 from scoring.io import write_text_atomic
 from scoring.modeling.bundle import Bundle, load_bundle
@@ -34,7 +35,7 @@ ANNUITY = "APP_AMT_ANNUITY"
 PARENT_KEY = {"bureau_balance": ("SK_ID_BUREAU", "bureau")}
 
 
-class EvaluationError(ValueError):
+class EvaluationError(ScoringError, ValueError):
     """The file cannot be evaluated."""
 
 

@@ -3,16 +3,22 @@
 Per group: approval rate, true positive rate (share of defaulters refused), false positive rate (share of
 good clients refused), and the ratio of the group's approval rate to the highest approval rate of its
 attribute; a ratio below 0.8 (the "four-fifths rule") is flagged. Groups of fewer than 30 clients are
-shown but neither serve as the reference nor get flagged: their rates are noise.
+shown but marked too few to judge (``judged`` false): they neither serve as the reference nor get flagged,
+their rates are noise. The settings are data: ``fairness.json`` beside this module.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
-FOUR_FIFTHS = 0.8
-MIN_GROUP = 30
-AGE_BANDS = ((0, 30, "< 30"), (30, 40, "30-39"), (40, 50, "40-49"), (50, 60, "50-59"), (60, 200, "60+"))
+POLICY_FILE = Path(__file__).with_name("fairness.json")
+_POLICY = json.loads(POLICY_FILE.read_text(encoding="utf-8"))
+FOUR_FIFTHS: float = float(_POLICY["four_fifths"])
+MIN_GROUP: int = int(_POLICY["min_group"])
+AGE_BANDS = tuple((float(b["low"]), float(b["high"]), str(b["label"])) for b in _POLICY["age_bands"])
 GENDER_FEATURE = "APP_CODE_GENDER"
 BIRTH_FEATURE = "APP_DAYS_BIRTH"
 
@@ -62,7 +68,8 @@ def group_rows(
     top = max(r["approval_rate"] for r in sized)
     for r in rows:
         r["approval_ratio"] = r["approval_rate"] / top if top > 0 else float("nan")
-        r["flagged"] = bool(r["n"] >= MIN_GROUP and r["approval_ratio"] < FOUR_FIFTHS)
+        r["judged"] = r["n"] >= MIN_GROUP
+        r["flagged"] = bool(r["judged"] and r["approval_ratio"] < FOUR_FIFTHS)
     return rows
 
 

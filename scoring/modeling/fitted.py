@@ -24,7 +24,7 @@ from scoring.modeling.explanations import explain
 from scoring.modeling.fairness import BIRTH_FEATURE, GENDER_FEATURE, fairness_table
 from scoring.modeling.metrics import calibration_bins, decision_metrics, probability_metrics, safe_auc
 from scoring.modeling.models import SCORECARD, ScoringModel
-from scoring.modeling.reference import reference_stats
+from scoring.modeling.reference_statistics import reference_stats
 from scoring.modeling.threshold import CostCurve, curve_for
 
 STD_KEYS = ("auc", "cost_per_1000", "cost_vs_accept_all", "ece", "brier")

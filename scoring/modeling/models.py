@@ -24,6 +24,7 @@ from typing import Protocol
 import lightgbm as lgb
 import numpy as np
 
+from scoring.errors import ScoringError
 from scoring.io import write_json_atomic
 from scoring.modeling.linear import LinearModel
 from scoring.modeling.scorecard import Scorecard
@@ -40,7 +41,7 @@ LINEAR_FILE = "linear.json"
 SCORECARD_FILE = "scorecard.json"
 
 
-class ModelError(RuntimeError):
+class ModelError(ScoringError, RuntimeError):
     """A model cannot be loaded from its files."""
 
 

@@ -30,6 +30,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
+from scoring.errors import ScoringError
 from scoring.io import write_json_atomic
 from scoring.settings import ScoringSettings, comma_separated, is_placeholder, write_secret_once
 
@@ -40,7 +41,7 @@ KEY_FILE = Path("data") / "keys" / "model_signing.key"
 MIN_KEY_LENGTH = 32
 
 
-class SigningError(RuntimeError):
+class SigningError(ScoringError, RuntimeError):
     """A signing key that cannot be used (placeholder, too short) or is missing."""
 
 

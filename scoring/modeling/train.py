@@ -17,10 +17,11 @@ import numpy as np
 from pydantic import Field, InstanceOf, field_validator, model_validator
 from pydantic.dataclasses import dataclass as validated_dataclass
 
-from scoring.config import Paths, get_paths
+from scoring.errors import ScoringError
 from scoring.features.monotone import MonotonePolicy, monotone_policy
 from scoring.features.protected import POLICY_FILE as PROTECTED_FILE
 from scoring.features.protected import read_protected
+from scoring.home import Paths
 from scoring.modeling import lgbm
 from scoring.modeling.bundle import make_version, promote, write_bundle
 from scoring.modeling.candidates import (
@@ -52,17 +53,17 @@ from scoring.modeling.learners import (
     Setup,
     top_columns,
 )
-from scoring.modeling.report import TrainResult
 from scoring.modeling.selection import Selection, default_max_features, select_features
+from scoring.modeling.train_report import TrainResult
 from scoring.modeling.tuning import METRICS as TUNING_METRICS
 from scoring.modeling.tuning import TuningResult, tune
-from scoring.settings import raising
+from scoring.settings import get_paths, raising
 
 AUTO = "auto"
 DEFAULT_STRATEGIES = (lgbm.NONE, lgbm.UNDERSAMPLE)
 
 
-class ConfigError(ValueError):
+class ConfigError(ScoringError, ValueError):
     """Invalid training settings."""
 
 

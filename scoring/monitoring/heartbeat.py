@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.io import PRIVATE_FILE_MODE, write_text_atomic
 
 INTERVAL_SECONDS = 60

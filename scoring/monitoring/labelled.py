@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine
 
+from scoring.errors import ScoringError
 from scoring.modeling.dataset import ID, SPLIT, TARGET
 from scoring.monitoring.outcomes import labelled_scores
 from scoring.serving.prediction_log import client_hash
@@ -29,7 +30,7 @@ WINDOW_START, WINDOW_END = "window_start", "window_end"
 HASH = "client_hash"
 
 
-class RetrainError(ValueError):
+class RetrainError(ScoringError, ValueError):
     """The data cannot support a retrain (message says why)."""
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine, delete, func, inspect, select
 
-from scoring.db.models import labels
+from scoring.db.tables import labels
+from scoring.errors import ScoringError
 from scoring.serving.prediction_log import client_hash, predictions
 
 ID, OUTCOME, KNOWN = "SK_ID_CURR", "TARGET", "DATE_KNOWN"
@@ -25,7 +26,7 @@ COLUMNS = (ID, OUTCOME, KNOWN)
 SHOWN = 5
 
 
-class LabelsError(ValueError):
+class LabelsError(ScoringError, ValueError):
     """The labels file cannot be loaded (message names file, column and rows)."""
 
 

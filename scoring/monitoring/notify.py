@@ -17,6 +17,7 @@ from pathlib import Path
 
 import apprise
 
+from scoring.errors import ScoringError
 from scoring.io import PRIVATE_FILE_MODE, write_json_atomic
 from scoring.monitoring.alerts import Alert
 
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 SENT, HELD, FAILED, NO_TARGET = "sent", "held back", "failed", "no target"
 
 
-class NotifyError(ValueError):
+class NotifyError(ScoringError, ValueError):
     """A notification URL apprise cannot use."""
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.io import write_parquet_atomic
 from scoring.modeling.bundle import Bundle, BundleError, load_bundle, promote
 from scoring.modeling.cost import CostSpec

@@ -2,11 +2,13 @@
 HTML and PDF renderers lay out the same way. The sentences are data (`texts.json`, English and French).
 
 A letter announces the final decision (the officer's when one is recorded, else the model's) and only what
-supports it: a refusal gives the officer's reason category in the customer's words and the model's reasons
-towards refusal (its customer sentences, at most four in all); the points against those needed, what the
-applicant can do and what the lender can offer only for a refusal by the model that stands; an acceptance
-says nothing of a refusal, a score or a cut-off. No letter prints a probability of default. The rights
-paragraph says whether a person or the model took the decision."""
+supports it: a refusal gives the officer's reason category in the customer's words, the policy rules that
+fired (their customer sentences from the policy catalogue) and the model's reasons towards refusal (its
+customer sentences, at most four in all); the points against those needed, what the applicant can do and
+what the lender can offer only for a refusal by the model's score that stands; an acceptance says nothing of
+a refusal, a score or a cut-off. A referral to an officer is no final decision: it has no letter until the
+officer decides. No letter prints a probability of default. The rights paragraph says whether a person or
+the model took the decision."""
 
 from __future__ import annotations
 
@@ -18,12 +20,13 @@ from datetime import datetime
 from functools import cache, partial
 from importlib import resources
 
+from scoring.explain.policy_reasons import policy_catalogue
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import CodeReason, principal_reasons
 from scoring.explain.recourse import AMOUNT, Recourse, RecourseOption
 from scoring.explain.sentences import customer_sentence
 from scoring.notice import formats
-from scoring.notice.terms import OfferTerms, rows
+from scoring.notice.terms_text import OfferTerms, rows
 from scoring.offer.terms import LONGER_TERM
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 
@@ -70,8 +73,8 @@ class DecisionFacts:
     """The decision the letter tells: the model's decision, points, reasons (its code breakdown) and recourse
     for one stored client, the terms the lender offers: `offer` when it grants the application as asked,
     `counter_offer` the closest terms it grants otherwise (None when nothing can be offered), and the
-    officer's final decision when one is recorded. The probability of default is not among them: no letter
-    prints it."""
+    officer's final decision when one is recorded; `policy`: the policy codes of the strategy's rules that
+    fired. The probability of default is not among them: no letter prints it."""
 
     client_id: int
     model_decision: Decision
@@ -84,6 +87,7 @@ class DecisionFacts:
     officer: OfficerFacts | None = None
     offer: OfferTerms | None = None
     counter_offer: OfferTerms | None = None
+    policy: tuple[str, ...] = ()
 
     @property
     def by_officer(self) -> bool:
@@ -105,12 +109,14 @@ class DecisionFacts:
 
     @property
     def model_refusal_stands(self) -> bool:
-        """A refusal by the model that stands (no officer's decision, or one following it without a reason of
-        its own): its points, the actions and the recourse are then true of the final decision."""
+        """A refusal by the model's score that stands (no officer's decision, or one following it without a
+        reason of its own, and no policy rule fired): its points, the actions and the recourse are then true
+        of the final decision."""
         return (
             self.final == Decision.REFUSE
             and self.model_decision == Decision.REFUSE
             and self.officer_reason is None
+            and not self.policy
         )
 
 
@@ -221,8 +227,10 @@ def _refusal(facts: DecisionFacts, lender: Lender, language: str) -> list[Block]
         points, threshold = formats.points(facts.points, facts.threshold_points, language)
         blocks.append(Block("paragraph", t["score_below"].format(points=points, threshold=threshold)))
     told = facts.officer_reason
-    reasons = principal_reasons(facts.reasons, Decision.REFUSE, MAX_REASONS - (told is not None))
-    items = _sentences(reasons, "adverse", language)
+    policy = tuple(policy_catalogue()[code].text("customer", language) for code in facts.policy)
+    room = max(MAX_REASONS - (told is not None) - len(policy), 0)
+    reasons = principal_reasons(facts.reasons, Decision.REFUSE, room)
+    items = (*policy, *_sentences(reasons, "adverse", language))
     if told is not None:
         blocks.append(Block("paragraph", t[f"officer_reason.{told}"]))
     if items:
@@ -248,6 +256,8 @@ def build_notice(
     facts: DecisionFacts, lender: Lender, language: str, issued_at: datetime, reference: str
 ) -> Notice:
     """The letter of the final decision in `language` (en or fr): that decision and only what supports it."""
+    if facts.final == Decision.REFER:
+        raise ValueError("referred to an officer: the letter follows the officer's decision")
     t = {key: by_language[language] for key, by_language in texts().items()}
     issued = formats.long_date(issued_at.date(), language)
     blocks = [Block("paragraph", t["greeting"])]

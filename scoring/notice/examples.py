@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring.errors import ScoringError
 from scoring.io import write_bytes_atomic, write_text_atomic
 from scoring.notice.content import DecisionFacts, Lender, OfficerFacts, build_notice, new_reference
 from scoring.notice.html import render_html
@@ -26,7 +27,7 @@ from scoring.vocabulary import Decision, Language, OfficerDecision, OverrideReas
 OFFER_SEARCH = 50  # refused clients, nearest the threshold first, searched for a counter-offer
 
 
-class NoExampleClient(LookupError):
+class NoExampleClient(ScoringError, LookupError):
     """The client store has no client the model refuses, or none it accepts."""
 
 

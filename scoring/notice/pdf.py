@@ -14,6 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
+from scoring.errors import ScoringError
 from scoring.notice.content import Notice
 
 FONT = "DejaVu"
@@ -25,7 +26,7 @@ MARGIN_X, MARGIN_Y = 20.0, 18.0
 GREY = (73, 80, 87)
 
 
-class LetterDoesNotFit(RuntimeError):
+class LetterDoesNotFit(ScoringError, RuntimeError):
     """The letter needs more than one A4 page even at the smallest text size."""
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from scoring.explain.policy_reasons import NOT_AFFORDABLE, PRICE_ABOVE_CAP
 from scoring.offer.affordability import Household, max_affordable_amount, max_instalment, stressed_instalment
-from scoring.offer.candidates import Priced, ProbabilityOf, price
+from scoring.offer.candidate_loans import Priced, ProbabilityOf, price
 from scoring.offer.policy import OfferPolicy
 from scoring.offer.terms import LONGER_TERM, LOWER_AMOUNT, Terms, terms_of
 from scoring.vocabulary import Decision

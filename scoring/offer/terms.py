@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring.offer.candidates import Priced
+from scoring.offer.candidate_loans import Priced
 
 LOWER_AMOUNT, LONGER_TERM = "lower_amount", "longer_term"
 

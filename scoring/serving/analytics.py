@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scoring.errors import ScoringError
 from scoring.features.feature import ModelFeature
 from scoring.serving.service import ScoringService
 from scoring.vocabulary import Decision
@@ -18,7 +19,7 @@ TRIM = 0.005  # histogram range: the 0.5 % and 99.5 % quantiles (extremes fall i
 SAMPLE_SEED = 0
 
 
-class UnknownFeature(LookupError):
+class UnknownFeature(ScoringError, LookupError):
     """The model has no (numeric) feature of that name."""
 
 

@@ -1,7 +1,10 @@
 """Batch scoring on Spark: the feature table's partitions scored in parallel with the bundle broadcast.
 
 Each partition goes through `scoring.serving.batch.score_frame` as Arrow record batches (`mapInArrow`), so
-the scores are the in-process engine's and the API's. On a cluster the executors need the `scoring` package
+the scores are the in-process engine's and the API's. With a strategy, a first pass adds each row's
+probability, Spark decides with the strategy's generated SQL (`spark_decision`, `spark_rules_fired`) over the
+rule columns (the ingested applications joined to the features), and the second pass scores with that
+decision. On a cluster the executors need the `scoring` package
 (installed in their Python, or shipped with `--py-files`), and the paths must be on storage every node sees.
 """
 
@@ -27,11 +30,12 @@ from scoring.serving.batch import (
     summarise,
 )
 from scoring.spark import spark_job
+from scoring.strategy.decide import spark_decision, spark_rules_fired
 from scoring.vocabulary import Engine
 
 if TYPE_CHECKING:
     from pyspark import Broadcast
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 ARROW_SCHEMA = pl.DataFrame(schema=SCORE_SCHEMA).to_arrow().schema
 _SPARK_TYPES = {pl.Int64: "long", pl.Float64: "double", pl.String: "string"}
@@ -46,6 +50,32 @@ def _score_batches(shared: Broadcast, batches: Iterator[pa.RecordBatch]) -> Iter
         yield from scored.to_batches()
 
 
+def _probabilities(shared: Broadcast, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The rows of a partition with their calibrated probability of default (runs on the executors)."""
+    bundle = shared.value.bundle
+    for batch in batches:
+        frame = pl.from_arrow(batch)
+        probability = pa.array(bundle.predict_proba(bundle.matrix(frame)), pa.float64())
+        yield batch.append_column("probability", probability)
+
+
+def _decided(scorer: BatchScorer, frame: DataFrame, spark: SparkSession, shared: Broadcast) -> DataFrame:
+    """The rows with their probability, the strategy's decision and the rules that fired."""
+    from pyspark.sql.types import DoubleType, StructField, StructType
+
+    raw = scorer.rule_columns[0]
+    paths = scorer.raw_paths()
+    if paths:
+        applications = spark.read.option("mergeSchema", "true").parquet(*map(str, paths))
+        frame = frame.join(applications.select(KEY, *(f"`{c}`" for c in raw)), on=KEY, how="left")
+    schema = StructType([*frame.schema.fields, StructField("probability", DoubleType())])
+    scored = frame.mapInArrow(partial(_probabilities, shared), schema)
+    strategy = scorer.strategy
+    return scored.withColumn("decision", spark_decision(strategy)).withColumn(
+        "rules_fired", spark_rules_fired(strategy)
+    )
+
+
 def score_spark(
     scorer: BatchScorer,
     features_path: Path,
@@ -58,18 +88,21 @@ def score_spark(
 
     start = time.perf_counter()
     bundle = scorer.bundle
-    check_features(features_path, bundle)
+    extra = scorer.rule_columns[1]
+    check_features(features_path, bundle, extra)
     with spark_job(f"reading {features_path}"):
         frame = spark.read.parquet(str(features_path)).select(
-            *(F.col(f"`{c}`") for c in (KEY, *bundle.feature_names))
+            *(F.col(f"`{c}`") for c in (KEY, *bundle.feature_names, *extra))
         )
-    if partitions:
-        frame = frame.repartition(partitions)
     shared = spark.sparkContext.broadcast(scorer)
     try:
+        if scorer.strategy is not None:
+            frame = _decided(scorer, frame, spark, shared)
+        if partitions:
+            frame = frame.repartition(partitions)
         scored = frame.mapInArrow(partial(_score_batches, shared), SPARK_SCHEMA)
         with spark_job(f"batch scoring of {features_path}"), atomic_dir(out_dir, replace=True) as staging:
             scored.write.mode("overwrite").parquet(str(staging))
     finally:
         shared.destroy()
-    return summarise(out_dir, Engine.SPARK, bundle, start)
+    return summarise(out_dir, Engine.SPARK, scorer, start)

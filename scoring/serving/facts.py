@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from scoring.data.io import read_interim
+from scoring.data.interim import read_interim
 
 FACT_LABELS = {
     "NAME_CONTRACT_TYPE": "Contract type",

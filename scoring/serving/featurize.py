@@ -7,6 +7,7 @@ shifted per application first, so two applications of one batch can never share 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -66,6 +67,32 @@ class Featurizer:
             )
             X[with_history] = frame.select(self.model_features).cast(pl.Float32).to_numpy()
         return X
+
+    def feature_rows(
+        self,
+        applications: Sequence[Mapping[str, object]],
+        histories: Sequence[History | None],
+        names: Sequence[str],
+    ) -> list[dict[str, float]]:
+        """The feature layer's values of `names` (any features, not only the model's) per application."""
+        layer = {name: i for i, name in enumerate(self.vectorizer.feature_names)}
+        rows = [
+            {
+                n: float(v)
+                for n, v in zip(names, self.vectorizer.vector(a)[[layer[n] for n in names]], strict=True)
+            }
+            if not histories[i]
+            else {}
+            for i, a in enumerate(applications)
+        ]
+        with_history = [i for i, h in enumerate(histories) if h]
+        if with_history:
+            frame = self._with_history(
+                [applications[i] for i in with_history], [histories[i] for i in with_history]
+            )
+            for i, values in zip(with_history, frame.select(names).iter_rows(named=True), strict=True):
+                rows[i] = {n: math.nan if v is None else float(v) for n, v in values.items()}
+        return rows
 
     def replace_application_features(
         self, X: np.ndarray, applications: Sequence[Mapping[str, object]]

@@ -5,7 +5,7 @@ letters read it here)."""
 from __future__ import annotations
 
 from scoring.notice.content import DecisionFacts
-from scoring.notice.terms import OfferTerms
+from scoring.notice.terms_text import OfferTerms
 from scoring.serving.offering import stored_offer
 from scoring.serving.recourse import recourse
 from scoring.serving.service import ScoreResult, ScoringService
@@ -30,12 +30,17 @@ def stored_facts(service: ScoringService, row: int) -> tuple[DecisionFacts, Scor
         client_id=client_id,
         model_decision=Decision(result.decision),
         points=result.points,
-        threshold_points=result.threshold_points,
+        threshold_points=(  # a refusal by the score: the points of the cut-off it fell under
+            result.threshold_points
+            if result.strategy is None
+            else result.scale.of(result.strategy.strategy.refuse_from)
+        ),
         amount=options.amount,
         reasons=result.explanation.codes if result.explanation else [],
         recourse=options,
         model_version=result.model_version,
         offer=OfferTerms.of(offer["offer"]) if granted else None,
         counter_offer=None if granted else OfferTerms.of(offer["offer"]),
+        policy=result.rules_fired,
     )
     return facts, result

@@ -1,8 +1,11 @@
 """The served model's out-of-fold performance: threshold and cost under any cost weights, and the model card
 in numbers (confusion matrix, ROC, calibration, fairness) at the production threshold.
 
-Everything is computed on the bundle's out-of-fold predictions (`oof.parquet`); the production threshold
-itself only changes when a new bundle is trained and promoted. Calibration uses the model card's bins.
+Everything is computed on the bundle's out-of-fold predictions (`oof.parquet`: one calibrated prediction per
+training client, from the first repeat of the cross-validation), the one source of the Model page's figures.
+The production threshold was chosen at training as the lowest-cost threshold over the predictions of every
+repeat pooled (`repeats` x clients), so on the first repeat alone the lowest cost can fall a little beside it;
+it only changes when a new bundle is trained and promoted. Calibration uses the model card's bins.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sklearn.metrics import roc_curve
 
 from scoring.modeling.bundle import OOF_FILE, PROBABILITY
 from scoring.modeling.cost import CostSpec
+from scoring.modeling.fairness import MIN_GROUP
 from scoring.modeling.metrics import (
     CALIBRATION_BINS,
     calibration_bins,
@@ -57,6 +61,18 @@ class CostCurvePoints:
 
 
 @dataclass(frozen=True)
+class ProductionChoice:
+    """How the production threshold was chosen at training: the weights, and on how many out-of-fold
+    predictions (every repeat of the cross-validation pooled)."""
+
+    threshold: float
+    w_fn: float | None
+    w_fp: float | None
+    repeats: int | None
+    predictions: int | None
+
+
+@dataclass(frozen=True)
 class ThresholdView:
     """The cost-minimising threshold under some weights, the production threshold costed under them."""
 
@@ -67,6 +83,22 @@ class ThresholdView:
     production: ThresholdPoint
     accept_all_cost_per_1000: float
     curve: CostCurvePoints
+    chosen: ProductionChoice
+
+
+def production_choice(service: ScoringService) -> ProductionChoice:
+    """The bundle's record of how its threshold was chosen."""
+    meta = service.scorer.bundle.metadata
+    cost, metrics = meta.get("cost") or {}, meta.get("cv_metrics") or {}
+    repeats = metrics.get("repeats") or meta.get("repeats")
+    rows = meta.get("n_train")
+    return ProductionChoice(
+        threshold=service.scorer.threshold,
+        w_fn=cost.get("w_fn"),
+        w_fp=cost.get("w_fp"),
+        repeats=repeats,
+        predictions=repeats * rows if repeats and rows else None,
+    )
 
 
 def point(curve: CostCurve, index: int, threshold: float | None = None) -> ThresholdPoint:
@@ -98,6 +130,7 @@ def threshold_view(service: ScoringService, w_fn: float, w_fp: float, points: in
             approval_rate=rate[index].tolist(),
             cost_per_1000=(1000.0 * curve.cost[index] / curve.n).tolist(),
         ),
+        chosen=production_choice(service),
     )
 
 
@@ -138,6 +171,12 @@ class Performance:
     roc: Roc
     calibration: CalibrationReport
     fairness: list[dict]
+    fairness_min_group: int
+
+
+def judged(rows: list[dict]) -> list[dict]:
+    """Fairness rows marked `judged` (enough clients to judge), as bundles older than the mark lack it."""
+    return [{**r, "judged": r.get("judged", r.get("n", 0) >= MIN_GROUP)} for r in rows]
 
 
 def performance(service: ScoringService, points: int, bins: int = CALIBRATION_BINS) -> Performance:
@@ -160,5 +199,6 @@ def performance(service: ScoringService, points: int, bins: int = CALIBRATION_BI
         confusion=confusion(y, prob >= cut),
         roc=Roc(auc=auc if np.isfinite(auc) else None, fpr=fpr.tolist(), tpr=tpr.tolist()),
         calibration=CalibrationReport.of(y, prob, bins),
-        fairness=meta.get("fairness") or [],
+        fairness=judged(meta.get("fairness") or []),
+        fairness_min_group=MIN_GROUP,
     )

@@ -1,11 +1,12 @@
 """The prediction log: one row per score and one per HTTP request, in any SQLAlchemy database.
 
-Tables (defined in `scoring.db.models`, created by its migrations):
+Tables (defined in `scoring.db.tables`, created by its migrations):
 - `predictions`: created_at (UTC, naive), request_id, kind ("client", "application", "batch", "what-if"),
   model_version, client_hash (salted SHA-256 of SK_ID_CURR, never the ID), features (the minimised input
   vector of `scoring.serving.log_privacy`: the most important model features, no direct identifier, age and
   income in coarse bands; little-endian float32 bytes, NaN = missing, in the order of `model_features`),
-  probability, decision ("accept"/"refuse"), threshold, latency_ms, row_key.
+  probability, decision ("accept"/"refer"/"refuse": a referral is neither an acceptance nor a refusal),
+  threshold (the bundle's), latency_ms, row_key.
 - `requests`: created_at, request_id, method, route (the path template, never the raw path), status_code,
   latency_ms, row_key.
 - `model_features`: model_version, feature_names (JSON list) to decode the feature vectors.
@@ -29,7 +30,7 @@ from sqlalchemy import Connection, Engine, Table, delete, exc, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from scoring.db.engine import open_database
-from scoring.db.models import created_between, model_features, predictions, requests
+from scoring.db.tables import created_between, model_features, predictions, requests
 
 KEYED = (predictions, requests)
 

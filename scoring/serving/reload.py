@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, write_json_atomic
 from scoring.modeling.bundle import CHAMPION_FILE, METADATA_FILE
 

@@ -7,12 +7,15 @@ client's non-zero contributions (serialised per request from the memory-mapped c
 for every client they would take several times the space of the contributions themselves). The bytes live
 in the serving cache, one pair of arrays per language (`responses_v<FORMAT>_blob_<lang>`: uint8,
 `responses_v<FORMAT>_index_<lang>`: start, split, end per store row), shared by every worker; without a
-writable cache they stay in memory.
+writable cache they stay in memory. The decision depends on the strategy in force too: the responses under a
+stored strategy carry its key in their names (`responses_v<FORMAT>_blob_<key>_<lang>`), so a strategy
+activated later is serialised beside them.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -23,7 +26,7 @@ from scoring.serving.cache import ArrayCache
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2  # of the serialised documents: a new field in the score response bumps it (older caches rebuild)
+FORMAT = 3  # of the serialised documents: a new field in the score response bumps it (older caches rebuild)
 BLOB, INDEX = f"responses_v{FORMAT}_blob", f"responses_v{FORMAT}_index"
 SLOT = b'"contributions":null'
 NULL = b"null"
@@ -38,11 +41,13 @@ def split_document(document: bytes) -> tuple[bytes, bytes]:
 
 
 class StoredResponses:
-    """Serialised score responses by store row, in one language; `body` is None until they are built."""
+    """Serialised score responses by store row, in one language (under the strategy `key`, empty: the
+    bundle's threshold); `body` is None until they are built."""
 
-    def __init__(self, cache: ArrayCache, language: str) -> None:
+    def __init__(self, cache: ArrayCache, language: str, key: str = "") -> None:
         self._cache = cache
-        self._names = (f"{BLOB}_{language}", f"{INDEX}_{language}")
+        tag = f"{key}_{language}" if key else language
+        self._names = (f"{BLOB}_{tag}", f"{INDEX}_{tag}")
         self._blob: np.ndarray | None = None
         self._index: np.ndarray | None = None
         self._contributions: Contributions | None = None
@@ -82,3 +87,44 @@ class StoredResponses:
         blob = np.frombuffer(b"".join(parts), dtype=np.uint8)
         logger.info("responses of %d clients serialised in %.1f s", rows, time.monotonic() - started)
         return dict(zip(self._names, (blob, index), strict=True))
+
+
+Document = Callable[[int, str], dict]
+
+
+class ResponseSets:
+    """The serialised responses by strategy key ("": the bundle's threshold) and language: the threshold's
+    and the latest strategy's are kept; a key not yet serialised is built once, in the background."""
+
+    def __init__(self, make: Callable[[str], dict[str, StoredResponses]]) -> None:
+        self._make = make
+        self._sets = {"": make("")}
+        self._started: set[str] = set()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict[str, StoredResponses] | None:
+        return self._sets.get(key)
+
+    def serialise(self, key: str, rows: int, document: Document, contributions: Contributions) -> None:
+        """Serialise (or load from the cache) every row's document under `key`, in every language."""
+        with self._lock:
+            self._started.add(key)
+            found = self._sets.get(key) or self._make(key)
+        for language, stored in found.items():
+            stored.build(rows, lambda row, language=language: document(row, language), contributions)
+        self._sets = {"": self._sets[""], key: found}
+
+    def start(self, key: str, work: Callable[[], None]) -> None:
+        """Run `work` (which serialises `key`) in a daemon thread, unless it was started already."""
+        with self._lock:
+            if key in self._started:
+                return
+            self._started.add(key)
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                logger.exception("responses under strategy %s not serialised: built per request", key)
+
+        threading.Thread(target=run, name="responses", daemon=True).start()

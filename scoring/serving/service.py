@@ -9,7 +9,6 @@ import logging
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,75 +18,32 @@ import polars as pl
 from scoring.explain.by_code import CodeGrouping, code_importance
 from scoring.explain.points import PointsScale
 from scoring.explain.reason_codes import catalogue
-from scoring.explain.reasons import CodeReason, Reason, code_breakdown, principal_reasons, top_reasons
+from scoring.explain.reasons import code_breakdown, principal_reasons, top_reasons
 from scoring.explain.similar import NeighbourSpace, nearest
 from scoring.modeling.bundle import SHAP_PREFIX, load_bundle
 from scoring.modeling.signing import Keyring
 from scoring.offer.policy import OfferPolicy
 from scoring.serving.cache import ArrayCache, data_key
+from scoring.serving.decider import Decider
 from scoring.serving.explanations import ClientExplanations
 from scoring.serving.facts import APPLICATION_TABLES, Fact, FactStore, load_facts
 from scoring.serving.featurize import Featurizer
 from scoring.serving.loan_rows import LoanRows
 from scoring.serving.offer_data import OfferData
 from scoring.serving.offering import OfferResult, make_offer
-from scoring.serving.responses import StoredResponses
+from scoring.serving.responses import ResponseSets, StoredResponses
+from scoring.serving.results import Explanation, Neighbour, ScoreResult
 from scoring.serving.scorer import Scorer
 from scoring.serving.store import ClientStore, load_store
-from scoring.vocabulary import Language
+from scoring.serving.strategy_state import ActiveStrategy, Decided, decide
+from scoring.vocabulary import Decision, Language
 
 logger = logging.getLogger(__name__)
 
 NEIGHBOUR_FEATURES = 20
 REASONS = 4
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why a score: base value + contributions (non-zero only, log-odds of the raw model) = raw score; the
-    same summed per reason code (`codes`, strongest first); the principal reasons (codes pushing towards the
-    decision) and the features raising and lowering the risk most; the calibrated probabilities at the two
-    end points (average client, this client)."""
-
-    base_value: float
-    raw_score: float
-    contributions: dict[str, float]
-    raising: list[Reason]
-    lowering: list[Reason]
-    codes: list[CodeReason]
-    reasons: list[CodeReason]
-    base_probability: float
-    probability: float
-
-
-@dataclass(frozen=True)
-class ScoreResult:
-    """One scored application (`scale`: the points scale its points are on)."""
-
-    probability: float
-    decision: str
-    threshold: float
-    model_version: str
-    features: np.ndarray
-    points: float
-    threshold_points: float
-    explanation: Explanation | None = None
-    client_id: int | None = None
-    scale: PointsScale = PointsScale()
-
-    @property
-    def distance(self) -> float:
-        """Probability minus threshold: negative = accepted, by that margin."""
-        return self.probability - self.threshold
-
-
-@dataclass(frozen=True)
-class Neighbour:
-    client_id: int
-    distance: float
-    probability: float
-    decision: str
-    target: int | None
+Responses = Callable[[str], dict[Language, StoredResponses]]
+Decide = Callable[[np.ndarray], list[Decided]]
 
 
 class ScoringService:
@@ -103,8 +59,9 @@ class ScoringService:
         explanations: ClientExplanations,
         featurizer: Featurizer,
         interim_dir: Path,
-        responses: dict[Language, StoredResponses],
+        responses: Responses,
         points: PointsScale | None = None,
+        features_path: Path | None = None,
     ) -> None:
         self.scorer = scorer
         self.points = points or PointsScale()
@@ -120,42 +77,80 @@ class ScoringService:
         self.offer_data = OfferData(interim_dir)
         self.offer_policy = OfferPolicy()
         self.profit: dict | None = None  # expected profit of the bundle's out-of-fold PDs, once computed
-        self.responses = responses
+        self.decider = Decider(scorer.threshold, store.ids, featurizer, interim_dir, features_path)
+        self._responses = ResponseSets(responses)  # by strategy key ("": the bundle's threshold)
+        self._payload: Callable[[ScoreResult, Language], dict] | None = None
         self._labelled = store.train_rows
         self.space, self._points = self._neighbour_space()
         self._shap_sample: pl.DataFrame | None = None
 
     # -- stored clients -------------------------------------------------------------------------------
 
-    def client_result(self, row: int, contributions: np.ndarray | None) -> ScoreResult:
-        """Score of a stored client (precomputed), explained by `contributions` when given."""
+    def stored_decision(self, row: int, active: ActiveStrategy | None) -> Decided:
+        """A stored client's decision under `active` (None: the bundle's threshold)."""
+        return self.decider.stored(row, float(self.probabilities[row]), active)
+
+    def client_result(
+        self, row: int, contributions: np.ndarray | None, decided: Decided | None = None
+    ) -> ScoreResult:
+        """Score of a stored client (precomputed), explained by `contributions` when given; decided by the
+        strategy in force unless `decided` is given."""
         probability = float(self.probabilities[row])
+        if decided is None:
+            decided = self.stored_decision(row, self.decider.current())
         explanation = None
         if contributions is not None:
             raw = float(self.raw_scores[row])
             explanation = self._explanation(
-                contributions, self.store.matrix[row], self.scorer.base_value, raw, probability
+                contributions,
+                self.store.matrix[row],
+                self.scorer.base_value,
+                raw,
+                probability,
+                decided.decision,
             )
-        return self._result(probability, self.store.matrix[row], explanation, int(self.store.ids[row]))
+        return self._result(
+            probability, self.store.matrix[row], explanation, int(self.store.ids[row]), decided
+        )
+
+    @property
+    def responses(self) -> dict[Language, StoredResponses]:
+        """The serialised responses under the strategy in force (by language)."""
+        active = self.decider.current()
+        return self._responses.get("" if active is None else active.key) or self._responses.get("")
 
     def start_precomputation(self, payload: Callable[[ScoreResult, Language], dict]) -> None:
         """In the background: the stored clients' explanations, then their responses serialised once per
-        language (the reasons' texts differ).
+        language (the reasons' texts differ) under the strategy in force; a strategy in force later is
+        serialised when first asked for (`stored_body`).
 
         `payload` turns a result into the response document with null contributions, in a language (the
         API's document: this library knows no HTTP).
         """
+        self._payload = payload
+        self.explanations.start_background(after=lambda: self._serialise(self.decider.current()))
 
-        def serialise() -> None:
-            contributions = self.explanations.contributions
-            for language, responses in self.responses.items():
+    def stored_body(
+        self, row: int, contributions: bool, language: Language, active: ActiveStrategy | None
+    ) -> bytes | None:
+        """The serialised response of a stored client under `active`; None until serialised (started in
+        the background when missing)."""
+        key = "" if active is None else active.key
+        responses = self._responses.get(key)
+        body = None if responses is None else responses[language].body(row, contributions)
+        if body is None and self._payload is not None and self.explanations.status == "ready":
+            self._responses.start(key, lambda: self._serialise(active))
+        return body
 
-                def document(row: int, language: Language = language) -> dict:
-                    return payload(self.client_result(row, contributions[row]), language)
+    def _serialise(self, active: ActiveStrategy | None) -> None:
+        contributions, payload = self.explanations.contributions, self._payload
 
-                responses.build(len(self.store), document, self.contributions_json)
+        def document(row: int, language: Language) -> dict:
+            result = self.client_result(row, contributions[row], self.stored_decision(row, active))
+            return payload(result, language)
 
-        self.explanations.start_background(after=serialise)
+        key = "" if active is None else active.key
+        self._responses.serialise(key, len(self.store), document, self.contributions_json)
 
     def contributions_json(self, row: int) -> bytes:
         """The non-zero contributions of a stored client as a JSON object (feature -> log-odds)."""
@@ -195,13 +190,27 @@ class ScoringService:
         histories: Sequence[Mapping[str, list[Mapping[str, object]]] | None],
         explain: bool,
     ) -> list[ScoreResult]:
-        """Score posted applications (Kaggle raw fields, optional secondary rows), explained if asked."""
+        """Score posted applications (Kaggle raw fields, optional secondary rows), explained if asked, and
+        decided by the strategy in force (its rules on the posted fields and their features)."""
         X = self.featurizer.vectors(applications, histories)
-        return self.score_vectors(X, [a.get("SK_ID_CURR") for a in applications], explain)
+        active = self.decider.current()
 
-    def score_vectors(self, X: np.ndarray, client_ids: Sequence[object], explain: bool) -> list[ScoreResult]:
-        """Score feature vectors in model order (live SHAP when `explain`), one result per row."""
+        def decided(probabilities: np.ndarray) -> list[Decided]:
+            return self.decider.posted(probabilities.tolist(), applications, histories, active)
+
+        return self.score_vectors(X, [a.get("SK_ID_CURR") for a in applications], explain, decided)
+
+    def score_vectors(
+        self, X: np.ndarray, client_ids: Sequence[object], explain: bool, decided: Decide | None = None
+    ) -> list[ScoreResult]:
+        """Score feature vectors in model order (live SHAP when `explain`), one result per row, decided by
+        `decided(probabilities)` (default: the strategy in force's cut-offs, no rule read)."""
         probabilities = self.scorer.predict(X)
+        if decided is None:
+            active = self.decider.current()
+            decisions = [decide(active, float(p), self.scorer.threshold) for p in probabilities]
+        else:
+            decisions = decided(probabilities)
         results = []
         shap = self.scorer.contributions(X) if explain else None
         for i, client_id in enumerate(client_ids):
@@ -209,9 +218,9 @@ class ScoringService:
             if shap is not None:
                 raw = float(shap.base_value + shap.values[i].sum())
                 explanation = self._explanation(
-                    shap.values[i], X[i], shap.base_value, raw, float(probabilities[i])
+                    shap.values[i], X[i], shap.base_value, raw, float(probabilities[i]), decisions[i].decision
                 )
-            results.append(self._result(float(probabilities[i]), X[i], explanation, client_id))
+            results.append(self._result(float(probabilities[i]), X[i], explanation, client_id, decisions[i]))
         return results
 
     # -- offers --------------------------------------------------------------------------------------
@@ -236,12 +245,13 @@ class ScoringService:
         own = np.flatnonzero(self._labelled == row)
         found, distance = nearest(self._points, query, k, exclude=int(own[0]) if len(own) else None)
         rows = self._labelled[found]
+        active = self.decider.current()
         return [
             Neighbour(
                 int(self.store.ids[r]),
                 float(d),
                 float(self.probabilities[r]),
-                self.scorer.decision(float(self.probabilities[r])),
+                self.stored_decision(int(r), active).decision,
                 self.target_of(int(r)),
             )
             for r, d in zip(rows, distance, strict=True)
@@ -260,11 +270,16 @@ class ScoringService:
     # -- helpers -------------------------------------------------------------------------------------
 
     def _result(
-        self, probability: float, features: np.ndarray, explanation: Explanation | None, client_id: object
+        self,
+        probability: float,
+        features: np.ndarray,
+        explanation: Explanation | None,
+        client_id: object,
+        decided: Decided,
     ) -> ScoreResult:
         return ScoreResult(
             probability=probability,
-            decision=self.scorer.decision(probability),
+            decision=decided.decision,
             threshold=self.scorer.threshold,
             model_version=self.scorer.version,
             features=features,
@@ -273,16 +288,24 @@ class ScoringService:
             explanation=explanation,
             client_id=None if client_id is None else int(client_id),
             scale=self.points,
+            rules_fired=decided.rules_fired,
+            strategy=decided.strategy,
         )
 
     def _explanation(
-        self, contributions: np.ndarray, values: np.ndarray, base: float, raw: float, probability: float
+        self,
+        contributions: np.ndarray,
+        values: np.ndarray,
+        base: float,
+        raw: float,
+        probability: float,
+        decision: Decision,
     ) -> Explanation:
         features = self.scorer.features
         raising, lowering = top_reasons(contributions, values, features, REASONS)
         by_code = self.grouping.sum(contributions)
         codes = code_breakdown(by_code, contributions, values, features, self.grouping)
-        reasons = principal_reasons(codes, self.scorer.decision(probability), REASONS)
+        reasons = principal_reasons(codes, decision, REASONS)
         mapping = self.contribution_map(contributions)
         return Explanation(
             base, raw, mapping, raising, lowering, codes, reasons, self.scorer.base_probability, probability
@@ -336,8 +359,9 @@ def load_service(
         explanations,
         featurizer,
         interim_dir,
-        {language: StoredResponses(cache, language) for language in Language},
+        lambda key: {language: StoredResponses(cache, language, key) for language in Language},
         points,
+        features_path,
     )
     scorer.warm_up(np.ascontiguousarray(store.matrix[:1]))
     logger.info(

@@ -12,12 +12,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from scoring.errors import ScoringError
 from scoring.serving.cache import ArrayCache
 
 STORE_ARRAYS = ("ids", "matrix", "target")
 
 
-class StoreError(RuntimeError):
+class StoreError(ScoringError, RuntimeError):
     """The features file cannot serve the model (absent, or lacking model features)."""
 
 

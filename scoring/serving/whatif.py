@@ -17,6 +17,7 @@ import numpy as np
 from scoring.features.application import ANOMALY_FLAG
 from scoring.offer.search import NONE, PRODUCT
 from scoring.serving.service import ScoreResult, ScoringService
+from scoring.serving.strategy_state import Decided
 from scoring.vocabulary import Decision
 
 
@@ -99,10 +100,16 @@ def with_changes(stored: Mapping[str, object], changes: Mapping[str, object]) ->
 def rescore(
     service: ScoringService, row: int, application: Mapping[str, object], client_id: int
 ) -> ScoreResult:
-    """Score and explanation of a stored client's history features with new application fields."""
+    """Score and explanation of a stored client's history features with new application fields, decided by
+    the strategy in force (its rules on the changed fields and recomputed features)."""
     X = np.ascontiguousarray(service.store.matrix[row : row + 1]).copy()
     service.featurizer.replace_application_features(X, [application])
-    return service.score_vectors(X, [client_id], explain=True)[0]
+    active = service.decider.current()
+
+    def decided(probabilities: np.ndarray) -> list[Decided]:
+        return [service.decider.what_if(float(probabilities[0]), application, client_id, active)]
+
+    return service.score_vectors(X, [client_id], True, decided)[0]
 
 
 def what_if(

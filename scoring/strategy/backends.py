@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from scoring.errors import ScoringError
 from scoring.strategy.conditions import (
     NUMBER,
     Arith,
@@ -36,7 +37,7 @@ DUCKDB, SPARK = "duckdb", "spark"
 SQL_OPS = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
-class DataError(ValueError):
+class DataError(ScoringError, ValueError):
     """The data lacks a column a condition reads, or holds a value of the wrong kind."""
 
 

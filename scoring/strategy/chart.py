@@ -11,8 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from scoring.io import write_text_atomic
-from scoring.strategy.evaluate import Decisions
-from scoring.strategy.schema import Strategy
+from scoring.strategy.decide import Decisions
+from scoring.strategy.definition import Strategy
 from scoring.strategy.simulate import Compared, settings
 
 
@@ -38,32 +38,65 @@ def _point(
     return float(approval[0]), float(bad_rate[0])
 
 
-def figure(compared: Compared) -> go.Figure:
-    """The approval / bad-rate curves of both strategies with their cut-offs marked."""
+def _finite(values: np.ndarray) -> list[float | None]:
+    return [float(v) if np.isfinite(v) else None for v in values]
+
+
+def chart_points(compared: Compared) -> dict:
+    """The chart as data: for the current strategy and the simulated one, the approval rate and bad rate of
+    the accepted at each accept cut-off of a grid (quantiles of the PD), and the point of its own cut-off;
+    `bad_rate` is `observed` when outcomes are known, else `expected` (mean PD). JSON-ready (None: no
+    accepted client with a known outcome)."""
     population = compared.population
     p = population.probability
     observed = bool((~np.isnan(population.target)).any())
     bad = population.target if observed else p
-    grid = np.unique(np.quantile(p, np.linspace(0.0, 1.0, settings()["chart_cutoffs"])))
-    cutoffs = np.append(grid, np.nextafter(p.max(), np.inf))
-    fig = go.Figure()
-    for strategy, decisions, label, colour in (
-        (compared.current, compared.old, f"current: {compared.current_label}", "#7f7f7f"),
-        (compared.strategy, compared.new, f"simulated: {compared.strategy.name}", "#1f77b4"),
+    grid = np.unique(np.quantile(p, np.linspace(0.0, 1.0, settings()["chart_cutoffs"]))) if len(p) else p
+    cutoffs = np.append(grid, np.nextafter(p.max(), np.inf)) if len(p) else grid
+    curves = []
+    for role, strategy, decisions, label in (
+        ("current", compared.current, compared.old, compared.current_label),
+        ("simulated", compared.strategy, compared.new, compared.strategy.name),
     ):
         approval, bad_rate = curve(p, bad, decisions, cutoffs)
-        fig.add_scatter(x=approval, y=bad_rate, mode="lines", name=label, line={"color": colour})
         x, y = _point(strategy, p, bad, decisions)
+        curves.append(
+            {
+                "role": role,
+                "label": label,
+                "accept_below": strategy.accept_below,
+                "approval_rate": _finite(approval),
+                "bad_rate": _finite(bad_rate),
+                "point": {"approval_rate": x, "bad_rate": y if np.isfinite(y) else None},
+            }
+        )
+    return {
+        "bad_rate": "observed" if observed else "expected",
+        "population": population.source,
+        "curves": curves,
+    }
+
+
+def figure(compared: Compared) -> go.Figure:
+    """The approval / bad-rate curves of both strategies with their cut-offs marked."""
+    points = chart_points(compared)
+    fig = go.Figure()
+    colours = {"current": "#7f7f7f", "simulated": "#1f77b4"}
+    for c in points["curves"]:
+        label, colour = f"{c['role']}: {c['label']}", colours[c["role"]]
         fig.add_scatter(
-            x=[x],
-            y=[y],
+            x=c["approval_rate"], y=c["bad_rate"], mode="lines", name=label, line={"color": colour}
+        )
+        fig.add_scatter(
+            x=[c["point"]["approval_rate"]],
+            y=[c["point"]["bad_rate"]],
             mode="markers",
-            name=f"{label} (accept below {strategy.accept_below:g})",
+            name=f"{label} (accept below {c['accept_below']:g})",
             marker={"color": colour, "size": 12, "symbol": "diamond"},
         )
-    kind = "observed" if observed else "expected (mean PD)"
+    kind = "observed" if points["bad_rate"] == "observed" else "expected (mean PD)"
     fig.update_layout(
-        title=f"Approval rate against bad rate over the accept cut-off ({population.source})",
+        title=f"Approval rate against bad rate over the accept cut-off ({points['population']})",
         xaxis={"title": "approval rate", "tickformat": ".0%"},
         yaxis={"title": f"bad rate of the accepted, {kind}", "tickformat": ".1%"},
         template="plotly_white",

@@ -18,7 +18,7 @@ from scoring.command_errors import fail
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from scoring.strategy.schema import Strategy
+    from scoring.strategy.definition import Strategy
 
 strategy_app = typer.Typer(
     no_args_is_help=True, help="Decision strategies: simulate one on past applications, activate it, show it."
@@ -27,16 +27,13 @@ FileArgument = Annotated[Path, typer.Argument(help="The strategy's YAML file.", 
 
 
 def _strategy(path: Path) -> Strategy:
-    from scoring.strategy.schema import StrategyError, load_strategy
+    from scoring.strategy.definition import load_strategy
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         fail(f"{path}: cannot be read ({getattr(error, 'strerror', None) or error})")
-    try:
-        return load_strategy(text, str(path))
-    except StrategyError as error:
-        fail(str(error))
+    return load_strategy(text, str(path))
 
 
 def _engine() -> Engine:
@@ -48,16 +45,11 @@ def _engine() -> Engine:
 
 def _current(engine: Engine, threshold: float) -> tuple[Strategy, str]:
     """The active strategy, else the bundle's single threshold, with how to name it."""
-    from scoring.db.strategies import active_strategy
-    from scoring.strategy.schema import Strategy, StrategyError
+    from scoring.db.strategies import in_force
+    from scoring.strategy.definition import StrategyError
 
-    stored = active_strategy(engine)
-    if stored is None:
-        return Strategy.single_threshold(
-            threshold
-        ), f"the bundle's threshold {threshold:.4f} (no active strategy)"
     try:
-        return stored.load(), f"{stored.name} (version {stored.version}, active)"
+        return in_force(engine, threshold)
     except StrategyError as error:
         fail(f"the active strategy no longer validates:\n{error}")
 
@@ -78,9 +70,9 @@ def simulate(
 ) -> None:
     """Simulate FILE on the bundle's out-of-fold clients (or on --data) against the active strategy:
     approval, refer and refusal rates, bad rates, expected loss, refer volume, rules fired, swap set."""
-    from scoring.config import get_paths
     from scoring.io import clean_json
     from scoring.modeling.bundle import BundleError, load_bundle
+    from scoring.settings import get_paths
     from scoring.strategy.chart import write_chart
     from scoring.strategy.population import file_population, oof_population
     from scoring.strategy.simulate import Compared, describe, settings, simulate
@@ -116,7 +108,7 @@ def activate(
 ) -> None:
     """Validate FILE, store it as a new version (or find the stored one with the same text) and make it the
     active strategy; audited."""
-    from scoring.db.cli import cli_actor
+    from scoring.db.command import cli_actor
     from scoring.db.strategies import activate as activate_strategy
 
     strategy = _strategy(file)

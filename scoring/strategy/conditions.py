@@ -28,6 +28,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from scoring.errors import ScoringError
+
 NUMBER, TEXT, BOOL = "number", "text", "condition"
 KEYWORDS = frozenset({"AND", "OR", "NOT", "IS", "NULL", "IN"})
 COMPARISONS = {"=": "=", "==": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -44,7 +46,7 @@ REFUSED = {
 }
 
 
-class ConditionError(ValueError):
+class ConditionError(ScoringError, ValueError):
     """A condition that cannot be parsed or does not type-check; `offset` is where, in the condition."""
 
     def __init__(self, message: str, offset: int) -> None:

@@ -9,6 +9,8 @@ file (Kaggle columns, TARGET optional: a missing label is an unknown outcome) sc
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +19,13 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from scoring.config import Paths
 from scoring.data.normalise import normalise
 from scoring.data.schema import APPLICATION_TRAIN
 from scoring.data.sources import read_source
 from scoring.data.validate import TableError
+from scoring.errors import ScoringError
 from scoring.features.build import compute_features
+from scoring.home import Paths
 from scoring.modeling.bundle import OOF_FILE, Bundle
 from scoring.modeling.dataset import AMOUNT, ID, TARGET
 from scoring.modeling.evaluate import read_secondary
@@ -32,7 +35,7 @@ PROBABILITY = "probability"
 ANNUITY = "APP_AMT_ANNUITY"
 
 
-class PopulationError(ValueError):
+class PopulationError(ScoringError, ValueError):
     """The population cannot be read, naming the file or the column."""
 
 
@@ -74,8 +77,22 @@ def _floats(frame: pl.DataFrame, column: str) -> np.ndarray:
     return _as_floats(frame[column]) if column in frame.columns else np.full(frame.height, np.nan)
 
 
-def oof_population(paths: Paths, bundle: Bundle, columns: Iterable[str]) -> Population:
-    """The bundle's out-of-fold clients, with the raw columns and features in `columns`."""
+def applications_of(interim: Path) -> Path:
+    """The ingested applications of the training clients in a home's `data/interim` folder."""
+    return interim / f"{APPLICATION_TRAIN.name}.parquet"
+
+
+def oof_population(
+    paths: Paths,
+    bundle: Bundle,
+    columns: Iterable[str],
+    applications: Path | None = None,
+    features_file: Path | None = None,
+) -> Population:
+    """The bundle's out-of-fold clients, with the raw columns and features in `columns` (read from the home's
+    ingested applications and features, or from the files given)."""
+    applications = applications or applications_of(paths.interim)
+    features_file = features_file or paths.features
     try:
         oof = bundle.oof()
     except FileNotFoundError:
@@ -83,7 +100,7 @@ def oof_population(paths: Paths, bundle: Bundle, columns: Iterable[str]) -> Popu
     raw, features = _split(columns)
     joined = oof.select(ID, TARGET, PROBABILITY, *([AMOUNT] if AMOUNT in oof.columns else []))
     money = [c for c in (AMOUNT, ANNUITY) if c not in joined.columns and c not in features]
-    sources = [(paths.interim / f"{APPLICATION_TRAIN.name}.parquet", raw), (paths.features, features + money)]
+    sources = [(applications, raw), (features_file, features + money)]
     for path, wanted in sources:
         if not wanted:
             continue
@@ -98,6 +115,36 @@ def oof_population(paths: Paths, bundle: Bundle, columns: Iterable[str]) -> Popu
         annuity=_floats(joined, ANNUITY),
         frame=joined.select(*raw, *features).to_pandas(),
     )
+
+
+def _stamp(path: Path) -> tuple[str, float | None]:
+    return str(path), path.stat().st_mtime if path.is_file() else None
+
+
+class PopulationCache:
+    """Out-of-fold populations already read (the last `size`), by bundle, columns and the files read with
+    their modification times: the API simulates strategy after strategy on the same clients."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._found: OrderedDict[tuple, Population] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, paths: Paths, bundle: Bundle, columns: Iterable[str], applications: Path, features_file: Path
+    ) -> Population:
+        wanted = frozenset(columns)
+        key = (str(bundle.path), bundle.version, wanted, _stamp(applications), _stamp(features_file))
+        with self._lock:
+            if key in self._found:
+                self._found.move_to_end(key)
+                return self._found[key]
+        population = oof_population(paths, bundle, wanted, applications, features_file)
+        with self._lock:
+            self._found[key] = population
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+        return population
 
 
 def _application(path: Path) -> pl.DataFrame:

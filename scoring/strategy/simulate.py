@@ -20,9 +20,10 @@ import numpy as np
 
 from scoring.offer.pricing import pricing_policy
 from scoring.offer.profit import PER, expected_profit
-from scoring.strategy.evaluate import OUTCOMES, Decisions, Outcome, decide, fired_pandas
+from scoring.strategy.decide import OUTCOMES, Decisions, decide, fired_pandas
+from scoring.strategy.definition import Strategy
 from scoring.strategy.population import Population
-from scoring.strategy.schema import Strategy
+from scoring.vocabulary import Decision
 
 SETTINGS = Path(__file__).with_name("simulation.json")
 
@@ -51,9 +52,9 @@ def group(population: Population, rows: np.ndarray) -> dict:
 def rates(decisions: Decisions) -> dict[str, float]:
     """approval_rate, refer_rate and refusal_rate: the shares of the three decisions."""
     return {
-        "approval_rate": decisions.share(Outcome.ACCEPT),
-        "refer_rate": decisions.share(Outcome.REFER),
-        "refusal_rate": decisions.share(Outcome.REFUSE),
+        "approval_rate": decisions.share(Decision.ACCEPT),
+        "refer_rate": decisions.share(Decision.REFER),
+        "refusal_rate": decisions.share(Decision.REFUSE),
     }
 
 
@@ -131,8 +132,8 @@ def simulate(compared: Compared, scores_per_day: float | None) -> dict:
     """The simulation's figures as one JSON-ready document."""
     population, new, old = compared.population, compared.new, compared.old
     config = settings()
-    accepted = new.outcome == Outcome.ACCEPT
-    was_accepted = old.outcome == Outcome.ACCEPT
+    accepted = new.outcome == Decision.ACCEPT
+    was_accepted = old.outcome == Decision.ACCEPT
     shares = rates(new)
     refer_per_day = None if scores_per_day is None else scores_per_day * shares["refer_rate"]
     accepted_group = group(population, accepted)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
-from scoring.db.models import predictions
+from scoring.db.tables import predictions
 from scoring.vocabulary import ScoreKind
 
 

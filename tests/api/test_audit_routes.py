@@ -20,7 +20,7 @@ import scoring.db.security
 from api.main import create_app
 from scoring.db.audit import Actor, AuditEvent, record, row_hash
 from scoring.db.export import COLUMNS
-from scoring.db.models import audit_chain, audit_log
+from scoring.db.tables import audit_chain, audit_log
 from scoring.db.users import create_user
 from scoring.vocabulary import AuditAction
 from tests.api.conftest import API, make_settings

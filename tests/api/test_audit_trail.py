@@ -17,7 +17,7 @@ from api.main import create_app
 from api.spool import SpoolError
 from scoring.db.anchors import check_anchors
 from scoring.db.engine import open_database
-from scoring.db.models import audit_log
+from scoring.db.tables import audit_log
 from tests.api.conftest import API, make_settings
 
 
@@ -107,8 +107,12 @@ def test_the_api_anchors_the_head_at_its_interval(demo_home: Path, tmp_path: Pat
 
 def test_every_route_that_reads_or_scores_a_client_is_audited(tmp_path: Path) -> None:
     """A route naming a client is in the audit map, except those with rows of their own: a decision
-    (`decision`/`override`) and a letter (`letter-issued`)."""
-    own_rows = {("POST", "/clients/{client_id}/decisions"), ("GET", "/clients/{client_id}/notice")}
+    (`decision`/`override`), a letter (`letter-issued`) and a case taken from the worklist (`case-taken`)."""
+    own_rows = {
+        ("POST", "/clients/{client_id}/decisions"),
+        ("GET", "/clients/{client_id}/notice"),
+        ("POST", "/worklist/{client_id}/take"),
+    }
     app = create_app(make_settings(tmp_path, tmp_path / "log.db"))
     routes = {
         (method.upper(), path.removeprefix(API))

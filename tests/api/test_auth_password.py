@@ -15,7 +15,7 @@ from sqlalchemy import select
 from api.main import create_app
 from scoring.db import sessions
 from scoring.db.audit import Actor
-from scoring.db.models import audit_log
+from scoring.db.tables import audit_log
 from scoring.db.users import create_user, find_user
 from tests.api.conftest import API, make_settings
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from api.server import prepare_database
 from scoring.db.audit import Actor
 from scoring.db.engine import open_database
-from scoring.db.models import users
+from scoring.db.tables import users
 from scoring.db.throttle import ThrottleRules
 from scoring.db.users import authenticate
 

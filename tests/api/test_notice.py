@@ -17,7 +17,7 @@ from api.routes.decisions import model_opinion
 from scoring.db import decisions
 from scoring.db.audit import Actor
 from scoring.db.letters import IssuedLetter, decision_key, read_deliveries, read_letters, record_delivery
-from scoring.db.models import audit_log
+from scoring.db.tables import audit_log
 from scoring.db.users import create_user
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.service import ScoringService

@@ -11,14 +11,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.schemas.offers import OfferOut
-from scoring.db.models import audit_log
+from scoring.db.tables import audit_log
 from scoring.offer.profit import expected_profit
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API, APPLICATION
 
 TERMS = {"amount", "term_months", "annual_rate", "apr", "instalment", "fees", "total_cost", "total_payable"}
 CONTRACT = {"client_id", "model_version", "threshold", "decision", "probability", "grade", "reason_code"}
-CONTRACT |= {"asked", "offer", "alternatives", "limits"}
+CONTRACT |= {"asked", "offer", "alternatives", "limits", "rules_fired", "strategy"}
 
 
 def _check_contract(body: dict) -> None:

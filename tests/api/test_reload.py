@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, select
 
 from api.main import create_app
 from devtools.servers import start_api, wait_api_ready
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.modeling.bundle import load_bundle, promote
 from scoring.modeling.train import TrainInputs, train_model
 from scoring.serving.prediction_log import predictions
@@ -37,13 +37,22 @@ def write_second_bundle(home: Path) -> str:
     return train_model(TrainInputs.from_paths(Paths(home)), config).metadata["version"]
 
 
-@pytest.fixture
-def two_models(demo_home: Path, tmp_path: Path) -> tuple[Path, str, str]:
-    """A copy of the demo home with its champion and a second bundle (not promoted)."""
-    home = tmp_path / "home"
+@pytest.fixture(scope="module")
+def second_model(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """A copy of the demo home with its champion and a second bundle (not promoted), trained once."""
+    home = tmp_path_factory.mktemp("two-models") / "home"
     shutil.copytree(demo_home, home, ignore=shutil.ignore_patterns("runtime"))
     old = load_bundle(Paths(home).models).version
     return home, old, write_second_bundle(home)
+
+
+@pytest.fixture
+def two_models(second_model: tuple[Path, str, str], tmp_path: Path) -> tuple[Path, str, str]:
+    """A copy of its own of the home with the two models (a test promotes or reloads in it)."""
+    built, old, new = second_model
+    home = tmp_path / "home"
+    shutil.copytree(built, home, ignore=shutil.ignore_patterns("runtime"))
+    return home, old, new
 
 
 def test_reload_needs_the_admin_key(demo_home: Path, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import scoring.db.security
 import scoring.db.sessions
 from api.main import create_app
 from scoring.db.audit import Actor
-from scoring.db.models import audit_log, utc_now
+from scoring.db.tables import audit_log, utc_now
 from scoring.db.users import create_user
 from tests.api.conftest import API, make_settings
 

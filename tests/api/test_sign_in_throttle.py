@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from api.main import create_app
 from scoring.db.audit import Actor
-from scoring.db.models import audit_log, sign_in_throttle, utc_now
+from scoring.db.tables import audit_log, sign_in_throttle, utc_now
 from scoring.db.users import create_user
 from tests.api.conftest import API, make_settings
 

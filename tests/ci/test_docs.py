@@ -67,4 +67,4 @@ def test_the_api_reference_prints_no_key_and_names_the_roles() -> None:
     assert api_reference.PLACEHOLDER_KEY not in reference
     assert "### `POST /api/v1/score`" in reference
     decisions = reference.split("### `POST /api/v1/clients/{client_id}/decisions`")[1].split("###")[0]
-    assert "Signed-in roles allowed: `admin`, `officer`." in decisions
+    assert "Signed-in roles allowed: `admin`, `officer`, `senior`." in decisions

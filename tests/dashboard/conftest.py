@@ -41,9 +41,9 @@ class Stack:
 
 
 def _drift_report(home: Path) -> None:
-    from scoring.config import Paths
     from scoring.drift.run import DriftRequest, run_drift
     from scoring.drift.settings import DriftSettings
+    from scoring.home import Paths
 
     settings = DriftSettings(top_features=15, min_rows=50)
     run_drift(DriftRequest("test", settings=settings, paths=Paths(home)))

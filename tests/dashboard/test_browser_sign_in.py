@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from devtools.servers import Service
 from scoring.db.audit import Actor, verify
 from scoring.db.engine import open_database
-from scoring.db.models import audit_log
+from scoring.db.tables import audit_log
 from scoring.db.users import create_user
 from tests.dashboard.conftest import Stack, Visit, new_context, signed_dashboard
 from tests.dashboard.test_browser import api_get

@@ -145,22 +145,34 @@ def test_model_figures() -> None:
     assert len(importance.data[0].y) == 5
 
 
-def test_beeswarm_colours_by_rank_and_separates_missing_values() -> None:
-    sample = {
-        "shap": {"a": [0.1, -0.2, 0.3], "b": [0.0, 0.5, -0.5]},
-        "values": {"a": [1.0, None, 3.0], "b": [10.0, 20.0, 30.0]},
+def test_beeswarm_from_bins_sizes_by_clients_and_separates_missing_values() -> None:
+    summary = {
+        "clients": 10,
+        "edges": [-1.0, 0.0, 1.0],
+        "beeswarm": [
+            {"feature": "a", "label": "A", "counts": [4, 2], "value_rank": [0.2, 0.9], "missing": [1, 0]},
+            {"feature": "b", "label": "B", "counts": [0, 6], "value_rank": [None, 0.5], "missing": [0, 0]},
+        ],
     }
-    fig = model_figures.beeswarm(sample, ["a", "b"], {"a": "A", "b": "B"})
+    fig = model_figures.beeswarm(summary)
     known, missing = fig.data
-    assert sorted(known.marker.color) == [0.0, 0.0, 0.5, 1.0, 1.0]
-    assert missing.x == (-0.2,)
+    assert list(known.x) == [-0.5, 0.5, 0.5] and list(known.marker.color) == [0.2, 0.9, 0.5]
+    assert list(known.customdata) == [3, 2, 6] and known.marker.size[2] > known.marker.size[1]
+    assert missing.x == (-0.5,) and missing.customdata == (1,)
     assert list(fig.layout.yaxis.ticktext) == ["A", "B"]
 
 
-def test_dependence_splits_by_outcome() -> None:
-    sample = {"values": {"a": [1.0, 2.0, None]}, "shap": {"a": [0.1, 0.2, 0.3]}, "target": [0, 1, 1]}
-    fig = model_figures.dependence(sample, "a", "A")
-    assert fig.data[0].x == (1.0,) and fig.data[1].x == (2.0,)
+def test_dependence_from_bins_draws_the_mean_inside_its_band() -> None:
+    curve = {
+        "label": "A",
+        "bins": [
+            {"low": 1.0, "high": 3.0, "clients": 5, "mean_shap": 0.1, "low_shap": 0.0, "high_shap": 0.2},
+            {"low": 3.0, "high": 5.0, "clients": 5, "mean_shap": 0.3, "low_shap": 0.2, "high_shap": 0.5},
+        ],
+    }
+    band, mean = model_figures.dependence(curve).data
+    assert mean.x == (2.0, 4.0) and mean.y == (0.1, 0.3)
+    assert band.y == (0.2, 0.5, 0.2, 0.0)
 
 
 @pytest.fixture

@@ -70,8 +70,9 @@ def test_api_vocabularies_shown_in_french_mirror_the_library() -> None:
     from scoring.drift import cbpe, psi
     from scoring.modeling import candidates
     from scoring.monitoring import history
-    from scoring.vocabulary import OfficerDecision, OverrideReason, Role
+    from scoring.vocabulary import Decision, OfficerDecision, OverrideReason, Role
 
+    assert set(vocabulary.DECISIONS) == {d.value for d in Decision}
     assert set(vocabulary.OFFICER_DECISIONS) == {d.value for d in OfficerDecision}
     assert set(vocabulary.OVERRIDE_REASONS) == {r.value for r in OverrideReason}
     assert set(vocabulary.ROLES) == {r.value for r in Role}
@@ -187,7 +188,7 @@ def test_letters_are_fetched_from_the_api(app: dash.Dash, answer: Callable) -> N
 def test_category_levels_mirror_the_schema_and_their_french_the_library() -> None:
     """Every level of a categorical column the API may send has the library's French name on French pages."""
     from scoring.data.schema import TABLES
-    from scoring.features.vocabulary import levels_fr
+    from scoring.features.field_labels import levels_fr
 
     levels = {
         level

@@ -154,6 +154,10 @@ def test_the_officers_history_shows_the_recorded_offer() -> None:
             "reasons": [{"direction": "raising", "feature": "A", "label": "Late payments", "value": 3}],
             "counter_offer_amount": OFFER["offer"]["amount"],
             "offer": OFFER["offer"],
+            "status": "final",
+            "reviewed_by": None,
+            "reviewed_at": None,
+            "review_note": None,
         },
     )
     table = officer.history_table([recorded], {"accept-counter-offer": "Accept the counter-offer"}, ENGLISH)
@@ -176,6 +180,7 @@ def test_the_model_page_shows_the_expected_profit_beside_the_cost_curve(answer: 
         },
         "best": {"threshold": 0.1, "cost_per_1000": 60.0, "approval_rate": 0.8, "recall": 0.5},
         "production": {"threshold": 0.12, "cost_per_1000": 62.0, "approval_rate": 0.85, "recall": 0.45},
+        "chosen": None,
     }
     answer(lambda request: httpx.Response(200, json=curve))
     figures = {

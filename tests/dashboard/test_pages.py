@@ -219,7 +219,7 @@ def test_similar_feature_choices_follow_importance() -> None:
 
 def test_operations_window_and_totals() -> None:
     from dashboard.operations_text import totals
-    from dashboard.pages.operations import window
+    from dashboard.periods import window
 
     since, until, bucket = window("1h", datetime(2026, 1, 1, 12, tzinfo=UTC))
     assert (since, until, bucket) == ("2026-01-01T11:00:00+00:00", "2026-01-01T12:00:00+00:00", "5m")
@@ -301,6 +301,16 @@ def test_fairness_table_flags_groups_in_words() -> None:
     words = texts(fairness_table(rows, ENGLISH))
     assert "1 group has an approval rate below 0.8" in words
     assert "\u26a0 below 0.8: review" in words and "\u2714 ok" in words
+    tiny = {
+        "attribute": "CODE_GENDER",
+        "group": "missing",
+        "n": 1,
+        "approval_rate": 0.0,
+        "approval_ratio": 0.0,
+    }
+    words = texts(fairness_table([{**tiny, "flagged": False, "judged": False}], ENGLISH, 30))
+    assert "too few to judge" in words and "\u2714 ok" not in words and "0.00" not in words
+    assert "fewer than 30 clients is too few to judge" in words
 
 
 def test_bootstrap_is_optional(tmp_path: Path) -> None:

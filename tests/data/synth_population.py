@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from scoring.data.calibration import load_calibration
 from scoring.data.schema import CAT, TABLES
+from scoring.data.twin_calibration import load_calibration
 
 OUTPUTS = (*TABLES, "ground_truth")
 # Rows per train client of the full Kaggle files (secondary tables hold train and test clients).

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from scoring.cli import app
 from scoring.data.ingest import ingest_tables
-from scoring.data.io import read_interim
+from scoring.data.interim import read_interim
 from scoring.data.normalise import ANOMALY_FLAG, PREVIOUS_DAY_COLUMNS
 from scoring.data.schema import DAYS_EMPLOYED_ANOMALY, TABLES, TARGET
 from tests.data.raw_tables import ROWS, ingest_error, write_raw

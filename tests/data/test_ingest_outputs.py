@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from scoring.data.ingest import IngestError, ingest_tables
-from scoring.data.io import read_interim
+from scoring.data.interim import read_interim
 from scoring.data.normalise import ANOMALY_FLAG, normalise
 from scoring.data.schema import CAT, DAYS_EMPLOYED_ANOMALY, FLOAT, INT, KEY, TABLES, TARGET
 from scoring.data.synth.generate import generate_tables

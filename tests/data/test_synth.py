@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring.config import TEST_SHARE
-from scoring.data.calibration import CALIBRATION_PATH, compute_calibration, load_calibration
 from scoring.data.schema import DAYS_EMPLOYED_ANOMALY, TABLES
 from scoring.data.synth import generate_tables
+from scoring.data.twin_calibration import CALIBRATION_PATH, compute_calibration, load_calibration
+from scoring.home import TEST_SHARE
 from tests.data.synth_population import (
     BUREAU_BALANCE_PER_BUREAU,
     KAGGLE_ROWS_PER_TRAIN_CLIENT,

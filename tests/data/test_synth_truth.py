@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from scoring.cli import app
-from scoring.data.calibration import load_calibration
 from scoring.data.schema import DAYS_EMPLOYED_ANOMALY
 from scoring.data.synth import DRIFT_KEYS, GenerationError, generate_tables, parse_drift
 from scoring.data.synth import generate as generate_module
 from scoring.data.synth.sampling import Categorical
 from scoring.data.synth.truth import risk_score
+from scoring.data.twin_calibration import load_calibration
 from tests.data.synth_population import OUTPUTS, calibrated, read
 
 # --- ground truth -------------------------------------------------------------------------------------------

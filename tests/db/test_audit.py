@@ -18,7 +18,7 @@ from scoring.db.anchors import AnchorSettings, check_anchors, write_anchor
 from scoring.db.audit import AuditEvent, append, purge_older_than, record, row_hash, verify
 from scoring.db.engine import open_database, write_transaction
 from scoring.db.export import export_csv
-from scoring.db.models import audit_log
+from scoring.db.tables import audit_log
 from scoring.vocabulary import AuditAction
 from tests.db.conftest import CLI
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from scoring.db import decisions
 from scoring.db.audit import verify
 from scoring.db.decisions import DecisionError, ModelOpinion, OfficerChoice, check
-from scoring.db.models import audit_log, labels
+from scoring.db.tables import audit_log, labels
 from scoring.db.users import create_user
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 from tests.db.conftest import CLI

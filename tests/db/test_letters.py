@@ -19,7 +19,7 @@ from scoring.db.letters import (
     read_letters,
     record_delivery,
 )
-from scoring.db.models import audit_log
+from scoring.db.tables import audit_log
 from tests.db.conftest import CLI
 
 CLIENT = "c" * 64

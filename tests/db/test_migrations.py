@@ -24,11 +24,12 @@ from sqlalchemy import (
 )
 
 from scoring.db.engine import current_revision, downgrade, head_revision, open_database, upgrade
-from scoring.db.models import metadata
+from scoring.db.tables import metadata
 
 LOG_TABLES = {"predictions", "requests", "model_features"}
 OUTCOME_TABLES = {"labels"}
 STRATEGY_TABLES = {"strategies"}
+WORKLIST_TABLES = {"worklist_claims"}
 OVERSIGHT_TABLES = {
     "users",
     "sessions",
@@ -48,7 +49,7 @@ def tables(engine: Engine) -> set[str]:
 def test_upgrade_matches_the_models_then_downgrades_step_by_step(bare: Engine) -> None:
     upgrade(bare)
     assert current_revision(bare) == head_revision()
-    assert tables(bare) == LOG_TABLES | OVERSIGHT_TABLES | OUTCOME_TABLES | STRATEGY_TABLES
+    assert tables(bare) == LOG_TABLES | OVERSIGHT_TABLES | OUTCOME_TABLES | STRATEGY_TABLES | WORKLIST_TABLES
     with bare.connect() as conn:
         differences = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), metadata

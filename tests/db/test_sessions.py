@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy import Engine, select
 
 from scoring.db import sessions
-from scoring.db.models import sessions as sessions_table
-from scoring.db.models import utc_now
 from scoring.db.sessions import Lifetimes
+from scoring.db.tables import sessions as sessions_table
+from scoring.db.tables import utc_now
 from scoring.db.users import create_user, reset_password, set_active
 from tests.db.conftest import CLI
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, inspect, select, text, update
 
 from scoring.db.audit import Actor, verify
 from scoring.db.engine import downgrade, open_database, upgrade
-from scoring.db.models import audit_log, sign_in_throttle, utc_now
+from scoring.db.tables import audit_log, sign_in_throttle, utc_now
 from scoring.db.throttle import Throttled, ThrottleRules
 from scoring.db.users import authenticate, create_user, set_active
 from tests.db.conftest import CLI

@@ -9,8 +9,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, select, update
 
 from scoring.db.audit import Actor
-from scoring.db.models import audit_log, users
 from scoring.db.security import password_problem, verify_password
+from scoring.db.tables import audit_log, users
 from scoring.db.throttle import Throttled, ThrottleRules
 from scoring.db.users import (
     UserError,
@@ -84,7 +84,7 @@ def test_unknown_account_checks_a_dummy_hash() -> None:
 def test_account_changes_name_the_field(sqlite_engine: Engine) -> None:
     with pytest.raises(UserError, match="password: must have at least 12 characters"):
         create_user(sqlite_engine, "olivia", "officer", "short", CLI)
-    with pytest.raises(UserError, match="role: one of officer, analyst, admin"):
+    with pytest.raises(UserError, match="role: one of officer, senior, analyst, admin"):
         create_user(sqlite_engine, "olivia", "boss", PASSWORD, CLI)
     with pytest.raises(UserError, match="username"):
         create_user(sqlite_engine, "o livia", "officer", PASSWORD, CLI)

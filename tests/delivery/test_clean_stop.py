@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from devtools.servers import API, REPO, clean_environment, free_port
-from scoring.config import Paths
+from scoring.home import Paths
 
 STOP_SECONDS = 5.0
 TROUBLE = ("Segmentation fault", "nanobind", "leaked", "Traceback")

@@ -10,8 +10,8 @@ import typer
 from typer.testing import CliRunner
 
 import scoring.cli
-from scoring.config import Paths
 from scoring.data.ingest import MANIFEST
+from scoring.home import Paths
 
 STEPS = ("data", "features", "train", "drift")
 

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from devtools.servers import free_port
-from scoring.config import Paths
+from scoring.home import Paths
 from tests.api.conftest import APPLICATION
 from tests.delivery.container import Container, container_env, image_stage, service
 from tests.delivery.sockets import wait_until_read

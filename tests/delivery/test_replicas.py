@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from devtools.settings import ToolSettings
-from scoring.config import Paths
 from scoring.data.synth import generate_tables
+from scoring.home import Paths
 from scoring.serving.prediction_log import predictions
 from tests.api.load_client import Stats, mixed_requests, run_load
 from tests.delivery.balancer import Balancer, Replica

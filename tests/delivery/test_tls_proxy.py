@@ -37,7 +37,7 @@ from dashboard.settings import DashboardSettings
 from devtools.servers import API, LOCALHOST, Service, clean_environment, free_port, start, start_api
 from scoring.db.audit import Actor
 from scoring.db.engine import open_database
-from scoring.db.models import audit_log
+from scoring.db.tables import audit_log
 from scoring.db.users import create_user
 from tests.conftest import REPO
 from tests.delivery.balancer import nginx_binary

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from scoring.config import Paths
 from scoring.data.synth import generate_tables
+from scoring.home import Paths
 from scoring.modeling.bundle import Bundle, load_bundle
 from tests.support.home import SMALL_HOME_TRAINING, build_home
+from tests.support.shared import built_once
 
 TRAIN_CLIENTS = 3_000
 BATCH_CLIENTS = 1_500
@@ -18,10 +19,14 @@ SHIFT = {"ext_source": -0.15, "age": 8.0, "income": -0.4}
 
 @pytest.fixture(scope="session")
 def drift_home(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    """Synthetic clients (seed 1), the reference population the batches below are compared with."""
-    paths = Paths(tmp_path_factory.mktemp("drift-home"))
-    generate_tables(TRAIN_CLIENTS, 1, paths.synthetic, None)
-    return build_home(paths.home, paths.synthetic, SMALL_HOME_TRAINING)
+    """Synthetic clients (seed 1), the reference population the batches below are compared with (built once
+    per run, a copy per worker)."""
+
+    def build(home: Path) -> None:
+        generate_tables(TRAIN_CLIENTS, 1, Paths(home).synthetic, None)
+        build_home(home, Paths(home).synthetic, SMALL_HOME_TRAINING)
+
+    return Paths(built_once(tmp_path_factory, "drift-home", build))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from scoring.cli import app
-from scoring.config import Paths
+from scoring.home import Paths
 
 
 def run_cli(home: Paths, *args: str) -> tuple[int, str]:

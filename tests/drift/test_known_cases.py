@@ -9,15 +9,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from scoring.config import Paths
 from scoring.drift.current import application_test_sample
 from scoring.drift.errors import DriftError
 from scoring.drift.reference import read_split, reference_sample
 from scoring.drift.report import build_report
 from scoring.drift.sample import PROBABILITY, REFUSED, Sample
-from scoring.drift.selection import top_features
 from scoring.drift.settings import DriftSettings
 from scoring.drift.summary import NO_CURRENT_VALUE, summarise
+from scoring.drift.watched_features import top_features
+from scoring.home import Paths
 from scoring.modeling.bundle import Bundle
 from tests.drift.helpers import newest_summary, run_cli
 

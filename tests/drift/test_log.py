@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine
 
-from scoring.config import Paths
 from scoring.drift.errors import DriftError
 from scoring.drift.log import log_sample
 from scoring.drift.reference import ID, read_split
 from scoring.drift.sample import PROBABILITY, REFUSED
-from scoring.drift.selection import top_features
+from scoring.drift.watched_features import top_features
+from scoring.home import Paths
 from scoring.modeling.bundle import Bundle
 from scoring.serving.log_privacy import LogVector, identifiers
 from scoring.serving.prediction_log import client_hash, encode_features, open_log, predictions, register_model

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scoring.config import Paths
 from scoring.drift.index import INDEX_FILE, write_index
 from scoring.drift.run import DriftRequest, DriftResult, run_drift
 from scoring.drift.settings import DriftSettings
+from scoring.home import Paths
 
 pytestmark = pytest.mark.slow  # a trained home and Evidently reports
 

@@ -6,13 +6,13 @@ import numpy as np
 import polars as pl
 import pytest
 
-from scoring.config import Paths
 from scoring.drift.errors import DriftError
 from scoring.drift.reference import ID, load_reference, read_split, reference_sample
 from scoring.drift.report import _column
 from scoring.drift.sample import PROBABILITY, REFUSED, TARGET
-from scoring.drift.selection import top_features
+from scoring.drift.watched_features import top_features
 from scoring.features.feature import ModelFeature
+from scoring.home import Paths
 from scoring.modeling.bundle import RAW_SCORE, Bundle
 from scoring.vocabulary import FeatureKind
 

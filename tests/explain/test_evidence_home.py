@@ -19,7 +19,6 @@ import numpy as np
 import polars as pl
 import pytest
 
-from scoring.config import Paths
 from scoring.explain.by_code import CodeGrouping
 from scoring.explain.evidence import code_evidence
 from scoring.explain.headline import Headline
@@ -27,6 +26,7 @@ from scoring.explain.reason_codes import ReasonCode, catalogue
 from scoring.explain.reasons import CodeReason
 from scoring.explain.sentences import customer_sentence
 from scoring.features.feature import ModelFeature
+from scoring.home import Paths
 from scoring.serving.service import ScoringService, load_service
 from scoring.vocabulary import FeatureKind
 

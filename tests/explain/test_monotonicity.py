@@ -14,15 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scoring.config import Paths
 from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
 from scoring.explain.monotonicity import FACTORS, check_lever, stored_applications
 from scoring.features.build import build_features
 from scoring.features.monotone import Lever, monotone_policy
+from scoring.home import Paths
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 from scoring.offer.affordability import stressed_instalment
-from scoring.offer.candidates import price
+from scoring.offer.candidate_loans import price
 from scoring.serving.service import ScoringService, load_service
 from scoring.serving.whatif import counter_offer
 

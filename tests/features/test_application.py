@@ -12,7 +12,7 @@ import pytest
 from scoring.data.normalise import normalise
 from scoring.features.build import compute_features
 from scoring.features.catalog import all_features, feature_names
-from scoring.features.engine import FeatureError
+from scoring.features.duckdb_runner import FeatureError
 from scoring.features.serving import ApplicationVectorizer, application_feature_vector
 from tests.features.tables import application
 

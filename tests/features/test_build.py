@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from scoring.cli import app
 from scoring.features.build import build_features, compute_features
 from scoring.features.catalog import feature_names
-from scoring.features.engine import FeatureError
+from scoring.features.duckdb_runner import FeatureError
 from tests.features.tables import application, frame, write_interim
 
 PREFIXES = ("APP_", "BUREAU_", "PREV_", "POS_", "INST_", "CC_")

@@ -11,7 +11,7 @@ import pytest
 from scoring.data.schema import SECONDARY_TABLES
 from scoring.features.build import compute_features, compute_features_from_raw
 from scoring.features.catalog import feature_names
-from scoring.features.engine import FeatureError
+from scoring.features.duckdb_runner import FeatureError
 from scoring.features.serving import vectorizer
 from tests.features.conftest import BuiltSample
 

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scoring.cli import app
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.modeling.bundle import METADATA_FILE, BundleError, champion_version, load_bundle, promote
 from scoring.modeling.integrity import write_checksums
 from scoring.modeling.models import LINEAR_FILE

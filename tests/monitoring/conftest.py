@@ -12,16 +12,17 @@ import numpy as np
 import polars as pl
 import pytest
 
-from scoring.config import Paths
 from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
 from scoring.drift.reference import read_split
 from scoring.features.build import build_features
+from scoring.home import Paths
 from scoring.io import write_parquet_atomic
 from scoring.modeling.bundle import load_bundle
 from scoring.modeling.train import TrainInputs, train_model
 from scoring.serving.prediction_log import client_hash, encode_features, open_log, predictions, register_model
 from tests.support.home import SMALL_HOME_TRAINING
+from tests.support.shared import built_once
 
 SALT = "monitoring-test-salt"
 HOME_CLIENTS = 3_000
@@ -41,13 +42,17 @@ class Season:
 
 @pytest.fixture(scope="session")
 def monitoring_home(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    """Synthetic clients -> ingest -> features -> a champion trained by `train_model` (no MLflow)."""
-    paths = Paths(tmp_path_factory.mktemp("monitoring-home"))
-    generate_tables(HOME_CLIENTS, 1, paths.synthetic, None)
-    ingest_tables(paths.synthetic, paths.interim)
-    build_features(paths.interim, paths.features, paths.feature_dictionary)
-    train_model(TrainInputs.from_paths(paths), SMALL_HOME_TRAINING)
-    return paths
+    """Synthetic clients -> ingest -> features -> a champion trained by `train_model` (no MLflow; built once
+    per run, a copy per worker)."""
+
+    def build(home: Path) -> None:
+        paths = Paths(home)
+        generate_tables(HOME_CLIENTS, 1, paths.synthetic, None)
+        ingest_tables(paths.synthetic, paths.interim)
+        build_features(paths.interim, paths.features, paths.feature_dictionary)
+        train_model(TrainInputs.from_paths(paths), SMALL_HOME_TRAINING)
+
+    return Paths(built_once(tmp_path_factory, "monitoring-home", build))
 
 
 def log_season(paths: Paths, database: str, out: Path, seed: int = 9, drift: dict | None = None) -> Season:

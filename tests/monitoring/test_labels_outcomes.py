@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from api.main import create_app
 from scoring.cli import app
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.modeling.metrics import safe_auc
 from scoring.monitoring.labels import LabelsError, load_labels, parse_labels
 from scoring.monitoring.outcomes import outcome_cohorts

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine
 from typer.testing import CliRunner
 
 from scoring.cli import app
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.modeling.bundle import champion_version
 from scoring.modeling.metrics import ece
 from scoring.monitoring.challenger import PromotionRule

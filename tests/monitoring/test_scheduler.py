@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
 from api.main import create_app
-from scoring.config import Paths
 from scoring.drift import cbpe
+from scoring.home import Paths
 from scoring.monitoring.heartbeat import age_seconds
 from scoring.monitoring.scheduler import MonitoringJobs, build_scheduler
 from scoring.monitoring.settings import MonitoringSettings

@@ -16,7 +16,7 @@ from scoring.explain.recourse import AMOUNT, TERM, Recourse, RecourseOption
 from scoring.notice.content import DecisionFacts, Lender, Notice, OfficerFacts
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
-from scoring.notice.terms import OfferTerms
+from scoring.notice.terms_text import OfferTerms
 from scoring.vocabulary import Decision
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from api.example_letters import app
 from devtools.settings import ToolSettings
 from scoring.notice.content import texts
-from scoring.notice.terms import COST_KEYS, ROW_KEYS
+from scoring.notice.terms_text import COST_KEYS, ROW_KEYS
 from tests.conftest import REPO
 from tests.notice.letters import html_text, pdf_pages
 

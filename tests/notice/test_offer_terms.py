@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from scoring.notice.content import OfficerFacts, build_notice, texts
-from scoring.notice.terms import OfferTerms
+from scoring.notice.terms_text import OfferTerms
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 from tests.notice.letters import ISSUED, LENDER, facts, letter_text, terms
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.offer.affordability import stressed_instalment
 from scoring.offer.search import AFFORDABILITY, NONE, PRODUCT, RISK
 from scoring.serving.offering import stored_offer

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scoring.config import Paths
 from scoring.data.synth import generate_tables
+from scoring.home import Paths
 from scoring.serving.reason_quality import NUMERIC_FIELDS, jaccard, measure, perturbed, stability
 from scoring.serving.service import ScoringService, load_service
 from tests.support.home import build_home

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.serving.reload import ModelReloader
 
 

@@ -15,9 +15,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from scoring.config import Paths
 from scoring.data.synth import generate_tables
 from scoring.features.build import HEAD, build_features
+from scoring.home import Paths
 from scoring.spark import spark_session
 from tests.features.conftest import built_sample  # noqa: F401 - the real sample, built by DuckDB
 from tests.support.home import build_home

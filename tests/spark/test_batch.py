@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from api.main import create_app
 from scoring.cli import app as cli
-from scoring.config import Paths
+from scoring.home import Paths
 from scoring.modeling.bundle import load_bundle
 from scoring.serving.batch import REASON_COLUMNS, SCORE_SCHEMA, BatchScorer, score_duckdb
 from scoring.serving.batch_spark import score_spark

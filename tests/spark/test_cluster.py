@@ -15,10 +15,10 @@ import polars as pl
 import pytest
 
 from devtools.spark_cluster import standalone_cluster
-from scoring.config import Paths
+from scoring.home import Paths
 from tests.spark.conftest import assert_same_features
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.timeout(600)]  # a master, two workers
 CLUSTER_CONF = {
     "spark.executor.memory": "512m",
     "spark.executor.cores": "1",

@@ -8,10 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from scoring.config import Paths
 from scoring.data.schema import SECONDARY_TABLES
-from scoring.features.engine import FeatureError, connect, register_parquet
+from scoring.features.duckdb_runner import FeatureError, connect, register_parquet
 from scoring.features.spark_engine import build_features_spark, register_spark_parquet
+from scoring.home import Paths
 from tests.features.conftest import BuiltSample
 from tests.spark.conftest import assert_same_features
 

@@ -11,11 +11,11 @@ from pyspark.sql.types import DoubleType, LongType, StringType, StructField, Str
 
 from scoring.strategy.backends import fires_pandas, spark_column
 from scoring.strategy.conditions import parse_condition
-from scoring.strategy.evaluate import decide_frame, spark_decision
+from scoring.strategy.decide import decide_frame, spark_decision
+from scoring.strategy.definition import load_strategy
 from scoring.strategy.names import known_names
-from scoring.strategy.schema import load_strategy
 from tests.strategy.frames import CONDITIONS, probabilities, synthetic_frame
-from tests.strategy.test_evaluate import STRATEGY
+from tests.strategy.test_decide import STRATEGY
 
 pytestmark = pytest.mark.spark
 ROWS = 120

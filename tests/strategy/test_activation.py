@@ -12,18 +12,18 @@ from sqlalchemy.exc import IntegrityError
 
 from scoring.db.audit import Actor
 from scoring.db.engine import open_database
-from scoring.db.models import audit_log, strategies
 from scoring.db.strategies import activate, active_strategy
-from scoring.strategy.schema import load_strategy
+from scoring.db.tables import audit_log, strategies
+from scoring.strategy.definition import load_strategy
 from tests.db.conftest import fresh_postgres
 from tests.delivery.conftest import postgres_url  # noqa: F401 - the session's PostgreSQL server
-from tests.strategy.test_evaluate import STRATEGY
+from tests.strategy.test_decide import STRATEGY
 
 CLI = Actor("cli:test", source="cli")
 DEMO = resources.files("scoring.strategy").joinpath("examples/demo.yaml").read_text("utf-8")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated database on SQLite and on the test PostgreSQL server (its partial unique index too)."""
     if request.param == "sqlite":

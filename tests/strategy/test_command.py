@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from scoring.cli import app
 from scoring.db.engine import open_database
-from scoring.db.models import predictions
-from tests.strategy.test_evaluate import STRATEGY
+from scoring.db.tables import predictions
+from tests.strategy.test_decide import STRATEGY
 
 DEMO = resources.files("scoring.strategy").joinpath("examples/demo.yaml").read_text("utf-8")
 

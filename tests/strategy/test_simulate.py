@@ -12,11 +12,11 @@ import pytest
 from scoring.offer.pricing import pricing_policy
 from scoring.offer.profit import expected_profit
 from scoring.strategy.chart import write_chart
+from scoring.strategy.definition import Strategy, load_strategy
 from scoring.strategy.population import Population
-from scoring.strategy.schema import Strategy, load_strategy
 from scoring.strategy.simulate import Compared, simulate
 from tests.strategy.frames import probabilities, synthetic_frame
-from tests.strategy.test_evaluate import STRATEGY
+from tests.strategy.test_decide import STRATEGY
 
 
 @pytest.fixture(scope="module")

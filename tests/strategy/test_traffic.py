@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scoring.db.engine import open_database
-from scoring.db.models import predictions
+from scoring.db.tables import predictions
 from scoring.strategy.traffic import scores_per_day
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)

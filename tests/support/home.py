@@ -11,10 +11,10 @@ from pathlib import Path
 
 import polars as pl
 
-from scoring.config import Paths
 from scoring.data.ingest import ingest_tables
 from scoring.data.schema import SECONDARY_TABLES
 from scoring.features.build import build_features
+from scoring.home import Paths
 from scoring.modeling.selection import MAX_FEATURES
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.data.synth.population import Population
+from scoring.data.synth.clients import Population
 from scoring.data.synth.sampling import TableStats, rng_for
 
 RISK_LOADING = 0.7

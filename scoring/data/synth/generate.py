@@ -10,20 +10,20 @@ import numpy as np
 from scipy.special import expit
 from tqdm import tqdm
 
-from scoring.data.calibration import CalibrationError, load_calibration
 from scoring.data.schema import APPLICATION_TEST, APPLICATION_TRAIN, TABLES, TARGET
-from scoring.data.synth.application import application_columns
+from scoring.data.synth.application_table import application_columns
 from scoring.data.synth.bureau import bureau_tables
 from scoring.data.synth.cards import card_table
 from scoring.data.synth.chunk import Chunk
-from scoring.data.synth.drift import validate_drift
+from scoring.data.synth.clients import Population, draw_population
+from scoring.data.synth.drifted_batch import validate_drift
 from scoring.data.synth.errors import GenerationError
-from scoring.data.synth.population import Population, draw_population
 from scoring.data.synth.previous import previous_applications
 from scoring.data.synth.repayment import repayment_tables
 from scoring.data.synth.sampling import TableStats, Values, load_tables, rng_for
 from scoring.data.synth.truth import GROUND_TRUTH, draw_target, oracle_auc, risk_score, solve_intercept
 from scoring.data.synth.writer import CsvTables, NullTables
+from scoring.data.twin_calibration import CalibrationError, load_calibration
 
 CHUNK_CLIENTS = 25_000
 FIRST_BUREAU_ID = 5_000_000

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from scoring.data.calibration import STRATUM_SEPARATOR
 from scoring.data.schema import DAYS_EMPLOYED_ANOMALY
 from scoring.data.synth.chunk import Chunk
 from scoring.data.synth.fanout import (
@@ -35,6 +34,7 @@ from scoring.data.synth.sampling import (
     inverse_cdf,
     quantize,
 )
+from scoring.data.twin_calibration import STRATUM_SEPARATOR
 
 REFUSAL_SLOPE = 0.9
 SAME_CREDIT_SHARE = 0.35

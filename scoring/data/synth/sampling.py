@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 from scipy.special import expit, ndtr, ndtri
 
-from scoring.data.calibration import STRATUM_SEPARATOR, load_calibration
 from scoring.data.schema import CAT, DAYS_EMPLOYED_ANOMALY
+from scoring.data.twin_calibration import STRATUM_SEPARATOR, load_calibration
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Alembic environment: the URL from the one settings object, the metadata from `scoring.db.models`.
+"""Alembic environment: the URL from the one settings object, the metadata from `scoring.db.tables`.
 
 `scoring.db.engine` passes an open connection (in `config.attributes["connection"]`); the `alembic` command
 line without one connects to `ScoringSettings().database`.
@@ -10,7 +10,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from scoring.db.engine import create_db_engine
-from scoring.db.models import metadata
+from scoring.db.tables import metadata
 from scoring.settings import ScoringSettings
 
 config = context.config

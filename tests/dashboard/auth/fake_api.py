@@ -15,6 +15,7 @@ from tests.support.payloads import SCORE
 USERS = {
     "olivia": {"id": 2, "role": "officer"},
     "anna": {"id": 3, "role": "analyst"},
+    "sam": {"id": 4, "role": "senior"},
     "root": {"id": 1, "role": "admin"},
 }
 PASSWORD = "correct horse battery"
@@ -54,6 +55,10 @@ def recorded(name: str, sent: dict) -> dict:
         ],
         "counter_offer_amount": None,
         "offer": None,
+        "status": "final",
+        "reviewed_by": None,
+        "reviewed_at": None,
+        "review_note": None,
     }
 
 

@@ -161,14 +161,15 @@ def test_a_refusal_is_a_page_of_the_dashboard(app: dash.Dash, fake: FakeApi) -> 
         assert '<link rel="stylesheet" href="/vendor/bootstrap.min.css">' in page
         assert '<link rel="stylesheet" href="/assets/style.css">' in page
         links = re.findall(r'<a class="nav-link" href="([^"]+)">', page)
-        assert links == ["/", "/similar", "/what-if", "/new-application", "/model", "/drift", "/operations"]
+        pages = ["/", "/similar", "/what-if", "/new-application", "/model", "/drift", "/operations"]
+        assert links == [*pages, "/strategy"]
         assert "anna (Risk analyst)" in page and f'name="csrf_token" value="{token}"' in page
 
 
 def test_letter_links_only_for_the_roles_that_issue_letters(app: dash.Dash, fake: FakeApi) -> None:
     from dashboard.components.recourse import letter_links
 
-    assert [r for r in sorted(roles.ROLES) if roles.can_issue_letters(r)] == ["admin", "officer"]
+    assert [r for r in sorted(roles.ROLES) if roles.can_issue_letters(r)] == ["admin", "officer", "senior"]
     for name, shown in (("olivia", True), ("anna", False), ("root", True)):
         with app.server.test_request_context("/client/100002"):
             flask_login.login_user(SignedInUser.of(account(name)))
@@ -179,6 +180,24 @@ def test_letter_links_only_for_the_roles_that_issue_letters(app: dash.Dash, fake
             assert letter_links(100002, ENGLISH) is not None
         finally:
             app.server.config["SCORING_AUTH"] = True
+
+
+def test_the_letter_of_a_referral_is_offered_once_an_officer_decided_it_finally(
+    app: dash.Dash, fake: FakeApi
+) -> None:
+    from dashboard.components.officer import referral_letter
+
+    referred = {"client_id": 100002, "decision": "refer"}
+    refused = {"decision": "refuse", "status": "final"}
+    with app.server.test_request_context("/client/100002"):
+        flask_login.login_user(SignedInUser.of(account("olivia")))
+        links = str(referral_letter(referred, [refused], ENGLISH))
+        assert "/letters/" in links and "100002" in links
+        assert referral_letter(referred, [], ENGLISH) is None  # no decision yet
+        assert referral_letter(referred, [{"decision": "refer", "status": "final"}], ENGLISH) is None
+        awaiting = {"decision": "accept", "status": "awaiting-approval"}
+        assert referral_letter(referred, [awaiting], ENGLISH) is None
+        assert referral_letter({"client_id": 100002, "decision": "refuse"}, [refused], ENGLISH) is None
 
 
 def test_admin_reaches_the_users_page(app: dash.Dash, fake: FakeApi) -> None:

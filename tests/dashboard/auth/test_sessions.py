@@ -219,6 +219,7 @@ def test_oversight_view_in_words() -> None:
                 "overridden": {"granted_with_outcome": 1, "defaults": 1, "default_rate": 1.0},
                 "followed": {"granted_with_outcome": 0, "defaults": 0, "default_rate": None},
             },
+            "worklist": None,
         },
     )
     words = json.dumps([c.to_plotly_json() for c in oversight.view(summary)], default=str)

@@ -15,7 +15,7 @@ import numpy as np
 from scipy.special import expit, ndtri
 
 from scoring.data.schema import APPLICATION_TEST, DAYS_EMPLOYED_ANOMALY
-from scoring.data.synth.population import Population
+from scoring.data.synth.clients import Population
 from scoring.data.synth.sampling import (
     Categorical,
     TableStats,

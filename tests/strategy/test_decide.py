@@ -7,8 +7,9 @@ import duckdb
 import numpy as np
 import pytest
 
-from scoring.strategy.evaluate import Outcome, decide_frame, decide_one, decision_sql, fired_sql
-from scoring.strategy.schema import Strategy, load_strategy
+from scoring.strategy.decide import decide_frame, decide_one, decision_sql, fired_sql
+from scoring.strategy.definition import Strategy, load_strategy
+from scoring.vocabulary import Decision
 from tests.strategy.frames import probabilities, synthetic_frame
 
 STRATEGY = """\
@@ -43,33 +44,33 @@ def strategy() -> Strategy:
 
 def test_a_client_under_a_knock_out_rule_is_refused_with_its_code(strategy: Strategy) -> None:
     overdue = CLEAN | {"BUREAU_ACTIVE_CREDIT_DAY_OVERDUE_MAX": 12.0}
-    assert decide_one(strategy, overdue, 0.02) == (Outcome.REFUSE, ["BUREAU_CURRENT_OVERDUE"])
+    assert decide_one(strategy, overdue, 0.02) == (Decision.REFUSE, ["BUREAU_CURRENT_OVERDUE"])
     poor_and_old = CLEAN | {"AMT_INCOME_TOTAL": 30000.0, "APP_AGE_YEARS": 68.5}
     assert decide_one(strategy, poor_and_old, 0.02) == (
-        Outcome.REFUSE,
+        Decision.REFUSE,
         ["INCOME_BELOW_MINIMUM", "AGE_AT_TERM_END"],
     )
 
 
 def test_refer_rules_and_the_band_refer(strategy: Strategy) -> None:
     assert decide_one(strategy, CLEAN | {"AMT_INCOME_TOTAL": None}, 0.02) == (
-        Outcome.REFER,
+        Decision.REFER,
         ["INCOME_MISSING"],
     )
-    assert decide_one(strategy, CLEAN, 0.20) == (Outcome.REFER, [])
-    assert decide_one(strategy, CLEAN, 0.0999) == (Outcome.ACCEPT, [])
-    assert decide_one(strategy, CLEAN, 0.30) == (Outcome.REFUSE, [])
+    assert decide_one(strategy, CLEAN, 0.20) == (Decision.REFER, [])
+    assert decide_one(strategy, CLEAN, 0.0999) == (Decision.ACCEPT, [])
+    assert decide_one(strategy, CLEAN, 0.30) == (Decision.REFUSE, [])
 
 
 def test_a_missing_value_does_not_fire_a_comparison(strategy: Strategy) -> None:
     unknown = CLEAN | {"APP_CREDIT_TERM_STANDARD": None, "BUREAU_ACTIVE_CREDIT_DAY_OVERDUE_MAX": None}
-    assert decide_one(strategy, unknown, 0.05) == (Outcome.ACCEPT, [])
+    assert decide_one(strategy, unknown, 0.05) == (Decision.ACCEPT, [])
 
 
 def test_the_single_threshold_is_today_s_decision() -> None:
     today = Strategy.single_threshold(0.25)
-    assert decide_one(today, {}, 0.2499) == (Outcome.ACCEPT, [])
-    assert decide_one(today, {}, 0.25) == (Outcome.REFUSE, [])
+    assert decide_one(today, {}, 0.2499) == (Decision.ACCEPT, [])
+    assert decide_one(today, {}, 0.25) == (Decision.REFUSE, [])
 
 
 def test_duckdb_decides_as_pandas_does(strategy: Strategy) -> None:

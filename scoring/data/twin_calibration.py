@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.data.schema import CAT, DAYS_EMPLOYED_ANOMALY, KEY, TABLES, Table
+from scoring.errors import ScoringError
 from scoring.io import write_json_atomic
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
@@ -73,7 +74,7 @@ STEP_SHARE = 0.95
 SIGNIFICANT_DIGITS = 8
 
 
-class CalibrationError(Exception):
+class CalibrationError(ScoringError):
     """The sample directory cannot be calibrated (missing file, unexpected header)."""
 
 

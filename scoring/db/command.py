@@ -71,20 +71,17 @@ def _utc(value: datetime | None) -> datetime | None:
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="User name (letters, digits, . _ @ -).")],
-    role: Annotated[str, typer.Option(help="officer, analyst or admin.")],
+    role: Annotated[str, typer.Option(help="officer, senior, analyst or admin.")],
     password_stdin: Annotated[
         bool, typer.Option(help="Read the password from standard input (else: prompt twice).")
     ] = False,
     sso: Annotated[bool, typer.Option(help="Single sign-on only: no password.")] = False,
 ) -> None:
     """Add an account with a role; the password is read from a prompt or from standard input."""
-    from scoring.db.users import UserError, create_user
+    from scoring.db.users import create_user
 
     password = None if sso else _password(password_stdin)
-    try:
-        user = create_user(_engine(), name, role, password, cli_actor())
-    except UserError as error:
-        fail(str(error))
+    user = create_user(_engine(), name, role, password, cli_actor())
     typer.echo(f"account {user.username!r} added with role {user.role}")
 
 
@@ -104,25 +101,19 @@ def users_list() -> None:
 def users_disable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
     """Disable an account: it can no longer sign in, and its open sessions end."""
     from scoring.db.sessions import revoke_user
-    from scoring.db.users import UserError, set_active
+    from scoring.db.users import set_active
 
-    try:
-        engine = _engine()
-        revoke_user(engine, set_active(engine, name, False, cli_actor()).id)
-    except UserError as error:
-        fail(str(error))
+    engine = _engine()
+    revoke_user(engine, set_active(engine, name, False, cli_actor()).id)
     typer.echo(f"account {name!r} disabled")
 
 
 @users_app.command("enable")
 def users_enable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
     """Enable a disabled account again; its failed sign-ins are forgotten."""
-    from scoring.db.users import UserError, set_active
+    from scoring.db.users import set_active
 
-    try:
-        set_active(_engine(), name, True, cli_actor())
-    except UserError as error:
-        fail(str(error))
+    set_active(_engine(), name, True, cli_actor())
     typer.echo(f"account {name!r} enabled")
 
 
@@ -133,13 +124,10 @@ def users_reset_password(
 ) -> None:
     """Set a new password; its open sessions end and its failed sign-ins are forgotten."""
     from scoring.db.sessions import revoke_user
-    from scoring.db.users import UserError, reset_password
+    from scoring.db.users import reset_password
 
-    try:
-        engine = _engine()
-        revoke_user(engine, reset_password(engine, name, _password(password_stdin), cli_actor()).id)
-    except UserError as error:
-        fail(str(error))
+    engine = _engine()
+    revoke_user(engine, reset_password(engine, name, _password(password_stdin), cli_actor()).id)
     typer.echo(f"password of {name!r} reset")
 
 

@@ -1,7 +1,8 @@
-"""Paths of the scoring home: every file and folder the product reads or writes, under one root.
+"""The scoring home's layout: every file and folder the product reads or writes, under one root, and the size
+of the demo home.
 
-The root comes from SCORING_HOME (read by `scoring.settings`); nothing else in the code writes a file name
-of the home by hand.
+The root comes from SCORING_HOME (read by `scoring.settings`, whose `get_paths` gives the configured home's
+`Paths`); nothing else in the code writes a file name of the home by hand.
 """
 
 from __future__ import annotations
@@ -145,10 +146,6 @@ class Paths:
         return self.reports / "retrain"
 
     @property
-    def model_card(self) -> Path:
-        return self.reports / "model_card"
-
-    @property
     def mlflow_db(self) -> Path:
         return self.home / "mlflow.db"
 
@@ -160,17 +157,3 @@ class Paths:
 def drift_reports_in(reports: Path) -> Path:
     """The drift reports' folder of a reports folder (the API may serve reports from another place)."""
     return reports / "drift"
-
-
-def get_paths() -> Paths:
-    """Paths under the configured home (SCORING_HOME, default: the project root), read at call time."""
-    from scoring.settings import ScoringSettings
-
-    return ScoringSettings().paths
-
-
-def default_raw_dir() -> Path:
-    """The real Kaggle files in data/raw/ when present, else the synthetic twin in data/raw/synthetic/."""
-    paths = get_paths()
-    real = [paths.raw / f"application_train.{ext}" for ext in ("csv", "parquet")]
-    return paths.raw if any(p.exists() for p in real) else paths.synthetic

@@ -6,7 +6,7 @@ from importlib import resources
 
 import pytest
 
-from scoring.strategy.schema import StrategyError, load_strategy
+from scoring.strategy.definition import StrategyError, load_strategy
 
 BAD = """\
 name: bad

@@ -33,7 +33,7 @@ def labels(
     ],
 ) -> None:
     """Load known outcomes into the labels table (joined to the prediction log by the hashed client ID)."""
-    from scoring.monitoring.labels import LabelsError, load_labels
+    from scoring.monitoring.labels import load_labels
     from scoring.serving.prediction_log import open_log
 
     settings = _settings()
@@ -41,8 +41,6 @@ def labels(
     engine = open_log(settings.database)
     try:
         report = load_labels(file, engine, settings.salt())
-    except LabelsError as exc:
-        fail(str(exc))
     finally:
         engine.dispose()
     typer.echo(report.describe())
@@ -61,11 +59,7 @@ def retrain(
 ) -> None:
     """Train a challenger on the newest labelled data, compare it with the champion on the same recent
     out-of-time window and promote it only when it is better; the decision is kept in models/history.json."""
-    from scoring.modeling.bundle import BundleError
-    from scoring.modeling.cost import CostError
-    from scoring.modeling.dataset import DatasetError
     from scoring.monitoring.history import PROMOTED
-    from scoring.monitoring.labelled import RetrainError
     from scoring.monitoring.retrain import describe
     from scoring.monitoring.retrain import retrain as run_retrain
     from scoring.monitoring.scheduler import reload_api, retrain_request
@@ -81,8 +75,6 @@ def retrain(
     engine = open_log(settings.database)
     try:
         decision = run_retrain(retrain_request(settings, engine, track=mlflow))
-    except (RetrainError, BundleError, CostError, DatasetError) as exc:
-        fail(str(exc))
     finally:
         engine.dispose()
     from scoring.io import clean_json
@@ -100,17 +92,13 @@ def scheduler(
     ] = None,
 ) -> None:
     """Run the monitoring loop on its schedule (settings: SCORING_DRIFT_CRON, SCORING_NOTIFY_URLS...)."""
-    from scoring.monitoring.notify import NotifyError
     from scoring.monitoring.scheduler import JOBS, MonitoringJobs, build_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = _settings()
     if run_once is not None and run_once not in JOBS:
         fail(f"--run-once {run_once!r}: one of {', '.join(JOBS)}")
-    try:
-        jobs = MonitoringJobs(settings)
-    except NotifyError as exc:
-        fail(str(exc))
+    jobs = MonitoringJobs(settings)
     if run_once is not None:
         from scoring.io import clean_json
 

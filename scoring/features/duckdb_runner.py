@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from scoring.data.schema import APPLICATION_TEST, CAT, FLOAT, SECONDARY_TABLES, TABLES, TARGET, Column
+from scoring.errors import ScoringError
 from scoring.features.application import ANOMALY_FLAG
 from scoring.features.expr import quote_ident as q
 from scoring.features.expr import quote_str
@@ -22,7 +23,7 @@ _SQL_TYPES = {CAT: "VARCHAR", FLOAT: "DOUBLE"}
 _POLARS_TYPES = {CAT: pl.String, FLOAT: pl.Float64}
 
 
-class FeatureError(ValueError):
+class FeatureError(ScoringError, ValueError):
     """The input tables cannot be turned into features (missing file or column, wrong type)."""
 
 

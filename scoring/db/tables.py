@@ -93,6 +93,9 @@ predictions = Table(
     Column(
         "row_key", String(64), unique=True, doc="<spool segment>:<line>: a row shipped twice is stored once"
     ),
+    Column("rules", Text, doc="JSON list of the policy rule codes that fired; null when none was logged"),
+    Index("ix_predictions_referrals", "kind", "decision", "client_hash"),
+    Index("ix_predictions_client_latest", "client_hash", "kind"),
 )
 
 requests = Table(
@@ -163,6 +166,30 @@ decisions = Table(
     Column("reasons", Text, nullable=False, doc="JSON list of the reasons shown to the officer"),
     Column("counter_offer_amount", Float),
     Column("offer", Text, doc="JSON of the accepted counter-offer's terms, as computed when recorded"),
+    Column(
+        "status",
+        String(24),
+        nullable=False,
+        default="final",
+        server_default="final",
+        index=True,
+        doc="final, awaiting-approval (an accept above the authority limits) or rejected by the reviewer",
+    ),
+    Column("reviewed_by", Integer, ForeignKey("users.id"), doc="who approved or rejected it"),
+    Column("reviewed_at", UtcDateTime),
+    Column("review_note", Text, doc="the reviewer's justification"),
+)
+
+# -- the officer's worklist: who has taken a referred client (scoring.db.worklist) -------------------------
+
+worklist_claims = Table(
+    "worklist_claims",
+    metadata,
+    Column(
+        "client_hash", String(HASH), primary_key=True, doc="the prediction log's salted hash, never the ID"
+    ),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("taken_at", UtcDateTime, nullable=False, default=utc_now),
 )
 
 letters = Table(

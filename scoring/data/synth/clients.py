@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.config import TEST_SHARE
 from scoring.data.synth.sampling import rng_for
+from scoring.home import TEST_SHARE
 
 FIRST_ID = 100002
 

@@ -22,6 +22,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from scoring.errors import ScoringError
 from scoring.explain.policy_reasons import policy_catalogue
 from scoring.strategy.conditions import ConditionError, Node, columns_of, parse_condition
 
@@ -30,7 +31,7 @@ MAX_CHARACTERS = 100_000
 Path_ = tuple[str | int, ...]
 
 
-class StrategyError(ValueError):
+class StrategyError(ScoringError, ValueError):
     """A strategy file that cannot be used: every problem, each naming its line and field."""
 
     def __init__(self, source: str, problems: Sequence[str]) -> None:

@@ -11,28 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from scoring.strategy.backends import DUCKDB, SPARK, fires_pandas, fires_sql, number_sql
-from scoring.strategy.schema import REFER, REFUSE, Strategy
+from scoring.strategy.definition import REFER, REFUSE, Strategy
+from scoring.vocabulary import Decision
 
 if TYPE_CHECKING:  # pyspark is optional
     from pyspark.sql import Column
 
 
-class Outcome(StrEnum):
-    """What a strategy decides: a final accept or refuse, or a referral to an officer."""
-
-    ACCEPT = "accept"
-    REFER = "refer"
-    REFUSE = "refuse"
-
-
-OUTCOMES = tuple(Outcome)
+OUTCOMES = tuple(Decision)
 
 
 @dataclass(frozen=True)
@@ -52,7 +44,7 @@ class Decisions:
         fired = [j for j in range(len(self.codes)) if self.fired[row, j]]
         return [self.codes[j] for j in sorted(fired, key=lambda j: self.actions[j] != REFUSE)]
 
-    def share(self, outcome: Outcome) -> float:
+    def share(self, outcome: Decision) -> float:
         return float(np.mean(self.outcome == outcome)) if len(self) else 0.0
 
 
@@ -64,13 +56,13 @@ def decide(strategy: Strategy, probability: np.ndarray, fired: np.ndarray) -> De
     refer_rule = np.array([r.action == REFER for r in strategy.rules], dtype=bool)
     band = np.where(
         probability < strategy.accept_below,
-        Outcome.ACCEPT.value,
-        np.where(probability >= strategy.refuse_from, Outcome.REFUSE.value, Outcome.REFER.value),
+        Decision.ACCEPT.value,
+        np.where(probability >= strategy.refuse_from, Decision.REFUSE.value, Decision.REFER.value),
     )
     outcome = np.where(
         (fired & refuse_rule).any(axis=1),
-        Outcome.REFUSE.value,
-        np.where((fired & refer_rule).any(axis=1), Outcome.REFER.value, band),
+        Decision.REFUSE.value,
+        np.where((fired & refer_rule).any(axis=1), Decision.REFER.value, band),
     ).astype(object)
     codes = tuple(r.code for r in strategy.rules)
     return Decisions(outcome, fired, codes, tuple(r.action for r in strategy.rules))
@@ -89,11 +81,11 @@ def decide_frame(strategy: Strategy, frame: pd.DataFrame, probability: Sequence[
 
 def decide_one(
     strategy: Strategy, values: Mapping[str, object], probability: float
-) -> tuple[Outcome, list[str]]:
+) -> tuple[Decision, list[str]]:
     """One application's decision and the codes of the rules that fired (a stored or posted client)."""
     row = pd.DataFrame([{name: values.get(name) for name in strategy.columns}])
     decisions = decide_frame(strategy, row, [probability])
-    return Outcome(decisions.outcome[0]), decisions.reasons(0)
+    return Decision(decisions.outcome[0]), decisions.reasons(0)
 
 
 def fired_sql(strategy: Strategy, dialect: str = DUCKDB) -> list[str]:
@@ -107,13 +99,22 @@ def decision_sql(strategy: Strategy, probability: str = "probability", dialect: 
     rules = fired_sql(strategy, dialect)
     refuse = [w for w, r in zip(rules, strategy.rules, strict=True) if r.action == REFUSE]
     refer = [w for w, r in zip(rules, strategy.rules, strict=True) if r.action == REFER]
-    branches = [f"WHEN {' OR '.join(refuse)} THEN 'refuse'"] if refuse else []
-    branches += [f"WHEN {' OR '.join(refer)} THEN 'refer'"] if refer else []
+    branches = [f"WHEN {' OR '.join(refuse)} THEN '{Decision.REFUSE}'"] if refuse else []
+    branches += [f"WHEN {' OR '.join(refer)} THEN '{Decision.REFER}'"] if refer else []
     branches += [
-        f"WHEN {quoted} < {number_sql(strategy.accept_below)} THEN 'accept'",
-        f"WHEN {quoted} >= {number_sql(strategy.refuse_from)} THEN 'refuse'",
+        f"WHEN {quoted} < {number_sql(strategy.accept_below)} THEN '{Decision.ACCEPT}'",
+        f"WHEN {quoted} >= {number_sql(strategy.refuse_from)} THEN '{Decision.REFUSE}'",
     ]
-    return f"CASE {' '.join(branches)} ELSE 'refer' END"
+    return f"CASE {' '.join(branches)} ELSE '{Decision.REFER}' END"
+
+
+def rules_fired_sql(strategy: Strategy, dialect: str = DUCKDB) -> str:
+    """A SQL expression giving the codes of the rules that fired, comma-separated (refuse rules first, each
+    in file order, as `Decisions.reasons`), NULL when none fired."""
+    rules = fired_sql(strategy, dialect)
+    order = sorted(range(len(rules)), key=lambda j: strategy.rules[j].action != REFUSE)
+    codes = [f"CASE WHEN {rules[j]} THEN '{strategy.rules[j].code}' END" for j in order]
+    return f"NULLIF(concat_ws(',', {', '.join(codes)}), '')" if codes else "CAST(NULL AS STRING)"
 
 
 def spark_decision(strategy: Strategy, probability: str = "probability") -> Column:
@@ -121,3 +122,10 @@ def spark_decision(strategy: Strategy, probability: str = "probability") -> Colu
     from pyspark.sql import functions as F  # noqa: N812 - the usual alias
 
     return F.expr(decision_sql(strategy, probability, SPARK))
+
+
+def spark_rules_fired(strategy: Strategy) -> Column:
+    """The codes of the rules that fired as a Spark Column, from the same generated SQL as DuckDB's."""
+    from pyspark.sql import functions as F  # noqa: N812 - the usual alias
+
+    return F.expr(rules_fired_sql(strategy, SPARK))
