@@ -19,7 +19,7 @@ import httpx
 import numpy as np
 
 from benchmarks.settings import BenchSettings
-from devtools.browser import chromium, missing_tools, open_client
+from devtools.browser import cannot_browse, chromium, open_client
 from devtools.servers import start_api, start_dashboard, wait_api_ready
 from scoring.settings import get_paths
 
@@ -48,13 +48,11 @@ def time_clients(dashboard_url: str, ids: list[int]) -> list[float]:
 
 
 def main() -> None:
-    home = get_paths().home
-    reason = missing_tools()
+    paths = get_paths()
+    home = paths.home
+    reason = cannot_browse(home, paths.champion)
     if reason:
         print(f"skipped: {reason}")
-        return
-    if not get_paths().champion.exists():
-        print(f"skipped: no promoted model in {home / 'models'} (run `make run` first)")
         return
     bench = BenchSettings()
     count, ready = bench.dashboard_clients, bench.dashboard_ready_seconds

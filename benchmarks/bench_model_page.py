@@ -21,21 +21,13 @@ import httpx
 import numpy as np
 
 from benchmarks.settings import BenchSettings
-from devtools.browser import chromium, missing_tools
+from devtools.browser import cannot_browse, chromium
 from devtools.servers import start_api, start_dashboard, wait_api_ready
+from devtools.workload import MODEL_PAGE_BUDGET_BYTES, MODEL_PAGE_FIRST_PAINT
 from scoring.settings import get_paths
 
 API_KEY = "bench-model-page-key-0123456789"
 TARGET_SECONDS = 2.0
-TARGET_BYTES = 300_000
-FIRST_PAINT = (  # the API requests of the page's first paint (dashboard.api_client, dashboard/pages/model.py)
-    ("/model", {}),
-    ("/explain/summary", {"top": 10}),
-    ("/analytics/performance", {}),
-    ("/analytics/threshold", {"w_fn": 10.0, "w_fp": 1.0}),
-    ("/reason-codes", {}),
-    ("/model/history", {}),
-)
 GRAPHS = ("cost", "importance", "codes", "beeswarm", "dependence", "confusion", "roc", "calibration")
 TABLES = ("#model-points-show", "#model-fairness tbody tr")  # the points table itself is on demand
 
@@ -43,7 +35,7 @@ TABLES = ("#model-points-show", "#model-fairness tbody tr")  # the points table 
 def api_bytes(api_url: str) -> dict[str, int]:
     """Bytes of each API answer of the page's first paint."""
     with httpx.Client(base_url=f"{api_url}/api/v1", headers={"X-API-Key": API_KEY}, timeout=60) as api:
-        return {path: len(api.get(path, params=params).content) for path, params in FIRST_PAINT}
+        return {path: len(api.get(path, params=params).content) for path, params in MODEL_PAGE_FIRST_PAINT}
 
 
 def open_model_page(page: object, url: str, timeout_ms: float = 60_000) -> tuple[float, int]:
@@ -75,13 +67,11 @@ def time_page(dashboard_url: str, runs: int) -> list[tuple[float, int]]:
 
 
 def main() -> None:
-    home = get_paths().home
-    reason = missing_tools()
+    paths = get_paths()
+    home = paths.home
+    reason = cannot_browse(home, paths.champion)
     if reason:
         print(f"skipped: {reason}")
-        return
-    if not get_paths().champion.exists():
-        print(f"skipped: no promoted model in {home / 'models'} (run `make run` first)")
         return
     bench = BenchSettings()
     with tempfile.TemporaryDirectory(prefix="bench-model-page-") as tmp:
@@ -109,9 +99,10 @@ def main() -> None:
         f"{load} on {os.cpu_count()} cores"
     )
     parts = ", ".join(f"{path} {size / 1000:.1f}" for path, size in sizes.items())
-    verdict = "OK" if total <= TARGET_BYTES else "ABOVE TARGET"
+    verdict = "OK" if total <= MODEL_PAGE_BUDGET_BYTES else "ABOVE TARGET"
     print(
-        f"first paint: API payloads {total / 1000:.1f} KB ({parts}; target <= {TARGET_BYTES / 1000:.0f} KB: "
+        f"first paint: API payloads {total / 1000:.1f} KB ({parts}; "
+        f"target <= {MODEL_PAGE_BUDGET_BYTES / 1000:.0f} KB: "
         f"{verdict}); the browser received {browser_bytes / 1000:.1f} KB from the dashboard's callbacks"
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from devtools.settings import ToolSettings
 
@@ -28,6 +29,14 @@ def missing_tools() -> str | None:
     if not AXE.exists():
         return f"axe-core not found at {AXE} (make setup-test installs it with npm)"
     return None
+
+
+def cannot_browse(home: Path, champion: Path) -> str | None:
+    """Why a browser benchmark cannot run on a home (None when it can): no browser, or no promoted model."""
+    reason = missing_tools()
+    if reason is None and not champion.exists():
+        reason = f"no promoted model in {home / 'models'} (run `make run` first)"
+    return reason
 
 
 @contextmanager

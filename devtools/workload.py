@@ -10,6 +10,16 @@ from sqlalchemy import create_engine, func, select
 from scoring.home import Paths
 from scoring.serving.prediction_log import predictions
 
+MODEL_PAGE_BUDGET_BYTES = 300_000  # the Model page's API payloads at first paint (issue 31)
+MODEL_PAGE_FIRST_PAINT = (  # the API requests of the Model page's first paint (dashboard/pages/model.py)
+    ("/model", {}),
+    ("/explain/summary", {"top": 10}),
+    ("/analytics/performance", {}),
+    ("/analytics/threshold", {"w_fn": 10.0, "w_fp": 1.0}),
+    ("/reason-codes", {}),
+    ("/model/history", {}),
+)
+
 
 def applications(home: Path, count: int, seed: int) -> list[dict]:
     """Posted applications: rows of the home's ingested application_test table (else application_train)."""

@@ -36,7 +36,7 @@ from scoring.explain.recourse import Recourse
 from scoring.notice.content import OfficerFacts, build_notice, new_reference
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
-from scoring.notice.terms_text import OfferTerms
+from scoring.offer.terms import Terms
 from scoring.serving.letter_facts import stored_facts
 from scoring.serving.prediction_log import client_hash
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason, Role
@@ -71,7 +71,7 @@ def _officer(recorded: dict | None, recourse: Recourse) -> OfficerFacts | None:
     offered = recorded["counter_offer_amount"] if officer == OfficerDecision.ACCEPT_COUNTER_OFFER else None
     annuity = recourse.annuity
     known = offered and annuity is not None and math.isfinite(annuity) and recourse.amount > 0
-    terms = OfferTerms.of(recorded["offer"]) if offered else None  # as recorded, whatever the model says now
+    terms = Terms.of(recorded["offer"]) if offered else None  # as recorded, whatever the model says now
     return OfficerFacts(
         decision=officer,
         reason=OverrideReason(reason) if reason else None,

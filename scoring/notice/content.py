@@ -26,8 +26,8 @@ from scoring.explain.reasons import CodeReason, principal_reasons
 from scoring.explain.recourse import AMOUNT, Recourse, RecourseOption
 from scoring.explain.sentences import customer_sentence
 from scoring.notice import formats
-from scoring.notice.terms_text import OfferTerms, rows
-from scoring.offer.terms import LONGER_TERM
+from scoring.notice.terms_text import rows
+from scoring.offer.terms import LONGER_TERM, Terms
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 
 MAX_REASONS = 4
@@ -65,7 +65,7 @@ class OfficerFacts:
     reason: OverrideReason | None = None
     offered_amount: float | None = None
     offered_annuity: float | None = None
-    offer: OfferTerms | None = None
+    offer: Terms | None = None
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,8 @@ class DecisionFacts:
     recourse: Recourse | None
     model_version: str
     officer: OfficerFacts | None = None
-    offer: OfferTerms | None = None
-    counter_offer: OfferTerms | None = None
+    offer: Terms | None = None
+    counter_offer: Terms | None = None
     policy: tuple[str, ...] = ()
 
     @property
@@ -163,7 +163,7 @@ def _refused(facts: DecisionFacts, lender: Lender, language: str) -> str:
     return texts()[key][language].format(amount=amount)
 
 
-def _granted(facts: DecisionFacts) -> tuple[str, OfferTerms | None]:
+def _granted(facts: DecisionFacts) -> tuple[str, Terms | None]:
     """The sentence key of an acceptance and the terms it states: an accepted counter-offer's recorded
     terms; the application's terms when the lender grants it as asked; the lender's closest terms when the
     model's acceptance stands but the application as asked cannot be granted; no terms otherwise."""

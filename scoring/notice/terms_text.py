@@ -7,44 +7,16 @@ told."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import partial
 
 from scoring.notice import formats
+from scoring.offer.terms import Terms
 
 ROW_KEYS = ("terms.amount", "terms.duration", "terms.rate", "terms.apr", "terms.instalments")
 COST_KEYS = ("terms.fees", "terms.total_cost", "terms.total_payable")
 
 
-@dataclass(frozen=True)
-class OfferTerms:
-    """A credit's terms: money in the lender's currency, rates as fractions (0.089 = 8.9 %), the instalment
-    monthly; `kind`: how they differ from the application's (lower_amount, longer_term; None: as asked)."""
-
-    amount: float
-    term_months: int
-    annual_rate: float
-    apr: float
-    instalment: float
-    fees: float
-    total_cost: float
-    total_payable: float
-    kind: str | None = None
-
-    @classmethod
-    def of(cls, payload: Mapping[str, object] | None) -> OfferTerms | None:
-        """The terms of an offer as the API and the decision record give them (None for no offer)."""
-        if not payload:
-            return None
-        number = {k: float(payload[k]) for k in ("amount", "annual_rate", "apr", "instalment")}  # type: ignore[arg-type]
-        costs = {k: float(payload.get(k) or 0.0) for k in ("fees", "total_cost", "total_payable")}  # type: ignore[arg-type]
-        kind = None if payload.get("kind") is None else str(payload["kind"])
-        return cls(term_months=int(payload["term_months"]), **number, **costs, kind=kind)  # type: ignore[arg-type]
-
-
-def rows(
-    terms: OfferTerms, texts: Mapping[str, str], currency: str, language: str
-) -> tuple[tuple[str, str], ...]:
+def rows(terms: Terms, texts: Mapping[str, str], currency: str, language: str) -> tuple[tuple[str, str], ...]:
     """The terms as (label, value) rows, with the labels of `texts` (the letter's sentences in `language`)."""
     money = partial(formats.money, currency=currency, language=language)
     months = formats.whole(terms.term_months, language)

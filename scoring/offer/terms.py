@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.offer.candidate_loans import Priced
@@ -33,6 +34,24 @@ class Terms:
     @property
     def total_cost(self) -> float:
         return round(self.total_payable - self.amount, 2)
+
+    @classmethod
+    def of(cls, payload: Mapping[str, object] | None) -> Terms | None:
+        """The terms an offer's payload states, as the API gives them and a decision records them (None for
+        no offer); a payload recorded without the PD or grade reads 0 and an empty grade."""
+        if not payload:
+            return None
+        number = {k: float(payload[k]) for k in ("amount", "annual_rate", "apr", "instalment")}  # type: ignore[arg-type]
+        goods = payload.get("goods_price")
+        return cls(
+            term_months=int(payload["term_months"]),  # type: ignore[arg-type]
+            fees=float(payload.get("fees") or 0.0),  # type: ignore[arg-type]
+            probability=float(payload.get("probability") or 0.0),  # type: ignore[arg-type]
+            grade=str(payload.get("grade") or ""),
+            goods_price=None if goods is None else float(goods),  # type: ignore[arg-type]
+            kind=None if payload.get("kind") is None else str(payload["kind"]),
+            **number,
+        )
 
     def payload(self) -> dict:
         """The contract's Terms object (with `kind` for an alternative)."""

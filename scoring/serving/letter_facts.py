@@ -5,7 +5,7 @@ letters read it here)."""
 from __future__ import annotations
 
 from scoring.notice.content import DecisionFacts
-from scoring.notice.terms_text import OfferTerms
+from scoring.offer.terms import Terms
 from scoring.serving.offering import stored_offer
 from scoring.serving.recourse import recourse
 from scoring.serving.service import ScoreResult, ScoringService
@@ -39,8 +39,8 @@ def stored_facts(service: ScoringService, row: int) -> tuple[DecisionFacts, Scor
         reasons=result.explanation.codes if result.explanation else [],
         recourse=options,
         model_version=result.model_version,
-        offer=OfferTerms.of(offer["offer"]) if granted else None,
-        counter_offer=None if granted else OfferTerms.of(offer["offer"]),
+        offer=Terms.of(offer["offer"]) if granted else None,
+        counter_offer=None if granted else Terms.of(offer["offer"]),
         policy=result.rules_fired,
     )
     return facts, result

@@ -9,29 +9,20 @@ import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 
+from devtools.workload import MODEL_PAGE_BUDGET_BYTES, MODEL_PAGE_FIRST_PAINT
 from scoring.serving.scorecard_table import readable_points
 from scoring.serving.service import ScoringService
 from scoring.serving.shap_summary import global_summary
 from tests.api.conftest import API
 
-FIRST_PAINT = (  # what the Model page's first paint asks the API (dashboard.api_client)
-    ("/model", {}),
-    ("/explain/summary", {"top": 10}),
-    ("/analytics/performance", {}),
-    ("/analytics/threshold", {"w_fn": 10.0, "w_fp": 1.0}),
-    ("/reason-codes", {}),
-    ("/model/history", {}),
-)
-BUDGET_BYTES = 300_000
-
 
 def test_first_paint_payloads_fit_the_budget(client: TestClient) -> None:
     sizes = {}
-    for path, params in FIRST_PAINT:
+    for path, params in MODEL_PAGE_FIRST_PAINT:
         response = client.get(f"{API}{path}", params=params)
         assert response.status_code == 200, path
         sizes[path] = len(response.content)
-    assert sum(sizes.values()) <= BUDGET_BYTES, sizes
+    assert sum(sizes.values()) <= MODEL_PAGE_BUDGET_BYTES, sizes
     assert sizes["/explain/summary"] <= 40_000  # bins, whatever the sample's size
 
 

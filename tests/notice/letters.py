@@ -16,7 +16,7 @@ from scoring.explain.recourse import AMOUNT, TERM, Recourse, RecourseOption
 from scoring.notice.content import DecisionFacts, Lender, Notice, OfficerFacts
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
-from scoring.notice.terms_text import OfferTerms
+from scoring.offer.terms import Terms
 from scoring.vocabulary import Decision
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -86,10 +86,11 @@ def letter_text(notice: Notice, form: str) -> str:
     return text
 
 
-def terms(amount: float = 250_000.0, term_months: int = 24, rate: float = 0.089) -> OfferTerms:
+def terms(
+    amount: float = 250_000.0, term_months: int = 24, rate: float = 0.089, probability: float = 0.07
+) -> Terms:
     """Terms of a credit, hand-computed: the annuity of `amount` at `rate` over `term_months`, fees of 1 %."""
     monthly = rate / 12
     instalment = round(amount * monthly / (1 - (1 + monthly) ** -term_months), 2)
     fees = round(amount * 0.01, 2)
-    payable = round(instalment * term_months + fees, 2)
-    return OfferTerms(amount, term_months, rate, rate + 0.0105, instalment, fees, payable - amount, payable)
+    return Terms(amount, term_months, rate, rate + 0.0105, instalment, fees, probability, "C")

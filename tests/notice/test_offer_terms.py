@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from scoring.notice.content import OfficerFacts, build_notice, texts
-from scoring.notice.terms_text import OfferTerms
+from scoring.offer.terms import Terms
 from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 from tests.notice.letters import ISSUED, LENDER, facts, letter_text, terms
 
@@ -115,7 +115,7 @@ def test_terms_are_read_from_the_offer_payload() -> None:
         "grade": "C",
         "kind": "lower_amount",
     }
-    assert OfferTerms.of(payload) == replace(LOWER, kind="lower_amount") and OfferTerms.of(None) is None
+    assert Terms.of(payload) == replace(LOWER, kind="lower_amount") and Terms.of(None) is None
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
