@@ -129,7 +129,7 @@ dashboard: setup
 TEST_WORKERS ?= 2
 FAST_TIER := not (slow or spark or postgres or browser or server or training)
 test: setup-test
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=20
 
 test-fast: setup-test
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "$(FAST_TIER)"

@@ -6,14 +6,17 @@ HTML file (plotly's script inline: no CDN)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import plotly.graph_objects as go
 
 from scoring.io import write_text_atomic
 from scoring.strategy.decide import Decisions
 from scoring.strategy.definition import Strategy
 from scoring.strategy.simulate import Compared, settings
+
+if TYPE_CHECKING:  # plotly draws the CLI's HTML chart only: the API image, which serves the points, lacks it
+    import plotly.graph_objects as go
 
 
 def curve(
@@ -79,6 +82,8 @@ def chart_points(compared: Compared) -> dict:
 
 def figure(compared: Compared) -> go.Figure:
     """The approval / bad-rate curves of both strategies with their cut-offs marked."""
+    import plotly.graph_objects as go
+
     points = chart_points(compared)
     fig = go.Figure()
     colours = {"current": "#7f7f7f", "simulated": "#1f77b4"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import polars as pl
 import pytest
 from sqlalchemy import Engine, select
 
@@ -16,6 +17,8 @@ from scoring.db.audit import Actor, verify
 from scoring.db.engine import open_database
 from scoring.db.tables import audit_log
 from scoring.db.users import create_user
+from scoring.home import Paths
+from scoring.strategy.authority import authority_limits
 from tests.dashboard.conftest import Stack, Visit, new_context, signed_dashboard
 from tests.dashboard.test_browser import api_get
 
@@ -30,6 +33,21 @@ STEPS = ("sign-in", "view-client", "score", "override", "letter-issued", "sign-o
 def clients(stack: Stack) -> dict[str, int]:
     """The example clients' IDs by kind (safe, borderline, risky)."""
     return {e["kind"]: e["client_id"] for e in api_get(stack, "/analytics/examples")["examples"]}
+
+
+@pytest.fixture(scope="module")
+def refused_within_limits(stack: Stack) -> int:
+    """A client the model refuses whom one officer may accept alone (within the authority limits: no
+    senior's approval needed, so the letter follows at once)."""
+    limits = authority_limits()
+    rows = pl.read_parquet(
+        Paths(stack.home).interim / "application_train.parquet", columns=["SK_ID_CURR", "AMT_CREDIT"]
+    )
+    for client_id, amount in rows.sort("SK_ID_CURR").iter_rows():
+        score = api_get(stack, f"/clients/{client_id}/score")
+        if score["decision"] == "refuse" and not limits.exceeded(score["probability"], amount):
+            return client_id
+    raise AssertionError("no refused client within the authority limits in the test home")
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +108,10 @@ def audit_actions(engine: Engine, actor: str, expected: set[str], timeout: float
 
 def test_officer_overrides_prints_the_letter_and_signs_out(
     visit_signed: Visit,
-    clients: dict[str, int],
+    refused_within_limits: int,
     database: Engine,
 ) -> None:
-    risky = clients["risky"]  # the model refuses: accepting overrides it
+    risky = refused_within_limits  # the model refuses: accepting overrides it
     page = visit_signed.page
     page.goto(visit_signed.base_url + "/login")
     page.wait_for_selector("h1")
@@ -170,7 +188,7 @@ def test_administrator_in_french_then_english(
         page.wait_for_selector("#client-officer-override:has-text('c’est une dérogation')")
         assert "Accepter la contre-proposition" in page.inner_text("#client-officer-decision")
         assert "Revenus ou emploi vérifiés autrement" in page.inner_text("#client-officer-reason")
-        assert "Se déconnecter" in page.inner_text("#app-sign-out")
+        assert "Déconnexion" in page.inner_text("#app-sign-out")
         visit.check("client-officer-fr")
 
         page.goto(visit.base_url + "/users")

@@ -71,7 +71,7 @@ def test_sign_in_pages_and_refusals_in_french(app: dash.Dash, fake: FakeApi) -> 
     forbidden = client.get("/users", headers=french)
     words = forbidden.get_data(as_text=True)
     assert forbidden.status_code == 403 and '<html lang="fr">' in words and ">Non autorisé</h1>" in words
-    assert ">Modèle</a>" in words and ">Se déconnecter</button>" in words  # the French navigation
+    assert ">Modèle</a>" in words and ">Déconnexion</button>" in words  # the French navigation
     no_token = client.post("/_dash-update-component", json={}, headers=french)
     assert no_token.status_code == 403 and "Jeton CSRF absent" in no_token.get_data(as_text=True)
     signed_out = client.post("/logout", data={"csrf_token": token}, headers=french, follow_redirects=True)
