@@ -25,6 +25,10 @@ OFFICER_DECISIONS = {  # scoring.vocabulary.OfficerDecision
     "refuse": N_("Refuse"),
     "refer": N_("Refer to a senior officer"),
 }
+FINAL, AWAITING_APPROVAL, REJECTED = "final", "awaiting-approval", "rejected"  # scoring.db.decisions.Status
+ANNOUNCED = frozenset(
+    {"accept", "accept-counter-offer", "refuse"}
+)  # OfficerDecision.announced: a letter follows
 OVERRIDE_REASONS = {  # scoring.vocabulary.OverrideReason
     "information-outside-model": N_("Information the model does not have (documents, interview)"),
     "data-error": N_("Error or out-of-date value in the application or history"),

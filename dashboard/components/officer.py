@@ -22,8 +22,6 @@ from dashboard.i18n import ENGLISH, Translator, current
 from dashboard.settings import currency
 
 PREFIX = "client-officer"
-AWAITING = "awaiting-approval"
-FINAL_DECISIONS = {"accept", "accept-counter-offer", "refuse"}  # those a letter announces (not a referral)
 
 
 def panel(client_id: int, score: Mapping, t: Translator = ENGLISH) -> html.Section:
@@ -160,7 +158,7 @@ def record(
     except ApiError as error:
         problems = [html.Li(message) for message in error.fields.values()] or [html.Li(error.message)]
         return dbc.Alert([_("The decision was not recorded:"), html.Ul(problems)], color="danger"), no_update
-    if saved.get("status") == AWAITING:
+    if saved.get("status") == vocabulary.AWAITING_APPROVAL:
         message = _(
             "Decision recorded at {moment} UTC, awaiting approval by a senior: it is above the authority "
             "limits, so no letter is issued until a senior or an administrator approves it."
@@ -211,12 +209,12 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
 
 def _status_note(latest: Mapping, t: Translator) -> dbc.Alert | None:
     """Where the latest decision stands when it is not final: awaiting a senior's approval, or rejected."""
-    status = latest.get("status", "final")
-    if status == AWAITING:
+    status = latest.get("status", vocabulary.FINAL)
+    if status == vocabulary.AWAITING_APPROVAL:
         sentence = t.gettext(
             "The latest decision ({user}) is awaiting approval by a senior: no letter until it is approved."
         )
-    elif status == "rejected":
+    elif status == vocabulary.REJECTED:
         sentence = t.gettext(
             "The latest decision ({user}) was rejected by {reviewer}: an officer decides again."
         )
@@ -253,6 +251,9 @@ def referral_letter(model: Mapping, decisions: list[dict], t: Translator) -> htm
     latest = decisions[0] if decisions else None
     if model.get("decision") != text.REFER or latest is None:
         return None
-    if latest.get("status", "final") != "final" or latest["decision"] not in FINAL_DECISIONS:
+    if (
+        latest.get("status", vocabulary.FINAL) != vocabulary.FINAL
+        or latest["decision"] not in vocabulary.ANNOUNCED
+    ):
         return None
     return letter_links(model["client_id"], t, f"{PREFIX}-letter")

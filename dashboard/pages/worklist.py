@@ -105,8 +105,8 @@ def _taken(case: Mapping, t: Translator) -> str:
 
 def _status(case: Mapping, t: Translator) -> str:
     statuses = {
-        "awaiting-approval": t.gettext("awaiting approval by a senior"),
-        "rejected": t.gettext("rejected by the reviewer: decide again"),
+        vocabulary.AWAITING_APPROVAL: t.gettext("awaiting approval by a senior"),
+        vocabulary.REJECTED: t.gettext("rejected by the reviewer: decide again"),
     }
     return statuses.get(case["decision_status"] or "", "")
 
