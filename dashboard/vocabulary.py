@@ -25,7 +25,7 @@ OFFICER_DECISIONS = {  # scoring.vocabulary.OfficerDecision
     "refuse": N_("Refuse"),
     "refer": N_("Refer to a senior officer"),
 }
-FINAL, AWAITING_APPROVAL, REJECTED = "final", "awaiting-approval", "rejected"  # scoring.db.decisions.Status
+FINAL, AWAITING_APPROVAL, REJECTED = "final", "awaiting-approval", "rejected"  # scoring.vocabulary.DecisionStatus
 ANNOUNCED = frozenset(
     {"accept", "accept-counter-offer", "refuse"}
 )  # OfficerDecision.announced: a letter follows

@@ -1,5 +1,6 @@
 """The product's vocabularies, one home each: decisions, feature kinds, kinds of scoring request, engines,
-languages, roles, officers' decisions and override reasons, audit actions, monitoring alerts.
+languages, roles, officers' decisions, their status and override reasons, strategy versions' status, audit
+actions, monitoring alerts.
 
 They are `StrEnum`s: each member equals its string value, which is what JSON, the database and the API carry.
 """
@@ -23,6 +24,23 @@ class Decision(StrEnum):
     @classmethod
     def at(cls, probability: float, threshold: float) -> Decision:
         return cls.REFUSE if probability >= threshold else cls.ACCEPT
+
+
+class DecisionStatus(StrEnum):
+    """Where an officer's decision stands: final, awaiting a second person's approval, or rejected by them."""
+
+    FINAL = "final"
+    AWAITING_APPROVAL = "awaiting-approval"
+    REJECTED = "rejected"
+
+
+class StrategyStatus(StrEnum):
+    """Where a stored strategy version stands."""
+
+    ACTIVE = "active"
+    PROPOSED = "proposed"  # waiting for an approval
+    REJECTED = "rejected"
+    RETIRED = "retired"  # was active, replaced since
 
 
 class FeatureKind(StrEnum):
@@ -179,6 +197,7 @@ class AlertKind(StrEnum):
     PREDICTION_DRIFT = "prediction_drift"
     PERFORMANCE_DROP = "performance_drop"
     SEGMENT_DRIFT = "segment_drift"
+    CALIBRATION_SHIFT = "calibration_shift"
     LATENCY = "latency"
     ERROR_RATE = "error_rate"
     MODEL_PROMOTED = "model_promoted"

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, Exists, and_, exists, select
 
 from scoring.db.audit import Actor, AuditEvent, append
-from scoring.db.decisions import MIN_JUSTIFICATION, MIN_WORDS, Status, columns, is_written, joined, out
+from scoring.db.decisions import MIN_JUSTIFICATION, MIN_WORDS, columns, is_written, joined, out
 from scoring.db.engine import write_transaction
 from scoring.db.tables import decisions, utc_now, worklist_claims
 from scoring.errors import ScoringError
 from scoring.strategy.authority import AuthorityLimits
-from scoring.vocabulary import AuditAction, Role
+from scoring.vocabulary import AuditAction, DecisionStatus, Role
 
 MAX_NOTE = 4000
 LATER = decisions.alias("later")
@@ -48,7 +48,7 @@ def awaiting(engine: Engine) -> list[dict]:
     name."""
     query = (
         joined(select(*columns()))
-        .where(decisions.c.status == str(Status.AWAITING_APPROVAL), ~_superseded())
+        .where(decisions.c.status == str(DecisionStatus.AWAITING_APPROVAL), ~_superseded())
         .order_by(decisions.c.id)
     )
     with engine.connect() as conn:
@@ -83,7 +83,7 @@ def review(engine: Engine, decision_id: int, verdict: Review, actor: Actor, limi
         row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).mappings().first()
         if row is None:
             raise ReviewError(404, f"no decision {decision_id}")
-        if row["status"] != Status.AWAITING_APPROVAL:
+        if row["status"] != DecisionStatus.AWAITING_APPROVAL:
             raise ReviewError(409, f"decision {decision_id} is {row['status']}: it does not await approval")
         if conn.execute(select(_superseded()).where(decisions.c.id == decision_id)).scalar():
             raise ReviewError(409, f"decision {decision_id} was superseded by a later decision on the client")
@@ -91,7 +91,7 @@ def review(engine: Engine, decision_id: int, verdict: Review, actor: Actor, limi
             raise ReviewError(
                 403, "four eyes: a decision awaiting approval must be approved or rejected by someone else"
             )
-        status = Status.FINAL if verdict.approve else Status.REJECTED
+        status = DecisionStatus.FINAL if verdict.approve else DecisionStatus.REJECTED
         changes = {
             "status": str(status),
             "reviewed_by": actor.id,

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Engine, Select, Table, func, select
 
@@ -21,7 +20,7 @@ from scoring.db.engine import write_transaction
 from scoring.db.tables import decisions, labels, users, utc_now, worklist_claims
 from scoring.errors import ScoringError
 from scoring.strategy.authority import AuthorityLimits
-from scoring.vocabulary import AuditAction, Decision, OfficerDecision, OverrideReason
+from scoring.vocabulary import AuditAction, Decision, DecisionStatus, OfficerDecision, OverrideReason
 
 MIN_JUSTIFICATION = 20  # visible characters: no space, no invisible format character (zero-width space...)
 MIN_WORDS = 3  # words with a letter
@@ -31,14 +30,6 @@ WORD = re.compile(r"[^\W\d_]\w*")
 GRANTED = (str(OfficerDecision.ACCEPT), str(OfficerDecision.ACCEPT_COUNTER_OFFER))
 CLOSING = (*GRANTED, str(OfficerDecision.REFUSE))  # final decisions that take a client off the worklist
 REVIEWER = users.alias("reviewer")
-
-
-class Status(StrEnum):
-    """Where an officer's decision stands: final, awaiting a second person's approval, or rejected by them."""
-
-    FINAL = "final"
-    AWAITING_APPROVAL = "awaiting-approval"
-    REJECTED = "rejected"
 
 
 class DecisionError(ScoringError, ValueError):
@@ -138,7 +129,7 @@ def record(
     client off the worklist (its claim is dropped)."""
     override = check(choice, model)
     exceeded = limits_exceeded(choice, model, limits)
-    status = Status.AWAITING_APPROVAL if exceeded else Status.FINAL
+    status = DecisionStatus.AWAITING_APPROVAL if exceeded else DecisionStatus.FINAL
     note = (choice.justification or "").strip() or None
     counter_offer = choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
     row = {
@@ -161,7 +152,7 @@ def record(
     action = AuditAction.OVERRIDE if override else AuditAction.DECISION
     with write_transaction(engine) as conn:
         row["id"] = conn.execute(decisions.insert().values(**row)).inserted_primary_key[0]
-        if status is Status.FINAL and row["decision"] in CLOSING:
+        if status is DecisionStatus.FINAL and row["decision"] in CLOSING:
             conn.execute(worklist_claims.delete().where(worklist_claims.c.client_hash == model.client_hash))
         detail = {
             "decision_id": row["id"],
@@ -222,10 +213,10 @@ def latest(engine: Engine, client_hash: str) -> dict | None:
 
 def not_final(recorded: Mapping | None) -> str | None:
     """Why no letter may announce the officer's recorded decision yet (None when it may)."""
-    status = None if recorded is None else recorded.get("status", Status.FINAL)
-    if status == Status.AWAITING_APPROVAL:
+    status = None if recorded is None else recorded.get("status", DecisionStatus.FINAL)
+    if status == DecisionStatus.AWAITING_APPROVAL:
         return "the officer's decision is awaiting approval by a senior: no letter until it is approved"
-    if status == Status.REJECTED:
+    if status == DecisionStatus.REJECTED:
         return "the officer's decision was rejected by the reviewer: no letter until an officer decides again"
     return None
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +25,7 @@ from scoring.db.engine import write_transaction
 from scoring.db.tables import audit_log, strategies, utc_now
 from scoring.errors import ScoringError
 from scoring.strategy.definition import Strategy, load_strategy
-from scoring.vocabulary import AuditAction
+from scoring.vocabulary import AuditAction, StrategyStatus
 
 
 @dataclass(frozen=True)
@@ -147,15 +146,6 @@ def in_force(engine: Engine, threshold: float) -> tuple[Strategy, str]:
 # -- proposals: an analyst proposes, another person (an administrator) approves or rejects ------------------
 
 
-class Status(StrEnum):
-    """Where a stored version stands."""
-
-    ACTIVE = "active"
-    PROPOSED = "proposed"  # waiting for an approval
-    REJECTED = "rejected"
-    RETIRED = "retired"  # was active, replaced since
-
-
 class ReviewError(ScoringError, ValueError):
     """A proposal, approval or rejection refused: `kind` is `not-found`, `conflict` or `four-eyes`."""
 
@@ -169,7 +159,7 @@ class Reviewed:
     """A stored version with where it stands and, when rejected, by whom and when (from the audit trail)."""
 
     stored: StoredStrategy
-    status: Status
+    status: StrategyStatus
     rejected_by: str | None = None
     rejected_at: datetime | None = None
 
@@ -186,14 +176,14 @@ def _rejections(conn: Connection) -> dict[str, tuple[str, datetime]]:
 
 def _reviewed(stored: StoredStrategy, rejections: dict[str, tuple[str, datetime]]) -> Reviewed:
     if stored.active:
-        return Reviewed(stored, Status.ACTIVE)
+        return Reviewed(stored, StrategyStatus.ACTIVE)
     proposed = stored.proposed_at
     if stored.approved_at is not None and (proposed is None or stored.approved_at >= proposed):
-        return Reviewed(stored, Status.RETIRED)
+        return Reviewed(stored, StrategyStatus.RETIRED)
     rejected = rejections.get(f"v{stored.version}")
     if rejected is not None and (proposed is None or rejected[1] >= proposed):
-        return Reviewed(stored, Status.REJECTED, *rejected)
-    return Reviewed(stored, Status.PROPOSED)
+        return Reviewed(stored, StrategyStatus.REJECTED, *rejected)
+    return Reviewed(stored, StrategyStatus.PROPOSED)
 
 
 def history(engine: Engine) -> list[Reviewed]:
@@ -219,11 +209,11 @@ def propose(engine: Engine, strategy: Strategy, actor: Actor) -> StoredStrategy:
         with write_transaction(engine) as conn:
             stored = _store(conn, strategy, actor.name)
             reviewed = _version(conn, stored.version)
-            if reviewed.status is Status.ACTIVE:
+            if reviewed.status is StrategyStatus.ACTIVE:
                 raise ReviewError(
                     "conflict", f"this strategy is already the active one (version {stored.version})"
                 )
-            if reviewed.status is Status.PROPOSED and stored.proposed_by != actor.name:
+            if reviewed.status is StrategyStatus.PROPOSED and stored.proposed_by != actor.name:
                 raise ReviewError(
                     "conflict",
                     f"this strategy is already proposed (version {stored.version}, by {stored.proposed_by})",
@@ -254,7 +244,7 @@ def propose(engine: Engine, strategy: Strategy, actor: Actor) -> StoredStrategy:
 def _waiting(conn: Connection, version: int, actor: Actor, verb: str) -> StoredStrategy:
     """The proposed version `actor` may approve or reject."""
     reviewed = _version(conn, version)
-    if reviewed.status is not Status.PROPOSED:
+    if reviewed.status is not StrategyStatus.PROPOSED:
         raise ReviewError(
             "conflict", f"strategy version {version} is {reviewed.status}: only a proposed one can be {verb}"
         )

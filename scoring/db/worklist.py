@@ -20,11 +20,11 @@ import numpy as np
 from sqlalchemy import Engine, select
 
 from scoring.db.audit import Actor, AuditEvent, append
-from scoring.db.decisions import CLOSING, Status
+from scoring.db.decisions import CLOSING
 from scoring.db.engine import write_transaction
 from scoring.db.tables import decisions, predictions, users, utc_now, worklist_claims
 from scoring.errors import ScoringError
-from scoring.vocabulary import AuditAction, Decision, ScoreKind
+from scoring.vocabulary import AuditAction, Decision, DecisionStatus, ScoreKind
 
 REFER = str(Decision.REFER)
 CLIENT = str(ScoreKind.CLIENT)
@@ -103,7 +103,7 @@ def _final_times(engine: Engine, hashes: Iterable[str]) -> dict[str, list[tuple[
         select(decisions.c.client_hash, decisions.c.created_at, decisions.c.reviewed_at)
         .where(
             decisions.c.client_hash.in_(hashes),
-            decisions.c.status == str(Status.FINAL),
+            decisions.c.status == str(DecisionStatus.FINAL),
             decisions.c.decision.in_(CLOSING),
         )
         .order_by(decisions.c.id)
@@ -243,7 +243,9 @@ def metrics(
     hours = [(r.decided_at - r.referred_at).total_seconds() / 3600 for r in within if r.decided_at]
     moment = now or utc_now()
     ages = [(moment - c.referral.referred_at).total_seconds() / 3600 for c in found]
-    awaiting = sum(1 for c in found if c.decision and c.decision["status"] == Status.AWAITING_APPROVAL)
+    awaiting = sum(
+        1 for c in found if c.decision and c.decision["status"] == DecisionStatus.AWAITING_APPROVAL
+    )
     return {
         "queue_size": len(found),
         "taken": sum(1 for c in found if c.taken_by is not None),

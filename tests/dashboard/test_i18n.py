@@ -67,16 +67,19 @@ def test_catalogue_has_no_stale_or_empty_entry(language: str) -> None:
 
 def test_api_vocabularies_shown_in_french_mirror_the_library() -> None:
     """The dashboard cannot import `scoring`; its translated copies of the API's values must not drift."""
-    from scoring.db.decisions import Status
     from scoring.drift import cbpe, psi
     from scoring.modeling import candidates
     from scoring.monitoring import history
-    from scoring.vocabulary import Decision, OfficerDecision, OverrideReason, Role
+    from scoring.vocabulary import Decision, DecisionStatus, OfficerDecision, OverrideReason, Role
 
     assert set(vocabulary.DECISIONS) == {d.value for d in Decision}
     assert set(vocabulary.OFFICER_DECISIONS) == {d.value for d in OfficerDecision}
     assert set(vocabulary.ANNOUNCED) == {d.value for d in OfficerDecision if d.announced is not None}
-    assert [s.value for s in Status] == [vocabulary.FINAL, vocabulary.AWAITING_APPROVAL, vocabulary.REJECTED]
+    assert [s.value for s in DecisionStatus] == [
+        vocabulary.FINAL,
+        vocabulary.AWAITING_APPROVAL,
+        vocabulary.REJECTED,
+    ]
     assert set(vocabulary.OVERRIDE_REASONS) == {r.value for r in OverrideReason}
     assert set(vocabulary.ROLES) == {r.value for r in Role}
     assert set(vocabulary.PSI_BANDS) == {psi.STABLE, psi.MODERATE_SHIFT, psi.SIGNIFICANT_SHIFT}

@@ -12,14 +12,14 @@ from sqlalchemy import Engine, select, text, update
 
 from scoring.db import approvals, decisions, worklist
 from scoring.db.audit import verify
-from scoring.db.decisions import ModelOpinion, OfficerChoice, Status
+from scoring.db.decisions import ModelOpinion, OfficerChoice
 from scoring.db.engine import current_revision, downgrade, head_revision, upgrade
 from scoring.db.tables import audit_log, predictions
 from scoring.db.tables import decisions as decision_rows
 from scoring.db.users import User, create_user
 from scoring.serving.prediction_log import encode_features
 from scoring.strategy.authority import AuthorityLimits
-from scoring.vocabulary import Decision, OfficerDecision, OverrideReason, Role
+from scoring.vocabulary import Decision, DecisionStatus, OfficerDecision, OverrideReason, Role
 from tests.db.conftest import CLI
 
 NOTE = "Payslips of the last three months show a higher income."
@@ -94,7 +94,7 @@ def history(engine: Engine, staff: dict[str, User]) -> None:
     score(engine, D, 10.5, "refer", 0.09)
     score(engine, E, 5, "refer", 0.3)
     pending = decide(engine, staff["otto"], E, 6, OfficerChoice(OfficerDecision.ACCEPT), probability=0.3)
-    assert pending["status"] == Status.AWAITING_APPROVAL
+    assert pending["status"] == DecisionStatus.AWAITING_APPROVAL
     approvals.review(engine, pending["id"], approvals.Review(True, NOTE), staff["sam"].actor(), LIMITS)
     with engine.begin() as conn:
         moved = update(decision_rows).where(decision_rows.c.id == pending["id"]).values(reviewed_at=at(9))
@@ -147,10 +147,10 @@ def test_a_grant_above_the_limits_awaits_a_second_person(sqlite_engine: Engine, 
     score(sqlite_engine, A, 9, "refer", 0.3)
     accept = OfficerChoice(OfficerDecision.ACCEPT)
     row = decide(sqlite_engine, olivia, A, 10, accept, probability=0.3)
-    assert row["status"] == Status.AWAITING_APPROVAL
+    assert row["status"] == DecisionStatus.AWAITING_APPROVAL
     assert "awaiting approval" in decisions.not_final(decisions.latest(sqlite_engine, A))
     case = worklist.cases(sqlite_engine)[0]
-    assert case.decision["status"] == Status.AWAITING_APPROVAL  # still on the worklist
+    assert case.decision["status"] == DecisionStatus.AWAITING_APPROVAL  # still on the worklist
     assert [r["id"] for r in approvals.awaiting(sqlite_engine)] == [row["id"]]
     review = approvals.Review(True, NOTE)
     for person, code in ((olivia, 403), (otto, 403)):  # officers have not the right (its author neither)
@@ -177,12 +177,12 @@ def test_a_rejected_grant_goes_back_to_the_worklist(sqlite_engine: Engine, staff
     score(sqlite_engine, A, 9, "refer", 0.05)
     big = ModelOpinion(A, "v1", 0.05, 0.083, Decision.REFER, [], None, amount=1_500_000.0)
     row = decisions.record(sqlite_engine, OfficerChoice(OfficerDecision.ACCEPT), big, sam.actor(), LIMITS)
-    assert row["status"] == Status.AWAITING_APPROVAL  # a senior's own grant needs another person too
+    assert row["status"] == DecisionStatus.AWAITING_APPROVAL  # a senior's own grant needs another person too
     with pytest.raises(approvals.ReviewError, match="four eyes") as own:
         approvals.review(sqlite_engine, row["id"], approvals.Review(True, NOTE), sam.actor(), LIMITS)
     assert own.value.status == 403
     rejected = approvals.review(sqlite_engine, row["id"], approvals.Review(False, NOTE), root.actor(), LIMITS)
-    assert rejected["status"] == Status.REJECTED and rejected["reviewed_by"] == "root"
+    assert rejected["status"] == DecisionStatus.REJECTED and rejected["reviewed_by"] == "root"
     assert "rejected" in decisions.not_final(decisions.latest(sqlite_engine, A))
     assert [c.referral.client_hash for c in worklist.cases(sqlite_engine)] == [A]
     with sqlite_engine.connect() as conn:
@@ -197,20 +197,20 @@ def test_a_rejected_grant_goes_back_to_the_worklist(sqlite_engine: Engine, staff
 @pytest.mark.parametrize(
     ("choice", "probability", "amount", "status"),
     [
-        (OfficerDecision.ACCEPT, 0.12, 1_000_000.0, Status.FINAL),  # on the limits: within them
-        (OfficerDecision.ACCEPT, 0.1201, 500_000.0, Status.AWAITING_APPROVAL),
-        (OfficerDecision.ACCEPT, 0.05, 1_000_001.0, Status.AWAITING_APPROVAL),
-        (OfficerDecision.ACCEPT_COUNTER_OFFER, 0.05, 1_500_000.0, Status.FINAL),  # the offer is 90,000
-        (OfficerDecision.REFUSE, 0.5, 1_500_000.0, Status.FINAL),
-        (OfficerDecision.REFER, 0.5, 1_500_000.0, Status.FINAL),
+        (OfficerDecision.ACCEPT, 0.12, 1_000_000.0, DecisionStatus.FINAL),  # on the limits: within them
+        (OfficerDecision.ACCEPT, 0.1201, 500_000.0, DecisionStatus.AWAITING_APPROVAL),
+        (OfficerDecision.ACCEPT, 0.05, 1_000_001.0, DecisionStatus.AWAITING_APPROVAL),
+        (OfficerDecision.ACCEPT_COUNTER_OFFER, 0.05, 1_500_000.0, DecisionStatus.FINAL),  # offer: 90,000
+        (OfficerDecision.REFUSE, 0.5, 1_500_000.0, DecisionStatus.FINAL),
+        (OfficerDecision.REFER, 0.5, 1_500_000.0, DecisionStatus.FINAL),
     ],
 )
 def test_which_decisions_need_approval(
-    choice: OfficerDecision, probability: float, amount: float, status: Status
+    choice: OfficerDecision, probability: float, amount: float, status: DecisionStatus
 ) -> None:
     model = ModelOpinion(A, "v1", probability, 0.083, Decision.REFER, [], 90_000.0, amount=amount)
     assert bool(decisions.limits_exceeded(OfficerChoice(choice), model, LIMITS)) is (
-        status is not Status.FINAL
+        status is not DecisionStatus.FINAL
     )
 
 
@@ -220,7 +220,7 @@ def test_an_override_above_the_limits_needs_its_reason_and_approval(
     refused = ModelOpinion(B, "v1", 0.4, 0.083, Decision.REFUSE, [], None, amount=200_000.0)
     choice = OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, NOTE)
     row = decisions.record(sqlite_engine, choice, refused, staff["olivia"].actor(), LIMITS)
-    assert row["override"] and row["status"] == Status.AWAITING_APPROVAL
+    assert row["override"] and row["status"] == DecisionStatus.AWAITING_APPROVAL
     assert [r["client_hash"] for r in approvals.awaiting(sqlite_engine)] == [B]  # not referred: not queued
     assert worklist.cases(sqlite_engine) == []
 

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from scoring.db.audit import Actor
-from scoring.db.strategies import ReviewError, Status, active_strategy, approve, history, propose, reject
+from scoring.db.strategies import ReviewError, active_strategy, approve, history, propose, reject
 from scoring.db.tables import audit_log
 from scoring.strategy.definition import load_strategy
+from scoring.vocabulary import StrategyStatus
 from tests.delivery.conftest import postgres_url  # noqa: F401 - the session's PostgreSQL server
 from tests.strategy.test_activation import engine  # noqa: F401 - SQLite and PostgreSQL
 from tests.strategy.test_decide import STRATEGY
@@ -23,7 +24,7 @@ ANNA, ROOT, ADA = (
 DEMO = resources.files("scoring.strategy").joinpath("examples/demo.yaml").read_text("utf-8")
 
 
-def statuses(engine: Engine) -> list[tuple[int, Status]]:  # noqa: F811
+def statuses(engine: Engine) -> list[tuple[int, StrategyStatus]]:  # noqa: F811
     return [(r.stored.version, r.status) for r in history(engine)]
 
 
@@ -41,17 +42,17 @@ def test_propose_approve_reject(engine: Engine) -> None:  # noqa: F811
     assert (approved.active, approved.approved_by) == (True, "root")
     propose(engine, load_strategy(STRATEGY), ROOT)
     rejected = reject(engine, 2, ADA, "not now")
-    assert (rejected.status, rejected.rejected_by) == (Status.REJECTED, "ada")
+    assert (rejected.status, rejected.rejected_by) == (StrategyStatus.REJECTED, "ada")
     with pytest.raises(ReviewError, match="only a proposed one") as late:
         approve(engine, 2, ANNA)
     assert late.value.kind == "conflict"
     with pytest.raises(ReviewError) as missing:
         reject(engine, 3, ADA)
     assert missing.value.kind == "not-found"
-    assert statuses(engine) == [(2, Status.REJECTED), (1, Status.ACTIVE)]
+    assert statuses(engine) == [(2, StrategyStatus.REJECTED), (1, StrategyStatus.ACTIVE)]
     propose(engine, load_strategy(STRATEGY), ANNA)  # proposed again, by someone else, after the rejection
     approve(engine, 2, ADA)
-    assert statuses(engine) == [(2, Status.ACTIVE), (1, Status.RETIRED)]
+    assert statuses(engine) == [(2, StrategyStatus.ACTIVE), (1, StrategyStatus.RETIRED)]
     with engine.connect() as conn:
         rows = conn.execute(
             select(audit_log.c.action, audit_log.c.actor, audit_log.c.target)
