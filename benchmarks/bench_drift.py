@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from benchmarks.figures import Figure, record
 from benchmarks.measure import measure
 from benchmarks.settings import BenchSettings
 from scoring.drift.defaults import REFERENCE_ROWS, SEED, TOP_FEATURES
@@ -136,6 +137,12 @@ def main() -> None:
         f"HTML {r['html_mb']:.1f} MB; share drifted {r['share_drifted']:.2f}, "
         f"drift detected: {r['drift_detected']}"
     )
+    step = (
+        f"drift, {r['train_rows']:,} training clients (reference {r['reference_rows']:,} sampled) × "
+        f"{r['features']} features vs {r['current_rows']:,}"
+    )
+    figure = Figure("drift.full", step, f"{total:.1f} s, {run.peak_gb:.2f} GB", f"≤ {TARGET_S / 60:.0f} min")
+    record("bench_drift", [figure])
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from benchmarks.figures import Figure, record
 from benchmarks.measure import measure
 from scoring.data.synth import generate_tables
 from scoring.home import DEMO_CLIENTS
@@ -25,7 +26,9 @@ def generate(clients: int, seed: int) -> str:
         return generate_tables(clients, seed, Path(out), None).describe()
 
 
-def _report(label: str, clients: int, cores: int, target_s: float, target_gb: float | None) -> None:
+def _report(
+    key: str, label: str, clients: int, cores: int, target_s: float, target_gb: float | None
+) -> Figure:
     run = measure(generate, clients, 42, cores=cores)
     print(run.result)
     memory = f" (target <= {target_gb:.0f} GB)" if target_gb else ""
@@ -34,6 +37,9 @@ def _report(label: str, clients: int, cores: int, target_s: float, target_gb: fl
         f"peak RSS {run.peak_gb:.2f} GB{memory}, {cores} cores",
         flush=True,
     )
+    target = f"≤ {target_s:.0f} s" + (f", ≤ {target_gb:.0f} GB" if target_gb else "")
+    step = f"{label} ({clients:,} clients, {cores} cores)"
+    return Figure(key, step, f"{run.seconds:.1f} s, {run.peak_gb:.2f} GB peak", target)
 
 
 def main() -> None:
@@ -43,9 +49,19 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--skip-full", action="store_true")
     args, _ = parser.parse_known_args()
-    _report("demo generation", args.demo_clients, args.cores, DEMO_TARGET_S, None)
+    figures = [_report("generate.demo", "generate, demo", args.demo_clients, args.cores, DEMO_TARGET_S, None)]
     if not args.skip_full:
-        _report("full-scale generation", args.clients, args.cores, FULL_TARGET_S, FULL_TARGET_GB)
+        figures.append(
+            _report(
+                "generate.full",
+                "generate, full scale",
+                args.clients,
+                args.cores,
+                FULL_TARGET_S,
+                FULL_TARGET_GB,
+            )
+        )
+    record("bench_generate", figures)
 
 
 if __name__ == "__main__":

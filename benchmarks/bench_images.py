@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.figures import Figure, record
+
 REPO = Path(__file__).resolve().parents[1]
 # python:3.11-slim (linux/amd64) as `docker images` shows it, about 45 MB compressed on Docker Hub.
 BASE_IMAGE_MB = 125.0
@@ -61,6 +63,7 @@ def main() -> None:
     parser.add_argument("--base-mb", type=float, default=BASE_IMAGE_MB, help="python:3.11-slim size")
     args, _ = parser.parse_known_args()
     print(f"base python:3.11-slim: {args.base_mb:.0f} MB (published figure, not measured here)")
+    sizes = []
     for service, (packages, debian) in SERVICES.items():
         with tempfile.TemporaryDirectory(prefix=f"bench-image-{service}-") as work:
             venv_mb = tree_mb(install(service, packages, Path(work)))
@@ -70,6 +73,9 @@ def main() -> None:
             f"{service}: /opt/venv {venv_mb:.0f} MB + Debian {' '.join(debian)} {extra_mb:.1f} MB "
             f"-> image about {total:.0f} MB"
         )
+        sizes.append(f"{service} ≈ {total:,.0f} MB")
+    step = "Docker images (estimated: python:3.11-slim + the service's /opt/venv + its Debian packages)"
+    record("bench_images", [Figure("images.size", step, ", ".join(sizes), "—")])
 
 
 if __name__ == "__main__":

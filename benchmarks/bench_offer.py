@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.bench_train import prepare
+from benchmarks.figures import Figure, record
 from benchmarks.settings import BenchSettings
 from scoring.home import Paths
 from scoring.modeling.bundle import CHAMPION_FILE
@@ -74,7 +75,9 @@ def offers_of(service: ScoringService, rows: np.ndarray) -> tuple[list[OfferResu
     return found, np.array(seconds)
 
 
-def shares(label: str, service: ScoringService, rows: np.ndarray, offers: list[OfferResult]) -> None:
+def shares(
+    key: str, label: str, service: ScoringService, rows: np.ndarray, offers: list[OfferResult]
+) -> Figure:
     """What bounds the amounts, the decisions, the reasons, the alternatives, and the disagreements."""
     n = max(len(offers), 1)
     bounds = Counter(o.found.limits.bound for o in offers)
@@ -111,9 +114,12 @@ def shares(label: str, service: ScoringService, rows: np.ndarray, offers: list[O
         + "; grades of the asked terms "
         + ", ".join(f"{k or 'refused on risk'} {v / n:.1%}" for k, v in sorted(grades.items(), key=str))
     )
+    step = f"offers bound by {' / '.join(BOUNDS)}, {label} ({len(offers):,} clients)"
+    measured = " / ".join(f"{bounds[b] / n:.1%}" for b in BOUNDS)
+    return Figure(key, step, measured, f"{NONE} ≤ {NONE_TARGET:.0%}")
 
 
-def speed(service: ScoringService, rows: np.ndarray) -> list[OfferResult]:
+def speed(service: ScoringService, rows: np.ndarray) -> tuple[list[OfferResult], Figure]:
     load = os.getloadavg()[0]
     offers, seconds = offers_of(service, rows)
     p50, p95 = np.percentile(seconds * 1000, [50, 95])
@@ -123,15 +129,17 @@ def speed(service: ScoringService, rows: np.ndarray) -> list[OfferResult]:
         f"{p95:.1f} ms per stored client (target p50 <= {P50_TARGET_MS:.0f} ms: {verdict}); load average "
         f"{load:.1f} at start"
     )
-    return offers
+    step = f"offer per stored client ({len(rows):,} clients, one thread)"
+    measured = f"{len(rows) / seconds.sum():,.0f} offers/s; p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+    return offers, Figure("offer.speed", step, measured, f"p50 ≤ {P50_TARGET_MS:.0f} ms")
 
 
-def real_rows(seed: int) -> None:
+def real_rows(seed: int) -> Figure | None:
     """The shares on the real sample rows, trained once with the default settings in a temporary home."""
     sample = BenchSettings().homecredit_sample
     if not (sample / "application_train.csv").exists():
         print("real sample rows not found: set HOMECREDIT_SAMPLE to measure them")
-        return
+        return None
     with tempfile.TemporaryDirectory(prefix="bench-offer-real-") as tmp:
         paths = prepare(Path(tmp), None, seed, raw=sample)
         train_model(
@@ -143,7 +151,7 @@ def real_rows(seed: int) -> None:
         print(
             f"real sample rows: model {service.scorer.version} ({service.scorer.kind}), {len(rows):,} clients"
         )
-        shares("real sample rows", service, rows, offers)
+        return shares("offer.bound_real", "real sample rows", service, rows, offers)
 
 
 def print_profit(profit: dict | None) -> None:
@@ -163,6 +171,7 @@ def main() -> None:
     paths: Paths = get_paths()
     bench = BenchSettings()
     grade_table(OfferPolicy())
+    figures: list[Figure] = []
     if not (paths.models / CHAMPION_FILE).exists():
         print(f"skipped the demo home: no promoted model in {paths.models} (run `make run` first)")
     else:
@@ -174,11 +183,11 @@ def main() -> None:
             f"home {paths.home}: model {service.scorer.version} ({service.scorer.kind}), "
             f"{len(service.store):,} stored clients, {count:,} drawn (seed {seed})"
         )
-        offers = speed(service, rows)
-        shares("demo home", service, rows, offers)
+        offers, timing = speed(service, rows)
+        figures += [timing, shares("offer.bound_demo", "demo home", service, rows, offers)]
         print_profit(model_profit(service))
-    if bench.offer_real:
-        real_rows(bench.offer_seed)
+    real = real_rows(bench.offer_seed) if bench.offer_real else None
+    record("bench_offer", [*figures, real] if real else figures)
 
 
 if __name__ == "__main__":

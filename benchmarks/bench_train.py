@@ -30,22 +30,28 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
+from benchmarks.figures import Figure, record
 from benchmarks.measure import measure
 from benchmarks.settings import BenchSettings
+from benchmarks.train_figures import (
+    REAL_AUC_TARGET,
+    REAL_COST_TARGET,
+    Run,
+    age_ratios,
+    quality,
+    real_rows,
+    training,
+)
 from benchmarks.train_quality import capped_share, constraint_cost, lever_checks
 from scoring.data.ingest import ingest_tables
 from scoring.data.synth import generate_tables
 from scoring.features.build import build_features
 from scoring.features.protected import POLICY_FILE as PROTECTED_FILE
 from scoring.home import DEMO_CLIENTS, Paths
-from scoring.modeling.fairness import AGE_BANDS
 from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 
 KAGGLE_CLIENTS = 307_511
 DEMO_TARGET_S, FULL_TARGET_S = 120.0, 1800.0
-REAL_AUC_TARGET, REAL_COST_TARGET = 0.755, 0.63
 AGE_ENTRY = {
     "column": "DAYS_BIRTH",
     "attribute": "age",
@@ -98,7 +104,7 @@ def _report(
     track: bool,
     seed: int,
     protected: Path = PROTECTED_FILE,
-) -> dict:
+) -> Run:
     load = os.getloadavg()[0]
     run = measure(train_home, str(home), track, seed, str(protected), cores=cores)
     summary, meta, challenger, cpu = run.result
@@ -124,22 +130,26 @@ def _report(
         sep="\n",
         flush=True,
     )
-    return meta
+    return Run(run.seconds, cpu, run.peak_gb, load, meta, challenger)
 
 
-def _quality(label: str, home: Path, meta: dict, repeats: int) -> None:
+def _quality(key: str, label: str, home: Path, meta: dict, repeats: int) -> list[Figure]:
     paths = Paths(home)
+    checks = []
     for role, version in (("champion", meta["version"]), ("challenger", meta["challenger"]["version"])):
         for check in lever_checks(paths, version):
             print(f"{label}: monotonicity ({role}) {check.describe()}", flush=True)
+            checks.append(check)
     capped, checked = capped_share(paths)
     print(
         f"{label}: counter-offers capped (only the product's maximum stops them) for {capped} of {checked} "
         f"accepted clients ({capped / max(checked, 1):.1%})",
         flush=True,
     )
-    for cost in constraint_cost(paths, repeats):
+    costs = constraint_cost(paths, repeats)
+    for cost in costs:
         print(f"{label}: {cost.describe()}", flush=True)
+    return quality(key, label, checks, costs)
 
 
 def _real_sample() -> Path | None:
@@ -147,51 +157,21 @@ def _real_sample() -> Path | None:
     return path if (path / "application_train.csv").exists() else None
 
 
-def age_ratios(meta: dict) -> dict[str, float]:
-    """Approval ratio of each age band (the champion's fairness table)."""
-    return {
-        r["group"]: r["approval_ratio"]
-        for r in meta["fairness"]
-        if r["attribute"] == "age band" and r["group"] != "missing"
-    }
-
-
-def _real_summary(metas: list[dict], protected: Path) -> None:
-    """Mean over the seeds of the champion's figures and of its approval ratios by age band."""
-    rows = [m["cv_metrics"] for m in metas]
-
-    def mean(key: str) -> float:
-        return float(np.mean([r[key] for r in rows]))
-
-    ratios = [age_ratios(m) for m in metas]
-    bands = ", ".join(
-        f"{label} {np.mean([r[label] for r in ratios if label in r]):.3f}"
-        for _, _, label in AGE_BANDS
-        if any(label in r for r in ratios)
-    )
-    gap = float(np.mean([r["mean_pd"] / r["observed_rate"] - 1 for r in rows]))
-    excluded = ", ".join(metas[0]["protected"]["features"])
-    print(
-        f"real sample rows, mean over {len(metas)} seed(s), protected {excluded} ({protected.name}): "
-        f"AUC {mean('auc'):.4f}, cost {mean('cost_vs_accept_all'):.3f} x accept-all, "
-        f"ECE {mean('ece'):.4f}, mean PD vs observed {gap:+.1%}; approval ratio by age band: {bands}",
-        flush=True,
-    )
-
-
-def _real(args: argparse.Namespace, track: bool) -> None:
+def _real(args: argparse.Namespace, track: bool) -> list[Figure]:
     sample = _real_sample()
     if sample is None:
         print("real sample rows not found: set HOMECREDIT_SAMPLE to measure the real-data figures")
-        return
-    metas = []
-    for seed in (int(s) for s in args.real_seeds.split(",")):
+        return []
+    seeds = [int(s) for s in args.real_seeds.split(",")]
+    runs, figures = [], []
+    for seed in seeds:
         with tempfile.TemporaryDirectory(prefix="bench-train-real-") as tmp:
             real = prepare(Path(tmp), None, seed, raw=sample)
             label = f"real sample rows (seed {seed})"
             protected = protected_file(Path(tmp), args.protected_age)
-            meta = _report(label, real.home, args.cores, None, track, seed, protected)
-            metas.append(meta)
+            run = _report(label, real.home, args.cores, None, track, seed, protected)
+            runs.append(run)
+            meta = run.meta
             ratios = ", ".join(f"{band} {ratio:.3f}" for band, ratio in age_ratios(meta).items())
             print(f"{label}: approval ratio by age band: {ratios}", flush=True)
             m = meta["cv_metrics"]
@@ -205,9 +185,12 @@ def _real(args: argparse.Namespace, track: bool) -> None:
                 f"{verdict}",
                 flush=True,
             )
-            if not args.no_quality and seed == int(args.real_seeds.split(",")[0]):
-                _quality(label, real.home, meta, repeats=3)
-    _real_summary(metas, protected)
+            if not args.no_quality and seed == seeds[0]:
+                figures += _quality("train.real", label, real.home, meta, repeats=3)
+    summary = real_rows(seeds, runs, args.protected_age)
+    for figure in summary:
+        print(f"{figure.step}: {figure.measured}", flush=True)
+    return summary + figures
 
 
 def main() -> None:
@@ -227,22 +210,25 @@ def main() -> None:
     )
     args, _ = parser.parse_known_args()
     track = not args.no_mlflow
-
+    figures = []
     if not args.real_only:
         with tempfile.TemporaryDirectory(prefix="bench-train-policy-") as tmp:
             demo = prepare(bench_dir(args.dir, args.clients, args.seed), args.clients, args.seed)
             label = f"demo ({args.clients:,} clients)"
             protected = protected_file(Path(tmp), args.protected_age)
-            meta = _report(label, demo.home, args.cores, DEMO_TARGET_S, track, args.seed, protected)
+            run = _report(label, demo.home, args.cores, DEMO_TARGET_S, track, args.seed, protected)
+        figures += training("train.demo", label, run, DEMO_TARGET_S)
         if not args.no_quality:
-            _quality(label, demo.home, meta, repeats=1)
+            figures += _quality("train.demo", label, demo.home, run.meta, repeats=1)
 
-    _real(args, track)
+    figures += _real(args, track)
 
     if not args.skip_full and not args.real_only:
         full = prepare(bench_dir(args.dir, args.full_clients, args.seed), args.full_clients, args.seed)
         label = f"full scale ({args.full_clients:,} clients)"
-        _report(label, full.home, args.cores, FULL_TARGET_S, track, args.seed)
+        run = _report(label, full.home, args.cores, FULL_TARGET_S, track, args.seed)
+        figures += training("train.full", label, run, FULL_TARGET_S)
+    record("bench_train", figures)
 
 
 if __name__ == "__main__":
