@@ -7,6 +7,10 @@ once per route, not per request.
 
 The access log and the request log name the route template (e.g. /api/v1/clients/{client_id}/score), never
 the raw path or the query, so no applicant value or client ID reaches them.
+
+The request headers are read in one scan. A request without `Origin` skips the CORS middleware
+(`api.preflight`, outside this one) and gets its only header, `Vary: Origin`, here; the metrics are tallied
+in memory (`api.prometheus`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 UNMATCHED = "<unmatched>"
 NOT_LOGGED = ("/health", "/ready", "/metrics")
 TOO_LARGE = "request body too large"
+TEMPLATES_KEPT = 1024  # routes x path depths: a few hundred at most
 REQUEST_IDS = random.Random()  # an id needs to be unique, not secret: no system call per request
 os.register_at_fork(after_in_child=REQUEST_IDS.seed)
 audit_logger = logging.getLogger("api.audit")
@@ -54,33 +59,50 @@ SECURITY_HEADERS = (
 )
 
 
-def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+VARY = b"vary"
+VARY_ORIGIN = (VARY, b"Origin")
+SECURITY_NAMES = {name for name, _ in SECURITY_HEADERS} | {b"content-security-policy", b"content-type", VARY}
+
+
+def with_security_headers(
+    headers: list[tuple[bytes, bytes]], vary_origin: bool = False
+) -> list[tuple[bytes, bytes]]:
     """The response headers plus nosniff, same-origin referrer, framing by this origin only and a CSP (unless
-    the route set its own)."""
-    names = {name.lower() for name, _ in headers}
-    added = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
-    if b"content-security-policy" not in names:
-        html = any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers)
+    the route set its own); `Origin` added to `Vary` when `vary_origin` (the CORS middleware's, skipped)."""
+    given = {name.lower(): value for name, value in headers if name.lower() in SECURITY_NAMES}
+    added = [(n, v) for n, v in SECURITY_HEADERS if n not in given]
+    if b"content-security-policy" not in given:
+        html = given.get(b"content-type", b"").startswith(b"text/html")
         added.append((b"content-security-policy", HTML_POLICY if html else JSON_POLICY))
-    return [*headers, *added]
+    if not vary_origin:
+        return [*headers, *added]
+    if VARY not in given:
+        return [*headers, *added, VARY_ORIGIN]
+    varies = b", ".join([*(v for n, v in headers if n.lower() == VARY), b"Origin"])
+    return [*(h for h in headers if h[0].lower() != VARY), *added, (VARY, varies)]
 
 
 JSON_HEADERS = with_security_headers([(b"content-type", b"application/json")])
+JSON_HEADERS_VARY = [*JSON_HEADERS, VARY_ORIGIN]
 
 
-def _content_length(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            return int(value) if value.isdigit() else None
-    return None
+class RequestHeaders:
+    """What this middleware reads of the request headers, in one scan (the first of a repeated header)."""
 
+    __slots__ = ("content_length", "origin", "request_id")
 
-def _incoming_request_id(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"x-request-id":
-            text = value.decode("latin-1")
-            return text if _REQUEST_ID.fullmatch(text) else None
-    return None
+    def __init__(self, scope: Scope) -> None:
+        length = request_id = None
+        self.origin = False
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and length is None:
+                length = value
+            elif name == b"x-request-id" and request_id is None:
+                request_id = value.decode("latin-1")
+            elif name == b"origin":
+                self.origin = True
+        self.content_length = int(length) if length is not None and length.isdigit() else None
+        self.request_id = request_id if request_id and _REQUEST_ID.fullmatch(request_id) else None
 
 
 def route_template(scope: Scope) -> str:
@@ -90,6 +112,26 @@ def route_template(scope: Scope) -> str:
         return UNMATCHED
     parts = scope["path"].split("/")
     return "/".join(parts[: max(len(parts) - relative.count("/"), 0)]) + relative
+
+
+class Templates:
+    """`route_template` once per route and path depth (the app's routers have fixed prefixes)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[int, int], tuple[object, str]] = {}  # the route kept: its id stays its own
+
+    def of(self, scope: Scope) -> str:
+        route = scope.get("route")
+        if route is None:
+            return UNMATCHED
+        key = (id(route), scope["path"].count("/"))
+        known = self._known.get(key)
+        if known is not None and known[0] is route:
+            return known[1]
+        template = route_template(scope)
+        if len(self._known) < TEMPLATES_KEPT:
+            self._known[key] = (route, template)
+        return template
 
 
 class RequestContextMiddleware:
@@ -109,14 +151,17 @@ class RequestContextMiddleware:
         self.max_body_bytes = max_body_bytes
         self.fast_path = fast_path
         self.auditor = RequestAuditor(prefix)
+        self.templates = Templates()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope) or f"{REQUEST_IDS.getrandbits(128):032x}"
+        given = RequestHeaders(scope)
+        request_id = given.request_id or f"{REQUEST_IDS.getrandbits(128):032x}"
         scope.setdefault("state", {})["request_id"] = request_id
         header = (b"x-request-id", request_id.encode())
+        vary_origin = not given.origin  # the CORS middleware answers a request with an Origin
         started = time.perf_counter()
         status = 500
         response_started = refused = False
@@ -133,13 +178,16 @@ class RequestContextMiddleware:
                 return
             response_started = True
             withheld = None
-            template = route_template(scope)
+            template = self.templates.of(scope)
             if not self._noted(scope, template, message["status"]):
                 refused, secured = True, False
                 message, withheld = unavailable()
             status = message["status"]
             headers = message.get("headers", ())
-            message["headers"] = [*headers, header] if secured else with_security_headers([*headers, header])
+            if secured:
+                message["headers"] = [*headers, header]
+            else:
+                message["headers"] = with_security_headers([*headers, header], vary_origin)
             await send(message)
             if withheld is not None:
                 await send(withheld)
@@ -157,11 +205,12 @@ class RequestContextMiddleware:
             return message
 
         try:
-            length = _content_length(scope)
+            length = given.content_length
             if length is not None and length > self.max_body_bytes:
                 await send_error(send_with_id, 413, TOO_LARGE, request_id)  # refused before reading it
             elif self.fast_path is not None and (body := self.fast_path.answer(scope)) is not None:
-                headers = [*JSON_HEADERS, (b"content-length", str(len(body)).encode())]
+                secure = JSON_HEADERS_VARY if vary_origin else JSON_HEADERS
+                headers = [*secure, (b"content-length", str(len(body)).encode())]
                 await send_with_id({"type": "http.response.start", "status": 200, "headers": headers}, True)
                 await send_with_id({"type": "http.response.body", "body": body})
             else:
@@ -175,7 +224,7 @@ class RequestContextMiddleware:
             if not response_started:
                 await send_internal_error(send_with_id, request_id)
         finally:
-            route = template if response_started else route_template(scope)
+            route = template if response_started else self.templates.of(scope)
             self._record(scope, route, request_id, status, time.perf_counter() - started)
 
     def _noted(self, scope: Scope, template: str, status: int) -> bool:

@@ -45,6 +45,9 @@ class RouteCORSMiddleware(CORSMiddleware):
         self.methods_of = methods_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not any(name == b"origin" for name, _ in scope["headers"]):
+            await self.app(scope, receive, send)  # no CORS; its `Vary: Origin` is added by api.middleware
+            return
         headers = Headers(scope=scope) if scope["type"] == "http" else None
         if headers is None or scope["method"] != "OPTIONS" or "access-control-request-method" not in headers:
             await super().__call__(scope, receive, send)

@@ -8,8 +8,8 @@ of the resident memory of its process tree (Python, Spark's JVM, Spark's Python 
 0.2 s, its CPU seconds those processes' user + system time. The Spark times include the session start;
 each comparison prints Spark's wall and CPU times as multiples of DuckDB's measured in the same run (the
 machine's load weighs on both walls; CPU time much less). The two feature tables are compared value by
-value; both engines score the DuckDB table with the same model: the promoted one bench_api finds, else a quick
-200-tree LightGBM fitted here.
+value; both engines score the DuckDB table with the same model, the promoted one bench_api finds (without one,
+the scoring comparison is skipped: a signed, calibrated bundle comes only from `scoring train`).
 """
 
 from __future__ import annotations
@@ -24,20 +24,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import lightgbm as lgb
 import numpy as np
 import polars as pl
 import psutil
 
 from benchmarks.bench_api import bench_home
 from benchmarks.bench_features import KAGGLE_CLIENTS, _data_dir, prepare
+from benchmarks.figures import Figure, record
 from benchmarks.measure import measure
 from scoring.features.build import HEAD, build_features
-from scoring.io import write_json_atomic
-from scoring.modeling.bundle import METADATA_FILE, champion_version, load_bundle
-from scoring.modeling.models import MODEL_FILE
+from scoring.modeling.bundle import champion_version, load_bundle
 
-QUICK_ROWS, QUICK_TREES = 50_000, 200
 RATIO_TARGET = 5.0  # issue 31: Spark local[2] within 5x of DuckDB
 
 
@@ -124,25 +121,13 @@ def spark_scores(
     return summary.describe(), rate, peak, cpu
 
 
-def model_for(features: Path, data_dir: Path) -> tuple[Path, str, str]:
-    """(models dir, version, description): the promoted model bench_api uses, else a quick one fitted here."""
+def promoted_model() -> tuple[Path, str, str] | None:
+    """(models dir, version, description) of the promoted model bench_api uses, None without one."""
     home = bench_home()
-    if home is not None:
-        version = champion_version(home / "models")
-        return home / "models", version, f"promoted model {version} of {home}"
-    models, version = data_dir / "bench-models", "quick"
-    if not (models / version / MODEL_FILE).exists():
-        table = pl.read_parquet(features).filter(pl.col("SPLIT") == "train").head(QUICK_ROWS)
-        names = table.drop(HEAD).columns
-        params = {"objective": "binary", "verbose": -1, "num_threads": 2, "seed": 1}
-        data = lgb.Dataset(table.select(names).to_numpy(), table["TARGET"].to_numpy(), feature_name=names)
-        booster = lgb.train(params, data, num_boost_round=QUICK_TREES)
-        threshold = float(np.quantile(booster.predict(table.select(names).to_numpy()), 0.8))
-        (models / version).mkdir(parents=True, exist_ok=True)
-        booster.save_model(str(models / version / MODEL_FILE))
-        metadata = {"version": version, "threshold": threshold, "features": [{"name": n} for n in names]}
-        write_json_atomic(models / version / METADATA_FILE, metadata)
-    return models, version, f"quick {QUICK_TREES}-tree LightGBM fitted on {QUICK_ROWS:,} clients"
+    if home is None:
+        return None
+    version = champion_version(home / "models")
+    return home / "models", version, f"promoted model {version} of {home}"
 
 
 def compare(duck: Path, spark: Path, block: int = 50) -> str:
@@ -207,11 +192,25 @@ def main() -> None:
     )
     agreement = compare(out / "duckdb" / "features.parquet", out / "spark" / "features.parquet")
     print(f"  Spark's features.parquet vs DuckDB's: {agreement}")
-    if args.features_only:
+    scale = f"{args.clients:,} + test clients" if args.clients != KAGGLE_CLIENTS else "full scale"
+    figures = [
+        Figure(
+            "spark.features",
+            f"Spark `local[{cores}]` vs DuckDB, {scale}: features (same run)",
+            f"Spark {spark.seconds:.1f} s / {spark.result[1]:.2f} GB, DuckDB {duck.seconds:.1f} s / "
+            f"{duck.result[1]:.2f} GB: {ratio:.1f}× wall, {cpu_ratio:.1f}× CPU; {agreement}",
+            f"≤ {RATIO_TARGET:g}×",
+        )
+    ]
+    model = None if args.features_only else promoted_model()
+    if model is None:
+        if not args.features_only:
+            print("batch scoring skipped: no promoted model (run `make run` or bench_train first)")
+        record("bench_spark", figures)
         return
 
     features = out / "duckdb" / "features.parquet"
-    models, version, what = model_for(features, data_dir)
+    models, version, what = model
     print(f"batch scoring with the {what}")
     duck = measure(duckdb_scores, models, version, features, out / "scores-duckdb", cores, cores=cores)
     spark = measure(spark_scores, models, version, features, out / "scores-spark", cores, memory, cores=cores)
@@ -227,6 +226,17 @@ def main() -> None:
     b = pl.read_parquet(out / "scores-spark" / "*.parquet").sort("SK_ID_CURR")
     print(f"  same scores from both engines: {a.equals(b)}")
     print(json.dumps({"load_after": os.getloadavg()[0]}))
+    rates = duck.result[1], spark.result[1]
+    figures.append(
+        Figure(
+            "spark.scoring",
+            f"Spark `local[{cores}]` vs DuckDB, {scale}: batch scoring of {a.height:,} clients",
+            f"Spark {rates[1]:,.0f} rows/s ({spark.seconds:.1f} s, {spark.result[2]:.2f} GB), DuckDB "
+            f"{rates[0]:,.0f} rows/s ({duck.seconds:.1f} s, {duck.result[2]:.2f} GB); "
+            + ("same scores" if a.equals(b) else "DIFFERENT scores"),
+        )
+    )
+    record("bench_spark", figures)
 
 
 if __name__ == "__main__":

@@ -235,6 +235,14 @@ class ApiClient:
         """Realised default rate, mean PD and AUC per monthly cohort of the score."""
         return self._get("/monitoring/outcomes", {"since": since, "until": until})
 
+    def vintages(self) -> dict:
+        """Realised default rate against the mean PD by month of origination and risk grade."""
+        return self._get("/monitoring/vintages")
+
+    def calibration(self) -> dict:
+        """Calibration watched by month and segment, with the suggested recalibration."""
+        return self._get("/monitoring/calibration")
+
     def model_history(self) -> list[dict]:
         """Every retrain decision, newest first."""
         return self._get("/model/history")

@@ -76,12 +76,53 @@ def distance_text(probability: float, threshold: float, t: Translator = ENGLISH)
     )
 
 
+def band_text(probability: float, strategy: Mapping, t: Translator = ENGLISH) -> str:
+    """Where the risk stands against the active strategy's cut-offs (accept below, refer between, refuse
+    from), with the digits that tell its side."""
+    _ = t.gettext
+    accept, refuse = strategy["accept_below"], strategy["refuse_from"]
+    digits = max(risk_digits(probability, accept), risk_digits(probability, refuse))
+    values = {
+        "risk": t.percent(probability, digits),
+        "accept": t.percent(accept, digits),
+        "refuse": t.percent(refuse, digits),
+        "name": strategy["name"],
+    }
+    if probability < accept:
+        values["points"] = points(probability - accept, digits, t)
+        return _(
+            "The estimated risk of default is {risk}, {points} below the acceptance limit of {accept} of the "
+            "strategy {name}."
+        ).format(**values)
+    if probability >= refuse:
+        values["points"] = points(probability - refuse, digits, t)
+        return _(
+            "The estimated risk of default is {risk}, {points} above the refusal limit of {refuse} of the "
+            "strategy {name}."
+        ).format(**values)
+    return _(
+        "The estimated risk of default is {risk}, in the refer band of the strategy {name} (from {accept} to "
+        "{refuse}): an officer decides."
+    ).format(**values)
+
+
+def risk_text(score: Mapping, t: Translator = ENGLISH) -> str:
+    """The risk in words against what decides it: the active strategy's cut-offs, else the threshold."""
+    strategy = score.get("strategy")
+    if strategy:
+        return band_text(score["probability"], strategy, t)
+    return distance_text(score["probability"], score["threshold"], t)
+
+
 def points_text(score: Mapping, t: Translator = ENGLISH, digits: int | None = None) -> str:
     """The score in points against the points of the threshold (more points, less risk), with the page's
     decimals of points (`values.points_digits`; by default those of this score alone)."""
     value, threshold = score.get("points"), score.get("threshold_points")
     if not (is_number(value) and is_number(threshold)):
         return ""
+    if score.get("strategy"):  # the strategy's cut-offs decide, not the threshold's points
+        places = points_digits([value], None) if digits is None else digits
+        return t.gettext("Score: {points} points.").format(points=t.number(value, places))
     digits = points_digits([value], threshold) if digits is None else digits
     return t.gettext("Score: {points} points; applications below {threshold} points are refused.").format(
         points=t.number(value, digits), threshold=t.number(threshold, digits)
@@ -143,6 +184,20 @@ def fact_rows(
 
 def outcome_text(outcome: int | None, t: Translator = ENGLISH) -> str:
     return t.gettext(OUTCOMES.get(outcome, OUTCOME_UNKNOWN))
+
+
+def band_summary(probability: float, strategy: Mapping, t: Translator = ENGLISH) -> str:
+    """The risk bar in words under an active strategy."""
+    accept, refuse = strategy["accept_below"], strategy["refuse_from"]
+    digits = max(risk_digits(probability, accept), risk_digits(probability, refuse))
+    return t.gettext(
+        "Bar chart: the client's risk of default, {risk}, against the strategy's cut-offs: accepted below "
+        "{accept}, referred to an officer up to {refuse}, refused from {refuse}."
+    ).format(
+        risk=t.percent(probability, digits),
+        accept=t.percent(accept, digits),
+        refuse=t.percent(refuse, digits),
+    )
 
 
 def risk_summary(probability: float, threshold: float, t: Translator = ENGLISH) -> str:

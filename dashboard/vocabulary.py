@@ -25,7 +25,8 @@ OFFICER_DECISIONS = {  # scoring.vocabulary.OfficerDecision
     "refuse": N_("Refuse"),
     "refer": N_("Refer to a senior officer"),
 }
-FINAL, AWAITING_APPROVAL, REJECTED = "final", "awaiting-approval", "rejected"  # scoring.vocabulary.DecisionStatus
+# scoring.vocabulary.DecisionStatus
+FINAL, AWAITING_APPROVAL, REJECTED = "final", "awaiting-approval", "rejected"
 ANNOUNCED = frozenset(
     {"accept", "accept-counter-offer", "refuse"}
 )  # OfficerDecision.announced: a letter follows

@@ -3,6 +3,7 @@ once per run; and the tier markers every test gets from what it runs (tests/supp
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 
 import scoring.db.security
+from tests.support.app_start import NO_FREEZE
 from tests.support.home import build_home, write_raw_subset
 from tests.support.sample import has_real_rows, real_sample_dir, synthetic_sample
 from tests.support.shared import built_once
@@ -37,6 +39,15 @@ def tier_guard(request: pytest.FixtureRequest) -> Iterator[None]:
     missing = unmarked_tiers(request.fixturenames, {mark.name for mark in request.node.iter_markers()})
     if missing:
         pytest.fail(f"{request.node.nodeid} uses the fixtures of {sorted(missing)} without their markers")
+
+
+@pytest.fixture(autouse=True)
+def cheap_app_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No full garbage collection of the whole test process at each start of the API in it
+    (tests/support/app_start.py)."""
+    state = sys.modules.get("api.state")
+    if state is not None:
+        monkeypatch.setattr(state, "gc", NO_FREEZE)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Operations summary from the prediction log, for the dashboard's Operations page."""
+"""Operations summary from the prediction log, and the outcomes analysis by vintage and the calibration watch
+(analysts), for the dashboard's Operations page."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from fastapi import APIRouter, Query
 
 from api.deps import StateDep
 from api.errors import error_responses
+from api.identity import Analyst
 from api.schemas.model import BucketOut, MonitoringOut
+from api.schemas.vintages import CalibrationOut, VintagesOut
 from api.times import IsoDateTime, utc_naive
+from scoring.monitoring.calibration_watch import calibration_watch
 from scoring.monitoring.fairness_trend import fairness_trend, store_groups
+from scoring.monitoring.outcomes import labelled_scores
+from scoring.monitoring.vintages import vintages
 from scoring.serving.monitoring import BUCKET, summarise
 from scoring.serving.prediction_log import read_predictions, read_requests
 
@@ -49,3 +55,35 @@ def monitoring_summary(
         buckets=buckets,
         fairness=fairness,
     )
+
+
+def _bounds(since: IsoDateTime, until: IsoDateTime) -> tuple[datetime | None, datetime | None]:
+    return (utc_naive(since) if since else None), (utc_naive(until) if until else None)
+
+
+@router.get("/vintages", response_model=VintagesOut, responses=error_responses(401, 403, 422, 500))
+def vintage_curves(
+    state: StateDep,
+    _user: Analyst,
+    since: Annotated[IsoDateTime, Query(description="First score time (ISO 8601; default: all)")] = None,
+    until: Annotated[IsoDateTime, Query(description="Last score time, excluded (ISO 8601)")] = None,
+) -> VintagesOut:
+    """Labelled clients (`scoring labels`) by month of the score (vintage) and risk grade: realised default
+    rate with its 95 % Wilson interval against the mean probability of default given."""
+    state.writer.flush()
+    return VintagesOut(**vintages(labelled_scores(state.engine, *_bounds(since, until))))
+
+
+@router.get("/calibration", response_model=CalibrationOut, responses=error_responses(401, 403, 422, 500))
+def calibration(
+    state: StateDep,
+    _user: Analyst,
+    since: Annotated[IsoDateTime, Query(description="First score time (ISO 8601; default: all)")] = None,
+    until: Annotated[IsoDateTime, Query(description="Last score time, excluded (ISO 8601)")] = None,
+) -> CalibrationOut:
+    """Realised default rate against the mean PD with a Wilson interval and the ECE, per month of the score
+    and, over the recent window, per segment (scoring/drift/segments.json); `flagged` with a suggested
+    prior-shift recalibration when the recent window's rate moves beyond its interval."""
+    state.writer.flush()
+    labelled = labelled_scores(state.engine, *_bounds(since, until), with_features=True)
+    return CalibrationOut(**calibration_watch(labelled))

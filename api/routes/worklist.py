@@ -15,14 +15,16 @@ from sqlalchemy import Engine
 from api.deps import ClientId, ServiceDep, StateDep, client_not_found
 from api.errors import error_responses
 from api.identity import Officer, actor_of
+from api.language import LanguageDep
 from api.schemas.worklist import AuthorityLimitsOut, AwaitingOut, TakenOut, WorklistCaseOut, WorklistOut
 from scoring.db import approvals, worklist
 from scoring.db.strategies import active_strategy
+from scoring.explain.policy_reasons import policy_catalogue
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.service import ScoringService
 from scoring.strategy.authority import authority_limits
 from scoring.strategy.definition import StrategyError
-from scoring.vocabulary import OfficerDecision, Role
+from scoring.vocabulary import Language, OfficerDecision, Role
 
 router = APIRouter(prefix="/worklist", tags=["decisions"])
 _lock = threading.Lock()
@@ -60,8 +62,16 @@ def _amounts(service: ScoringService, ids: list[int]) -> list[float | None]:
     return [float(a) if math.isfinite(a) else None for a in credit.tolist()]
 
 
+def _titles(codes: list[str] | None, language: Language) -> list[str] | None:
+    """The policy reasons' titles of `codes` in `language` (a code no longer in the catalogue as itself)."""
+    if codes is None:
+        return None
+    catalogue = policy_catalogue()
+    return [catalogue[c].text("title", language) if c in catalogue else c for c in codes]
+
+
 def _cases(
-    engine: Engine, service: ScoringService, ids: dict[str, int], now: datetime
+    engine: Engine, service: ScoringService, ids: dict[str, int], now: datetime, language: Language
 ) -> list[WorklistCaseOut]:
     found = [c for c in worklist.cases(engine) if c.referral.client_hash in ids]
     band = _band(engine)
@@ -75,6 +85,7 @@ def _cases(
             model_version=case.referral.model_version,
             amount=amount,
             rules=case.referral.rules,
+            rule_titles=_titles(case.referral.rules, language),
             band=None if band is None else band[0] <= case.referral.probability < band[1],
             taken_by=case.taken_by,
             taken_at=case.taken_at,
@@ -100,7 +111,7 @@ def _awaiting(engine: Engine, service: ScoringService, ids: dict[str, int]) -> l
 
 
 @router.get("", response_model=WorklistOut, responses=error_responses(401, 403, 422, 500, 503))
-def worklist_cases(state: StateDep, service: ServiceDep, user: Officer) -> WorklistOut:
+def worklist_cases(state: StateDep, service: ServiceDep, user: Officer, language: LanguageDep) -> WorklistOut:
     """The referred stored clients without a final officer decision since the referral, oldest first: age in
     the queue, PD, amount asked, the policy rules logged with the score or whether the PD is in the active
     strategy's refer band, who has taken it and the latest decision's status; and the grants above the
@@ -108,7 +119,7 @@ def worklist_cases(state: StateDep, service: ServiceDep, user: Officer) -> Workl
     ids = client_ids(service, state.salt)
     limits = authority_limits()
     return WorklistOut(
-        cases=_cases(state.engine, service, ids, datetime.now(UTC)),
+        cases=_cases(state.engine, service, ids, datetime.now(UTC), language),
         awaiting_approval=_awaiting(state.engine, service, ids),
         can_review=limits.may_approve(user.role),
         limits=AuthorityLimitsOut(

@@ -21,6 +21,9 @@ class WorklistCaseOut(BaseModel):
     rules: list[str] | None = Field(
         description="Policy rule codes that referred it, as logged with the score (null: not logged)"
     )
+    rule_titles: list[str] | None = Field(
+        default=None, description="The title of each of `rules`, in the request's language (Accept-Language)"
+    )
     band: bool | None = Field(
         description="The PD is in the active strategy's refer band (null without an active strategy)"
     )

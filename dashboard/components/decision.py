@@ -43,7 +43,7 @@ def verdict(
                 className="decision-title",
             ),
             html.P(points, className="mb-1 fw-semibold decision-points") if points else None,
-            html.P(text.distance_text(score["probability"], score["threshold"], t), className="mb-0"),
+            html.P(text.risk_text(score, t), className="mb-0"),
         ],
         className=f"decision decision-{decision}",
     )
@@ -123,7 +123,8 @@ def reasons_box(
 
 def drilldown(explanation: Mapping, prefix: str, t: Translator, scale: float, digits: int) -> html.Section:
     """A code chosen in a list, and how its points split over its features (`scale`: points per log-odds
-    step of this client, `digits`: the page's decimals of points)."""
+    step of this client, `digits`: the page's decimals of points); the figure is drawn by the callback of
+    `register_drilldown` once the decision is on screen (it is not what the officer reads first)."""
     codes = explanation.get("codes") or []
     options = [{"label": c["title"], "value": c["code"]} for c in codes]
     first = codes[0] if codes else None
@@ -139,7 +140,7 @@ def drilldown(explanation: Mapping, prefix: str, t: Translator, scale: float, di
                 className="mb-2",
             ),
             dcc.Store(id=f"{prefix}-drill-codes", data=shown),
-            html.Div(drill_figure(first, prefix, t, scale, digits) if first else None, id=f"{prefix}-drill"),
+            html.Div(id=f"{prefix}-drill"),
         ],
         className="drilldown no-print",
     )
@@ -155,13 +156,13 @@ def drill_figure(code: Mapping, prefix: str, t: Translator, scale: float, digits
 
 
 def register_drilldown(prefix: str) -> None:
-    """The drill-down's callback for the page whose ids start with `prefix`."""
+    """The drill-down's callback for the page whose ids start with `prefix`: the first code's figure once
+    the drill-down is on the page, then the chosen code's."""
 
     @callback(
         Output(f"{prefix}-drill", "children"),
         Input(f"{prefix}-drill-code", "value"),
         State(f"{prefix}-drill-codes", "data"),
-        prevent_initial_call=True,
     )
     def show_code(code: str | None, shown: dict | None) -> object:
         shown = shown or {}
@@ -192,8 +193,12 @@ def decision_view(
                 verdict(score, t=t, digits=digits),
                 figure(
                     f"{prefix}-risk-graph",
-                    client_figures.risk_bar(score["probability"], score["threshold"], t),
-                    text.risk_summary(score["probability"], score["threshold"], t),
+                    client_figures.risk_bar(
+                        score["probability"], score["threshold"], t, score.get("strategy")
+                    ),
+                    text.band_summary(score["probability"], score["strategy"], t)
+                    if score.get("strategy")
+                    else text.risk_summary(score["probability"], score["threshold"], t),
                 ),
             ],
             lg=7,

@@ -12,18 +12,22 @@ from dashboard.api_client import ApiError, api
 from dashboard.callbacks import callback, clientside_callback
 from dashboard.i18n import Translator, current
 
+PROBLEM, NEWS = "text-danger-emphasis", "text-muted"  # the search message's look: a problem, or news
 ID_PATTERN = re.compile(r"^[0-9]{1,10}$")
 SUGGESTIONS = 10
 # In the browser, so opening a client costs no round trip before the page itself is requested; the
-# message, in the page's language, is carried by the message element's data-not-an-id attribute.
+# messages, in the page's language, are carried by the message element's data-not-an-id and data-opening
+# attributes (the page that arrives brings a new, empty message element).
 OPEN_CLIENT = """
 function(clicks, submits, value) {
     const id = String(value || "").trim();
+    const message = document.getElementById("PREFIX-search-message");
     if (!/^[0-9]{1,10}$/.test(id) || Number(id) < 1) {
-        const message = document.getElementById("PREFIX-search-message");
-        return [window.dash_clientside.no_update, message ? message.dataset.notAnId : ""];
+        return [window.dash_clientside.no_update, message ? message.dataset.notAnId : "", PROBLEM];
     }
-    return ["/TARGET/" + id, ""];
+    const path = "/TARGET/" + id;
+    const opening = message && window.location.pathname !== path ? message.dataset.opening : "";
+    return [path, opening, NEWS];
 }
 """
 
@@ -66,9 +70,12 @@ def picker(prefix: str, value: str | None = None) -> html.Div:
             ),
             html.Div(
                 id=f"{prefix}-search-message",
-                className="text-danger-emphasis",
+                className=PROBLEM,
                 role="status",
-                **{"data-not-an-id": _("Enter a client ID: digits only, e.g. 100002.")},
+                **{
+                    "data-not-an-id": _("Enter a client ID: digits only, e.g. 100002."),
+                    "data-opening": _("Opening the client…"),
+                },
             ),
         ],
         className="picker mb-3",
@@ -122,9 +129,13 @@ def register(prefix: str, target: str) -> None:
         return suggestions(value, lambda digits: api().search_clients(digits, SUGGESTIONS))
 
     clientside_callback(
-        OPEN_CLIENT.replace("TARGET", target).replace("PREFIX", prefix),
+        OPEN_CLIENT.replace("TARGET", target)
+        .replace("PREFIX", prefix)
+        .replace("PROBLEM", repr(PROBLEM))
+        .replace("NEWS", repr(NEWS)),
         Output(f"{prefix}-location", "pathname"),
         Output(f"{prefix}-search-message", "children"),
+        Output(f"{prefix}-search-message", "className"),
         Input(f"{prefix}-open", "n_clicks"),
         Input(f"{prefix}-search", "n_submit"),
         State(f"{prefix}-search", "value"),

@@ -11,17 +11,22 @@ from dashboard.i18n import current
 SPINNER_COLOR = "#0b5394"
 
 
-def loading(children: object, prefix: str) -> dcc.Loading:
-    """A spinner over `children` while a callback that updates them runs."""
-    return dcc.Loading(children, id=f"{prefix}-loading", type="circle", color=SPINNER_COLOR, delay_show=150)
+def loading(children: object, prefix: str, target: dict[str, str] | None = None) -> dcc.Loading:
+    """A spinner over `children` while a callback that updates them runs (only the properties of `target`,
+    component id -> property, when given: a part filled in after the first paint keeps the rest shown)."""
+    targets = {"target_components": target} if target else {}
+    return dcc.Loading(
+        children, id=f"{prefix}-loading", type="circle", color=SPINNER_COLOR, delay_show=150, **targets
+    )
 
 
-def error_box(prefix: str) -> html.Div:
-    """Hidden until a call fails: the message (announced to screen readers) and a retry button."""
+def error_box(prefix: str, message: str | None = None) -> html.Div:
+    """Hidden until a call fails (unless a `message` says one has failed already): the message (announced
+    to screen readers) and a retry button."""
     return html.Div(
         dbc.Alert(
             [
-                html.Span(id=f"{prefix}-error-text"),
+                html.Span(message, id=f"{prefix}-error-text"),
                 dbc.Button(
                     current().gettext("Retry"),
                     id=f"{prefix}-retry",
@@ -35,7 +40,7 @@ def error_box(prefix: str) -> html.Div:
         ),
         id=f"{prefix}-error",
         role="alert",
-        hidden=True,
+        hidden=message is None,
     )
 
 

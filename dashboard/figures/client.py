@@ -8,7 +8,18 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 
 from dashboard import text
-from dashboard.figures.style import ACCEPT_ZONE, BLUE, INK, REFUSE_ZONE, VERMILLION, base_layout
+from dashboard.figures.style import (
+    ACCEPT_ZONE,
+    BLUE,
+    INK,
+    ORANGE,
+    REFER_ZONE,
+    REFUSE_ZONE,
+    VERMILLION,
+    base_layout,
+    layout_of,
+    vline,
+)
 from dashboard.i18n import ENGLISH, Translator
 from dashboard.values import risk_digits
 
@@ -24,45 +35,83 @@ def zone_name(name: str, low: float, high: float, top: float, fill: str) -> dict
     return {"x": low, "y": 1.0, "yanchor": "bottom", "xanchor": "left", "text": name, "bgcolor": fill}
 
 
-def risk_bar(probability: float, threshold: float, t: Translator = ENGLISH) -> go.Figure:
+def risk_bar(
+    probability: float, threshold: float, t: Translator = ENGLISH, strategy: Mapping | None = None
+) -> go.Figure:
     """Bullet bar: the probability of default against the threshold, with the two zones named (percentages
-    with the digits that tell the risk from the threshold)."""
+    with the digits that tell the risk from the threshold); under an active `strategy`, against its cut-offs
+    with the three zones (accept, refer, refuse). Built in one go (the officer waits for it)."""
     _ = t.gettext
-    digits = risk_digits(probability, threshold)
-    top = min(1.0, max(2.5 * threshold, 1.25 * probability, 0.1))
-    colour = BLUE if probability < threshold else VERMILLION
-    fig = go.Figure(
-        go.Bar(
-            x=[probability],
-            y=[_("Risk")],
-            orientation="h",
-            marker={"color": colour, "line": {"color": INK, "width": 1}},
-            width=0.35,
-            text=[t.percent(probability, digits)],
-            textposition="outside",
-            hoverinfo="skip",
-            showlegend=False,
-        )
+    if strategy:
+        accept, refuse = strategy["accept_below"], strategy["refuse_from"]
+        digits = max(risk_digits(probability, accept), risk_digits(probability, refuse))
+        cuts = [
+            (accept, _("Accept below {limit}").format(limit=t.percent(accept, digits))),
+            (refuse, _("Refuse from {limit}").format(limit=t.percent(refuse, digits))),
+        ]
+        zones = [
+            (0, accept, ACCEPT_ZONE, _("Accept zone")),
+            (accept, refuse, REFER_ZONE, _("Refer zone")),
+            (refuse, None, REFUSE_ZONE, _("Refuse zone")),
+        ]
+        colour = BLUE if probability < accept else VERMILLION if probability >= refuse else ORANGE
+        highest = refuse
+    else:
+        digits = risk_digits(probability, threshold)
+        cuts = [(threshold, _("Threshold {threshold}").format(threshold=t.percent(threshold, digits)))]
+        zones = [
+            (0, threshold, ACCEPT_ZONE, _("Accept zone")),
+            (threshold, None, REFUSE_ZONE, _("Refuse zone")),
+        ]
+        colour = BLUE if probability < threshold else VERMILLION
+        highest = threshold
+    top = min(1.0, max(2.5 * highest, 1.25 * probability, 0.1))
+    zones = [(low, top if high is None else high, fill, name) for low, high, fill, name in zones]
+    bar = {
+        "type": "bar",
+        "x": [probability],
+        "y": [_("Risk")],
+        "orientation": "h",
+        "marker": {"color": colour, "line": {"color": INK, "width": 1}},
+        "width": 0.35,
+        "text": [t.percent(probability, digits)],
+        "textposition": "outside",
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+    shapes = [
+        {"type": "rect", "xref": "x", "yref": "y domain", "x0": low, "x1": high, "y0": 0, "y1": 1}
+        | {"fillcolor": fill, "line": {"width": 0}, "layer": "below"}
+        for low, high, fill, _name in zones
+    ]
+    shapes += [vline(cut, {"color": INK, "width": 2, "dash": "dash"}) for cut, _label in cuts]
+    annotations = [
+        {"showarrow": False, "yref": "paper", **zone_name(name, low, high, top, fill)}
+        for low, high, fill, name in zones
+    ]
+    annotations += [
+        {
+            "x": cut,
+            "y": 0.02,
+            "yref": "paper",
+            "text": label,
+            "showarrow": False,
+            "yanchor": "bottom",
+            "xanchor": "left",
+            "xshift": 4,
+            "bgcolor": "white",
+        }
+        for cut, label in cuts
+    ]
+    layout = layout_of(
+        190,
+        t=t,
+        xaxis={"range": [0, top], "tickformat": ".0%", "title": _("Probability of default")},
+        yaxis={"showticklabels": False},
+        shapes=shapes,
+        annotations=annotations,
     )
-    zones = ((0, threshold, ACCEPT_ZONE, _("Accept zone")), (threshold, top, REFUSE_ZONE, _("Refuse zone")))
-    for low, high, fill, name in zones:
-        fig.add_vrect(x0=low, x1=high, fillcolor=fill, line_width=0, layer="below")
-        fig.add_annotation(showarrow=False, yref="paper", **zone_name(name, low, high, top, fill))
-    fig.add_vline(x=threshold, line={"color": INK, "width": 2, "dash": "dash"})
-    fig.add_annotation(
-        x=threshold,
-        y=0.02,
-        yref="paper",
-        text=_("Threshold {threshold}").format(threshold=t.percent(threshold, digits)),
-        showarrow=False,
-        yanchor="bottom",
-        xanchor="left",
-        xshift=4,
-        bgcolor="white",
-    )
-    fig.update_xaxes(range=[0, top], tickformat=".0%", title=_("Probability of default"))
-    fig.update_yaxes(showticklabels=False)
-    return base_layout(fig, 190, t=t)
+    return go.Figure([bar], layout)
 
 
 def comparison(before: Mapping, after: Mapping, threshold: float, t: Translator = ENGLISH) -> go.Figure:

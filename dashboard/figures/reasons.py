@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dashboard.figures.style import BLUE, GREY, INK, VERMILLION, base_layout, wrap
+from dashboard.figures.style import BLUE, GREY, INK, VERMILLION, base_layout, layout_of, vline, wrap
 from dashboard.i18n import ENGLISH, Translator
 from dashboard.values import DEFAULT_CURRENCY, is_number, labelled_value, signed_points
 
@@ -45,41 +45,48 @@ def code_steps(
 
 def _bars(
     steps: Sequence[tuple[str, float]], start: float, t: Translator, digits: int
-) -> tuple[go.Figure, list[float]]:
+) -> tuple[dict, list[float]]:
+    """The waterfall's bar trace from `start`, and every end of its steps."""
     bases, level = [], start
     for _, value in steps:
         bases.append(level)
         level += value
     values = [v for _, v in steps]
-    fig = go.Figure(
-        go.Bar(
-            x=values,
-            y=[wrap(label) for label, _ in steps],
-            base=bases,
-            orientation="h",
-            marker={
-                "color": [VERMILLION if v < 0 else BLUE for v in values],
-                "pattern": {"shape": ["/" if v < 0 else "" for v in values]},
-                "line": {"color": INK, "width": 1},
-            },
-            text=[signed_points(v, digits, t) for v in values],
-            textposition="outside",
-            cliponaxis=False,
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
+    bar = {
+        "type": "bar",
+        "x": values,
+        "y": [wrap(label) for label, _ in steps],
+        "base": bases,
+        "orientation": "h",
+        "marker": {
+            "color": [VERMILLION if v < 0 else BLUE for v in values],
+            "pattern": {"shape": ["/" if v < 0 else "" for v in values]},
+            "line": {"color": INK, "width": 1},
+        },
+        "text": [signed_points(v, digits, t) for v in values],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
     ends = [*bases, *(b + v for b, v in zip(bases, values, strict=True)), level]
-    return fig, ends
+    return bar, ends
 
 
 def _frame(
-    fig: go.Figure, ends: list[float], rows: int, title: str, t: Translator, top_margin: int = 60
+    bar: dict, ends: list[float], rows: int, title: str, t: Translator, top_margin: int = 60, **layout: object
 ) -> go.Figure:
+    """The waterfall in one go (the officer waits for it): steps from the top, an axis padded around them."""
     pad = 0.35 * (max(ends) - min(ends) or 1.0)
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title=title, range=[min(ends) - pad, max(ends) + pad], automargin=True)
-    return base_layout(fig, 140 + 44 * rows, margin={"l": 10, "r": 90, "t": top_margin, "b": 10}, t=t)
+    frame = layout_of(
+        140 + 44 * rows,
+        {"l": 10, "r": 90, "t": top_margin, "b": 10},
+        t,
+        xaxis={"title": title, "range": [min(ends) - pad, max(ends) + pad]},
+        yaxis={"autorange": "reversed"},
+        **layout,
+    )
+    return go.Figure([bar], frame)
 
 
 def code_waterfall(
@@ -89,7 +96,7 @@ def code_waterfall(
     the two end points labelled with the calibrated risks the API gives."""
     steps = code_steps(explanation, points, t, digits)
     start = explanation["base_points"]
-    fig, ends = _bars(steps, start, t, digits)
+    bar, ends = _bars(steps, start, t, digits)
     marks = (
         (
             start,
@@ -99,13 +106,14 @@ def code_waterfall(
         ),
         (points, t.gettext("This client: {risk}").format(risk=t.percent(probability)), INK, 18),
     )
-    for x, label, colour, shift in marks:
-        fig.add_vline(x=x, line={"color": colour, "dash": "dot"})
-        fig.add_annotation(
-            x=x, y=1.0, yref="paper", yanchor="bottom", yshift=shift, showarrow=False, text=label
-        )
+    shapes = [vline(x, {"color": colour, "dash": "dot"}) for x, _label, colour, _shift in marks]
+    annotations = [
+        {"x": x, "y": 1.0, "yref": "paper", "yanchor": "bottom", "yshift": shift, "showarrow": False}
+        | {"text": label}
+        for x, label, _colour, shift in marks
+    ]
     title = t.gettext("Score points (to the left: fewer points, a higher risk of default)")
-    return _frame(fig, [*ends, points], len(steps), title, t)
+    return _frame(bar, [*ends, points], len(steps), title, t, shapes=shapes, annotations=annotations)
 
 
 def member_steps(
@@ -134,10 +142,10 @@ def code_members(
 ) -> go.Figure:
     """Drill-down: how a code's points split over its features (from 0 to the code's points)."""
     steps = member_steps(code, scale, t, digits, currency)
-    fig, ends = _bars(steps, 0.0, t, digits)
-    fig.add_vline(x=0, line={"color": GREY, "dash": "dot"})
+    bar, ends = _bars(steps, 0.0, t, digits)
     title = t.gettext("Points of this reason code (to the left: a higher risk of default)")
-    return _frame(fig, [0.0, *ends], len(steps), title, t, top_margin=20)
+    zero = vline(0, {"color": GREY, "dash": "dot"})
+    return _frame(bar, [0.0, *ends], len(steps), title, t, top_margin=20, shapes=[zero])
 
 
 def code_importance(codes: Sequence[Mapping], t: Translator = ENGLISH, top: int = 15) -> go.Figure:

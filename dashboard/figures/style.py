@@ -22,6 +22,7 @@ GREY = "#6C757D"
 GRID = "#E9ECEF"
 ACCEPT_ZONE = "#DCEBF5"
 REFUSE_ZONE = "#F9E0D0"
+REFER_ZONE = "#FBF0C9"
 SEQUENTIAL = "Cividis"
 ERROR_STYLES = ((ORANGE, "/"), (VERMILLION, "x"), (PURPLE, "."), (GREEN, "\\"), (SKY, "+"))
 LABEL_WIDTH = 42
@@ -30,25 +31,51 @@ SHORT_SPAN_TICK_MS = 3 * 3600 * 1000  # a tick every 3 hours on a one-day axis
 MIN_RATE_TOP = 0.05  # a rate axis shows at least 0-5 %
 
 
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+AXIS = {"gridcolor": GRID, "linecolor": GREY, "zerolinecolor": GREY, "automargin": True}
+
+
+def _look(height: int, margin: dict | None, t: Translator) -> dict:
+    return {
+        "separators": t.separators,
+        "template": "none",
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10, **(margin or {})},
+        "font": {"size": 13, "color": INK, "family": FONT_FAMILY},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    }
+
+
 def base_layout(
     fig: go.Figure, height: int, margin: dict | None = None, t: Translator = ENGLISH, **layout: object
 ) -> go.Figure:
     """The shared look: white background, light grid, readable dark text, compact margins (no template:
     applying one costs more than the rest of the figure); numbers with the locale's separators."""
-    fig.update_layout(
-        separators=t.separators,
-        template="none",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10, **(margin or {})},
-        font={"size": 13, "color": INK, "family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        **layout,
-    )
-    fig.update_xaxes(gridcolor=GRID, linecolor=GREY, zerolinecolor=GREY, automargin=True)
-    fig.update_yaxes(gridcolor=GRID, linecolor=GREY, zerolinecolor=GREY, automargin=True)
+    fig.update_layout(**_look(height, margin, t), **layout)
+    fig.update_xaxes(**AXIS)
+    fig.update_yaxes(**AXIS)
     return fig
+
+
+def layout_of(
+    height: int,
+    margin: dict | None = None,
+    t: Translator = ENGLISH,
+    xaxis: dict | None = None,
+    yaxis: dict | None = None,
+    **layout: object,
+) -> dict:
+    """`base_layout`'s look as one layout, for a figure built in one go (`go.Figure(data, layout)`: ten
+    times faster than updating a figure step by step, which matters where an officer waits)."""
+    axes = {"xaxis": {**AXIS, **(xaxis or {})}, "yaxis": {**AXIS, **(yaxis or {})}}
+    return {**_look(height, margin, t), **axes, **layout}
+
+
+def vline(x: float, line: dict) -> dict:
+    """A vertical line across the plot at `x` (as `fig.add_vline`)."""
+    return {"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": line}
 
 
 # Plotly writes month names in English; other languages get numeric dates (day/month) at every zoom level.

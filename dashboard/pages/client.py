@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard import text
 from dashboard.api_client import ApiError, api
@@ -38,7 +38,10 @@ register_drilldown(PREFIX)
 
 
 def layout(client_id: str | None = None, **_query: str) -> html.Div:
+    """The page with the client's decision block already in it: opening a client costs the browser one
+    round trip (Dash Pages' own, for this layout); the offer and the officer's panel follow it."""
     t = current()
+    content, hidden, message = client_view(client_id)
     return html.Div(
         [
             header(
@@ -51,9 +54,9 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
                     dbc.Col(examples_section(client_id, t), md=6),
                 ]
             ),
-            error_box(PREFIX),
+            error_box(PREFIX, None if hidden else message),
             dcc.Store(id="client-id", data=client_id),
-            loading(html.Div(id="client-content"), PREFIX),
+            loading(html.Div(content, id="client-content"), PREFIX, {"client-content": "children"}),
         ]
     )
 
@@ -114,8 +117,14 @@ def next_steps(client_id: int, t: Translator) -> html.Nav:
     )
 
 
-def offer_view(client_id: int, t: Translator) -> html.Section:
-    """The offer section, or a word that the offer is unavailable (the rest of the page stands)."""
+@callback(Output("client-offer-slot", "children"), Input("client-shown", "data"))
+def show_offer(shown: dict | None) -> object:
+    """The offer section, once the decision is on screen, or a word that the offer is unavailable (the rest
+    of the page stands)."""
+    client_id = (shown or {}).get("client_id")
+    if not isinstance(client_id, int):
+        return None
+    t = current()
     try:
         return offer_section(api().offer(client_id), t, currency())
     except ApiError as error:
@@ -135,10 +144,20 @@ def show_examples(_retry: int | None) -> object:
     Output("client-content", "children"),
     Output("client-error", "hidden"),
     Output("client-error-text", "children"),
-    Input("client-id", "data"),
     Input("client-retry", "n_clicks"),
+    State("client-id", "data"),
+    prevent_initial_call=True,
 )
-def show_client(value: str | None, _retry: int | None) -> tuple[object, bool, str]:
+def retry_client(_retry: int | None, value: str | None) -> tuple[object, bool, str]:
+    """The decision block again after a failed call (the layout brings it the first time)."""
+    return client_view(value)
+
+
+def client_view(value: str | None) -> tuple[object, bool, str]:
+    """The decision block of the client `value` names (decision, risk against the threshold, facts,
+    waterfall, reasons, recourse, letter links), and the error box's (hidden, text): two API calls made at
+    once, and the recourse of a refused client. The offer (`show_offer`) and the officer's panel (its own
+    callbacks) come after it."""
     t = current()
     if not value:
         prompt = t.gettext("Choose a client above, or start from one of the examples.")
@@ -162,7 +181,8 @@ def show_client(value: str | None, _retry: int | None) -> tuple[object, bool, st
             id="client-heading",
         ),
         decision_view(score, PREFIX, facts, t, drill=True, digits=digits),
-        offer_view(client_id, t),
+        dcc.Store(id="client-shown", data={"client_id": client_id}),
+        html.Div(id="client-offer-slot"),
         dbc.Row(
             [
                 dbc.Col(recourse_box(recourse, t, digits), lg=8),

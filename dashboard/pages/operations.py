@@ -16,6 +16,7 @@ from dashboard.components import oversight
 from dashboard.components.layout import header
 from dashboard.components.monitoring import operations_estimate_view, outcomes_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
+from dashboard.components.vintages import calibration_view, vintages_view
 from dashboard.figures import operations as operations_figures
 from dashboard.i18n import Translator, current
 from dashboard.periods import DEFAULT_PERIOD, PERIODS, window
@@ -57,6 +58,8 @@ def layout(**_query: str) -> html.Div:
             loading(html.Div(id="operations-content"), PREFIX),
             error_box("operations-monitoring"),
             loading(html.Div(id="operations-monitoring"), "operations-monitoring"),
+            error_box("operations-outcomes"),
+            loading(html.Div(id="operations-outcomes"), "operations-outcomes"),
             oversight.section(current()),
         ]
     )
@@ -143,6 +146,23 @@ def show_monitoring(_refresh: int | None, _retry: int | None) -> tuple:
         return None, *shown(error)
     t = current()
     return html.Div([operations_estimate_view(points, t), outcomes_view(outcomes, t)]), *HIDDEN
+
+
+@callback(
+    Output("operations-outcomes", "children"),
+    Output("operations-outcomes-error", "hidden"),
+    Output("operations-outcomes-error-text", "children"),
+    Input("operations-refresh", "n_clicks"),
+    Input("operations-outcomes-retry", "n_clicks"),
+)
+def show_outcomes(_refresh: int | None, _retry: int | None) -> tuple:
+    """The vintage curves by risk grade and the calibration watch, from the labelled clients."""
+    try:
+        vintages, calibration = api().both(lambda c: c.vintages(), lambda c: c.calibration())
+    except ApiError as error:
+        return None, *shown(error)
+    t = current()
+    return html.Div([vintages_view(vintages, t), calibration_view(calibration, t)]), *HIDDEN
 
 
 dash.register_page(__name__, path="/operations", title=title, order=6, layout=layout)

@@ -35,7 +35,7 @@ def _field(label: str, component: object, name: str) -> html.Div:
 def layout(**_query: str) -> html.Div:
     _ = current().gettext
     take = [
-        _field(_("Case"), dbc.Select(id=f"{PREFIX}-case"), "case"),
+        _field(_("Case"), dbc.Select(id=f"{PREFIX}-case", placeholder=_("Choose a case")), "case"),
         dbc.Checkbox(
             id=f"{PREFIX}-take-over",
             label=_("Take over a case another officer holds (seniors and administrators)"),
@@ -65,6 +65,7 @@ def layout(**_query: str) -> html.Div:
                 _("Applications referred to an officer, oldest first: take one, decide on its client page."),
             ),
             dcc.Store(id=f"{PREFIX}-changed"),
+            dcc.Store(id=f"{PREFIX}-awaiting-clients"),
             dbc.Button(_("Refresh"), id=f"{PREFIX}-refresh", color="secondary", className="mb-3"),
             html.Div(id=f"{PREFIX}-cases"),
             html.Section(take, className="mt-3", **{"aria-label": _("Take a case")}),
@@ -91,7 +92,7 @@ def age(hours: float, t: Translator = ENGLISH) -> str:
 def referred_by(case: Mapping, t: Translator = ENGLISH) -> str:
     """The rules that referred the case, else the refer band (or that the log did not say)."""
     if case["rules"]:
-        return ", ".join(case["rules"])
+        return ", ".join(case.get("rule_titles") or case["rules"])
     if case["band"]:
         return t.gettext("refer band")
     return t.gettext("not logged")
@@ -174,6 +175,7 @@ def limits_text(limits: Mapping, t: Translator = ENGLISH) -> str:
     Output(f"{PREFIX}-awaiting", "children"),
     Output(f"{PREFIX}-review-decision", "options"),
     Output(f"{PREFIX}-review", "hidden"),
+    Output(f"{PREFIX}-awaiting-clients", "data"),
     Input(f"{PREFIX}-refresh", "n_clicks"),
     Input(f"{PREFIX}-changed", "data"),
 )
@@ -182,7 +184,7 @@ def show_worklist(_refresh: int | None, _changed: str | None) -> tuple:
     try:
         found = api().worklist()
     except ApiError as error:
-        return dbc.Alert(error.message, color="warning"), [], "", [], True
+        return dbc.Alert(error.message, color="warning"), [], "", [], True, {}
     cases = [{"label": f"{c['client_id']}", "value": str(c["client_id"])} for c in found["cases"]]
     awaiting = found["awaiting_approval"]
     choices = [
@@ -193,7 +195,8 @@ def show_worklist(_refresh: int | None, _changed: str | None) -> tuple:
         for a in awaiting
     ]
     shown = [html.P(limits_text(found["limits"], t), id=f"{PREFIX}-limits"), awaiting_table(awaiting, t)]
-    return cases_table(found["cases"], t), cases, shown, choices, not found["can_review"]
+    clients = {str(a["id"]): a["client_id"] for a in awaiting}
+    return cases_table(found["cases"], t), cases, shown, choices, not found["can_review"], clients
 
 
 def _problem(error: ApiError) -> dbc.Alert:
@@ -232,28 +235,41 @@ def take_case(clicks: int | None, case: str | None, take_over: bool | None) -> t
     REVIEW,
     Output(f"{PREFIX}-review-result", "children"),
     Output(f"{PREFIX}-changed", "data", allow_duplicate=True),
+    Output(f"{PREFIX}-review-decision", "value"),
+    Output(f"{PREFIX}-review-note", "value"),
     Input(f"{PREFIX}-approve", "n_clicks"),
     Input(f"{PREFIX}-reject", "n_clicks"),
     State(f"{PREFIX}-review-decision", "value"),
     State(f"{PREFIX}-review-note", "value"),
+    State(f"{PREFIX}-awaiting-clients", "data"),
     prevent_initial_call=True,
 )
 def review_decision(
-    _approve: int | None, _reject: int | None, decision: str | None, note: str | None
+    _approve: int | None,
+    _reject: int | None,
+    decision: str | None,
+    note: str | None,
+    clients: Mapping[str, int | None] | None,
 ) -> tuple:
-    """Approve or reject the chosen decision awaiting approval (the API refuses one's own: four eyes)."""
+    """Approve or reject the chosen decision awaiting approval (the API refuses one's own: four eyes); once
+    approved, a link to its client, where the letter now is; the form is cleared for the next one."""
     t = current()
     if not decision:
-        return dbc.Alert(t.gettext("Choose a decision awaiting approval first."), color="warning"), no_update
+        alert = dbc.Alert(t.gettext("Choose a decision awaiting approval first."), color="warning")
+        return alert, no_update, no_update, no_update
     approve = dash.ctx.triggered_id == f"{PREFIX}-approve"
     try:
         reviewed = api().review_decision(int(decision), approve, note or "")
     except ApiError as error:
-        return _problem(error), no_update
-    done = t.gettext("Decision approved: it is final.") if approve else t.gettext("Decision rejected.")
-    return dbc.Alert(
-        done, color="success", id=f"{PREFIX}-reviewed"
-    ), f"review:{reviewed['id']}:{reviewed['status']}"
+        return _problem(error), no_update, no_update, no_update
+    said = t.gettext("Decision approved: it is final.") if approve else t.gettext("Decision rejected.")
+    done: list = [said]
+    client_id = (clients or {}).get(decision)
+    if approve and client_id is not None:
+        link = dcc.Link(t.gettext("Open the client for the letter"), href=f"/client/{client_id}")
+        done += [" ", link]
+    changed = f"review:{reviewed['id']}:{reviewed['status']}"
+    return dbc.Alert(done, color="success", id=f"{PREFIX}-reviewed"), changed, None, ""
 
 
 dash.register_page(__name__, path="/worklist", title=title, order=3, layout=layout)

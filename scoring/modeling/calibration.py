@@ -87,16 +87,20 @@ def _groups(raw: np.ndarray, y: np.ndarray, max_groups: int) -> tuple[np.ndarray
     return np.add.reduceat(s, starts) / counts, counts, np.add.reduceat(t, starts)
 
 
-def fit_platt(raw: np.ndarray, y: np.ndarray, iterations: int = 50) -> Calibrator:
-    """Logistic regression of the outcome on the raw score (maximum likelihood by Newton's method)."""
+def fit_platt(
+    raw: np.ndarray, y: np.ndarray, iterations: int = 50, weight: np.ndarray | None = None
+) -> Calibrator:
+    """Logistic regression of the outcome on the raw score (maximum likelihood by Newton's method; rows
+    weighted by ``weight`` when given)."""
     s, t = np.asarray(raw, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    w = np.ones_like(s) if weight is None else np.asarray(weight, dtype=np.float64)
     design = np.column_stack([s, np.ones_like(s)])
-    rate = min(max(t.mean(), 1e-6), 1 - 1e-6)
-    params = np.array([1.0, np.log(rate / (1 - rate)) - s.mean()])
+    rate = min(max(np.average(t, weights=w), 1e-6), 1 - 1e-6)
+    params = np.array([1.0, np.log(rate / (1 - rate)) - np.average(s, weights=w)])
     for _ in range(iterations):
         p = expit(design @ params)
-        hessian = design.T @ (design * (p * (1 - p))[:, None]) + 1e-9 * np.eye(2)
-        step = np.linalg.solve(hessian, design.T @ (t - p))
+        hessian = design.T @ (design * (w * p * (1 - p))[:, None]) + 1e-9 * np.eye(2)
+        step = np.linalg.solve(hessian, design.T @ (w * (t - p)))
         params = params + step
         if np.max(np.abs(step)) < 1e-10:
             break
@@ -131,11 +135,18 @@ def fit_venn_abers(raw: np.ndarray, y: np.ndarray) -> Calibrator:
 FITTERS = {PLATT: fit_platt, ISOTONIC: fit_isotonic, VENN_ABERS: fit_venn_abers}
 
 
-def fit_calibrator(method: str, raw: np.ndarray, y: np.ndarray) -> Calibrator:
+def fit_calibrator(
+    method: str, raw: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None
+) -> Calibrator:
+    """Fit ``method``; sample weights only with Platt's (the choice below keeps to it when weighted)."""
     if method not in FITTERS:
         raise CalibrationError(f"calibrator method {method!r} is not one of {', '.join(METHODS)}")
     if len(np.unique(y)) < 2:
         raise CalibrationError("calibration needs defaulted and repaid clients")
+    if weight is not None:
+        if method != PLATT:
+            raise CalibrationError(f"calibrator method {method!r} takes no sample weights (platt does)")
+        return fit_platt(np.asarray(raw, np.float64), np.asarray(y), weight=weight)
     return FITTERS[method](np.asarray(raw, np.float64), np.asarray(y))
 
 
@@ -170,9 +181,13 @@ def choose_calibrator(
     folds: int = 5,
     seed: int = 0,
     methods: tuple[str, ...] = METHODS,
+    weight: np.ndarray | None = None,
 ) -> CalibrationChoice:
-    """Cross-validate each method on the out-of-fold raw scores; keep the lowest held-out log-loss."""
+    """Cross-validate each method on the out-of-fold raw scores; keep the lowest held-out log-loss (with
+    sample weights: Platt's, weighted)."""
     raw, y = np.asarray(raw, np.float64), np.asarray(y)
+    methods = (PLATT,) if weight is not None else methods
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, np.float64)
     groups = np.arange(len(y)) if groups is None else np.asarray(groups)
     fold = _client_folds(y, groups, folds, seed)
     table, crossfit = [], {}
@@ -180,11 +195,12 @@ def choose_calibrator(
         prob = np.empty(len(y))
         for k in range(folds):
             held = fold == k
-            prob[held] = fit_calibrator(method, raw[~held], y[~held])(raw[held])
+            fold_weight = None if weight is None else w[~held]
+            prob[held] = fit_calibrator(method, raw[~held], y[~held], fold_weight)(raw[held])
         crossfit[method] = prob
         table.append({"method": method, **probability_metrics(y, prob)})
     best = min(table, key=lambda row: row["log_loss"])
     for row in table:
         row["selected"] = row is best
     chosen = best["method"]
-    return CalibrationChoice(fit_calibrator(chosen, raw, y), table, crossfit[chosen])
+    return CalibrationChoice(fit_calibrator(chosen, raw, y, weight), table, crossfit[chosen])

@@ -111,9 +111,10 @@ def evaluate(
     repeats, n = oof.raw.shape
     y = np.tile(data.y, repeats)
     groups = np.tile(np.arange(n), repeats)
-    choice = choose_calibrator(oof.raw.ravel(), y, groups, seed=seed)
+    weight = None if data.weight is None else np.tile(data.weight, repeats)
+    choice = choose_calibrator(oof.raw.ravel(), y, groups, seed=seed, weight=weight)
     amount = None if data.amount is None else np.tile(data.amount, repeats)
-    threshold = curve_for(y, choice.crossfit, spec, amount).best_threshold
+    threshold = curve_for(y, choice.crossfit, spec, amount, weight).best_threshold
     per_repeat = []
     for prob in choice.crossfit.reshape(repeats, n):
         metrics = decision_metrics(data.y, prob, threshold, spec, data.amount)

@@ -158,6 +158,9 @@ def _summary(meta: dict) -> str:
         f"{m['mean_pd']:.4f} vs observed default rate {m['observed_rate']:.4f}",
         f"Data fingerprint {html.escape(meta['data_fingerprint'][:16])}",
     ]
+    rejects = (meta.get("settings") or {}).get("reject_inference", "none")
+    if rejects != "none":
+        items.append(f"Reject inference <b>{html.escape(rejects)}</b>: refused applicants' outcomes inferred")
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 

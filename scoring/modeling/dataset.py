@@ -19,6 +19,7 @@ ID = "SK_ID_CURR"
 TARGET = "TARGET"
 SPLIT = "SPLIT"
 AMOUNT = "APP_AMT_CREDIT"
+WEIGHT = "SAMPLE_WEIGHT"  # optional: a row's weight in training (reject inference), 1 when absent
 NON_FEATURES = (ID, TARGET, SPLIT)
 
 
@@ -29,13 +30,14 @@ class DatasetError(ScoringError, ValueError):
 @dataclass(frozen=True)
 class TrainingData:
     """Labelled clients: ids, feature matrix (float32, NaN = missing, also for negative categorical codes),
-    0/1 target and credit amounts."""
+    0/1 target, credit amounts and sample weights (None: every row 1)."""
 
     ids: np.ndarray
     X: np.ndarray
     y: np.ndarray
     features: tuple[ModelFeature, ...]
     amount: np.ndarray | None
+    weight: np.ndarray | None = None
 
     @property
     def names(self) -> list[str]:
@@ -54,7 +56,8 @@ class TrainingData:
 
     def subset(self, idx: np.ndarray) -> TrainingData:
         amount = None if self.amount is None else self.amount[idx]
-        return replace(self, ids=self.ids[idx], X=self.X[idx], y=self.y[idx], amount=amount)
+        weight = None if self.weight is None else self.weight[idx]
+        return replace(self, ids=self.ids[idx], X=self.X[idx], y=self.y[idx], amount=amount, weight=weight)
 
     def select(self, names: list[str]) -> TrainingData:
         """The same clients with only the features ``names``, in the order given."""
@@ -108,7 +111,7 @@ def _check_columns(frame: pl.DataFrame, path: Path) -> list[str]:
     missing = [c for c in NON_FEATURES if c not in frame.columns]
     if missing:
         raise DatasetError(f"{path}: missing column(s): {', '.join(missing)}")
-    names = [c for c in frame.columns if c not in NON_FEATURES]
+    names = [c for c in frame.columns if c not in (*NON_FEATURES, WEIGHT)]
     non_numeric = [c for c in names if not frame.schema[c].is_numeric()]
     if non_numeric:
         raise DatasetError(f"{path}: non-numeric feature column(s): {', '.join(non_numeric[:5])}")
@@ -151,6 +154,7 @@ def load_training_data(features_path: Path, dictionary_path: Path | None = None)
         y=train[TARGET].cast(pl.Int8).to_numpy(),
         features=features,
         amount=amount,
+        weight=train[WEIGHT].cast(pl.Float64).to_numpy() if WEIGHT in train.columns else None,
     )
 
 

@@ -152,7 +152,7 @@ class Setup:
         if candidate.family == SCORECARD:
             return ScorecardLearner(self.scorecard, monotone)
         if candidate.family == LIGHTGBM:
-            base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices)
+            base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices, data.weight)
             return LightGBMLearner(base, candidate.strategy, self.params, monotone, self.bags, self.threads)
         return None
 

@@ -97,11 +97,15 @@ def full_params(
     return merged
 
 
-def base_dataset(X: np.ndarray, y: np.ndarray, names: list[str], categorical: list[int]) -> lgb.Dataset:
-    """Binned dataset of all rows: folds are subsets of it, so the binning is computed once."""
+def base_dataset(
+    X: np.ndarray, y: np.ndarray, names: list[str], categorical: list[int], weight: np.ndarray | None = None
+) -> lgb.Dataset:
+    """Binned dataset of all rows: folds are subsets of it (with their sample weights, when given), so the
+    binning is computed once."""
     return lgb.Dataset(
         X,
         label=y,
+        weight=weight,
         feature_name=names,
         categorical_feature=categorical,
         free_raw_data=False,

@@ -91,7 +91,7 @@ def select_features(
     not by one seed's luck."""
     rate = float(params.get("learning_rate", lgbm.DEFAULT_PARAMS["learning_rate"]))
     settings = {**params, "learning_rate": rate * lgbm.SELECTION_RATE_FACTOR}
-    base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices)
+    base = lgbm.base_dataset(data.X, data.y, data.names, data.categorical_indices, data.weight)
     full = LightGBMLearner(base, lgbm.NONE, settings, monotone, 1, threads)
     raw_full, raw_selected = np.zeros(data.n), np.zeros(data.n)
     shares, kept_per_fold = [], []

@@ -90,10 +90,17 @@ def cost_curve(y_true: np.ndarray, prob: np.ndarray, fn_cost: np.ndarray, fp_cos
 
 
 def curve_for(
-    y_true: np.ndarray, prob: np.ndarray, spec: CostSpec, amount: np.ndarray | None = None
+    y_true: np.ndarray,
+    prob: np.ndarray,
+    spec: CostSpec,
+    amount: np.ndarray | None = None,
+    weight: np.ndarray | None = None,
 ) -> CostCurve:
-    """Cost curve under a cost specification (credit amounts needed in monetary mode)."""
+    """Cost curve under a cost specification (credit amounts needed in monetary mode; each client's costs
+    times its sample weight when given)."""
     fn_cost, fp_cost = spec.client_costs(len(np.asarray(y_true)), amount)
+    if weight is not None:
+        fn_cost, fp_cost = fn_cost * weight, fp_cost * weight
     return cost_curve(y_true, prob, fn_cost, fp_cost)
 
 

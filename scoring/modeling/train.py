@@ -90,6 +90,7 @@ class TrainConfig:
     track: bool = True
     progress: bool = True
     promote: bool = True  # False: a challenger (MLflow alias `challenger`), champion.json untouched
+    reject_inference: str = "none"  # recorded: how the refused applicants' rows were inferred (retrain)
 
     @field_validator("tune_metric")
     @classmethod
@@ -123,6 +124,7 @@ class TrainConfig:
             **{k: getattr(self, k) for k in keys},
             "strategies": list(self.strategies),
             "threads": self.threads,
+            "reject_inference": self.reject_inference,
         }
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -56,13 +57,25 @@ def retrain(
     mlflow: Annotated[bool, typer.Option(help="Track the run and register the challenger in MLflow.")] = True,
     reload: Annotated[bool, typer.Option(help="Ask the API to load a promoted challenger.")] = True,
     json_output: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
+    recalibrate: Annotated[
+        bool,
+        typer.Option(help="Challenger: the champion with a prior-shift of its calibrator, not a new model."),
+    ] = False,
+    reject_inference: Annotated[
+        str | None,
+        typer.Option(
+            help="Rows inferred for the applicants the champion refuses: none, fuzzy or parcelling."
+        ),
+    ] = None,
 ) -> None:
     """Train a challenger on the newest labelled data, compare it with the champion on the same recent
-    out-of-time window and promote it only when it is better; the decision is kept in models/history.json."""
+    out-of-time window and promote it only when it is better; the decision is kept in models/history.json.
+    With --recalibrate the challenger is the champion recalibrated to the window's realised default rate."""
     from scoring.monitoring.history import PROMOTED
     from scoring.monitoring.retrain import describe
     from scoring.monitoring.retrain import retrain as run_retrain
     from scoring.monitoring.scheduler import reload_api, retrain_request
+    from scoring.reject_inference.augment import check_method, policy
     from scoring.serving.prediction_log import open_log
 
     settings = _settings(
@@ -71,10 +84,17 @@ def retrain(
         promote_auc_margin=auc_margin,
         promote_cost_margin=cost_margin,
     )
+    method = check_method(policy().default if reject_inference is None else reject_inference)
     settings.runtime_dir()
     engine = open_log(settings.database)
     try:
-        decision = run_retrain(retrain_request(settings, engine, track=mlflow))
+        if recalibrate:
+            from scoring.monitoring.recalibrate import recalibrate as run_recalibrate
+
+            decision = run_recalibrate(retrain_request(settings, engine, track=mlflow))
+        else:
+            request = replace(retrain_request(settings, engine, track=mlflow), reject_inference=method)
+            decision = run_retrain(request)
     finally:
         engine.dispose()
     from scoring.io import clean_json

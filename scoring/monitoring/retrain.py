@@ -11,7 +11,7 @@ figures to models/history.json.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +26,8 @@ from scoring.modeling.train import TrainConfig, TrainInputs, train_model
 from scoring.monitoring.challenger import PromotionRule, compare, evaluate
 from scoring.monitoring.history import KEPT, PROMOTED, SKIPPED, append_decision
 from scoring.monitoring.labelled import RetrainData, RetrainError, retrain_data
+from scoring.reject_inference.augment import NONE, check_method, policy
+from scoring.reject_inference.retrain_rows import with_inferred_rejects
 
 TRAINING_FILE = "training.parquet"
 
@@ -42,6 +44,7 @@ class RetrainRequest:
     min_defaults: int = 20
     rule: PromotionRule = PromotionRule()
     config: TrainConfig = TrainConfig(progress=False)
+    reject_inference: str = field(default_factory=lambda: policy().default)  # see scoring.reject_inference
 
 
 def _now() -> str:
@@ -65,14 +68,21 @@ def _skip(
     return decision
 
 
-def _train(request: RetrainRequest, data: RetrainData, champion: Bundle, stamp: str) -> tuple[Bundle, dict]:
-    """The challenger, trained on the combined rows (a temporary file: the bundle keeps its fingerprint);
-    its model card goes to reports/retrain/<stamp>/."""
+def _train(
+    request: RetrainRequest, data: RetrainData, champion: Bundle, stamp: str
+) -> tuple[Bundle, dict, dict]:
+    """The challenger, trained on the combined rows and the rows the reject-inference method adds for the
+    applicants the champion refuses (a temporary file: the bundle keeps its fingerprint); its model card
+    goes to reports/retrain/<stamp>/. Also returns the reject-inference summary."""
     paths = request.paths
     cost = CostSpec.from_dict(champion.metadata.get("cost") or {})
+    method = request.reject_inference
+    rows, rejects = with_inferred_rejects(
+        paths.features, data.training, data.window, champion, method, request.config.seed
+    )
     paths.data.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".retrain-", dir=paths.data) as work:
-        training = write_parquet_atomic(Path(work) / TRAINING_FILE, data.training)
+        training = write_parquet_atomic(Path(work) / TRAINING_FILE, rows)
         inputs = TrainInputs(
             training,
             paths.feature_dictionary,
@@ -81,18 +91,20 @@ def _train(request: RetrainRequest, data: RetrainData, champion: Bundle, stamp: 
             paths.retrain_reports / stamp,
             paths.home,
         )
-        result = train_model(inputs, replace(request.config, cost=cost, promote=False))
+        config = replace(request.config, cost=cost, promote=False, reject_inference=method)
+        result = train_model(inputs, config)
     challenger = load_bundle(paths.models, result.metadata["version"])
     registry = {
         "challenger": result.registry_version,
         "model_card": str(result.card_path.relative_to(paths.home)),
     }
-    return challenger, registry
+    return challenger, registry, rejects
 
 
 def retrain(request: RetrainRequest) -> dict:
     """Train, compare, maybe promote; returns the decision (also appended to the history)."""
     paths = request.paths
+    check_method(request.reject_inference)
     try:
         champion = load_bundle(paths.models)
     except BundleError as exc:
@@ -109,7 +121,7 @@ def retrain(request: RetrainRequest) -> dict:
         )
         return _skip(request, champion.version, reason, data)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    challenger, registry = _train(request, data, champion, stamp)
+    challenger, registry, rejects = _train(request, data, champion, stamp)
     cost = CostSpec.from_dict(champion.metadata.get("cost") or {})
     figures = {
         "champion": evaluate(champion, data.window, cost),
@@ -130,7 +142,7 @@ def retrain(request: RetrainRequest) -> dict:
         "challenger": challenger.version,
         "reasons": ["every check passed"] if promoted else [f"failed {f}" for f in failed],
         "window": window,
-        "training": data.describe_training(),
+        "training": {**data.describe_training(), "reject_inference": rejects},
         "metrics": figures,
         "checks": checks,
         "rule": request.rule.to_dict(),
@@ -150,6 +162,12 @@ def describe(decision: dict) -> str:
         lines.append(
             f"out-of-time window {w['start'][:10]} .. {w['end'][:10]}: {w['clients']:,} labelled clients, "
             f"{w['defaults']:,} defaults"
+        )
+    rejects = (decision.get("training") or {}).get("reject_inference") or {}
+    if rejects.get("method", NONE) != NONE:
+        lines.append(
+            f"reject inference {rejects['method']}: {rejects['rows_added']:,} rows inferred for "
+            f"{rejects['refused']:,} applicants the champion refuses"
         )
     for check in decision.get("checks") or []:
         mark = "ok " if check["passed"] else "NO "

@@ -2,7 +2,8 @@
 
 - drift, daily: `scoring drift --current log` on the last `drift_window_days` of the prediction log; its
   alerts (data drift, prediction drift, estimated performance drop) are notified, and with
-  `retrain_on_alert` a retrain follows (at most once per `retrain_cooldown_days`);
+  `retrain_on_alert` a retrain follows (at most once per `retrain_cooldown_days`); the calibration watch of
+  the labelled clients (`scoring.monitoring.calibration_watch`) notifies a calibration shift;
 - operations, every 15 minutes: p99 latency and the share of server errors over the last
   `operations_window_minutes`, notified above their limits;
 - retrain, monthly: `scoring retrain`; a promoted challenger is announced and the API told to reload it.
@@ -27,11 +28,13 @@ from scoring.drift.settings import DriftSettings
 from scoring.io import PRIVATE_DIR_MODE
 from scoring.modeling.train import TrainConfig
 from scoring.monitoring.alerts import Alert, drift_alerts, operations_alerts
+from scoring.monitoring.calibration_watch import calibration_alerts, calibration_watch
 from scoring.monitoring.challenger import PromotionRule
 from scoring.monitoring.heartbeat import INTERVAL_SECONDS, beat
 from scoring.monitoring.history import PROMOTED, read_history
 from scoring.monitoring.labelled import RetrainError
 from scoring.monitoring.notify import Notifier
+from scoring.monitoring.outcomes import labelled_scores
 from scoring.monitoring.retrain import RetrainRequest, retrain
 from scoring.monitoring.settings import MonitoringSettings
 from scoring.serving.prediction_log import open_log, read_requests
@@ -110,10 +113,18 @@ class MonitoringJobs:
         request = DriftRequest(
             LOG, since, now.replace(tzinfo=None).isoformat(), settings, database_url=s.database, paths=s.paths
         )
+        calibration = self._notify(
+            calibration_alerts(calibration_watch(labelled_scores(self.engine, with_features=True)))
+        )
         try:
             result = run_drift(request)
         except InsufficientData as exc:
-            return {"job": "drift", "status": "insufficient data", "detail": str(exc)}
+            return {
+                "job": "drift",
+                "status": "insufficient data",
+                "detail": str(exc),
+                "calibration": calibration,
+            }
         except DriftError as exc:
             logger.error("drift check failed: %s", exc)
             return {"job": "drift", "status": "error", "detail": str(exc)}
@@ -123,6 +134,7 @@ class MonitoringJobs:
             "status": "done",
             "report": result.directory.name,
             "notified": self._notify(alerts),
+            "calibration": calibration,
         }
         if alerts and s.retrain_on_alert and self._retrain_due(now):
             report["retrain"] = self.retrain()

@@ -117,18 +117,34 @@ def _number(value: object) -> float | None:
 
 def _members(value: object, default: int) -> int:
     number = _number(value)
-    return default if number is None or number < 1 else int(round(number))
+    return int(household_members(np.nan if number is None else number, default))
+
+
+def household_members(values: np.ndarray | float, default: int) -> np.ndarray:
+    """Household members of each application: CNT_FAM_MEMBERS rounded, `default` where missing or below 1."""
+    number = np.asarray(values, dtype=np.float64)
+    return np.where(np.isfinite(number) & (number >= 1), np.round(number), float(default))
 
 
 def max_instalment(household: Household, policy: AffordabilityPolicy | None = None) -> float:
     """The largest monthly instalment of the new loan (at the stressed rate) the household can carry."""
+    income = np.nan if household.income is None else household.income
+    return float(max_instalments(income, household.existing, household.members, policy))
+
+
+def max_instalments(
+    income: np.ndarray | float,
+    existing: np.ndarray | float,
+    members: np.ndarray | float,
+    policy: AffordabilityPolicy | None = None,
+) -> np.ndarray:
+    """`max_instalment` of each household (0 where the income is unknown or not positive)."""
     policy = policy or affordability_policy()
-    income = household.income
-    if income is None or income <= 0:
-        return 0.0
-    by_ratio = policy.max_debt_service_ratio * income - household.existing
-    residual = income - household.existing - policy.min_residual_income_per_member * household.members
-    return max(min(by_ratio, residual), 0.0)
+    income = np.asarray(income, dtype=np.float64)
+    by_ratio = policy.max_debt_service_ratio * income - existing
+    residual = income - existing - policy.min_residual_income_per_member * np.asarray(members)
+    room = np.maximum(np.minimum(by_ratio, residual), 0.0)
+    return np.where(np.isfinite(income) & (income > 0), room, 0.0)
 
 
 def max_affordable_amount(
@@ -155,8 +171,35 @@ def stressed_instalment(
     )
 
 
+def debt_service_ratios(
+    instalment: np.ndarray | float,
+    stressed: np.ndarray | float,
+    existing: np.ndarray | float,
+    income: np.ndarray | float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(new instalment + existing instalments) / income, at the loan's rate and at the stressed rate (NaN
+    where the income is unknown or not positive)."""
+    income = np.asarray(income, dtype=np.float64)
+    known = np.isfinite(income) & (income > 0)
+    divisor = np.where(known, income, np.nan)
+    return (np.asarray(instalment) + existing) / divisor, (np.asarray(stressed) + existing) / divisor
+
+
+def residual_income_per_member(
+    income: np.ndarray | float,
+    existing: np.ndarray | float,
+    stressed: np.ndarray | float,
+    members: np.ndarray | float,
+) -> np.ndarray:
+    """What stays of the income after every instalment (the new one stressed), per household member (NaN
+    where the income is unknown or not positive)."""
+    income = np.asarray(income, dtype=np.float64)
+    known = np.isfinite(income) & (income > 0)
+    return np.where(known, (income - existing - np.asarray(stressed)) / np.asarray(members), np.nan)
+
+
 def debt_service_ratio(household: Household, instalment: float) -> float | None:
     """(new instalment + existing instalments) / income; None when the income is unknown or zero."""
-    if household.income is None or household.income <= 0:
-        return None
-    return (instalment + household.existing) / household.income
+    income = np.nan if household.income is None else household.income
+    ratio = float(debt_service_ratios(instalment, instalment, household.existing, income)[0])
+    return None if np.isnan(ratio) else ratio

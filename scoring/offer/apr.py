@@ -30,16 +30,24 @@ def instalment(
     return np.asarray(amount, dtype=np.float64) * annuity_factor(annual_rate, months)
 
 
+def implied_months_of(
+    amount: np.ndarray | float, payment: np.ndarray | float, annual_rate: np.ndarray | float
+) -> np.ndarray:
+    """Number of monthly instalments of `payment` that repay `amount` (NaN where they never do)."""
+    credit = np.asarray(amount, dtype=np.float64)
+    pay = np.asarray(payment, dtype=np.float64)
+    rate = np.asarray(annual_rate, dtype=np.float64) / MONTHS
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = credit * rate / pay
+        months = np.where(rate == 0, credit / pay, -np.log1p(-share) / np.log1p(rate))
+    repaid = (credit > 0) & (pay > 0) & ((rate == 0) | (share < 1.0)) & np.isfinite(months)
+    return np.where(repaid, months, np.nan)
+
+
 def implied_months(amount: float, payment: float, annual_rate: float) -> float | None:
     """Number of monthly instalments of `payment` that repay `amount` (None when they never do)."""
-    if amount <= 0 or payment <= 0:
-        return None
-    rate = annual_rate / MONTHS
-    if rate == 0:
-        return amount / payment
-    if payment <= amount * rate:
-        return None
-    return float(-np.log1p(-amount * rate / payment) / np.log1p(rate))
+    months = float(implied_months_of(amount, payment, annual_rate))
+    return None if np.isnan(months) else months
 
 
 def apr(

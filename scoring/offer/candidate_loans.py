@@ -87,15 +87,15 @@ def price(
     probability_of: ProbabilityOf,
     amount: np.ndarray,
     term: np.ndarray,
-    start_grade: int,
+    start_grade: int | np.ndarray,
     threshold: float,
-    room: float,
+    room: float | np.ndarray,
     policy: OfferPolicy,
 ) -> Priced:
     """Price every candidate at its settled grade and check it against risk, price, affordability, product."""
     amount = np.asarray(amount, dtype=np.float64)
     term = np.asarray(term, dtype=np.float64)
-    grade, probability, passes = settle_grades(probability_of, amount, term, np.int64(start_grade), policy)
+    grade, probability, passes = settle_grades(probability_of, amount, term, np.asarray(start_grade), policy)
     rate = policy.pricer.rate(grade)
     payment = np.round(instalment(amount, rate, term), 2)
     fees = policy.product.fees(amount)
@@ -111,7 +111,7 @@ def price(
         fees=fees,
         apr=rates,
         risk_ok=probability < threshold,
-        price_ok=rates <= policy.usury.max_apr(amount) + 1e-12,
+        price_ok=~policy.usury.above(rates, amount),
         afford_ok=stressed_instalment(amount, rate, term, policy.affordability) <= room + 1e-9,
         product_ok=(amount >= product.min_amount) & (amount <= product.max_amount),
         passes=passes,

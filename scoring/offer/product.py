@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring.offer.apr import implied_months
+from scoring.offer.apr import implied_months_of
 
 POLICY_FILE = Path(__file__).with_name("product.json")
 
@@ -58,15 +58,20 @@ class ProductPolicy:
         return math.floor(round(amount / self.amount_step, 9)) * self.amount_step
 
     def asked_term(self, amount: float, annuity: float | None, annual_rate: float) -> int:
-        """The standard term of an application: the shortest one at or above the number of monthly
+        """The standard term of an application (`asked_terms` of one loan)."""
+        posted = np.nan if annuity is None else annuity
+        return int(self.asked_terms(np.array([amount]), np.array([posted]), np.array([annual_rate]))[0])
+
+    def asked_terms(self, amount: np.ndarray, annuity: np.ndarray, annual_rate: np.ndarray) -> np.ndarray:
+        """The standard term of each application: the shortest one at or above the number of monthly
         instalments of `annuity` that repay `amount` at `annual_rate` (the longest when they never do; the
         default term without an annuity)."""
-        if annuity is None or not math.isfinite(annuity) or annuity <= 0:
-            return self.default_term
-        months = implied_months(amount, annuity, annual_rate)
-        if months is None:
-            return self.terms[-1]
-        return next((t for t in self.terms if t >= months - 1e-9), self.terms[-1])
+        terms = np.array(self.terms, dtype=np.float64)
+        payment = np.asarray(annuity, dtype=np.float64)
+        months = implied_months_of(amount, payment, annual_rate)
+        index = np.minimum(np.searchsorted(terms, months - 1e-9, side="left"), len(terms) - 1)
+        found = np.where(np.isnan(months), terms[-1], terms[index])
+        return np.where(np.isfinite(payment) & (payment > 0), found, float(self.default_term))
 
     def longer_terms(self, term: int) -> tuple[int, ...]:
         """The standard terms longer than `term`."""

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from scoring.offer.apr import MONTHS, apr, instalment
+from scoring.offer.apr import apr, instalment
 from scoring.offer.policy import OfferPolicy
 
 PER = 1000.0
@@ -40,19 +40,6 @@ class Profit:
         return asdict(self)
 
 
-def asked_terms(amount: np.ndarray, annuity: np.ndarray, rate: np.ndarray, policy: OfferPolicy) -> np.ndarray:
-    """The standard term of each loan (as `ProductPolicy.asked_term`, vectorised)."""
-    product = policy.product
-    terms = np.array(product.terms, dtype=np.float64)
-    monthly = rate / MONTHS
-    with np.errstate(divide="ignore", invalid="ignore"):
-        covered = 1.0 - amount * monthly / annuity
-        months = np.where(monthly > 0, -np.log(covered) / np.log1p(monthly), amount / annuity)
-    months = np.where(np.isfinite(months) & (covered > 0), months, terms[-1])
-    index = np.minimum(np.searchsorted(terms, months - 1e-9, side="left"), len(terms) - 1)
-    return np.where(np.isfinite(annuity) & (annuity > 0), terms[index], float(product.default_term))
-
-
 def expected_profit(
     probability: np.ndarray,
     amount: np.ndarray,
@@ -70,14 +57,14 @@ def expected_profit(
     pricer, pricing = policy.pricer, policy.pricer.policy
     rate = pricer.rate(pricer.grade_index(p))
     cap = policy.usury.max_apr(np.where(known, credit, 1.0))
-    term = asked_terms(credit, payment_asked, np.minimum(rate, cap), policy)
+    term = policy.product.asked_terms(credit, payment_asked, np.minimum(rate, cap))
     accepted = known & (p < threshold)
     payment = np.round(instalment(np.where(known, credit, 1.0), rate, term), 2)
     fees = policy.product.fees(np.where(known, credit, 0.0))
     rates = np.full(len(p), np.inf)
     if accepted.any():
         rates[accepted] = apr(credit[accepted], payment[accepted], term[accepted], fees[accepted])
-    offered = accepted & (rates <= cap + 1e-12)
+    offered = accepted & ~policy.usury.above(rates, np.where(known, credit, 1.0))
     c = np.where(offered, credit, 0.0)
     interest = np.where(offered, term * payment + fees - credit, 0.0)
     years = (term + 1.0) / 24.0

@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from scoring.explain.policy_reasons import NOT_AFFORDABLE, PRICE_ABOVE_CAP
-from scoring.offer.affordability import Household, max_affordable_amount, max_instalment, stressed_instalment
+from scoring.offer.affordability import (
+    Household,
+    debt_service_ratios,
+    max_affordable_amount,
+    max_instalment,
+    residual_income_per_member,
+    stressed_instalment,
+)
 from scoring.offer.candidate_loans import Priced, ProbabilityOf, price
 from scoring.offer.policy import OfferPolicy
 from scoring.offer.terms import LONGER_TERM, LOWER_AMOUNT, Terms, terms_of
@@ -239,21 +246,25 @@ def _limits(
 ) -> Limits:
     """The limits of the offer (or, without one, of the asked terms as priced)."""
     rules = policy.affordability
-    income = household.income
-    stressed = float(stressed_instalment(terms.amount, terms.annual_rate, terms.term_months, rules))
-    known = income is not None and income > 0 and math.isfinite(income)
+    income = np.nan if household.income is None else household.income
+    stressed = stressed_instalment(terms.amount, terms.annual_rate, terms.term_months, rules)
+    ratio, stressed_ratio = debt_service_ratios(terms.instalment, stressed, household.existing, income)
+    residual = residual_income_per_member(income, household.existing, stressed, household.members)
     return Limits(
         max_instalment=round(room, 2),
-        debt_service_ratio=(terms.instalment + household.existing) / income if known else None,
-        stressed_debt_service_ratio=(stressed + household.existing) / income if known else None,
+        debt_service_ratio=_known(ratio),
+        stressed_debt_service_ratio=_known(stressed_ratio),
         max_debt_service_ratio=rules.max_debt_service_ratio,
         bound=bound,
         max_amount=None if at_max is None else at_max.amount,
         existing_instalments=round(household.existing, 2),
         existing_instalments_source=household.existing_source,
-        residual_income_per_member=(income - household.existing - stressed) / household.members
-        if known
-        else None,
+        residual_income_per_member=_known(residual),
         min_residual_income_per_member=rules.min_residual_income_per_member,
         period=rules.period,
     )
+
+
+def _known(value: np.ndarray) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else number

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 POLICY_FILE = Path(__file__).with_name("usury.json")
+TOLERANCE = 1e-12  # an APR equal to the threshold is lawful
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ class UsuryPolicy:
         """The maximum APR of each amount (a band includes its upper amount)."""
         index = np.searchsorted(np.array(self.upper_amounts), np.atleast_1d(amount), side="left")
         return np.array(self.max_aprs)[index]
+
+    def above(self, rate: np.ndarray | float, amount: np.ndarray | float) -> np.ndarray:
+        """Whether each APR is above the threshold of its amount (it cannot be offered)."""
+        return np.asarray(rate, dtype=np.float64) > self.max_apr(amount) + TOLERANCE
 
 
 @cache

@@ -9,7 +9,8 @@ score points and, unless turned off, the (up to 4) reason codes pushing towards 
 refusal for a referral), strongest first, as the API gives them.
 
 With a strategy, the engine decides: its rules read the home's ingested applications
-(`data/interim/application_{train,test}.parquet`) joined to the feature table, and the decision and the
+(`data/interim/application_{train,test}.parquet`) joined to the feature table, the offer's figures of the
+requested loan are added beside the PD when they read them (`decision_inputs`), and the decision and the
 fired rules are the strategy's generated SQL (`decision_sql` on DuckDB, `spark_decision` on Spark) over the
 rule columns and the probability; `score_frame` then takes them as given.
 The output folder holds `part-*.parquet` files with the columns of SCORE_SCHEMA, replaced as a whole
@@ -39,8 +40,10 @@ from scoring.features.duckdb_runner import connect
 from scoring.features.expr import quote_ident, quote_str
 from scoring.io import atomic_dir, write_parquet_atomic
 from scoring.modeling.bundle import Bundle
+from scoring.offer.requested_loan import offer_names
 from scoring.serving.facts import APPLICATION_TABLES
-from scoring.strategy.decide import decision_sql, rules_fired_sql
+from scoring.strategy.conditions import TEXT
+from scoring.strategy.decide import decision_sql, offer_columns, rules_fired_sql
 from scoring.strategy.definition import Strategy
 from scoring.strategy.names import raw_columns
 from scoring.vocabulary import Decision, Engine
@@ -219,11 +222,28 @@ def summarise(out_dir: Path, engine: Engine, scorer: BatchScorer, start: float) 
     )
 
 
+def decision_inputs(scorer: BatchScorer, frame: pl.DataFrame) -> pl.DataFrame:
+    """The calibrated PD of each row and, when the strategy's rules read them, the offer's figures of the
+    requested loan (OFFER_*: `offer_columns`, the pandas paths' own), for the strategy's SQL."""
+    bundle = scorer.bundle
+    probability = bundle.predict_proba(bundle.matrix(frame))
+    figures = offer_columns(scorer.strategy, frame, probability) if scorer.strategy else {}
+    types = offer_names()
+    return pl.DataFrame(
+        [
+            pl.Series("probability", probability, dtype=pl.Float64),
+            *(
+                pl.Series(name, list(values), dtype=pl.String if types[name] == TEXT else pl.Float64)
+                for name, values in figures.items()
+            ),
+        ]
+    )
+
+
 def _write_part(scorer: BatchScorer, batch: pa.RecordBatch, path: Path) -> None:
     frame = pl.from_arrow(batch)
     if scorer.strategy is not None:
-        bundle = scorer.bundle
-        frame = frame.with_columns(probability=pl.Series(bundle.predict_proba(bundle.matrix(frame))))
+        frame = frame.hstack(decision_inputs(scorer, frame))
         with duckdb.connect() as con:
             frame = frame.with_columns(scorer.decide_sql(con, frame))
     write_parquet_atomic(path, score_frame(scorer, frame))

@@ -20,16 +20,19 @@ import polars as pl
 import pyarrow as pa
 
 from scoring.io import atomic_dir
+from scoring.offer.requested_loan import offer_names
 from scoring.serving.batch import (
     KEY,
     SCORE_SCHEMA,
     BatchScorer,
     BatchSummary,
     check_features,
+    decision_inputs,
     score_frame,
     summarise,
 )
 from scoring.spark import spark_job
+from scoring.strategy.conditions import TEXT
 from scoring.strategy.decide import spark_decision, spark_rules_fired
 from scoring.vocabulary import Engine
 
@@ -51,26 +54,34 @@ def _score_batches(shared: Broadcast, batches: Iterator[pa.RecordBatch]) -> Iter
 
 
 def _probabilities(shared: Broadcast, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """The rows of a partition with their calibrated probability of default (runs on the executors)."""
-    bundle = shared.value.bundle
+    """The rows of a partition with their calibrated probability of default and the offer's figures the
+    strategy's rules read (runs on the executors; `decision_inputs`, as the DuckDB engine)."""
+    scorer = shared.value
     for batch in batches:
-        frame = pl.from_arrow(batch)
-        probability = pa.array(bundle.predict_proba(bundle.matrix(frame)), pa.float64())
-        yield batch.append_column("probability", probability)
+        added = decision_inputs(scorer, pl.from_arrow(batch)).to_arrow()
+        for name in added.column_names:
+            column = added.column(name).combine_chunks()
+            text = column.type == pa.large_string()
+            batch = batch.append_column(name, column.cast(pa.string()) if text else column)
+        yield batch
 
 
 def _decided(scorer: BatchScorer, frame: DataFrame, spark: SparkSession, shared: Broadcast) -> DataFrame:
     """The rows with their probability, the strategy's decision and the rules that fired."""
-    from pyspark.sql.types import DoubleType, StructField, StructType
+    from pyspark.sql.types import DoubleType, StringType, StructField, StructType
 
     raw = scorer.rule_columns[0]
     paths = scorer.raw_paths()
     if paths:
         applications = spark.read.option("mergeSchema", "true").parquet(*map(str, paths))
         frame = frame.join(applications.select(KEY, *(f"`{c}`" for c in raw)), on=KEY, how="left")
-    schema = StructType([*frame.schema.fields, StructField("probability", DoubleType())])
-    scored = frame.mapInArrow(partial(_probabilities, shared), schema)
     strategy = scorer.strategy
+    types = offer_names()
+    added = [("probability", DoubleType())] + [
+        (name, StringType() if types[name] == TEXT else DoubleType()) for name in strategy.offer_figures
+    ]
+    schema = StructType([*frame.schema.fields, *(StructField(n, t) for n, t in added)])
+    scored = frame.mapInArrow(partial(_probabilities, shared), schema)
     return scored.withColumn("decision", spark_decision(strategy)).withColumn(
         "rules_fired", spark_rules_fired(strategy)
     )

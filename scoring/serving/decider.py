@@ -35,8 +35,10 @@ class Decider:
         featurizer: Featurizer,
         interim_dir: Path,
         features_path: Path | None,
+        probabilities: np.ndarray | None = None,
     ) -> None:
         self.threshold = threshold
+        self.probabilities = probabilities  # of the stored clients, in store order
         self.ids = ids
         self.featurizer = featurizer
         self.interim_dir = interim_dir
@@ -61,7 +63,9 @@ class Decider:
         with self.lock:
             found = self._stored
             if found is None or found[0] != active.key:
-                fired = stored_fired(active.strategy, self.ids, self.interim_dir, self._path())
+                fired = stored_fired(
+                    active.strategy, self.ids, self.interim_dir, self._path(), self.probabilities
+                )
                 found = self._stored = (active.key, fired)
         return found[1]
 
@@ -82,7 +86,7 @@ class Decider:
         if active is None or not active.reads_inputs:
             return [decide(active, float(p), self.threshold) for p in probabilities]
         frame = posted_frame(active.strategy, self.featurizer, applications, histories)
-        fired = fired_pandas(active.strategy, frame)
+        fired = fired_pandas(active.strategy, frame, probabilities)
         return [decide(active, float(p), self.threshold, fired[i]) for i, p in enumerate(probabilities)]
 
     def what_if(
@@ -96,4 +100,5 @@ class Decider:
         if active is None or not active.reads_inputs:
             return decide(active, probability, self.threshold)
         frame = what_if_frame(active.strategy, self.featurizer, application, client_id, self._path())
-        return decide(active, probability, self.threshold, fired_pandas(active.strategy, frame)[0])
+        fired = fired_pandas(active.strategy, frame, [probability])
+        return decide(active, probability, self.threshold, fired[0])

@@ -1,4 +1,6 @@
-"""What a strategy's rules read, on each serving path: the application's raw fields and its features.
+"""What a strategy's rules read, on each serving path: the application's raw fields and its features (and,
+for the offer's figures of the requested loan, the fields and the feature they are computed from, the
+figures themselves added with the PD by `scoring.strategy.decide.fired_pandas`).
 
 - stored clients: the ingested application row (`data/interim/application_{train,test}.parquet`) and the
   client's row of `features.parquet`, read once per strategy for every stored client (`stored_fired`);
@@ -64,11 +66,18 @@ def stored_frame(strategy: Strategy, ids: np.ndarray, interim_dir: Path, feature
     return frame.sort("_row").select(*raw, *features).to_pandas()
 
 
-def stored_fired(strategy: Strategy, ids: np.ndarray, interim_dir: Path, features_path: Path) -> np.ndarray:
-    """Which rule fires on which stored client (store rows x rules)."""
+def stored_fired(
+    strategy: Strategy,
+    ids: np.ndarray,
+    interim_dir: Path,
+    features_path: Path,
+    probabilities: np.ndarray | None = None,
+) -> np.ndarray:
+    """Which rule fires on which stored client (store rows x rules); `probabilities` (their calibrated PDs,
+    in store order) are needed when the rules read the offer's figures."""
     if not strategy.rules:
         return np.zeros((len(ids), 0), dtype=bool)
-    return fired_pandas(strategy, stored_frame(strategy, ids, interim_dir, features_path))
+    return fired_pandas(strategy, stored_frame(strategy, ids, interim_dir, features_path), probabilities)
 
 
 def _raw_value(name: str, value: object) -> object:

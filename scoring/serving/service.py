@@ -77,7 +77,9 @@ class ScoringService:
         self.offer_data = OfferData(interim_dir)
         self.offer_policy = OfferPolicy()
         self.profit: dict | None = None  # expected profit of the bundle's out-of-fold PDs, once computed
-        self.decider = Decider(scorer.threshold, store.ids, featurizer, interim_dir, features_path)
+        self.decider = Decider(
+            scorer.threshold, store.ids, featurizer, interim_dir, features_path, probabilities
+        )
         self._responses = ResponseSets(responses)  # by strategy key ("": the bundle's threshold)
         self._payload: Callable[[ScoreResult, Language], dict] | None = None
         self._labelled = store.train_rows

@@ -12,13 +12,14 @@ The grammar, SQL-like and case-insensitive in its keywords::
     product    := unary (("*" | "/") unary)*
     unary      := "-" unary | NUMBER | 'string' | NAME | "(" condition ")"
 
-A NAME is one of the known names given to the parser (the application's raw columns and the model's
-features: `scoring.strategy.names`), each a number or a text; nothing else can be named, nothing can be
-called, no attribute can be read, so a condition can never run code. Texts compare only for (in)equality
-and IN; numbers take every comparison and arithmetic. Missing values follow SQL: arithmetic or a comparison
-with a missing value is unknown, NOT unknown is unknown, `x IN (...)` is unknown for a missing x, unknown AND
-false is false, unknown OR true is true; a rule fires only when its condition is true (so a comparison with
-a missing value never fires: test `IS NULL` for that). A division by zero is missing.
+A NAME is one of the known names given to the parser (the application's raw columns, the model's
+features and the offer's figures of the requested loan, OFFER_*: `scoring.strategy.names`), each a number
+or a text; nothing else can be named, nothing can be called, no attribute can be read, so a condition can
+never run code. Texts compare only for (in)equality and IN; numbers take every comparison and arithmetic.
+Missing values follow SQL: arithmetic or a comparison with a missing value is unknown, NOT unknown is
+unknown, `x IN (...)` is unknown for a missing x, unknown AND false is false, unknown OR true is true; a
+rule fires only when its condition is true (so a comparison with a missing value never fires: test
+`IS NULL` for that). A division by zero is missing.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from scoring.errors import ScoringError
 
 NUMBER, TEXT, BOOL = "number", "text", "condition"
+OFFER_PREFIX = "OFFER_"  # the offer's figures of the requested loan (scoring.offer.requested_loan)
 KEYWORDS = frozenset({"AND", "OR", "NOT", "IS", "NULL", "IN"})
 COMPARISONS = {"=": "=", "==": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 TOKEN = re.compile(
@@ -305,10 +307,12 @@ class _Parser:
         if token.text not in self.names:
             close = difflib.get_close_matches(token.text, list(self.names), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            raise ConditionError(
-                f"unknown name {token.text}: not a column of the application nor a feature{hint}",
-                token.offset,
+            what = (
+                "not one of the offer's figures"
+                if token.text.startswith(OFFER_PREFIX)
+                else "not a column of the application nor a feature"
             )
+            raise ConditionError(f"unknown name {token.text}: {what}{hint}", token.offset)
         return Col(token.text, self.names[token.text])
 
 

@@ -4,7 +4,8 @@ Rules first: any refuse rule that fires refuses, else any refer rule that fires 
 PD: accept below `accept_below`, refuse from `refuse_from`, refer between. The reasons of a decision are the
 codes of the rules that fired, refuse rules first, each in file order. `decide` works on any matrix of
 fired rules, so one pandas frame (a stored client, a posted application), a DuckDB batch (`decision_sql`)
-and a Spark batch (`spark_decision`) reach the same decisions.
+and a Spark batch (`spark_decision`) reach the same decisions. Rules reading the offer's figures of the
+requested loan (OFFER_*) get them as columns computed beside the PD by one function (`offer_columns`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from scoring.offer.requested_loan import requested_figures
 from scoring.strategy.backends import DUCKDB, SPARK, fires_pandas, fires_sql, number_sql
 from scoring.strategy.definition import REFER, REFUSE, Strategy
 from scoring.vocabulary import Decision
@@ -68,22 +70,46 @@ def decide(strategy: Strategy, probability: np.ndarray, fired: np.ndarray) -> De
     return Decisions(outcome, fired, codes, tuple(r.action for r in strategy.rules))
 
 
-def fired_pandas(strategy: Strategy, frame: pd.DataFrame) -> np.ndarray:
-    """Which rule fires on which row of `frame` (raw application columns and features), rows x rules."""
+def offer_columns(strategy: Strategy, data: Mapping[str, object], probability: Sequence[float]) -> dict:
+    """The offer's figures of the requested loan the rules read (OFFER_*), by name, computed from `data`
+    (columns by name holding `Strategy.columns`) and the calibrated PDs: `requested_figures`, the one home
+    of these figures on every path (pandas here, DuckDB and Spark batches before their SQL)."""
+    figures = strategy.offer_figures
+    if not figures:
+        return {}
+    found = requested_figures(data, np.asarray(probability, dtype=float))
+    return {name: found[name] for name in figures}
+
+
+def rule_frame(strategy: Strategy, frame: pd.DataFrame, probability: Sequence[float] | None) -> pd.DataFrame:
+    """`frame` (the columns the rules need) with the offer's figures the rules read added."""
+    if not strategy.offer_figures:
+        return frame
+    if probability is None:
+        raise ValueError("the strategy's rules read the offer's figures: the calibrated PDs are needed")
+    return frame.assign(**offer_columns(strategy, frame, probability))
+
+
+def fired_pandas(
+    strategy: Strategy, frame: pd.DataFrame, probability: Sequence[float] | None = None
+) -> np.ndarray:
+    """Which rule fires on which row of `frame` (raw application columns and features; with the rows'
+    calibrated PDs when the rules read the offer's figures), rows x rules."""
+    frame = rule_frame(strategy, frame, probability)
     columns = [fires_pandas(r.condition, frame) for r in strategy.rules]
     return np.column_stack(columns) if columns else np.zeros((len(frame), 0), dtype=bool)
 
 
 def decide_frame(strategy: Strategy, frame: pd.DataFrame, probability: Sequence[float]) -> Decisions:
     """The decisions of the rows of `frame` with their calibrated PDs."""
-    return decide(strategy, np.asarray(probability, dtype=float), fired_pandas(strategy, frame))
+    return decide(strategy, np.asarray(probability, dtype=float), fired_pandas(strategy, frame, probability))
 
 
 def decide_one(
     strategy: Strategy, values: Mapping[str, object], probability: float
 ) -> tuple[Decision, list[str]]:
     """One application's decision and the codes of the rules that fired (a stored or posted client)."""
-    row = pd.DataFrame([{name: values.get(name) for name in strategy.columns}])
+    row = pd.DataFrame([{name: values.get(name) for name in sorted(strategy.columns)}])
     decisions = decide_frame(strategy, row, [probability])
     return Decision(decisions.outcome[0]), decisions.reasons(0)
 

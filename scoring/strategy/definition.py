@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from scoring.errors import ScoringError
 from scoring.explain.policy_reasons import policy_catalogue
+from scoring.offer.requested_loan import offer_inputs, offer_names
 from scoring.strategy.conditions import ConditionError, Node, columns_of, parse_condition
 
 REFUSE, REFER = "refuse", "refer"
@@ -97,9 +98,21 @@ class Strategy:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
-    def columns(self) -> set[str]:
+    def names(self) -> set[str]:
         """Every name the rules read."""
         return set().union(*(columns_of(r.condition) for r in self.rules))
+
+    @property
+    def offer_figures(self) -> list[str]:
+        """The offer's figures of the requested loan the rules read (OFFER_*), sorted."""
+        return sorted(self.names & offer_names().keys())
+
+    @property
+    def columns(self) -> set[str]:
+        """Every column the rules need from the data: the names they read, an offer figure replaced by the
+        fields and the feature it is computed from (with the calibrated PD: `decide.rule_frame`)."""
+        figures = self.offer_figures
+        return (self.names - set(figures)) | (set(offer_inputs()) if figures else set())
 
     @classmethod
     def single_threshold(cls, threshold: float, name: str = "bundle threshold") -> Strategy:

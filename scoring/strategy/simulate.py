@@ -72,8 +72,8 @@ class Compared:
     @classmethod
     def of(cls, strategy: Strategy, current: Strategy, label: str, population: Population) -> Compared:
         p = population.probability
-        new = decide(strategy, p, fired_pandas(strategy, population.frame))
-        old = decide(current, p, fired_pandas(current, population.frame))
+        new = decide(strategy, p, fired_pandas(strategy, population.frame, p))
+        old = decide(current, p, fired_pandas(current, population.frame, p))
         return cls(strategy, current, label, population, new, old)
 
 

@@ -12,12 +12,15 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 from scoring.serving.service import ScoringService
+from tests.support.app_start import migrated_copy
 
 API = "/api/v1"
 
 
 def make_settings(home: Path, database: Path, **overrides: object) -> Settings:
-    """Settings independent of the environment and of any .env file."""
+    """Settings independent of the environment and of any .env file (a new database starts migrated)."""
+    if "database_url" not in overrides:
+        migrated_copy(database)
     values = {
         "home": home,
         "database_url": f"sqlite:///{database}",
@@ -42,9 +45,22 @@ def wait_for_explanations(client: TestClient, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
+@pytest.fixture(scope="module")
+def module_client(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app (and log) for a whole test module that only reads: its routes answer the same to every test."""
+    settings = make_settings(demo_home, tmp_path_factory.mktemp("module-app") / "predictions.db")
     with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """A fresh app per test; the module's one when the module says `SHARED_APP = True` (read-only tests: the
+    app's start and its precomputation of every stored client's answers, about 1 s of CPU, once)."""
+    if getattr(request.module, "SHARED_APP", False):
+        yield request.getfixturevalue("module_client")
+        return
+    with TestClient(create_app(request.getfixturevalue("settings"))) as test_client:
         yield test_client
 
 

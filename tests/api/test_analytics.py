@@ -16,6 +16,8 @@ from scoring.serving.service import ScoringService
 from scoring.vocabulary import FeatureKind
 from tests.api.conftest import API
 
+SHARED_APP = True  # the tests only read: one app for the module (tests/api/conftest.py `client`)
+
 
 def _numeric(service: ScoringService, n: int) -> list[str]:
     """The first n numeric features of the model (the lean model's features vary with its data)."""

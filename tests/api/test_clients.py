@@ -15,6 +15,8 @@ from scoring.serving.service import ScoringService
 from scoring.vocabulary import Language
 from tests.api.conftest import API, wait_for_explanations
 
+SHARED_APP = True  # the tests only read: one app for the module (tests/api/conftest.py `client`)
+
 
 def test_search_by_prefix(client: TestClient, stored_ids: dict[str, int]) -> None:
     prefix = str(stored_ids["train"])[:4]

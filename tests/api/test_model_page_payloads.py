@@ -15,6 +15,8 @@ from scoring.serving.service import ScoringService
 from scoring.serving.shap_summary import global_summary
 from tests.api.conftest import API
 
+SHARED_APP = True  # the tests only read: one app for the module (tests/api/conftest.py `client`)
+
 
 def test_first_paint_payloads_fit_the_budget(client: TestClient) -> None:
     sizes = {}

@@ -16,6 +16,8 @@ from scoring.offer.profit import expected_profit
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API, APPLICATION
 
+SHARED_APP = True  # the tests only read: one app for the module (tests/api/conftest.py `client`)
+
 TERMS = {"amount", "term_months", "annual_rate", "apr", "instalment", "fees", "total_cost", "total_payable"}
 CONTRACT = {"client_id", "model_version", "threshold", "decision", "probability", "grade", "reason_code"}
 CONTRACT |= {"asked", "offer", "alternatives", "limits", "rules_fired", "strategy"}

@@ -15,6 +15,8 @@ from scoring.serving.service import ScoringService
 from scoring.vocabulary import Language
 from tests.api.conftest import API, APPLICATION
 
+SHARED_APP = True  # the tests only read: one app for the module (tests/api/conftest.py `client`)
+
 
 @pytest.mark.parametrize(
     ("header", "expected"),

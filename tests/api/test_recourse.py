@@ -11,6 +11,8 @@ from scoring.serving.offering import stored_offer
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API
 
+SHARED_APP = True  # the tests only read: one app for the module (tests/api/conftest.py `client`)
+
 
 def _countered(service: ScoringService, count: int = 10) -> list[int]:
     """Stored clients refused as asked and given a counter-offer by the offer search, nearest the threshold

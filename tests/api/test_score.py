@@ -15,6 +15,8 @@ from scoring.data.schema import APPLICATION_TEST, SECONDARY_TABLES, TABLES
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API, APPLICATION, make_settings
 
+SHARED_APP = True  # the tests only read: one app for the module (tests/api/conftest.py `client`)
+
 
 def test_score_of_a_posted_application(client: TestClient) -> None:
     body = client.post(f"{API}/score", json=APPLICATION).json()

@@ -19,10 +19,12 @@ from api.main import create_app
 from api.settings import Settings
 from scoring.db.audit import Actor
 from scoring.db.strategies import activate
-from scoring.explain.policy_reasons import policy_catalogue
+from scoring.explain.policy_reasons import PRICE_ABOVE_CAP, policy_catalogue
 from scoring.features.serving import vectorizer
 from scoring.home import Paths
 from scoring.modeling.bundle import load_bundle
+from scoring.offer.affordability import affordability_policy
+from scoring.offer.requested_loan import requested_figures
 from scoring.serving.batch import BatchScorer, score_duckdb
 from scoring.serving.prediction_log import open_log, read_predictions
 from scoring.strategy.conditions import NUMBER
@@ -36,7 +38,9 @@ from tests.api.test_score import _raw_rows
 
 CLI = Actor("cli:test", source="cli")
 REFERRED = "referred to an officer: the letter follows the officer's decision"
-KNOCK_OUT, REFER_RULE = "INCOME_BELOW_MINIMUM", "AGE_AT_TERM_END"
+KNOCK_OUT, REFER_RULE, UNAFFORDABLE = "INCOME_BELOW_MINIMUM", "AGE_AT_TERM_END", "UNAFFORDABLE_DSR"
+EXISTING = "BUREAU_ACTIVE_AMT_ANNUITY_SUM"
+LOAN_FIELDS = ("AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "CNT_FAM_MEMBERS")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Case:
     knocked_out: int  # under the refuse rule, PD below accept_below
     referred: int  # PD in the band, no rule fired
     accepted: int  # PD below accept_below, no rule fired
+    unaffordable: int  # PD below accept_below, only the stressed debt-service rule fired
     applications: pl.DataFrame  # the ingested applications (raw fields) of the home
 
 
@@ -57,17 +62,25 @@ def _applications(home: Path) -> pl.DataFrame:
 
 
 def band_case(home: Path) -> Case:
-    """A strategy on the home's clients: refuse the lowest incomes, refer the oldest applicants, refer the
-    PDs between the 40th and the 80th percentiles; and a client decided each way."""
+    """A strategy on the home's clients: refuse the lowest incomes and the loans whose price would be above
+    the usury threshold (read as a grade too: a text column in the SQL), refer the oldest applicants and the
+    loans over the stressed debt-service cap (the offer's figures), refer the PDs between the 40th and the
+    80th percentiles; and a client decided each way."""
     paths = Paths(home)
     bundle = load_bundle(paths.models)
     features = pl.read_parquet(
-        paths.features, columns=["SK_ID_CURR", *{*bundle.feature_names, "APP_AGE_YEARS"}]
+        paths.features, columns=["SK_ID_CURR", *{*bundle.feature_names, "APP_AGE_YEARS", EXISTING}]
     )
     probability = bundle.predict_proba(bundle.matrix(features))
     applications = _applications(home)
-    frame = features.select("SK_ID_CURR", "APP_AGE_YEARS").with_columns(probability=probability)
-    frame = frame.join(applications.select("SK_ID_CURR", "AMT_INCOME_TOTAL"), on="SK_ID_CURR", how="left")
+    frame = features.select("SK_ID_CURR", "APP_AGE_YEARS", EXISTING).with_columns(probability=probability)
+    frame = frame.join(applications.select("SK_ID_CURR", *LOAN_FIELDS), on="SK_ID_CURR", how="left")
+    figures = requested_figures(frame, probability)
+    frame = frame.with_columns(
+        pl.Series("above", figures["OFFER_ABOVE_USURY"]),
+        pl.Series("grade", figures["OFFER_GRADE"].tolist(), dtype=pl.String),
+        pl.Series("stressed", figures["OFFER_DSR_STRESSED"], nan_to_null=True),
+    )
     accept_below, refuse_from = (round(float(q), 6) for q in np.quantile(probability, [0.4, 0.8]))
     income = round(float(frame["AMT_INCOME_TOTAL"].quantile(0.1)), 2)
     age = round(float(frame["APP_AGE_YEARS"].quantile(0.9)), 4)
@@ -77,19 +90,35 @@ def band_case(home: Path) -> Case:
         "rules:\n"
         f"  - {{code: {KNOCK_OUT}, when: 'AMT_INCOME_TOTAL < {income}', action: refuse}}\n"
         f"  - {{code: {REFER_RULE}, when: 'APP_AGE_YEARS > {age}', action: refer}}\n"
+        f"  - {{code: {UNAFFORDABLE}, when: 'OFFER_DSR_STRESSED > OFFER_DSR_CAP', action: refer}}\n"
+        f"  - {{code: {PRICE_ABOVE_CAP}, action: refuse,\n"
+        "      when: \"OFFER_ABOVE_USURY = 1 AND OFFER_GRADE != 'A'\"}\n"
     )
-    quiet = (pl.col("AMT_INCOME_TOTAL") >= income) & (pl.col("APP_AGE_YEARS") <= age)
+    cap = affordability_policy().max_debt_service_ratio
+    affordable = pl.col("stressed").is_null() | (pl.col("stressed") <= cap)
+    lawful = (pl.col("above") != 1) | (pl.col("grade") == "A")
+    quiet = (pl.col("AMT_INCOME_TOTAL") >= income) & (pl.col("APP_AGE_YEARS") <= age) & affordable & lawful
     low = pl.col("probability") < accept_below
     band = (pl.col("probability") >= accept_below) & (pl.col("probability") < refuse_from)
 
     def first(condition: pl.Expr) -> int:
         return int(frame.filter(condition).sort("SK_ID_CURR")["SK_ID_CURR"][0])
 
+    knocked_out = (
+        (pl.col("AMT_INCOME_TOTAL") < income) & (pl.col("APP_AGE_YEARS") <= age) & affordable & lawful
+    )
     return Case(
         text,
-        knocked_out=first((pl.col("AMT_INCOME_TOTAL") < income) & (pl.col("APP_AGE_YEARS") <= age) & low),
+        knocked_out=first(knocked_out & low),
         referred=first(quiet & band),
         accepted=first(quiet & low),
+        unaffordable=first(
+            (pl.col("AMT_INCOME_TOTAL") >= income)
+            & (pl.col("APP_AGE_YEARS") <= age)
+            & lawful
+            & low
+            & (pl.col("stressed") > cap)
+        ),
         applications=applications,
     )
 
@@ -156,6 +185,17 @@ def test_a_knock_out_refuses_and_the_band_refers(client: TestClient, case: Case)
     assert _score(client, case.knocked_out) == refused
 
 
+def test_the_offer_rules_decide_the_stored_client_and_its_what_if(client: TestClient, case: Case) -> None:
+    stored = _score(client, case.unaffordable)
+    assert (stored["decision"], stored["rules_fired"]) == ("refer", [UNAFFORDABLE])
+    assert stored["explanation"]["reasons"][0]["code"] == UNAFFORDABLE
+    path = f"{API}/clients/{case.unaffordable}/what-if"
+    same = client.post(path, json={"changes": {}}).json()["score"]
+    assert (same["decision"], same["rules_fired"]) == ("refer", [UNAFFORDABLE])
+    smaller = client.post(path, json={"changes": {"AMT_CREDIT": 45_000.0, "AMT_ANNUITY": 2_500.0}}).json()
+    assert UNAFFORDABLE not in smaller["score"]["rules_fired"]  # the smaller loan fits the household
+
+
 def test_no_letter_for_a_referral_and_the_rule_in_a_refusal_letter(client: TestClient, case: Case) -> None:
     got = client.get(f"{API}/clients/{case.referred}/notice", params={"format": "html"})
     assert got.status_code == 409 and got.json()["detail"] == REFERRED
@@ -196,7 +236,13 @@ def test_stored_posted_and_duckdb_batch_paths_agree(
     batch = pl.read_parquet(tmp_path / "scores" / "*.parquet").sort("SK_ID_CURR")
     assert summary.referred == (batch["decision"] == "refer").sum() > 0 and summary.strategy == "test-band"
     assert set(batch["decision"]) == {"accept", "refer", "refuse"}
-    for row in batch.gather_every(23).iter_rows(named=True):
+    offer_rules = pl.col("rules_fired").str.contains(UNAFFORDABLE) | pl.col("rules_fired").str.contains(
+        PRICE_ABOVE_CAP
+    )
+    fired = set(",".join(batch["rules_fired"].drop_nulls()).split(","))
+    assert {UNAFFORDABLE, PRICE_ABOVE_CAP} <= fired  # the offer's figures decide some clients
+    checked = pl.concat([batch.gather_every(23), batch.filter(offer_rules).head(4)])
+    for row in checked.iter_rows(named=True):
         served = _score(client, row["SK_ID_CURR"])
         assert served["probability"] == row["probability"]
         assert served["decision"] == row["decision"]
@@ -214,11 +260,12 @@ def test_stored_posted_and_duckdb_batch_paths_agree(
 
 
 def _values(case: Case, client_id: int) -> dict:
-    """The raw fields and the application feature the test strategy reads, of a posted application."""
-    row = case.applications.filter(pl.col("SK_ID_CURR") == client_id).row(0, named=True)
+    """The raw fields and the application feature the test strategy reads, of a posted application (no
+    family size and no bureau posted: the offer's figures count one member and no existing instalment)."""
+    posted = _posted(case, client_id)
     layer = vectorizer()
-    age = float(layer.vector(_posted(case, client_id))[layer.feature_names.index("APP_AGE_YEARS")])
-    return {"AMT_INCOME_TOTAL": row["AMT_INCOME_TOTAL"], "APP_AGE_YEARS": age}
+    age = float(layer.vector(posted)[layer.feature_names.index("APP_AGE_YEARS")])
+    return {name: posted.get(name) for name in LOAN_FIELDS} | {"APP_AGE_YEARS": age}
 
 
 def test_a_new_activation_is_served_after_the_ttl(demo_home: Path, tmp_path: Path, case: Case) -> None:

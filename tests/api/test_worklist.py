@@ -108,6 +108,9 @@ def test_a_referred_client_is_listed_taken_and_decided(app_client: TestClient, p
     cases = listed.json()["cases"]
     assert [c["client_id"] for c in cases] == [first, second]  # oldest referral first
     assert 1.99 < cases[0]["age_hours"] < 2.1 and cases[0]["rules"] == ["AGE_AT_TERM_END"]
+    assert cases[0]["rule_titles"] == ["Term ends past the policy age limit"]  # the rule in words
+    french = app_client.get(url, headers={**people["olivia"], "Accept-Language": "fr"}).json()["cases"]
+    assert french[0]["rule_titles"] == ["Fin du prêt au-delà de la limite d'âge de la politique"]
     assert cases[0]["amount"] == pytest.approx(float(service.offer_data.loans([first])[0][0]))
     assert cases[0]["taken_by"] is None and cases[0]["band"] is None  # no active strategy
     assert listed.json()["can_review"] is False and listed.json()["limits"]["pd_limit"] == 0.12

@@ -32,6 +32,23 @@ def test_risk_bar_marks_threshold_and_names_the_zones() -> None:
     assert client_figures.risk_bar(0.02, 0.08).data[0].marker.color == style_figures.BLUE
 
 
+def test_risk_bar_under_a_strategy_shows_its_three_zones_and_cut_offs() -> None:
+    """With an active strategy its cut-offs decide: accept, refer and refuse zones, both limits marked, the
+    bar coloured by the zone the risk is in (the model's threshold is not drawn)."""
+    strategy = {"name": "demo", "version": 1, "accept_below": 0.055, "refuse_from": 0.08}
+    referred = client_figures.risk_bar(0.071, 0.083, strategy=strategy)
+    assert {"Accept zone", "Refer zone", "Refuse zone", "Accept below 5.5%", "Refuse from 8.0%"} <= set(
+        annotations(referred)
+    )
+    assert not any("Threshold" in a for a in annotations(referred))
+    cuts = sorted(s.x0 for s in referred.layout.shapes if s.x0 == s.x1)
+    assert cuts == [0.055, 0.08]
+    assert referred.data[0].marker.color == style_figures.ORANGE
+    assert client_figures.risk_bar(0.03, 0.083, strategy=strategy).data[0].marker.color == style_figures.BLUE
+    refused = client_figures.risk_bar(0.081, 0.083, strategy=strategy)
+    assert refused.data[0].marker.color == style_figures.VERMILLION
+
+
 def test_zone_names_stay_within_their_zone() -> None:
     """A narrow accept zone (a high risk stretches the axis) gets its name above the chart, on its colour."""
     french = translator("fr")

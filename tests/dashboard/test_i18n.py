@@ -151,7 +151,7 @@ def test_client_page_in_french(app: dash.Dash, answer: Callable) -> None:
 
     answer(handler)
     with app.server.test_request_context("/", headers={"Cookie": f"{COOKIE}=fr"}):
-        content, hidden, _ = client.show_client("100002", None)
+        content, hidden, _ = client.client_view("100002")
         assert client.title("100002") == "Client 100002 : décision de crédit"
     words = texts(html.Div(content))
     assert seen and set(seen) == {"fr"}  # the API is asked in the page's language (reason texts)

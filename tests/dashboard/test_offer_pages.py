@@ -10,7 +10,7 @@ from pathlib import Path
 import dash
 import httpx
 import pytest
-from dash import html
+from dash import dcc, html
 from fastapi.testclient import TestClient
 
 from api.main import create_app as create_api
@@ -47,12 +47,14 @@ def offer_section(content: object) -> html.Section:
     return section
 
 
+SHOWN = {"client_id": 100002}  # the client page's store once the decision is on screen
+
+
 def test_the_client_page_shows_the_offer_as_a_table(answer: Callable) -> None:
     from dashboard.pages import client
 
     answer(client_api())
-    content, hidden, _ = client.show_client("100002", None)
-    section = offer_section(content)
+    section = offer_section(client.show_offer(SHOWN))
     rows = [
         [texts(cell) for cell in row.children]
         for row in components(section)
@@ -60,7 +62,6 @@ def test_the_client_page_shows_the_offer_as_a_table(answer: Callable) -> None:
         and isinstance(row.children[0], html.Th)
         and row.children[0].scope == "row"
     ]
-    assert hidden
     assert rows == [
         ["The offer", "€80,000", "24 months", "8.90%", "9.95%", "€3,651", "€88,427"],
         ["Amount asked, longer term", "€100,000", "36 months", "9.40%", "10.21%", "€3,199", "€116,150"],
@@ -79,8 +80,7 @@ def test_the_offer_table_in_french(app: dash.Dash, answer: Callable) -> None:
 
     answer(client_api())
     with app.server.test_request_context("/", headers={"Cookie": f"{COOKIE}=fr"}):
-        content, _, _ = client.show_client("100002", None)
-    words = texts(offer_section(content))
+        words = texts(offer_section(client.show_offer(SHOWN)))
     assert "La proposition" in words and "Montant demandé : 100\u202f000\u00a0€ sur 24 mois." in words
     assert "8,90\u202f%" in words and "TAEG" in words and "Mensualité" in words
     assert "Ce qui a limité le montant :" in words and "Capacité de remboursement" in words
@@ -90,22 +90,22 @@ def test_when_nothing_can_be_offered_the_reason_is_said(answer: Callable) -> Non
     from dashboard.pages import client
 
     answer(client_api(NO_OFFER))
-    content, _, _ = client.show_client("100002", None)
-    section = offer_section(content)
+    section = offer_section(client.show_offer(SHOWN))
     assert not [c for c in components(section) if isinstance(c, html.Table)]
     assert "the rate this risk calls for would exceed the legal maximum rate" in texts(section)
     answer(client_api({**NO_OFFER, "reason_code": None}))
-    content, _, _ = client.show_client("100002", None)
-    assert "keeps the estimated risk below the threshold" in texts(offer_section(content))
+    assert "keeps the estimated risk below the threshold" in texts(offer_section(client.show_offer(SHOWN)))
 
 
 def test_the_client_page_stands_when_the_offer_fails(answer: Callable) -> None:
     from dashboard.pages import client
 
     answer(client_api(status=500))
-    content, hidden, _ = client.show_client("100002", None)
+    content, hidden, _ = client.client_view("100002")
     assert hidden and "Credit refused" in texts(html.Div(content))
-    assert "The scoring service failed to answer" in texts(offer_section(content))
+    assert "client-shown" in [c.id for c in components(html.Div(content)) if isinstance(c, dcc.Store)]
+    assert "The scoring service failed to answer" in texts(offer_section(client.show_offer(SHOWN)))
+    assert client.show_offer(None) is None
 
 
 def test_what_if_applies_the_offers_amount_and_instalment(answer: Callable) -> None:

@@ -77,7 +77,7 @@ def test_client_page_shows_decision_facts_and_reasons(answer: Callable) -> None:
         return httpx.Response(200, json=client_body(path))
 
     answer(handler)
-    content, hidden, message = client.show_client("100002", None)
+    content, hidden, message = client.client_view("100002")
     words = texts(html.Div(content))
     assert hidden and message == ""
     assert "Credit refused" in words
@@ -104,7 +104,7 @@ def test_client_page_speaks_of_points_never_of_log_odds(
 
     answer(_client_api)
     with app.server.test_request_context("/", headers={"Cookie": f"lang={language}"}):
-        content, _, _ = client.show_client("100002", None)
+        content, _, _ = client.client_view("100002")
     rendered = json.dumps(html.Div(content), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False).lower()
     assert "late instalments on previous credits" in rendered  # the charts and their captions are in it
     assert "log-odds" not in rendered and "log odds" not in rendered
@@ -161,17 +161,79 @@ def test_client_page_friendly_messages(answer: Callable) -> None:
     from dashboard.pages import client
 
     answer(lambda r: httpx.Response(404, json={"detail": "client not found"}))
-    content, hidden, _ = client.show_client("5", None)
+    content, hidden, _ = client.client_view("5")
     assert hidden and "No client with ID 5" in texts(content)
-    content, hidden, _ = client.show_client("12ab", None)
+    content, hidden, _ = client.client_view("12ab")
     assert hidden and "is not a client ID" in texts(content)
 
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
     answer(down)
-    content, hidden, message = client.show_client("5", None)
+    content, hidden, message = client.client_view("5")
     assert content is None and not hidden and "cannot be reached" in message
+
+
+def test_opening_a_client_brings_its_decision_in_the_page_and_the_offer_after_it(answer: Callable) -> None:
+    """One round trip to the decision (the page's layout, Dash Pages' own callback, carries it), asking the
+    API for the facts and the score (and a refusal's recourse) only; the offer follows once it is shown."""
+    from dashboard.pages import client
+
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=client_body(request.url.path))
+
+    answer(handler)
+    found = {getattr(c, "id", None): c for c in components(client.layout("100002"))}
+    assert {"client-heading", "client-risk-graph", "client-waterfall-graph", "client-reasons"} <= set(found)
+    assert found["client-error"].hidden and found["client-shown"].data == {"client_id": 100002}
+    assert "client-offer" not in found and found["client-offer-slot"].children is None
+    assert found["client-drill"].children is None and found["client-drill-code"].value == "LATE_INSTALMENTS"
+    client_path = "/api/v1/clients/100002"
+    assert sorted(seen) == [client_path, f"{client_path}/recourse", f"{client_path}/score"]
+    seen.clear()
+    assert client.show_offer({"client_id": 100002}).id == "client-offer"
+    assert seen == [f"{client_path}/offer"]
+
+
+def test_what_follows_the_decision_is_asked_for_once_it_is_on_the_page(app: dash.Dash) -> None:
+    """The offer and the drill-down's figure are callbacks the decision block's arrival fires; the decision
+    block's own callback only answers the retry button."""
+    dependencies = app.server.test_client().get("/_dash-dependencies").get_json()
+    initial = {d["output"]: not d.get("prevent_initial_call") for d in dependencies}
+    assert initial["client-offer-slot.children"] and initial["client-drill.children"]
+    retry = next(d for d in dependencies if d["output"].startswith("..client-content.children"))
+    assert retry["prevent_initial_call"] and [i["id"] for i in retry["inputs"]] == ["client-retry"]
+
+
+def test_the_picker_says_a_client_is_opening_until_its_page_arrives(app: dash.Dash) -> None:
+    """The page's layout brings the decision, so the search box's message says the client is opening (in
+    the page's language) until the new page, with its own empty message, replaces it."""
+    from dashboard.components import picker
+
+    with app.server.test_request_context("/", headers={"Cookie": "lang=fr"}):
+        found = {getattr(c, "id", None): c for c in components(picker.picker("client"))}
+    message = found["client-search-message"].to_plotly_json()["props"]
+    assert message["data-opening"] == "Ouverture du client…" and message["className"] == picker.PROBLEM
+    script = picker.OPEN_CLIENT
+    assert "dataset.opening" in script and "window.location.pathname !== path" in script
+
+
+def test_a_client_page_opened_while_the_api_is_down_says_so_with_a_retry(answer: Callable) -> None:
+    from dashboard.pages import client
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    answer(down)
+    found = {getattr(c, "id", None): c for c in components(client.layout("5"))}
+    assert found["client-error"].hidden is False and "cannot be reached" in texts(found["client-error-text"])
+    assert "client-heading" not in found
+    answer(lambda r: httpx.Response(200, json=client_body(r.url.path)))
+    content, hidden, message = client.retry_client(1, "100002")
+    assert hidden and message == "" and "Credit refused" in texts(html.Div(content))
 
 
 def test_new_application_form_offers_the_levels_the_api_accepts(answer: Callable) -> None:

@@ -63,6 +63,25 @@ def test_distance_to_threshold() -> None:
     assert "exactly at" in text.distance_text(0.08, 0.08)
 
 
+def test_under_a_strategy_the_risk_is_told_against_its_cut_offs() -> None:
+    """A referred client at 7.1 % is in the strategy's refer band, not "below the refusal threshold" of the
+    model; the points sentence no longer says which points are refused."""
+    strategy = {"name": "demo", "version": 1, "accept_below": 0.055, "refuse_from": 0.08}
+    score = {"probability": 0.071, "threshold": 0.0863, "strategy": strategy, "points": 561.2}
+    referred = text.risk_text(score)
+    assert "refer band of the strategy demo (from 5.5% to 8.0%)" in referred and "threshold" not in referred
+    below = text.risk_text(score | {"probability": 0.03})
+    assert "2.5 percentage points below the acceptance limit of 5.5% of the strategy demo" in below
+    above = text.risk_text(score | {"probability": 0.11})
+    assert "3.0 percentage points above the refusal limit of 8.0%" in above
+    assert "percentage points below the refusal threshold" in text.risk_text(score | {"strategy": None})
+    french = text.risk_text(score, translator("fr"))
+    assert "bande de transmission de la stratégie demo" in french
+    assert text.points_text(score | {"threshold_points": 558.0}) == "Score: 561 points."
+    summary = text.band_summary(0.071, strategy)
+    assert "accepted below 5.5%" in summary and "refused from 8.0%" in summary
+
+
 def test_a_close_call_gets_the_digits_that_tell_its_side() -> None:
     close = text.distance_text(0.0826, 0.083)
     assert "8.26%, 0.04 percentage points below the refusal threshold of 8.30%" in close

@@ -28,3 +28,21 @@ def test_every_feature_query_transpiles() -> None:
     for query in queries:
         spark = to_spark(query)
         assert '"' not in spark.replace('\\"', "")  # no DuckDB-quoted identifier left (Spark runs them all)
+
+
+def test_float_guard_is_a_plain_cast_in_spark_other_coalesces_stay() -> None:
+    x = "CAST(x AS DOUBLE)"
+    guarded = f"COALESCE(TRY_CAST({x} AS FLOAT), CAST(sign({x}) * 'inf'::DOUBLE AS FLOAT))"
+    other = "COALESCE(TRY_CAST(y AS FLOAT), CAST(sign(z) * 'inf'::DOUBLE AS FLOAT))"
+    sql = to_spark(f'SELECT {guarded} AS "A", {other} AS "B", COALESCE(a, 0) AS "C"')
+    assert sql.startswith("SELECT CAST(CAST(x AS DOUBLE) AS FLOAT) AS `A`, COALESCE(TRY_CAST(y AS FLOAT)")
+    assert "COALESCE(a, 0) AS `C`" in sql
+
+
+def test_no_float_guard_is_left_in_the_feature_queries() -> None:
+    queries = [application_query()] + [
+        table_query(s, o) for s, o in zip(TABLE_SPECS, table_outputs(), strict=True)
+    ]
+    assert all("COALESCE(TRY_CAST" in q for q in queries)
+    spark = [to_spark(q) for q in queries]
+    assert not any("TRY_CAST" in q or "'inf'" in q for q in spark)

@@ -174,6 +174,7 @@ def test_the_selection_keeps_fewer_features_of_a_small_data_set(rows: int, cap: 
     assert default_max_features(rows) == cap
 
 
+@pytest.mark.training  # a full training through the CLI (the tiers cannot follow a Typer app)
 def test_cli_train_makes_the_scorecard_champion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_home(tmp_path, n=300, seed=5)
     monkeypatch.setenv("SCORING_HOME", str(tmp_path))

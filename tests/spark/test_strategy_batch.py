@@ -39,6 +39,8 @@ def test_spark_duckdb_and_the_api_decide_alike(spark: object, synthetic_home: Pa
     assert scores.equals(_read(tmp_path / "duckdb"))
     assert set(scores["decision"]) == {"accept", "refer", "refuse"}
     assert 0 < distributed.referred == duck.referred and distributed.refused == duck.refused
+    fired = set(",".join(scores["rules_fired"].drop_nulls()).split(","))
+    assert {"UNAFFORDABLE_DSR", "PRICE_ABOVE_CAP"} <= fired  # rules on the offer's figures decide too
     assert scores.filter(pl.col("SK_ID_CURR") == case.knocked_out)["rules_fired"].to_list() == [
         "INCOME_BELOW_MINIMUM"
     ]

@@ -34,21 +34,49 @@ def problems(text: str) -> list[str]:
     return refused.value.problems
 
 
-def test_the_demo_example_loads() -> None:
-    text = resources.files("scoring.strategy").joinpath("examples/demo.yaml").read_text("utf-8")
+DEMO_CODES = [
+    "INCOME_MISSING",
+    "INCOME_BELOW_MINIMUM",
+    "AGE_AT_TERM_END",
+    "BUREAU_CURRENT_OVERDUE",
+    "PRICE_ABOVE_CAP",
+]
+AFFORDABILITY_CODES = ["UNAFFORDABLE_DSR", "RESIDUAL_INCOME_TOO_LOW"]
+
+
+@pytest.mark.parametrize(
+    ("file", "name", "codes", "figures"),
+    [
+        ("demo.yaml", "demo", DEMO_CODES, ["OFFER_ABOVE_USURY"]),
+        (
+            "affordability.yaml",
+            "demo-affordability",
+            DEMO_CODES + AFFORDABILITY_CODES,
+            [
+                "OFFER_ABOVE_USURY",
+                "OFFER_DSR_CAP",
+                "OFFER_DSR_STRESSED",
+                "OFFER_MIN_RESIDUAL_INCOME",
+                "OFFER_RESIDUAL_INCOME",
+            ],
+        ),
+    ],
+)
+def test_the_examples_load(file: str, name: str, codes: list[str], figures: list[str]) -> None:
+    text = resources.files("scoring.strategy").joinpath(f"examples/{file}").read_text("utf-8")
     strategy = load_strategy(text)
-    assert strategy.name == "demo" and strategy.accept_below < strategy.refuse_from
-    assert [r.code for r in strategy.rules] == [
-        "INCOME_MISSING",
-        "INCOME_BELOW_MINIMUM",
-        "AGE_AT_TERM_END",
-        "BUREAU_CURRENT_OVERDUE",
-    ]
-    assert strategy.columns == {
+    assert strategy.name == name and strategy.accept_below < strategy.refuse_from
+    assert [r.code for r in strategy.rules] == codes
+    assert strategy.offer_figures == figures
+    assert strategy.columns == {  # an offer figure is read as the fields and feature it is computed from
         "AMT_INCOME_TOTAL",
         "APP_AGE_YEARS",
         "APP_CREDIT_TERM_STANDARD",
         "BUREAU_ACTIVE_CREDIT_DAY_OVERDUE_MAX",
+        "AMT_CREDIT",
+        "AMT_ANNUITY",
+        "CNT_FAM_MEMBERS",
+        "BUREAU_ACTIVE_AMT_ANNUITY_SUM",
     }
     assert len(strategy.sha256) == 64
 
@@ -58,7 +86,8 @@ def test_every_problem_names_its_line_and_field() -> None:
     assert found == [
         "line 3: cutoffs: accept_below (0.4) must not be above refuse_from (0.2)",
         "line 9: rules[1].code: unknown reason code NOT_A_POLICY_CODE (policy codes: INCOME_MISSING, "
-        "INCOME_BELOW_MINIMUM, AGE_AT_TERM_END, BUREAU_CURRENT_OVERDUE, NOT_AFFORDABLE, PRICE_ABOVE_CAP)",
+        "INCOME_BELOW_MINIMUM, AGE_AT_TERM_END, BUREAU_CURRENT_OVERDUE, UNAFFORDABLE_DSR, "
+        "RESIDUAL_INCOME_TOO_LOW, NOT_AFFORDABLE, PRICE_ABOVE_CAP)",
         "line 10: rules[1].when: function calls are not allowed: __import__( (at character 1)",
         "line 13: rules[2].when: unknown name AGE: not a column of the application nor a feature "
         "(at character 1)",

@@ -23,6 +23,9 @@ from tests.support.payloads import checked
 NOTE = "Payslips of the last three months show a higher income."
 
 
+TITLES = {"AGE_AT_TERM_END": "Term ends past the policy age limit"}
+
+
 def case(client_id: int, hours: float, rules: list[str] | None, band: bool | None, taken: str | None) -> dict:
     return {
         "client_id": client_id,
@@ -32,6 +35,7 @@ def case(client_id: int, hours: float, rules: list[str] | None, band: bool | Non
         "model_version": "20261206T082317Z-19dcac5d",
         "amount": 781920.0,
         "rules": rules,
+        "rule_titles": None if rules is None else [TITLES[r] for r in rules],
         "band": band,
         "taken_by": taken,
         "taken_at": "2026-12-06T09:00:00Z" if taken else None,
@@ -131,7 +135,7 @@ def test_the_queue_oldest_first_with_its_columns(app: dash.Dash, fake: WorklistA
         "3 h",
         "9.3%",
         "781,920",
-        "AGE_AT_TERM_END",
+        "Term ends past the policy age limit",
         "refer band",
         "olivia, Dec 6, 2026, 09:00 UTC",
     ):
@@ -182,6 +186,7 @@ def review(app: dash.Dash, client: object, token: str, button: str) -> object:
         "state": [
             {"id": "worklist-review-decision", "property": "value", "value": "7"},
             {"id": "worklist-review-note", "property": "value", "value": NOTE},
+            {"id": "worklist-awaiting-clients", "property": "data", "value": {"7": 100002}},
         ],
         "changedPropIds": [f"worklist-{button}.n_clicks"],
     }
@@ -196,6 +201,7 @@ def test_only_seniors_and_administrators_review(app: dash.Dash, fake: WorklistAp
     token = sign_in(senior, "sam")
     answer = review(app, senior, token, "approve")
     assert answer.status_code == 200 and "Decision approved" in json.dumps(answer.get_json()["response"])
+    assert "/client/100002" in json.dumps(answer.get_json()["response"])  # where the letter now is
     (sent,) = fake.sent("/decisions/7/approve")
     assert json.loads(sent.content) == {"justification": NOTE}
     answer = review(app, senior, token, "reject")
