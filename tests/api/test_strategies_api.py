@@ -24,8 +24,19 @@ from tests.api.conftest import API, make_settings
 PASSWORD = "correct horse battery"
 CLI = Actor("cli:test", source="cli")
 DEMO = resources.files("scoring.strategy").joinpath("examples/demo.yaml").read_text("utf-8")
-LOOSER = DEMO.replace("name: demo", "name: demo-looser").replace("0.07", "0.09").replace("0.12", "0.15")
+LOOSER = (
+    DEMO.replace("name: demo", "name: demo-looser")
+    .replace("accept_below: 0.055", "accept_below: 0.07")
+    .replace("refuse_from: 0.08", "refuse_from: 0.1")
+)
 UNSAFE = DEMO.replace("AMT_INCOME_TOTAL < 40000", "os.system('rm') < 40000").replace("APP_AGE_YEARS", "AGE")
+
+
+def line_of(text: str, fragment: str) -> int:
+    """The 1-based line of `fragment` in `text`."""
+    return text[: text.index(fragment)].count("\n") + 1
+
+
 ROUTES = [
     ("GET", "/strategies", None),
     ("GET", "/strategies/active", None),
@@ -107,8 +118,10 @@ def test_a_file_with_an_unsafe_name_is_a_422_naming_the_line(app_client: TestCli
         assert answer.status_code == 422
         first, second = answer.json()["detail"]
         assert first["field"] == second["field"] == "yaml"
-        assert first["message"].startswith("line 14: rules[1].when: attribute access is not allowed: os.")
-        assert second["message"].startswith("line 17: rules[2].when: unknown name AGE")
+        unsafe, unknown = line_of(UNSAFE, "os.system"), line_of(UNSAFE, "AGE +")
+        expected = f"line {unsafe}: rules[1].when: attribute access is not allowed: os."
+        assert first["message"].startswith(expected)
+        assert second["message"].startswith(f"line {unknown}: rules[2].when: unknown name AGE")
         assert "Traceback" not in answer.text
     assert app_client.get(f"{API}/strategies", headers=people["analyst"]).json() == []
 

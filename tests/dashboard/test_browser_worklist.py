@@ -13,7 +13,6 @@ their times in the prediction log are moved back, so that the queue has ages of 
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -45,6 +44,7 @@ from tests.dashboard.conftest import (
     Visit,
     new_context,
 )
+from tests.support.logged import wait_logged
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]  # its own API, 3 sign-ins
 
@@ -140,19 +140,6 @@ def _refer(api: Service, home: Path) -> tuple[list[Referral], list[Referral]]:
     return found, large
 
 
-def _wait_logged(engine: Engine, hashes: set[str], timeout: float = 120.0) -> None:
-    """Until the API's log writer has stored a score of each client (it writes in the background)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with engine.connect() as conn:
-            query = select(predictions.c.client_hash).where(predictions.c.client_hash.in_(hashes))
-            logged = set(conn.execute(query).scalars())
-        if logged == hashes:
-            return
-        assert time.monotonic() < deadline, f"{len(hashes - logged)} scores not logged in {timeout:.0f} s"
-        time.sleep(0.2)
-
-
 def _age(engine: Engine, referrals: list[Referral]) -> list[Referral]:
     """Move the last referrals' scores back in time (SHIFTS, the last one the oldest); the queue's order."""
     count = min(len(SHIFTS), len(referrals))
@@ -188,7 +175,7 @@ def product(tmp_path_factory: pytest.TempPathFactory, demo_home: Path) -> Iterat
         for name, role in ((OFFICER, "officer"), (SENIOR, "senior"), (ADMIN, "admin")):
             create_user(engine, name, role, PASSWORD, CLI)
         referrals, above = _refer(api, home)
-        _wait_logged(engine, {_hashed(r.client_id) for r in referrals})
+        wait_logged(engine, {_hashed(r.client_id) for r in referrals})
         queue = _age(engine, referrals)
         dashboard = start_dashboard(api.url, logs / "dashboard.log", API_KEY, auth=True)
         dashboard.wait("/login", 60)
