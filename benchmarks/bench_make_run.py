@@ -44,7 +44,7 @@ def serve_time(clone: Path, timeout: float, keep_caches: bool) -> tuple[float, P
                 if process.poll() is not None:
                     raise RuntimeError(f"make run exited with {process.returncode}: see {log}")
                 try:
-                    if httpx.get(url, timeout=2).status_code == 200:
+                    if httpx.get(url, timeout=2, follow_redirects=True).status_code == 200:  # sign-in
                         return time.monotonic() - started, log
                 except httpx.TransportError:
                     pass

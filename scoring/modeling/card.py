@@ -12,6 +12,7 @@ import numpy as np
 from scoring.io import atomic_dir, write_text_atomic
 from scoring.modeling import figures
 from scoring.modeling.bundle import BundleContent
+from scoring.reject_inference.augment import policy as reject_policy
 
 CARD_DIR = "model_card"
 STYLE = """
@@ -160,7 +161,10 @@ def _summary(meta: dict) -> str:
     ]
     rejects = (meta.get("settings") or {}).get("reject_inference", "none")
     if rejects != "none":
-        items.append(f"Reject inference <b>{html.escape(rejects)}</b>: refused applicants' outcomes inferred")
+        why = html.escape(reject_policy().default_source)
+        items.append(
+            f"Reject inference <b>{html.escape(rejects)}</b>: refused applicants' outcomes inferred. {why}"
+        )
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 

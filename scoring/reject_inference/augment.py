@@ -42,6 +42,7 @@ class Policy:
     fuzzy_factor: float
     parcelling_factor: float
     parcelling_bands: int
+    default_source: str  # why the default: the figures it was chosen on
 
 
 @cache
@@ -53,6 +54,7 @@ def policy() -> Policy:
         float(data["fuzzy_factor"]),
         float(data["parcelling_factor"]),
         int(data["parcelling_bands"]),
+        str(data["default_source"]),
     )
 
 

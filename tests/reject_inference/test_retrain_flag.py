@@ -89,4 +89,5 @@ def test_a_fuzzy_retrain_records_its_method(home: tuple[Paths, Engine]) -> None:
     assert {c["check"] for c in decision["checks"]} >= {"auc", "cost", "ece"}
     card = (paths.home / decision["registry"]["model_card"]).read_text()
     assert "Reject inference <b>fuzzy</b>" in card
+    assert "through the door" in card  # the card says why, with the figures the default was chosen on
     assert f"reject inference fuzzy: {rejects['rows_added']:,} rows inferred" in describe(decision)
