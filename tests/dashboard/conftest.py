@@ -137,6 +137,18 @@ def new_context(browser: object, **options: object) -> object:
     return context
 
 
+def sign_in(context: object, dashboard_url: str, username: str, password: str, path: str) -> Visit:
+    """A new page of `context` signed in through the dashboard's form as `username`, then at `path`."""
+    visit = Visit(context.new_page(), dashboard_url)
+    page = visit.page
+    page.goto(f"{dashboard_url}/login?next={path}")
+    page.fill("#login-username", username)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
+    page.wait_for_selector("#app-user-name")
+    return visit
+
+
 @pytest.fixture
 def visit(browser: object, stack: Stack) -> Iterator[Visit]:
     context = new_context(browser)

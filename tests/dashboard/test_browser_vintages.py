@@ -28,7 +28,7 @@ from scoring.db.users import create_user
 from scoring.home import Paths
 from scoring.monitoring.labels import load_labels
 from scoring.serving.prediction_log import client_hash
-from tests.dashboard.conftest import API_KEY, Visit, new_context
+from tests.dashboard.conftest import API_KEY, Visit, new_context, sign_in
 from tests.support.logged import wait_logged
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]  # its own API, 500 scores
@@ -103,14 +103,7 @@ def product(tmp_path_factory: pytest.TempPathFactory, demo_home: Path) -> Iterat
 
 def _signed_in(browser: object, product: Product, locale: str) -> tuple[object, Visit]:
     context = new_context(browser, locale=locale)
-    visit = Visit(context.new_page(), product.dashboard.url)
-    page = visit.page
-    page.goto(f"{product.dashboard.url}/login?next=/operations")
-    page.fill("#login-username", ANALYST)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#app-user-name")
-    return context, visit
+    return context, sign_in(context, product.dashboard.url, ANALYST, PASSWORD, "/operations")
 
 
 @pytest.mark.parametrize(("locale", "suffix"), [("en-GB", ""), ("fr-FR", "-fr")])

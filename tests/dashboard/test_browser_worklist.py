@@ -43,6 +43,7 @@ from tests.dashboard.conftest import (
     TIMEOUT_MS,
     Visit,
     new_context,
+    sign_in,
 )
 from tests.support.logged import wait_logged
 
@@ -196,14 +197,7 @@ def signed_in(browser: object, product: Product) -> Iterator[Callable[..., Visit
     def open_page(username: str, path: str, locale: str = "en-GB") -> Visit:
         context = new_context(browser, locale=locale)
         contexts.append(context)
-        visit = Visit(context.new_page(), product.dashboard.url)
-        page = visit.page
-        page.goto(f"{product.dashboard.url}/login?next={path}")
-        page.fill("#login-username", username)
-        page.fill("#login-password", PASSWORD)
-        page.click("#login-submit")
-        page.wait_for_selector("#app-user-name")
-        return visit
+        return sign_in(context, product.dashboard.url, username, PASSWORD, path)
 
     yield open_page
     for context in contexts:
