@@ -70,8 +70,8 @@ def serve_time() -> str:
     if figure is None:
         return "Not measured yet: `python -m benchmarks.bench_make_run`."
     return (
-        f"Measured on {when(figure)}, {figure.cores} cores: {figure.step} took {figure.measured} "
-        f"(target {figure.target}; [benchmarks](docs/benchmarks.md))."
+        f"{figure.step}: **{figure.measured}**, target {figure.target}. Measured {when(figure)}; see "
+        "[benchmarks](docs/benchmarks.md)."
     )
 
 

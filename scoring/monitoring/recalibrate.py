@@ -26,7 +26,6 @@ from scoring.modeling.bundle import (
     PROBABILITY,
     Bundle,
     BundleContent,
-    BundleError,
     load_bundle,
     make_version,
     promote,
@@ -39,8 +38,7 @@ from scoring.modeling.signing import SIGNATURE
 from scoring.monitoring.binomial import prior_shift, shift_probabilities
 from scoring.monitoring.challenger import compare, evaluate
 from scoring.monitoring.history import KEPT, PROMOTED, SKIPPED, append_decision
-from scoring.monitoring.labelled import RetrainError, retrain_data
-from scoring.monitoring.retrain import RetrainRequest
+from scoring.monitoring.retrain import RetrainRequest, prepare
 
 SUFFIX = "recalibrated"
 
@@ -91,21 +89,12 @@ def _decision(
 def recalibrate(request: RetrainRequest) -> dict:
     """Shift, write the challenger, compare, maybe promote; returns the decision (also in the history)."""
     paths = request.paths
-    try:
-        champion = load_bundle(paths.models)
-    except BundleError as exc:
-        raise RetrainError(f"no champion to recalibrate: {exc}") from None
-    try:
-        data = retrain_data(paths.features, request.engine, request.salt, request.window_days)
-    except RetrainError as exc:
-        return _decision(request, champion.version, SKIPPED, [str(exc)])
+    prepared = prepare(request, "recalibrate")
+    champion, data = prepared.champion, prepared.data
+    if prepared.skip is not None:
+        window = data.describe_window() if data else None
+        return _decision(request, champion.version, SKIPPED, [prepared.skip], window=window)
     window = data.describe_window()
-    if window["clients"] < request.min_window or window["defaults"] < request.min_defaults:
-        reason = (
-            f"out-of-time window too small: {window['clients']:,} labelled clients with "
-            f"{window['defaults']:,} defaults (needs {request.min_window:,} and {request.min_defaults:,})"
-        )
-        return _decision(request, champion.version, SKIPPED, [reason], window=window)
     before = champion.predict_proba(champion.matrix(data.window))
     delta = prior_shift(before, window["default_rate"])
     calibrator = shifted_calibrator(champion.calibrator, delta)

@@ -101,25 +101,45 @@ def _train(
     return challenger, registry, rejects
 
 
-def retrain(request: RetrainRequest) -> dict:
-    """Train, compare, maybe promote; returns the decision (also appended to the history)."""
-    paths = request.paths
-    check_method(request.reject_inference)
+@dataclass(frozen=True)
+class Prepared:
+    """The champion and the labelled data of a retrain or a recalibration, or why it is skipped."""
+
+    champion: Bundle
+    data: RetrainData | None
+    skip: str | None
+
+
+def prepare(request: RetrainRequest, purpose: str) -> Prepared:
+    """The champion (a RetrainError without one, naming the `purpose`) and the labelled data; a reason to skip
+    when there are none or the out-of-time window is below the request's minimums."""
     try:
-        champion = load_bundle(paths.models)
+        champion = load_bundle(request.paths.models)
     except BundleError as exc:
-        raise RetrainError(f"no champion to compare with: {exc}") from None
+        raise RetrainError(f"no champion to {purpose}: {exc}") from None
     try:
-        data = retrain_data(paths.features, request.engine, request.salt, request.window_days)
+        data = retrain_data(request.paths.features, request.engine, request.salt, request.window_days)
     except RetrainError as exc:
-        return _skip(request, champion.version, str(exc))
+        return Prepared(champion, None, str(exc))
     window = data.describe_window()
     if window["clients"] < request.min_window or window["defaults"] < request.min_defaults:
         reason = (
             f"out-of-time window too small: {window['clients']:,} labelled clients with "
             f"{window['defaults']:,} defaults (needs {request.min_window:,} and {request.min_defaults:,})"
         )
-        return _skip(request, champion.version, reason, data)
+        return Prepared(champion, data, reason)
+    return Prepared(champion, data, None)
+
+
+def retrain(request: RetrainRequest) -> dict:
+    """Train, compare, maybe promote; returns the decision (also appended to the history)."""
+    paths = request.paths
+    check_method(request.reject_inference)
+    prepared = prepare(request, "compare with")
+    champion, data = prepared.champion, prepared.data
+    if prepared.skip is not None:
+        return _skip(request, champion.version, prepared.skip, data)
+    window = data.describe_window()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     challenger, registry, rejects = _train(request, data, champion, stamp)
     cost = CostSpec.from_dict(champion.metadata.get("cost") or {})
