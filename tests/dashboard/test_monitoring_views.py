@@ -4,22 +4,17 @@ fake API."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import dash
 import httpx
 import pytest
 
 from api.schemas.model import DriftReportOut
 from api.schemas.monitoring import OutcomesOut, RetrainDecisionOut, TrendPointOut
-from dashboard.api_client import EXTENSION, ApiClient
-from dashboard.app import create_app
 from dashboard.components.monitoring import estimate_view, history_view, outcomes_view, psi_view
 from dashboard.figures import monitoring as mfig
 from dashboard.figures import style
 from dashboard.i18n import translator
-from dashboard.settings import DashboardSettings
-from tests.support.checked_api import CheckedTransport
+from tests.support.checked_api import Answer
 from tests.support.payloads import checked
 
 PSI = {
@@ -262,30 +257,15 @@ def test_rate_axes_stay_within_100_percent() -> None:
     assert list(estimated.layout.yaxis2.range) == [0.0, 1.0]
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> dash.Dash:
-    css = tmp_path_factory.mktemp("css") / "bootstrap.min.css"
-    css.write_text("body{margin:0}")
-    return create_app(DashboardSettings(_env_file=None, api_url="http://api.test", bootstrap_css=css))
-
-
 @pytest.fixture
-def fake_api(app: dash.Dash) -> Iterator[None]:
+def fake_api(answer: Answer) -> None:
     routes = {
         "/api/v1/reports/drift-trend": POINTS,
         "/api/v1/monitoring/outcomes": OUTCOMES,
         "/api/v1/model/history": HISTORY,
         "/api/v1/reports/drift": checked(list[DriftReportOut], [REPORT]),
     }
-    original = app.server.extensions[EXTENSION]
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=routes[request.url.path])
-
-    app.server.extensions[EXTENSION] = ApiClient("http://api.test", transport=CheckedTransport(handler))
-    with app.server.app_context():
-        yield
-    app.server.extensions[EXTENSION] = original
+    answer(lambda request: httpx.Response(200, json=routes[request.url.path]))
 
 
 def test_callbacks_fetch_from_the_api(fake_api: None) -> None:

@@ -4,18 +4,13 @@ the fairness one fetched from the monitoring summary through a fake API checked 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import dash
 import httpx
 import pytest
 
-from dashboard.api_client import EXTENSION, ApiClient
-from dashboard.app import create_app
 from dashboard.components.segments import fairness_trend_view, segments_view
 from dashboard.i18n import translator
-from dashboard.settings import DashboardSettings
-from tests.support.checked_api import CheckedTransport
+from tests.support.checked_api import Answer
 
 
 def _entry(name: str, drifted: bool, moved: int = 0, realised: float | None = None) -> dict:
@@ -104,15 +99,8 @@ def test_fairness_table_flags_a_ratio_below_four_fifths() -> None:
     assert fairness_trend_view({"periods": []}, translator("en")) is None
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> dash.Dash:
-    css = tmp_path_factory.mktemp("css") / "bootstrap.min.css"
-    css.write_text("body{margin:0}")
-    return create_app(DashboardSettings(_env_file=None, api_url="http://api.test", bootstrap_css=css))
-
-
 @pytest.fixture
-def fake_api(app: dash.Dash) -> Iterator[list[httpx.Request]]:
+def fake_api(answer: Answer) -> list[httpx.Request]:
     seen: list[httpx.Request] = []
     body = {
         "since": "2025-12-06T00:00:00Z",
@@ -126,11 +114,8 @@ def fake_api(app: dash.Dash) -> Iterator[list[httpx.Request]]:
         seen.append(request)
         return httpx.Response(200, json=body)
 
-    original = app.server.extensions[EXTENSION]
-    app.server.extensions[EXTENSION] = ApiClient("http://api.test", transport=CheckedTransport(handler))
-    with app.server.app_context():
-        yield seen
-    app.server.extensions[EXTENSION] = original
+    answer(handler)
+    return seen
 
 
 def test_drift_page_fetches_a_year_of_fairness(fake_api: list[httpx.Request]) -> None:

@@ -5,25 +5,20 @@ in English and French, and the callback that fetches them through a fake API."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-import dash
 import httpx
 import numpy as np
 import polars as pl
 import pytest
 
 from api.schemas.vintages import CalibrationOut, VintagesOut
-from dashboard.api_client import EXTENSION, ApiClient
-from dashboard.app import create_app
 from dashboard.components.vintages import calibration_view, vintage_cells, vintages_view
 from dashboard.figures import vintages as vfig
 from dashboard.i18n import translator
-from dashboard.settings import DashboardSettings
 from scoring.monitoring.calibration_watch import calibration_watch
 from scoring.monitoring.vintages import vintages
-from tests.support.checked_api import CheckedTransport
+from tests.support.checked_api import Answer
 from tests.support.payloads import checked
 
 FRENCH = translator("fr")
@@ -101,25 +96,10 @@ def test_calibration_view_flags_and_suggests_a_recalibration() -> None:
     assert "scoring labels" in _text(calibration_view(NOTHING))
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> dash.Dash:
-    css = tmp_path_factory.mktemp("css") / "bootstrap.min.css"
-    css.write_text("body{margin:0}")
-    return create_app(DashboardSettings(_env_file=None, api_url="http://api.test", bootstrap_css=css))
-
-
 @pytest.fixture
-def fake_api(app: dash.Dash) -> Iterator[None]:
+def fake_api(answer: Answer) -> None:
     routes = {"/api/v1/monitoring/vintages": VINTAGES, "/api/v1/monitoring/calibration": SHIFTED}
-    original = app.server.extensions[EXTENSION]
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=routes[request.url.path])
-
-    app.server.extensions[EXTENSION] = ApiClient("http://api.test", transport=CheckedTransport(handler))
-    with app.server.app_context():
-        yield
-    app.server.extensions[EXTENSION] = original
+    answer(lambda request: httpx.Response(200, json=routes[request.url.path]))
 
 
 def test_the_operations_callback_fetches_both(fake_api: None) -> None:

@@ -23,6 +23,7 @@ from api.main import PREFIX
 from tests.support.payloads import checked
 
 Handler = Callable[[httpx.Request], httpx.Response]
+Answer = Callable[[Handler], None]  # the dashboard tests' `answer` fixture: install a handler as the API
 
 
 @cache
