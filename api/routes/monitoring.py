@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from api.deps import StateDep
 from api.errors import error_responses
@@ -57,33 +57,30 @@ def monitoring_summary(
     )
 
 
-def _bounds(since: IsoDateTime, until: IsoDateTime) -> tuple[datetime | None, datetime | None]:
+def _score_window(
+    since: Annotated[IsoDateTime, Query(description="First score time (ISO 8601; default: all)")] = None,
+    until: Annotated[IsoDateTime, Query(description="Last score time, excluded (ISO 8601)")] = None,
+) -> tuple[datetime | None, datetime | None]:
+    """The window of score times asked for, as the log stores them (UTC, naive)."""
     return (utc_naive(since) if since else None), (utc_naive(until) if until else None)
 
 
+ScoreWindow = Annotated[tuple[datetime | None, datetime | None], Depends(_score_window)]
+
+
 @router.get("/vintages", response_model=VintagesOut, responses=error_responses(401, 403, 422, 500))
-def vintage_curves(
-    state: StateDep,
-    _user: Analyst,
-    since: Annotated[IsoDateTime, Query(description="First score time (ISO 8601; default: all)")] = None,
-    until: Annotated[IsoDateTime, Query(description="Last score time, excluded (ISO 8601)")] = None,
-) -> VintagesOut:
+def vintage_curves(state: StateDep, _user: Analyst, window: ScoreWindow) -> VintagesOut:
     """Labelled clients (`scoring labels`) by month of the score (vintage) and risk grade: realised default
     rate with its 95 % Wilson interval against the mean probability of default given."""
     state.writer.flush()
-    return VintagesOut(**vintages(labelled_scores(state.engine, *_bounds(since, until))))
+    return VintagesOut(**vintages(labelled_scores(state.engine, *window)))
 
 
 @router.get("/calibration", response_model=CalibrationOut, responses=error_responses(401, 403, 422, 500))
-def calibration(
-    state: StateDep,
-    _user: Analyst,
-    since: Annotated[IsoDateTime, Query(description="First score time (ISO 8601; default: all)")] = None,
-    until: Annotated[IsoDateTime, Query(description="Last score time, excluded (ISO 8601)")] = None,
-) -> CalibrationOut:
+def calibration(state: StateDep, _user: Analyst, window: ScoreWindow) -> CalibrationOut:
     """Realised default rate against the mean PD with a Wilson interval and the ECE, per month of the score
     and, over the recent window, per segment (scoring/drift/segments.json); `flagged` with a suggested
     prior-shift recalibration when the recent window's rate moves beyond its interval."""
     state.writer.flush()
-    labelled = labelled_scores(state.engine, *_bounds(since, until), with_features=True)
+    labelled = labelled_scores(state.engine, *window, with_features=True)
     return CalibrationOut(**calibration_watch(labelled))
