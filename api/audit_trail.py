@@ -16,7 +16,6 @@ write the row in the transaction of the change.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
@@ -35,7 +34,7 @@ from api.spool import Segment, Spool
 from scoring.db.anchors import AnchorSettings, chain_head, write_anchor
 from scoring.db.audit import Actor, AuditEvent, append, lock_chain, recorded_notes
 from scoring.db.engine import write_transaction
-from scoring.serving.prediction_log import client_hash
+from scoring.serving.prediction_log import ClientHashes
 from scoring.vocabulary import AuditAction
 
 logger = logging.getLogger("api.audit")
@@ -96,10 +95,12 @@ class AuditWriter:
         flush_seconds: float = 0.5,
         anchors: AnchorSettings | None = None,
         adopt: Path | None = None,
+        hashes: ClientHashes | None = None,
     ) -> None:
         self.engine = engine
         self.users = users
         self.salt = salt
+        self.hashes = hashes or ClientHashes(salt)  # the prediction log's: each client hashed once
         self.spool = Spool(spool_dir)
         if adopt is not None:  # the notes an older version kept at shutdown
             self.spool.adopt(adopt)
@@ -118,9 +119,10 @@ class AuditWriter:
         self._anchor_at = time.monotonic() + (anchors.audit_anchor_seconds if anchors else 0.0)
 
     def note(self, note: dict) -> None:
-        """Make one note durable (SpoolError when the local disk refuses it)."""
-        stamped = {**note, "at": datetime.now(UTC).isoformat(), "note": f"{NOTE_IDS.getrandbits(64):016x}"}
-        self.spool.append(orjson.dumps(stamped) + b"\n")
+        """Make one note durable, stamped with its time and id (SpoolError when the local disk refuses it)."""
+        note["at"] = datetime.now(UTC).isoformat()
+        note["note"] = f"{NOTE_IDS.getrandbits(64):016x}"
+        self.spool.append(orjson.dumps(note) + b"\n")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
@@ -193,7 +195,7 @@ class AuditWriter:
         notes = []
         for number, line in enumerate(self.spool.read(segment)):
             try:
-                note = json.loads(line)
+                note = orjson.loads(line)
                 notes.append((note, self._event(note)))
             except (ValueError, KeyError, TypeError):
                 logger.error("audit trail: line %d of %s is not an audit note; skipped", number, segment.key)
@@ -216,7 +218,7 @@ class AuditWriter:
         user = self.users.get(note["user_id"]) if note["user_id"] is not None else None
         source, request_id = note["source"], note["request_id"]
         actor = user.actor(source, request_id) if user else Actor("service", None, None, source, request_id)
-        hashed = client_hash(note["client_id"], self.salt)
+        hashed = self.hashes.of(note["client_id"])
         detail = {"route": note["route"], "method": note["method"], "status": note["status"]}
         if note.get("note"):
             detail["note"] = note["note"]

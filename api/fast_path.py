@@ -27,6 +27,7 @@ from starlette.types import Scope
 from api.applications import MAX_ID
 from api.language import Language, negotiate
 from api.security import key_accepted
+from api.settings import Settings
 
 QUERIES = {b"": True, b"contributions=true": True, b"contributions=false": False}
 KEY, LANGUAGE = b"x-api-key", b"accept-language"
@@ -41,6 +42,14 @@ class StoredScoreFastPath:
         self.path = re.compile(rf"^{re.escape(prefix)}/clients/([1-9][0-9]{{0,9}})/score$")
         self.route = route  # the FastAPI route, named in the scope for the logs, metrics and audit
         self._languages: dict[tuple[bytes | None, str], Language] = {}
+        self._keys: tuple[object, list[bytes]] = (None, [])  # the settings' accepted keys, read once
+
+    def _accepted(self, settings: Settings) -> list[bytes]:
+        known, keys = self._keys
+        if known is not settings:
+            keys = settings.accepted_keys()
+            self._keys = (settings, keys)
+        return keys
 
     def answer(self, scope: Scope) -> bytes | None:
         return self._answer(scope) if scope["method"] == "GET" else None
@@ -70,15 +79,17 @@ class StoredScoreFastPath:
         service = None if state is None else state.service
         client_id = int(match.group(1))
         settings = app.state.settings
-        if service is None or client_id > MAX_ID or not key_accepted(settings.accepted_keys(), key):
+        if service is None or client_id > MAX_ID or not key_accepted(self._accepted(settings), key):
             return None
         language = self._language(headers.get(LANGUAGE), settings.default_language)
         row = service.store.row(client_id)
         if row is None:
             return None
         scope["route"] = self.route
+        scope["path_params"] = {"client_id": client_id}  # as the route's: the audit note names the client
         request_id = scope["state"]["request_id"]
         body = state.stored_score(service, row, contributions, language, request_id, started)
         if body is None:
             scope.pop("route")
+            scope.pop("path_params")
         return body

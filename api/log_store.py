@@ -16,7 +16,7 @@ for the next start.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import logging
 import os
@@ -68,27 +68,48 @@ def warn_other_spools(base: Path, current: Path) -> None:
             )
 
 
+def _decoding(table: Table) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A table's nullable, binary and date-time columns (looked up once, not per row)."""
+    columns = table.columns
+    return (
+        tuple(c.name for c in columns if c.nullable),
+        tuple(c.name for c in columns if isinstance(c.type, LargeBinary)),
+        tuple(c.name for c in columns if isinstance(c.type, DateTime)),
+    )
+
+
+DECODING = {name: _decoding(table) for name, table in TABLES.items()}
+
+
 def encode_row(table: Table, row: dict) -> bytes:
     """One spool line: the row as JSON (bytes in base64, times in ISO 8601) with its table's name."""
-    record = {k: base64.b64encode(v).decode() if isinstance(v, bytes) else v for k, v in row.items()}
-    return orjson.dumps({"table": table.name, **record}) + b"\n"
+    record = {"table": table.name, **row}
+    for name in DECODING[table.name][1]:
+        value = row.get(name)
+        if isinstance(value, bytes):
+            record[name] = binascii.b2a_base64(value, newline=False).decode()
+    return orjson.dumps(record) + b"\n"
 
 
 def decode_row(line: bytes, key: str) -> tuple[Table, dict]:
     """The table and row of a spool line, with its `row_key` (a nullable column the line lacks, written by an
     older version, is null: every row of a batch has the same columns)."""
     record = orjson.loads(line)
-    table = TABLES[record.pop("table")]
-    for column in table.columns:
-        if column.nullable and column.name not in record:
-            record[column.name] = None
-        value = record.get(column.name)
-        if isinstance(value, str) and isinstance(column.type, LargeBinary):
-            record[column.name] = base64.b64decode(value)
-        elif isinstance(value, str) and isinstance(column.type, DateTime):
-            record[column.name] = datetime.fromisoformat(value)
+    name = record.pop("table")
+    table, (nullable, binary, times) = TABLES[name], DECODING[name]
+    for column in nullable:
+        record.setdefault(column, None)
+    for column in binary:
+        value = record.get(column)
+        if isinstance(value, str):
+            record[column] = binascii.a2b_base64(value)
+    for column in times:
+        value = record.get(column)
+        if isinstance(value, str):
+            record[column] = datetime.fromisoformat(value)
     record.pop("id", None)
-    return table, {**record, "row_key": key}
+    record["row_key"] = key
+    return table, record
 
 
 def _break(connection: object) -> None:
@@ -278,9 +299,10 @@ class PredictionLog:
 
     def _ship(self, segment: Segment) -> None:
         rows: list[tuple[Table, dict]] = []
+        key = segment.key
         for number, line in enumerate(self.spool.read(segment)):
             try:
-                rows.append(decode_row(line, f"{segment.key}:{number}"))
+                rows.append(decode_row(line, f"{key}:{number}"))
             except (ValueError, KeyError, TypeError):
                 logger.error(
                     "prediction log: line %d of segment %s is not a log row; skipped", number, segment.key

@@ -93,6 +93,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.log_flush_seconds,
         settings,
         adopt=settings.paths.audit_undelivered,
+        hashes=state.hashes,
     )
     app.state.audit_writer = auditor
     state.writer.start()

@@ -3,11 +3,20 @@
 With several workers, set PROMETHEUS_MULTIPROC_DIR (`python -m api` sets it to the home's
 data/runtime/metrics/ for --workers > 1, emptied at each start) so /metrics aggregates every worker;
 otherwise each worker reports its own counts.
+
+A request's and a score's observations are queued in memory (one append: in multiprocess mode each counter
+or histogram update is a locked write to a memory-mapped file) and added up per series by a background
+thread every FLUSH_SECONDS, and before this process's /metrics answers.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
+from bisect import bisect_left
+from collections import deque
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -52,27 +61,79 @@ LOG_FAILURES = Counter(
 LOG_SHIPPED = Counter("scoring_prediction_log_shipped_rows_total", "Prediction-log rows delivered.")
 
 
-_requests: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
-_scores: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
+FLUSH_SECONDS = 1.0
+logger = logging.getLogger("api.metrics")
+Series = tuple[Counter, Histogram]
+_requests: dict[tuple[str, str, int], Series] = {}
+_scores: dict[tuple[str, str], Series] = {}
+_queued: deque[tuple[dict, tuple, float]] = deque()  # (series by key, key, value): appends are thread-safe
+_flushing = threading.Lock()
+_flusher_pid: int | None = None
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    """Count and time a request (each series' child is looked up once: routes and statuses are few)."""
-    key = (method, route, status)
-    series = _requests.get(key)
-    if series is None:
-        series = _requests[key] = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(route))
-    series[0].inc()
-    series[1].observe(seconds)
+    """Count and time a request."""
+    _queued.append((_requests, (method, route, status), seconds))
+    if _flusher_pid != os.getpid():
+        _start_flusher()
 
 
 def observe_score(kind: str, decision: str, probability: float) -> None:
-    key = (kind, decision)
-    series = _scores.get(key)
+    _queued.append((_scores, (kind, decision), probability))
+    if _flusher_pid != os.getpid():
+        _start_flusher()
+
+
+def _series(by_key: dict, key: tuple) -> Series:
+    """A series' children, looked up once (routes, statuses, kinds and decisions are few)."""
+    series = by_key.get(key)
     if series is None:
-        series = _scores[key] = (DECISIONS.labels(decision, kind), SCORES.labels(kind))
-    series[0].inc()
-    series[1].observe(probability)
+        if by_key is _requests:
+            method, route, status = key
+            series = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(route))
+        else:
+            kind, decision = key
+            series = (DECISIONS.labels(decision, kind), SCORES.labels(kind))
+        by_key[key] = series
+    return series
+
+
+def flush() -> None:
+    """Add the queued observations to their series: one update per series and bucket, not per request."""
+    with _flushing:
+        totals: dict[tuple[int, tuple], list] = {}
+        while _queued:
+            by_key, key, value = _queued.popleft()
+            total = totals.get((id(by_key), key))
+            if total is None:
+                total = totals[id(by_key), key] = [_series(by_key, key), 0, 0.0, {}]
+            total[1] += 1
+            total[2] += value
+            bucket = bisect_left(total[0][1]._upper_bounds, value)
+            total[3][bucket] = total[3].get(bucket, 0) + 1
+        for (counter, histogram), count, summed, buckets in totals.values():
+            counter.inc(count)
+            histogram._sum.inc(summed)  # Histogram.observe, for many values at once
+            for bucket, hits in buckets.items():
+                histogram._buckets[bucket].inc(hits)
+
+
+def _start_flusher() -> None:
+    global _flusher_pid
+    with _flushing:
+        if _flusher_pid == os.getpid():
+            return
+        _flusher_pid = os.getpid()
+    threading.Thread(target=_flush_every, name="metrics-flush", daemon=True).start()
+
+
+def _flush_every() -> None:
+    while True:
+        time.sleep(FLUSH_SECONDS)
+        try:
+            flush()
+        except Exception:  # noqa: BLE001 - a metric lost is no reason to stop counting
+            logger.exception("metrics not flushed")
 
 
 def set_log_waiting(rows: int) -> None:
@@ -95,6 +156,7 @@ def forget_process(pid: int) -> None:
 
 def exposition() -> tuple[bytes, str]:
     """The metrics in Prometheus text format, aggregated over workers in multiprocess mode."""
+    flush()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

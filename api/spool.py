@@ -83,7 +83,7 @@ class Spool:
         self.token, self._lock_fd = self._own_token()
         self._seq = 0
         self._fd: int | None = None
-        self._active_rows = 0
+        self._active_rows = self._closing = 0
         self._closed: list[Segment] = []
         self._claimed: dict[str, int] = {}
         self._orphans: list[Segment] = []
@@ -114,16 +114,20 @@ class Spool:
             self._active_rows += 1
 
     def rotate(self) -> None:
-        """Close the active segment when it holds rows (fsync first): it becomes shippable."""
+        """Close the active segment when it holds rows: it becomes shippable once fsynced (outside the lock:
+        rows keep being appended, to the next segment, meanwhile)."""
         with self._mutex:
             if self._fd is None or not self._active_rows:
                 return
-            try:
-                os.fsync(self._fd)
-            finally:
-                os.close(self._fd)
-            self._closed.append(Segment(self._segment_path(self._seq), self.token, self._active_rows))
-            self._fd, self._active_rows, self._seq = None, 0, self._seq + 1
+            fd, rows, seq = self._fd, self._active_rows, self._seq
+            self._fd, self._active_rows, self._seq, self._closing = None, 0, seq + 1, rows
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            with self._mutex:
+                self._closed.append(Segment(self._segment_path(seq), self.token, rows))
+                self._closing = 0
 
     # -- shipping (the shipper thread) -------------------------------------------------------------
 
@@ -131,7 +135,7 @@ class Spool:
     def waiting(self) -> int:
         """Rows on disk not yet delivered: the active segment, closed ones and claimed orphans."""
         with self._mutex:
-            return self._active_rows + sum(s.rows for s in (*self._closed, *self._orphans))
+            return self._active_rows + self._closing + sum(s.rows for s in (*self._closed, *self._orphans))
 
     def pending(self) -> list[Segment]:
         """Segments to ship, oldest first: claimed orphans, then this worker's closed segments."""

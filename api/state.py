@@ -7,8 +7,11 @@ import gc
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
+import numpy as np
 import orjson
 from sqlalchemy import Engine
 
@@ -17,13 +20,26 @@ from api.log_store import PredictionLog
 from api.schemas.scores import score_payload
 from api.settings import Settings
 from scoring.serving.log_privacy import LogVector
-from scoring.serving.prediction_log import client_hash
+from scoring.serving.prediction_log import ClientHashes
 from scoring.serving.reload import ModelReloader
 from scoring.serving.service import ScoreResult, ScoringService, load_service
 from scoring.serving.strategy_state import StrategyWatcher
 from scoring.vocabulary import Language, ScoreKind
 
 logger = logging.getLogger("api.state")
+
+
+class Logged(NamedTuple):
+    """What the prediction log keeps of a score (a `ScoreResult` has these too; a stored client's is read
+    from the stored arrays, without building its `ScoreResult`)."""
+
+    model_version: str
+    client_id: int | None
+    features: np.ndarray
+    probability: float
+    decision: str
+    threshold: float
+    rules_fired: tuple[str, ...]
 
 
 def freeze_loaded() -> None:
@@ -46,6 +62,7 @@ class AppState:
         self.engine = engine
         self.writer = writer
         self.salt = settings.salt()
+        self.hashes = ClientHashes(self.salt)
         self.service: ScoringService | None = None
         self.log_vectors: dict[str, LogVector] = {}  # by model version: a reload swaps the service, not these
         self.error: str | None = None
@@ -95,7 +112,9 @@ class AppState:
         gc.unfreeze()  # a replaced service's objects may be frozen: let the collector free them
         freeze_loaded()
 
-    def log_scores(self, results: list[ScoreResult], kind: str, request_id: str, started: float) -> None:
+    def log_scores(
+        self, results: Sequence[ScoreResult | Logged], kind: str, request_id: str, started: float
+    ) -> None:
         """Write one prediction-log row per result to the local spool (delivered in the background)."""
         latency_ms = (time.perf_counter() - started) * 1000
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -107,7 +126,7 @@ class AppState:
                     "request_id": request_id,
                     "kind": kind,
                     "model_version": r.model_version,
-                    "client_hash": client_hash(r.client_id, self.salt),
+                    "client_hash": self.hashes.of(r.client_id),
                     "features": self.log_vectors[r.model_version].encode(r.features),
                     "probability": r.probability,
                     "decision": r.decision,
@@ -131,8 +150,18 @@ class AppState:
         active = self.strategies.current()
         body = service.stored_body(row, contributions, language, active)
         if body is not None:
-            result = service.client_result(row, None, service.stored_decision(row, active))
-            self.log_scores([result], ScoreKind.CLIENT, request_id, started)
+            decided = service.stored_decision(row, active)
+            scorer = service.scorer
+            logged = Logged(
+                scorer.version,
+                int(service.store.ids[row]),
+                service.store.matrix[row],
+                float(service.probabilities[row]),
+                decided.decision,
+                scorer.threshold,
+                decided.rules_fired,
+            )
+            self.log_scores([logged], ScoreKind.CLIENT, request_id, started)
         return body
 
 

@@ -220,7 +220,7 @@ def main() -> None:
         bare = start_bare(Path(tmp) / "bare.log", workers)
         port = int(server.url.rsplit(":", 1)[1])
         try:
-            wait_api_ready(server, timeout=60, explanations=False)
+            wait_api_ready(server, timeout=300, explanations=False)  # a loaded machine starts slowly
             ready_s = time.monotonic() - started
             body = wait_api_ready(server, timeout=1800)
             bare.wait("/health", timeout=60)

@@ -8,13 +8,19 @@ and the fairness table (and the button showing the scorecard points) are on scre
 slowest, the load average beside them (the machine may be shared), and the bytes of first paint: the API
 answers the page's callbacks ask for (the same requests, sent again here) and what the browser received from
 the dashboard's callbacks. Targets: <= 2 s p50, <= 300 KB of API payloads.
+
+Where the browser's time goes, whatever the load: the main-thread milliseconds each figure's first draw took
+(`Plotly.react`, timed by a script the page runs first) and the long tasks (> 50 ms) until every figure was
+drawn, medians over the visits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -31,6 +37,25 @@ API_KEY = "bench-model-page-key-0123456789"
 TARGET_SECONDS = 2.0
 GRAPHS = ("cost", "importance", "codes", "beeswarm", "dependence", "confusion", "roc", "calibration")
 TABLES = ("#model-points-show", "#model-fairness tbody tr")  # the points table itself is on demand
+SHOWN = [f"#model-{graph}-graph .main-svg" for graph in GRAPHS] + list(TABLES)
+ALL_SHOWN = f"() => {SHOWN!r}.every(s => document.querySelector(s))"  # polled at each frame
+TIMING = """(() => {
+  window.modelDraws = {}; window.modelLongTasks = [];
+  new PerformanceObserver(list => list.getEntries().forEach(e => window.modelLongTasks.push(e.duration)))
+    .observe({type: 'longtask'});
+  const timed = plotly => {
+    const react = plotly.react;
+    plotly.react = function (gd, ...rest) {
+      const started = performance.now(), drawn = react.call(this, gd, ...rest);
+      const host = gd.closest && gd.closest('[id]');
+      if (host && !(host.id in window.modelDraws)) window.modelDraws[host.id] = performance.now() - started;
+      return drawn;
+    };
+  };
+  let plotly;
+  const set = p => { plotly = p; timed(p); };
+  Object.defineProperty(window, 'Plotly', {configurable: true, get: () => plotly, set});
+})()"""  # Plotly's main-thread time per figure's first draw, and the long tasks, from navigation on
 
 
 def api_bytes(api_url: str) -> dict[str, int]:
@@ -39,32 +64,54 @@ def api_bytes(api_url: str) -> dict[str, int]:
         return {path: len(api.get(path, params=params).content) for path, params in MODEL_PAGE_FIRST_PAINT}
 
 
-def open_model_page(page: object, url: str, timeout_ms: float = 60_000) -> tuple[float, int]:
-    """Seconds from navigating to /model to every figure and table on screen, and the bytes the browser
-    received from the dashboard's callbacks meanwhile."""
+@dataclass
+class Visit:
+    """One navigation to /model: seconds until everything is shown, bytes from the dashboard's callbacks,
+    milliseconds of each figure's first draw and of the long tasks meanwhile."""
+
+    seconds: float
+    received: int
+    draws: dict[str, float]
+    long_tasks: list[float]
+
+
+def open_model_page(page: object, url: str, timeout_ms: float = 60_000) -> Visit:
+    """Navigate to /model and wait until every figure and table is on screen (one check of them all at each
+    frame: waiting for them one by one would add a round trip to the browser per selector)."""
+    from playwright.sync_api import Error as PlaywrightError  # installed with the browser (devtools.browser)
+
     received: list[int] = []
 
     def count(response: object) -> None:
         if "_dash-update-component" in response.url:
-            received.append(len(response.body()))
+            with contextlib.suppress(PlaywrightError):  # answered after the next navigation began
+                received.append(len(response.body()))
 
     page.on("response", count)
     started = time.perf_counter()
     page.goto(url + "/model")
-    for graph in GRAPHS:
-        page.wait_for_selector(f"#model-{graph}-graph .main-svg", timeout=timeout_ms)
-    for table in TABLES:
-        page.wait_for_selector(table, timeout=timeout_ms)
+    page.wait_for_function(ALL_SHOWN, timeout=timeout_ms)
     seconds = time.perf_counter() - started
     page.remove_listener("response", count)
-    return seconds, sum(received)
+    draws, long_tasks = page.evaluate("[window.modelDraws, window.modelLongTasks]")
+    return Visit(seconds, sum(received), draws, long_tasks)
 
 
-def time_page(dashboard_url: str, runs: int) -> list[tuple[float, int]]:
+def time_page(dashboard_url: str, runs: int) -> list[Visit]:
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.add_init_script(TIMING)
         open_model_page(page, dashboard_url)  # warm: scripts and the API's first computations
         return [open_model_page(page, dashboard_url) for _ in range(runs)]
+
+
+def draw_times(runs: list[Visit]) -> str:
+    """Median milliseconds of each figure's first draw, their total, and the long tasks'."""
+    per_graph = {g: float(np.median([r.draws.get(f"model-{g}-graph", np.nan) for r in runs])) for g in GRAPHS}
+    total = float(np.median([sum(r.draws.values()) for r in runs]))
+    long_tasks = float(np.median([sum(r.long_tasks) for r in runs]))
+    parts = ", ".join(f"{graph} {ms:.0f}" for graph, ms in per_graph.items())
+    return f"Plotly first draws {total:.0f} ms ({parts}); long tasks {long_tasks:.0f} ms in all"
 
 
 def main() -> None:
@@ -88,8 +135,8 @@ def main() -> None:
         finally:
             dashboard.stop()
             api.stop()
-    seconds = np.array([s for s, _ in runs])
-    browser_bytes = int(np.median([b for _, b in runs]))
+    seconds = np.array([r.seconds for r in runs])
+    browser_bytes = int(np.median([r.received for r in runs]))
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     total = sum(sizes.values())
     print(f"home {home}: {clients:,} stored clients; /model opened {len(runs)} times in Chromium")
@@ -106,10 +153,12 @@ def main() -> None:
         f"target <= {MODEL_PAGE_BUDGET_BYTES / 1000:.0f} KB: "
         f"{verdict}); the browser received {browser_bytes / 1000:.1f} KB from the dashboard's callbacks"
     )
+    draws = draw_times(runs)
+    print(f"main thread, medians per visit: {draws}")
     step = f"dashboard, Model page ({clients:,} clients: navigation → every figure drawn, {len(runs)} visits)"
     measured = (
         f"p50 {np.median(seconds):.2f} s (max {seconds.max():.2f} s); API payloads at first paint "
-        f"{total / 1000:.0f} KB, callbacks {browser_bytes / 1000:.0f} KB"
+        f"{total / 1000:.0f} KB, callbacks {browser_bytes / 1000:.0f} KB; {draws}"
     )
     target = f"≤ {TARGET_SECONDS:g} s, ≤ {MODEL_PAGE_BUDGET_BYTES / 1000:.0f} KB"
     record("bench_model_page", [Figure("model_page.demo", step, measured, target)])

@@ -1,9 +1,10 @@
 """Spark local[2] next to DuckDB at full Kaggle scale: feature build and batch scoring, same run, same data.
 
 Usage: python -m benchmarks.bench_spark [--clients 307511] [--seed 7] [--cores 2] [--driver-memory 4g]
-[--dir DIR] [--features-only]. The synthetic tables are generated and ingested once into DIR (default
-$SCORING_BENCH_DIR, else /tmp/scoring-bench, then features-<clients>-<seed>/: the folder bench_features
-uses) and reused. Each run is a fresh process pinned to `--cores` CPUs; its peak memory is the largest sum
+[--dir DIR] [--features-only] [--event-log DIR]. The synthetic tables are generated and ingested once into
+DIR (default $SCORING_BENCH_DIR, else /tmp/scoring-bench, then features-<clients>-<seed>/: the folder
+bench_features uses) and reused; `--event-log` keeps Spark's event log of the feature build (per stage: tasks,
+run and CPU times). Each run is a fresh process pinned to `--cores` CPUs; its peak memory is the largest sum
 of the resident memory of its process tree (Python, Spark's JVM, Spark's Python workers) sampled every
 0.2 s, its CPU seconds those processes' user + system time. The Spark times include the session start;
 each comparison prints Spark's wall and CPU times as multiples of DuckDB's measured in the same run (the
@@ -68,10 +69,18 @@ def _with_peak(task: Callable[..., Any], *args: Any) -> tuple[Any, float, float]
         sampler.join()
 
 
-def _spark(cores: int, memory: str):  # noqa: ANN202 - pyspark is optional
+def _spark(cores: int, memory: str, event_log: Path | None = None):  # noqa: ANN202 - pyspark is optional
     from scoring.spark import spark_session
 
-    return spark_session(f"local[{cores}]", {"spark.driver.memory": memory, "spark.ui.enabled": "false"})
+    conf = {"spark.driver.memory": memory, "spark.ui.enabled": "false"}
+    if event_log is not None:  # one JSON line per job, stage and task: where the time went
+        event_log.mkdir(parents=True, exist_ok=True)
+        conf |= {
+            "spark.eventLog.enabled": "true",
+            "spark.eventLog.dir": str(event_log),
+            "spark.eventLog.compress": "false",
+        }
+    return spark_session(f"local[{cores}]", conf)
 
 
 def duckdb_features(interim: Path, out: Path, cores: int) -> tuple[str, float, float]:
@@ -81,11 +90,13 @@ def duckdb_features(interim: Path, out: Path, cores: int) -> tuple[str, float, f
     return summary.describe(), peak, cpu
 
 
-def spark_features(interim: Path, out: Path, cores: int, memory: str) -> tuple[str, float, float]:
+def spark_features(
+    interim: Path, out: Path, cores: int, memory: str, event_log: Path | None = None
+) -> tuple[str, float, float]:
     from scoring.features.spark_engine import build_features_spark
 
     def run() -> str:
-        spark = _spark(cores, memory)
+        spark = _spark(cores, memory, event_log)
         summary = build_features_spark(interim, out / "features.parquet", out / "dictionary.json", spark)
         spark.stop()
         return summary.describe()
@@ -163,6 +174,7 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--features-only", action="store_true", help="Skip the batch scoring comparison.")
+    parser.add_argument("--event-log", type=Path, default=None, help="Spark's event log folder.")
     args, _ = parser.parse_known_args()
     try:
         import pyspark  # noqa: F401
@@ -178,7 +190,7 @@ def main() -> None:
     print(f"data: {data_dir}; {cores} cores, machine load {os.getloadavg()[0]:.1f} before the runs")
 
     duck = measure(duckdb_features, interim, out / "duckdb", cores, cores=cores)
-    spark = measure(spark_features, interim, out / "spark", cores, memory, cores=cores)
+    spark = measure(spark_features, interim, out / "spark", cores, memory, args.event_log, cores=cores)
     for name, run in (("DuckDB", duck), (f"Spark local[{cores}]", spark)):
         describe, peak, cpu = run.result
         print(

@@ -25,6 +25,7 @@ from dashboard.i18n import current, current_language
 PREFIX = "/api/v1"
 EXTENSION = "scoring_api"
 SESSION_ENDED = "scoring.session_ended"  # set in the request's environ when the API refused its session
+PAIRS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="api-both")  # started once, not per page
 
 logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry full URLs, client IDs included
 
@@ -92,9 +93,8 @@ class ApiClient:
         calls = [lambda: first(client), lambda: second(client)]
         if flask.has_request_context():  # the calls keep the page's request (its language)
             calls = [flask.copy_current_request_context(call) for call in calls]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            a, b = (pool.submit(call) for call in calls)
-            return a.result(), b.result()
+        a, b = (PAIRS.submit(call) for call in calls)
+        return a.result(), b.result()
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One call; texts the API writes (reasons, errors) come in the language of the page's request."""

@@ -60,6 +60,6 @@ def open_client(page: object, base_url: str, client_id: int, timeout_ms: float =
     started = time.perf_counter()
     page.press("#client-search", "Enter")
     page.wait_for_selector(f"#client-heading:text('Client {client_id}')", timeout=timeout_ms)
-    page.wait_for_selector("#client-waterfall-graph .main-svg", timeout=timeout_ms)
+    page.wait_for_selector("#client-waterfall-graph .hbars-row", timeout=timeout_ms)
     page.wait_for_selector("#client-reasons", timeout=timeout_ms)
     return time.perf_counter() - started

@@ -48,10 +48,11 @@ class ToolSettings(BaseSettings):
         description="Length of the API's load test",
     )
     replica_load_seconds: float = Field(
-        default=60.0,
+        default=6.0,
         gt=0,
         validation_alias="SCORING_REPLICA_LOAD_SECONDS",
-        description="Length of the load on the API replicas, one killed and restarted",
+        description="Least length of the load on the API replicas, one killed and restarted (each phase "
+        "also lasts until the access log shows it)",
     )
     schemathesis_examples: int = Field(
         default=20,

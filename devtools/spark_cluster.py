@@ -4,7 +4,8 @@ pyspark's wheel ships `bin/spark-class` but not `sbin/start-master.sh` or `sbin/
 only spark-daemon.sh, the history and connect servers); those two scripts run the same classes as below
 (`org.apache.spark.deploy.master.Master` and `...worker.Worker spark://host:port`), so the cluster is the one
 they start, with each daemon a child process of ours that stopping ends for sure. Everything binds to
-127.0.0.1 (SPARK_LOCAL_IP), logs and work folders go under `root`.
+127.0.0.1 (SPARK_LOCAL_IP), logs and work folders go under `root`; the daemons run on a small heap with the
+quick-start JIT (they only schedule: the executors they launch get the application's settings).
 
 Usage: python -m devtools.spark_cluster [--workers 2] [--cores 1] [--memory 1g] [--dir DIR]
 prints the master URL (for `scoring features --engine spark --master spark://...`) and runs until Ctrl-C.
@@ -28,6 +29,10 @@ from devtools.servers import LOCALHOST, free_port
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
 WORKER_CLASS = "org.apache.spark.deploy.worker.Worker"
 STOP_WAIT_S = 20
+# the master and workers only schedule and launch executors: a small heap, the quick-start JIT and the
+# serial collector start them in a fraction of a full JVM's CPU on a shared machine
+DAEMON_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+DAEMON_MEMORY = "256m"
 
 
 def spark_home() -> Path:
@@ -45,6 +50,8 @@ def _environment(root: Path) -> dict[str, str]:
         "SPARK_LOG_DIR": str(root / "logs"),
         "SPARK_WORKER_DIR": str(root / "work"),
         "SPARK_NO_DAEMONIZE": "1",
+        "SPARK_DAEMON_JAVA_OPTS": DAEMON_JAVA_OPTS,
+        "SPARK_DAEMON_MEMORY": DAEMON_MEMORY,
     }
 
 

@@ -11,9 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 
 import scoring.db.security
-from tests.support.app_start import NO_FREEZE
-from tests.support.home import build_home, write_raw_subset
-from tests.support.sample import has_real_rows, real_sample_dir, synthetic_sample
+from tests.support.app_start import NO_FREEZE, shared_openapi
 from tests.support.shared import built_once
 from tests.support.tiers import SLOW_TIMEOUT, TIERS, item_tiers, unmarked_tiers, xdist_group
 
@@ -43,16 +41,21 @@ def tier_guard(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def cheap_app_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No full garbage collection of the whole test process at each start of the API in it
-    (tests/support/app_start.py)."""
+    """No full garbage collection of the whole test process at each start of the API in it, and its OpenAPI
+    document built once per set of routes (tests/support/app_start.py)."""
     state = sys.modules.get("api.state")
     if state is not None:
         monkeypatch.setattr(state, "gc", NO_FREEZE)
+    applications = sys.modules.get("fastapi.applications")
+    if applications is not None:
+        monkeypatch.setattr(applications, "get_openapi", shared_openapi())
 
 
 @pytest.fixture(scope="session")
 def sample_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seven raw tables with the exact Kaggle schema: the real sample rows if present, else synthetic."""
+    from tests.support.sample import has_real_rows, real_sample_dir, synthetic_sample  # see `demo_home`
+
     real = real_sample_dir()
     return real if has_real_rows(real) else synthetic_sample(tmp_path_factory.mktemp("synthetic-sample"))
 
@@ -60,6 +63,8 @@ def sample_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def real_sample() -> Path:
     """The real sample rows, for the few checks about the real rows themselves (skipped without them)."""
+    from tests.support.sample import has_real_rows, real_sample_dir  # see `demo_home`
+
     path = real_sample_dir()
     if not has_real_rows(path):
         pytest.skip(f"real sample rows not found in {path} (set HOMECREDIT_SAMPLE)")
@@ -69,7 +74,10 @@ def real_sample() -> Path:
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory, sample_rows: Path) -> Path:
     """A scoring home: 500 + 120 clients of the sample rows, ingested, featurised, trained and promoted (built
-    once per run, a copy per worker)."""
+    once per run, a copy per worker). The builders are imported here, not at the top: the pytest-xdist
+    controller loads this file too and runs no test (their imports, polars, LightGBM, scikit-learn, ~3 s of
+    CPU)."""
+    from tests.support.home import build_home, write_raw_subset
 
     def build(home: Path) -> None:
         build_home(home, write_raw_subset(sample_rows, home / "data" / "raw"))

@@ -1,23 +1,23 @@
-"""The Spark helpers that need no running Spark: settings parsing, job errors in one line, shuffle sizing."""
+"""The Spark helpers that need no running Spark: settings, job errors in one line, sizing to the cores."""
 
 from __future__ import annotations
 
 import pytest
 from pyspark.errors import PySparkException
 
-from scoring.features.spark_engine import SHUFFLE_PARTITIONS, _sized_shuffles
+from scoring.features.spark_engine import MIN_SPLITS, OPEN_COST, SHUFFLE_PARTITIONS, _sized_to_cores
 from scoring.spark import SparkUnavailable, parse_conf, spark_job
 
 
 class _Session:
-    """What `_sized_shuffles` reads and sets of a SparkSession: launch settings, cores, runtime settings."""
+    """What `_sized_to_cores` reads and sets of a SparkSession: launch settings, cores, runtime settings."""
 
     def __init__(self, launch: dict[str, str], cores: int) -> None:
         self.sparkContext = self
         self.conf = self
         self.launch, self.defaultParallelism = launch, cores
-        self.runtime = {SHUFFLE_PARTITIONS: launch.get(SHUFFLE_PARTITIONS, "200")}
-        self.seen: list[str] = []
+        self.runtime = {SHUFFLE_PARTITIONS: "200", OPEN_COST: "4194304", **launch}
+        self.seen: list[dict[str, str]] = []
 
     def getConf(self) -> _Session:  # noqa: N802 - pyspark's name
         return self
@@ -25,16 +25,19 @@ class _Session:
     def contains(self, key: str) -> bool:
         return key in self.launch
 
-    def get(self, key: str) -> str:
-        return self.runtime[key]
+    def get(self, key: str, default: str | None) -> str | None:
+        return self.runtime.get(key, default)
 
     def set(self, key: str, value: str) -> None:
         self.runtime[key] = value
 
+    def unset(self, key: str) -> None:
+        del self.runtime[key]
+
     def run(self) -> None:
-        """A build under `_sized_shuffles`: records the setting its jobs see."""
-        with _sized_shuffles(self):
-            self.seen.append(self.runtime[SHUFFLE_PARTITIONS])
+        """A build under `_sized_to_cores`: records the settings its jobs see."""
+        with _sized_to_cores(self):
+            self.seen.append(dict(self.runtime))
 
 
 def test_conf_items_are_key_value_pairs() -> None:
@@ -57,9 +60,13 @@ def test_a_failed_job_is_one_line_naming_what_failed() -> None:
         raise PySparkException("\n[BOOM] out of memory\n  at org.apache.spark...")
 
 
-def test_shuffle_partitions_follow_the_cores_unless_set_at_launch() -> None:
+def test_shuffles_and_file_splits_follow_the_cores_unless_set_at_launch() -> None:
     local, cluster, chosen = _Session({}, 2), _Session({}, 64), _Session({SHUFFLE_PARTITIONS: "3"}, 2)
+    before = [dict(session.runtime) for session in (local, cluster, chosen)]
     for session in (local, cluster, chosen):
         session.run()
-    assert (local.seen, cluster.seen, chosen.seen) == (["4"], ["128"], ["3"])
-    assert local.runtime[SHUFFLE_PARTITIONS] == "200"  # the session's setting restored after the build
+    small = {OPEN_COST: "262144"}  # a few-MB table still splits into twice the cores
+    assert local.seen == [{SHUFFLE_PARTITIONS: "4", MIN_SPLITS: "4", **small}]
+    assert cluster.seen == [{SHUFFLE_PARTITIONS: "128", MIN_SPLITS: "128", **small}]
+    assert chosen.seen == [{SHUFFLE_PARTITIONS: "3", MIN_SPLITS: "4", **small}]
+    assert [session.runtime for session in (local, cluster, chosen)] == before  # restored after the build

@@ -14,7 +14,6 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import reason_text, text
 from dashboard.callbacks import callback
-from dashboard.components.status import figure
 from dashboard.figures import client as client_figures
 from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import Translator, current
@@ -148,23 +147,29 @@ def drilldown(explanation: Mapping, prefix: str, t: Translator, scale: float, di
 
 def drill_figure(code: Mapping, prefix: str, t: Translator, scale: float, digits: int) -> html.Figure:
     money = currency()
-    return figure(
-        f"{prefix}-drill-graph",
-        reason_figures.code_members(code, scale, t, digits, money),
+    return chart(
+        reason_figures.code_members(f"{prefix}-drill-graph", code, scale, t, digits, money),
         reason_text.members_summary(code, scale, t, digits, money),
     )
 
 
+def chart(drawn: object, summary: str) -> html.Figure:
+    """A chart drawn in HTML and its text summary, read in that order."""
+    return html.Figure([drawn, html.Figcaption(summary, className="chart-summary")], className="chart")
+
+
 def register_drilldown(prefix: str) -> None:
-    """The drill-down's callback for the page whose ids start with `prefix`: the first code's figure once
-    the drill-down is on the page, then the chosen code's."""
+    """The drill-down's callback for the page whose ids start with `prefix`: the first code's chart once
+    the decision is painted (the page's `<prefix>-painted` store is set), then the chosen code's."""
 
     @callback(
         Output(f"{prefix}-drill", "children"),
         Input(f"{prefix}-drill-code", "value"),
+        Input(f"{prefix}-painted", "data"),
         State(f"{prefix}-drill-codes", "data"),
+        prevent_initial_call=True,
     )
-    def show_code(code: str | None, shown: dict | None) -> object:
+    def show_code(code: str | None, _painted: dict | None, shown: dict | None) -> object:
         shown = shown or {}
         chosen = next((c for c in shown.get("codes") or [] if c["code"] == code), None)
         if not chosen:
@@ -191,10 +196,13 @@ def decision_view(
         dbc.Col(
             [
                 verdict(score, t=t, digits=digits),
-                figure(
-                    f"{prefix}-risk-graph",
+                chart(
                     client_figures.risk_bar(
-                        score["probability"], score["threshold"], t, score.get("strategy")
+                        f"{prefix}-risk-graph",
+                        score["probability"],
+                        score["threshold"],
+                        t,
+                        score.get("strategy"),
                     ),
                     text.band_summary(score["probability"], score["strategy"], t)
                     if score.get("strategy")
@@ -231,8 +239,7 @@ def decision_view(
 def waterfall(score: Mapping, graph_id: str, t: Translator, digits: int) -> html.Figure:
     """The waterfall by reason code of a score with an explanation, and its summary in words."""
     explanation, probability, points = score["explanation"], score["probability"], score["points"]
-    return figure(
-        graph_id,
-        reason_figures.code_waterfall(explanation, probability, points, t, digits),
+    return chart(
+        reason_figures.code_waterfall(graph_id, explanation, probability, points, t, digits),
         reason_text.waterfall_summary(explanation, probability, points, t, digits),
     )

@@ -1,6 +1,7 @@
-"""Model page sections on decision quality: how honest the probabilities are, how the candidates compared,
-the champion against the scorecard challenger and the scorecard's points. Pure functions of the API's
-`/model` and `/analytics/performance` documents."""
+"""Model page sections on decision quality: the model card (confusion, ROC, calibration and how honest the
+probabilities are), how the candidates compared, the champion against the scorecard challenger, the
+scorecard's points and the fairness table. Pure functions of the API's `/model` and `/analytics/performance`
+documents."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import model_text, text, vocabulary
+from dashboard.components import fairness
+from dashboard.components.status import figure
+from dashboard.figures import model as model_figures
 from dashboard.i18n import ENGLISH, N_, Translator
 from dashboard.values import DEFAULT_CURRENCY, feature_value
 
 CANDIDATE_COLUMNS = (N_("Candidate"), N_("Role"), "AUC", N_("Cost per 1,000"), "ECE", N_("Calibrator"))
+CARD_FIGURES = (  # (graph id, key of the performance document, figure, text summary)
+    ("model-confusion-graph", "confusion", model_figures.confusion_matrix, model_text.confusion_summary),
+    ("model-roc-graph", "roc", model_figures.roc, model_text.roc_summary),
+    ("model-calibration-graph", "calibration", model_figures.calibration, model_text.calibration_summary),
+)
 POINTS_COLUMNS = (N_("Characteristic"), N_("Bin"), N_("Clients"), N_("Default rate"), N_("Points"))
 
 
@@ -209,4 +218,35 @@ def points_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
             html.Div(id="model-points-view", className="mt-2"),
         ],
         className="mt-4",
+    )
+
+
+def card_view(performance: Mapping, model: Mapping, t: Translator) -> html.Div:
+    """The model card, the candidates compared, the scorecard's points and the fairness table."""
+    columns = [
+        dbc.Col(figure(graph_id, plot(performance[key], t), summary(performance[key], t)), lg=4)
+        for graph_id, key, plot, summary in CARD_FIGURES
+    ]
+    return html.Div(
+        [
+            html.Section(
+                [
+                    html.H2(t.gettext("Model card"), className="h4"),
+                    html.P(
+                        t.gettext(
+                            "Every figure of the card once, from one source: the bundle's stored "
+                            "out-of-fold predictions ({clients} training clients, each scored by a model "
+                            "that did not see it, the first repeat of the cross-validation) at the "
+                            "production threshold."
+                        ).format(clients=t.number(performance["clients"]))
+                    ),
+                    card_facts(performance, t),
+                    dbc.Row(columns),
+                ],
+                className="mt-4",
+            ),
+            candidates_section(model, t),
+            points_section(model, t),
+            fairness.fairness_table(performance["fairness"], t, performance.get("fairness_min_group")),
+        ]
     )

@@ -1,6 +1,6 @@
-"""The Model page's threshold figures: the lowest-cost threshold at the weights entered beside the production
-one, costed on the same out-of-fold predictions, and why the two differ. Pure functions of the API's
-`/analytics/threshold` document."""
+"""The Model page's cost section: the lowest-cost threshold at the weights entered beside the production one,
+costed on the same out-of-fold predictions, why the two differ, the cost curve, and the expected profit at
+the current policy. Pure functions of the API's `/analytics/threshold` document and the model's profit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from collections.abc import Mapping
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard import model_text
+from dashboard.components.status import figure
+from dashboard.figures import model as model_figures
 from dashboard.i18n import ENGLISH, N_, Translator
+from dashboard.settings import currency
 
 ROWS = (  # (key of a threshold point, label, digits; None: a percentage)
     ("threshold", N_("Threshold"), 2),
@@ -98,3 +102,26 @@ def why(data: Mapping, t: Translator = ENGLISH) -> str:
         repeats=t.number(chosen.get("repeats")),
         **facts,
     )
+
+
+def cost_view(data: Mapping, profit: dict | None, t: Translator = ENGLISH) -> dbc.Row:
+    """Thresholds compared, why they differ and the cost curve, beside the expected profit."""
+    numbers = [comparison(data, t), html.P(why(data, t), id="model-threshold-why", className="small")]
+    chart = figure("model-cost-graph", model_figures.cost_curve(data, t), model_text.cost_summary(data, t))
+    return dbc.Row([dbc.Col([*numbers, chart], lg=8), dbc.Col(profit_view(profit, t), lg=4)])
+
+
+def profit_view(profit: dict | None, t: Translator) -> html.Section:
+    """The expected profit per 1,000 applicants at the current policy, and what it is made of."""
+    heading = t.gettext("Expected profit at the current policy")
+    rows = model_text.profit_rows(profit, t, currency())
+    body: list = [html.P(model_text.profit_summary(profit, t, currency()), id="model-expected-profit")]
+    if rows:
+        body.append(
+            html.Dl(
+                [part for label, value in rows for part in (html.Dt(label), html.Dd(value))],
+                className="model-facts",
+                id="model-profit-figures",
+            )
+        )
+    return html.Section([html.H3(heading, className="h5"), *body], **{"aria-label": heading})

@@ -22,10 +22,12 @@ from dashboard.i18n import ENGLISH, Translator, current
 from dashboard.settings import currency
 
 PREFIX = "client-officer"
+PAINTED = "client-painted"  # the client page's store, set once its decision is painted (after first paint)
 
 
 def panel(client_id: int, score: Mapping, t: Translator = ENGLISH) -> html.Section:
-    """The section under the client's decision; its content comes from the callbacks below."""
+    """The section under the client's decision; its content comes from the callbacks below, once the
+    decision is painted (`PAINTED`)."""
     heading = t.gettext("The officer's decision")
     return html.Section(
         [
@@ -87,8 +89,10 @@ def form(words: Mapping, t: Translator = ENGLISH) -> list:
     ]
 
 
-@protected_callback(VIEW_CLIENTS, Output(f"{PREFIX}-form", "children"), Input(f"{PREFIX}-model", "data"))
-def show_form(_model: Mapping | None) -> object:
+@protected_callback(
+    VIEW_CLIENTS, Output(f"{PREFIX}-form", "children"), Input(PAINTED, "data"), prevent_initial_call=True
+)
+def show_form(_painted: Mapping | None) -> object:
     t = current()
     if not auth.enabled():
         return _read_only(
@@ -227,10 +231,12 @@ def _status_note(latest: Mapping, t: Translator) -> dbc.Alert | None:
 @protected_callback(
     VIEW_CLIENTS,
     Output(f"{PREFIX}-history", "children"),
-    Input(f"{PREFIX}-model", "data"),
+    Input(PAINTED, "data"),
     Input(f"{PREFIX}-recorded", "data"),
+    State(f"{PREFIX}-model", "data"),
+    prevent_initial_call=True,
 )
-def show_history(model: Mapping | None, _recorded: int | None) -> object:
+def show_history(_painted: Mapping | None, _recorded: int | None, model: Mapping | None) -> object:
     t = current()
     if not model or not auth.current():
         return html.P(t.gettext("The decision history is shown to signed-in users."), className="text-muted")

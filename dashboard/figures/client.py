@@ -1,13 +1,16 @@
-"""Figures of one client's decision (Client decision, What-if, New application): risk against the threshold,
-before/after a what-if (the waterfall by reason code is in `figures.reasons`)."""
+"""Figures of one client's decision (Client decision, What-if, New application): risk against the threshold
+(plain HTML, `figures.html_charts`), before/after a what-if (the waterfall by reason code is in
+`figures.reasons`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import plotly.graph_objects as go
+from dash import html
 
 from dashboard import text
+from dashboard.figures.html_charts import bullet, percent_ticks
 from dashboard.figures.style import (
     ACCEPT_ZONE,
     BLUE,
@@ -17,8 +20,6 @@ from dashboard.figures.style import (
     REFUSE_ZONE,
     VERMILLION,
     base_layout,
-    layout_of,
-    vline,
 )
 from dashboard.i18n import ENGLISH, Translator
 from dashboard.values import risk_digits
@@ -27,20 +28,18 @@ NARROWEST_CHART_PX = 480  # the risk bar's plot width in the narrowest column it
 CHARACTER_PX = 7.5  # the width of a character of the figures' 13 px font, generously
 
 
-def zone_name(name: str, low: float, high: float, top: float, fill: str) -> dict:
-    """Where a zone's name goes: inside the zone when it fits there on the narrowest chart, else above the
-    chart from the zone's left edge, on the zone's colour (a narrow accept zone beside a high risk)."""
-    if (high - low) / top * NARROWEST_CHART_PX >= len(name) * CHARACTER_PX:
-        return {"x": (low + high) / 2, "y": 1.0, "yanchor": "top", "text": name}
-    return {"x": low, "y": 1.0, "yanchor": "bottom", "xanchor": "left", "text": name, "bgcolor": fill}
+def fits_inside(name: str, low: float, high: float, top: float) -> bool:
+    """Whether a zone's name fits inside the zone on the narrowest chart (else it goes above the chart,
+    from the zone's left edge, on the zone's colour: a narrow accept zone beside a high risk)."""
+    return (high - low) / top * NARROWEST_CHART_PX >= len(name) * CHARACTER_PX
 
 
-def risk_bar(
+def risk_scale(
     probability: float, threshold: float, t: Translator = ENGLISH, strategy: Mapping | None = None
-) -> go.Figure:
-    """Bullet bar: the probability of default against the threshold, with the two zones named (percentages
-    with the digits that tell the risk from the threshold); under an active `strategy`, against its cut-offs
-    with the three zones (accept, refer, refuse). Built in one go (the officer waits for it)."""
+) -> dict:
+    """The bullet bar's payload: the probability of default against the threshold, with the two zones named
+    (percentages with the digits that tell the risk from the threshold); under an active `strategy`, against
+    its cut-offs with the three zones (accept, refer, refuse)."""
     _ = t.gettext
     if strategy:
         accept, refuse = strategy["accept_below"], strategy["refuse_from"]
@@ -66,52 +65,36 @@ def risk_bar(
         colour = BLUE if probability < threshold else VERMILLION
         highest = threshold
     top = min(1.0, max(2.5 * highest, 1.25 * probability, 0.1))
-    zones = [(low, top if high is None else high, fill, name) for low, high, fill, name in zones]
-    bar = {
-        "type": "bar",
-        "x": [probability],
-        "y": [_("Risk")],
-        "orientation": "h",
-        "marker": {"color": colour, "line": {"color": INK, "width": 1}},
-        "width": 0.35,
-        "text": [t.percent(probability, digits)],
-        "textposition": "outside",
-        "hoverinfo": "skip",
-        "showlegend": False,
+    risk = _("{label}: {value}").format(label=_("Risk"), value="")  # read before the value
+    return {
+        "top": top,
+        "zones": [
+            {"low": low, "high": top if high is None else high, "fill": fill, "name": name}
+            | {"inside": fits_inside(name, low, top if high is None else high, top)}
+            for low, high, fill, name in zones
+        ],
+        "cuts": [{"x": cut, "label": label} for cut, label in cuts],
+        "bar": {
+            "value": probability,
+            "text": t.percent(probability, digits),
+            "colour": colour,
+            "label": risk,
+        },
+        "ticks": percent_ticks(top, t),
+        "title": _("Probability of default"),
     }
-    shapes = [
-        {"type": "rect", "xref": "x", "yref": "y domain", "x0": low, "x1": high, "y0": 0, "y1": 1}
-        | {"fillcolor": fill, "line": {"width": 0}, "layer": "below"}
-        for low, high, fill, _name in zones
-    ]
-    shapes += [vline(cut, {"color": INK, "width": 2, "dash": "dash"}) for cut, _label in cuts]
-    annotations = [
-        {"showarrow": False, "yref": "paper", **zone_name(name, low, high, top, fill)}
-        for low, high, fill, name in zones
-    ]
-    annotations += [
-        {
-            "x": cut,
-            "y": 0.02,
-            "yref": "paper",
-            "text": label,
-            "showarrow": False,
-            "yanchor": "bottom",
-            "xanchor": "left",
-            "xshift": 4,
-            "bgcolor": "white",
-        }
-        for cut, label in cuts
-    ]
-    layout = layout_of(
-        190,
-        t=t,
-        xaxis={"range": [0, top], "tickformat": ".0%", "title": _("Probability of default")},
-        yaxis={"showticklabels": False},
-        shapes=shapes,
-        annotations=annotations,
-    )
-    return go.Figure([bar], layout)
+
+
+def risk_bar(
+    chart_id: str,
+    probability: float,
+    threshold: float,
+    t: Translator = ENGLISH,
+    strategy: Mapping | None = None,
+) -> html.Div:
+    """The risk against the threshold or the strategy's cut-offs (`risk_scale`), drawn in HTML (the officer
+    waits for it)."""
+    return bullet(chart_id, risk_scale(probability, threshold, t, strategy))
 
 
 def comparison(before: Mapping, after: Mapping, threshold: float, t: Translator = ENGLISH) -> go.Figure:

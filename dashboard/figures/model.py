@@ -1,5 +1,8 @@
 """Figures of the Model page: cost against the threshold, confusion matrix, ROC, calibration, importance, SHAP
-summary (beeswarm) and dependence (the candidates' AUC is the candidates table's, shown once)."""
+summary (beeswarm) and dependence (the candidates' AUC is the candidates table's, shown once).
+
+Each is built in one go (`go.Figure(data, layout)`) with margins fixed from its labels (`figures.margins`):
+the page draws eight of them at once, and Plotly lays each out once instead of twice."""
 
 from __future__ import annotations
 
@@ -10,27 +13,27 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard import text
-from dashboard.figures.style import BLUE, GREY, INK, SEQUENTIAL, VERMILLION, base_layout, wrap
+from dashboard.figures.margins import FIXED, NUMBER, PERCENT, number_label, side, under
+from dashboard.figures.style import BLUE, GREY, INK, SEQUENTIAL, VERMILLION, layout_of, wrap
 from dashboard.i18n import ENGLISH, Translator
 
 CLOSE_THRESHOLDS = 0.2  # names side by side need their markers this share of the axis apart
+COLORBAR_PX = 40  # the beeswarm's colour bar and its gap to the plot, before its tick labels
+CARD_TITLE = 24  # characters per line of the axis titles of the model card's figures (a third of the page)
 
 
 def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
     """Cost per 1,000 applicants and approval rate by threshold, the optimum and production marked."""
     _ = t.gettext
     curve = data["curve"]
-    fig = go.Figure()
-    fig.add_trace(
+    traces = [
         go.Scatter(
             x=curve["threshold"],
             y=curve["cost_per_1000"],
             name=_("Cost per 1,000 applicants"),
             line={"color": VERMILLION, "width": 3},
             hovertemplate="%{x:.1%}: %{y:,.1f}<extra></extra>",
-        )
-    )
-    fig.add_trace(
+        ),
         go.Scatter(
             x=curve["threshold"],
             y=curve["approval_rate"],
@@ -38,8 +41,8 @@ def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
             line={"color": BLUE, "width": 2, "dash": "dash"},
             hovertemplate="%{x:.1%}: %{y:.1%}<extra></extra>",
             yaxis="y2",
-        )
-    )
+        ),
+    ]
     right = max(data["best"]["threshold"], data["production"]["threshold"])
     top = min(1.0, max(4 * right, 0.2))
     positions = label_positions(data["best"]["threshold"], data["production"]["threshold"], top)
@@ -48,7 +51,7 @@ def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
         (_("Production"), data["production"], "square", INK, positions[1]),
     )
     for name, point, symbol, colour, position in points:
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[point["threshold"]],
                 y=[point["cost_per_1000"]],
@@ -65,11 +68,18 @@ def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
                 },
             )
         )
-    fig.update_xaxes(range=[0, top], tickformat=".0%", title=_("Threshold"))
-    fig.update_layout(
-        yaxis={"title": _("Cost per 1,000 applicants"), "range": cost_range(curve, top)},
+    costs = cost_range(curve, top)
+    titles = (_("Threshold"), _("Cost per 1,000 applicants"), _("Approval rate"))
+    margin = {"l": side([number_label(costs)], titles[1]), "r": side([PERCENT], titles[2])}
+    layout = layout_of(
+        380,
+        {**margin, "t": 60, "b": under(titles[0])},
+        t,
+        xaxis={**FIXED, "range": [0, top], "tickformat": ".0%", "title": titles[0]},
+        yaxis={**FIXED, "title": titles[1], "range": costs},
         yaxis2={
-            "title": _("Approval rate"),
+            **FIXED,
+            "title": titles[2],
             "overlaying": "y",
             "side": "right",
             "tickformat": ".0%",
@@ -77,7 +87,7 @@ def cost_curve(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
             "showgrid": False,
         },
     )
-    return base_layout(fig, 380, margin={"l": 10, "r": 10, "t": 60, "b": 10}, t=t)
+    return go.Figure(traces, layout)
 
 
 def label_positions(best: float, production: float, span: float) -> tuple[str, str]:
@@ -107,49 +117,67 @@ def confusion_matrix(confusion: Mapping[str, int], t: Translator = ENGLISH) -> g
         [_("defaulters accepted"), _("defaulters refused")],
     ]
     labels = [[f"{t.number(z[i][j])}<br>{names[i][j]}" for j in range(2)] for i in range(2)]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[_("Accepted"), _("Refused")],
-            y=[_("Repaid"), _("Defaulted")],
-            text=labels,
-            texttemplate="%{text}",
-            colorscale=[[0, "#F7FBFF"], [1, "#9ECAE1"]],
-            showscale=False,
-            hoverinfo="skip",
-        )
+    columns, rows = [_("Accepted"), _("Refused")], [_("Repaid"), _("Defaulted")]
+    titles = tuple(
+        wrap(title, CARD_TITLE) for title in (_("Decision at the production threshold"), _("Known outcome"))
     )
-    fig.update_xaxes(title=_("Decision at the production threshold"), side="bottom")
-    fig.update_yaxes(title=_("Known outcome"), autorange="reversed")
-    return base_layout(fig, 320, t=t)
+    heatmap = go.Heatmap(
+        z=z,
+        x=columns,
+        y=rows,
+        text=labels,
+        texttemplate="%{text}",
+        colorscale=[[0, "#F7FBFF"], [1, "#9ECAE1"]],
+        showscale=False,
+        hoverinfo="skip",
+    )
+    layout = layout_of(
+        320,
+        {"l": side(rows, titles[1]), "b": under(titles[0])},
+        t,
+        xaxis={**FIXED, "title": titles[0], "side": "bottom"},
+        yaxis={**FIXED, "title": titles[1], "autorange": "reversed"},
+    )
+    return go.Figure([heatmap], layout)
 
 
 def roc(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
     _ = t.gettext
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], name=_("Chance"), line={"color": GREY, "dash": "dot"}))
     auc = data.get("auc")
     name = _("Model (AUC {auc})").format(auc=t.number(auc, 3)) if text.is_number(auc) else _("Model")
-    fig.add_trace(
+    traces = [
+        go.Scatter(x=[0, 1], y=[0, 1], name=_("Chance"), line={"color": GREY, "dash": "dot"}),
         go.Scatter(
             x=data["fpr"],
             y=data["tpr"],
             name=name,
             line={"color": BLUE, "width": 3},
             hovertemplate="%{x:.1%}, %{y:.1%}<extra></extra>",
-        )
+        ),
+    ]
+    titles = (_("Good clients refused (false positive rate)"), _("Defaulters refused (true positive rate)"))
+    return go.Figure(traces, _rates_layout(titles, [0, 1], t))
+
+
+def _rates_layout(titles: tuple[str, str], span: list[float], t: Translator) -> dict:
+    """The layout of a figure of a rate against a rate, both axes over `span` (ROC, calibration), its axis
+    titles on lines short enough for a third of the page."""
+    axis = {**FIXED, "range": span, "tickformat": ".0%"}
+    titles = (wrap(titles[0], CARD_TITLE), wrap(titles[1], CARD_TITLE))
+    return layout_of(
+        340,
+        {"l": side([PERCENT], titles[1]), "r": 20, "t": 50, "b": under(titles[0])},
+        t,
+        xaxis={**axis, "title": titles[0]},
+        yaxis={**axis, "title": titles[1]},
     )
-    fig.update_xaxes(title=_("Good clients refused (false positive rate)"), range=[0, 1], tickformat=".0%")
-    fig.update_yaxes(title=_("Defaulters refused (true positive rate)"), range=[0, 1], tickformat=".0%")
-    return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
 
 
 def calibration(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
     _ = t.gettext
     top = max([*data["predicted"], *data["observed"], 0.05]) * 1.1
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], name=_("Perfect"), line={"color": GREY, "dash": "dot"}))
-    fig.add_trace(
+    traces = [
+        go.Scatter(x=[0, top], y=[0, top], name=_("Perfect"), line={"color": GREY, "dash": "dot"}),
         go.Scatter(
             x=data["predicted"],
             y=data["observed"],
@@ -158,27 +186,31 @@ def calibration(data: Mapping, t: Translator = ENGLISH) -> go.Figure:
             line={"color": VERMILLION, "width": 3},
             marker={"symbol": "square", "size": 9},
             hovertemplate="%{x:.1%} \u2192 %{y:.1%}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title=_("Calibrated risk (mean per group)"), tickformat=".0%", range=[0, top])
-    fig.update_yaxes(title=_("Observed default rate"), tickformat=".0%", range=[0, top])
-    return base_layout(fig, 340, margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
+        ),
+    ]
+    titles = (_("Calibrated risk (mean per group)"), _("Observed default rate"))
+    return go.Figure(traces, _rates_layout(titles, [0, top], t))
 
 
 def importance(entries: Sequence[Mapping], t: Translator = ENGLISH, top: int = 15) -> go.Figure:
     shown = list(entries[:top])
-    fig = go.Figure(
-        go.Bar(
-            x=[e["mean_abs_shap"] for e in shown],
-            y=[wrap(e["label"]) for e in shown],
-            orientation="h",
-            marker={"color": BLUE},
-            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
-        )
+    labels = [wrap(e["label"]) for e in shown]
+    bars = go.Bar(
+        x=[e["mean_abs_shap"] for e in shown],
+        y=labels,
+        orientation="h",
+        marker={"color": BLUE},
+        hovertemplate="%{y}: %{x:.3f}<extra></extra>",
     )
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title=t.gettext("Mean |SHAP value| (log-odds)"))
-    return base_layout(fig, 120 + 34 * len(shown), t=t)
+    title = t.gettext("Mean |SHAP value| (log-odds)")
+    layout = layout_of(
+        120 + 34 * len(shown),
+        {"l": side(labels), "r": 20, "b": under(title)},
+        t,
+        xaxis={**FIXED, "title": title},
+        yaxis={**FIXED, "autorange": "reversed"},
+    )
+    return go.Figure([bars], layout)
 
 
 def beeswarm(summary: Mapping, t: Translator = ENGLISH) -> go.Figure:
@@ -199,7 +231,8 @@ def beeswarm(summary: Mapping, t: Translator = ENGLISH) -> go.Figure:
                 sizes.append(4 + 22 * math.sqrt((count - missing) / largest))
             if missing:
                 gaps.append((x, row, missing))
-    fig = go.Figure(
+    hover = _("SHAP %{x:.2f}: %{customdata} clients") + "<extra></extra>"
+    traces = [
         go.Scatter(
             x=xs,
             y=ys,
@@ -215,11 +248,11 @@ def beeswarm(summary: Mapping, t: Translator = ENGLISH) -> go.Figure:
                 "line": {"color": "white", "width": 0.5},
                 "colorbar": {"title": _("Value"), "tickvals": [0, 1], "ticktext": [_("low"), _("high")]},
             },
-            hovertemplate=_("SHAP %{x:.2f}: %{customdata} clients") + "<extra></extra>",
+            hovertemplate=hover,
         )
-    )
+    ]
     if gaps:
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[g[0] for g in gaps],
                 y=[g[1] + 0.3 for g in gaps],
@@ -231,18 +264,28 @@ def beeswarm(summary: Mapping, t: Translator = ENGLISH) -> go.Figure:
                     "color": GREY,
                     "symbol": "x",
                 },
-                hovertemplate=_("SHAP %{x:.2f}: %{customdata} clients") + "<extra></extra>",
+                hovertemplate=hover,
             )
         )
-    fig.add_vline(x=0, line={"color": INK, "width": 1})
-    fig.update_yaxes(
-        tickvals=list(range(len(rows))),
-        ticktext=[wrap(r["label"], 40) for r in rows],
-        autorange="reversed",
-        automargin=True,
+    labels = [wrap(r["label"], 40) for r in rows]
+    title = _("SHAP value (log-odds; right = raises the risk)")
+    layout = layout_of(
+        140 + 40 * len(rows),
+        {"l": side(labels), "r": COLORBAR_PX + side([_("low"), _("high")]), "t": 50, "b": under(title)},
+        t,
+        xaxis={**FIXED, "title": title},
+        yaxis={**FIXED, "tickvals": list(range(len(rows))), "ticktext": labels, "autorange": "reversed"},
+        shapes=[_line("x", "y", 0)],
     )
-    fig.update_xaxes(title=_("SHAP value (log-odds; right = raises the risk)"))
-    return base_layout(fig, 140 + 40 * len(rows), margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
+    return go.Figure(traces, layout)
+
+
+def _line(along: str, across: str, at: float) -> dict:
+    """A line across the plot at `at` on the `along` axis (as `fig.add_vline` and `fig.add_hline`)."""
+    ends = {f"{along}0": at, f"{along}1": at, f"{across}0": 0, f"{across}1": 1}
+    return {"type": "line", f"{along}ref": along, f"{across}ref": f"{across} domain", **ends} | {
+        "line": {"color": INK, "width": 1}
+    }
 
 
 def dependence(curve: Mapping, t: Translator = ENGLISH) -> go.Figure:
@@ -251,8 +294,7 @@ def dependence(curve: Mapping, t: Translator = ENGLISH) -> go.Figure:
     _ = t.gettext
     bins = curve["bins"]
     xs = [(b["low"] + b["high"]) / 2 for b in bins]
-    fig = go.Figure()
-    fig.add_trace(
+    traces = [
         go.Scatter(
             x=[*xs, *xs[::-1]],
             y=[b["high_shap"] for b in bins] + [b["low_shap"] for b in bins][::-1],
@@ -261,9 +303,7 @@ def dependence(curve: Mapping, t: Translator = ENGLISH) -> go.Figure:
             line={"width": 0},
             name=_("10th to 90th percentile"),
             hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
+        ),
         go.Scatter(
             x=xs,
             y=[b["mean_shap"] for b in bins],
@@ -272,9 +312,15 @@ def dependence(curve: Mapping, t: Translator = ENGLISH) -> go.Figure:
             name=_("Mean"),
             line={"color": BLUE, "width": 3},
             hovertemplate="%{x:.3g}: %{y:+.3f} (%{customdata})<extra></extra>",
-        )
+        ),
+    ]
+    title, shap = wrap(curve["label"], 70), _("SHAP value (log-odds)")
+    layout = layout_of(
+        360,
+        {"l": side([NUMBER], shap), "r": 20, "t": 50, "b": under(title)},
+        t,
+        xaxis={**FIXED, "title": title},
+        yaxis={**FIXED, "title": shap},
+        shapes=[_line("y", "x", 0)],
     )
-    fig.add_hline(y=0, line={"color": INK, "width": 1})
-    fig.update_xaxes(title=wrap(curve["label"], 70))
-    fig.update_yaxes(title=_("SHAP value (log-odds)"))
-    return base_layout(fig, 360, margin={"l": 10, "r": 10, "t": 50, "b": 10}, t=t)
+    return go.Figure(traces, layout)

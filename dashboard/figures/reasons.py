@@ -1,6 +1,7 @@
 """Figures of the reasons by code, pure functions of the API's payloads and a translator: the waterfall of
-reason codes from the average client's score points to this client's, a code's member features (the
-drill-down), and the global importance of the codes.
+reason codes from the average client's score points to this client's and a code's member features (the
+drill-down), both drawn in plain HTML (`figures.html_charts`: the officer waits for them), and the global
+importance of the codes (Plotly).
 
 The API gives contributions in log-odds of the raw model; they are shown in score points, more points
 meaning less risk. For one client a log-odds step is worth `points_per_log_odds` points: the move from the
@@ -12,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
+from dash import html
 
-from dashboard.figures.style import BLUE, GREY, INK, VERMILLION, base_layout, layout_of, vline, wrap
+from dashboard.figures.html_charts import number_ticks, waterfall
+from dashboard.figures.margins import FIXED, side, under
+from dashboard.figures.style import BLUE, INK, layout_of, wrap
 from dashboard.i18n import ENGLISH, Translator
 from dashboard.values import DEFAULT_CURRENCY, is_number, labelled_value, signed_points
 
@@ -43,77 +47,66 @@ def code_steps(
     return steps
 
 
-def _bars(
+def waterfall_rows(
     steps: Sequence[tuple[str, float]], start: float, t: Translator, digits: int
-) -> tuple[dict, list[float]]:
-    """The waterfall's bar trace from `start`, and every end of its steps."""
-    bases, level = [], start
-    for _, value in steps:
-        bases.append(level)
+) -> tuple[list[dict], list[float]]:
+    """The waterfall's steps from `start` (label, where it starts, its points and their text), and every
+    end of them."""
+    rows, level = [], start
+    for label, value in steps:
+        rows.append({"label": label, "start": level, "value": value, "text": signed_points(value, digits, t)})
         level += value
-    values = [v for _, v in steps]
-    bar = {
-        "type": "bar",
-        "x": values,
-        "y": [wrap(label) for label, _ in steps],
-        "base": bases,
-        "orientation": "h",
-        "marker": {
-            "color": [VERMILLION if v < 0 else BLUE for v in values],
-            "pattern": {"shape": ["/" if v < 0 else "" for v in values]},
-            "line": {"color": INK, "width": 1},
-        },
-        "text": [signed_points(v, digits, t) for v in values],
-        "textposition": "outside",
-        "cliponaxis": False,
-        "hoverinfo": "skip",
-        "showlegend": False,
-    }
-    ends = [*bases, *(b + v for b, v in zip(bases, values, strict=True)), level]
-    return bar, ends
+    return rows, [start, *(r["start"] + r["value"] for r in rows)]
 
 
-def _frame(
-    bar: dict, ends: list[float], rows: int, title: str, t: Translator, top_margin: int = 60, **layout: object
-) -> go.Figure:
-    """The waterfall in one go (the officer waits for it): steps from the top, an axis padded around them."""
+def padded(ends: Sequence[float]) -> tuple[float, float]:
+    """An axis around the steps' ends, with room on each side for the values written beside the bars."""
     pad = 0.35 * (max(ends) - min(ends) or 1.0)
-    frame = layout_of(
-        140 + 44 * rows,
-        {"l": 10, "r": 90, "t": top_margin, "b": 10},
-        t,
-        xaxis={"title": title, "range": [min(ends) - pad, max(ends) + pad]},
-        yaxis={"autorange": "reversed"},
-        **layout,
-    )
-    return go.Figure([bar], frame)
+    return min(ends) - pad, max(ends) + pad
+
+
+def _data(rows: list[dict], ends: Sequence[float], title: str, t: Translator, marks: list[dict]) -> dict:
+    low, high = padded(ends)
+    return {"rows": rows, "range": [low, high], "ticks": number_ticks(low, high, t), "title": title} | {
+        "marks": marks
+    }
+
+
+def code_waterfall_data(
+    explanation: Mapping, probability: float, points: float, t: Translator = ENGLISH, digits: int = 0
+) -> dict:
+    """From the average client's points, each reason code's points gained or lost, to this client's points;
+    the two end points labelled with the calibrated risks the API gives (for `html_charts.waterfall`)."""
+    start = explanation["base_points"]
+    rows, ends = waterfall_rows(code_steps(explanation, points, t, digits), start, t, digits)
+    marks = [
+        {
+            "x": start,
+            "kind": "average",
+            "label": t.gettext("Average client: {risk}").format(
+                risk=t.percent(explanation["base_probability"])
+            ),
+        },
+        {
+            "x": points,
+            "kind": "client",
+            "label": t.gettext("This client: {risk}").format(risk=t.percent(probability)),
+        },
+    ]
+    title = t.gettext("Score points (to the left: fewer points, a higher risk of default)")
+    return _data(rows, [*ends, points], title, t, marks)
 
 
 def code_waterfall(
-    explanation: Mapping, probability: float, points: float, t: Translator = ENGLISH, digits: int = 0
-) -> go.Figure:
-    """From the average client's points, each reason code's points gained or lost, to this client's points;
-    the two end points labelled with the calibrated risks the API gives."""
-    steps = code_steps(explanation, points, t, digits)
-    start = explanation["base_points"]
-    bar, ends = _bars(steps, start, t, digits)
-    marks = (
-        (
-            start,
-            t.gettext("Average client: {risk}").format(risk=t.percent(explanation["base_probability"])),
-            GREY,
-            0,
-        ),
-        (points, t.gettext("This client: {risk}").format(risk=t.percent(probability)), INK, 18),
-    )
-    shapes = [vline(x, {"color": colour, "dash": "dot"}) for x, _label, colour, _shift in marks]
-    annotations = [
-        {"x": x, "y": 1.0, "yref": "paper", "yanchor": "bottom", "yshift": shift, "showarrow": False}
-        | {"text": label}
-        for x, label, _colour, shift in marks
-    ]
-    title = t.gettext("Score points (to the left: fewer points, a higher risk of default)")
-    return _frame(bar, [*ends, points], len(steps), title, t, shapes=shapes, annotations=annotations)
+    chart_id: str,
+    explanation: Mapping,
+    probability: float,
+    points: float,
+    t: Translator = ENGLISH,
+    digits: int = 0,
+) -> html.Div:
+    """The waterfall by reason code (`code_waterfall_data`), drawn in HTML (the officer waits for it)."""
+    return waterfall(chart_id, code_waterfall_data(explanation, probability, points, t, digits))
 
 
 def member_steps(
@@ -133,39 +126,53 @@ def member_steps(
     return steps
 
 
-def code_members(
+def code_members_data(
     code: Mapping,
     scale: float,
     t: Translator = ENGLISH,
     digits: int = 0,
     currency: str = DEFAULT_CURRENCY,
-) -> go.Figure:
+) -> dict:
     """Drill-down: how a code's points split over its features (from 0 to the code's points)."""
-    steps = member_steps(code, scale, t, digits, currency)
-    bar, ends = _bars(steps, 0.0, t, digits)
+    rows, ends = waterfall_rows(member_steps(code, scale, t, digits, currency), 0.0, t, digits)
     title = t.gettext("Points of this reason code (to the left: a higher risk of default)")
-    zero = vline(0, {"color": GREY, "dash": "dot"})
-    return _frame(bar, [0.0, *ends], len(steps), title, t, top_margin=20, shapes=[zero])
+    return _data(rows, [0.0, *ends], title, t, [{"x": 0.0, "kind": "zero"}])
+
+
+def code_members(
+    chart_id: str,
+    code: Mapping,
+    scale: float,
+    t: Translator = ENGLISH,
+    digits: int = 0,
+    currency: str = DEFAULT_CURRENCY,
+) -> html.Div:
+    """The drill-down (`code_members_data`), drawn in HTML like the waterfall it details."""
+    return waterfall(chart_id, code_members_data(code, scale, t, digits, currency))
 
 
 def code_importance(codes: Sequence[Mapping], t: Translator = ENGLISH, top: int = 15) -> go.Figure:
     """Global importance of the reason codes: each code's share of what moves the scores (mean |SHAP summed
     per code| over the training sample, as a share of the codes' total)."""
     shown = list(codes[:top])
-    fig = go.Figure(
-        go.Bar(
-            x=[c["importance_share"] for c in shown],
-            y=[wrap(c["title"]) for c in shown],
-            orientation="h",
-            marker={"color": BLUE, "line": {"color": INK, "width": 1}},
-            text=[t.percent(c["importance_share"], 0) for c in shown],
-            textposition="outside",
-            cliponaxis=False,
-            hoverinfo="skip",
-            showlegend=False,
-        )
+    labels = [wrap(c["title"]) for c in shown]
+    bar = go.Bar(
+        x=[c["importance_share"] for c in shown],
+        y=labels,
+        orientation="h",
+        marker={"color": BLUE, "line": {"color": INK, "width": 1}},
+        text=[t.percent(c["importance_share"], 0) for c in shown],
+        textposition="outside",
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
     )
-    fig.update_yaxes(autorange="reversed", automargin=True)
     title = t.gettext("Share of what moves the scores")
-    fig.update_xaxes(title=title, tickformat=".0%", rangemode="tozero", automargin=True)
-    return base_layout(fig, 120 + 30 * len(shown), margin={"l": 10, "r": 60, "t": 20, "b": 10}, t=t)
+    layout = layout_of(  # margins fixed from the labels: Plotly lays the figure out once (figures.margins)
+        120 + 30 * len(shown),
+        {"l": side(labels), "r": 60, "t": 20, "b": under(title)},
+        t,
+        xaxis={**FIXED, "title": title, "tickformat": ".0%", "rangemode": "tozero"},
+        yaxis={**FIXED, "autorange": "reversed"},
+    )
+    return go.Figure([bar], layout)

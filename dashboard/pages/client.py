@@ -117,9 +117,19 @@ def next_steps(client_id: int, t: Translator) -> html.Nav:
     )
 
 
-@callback(Output("client-offer-slot", "children"), Input("client-shown", "data"))
+# Once the decision's frame is painted, `client-painted` takes the value of `client-shown`: the offer, the
+# drill-down's chart and the officer's panel are asked for then, not while the browser draws the decision.
+clientside_callback(
+    "function(shown) { return new Promise(function(done) { requestAnimationFrame(function() {"
+    " setTimeout(function() { done(shown); }, 0); }); }); }",
+    Output(officer.PAINTED, "data"),
+    Input("client-shown", "data"),
+)
+
+
+@callback(Output("client-offer-slot", "children"), Input(officer.PAINTED, "data"), prevent_initial_call=True)
 def show_offer(shown: dict | None) -> object:
-    """The offer section, once the decision is on screen, or a word that the offer is unavailable (the rest
+    """The offer section, once the decision is painted, or a word that the offer is unavailable (the rest
     of the page stands)."""
     client_id = (shown or {}).get("client_id")
     if not isinstance(client_id, int):
@@ -182,6 +192,7 @@ def client_view(value: str | None) -> tuple[object, bool, str]:
         ),
         decision_view(score, PREFIX, facts, t, drill=True, digits=digits),
         dcc.Store(id="client-shown", data={"client_id": client_id}),
+        dcc.Store(id=officer.PAINTED),
         html.Div(id="client-offer-slot"),
         dbc.Row(
             [

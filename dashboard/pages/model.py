@@ -14,11 +14,11 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import model_text, text
-from dashboard.api_client import ApiError, api
+from dashboard.api_client import ApiClient, ApiError, api
 from dashboard.callbacks import callback
-from dashboard.components import code_importance, fairness, model_threshold
+from dashboard.components import code_importance, model_threshold
 from dashboard.components.layout import header
-from dashboard.components.model_quality import candidates_section, card_facts, points_section, points_table
+from dashboard.components.model_quality import card_view, points_table
 from dashboard.components.monitoring import history_view
 from dashboard.components.status import HIDDEN, error_box, figure, loading, shown
 from dashboard.figures import model as model_figures
@@ -184,43 +184,6 @@ def explain_view(summary: Mapping, t: Translator) -> html.Div:
     )
 
 
-CARD_FIGURES = (  # (graph id, key of the performance document, figure, text summary)
-    ("model-confusion-graph", "confusion", model_figures.confusion_matrix, model_text.confusion_summary),
-    ("model-roc-graph", "roc", model_figures.roc, model_text.roc_summary),
-    ("model-calibration-graph", "calibration", model_figures.calibration, model_text.calibration_summary),
-)
-
-
-def card_view(performance: Mapping, model: Mapping, t: Translator) -> html.Div:
-    columns = [
-        dbc.Col(figure(graph_id, plot(performance[key], t), summary(performance[key], t)), lg=4)
-        for graph_id, key, plot, summary in CARD_FIGURES
-    ]
-    return html.Div(
-        [
-            html.Section(
-                [
-                    html.H2(t.gettext("Model card"), className="h4"),
-                    html.P(
-                        t.gettext(
-                            "Every figure of the card once, from one source: the bundle's stored "
-                            "out-of-fold predictions ({clients} training clients, each scored by a model "
-                            "that did not see it, the first repeat of the cross-validation) at the "
-                            "production threshold."
-                        ).format(clients=t.number(performance["clients"]))
-                    ),
-                    card_facts(performance, t),
-                    dbc.Row(columns),
-                ],
-                className="mt-4",
-            ),
-            candidates_section(model, t),
-            points_section(model, t),
-            fairness.fairness_table(performance["fairness"], t, performance.get("fairness_min_group")),
-        ]
-    )
-
-
 @callback(
     Output("model-summary", "children"),
     Output("model-explain", "children"),
@@ -245,17 +208,14 @@ def load(_retry: int | None) -> tuple:
     """The whole first paint in one round trip: the cost section at the training's weights included (the
     weights then set in their fields do not ask for it again, see `update_cost`)."""
     try:
-        model = api().model()
-        summary = api().explanation_summary(SUMMARY_FEATURES)
-        performance = api().performance()
+        model, summary, performance, threshold = first_paint()
     except ApiError as error:
         empty = (None, None, None, [], None, None, None, None, None, None, None, None)
         return *empty, True, "", None, *shown(error)
     t = current()
     curves = {c["feature"]: c for c in summary["dependence"]}
     options = [{"label": c["label"], "value": name} for name, c in curves.items()]
-    cost = model["cost"]
-    weights = [cost.get("w_fn", 10.0), cost.get("w_fp", 1.0)]
+    weights = training_weights(model)
     profit = model_text.profit_facts(model)
     first = next(iter(curves), None)
     return (
@@ -269,10 +229,29 @@ def load(_retry: int | None) -> tuple:
         first,
         *weights,
         profit,
-        *show_cost(*weights, None, profit),
+        *cost_section(threshold, profit),
         weights,
         *HIDDEN,
     )
+
+
+def training_weights(model: Mapping) -> list[float]:
+    """The cost weights w_FN, w_FP the production threshold was chosen at."""
+    cost = model["cost"]
+    return [cost.get("w_fn", 10.0), cost.get("w_fp", 1.0)]
+
+
+def first_paint() -> tuple[dict, dict, dict, dict | ApiError | None]:
+    """The model, its explanation summary, its performance and the threshold document at the training's
+    weights: two calls at a time, the model, summary and threshold beside the performance (the slowest)."""
+
+    def served(client: ApiClient) -> tuple[dict, dict, dict | ApiError | None]:
+        model = client.model()
+        summary = client.explanation_summary(SUMMARY_FEATURES)
+        return model, summary, threshold_at(client, *training_weights(model))
+
+    (model, summary, threshold), performance = api().both(served, lambda client: client.performance())
+    return model, summary, performance, threshold
 
 
 @callback(
@@ -299,36 +278,28 @@ def update_cost(
 
 def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None, profit: dict | None) -> tuple:
     """The cost section for weights w_fn : w_fp: thresholds compared, why they differ, curve and profit."""
-    t = current()
-    _ = t.gettext
+    return cost_section(threshold_at(api(), w_fn, w_fp), profit)
+
+
+def threshold_at(client: ApiClient, w_fn: float | None, w_fp: float | None) -> dict | ApiError | None:
+    """The threshold document at weights w_fn : w_fp (None: they are not two positive numbers; the error
+    when the call fails, shown in the cost section alone)."""
     if not (text.is_number(w_fn) and text.is_number(w_fp)) or w_fn <= 0 or w_fp <= 0:
-        return html.P(_("Enter two positive costs to see the threshold they lead to.")), *HIDDEN
+        return None
     try:
-        data = api().threshold(w_fn, w_fp)
+        return client.threshold(w_fn, w_fp)
     except ApiError as error:
-        return None, *shown(error)
-    numbers = [
-        model_threshold.comparison(data, t),
-        html.P(model_threshold.why(data, t), id="model-threshold-why", className="small"),
-    ]
-    chart = figure("model-cost-graph", model_figures.cost_curve(data, t), model_text.cost_summary(data, t))
-    return dbc.Row([dbc.Col([*numbers, chart], lg=8), dbc.Col(profit_view(profit, t), lg=4)]), *HIDDEN
+        return error
 
 
-def profit_view(profit: dict | None, t: Translator) -> html.Section:
-    """The expected profit per 1,000 applicants at the current policy, and what it is made of."""
-    heading = t.gettext("Expected profit at the current policy")
-    rows = model_text.profit_rows(profit, t, currency())
-    body: list = [html.P(model_text.profit_summary(profit, t, currency()), id="model-expected-profit")]
-    if rows:
-        body.append(
-            html.Dl(
-                [part for label, value in rows for part in (html.Dt(label), html.Dd(value))],
-                className="model-facts",
-                id="model-profit-figures",
-            )
-        )
-    return html.Section([html.H3(heading, className="h5"), *body], **{"aria-label": heading})
+def cost_section(data: dict | ApiError | None, profit: dict | None) -> tuple:
+    """The cost section's view and its error box (hidden, text) for a threshold document."""
+    t = current()
+    if data is None:
+        return html.P(t.gettext("Enter two positive costs to see the threshold they lead to.")), *HIDDEN
+    if isinstance(data, ApiError):
+        return None, *shown(data)
+    return model_threshold.cost_view(data, profit, t), *HIDDEN
 
 
 @callback(

@@ -71,10 +71,18 @@ def text_of(value: object) -> str | None:
     return str(value)
 
 
+KEYS = tuple((name, f'"{name}": ') for name in sorted(HASHED))
+quoted = json.encoder.encode_basestring  # as json.dumps(ensure_ascii=False) writes a string
+
+
 def row_hash(prev_hash: str, row: Mapping[str, object]) -> str:
-    """The hash of a row chained to `prev_hash` (over the fields in HASHED, as text)."""
-    canonical = json.dumps({name: text_of(row[name]) for name in HASHED}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+    """The hash of a row chained to `prev_hash` (over the fields in HASHED, as text): the canonical text is
+    json.dumps of those fields' texts with sorted keys, not ASCII-escaped, written out directly."""
+    fields = [
+        key + ("null" if (v := row[name]) is None else quoted(v if type(v) is str else text_of(v)))
+        for name, key in KEYS
+    ]
+    return hashlib.sha256(f"{prev_hash}\n{{{', '.join(fields)}}}".encode()).hexdigest()
 
 
 def _clip(value: str | None, size: int) -> str | None:

@@ -4,10 +4,10 @@ The interim Parquet tables become temporary views with the names, columns and ch
 gives them (`scoring.features.duckdb_runner`); every query is transpiled (`scoring.features.dialect`), none is
 written twice. The plan is the DuckDB runner's: one query for the application rows and one per secondary
 table, each reading its table once and aggregating it in one pass per grouping (one GROUP BY with every
-aggregate). Spark
-writes each of these blocks as Parquet parts into a staging folder beside the output (on a cluster: a folder
-every node sees at the same path), each block submitted from its own thread as soon as it is transpiled, with
-shuffle partitions sized to the cores; the blocks are then aligned on the application rows in output order by
+aggregate). Spark writes each of these blocks as Parquet parts (plain floats, no dictionary) into a staging
+folder beside the output (on a cluster: a folder every node sees at the same path), each block submitted
+from its own thread as soon as it is transpiled, with shuffle partitions and file splits sized to the cores
+(`sized_settings`); the blocks are then aligned on the application rows in output order by
 `scoring.features.build.aligned` (clients without rows get the feature defaults) and written atomically as
 the one features.parquet that `scoring train` reads.
 
@@ -50,7 +50,12 @@ if TYPE_CHECKING:
 
 ORDER = ("_PART", "_ORD")
 ROW_INDEX = "_metadata.row_index"  # a Parquet row's position in its file, as DuckDB's file_row_number
-SHUFFLE_PARTITIONS, SHUFFLE_PER_CORE = "spark.sql.shuffle.partitions", 2
+SHUFFLE_PARTITIONS, SPLITS_PER_CORE = "spark.sql.shuffle.partitions", 2
+MIN_SPLITS, OPEN_COST = "spark.sql.files.minPartitionNum", "spark.sql.files.openCostInBytes"
+OPEN_COST_BYTES = 256 * 1024
+# the staging parts are written once and read once: plain float columns (no dictionary: most features
+# have as many distinct values as clients, and building the dictionary cost a quarter of the tasks' time)
+STAGING = {"parquet.enable.dictionary": "false", "compression": "snappy"}
 
 
 def _col(name: str) -> Column:
@@ -106,7 +111,7 @@ def _queries() -> dict[str, str]:
 
 def _write_block(spark: SparkSession, query: str, folder: Path) -> None:
     """One block (Spark SQL) planned and written as Parquet parts under `folder`."""
-    spark.sql(query).write.parquet(str(folder))
+    spark.sql(query).write.options(**STAGING).parquet(str(folder))
 
 
 def _write_blocks(spark: SparkSession, staging: Path) -> None:
@@ -123,20 +128,39 @@ def _write_blocks(spark: SparkSession, staging: Path) -> None:
             future.result()
 
 
+def sized_settings(cores: int) -> dict[str, str]:
+    """The build's settings for `cores` task slots: shuffle partitions and file splits at twice the cores.
+
+    Spark's 200 shuffle partitions make every map task write 200 blocks for AQE to coalesce. A file is split
+    into `bytes / minPartitionNum` pieces but never below `openCostInBytes` (4 MB): the interim tables are a
+    few MB per million rows, so bureau_balance (27 M rows at full scale) was read and aggregated by one task
+    while the other core idled; at 256 KB every table gets twice the cores in splits (a split is a set of
+    row groups)."""
+    slots = str(max(cores * SPLITS_PER_CORE, 1))
+    return {SHUFFLE_PARTITIONS: slots, MIN_SPLITS: slots, OPEN_COST: str(OPEN_COST_BYTES)}
+
+
 @contextmanager
-def _sized_shuffles(spark: SparkSession) -> Iterator[None]:
-    """Shuffle partitions sized to the cores while the blocks run, unless set at launch: the per-client
-    blocks are small, and Spark's default of 200 makes every map task write 200 blocks for AQE to coalesce.
-    The session's own setting is restored afterwards."""
-    if spark.sparkContext.getConf().contains(SHUFFLE_PARTITIONS):
-        yield
-        return
-    before = spark.conf.get(SHUFFLE_PARTITIONS)
-    spark.conf.set(SHUFFLE_PARTITIONS, str(max(spark.sparkContext.defaultParallelism * SHUFFLE_PER_CORE, 1)))
+def _sized_to_cores(spark: SparkSession) -> Iterator[None]:
+    """`sized_settings` while the blocks run, each unless set at launch (`--conf` wins); the session's own
+    settings are restored afterwards."""
+    launch = spark.sparkContext.getConf()
+    chosen = {
+        key: value
+        for key, value in sized_settings(spark.sparkContext.defaultParallelism).items()
+        if not launch.contains(key)
+    }
+    before = {key: spark.conf.get(key, None) for key in chosen}
+    for key, value in chosen.items():
+        spark.conf.set(key, value)
     try:
         yield
     finally:
-        spark.conf.set(SHUFFLE_PARTITIONS, before)
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
 
 
 def _assembled(staging: Path) -> pl.DataFrame:
@@ -160,7 +184,7 @@ def build_features_spark(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out_path.parent, prefix=f".spark-{out_path.stem}-"))
     try:
-        with spark_job(what), _sized_shuffles(spark):
+        with spark_job(what), _sized_to_cores(spark):
             _write_blocks(spark, staging)
         table = _assembled(staging)
     finally:

@@ -3,9 +3,11 @@ when a segment is delivered again, a response withheld when its row cannot be ke
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -16,6 +18,7 @@ from api.identity import UserCache
 from api.main import create_app
 from api.spool import SpoolError
 from scoring.db.anchors import check_anchors
+from scoring.db.audit import HASHED, row_hash, text_of
 from scoring.db.engine import open_database
 from scoring.db.tables import audit_log
 from tests.api.conftest import API, make_settings
@@ -123,3 +126,12 @@ def test_every_route_that_reads_or_scores_a_client_is_audited(tmp_path: Path) ->
     assert routes, "no client route found"
     missing = {path for method, path in routes - own_rows if path not in AUDITED}
     assert missing == set()
+
+
+def test_row_hashes_are_sha256_of_the_sorted_json_of_the_fields() -> None:
+    row = {name: None for name in HASHED}
+    row |= {"id": 7, "created_at": datetime(2026, 12, 6, 17, 3, 4, 5, tzinfo=UTC), "action": "score"}
+    row |= {"actor": 'Zoé "the \\ officer"\n\u2028😀\x01', "detail": json.dumps({"route": "/x"})}
+    canonical = json.dumps({name: text_of(row[name]) for name in HASHED}, sort_keys=True, ensure_ascii=False)
+    expected = hashlib.sha256(f"{'0' * 64}\n{canonical}".encode()).hexdigest()
+    assert row_hash("0" * 64, row) == expected

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from api.fast_path import StoredScoreFastPath
 from api.main import create_app
 from api.spool import SpoolError
-from scoring.serving.prediction_log import open_log, read_predictions, read_requests
+from scoring.db.tables import audit_log
+from scoring.serving.prediction_log import client_hash, open_log, read_predictions, read_requests
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API, make_settings, wait_for_explanations
 
@@ -69,6 +71,20 @@ def test_fast_answers_are_logged_like_routed_ones(keyed: TestClient, answered: l
     assert logged.drop(["created_at", "latency_ms", *columns]).n_unique() == 1
     routes = read_requests(engine)["route"].to_list()
     assert routes == [f"{API}/clients/{{client_id}}/score"] * 2
+
+
+def test_fast_answers_are_audited_like_routed_ones(keyed: TestClient, answered: list[bool]) -> None:
+    service: ScoringService = keyed.app.state.scoring.service
+    client_id = int(service.store.ids[5])
+    for query, request_id in (("", "fast-audit"), ("?contributions=True", "routed-audit")):
+        keyed.get(f"{API}/clients/{client_id}/score{query}", headers={"X-Request-ID": request_id})
+    assert answered == [True, False]
+    assert keyed.app.state.audit_writer.flush()
+    with keyed.app.state.scoring.engine.connect() as conn:
+        rows = conn.execute(select(audit_log.c.request_id, audit_log.c.action, audit_log.c.client_hash)).all()
+    audited = {request_id: (action, hashed) for request_id, action, hashed in rows}
+    fast, routed = audited["fast-audit"], audited["routed-audit"]
+    assert fast == routed and fast[1] == client_hash(client_id, keyed.app.state.scoring.salt)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
+from api import prometheus
 from api.errors import install_error_handlers
 from api.middleware import RequestContextMiddleware, Templates, route_template, with_security_headers
 from api.preflight import RouteCORSMiddleware
@@ -163,6 +164,7 @@ def test_route_templates_are_the_same_remembered(client: TestClient) -> None:
 
 def test_requests_are_counted_by_route_template_and_status(client: TestClient) -> None:
     def count(status: str) -> float:
+        prometheus.flush()  # what /metrics does first: the middleware queues its observations
         labels = {"method": "GET", "route": f"{PREFIX}/items/{{item_id}}", "status": status}
         return REGISTRY.get_sample_value("scoring_http_requests_total", labels) or 0.0
 
@@ -171,3 +173,18 @@ def test_requests_are_counted_by_route_template_and_status(client: TestClient) -
     client.get(f"{PREFIX}/items/6")
     client.get(f"{PREFIX}/items/x")
     assert (count("200") - before[0], count("422") - before[1]) == (2, 1)
+
+
+def test_queued_observations_add_up_as_if_observed_one_by_one() -> None:
+    route, seconds = "/queued/{x}", [0.0005, 0.001, 0.003, 0.003, 0.7, 9.0]
+    for value in seconds:
+        prometheus.observe_request("GET", route, 200, value)
+    prometheus.flush()
+
+    def sample(name: str, **labels: str) -> float | None:
+        return REGISTRY.get_sample_value(f"scoring_http_{name}", {"route": route, **labels})
+
+    assert sample("requests_total", method="GET", status="200") == len(seconds)
+    assert sample("request_duration_seconds_sum") == pytest.approx(sum(seconds))
+    cumulative = {"0.001": 2, "0.005": 4, "0.5": 4, "1.0": 5, "5.0": 5, "+Inf": 6}  # a bound is inclusive
+    assert {le: sample("request_duration_seconds_bucket", le=le) for le in cumulative} == cumulative

@@ -7,6 +7,7 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from tests.support.home import FAST_TRAINING
 
 ADMIN = "admin-key-0123456789abcdefgh"
 API = "/api/v1"
+SEEN = 20  # answers before the swap, and to requests sent after it
 
 
 def write_second_bundle(home: Path) -> str:
@@ -92,6 +94,13 @@ class Load:
     failures: list[str] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
 
+    def wait_for(self, kind: Callable[[dict], bool], count: int = SEEN, timeout: float = 60.0) -> None:
+        """Until `count` answers of a kind have come back (or a request failed: the test then says which)."""
+        deadline = time.monotonic() + timeout
+        while sum(map(kind, list(self.answers))) < count and not self.failures:
+            assert time.monotonic() < deadline, f"fewer than {count} answers in {timeout:.0f} s"
+            time.sleep(0.05)
+
     def user(self, seed: int) -> None:
         rng = np.random.default_rng(seed)
         with httpx.Client(base_url=f"http://127.0.0.1:{self.port}{API}", timeout=30) as http:
@@ -146,7 +155,7 @@ def test_reload_under_load_fails_no_request(two_models: tuple[Path, str, str], t
         wait_api_ready(server, 120)
         for user in users:
             user.start()
-        time.sleep(1.5)
+        load.wait_for(lambda a: True)  # answers of the old model
         promote(Paths(home).models, new)
         admin = httpx.Client(base_url=f"{server.url}{API}", headers={"X-Admin-Key": ADMIN})
         assert admin.post("/admin/reload").status_code == 202
@@ -156,7 +165,7 @@ def test_reload_under_load_fails_no_request(two_models: tuple[Path, str, str], t
             time.sleep(0.2)
         assert {w["version"] for w in status["workers"]} == {new}
         swapped = time.monotonic()
-        time.sleep(1.5)
+        load.wait_for(lambda a: a["sent"] > swapped)  # answers to requests sent after the swap
     finally:
         load.stop.set()
         for user in users:

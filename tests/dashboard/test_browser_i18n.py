@@ -21,7 +21,7 @@ from scoring.db.engine import open_database
 from scoring.db.users import create_user
 from scoring.features.dictionary import feature_dictionary
 from tests.dashboard.conftest import API_KEY, Stack, Visit, new_context
-from tests.dashboard.test_browser import api_get
+from tests.dashboard.test_browser import CLIPPED, api_get
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,8 +47,8 @@ def visit_fr(browser: object, stack: Stack) -> Iterator[Visit]:
 def test_client_page_in_french_then_switched_to_english(visit_fr: Visit, risky: int) -> None:
     page = visit_fr.goto(f"/client/{risky}")
     page.wait_for_selector("#client-reasons")
-    page.wait_for_selector("#client-waterfall-graph .main-svg")
-    page.wait_for_selector("#client-drill-graph .main-svg")
+    page.wait_for_selector("#client-waterfall-graph .hbars-row")
+    page.wait_for_selector("#client-drill-graph .hbars-row")
     assert page.get_attribute("html", "lang") == "fr"
     assert page.title() == f"Client {risky} : décision de crédit"
     assert page.inner_text(".decision-title").endswith("Crédit refusé")
@@ -76,7 +76,7 @@ def test_client_page_in_french_then_switched_to_english(visit_fr: Visit, risky: 
 
 def test_drill_down_and_letter(visit: Visit, risky: int) -> None:
     page = visit.goto(f"/client/{risky}")
-    page.wait_for_selector("#client-drill-graph .main-svg")
+    page.wait_for_selector("#client-drill-graph .hbars-row")
     before = page.inner_text("#client-drill figcaption")
     codes = [o.get_attribute("value") for o in page.locator("#client-drill-code option").all()]
     chosen = [c for c in codes if c][1]  # the second strongest code (the first is shown)
@@ -129,6 +129,7 @@ def test_every_other_page_in_french(visit_fr: Visit, stack: Stack) -> None:
     page.wait_for_selector("#model-best-threshold")
     for graph in ("cost", "importance", "codes", "beeswarm", "confusion", "roc", "calibration", "dependence"):
         page.wait_for_selector(f"#model-{graph}-graph .main-svg")
+    assert page.evaluate(CLIPPED) == []  # the French labels, longer, fit the margins too
     assert "Version du modèle" in page.inner_text("#model-version")
     assert "Tranche d’âge" in page.inner_text("#model-fairness") and "Contrôle" in page.inner_text(
         "#model-fairness"
@@ -244,8 +245,8 @@ def test_no_english_on_any_french_page(browser: object, stack: Stack, signed_fr:
                 f"client {kind}",
                 f"/client/{examples[kind]}",
                 "#client-reasons",
-                "#client-waterfall-graph .main-svg",
-                "#client-drill-graph .main-svg",
+                "#client-waterfall-graph .hbars-row",
+                "#client-drill-graph .hbars-row",
                 ".facts",
             )
         borderline = examples["borderline"]

@@ -9,27 +9,20 @@ browser tests see."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import polars as pl
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from devtools.servers import API, Service, start_api, start_dashboard, wait_api_ready
-from scoring.db.audit import Actor
-from scoring.db.engine import open_database
-from scoring.db.tables import predictions
-from scoring.db.users import create_user
+from devtools.servers import Service
 from scoring.home import Paths
 from scoring.monitoring.labels import load_labels
-from scoring.serving.prediction_log import client_hash
 from tests.dashboard.conftest import API_KEY, Visit, new_context, sign_in
-from tests.support.logged import wait_logged
+from tests.support.own_api import OwnApi, own_api
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]  # its own API, 500 scores
 
@@ -37,7 +30,6 @@ SALT = "vintage-test-salt"
 PASSWORD = "the analyst needs a long password"
 ANALYST = "vt-ana"
 MONTHS = 6  # the scores are spread over this many months of the log
-CLI = Actor("cli:tests", source="cli")
 
 
 @dataclass
@@ -49,56 +41,32 @@ class Product:
     months: set[str]  # the months of the logged scores (YYYY-MM)
 
 
-def _spread(engine: Engine, hashes: list[str]) -> set[str]:
+def _spread(own: OwnApi, client_ids: list[int]) -> set[str]:
     """Move each client's logged scores back by whole months (client i by i % MONTHS months and a day);
     the months the scores then fall in."""
     months = set()
-    with engine.begin() as conn:
-        for i, hashed in enumerate(hashes):
-            shift = timedelta(days=30 * (i % MONTHS) + 1)
-            rows = conn.execute(
-                select(predictions.c.id, predictions.c.created_at).where(predictions.c.client_hash == hashed)
-            ).all()
-            for row_id, created_at in rows:
-                moved = created_at - shift
-                months.add(moved.strftime("%Y-%m"))
-                conn.execute(predictions.update().where(predictions.c.id == row_id).values(created_at=moved))
+    for i, client_id in enumerate(client_ids):
+        moved = own.move_back(client_id, timedelta(days=30 * (i % MONTHS) + 1))
+        months.update(created_at.strftime("%Y-%m") for created_at in moved)
     return months
 
 
 @pytest.fixture(scope="module")
 def product(tmp_path_factory: pytest.TempPathFactory, demo_home: Path) -> Iterator[Product]:
-    home = tmp_path_factory.mktemp("vintages") / "home"
-    shutil.copytree(demo_home, home)
-    logs = tmp_path_factory.mktemp("vintages-logs")
-    database = f"sqlite:///{logs / 'product.db'}"
-    api = start_api(home, logs / "api.log", database, API_KEY, salt=SALT)
-    dashboard = engine = None
-    try:
-        wait_api_ready(api, 120)
-        engine = open_database(database)
-        create_user(engine, ANALYST, "analyst", PASSWORD, CLI)
+    with own_api(tmp_path_factory, demo_home, "vintages", API_KEY, SALT) as own:
+        own.add_users({ANALYST: "analyst"}, PASSWORD)
         columns = ["SK_ID_CURR", "TARGET"]
-        train = pl.read_parquet(Paths(home).interim / "application_train.parquet", columns=columns)
-        with httpx.Client(base_url=f"{api.url}{API}", headers={"X-API-Key": API_KEY}, timeout=30) as client:
-            for client_id in train["SK_ID_CURR"].to_list():
-                client.get(f"/clients/{client_id}/score").raise_for_status()
-        hashes = [client_hash(int(c), SALT.encode()) or "" for c in train["SK_ID_CURR"].to_list()]
-        wait_logged(engine, set(hashes))
-        months = _spread(engine, hashes)
-        outcomes = logs / "outcomes.csv"
+        train = pl.read_parquet(Paths(own.home).interim / "application_train.parquet", columns=columns)
+        client_ids = [int(c) for c in train["SK_ID_CURR"].to_list()]
+        for client_id in client_ids:
+            own.score(client_id)
+        own.wait_logged(client_ids)
+        months = _spread(own, client_ids)
+        outcomes = own.home.parent / "outcomes.csv"
         known = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S")
         train.with_columns(pl.lit(known).alias("DATE_KNOWN")).write_csv(outcomes)
-        report = load_labels(outcomes, engine, SALT.encode())
-        dashboard = start_dashboard(api.url, logs / "dashboard.log", API_KEY, auth=True)
-        dashboard.wait("/login", 60)
-        yield Product(api, dashboard, engine, report.rows, months)
-    finally:
-        for server in (dashboard, api):
-            if server is not None:
-                server.stop()
-        if engine is not None:
-            engine.dispose()
+        report = load_labels(outcomes, own.engine, SALT.encode())
+        yield Product(own.api, own.dashboard, own.engine, report.rows, months)
 
 
 def _signed_in(browser: object, product: Product, locale: str) -> tuple[object, Visit]:

@@ -12,7 +12,6 @@ their times in the prediction log are moved back, so that the queue has ages of 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,19 +20,15 @@ from pathlib import Path
 import httpx
 import polars as pl
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from dashboard.i18n import ENGLISH
 from dashboard.settings import currency
 from dashboard.values import money
-from devtools.servers import API, Service, start_api, start_dashboard, wait_api_ready
-from scoring.db.audit import Actor, verify
-from scoring.db.engine import open_database
+from devtools.servers import API, Service
+from scoring.db.audit import verify
 from scoring.db.strategies import activate
-from scoring.db.tables import predictions
-from scoring.db.users import create_user
 from scoring.home import Paths
-from scoring.serving.prediction_log import client_hash
 from scoring.strategy.authority import authority_limits
 from scoring.strategy.definition import load_strategy
 from tests.dashboard.conftest import (
@@ -45,7 +40,7 @@ from tests.dashboard.conftest import (
     new_context,
     sign_in,
 )
-from tests.support.logged import wait_logged
+from tests.support.own_api import CLI, OwnApi, own_api
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]  # its own API, 3 sign-ins
 
@@ -58,7 +53,6 @@ APPROVAL = "Income documents checked again: the loan is affordable at this amoun
 SHIFTS = (80.5, 30.5, 5.5)  # hours moved back, from the last referral scored: the queue's oldest
 AGES = ("3 days", "30 h", "5 h")  # as the worklist shows them (whole hours under two days, else days)
 WITHIN = 3  # referrals within the amount limit on the worklist
-CLI = Actor("cli:tests", source="cli")
 
 
 @dataclass(frozen=True)
@@ -80,11 +74,7 @@ class Product:
     engine: Engine
     queue: list[Referral]  # the worklist's expected order: oldest referral first
     above_limits: list[Referral]  # referred, asking more than one officer may grant alone
-
-
-def _hashed(client_id: int) -> str:
-    """The client's hash in the prediction log and the audit trail (the API's salt is SALT)."""
-    return client_hash(client_id, SALT.encode()) or ""
+    hashed: Callable[[int], str]  # a client's hash in the log and the audit trail
 
 
 def _token(api: Service, username: str) -> dict[str, str]:
@@ -96,19 +86,15 @@ def _token(api: Service, username: str) -> dict[str, str]:
     return {**key, "Authorization": f"Bearer {login.json()['token']}"}
 
 
-def _score(api: Service, client_id: int, amount: float) -> Referral | None:
+def _score(own: OwnApi, client_id: int, amount: float) -> Referral | None:
     """The stored client's score (logged as an officer's view is); the referral if the strategy referred."""
-    response = httpx.get(
-        f"{api.url}{API}/clients/{client_id}/score", headers={"X-API-Key": API_KEY}, timeout=30
-    )
-    response.raise_for_status()
-    score = response.json()
+    score = own.score(client_id)
     if score["decision"] != "refer":
         return None
     return Referral(client_id, score["probability"], amount, score["rules_fired"])
 
 
-def _refer(api: Service, home: Path) -> tuple[list[Referral], list[Referral]]:
+def _refer(own: OwnApi) -> tuple[list[Referral], list[Referral]]:
     """Referrals of the demo strategy, in the order scored, and those above the authority limits (one the
     refer band referred first, when there is one).
 
@@ -120,7 +106,7 @@ def _refer(api: Service, home: Path) -> tuple[list[Referral], list[Referral]]:
     limit = authority_limits().amount_limit
     columns = ["SK_ID_CURR", "AMT_CREDIT"]
     parts = [
-        pl.read_parquet(Paths(home).interim / f"application_{part}.parquet", columns=columns)
+        pl.read_parquet(Paths(own.home).interim / f"application_{part}.parquet", columns=columns)
         for part in ("train", "test")
     ]
     rows = pl.concat(parts).sort("SK_ID_CURR")
@@ -128,10 +114,10 @@ def _refer(api: Service, home: Path) -> tuple[list[Referral], list[Referral]]:
     for client_id, amount in rows.filter(pl.col("AMT_CREDIT") <= limit).iter_rows():
         if len(found) >= WITHIN:
             break
-        referral = _score(api, client_id, amount)
+        referral = _score(own, client_id, amount)
         found += [referral] if referral else []
     for client_id, amount in rows.filter(pl.col("AMT_CREDIT") > limit).iter_rows():
-        referral = _score(api, client_id, amount)
+        referral = _score(own, client_id, amount)
         found += [referral] if referral else []
         large = [r for r in found if r.amount > limit]
         if len(large) >= 2 and any(not r.rules for r in large):
@@ -141,52 +127,25 @@ def _refer(api: Service, home: Path) -> tuple[list[Referral], list[Referral]]:
     return found, large
 
 
-def _age(engine: Engine, referrals: list[Referral]) -> list[Referral]:
+def _age(own: OwnApi, referrals: list[Referral]) -> list[Referral]:
     """Move the last referrals' scores back in time (SHIFTS, the last one the oldest); the queue's order."""
     count = min(len(SHIFTS), len(referrals))
     moved = list(reversed(referrals[len(referrals) - count :]))
-    with engine.begin() as conn:
-        for referral, hours in zip(moved, SHIFTS[:count], strict=True):
-            hashed = _hashed(referral.client_id)
-            rows = conn.execute(
-                select(predictions.c.id, predictions.c.created_at).where(predictions.c.client_hash == hashed)
-            ).all()
-            for row_id, created_at in rows:
-                conn.execute(
-                    predictions.update()
-                    .where(predictions.c.id == row_id)
-                    .values(created_at=created_at - timedelta(hours=hours))
-                )
+    for referral, hours in zip(moved, SHIFTS[:count], strict=True):
+        own.move_back(referral.client_id, timedelta(hours=hours))
     return moved + referrals[: len(referrals) - count]
 
 
 @pytest.fixture(scope="module")
 def product(tmp_path_factory: pytest.TempPathFactory, demo_home: Path) -> Iterator[Product]:
-    home = tmp_path_factory.mktemp("worklist") / "home"
-    shutil.copytree(demo_home, home)
-    logs = tmp_path_factory.mktemp("worklist-logs")
-    database = f"sqlite:///{logs / 'product.db'}"
-    api = start_api(home, logs / "api.log", database, API_KEY, salt=SALT, SCORING_STRATEGY_TTL_SECONDS="0")
-    dashboard = None
-    engine = None
-    try:
-        wait_api_ready(api, 120)
-        engine = open_database(database)
-        activate(engine, load_strategy(DEMO_STRATEGY.read_text(), str(DEMO_STRATEGY)), "tests", CLI)
-        for name, role in ((OFFICER, "officer"), (SENIOR, "senior"), (ADMIN, "admin")):
-            create_user(engine, name, role, PASSWORD, CLI)
-        referrals, above = _refer(api, home)
-        wait_logged(engine, {_hashed(r.client_id) for r in referrals})
-        queue = _age(engine, referrals)
-        dashboard = start_dashboard(api.url, logs / "dashboard.log", API_KEY, auth=True)
-        dashboard.wait("/login", 60)
-        yield Product(api, dashboard, engine, queue, above)
-    finally:
-        for server in (dashboard, api):
-            if server is not None:
-                server.stop()
-        if engine is not None:
-            engine.dispose()
+    settings = {"SCORING_STRATEGY_TTL_SECONDS": "0"}
+    with own_api(tmp_path_factory, demo_home, "worklist", API_KEY, SALT, **settings) as own:
+        activate(own.engine, load_strategy(DEMO_STRATEGY.read_text(), str(DEMO_STRATEGY)), "tests", CLI)
+        own.add_users({OFFICER: "officer", SENIOR: "senior", ADMIN: "admin"}, PASSWORD)
+        referrals, above = _refer(own)
+        own.wait_logged([r.client_id for r in referrals])
+        queue = _age(own, referrals)
+        yield Product(own.api, own.dashboard, own.engine, queue, above, own.hashed)
 
 
 @pytest.fixture
@@ -347,7 +306,7 @@ def test_worklist_take_grant_above_the_limits_and_a_seniors_approval(
     assert senior.errors == []
 
     admin = _token(product.api, ADMIN)
-    hashed = _hashed(case.client_id)
+    hashed = product.hashed(case.client_id)
     found = {}
     for action in ("case-taken", "decision", "decision-approved"):
         params = {"action": action, "limit": 500}

@@ -12,6 +12,7 @@ from dashboard.figures import operations as operations_figures
 from dashboard.figures import similar as similar_figures
 from dashboard.figures import style as style_figures
 from dashboard.i18n import translator
+from tests.dashboard.test_pages import components, texts
 from tests.support.payloads import checked
 
 
@@ -19,46 +20,80 @@ def annotations(fig: go.Figure) -> list[str]:
     return [a.text for a in fig.layout.annotations]
 
 
+def names(scale: dict) -> set[str]:
+    """The zone names and the cut-offs' labels of a bullet bar's payload."""
+    return {z["name"] for z in scale["zones"]} | {c["label"] for c in scale["cuts"]}
+
+
 def test_risk_bar_marks_threshold_and_names_the_zones() -> None:
-    fig = client_figures.risk_bar(0.12, 0.08)
-    assert fig.data[0].x == (0.12,)
-    assert fig.data[0].marker.color == style_figures.VERMILLION
-    assert {"Accept zone", "Refuse zone", "Threshold 8.0%"} <= set(annotations(fig))
-    french = client_figures.risk_bar(0.12, 0.08, translator("fr"))
-    assert {"Zone d’acceptation", "Zone de refus", "Seuil 8,0\u202f%"} <= set(annotations(french))
-    assert french.layout.separators == ",\u202f" and french.layout.xaxis.title.text == "Probabilité de défaut"
-    assert any(s.x0 == 0.08 and s.x1 == 0.08 for s in fig.layout.shapes)
-    assert fig.layout.xaxis.range[1] >= 0.12 * 1.25
-    assert client_figures.risk_bar(0.02, 0.08).data[0].marker.color == style_figures.BLUE
+    scale = client_figures.risk_scale(0.12, 0.08)
+    assert scale["bar"] == {
+        "value": 0.12,
+        "text": "12.0%",
+        "colour": style_figures.VERMILLION,
+        "label": "Risk: ",
+    }
+    assert {"Accept zone", "Refuse zone", "Threshold 8.0%"} <= names(scale)
+    assert [c["x"] for c in scale["cuts"]] == [0.08]
+    assert scale["top"] >= 0.12 * 1.25 and scale["ticks"][-1][0] <= scale["top"]
+    french = client_figures.risk_scale(0.12, 0.08, translator("fr"))
+    assert {"Zone d’acceptation", "Zone de refus", "Seuil 8,0\u202f%"} <= names(french)
+    assert french["title"] == "Probabilité de défaut" and (0.1, "10\u202f%") in french["ticks"]
+    assert french["bar"]["label"].startswith("Risque") and french["bar"]["text"] == "12,0\u202f%"
+    assert client_figures.risk_scale(0.02, 0.08)["bar"]["colour"] == style_figures.BLUE
+
+
+def test_risk_bar_is_drawn_in_html_with_its_words() -> None:
+    """The chart the officer waits for needs no Plotly: zones, cut-off, the client's bar and its value
+    (named for screen readers) are text in the page, the bar as long as the risk on the axis."""
+    bar = client_figures.risk_bar("client-risk-graph", 0.12, 0.08)
+    assert bar.id == "client-risk-graph"
+    words = texts(bar)
+    for expected in (
+        "Accept zone",
+        "Refuse zone",
+        "Threshold 8.0%",
+        "Risk: ",
+        "12.0%",
+        "Probability of default",
+    ):
+        assert expected in words
+    drawn = next(c for c in components(bar) if getattr(c, "className", "") == "bullet-bar")
+    top = client_figures.risk_scale(0.12, 0.08)["top"]
+    assert drawn.style["width"] == f"{100 * 0.12 / top:.2f}%"
+    assert drawn.style["background"] == style_figures.VERMILLION
 
 
 def test_risk_bar_under_a_strategy_shows_its_three_zones_and_cut_offs() -> None:
     """With an active strategy its cut-offs decide: accept, refer and refuse zones, both limits marked, the
     bar coloured by the zone the risk is in (the model's threshold is not drawn)."""
     strategy = {"name": "demo", "version": 1, "accept_below": 0.055, "refuse_from": 0.08}
-    referred = client_figures.risk_bar(0.071, 0.083, strategy=strategy)
-    assert {"Accept zone", "Refer zone", "Refuse zone", "Accept below 5.5%", "Refuse from 8.0%"} <= set(
-        annotations(referred)
+    referred = client_figures.risk_scale(0.071, 0.083, strategy=strategy)
+    assert {"Accept zone", "Refer zone", "Refuse zone", "Accept below 5.5%", "Refuse from 8.0%"} <= names(
+        referred
     )
-    assert not any("Threshold" in a for a in annotations(referred))
-    cuts = sorted(s.x0 for s in referred.layout.shapes if s.x0 == s.x1)
-    assert cuts == [0.055, 0.08]
-    assert referred.data[0].marker.color == style_figures.ORANGE
-    assert client_figures.risk_bar(0.03, 0.083, strategy=strategy).data[0].marker.color == style_figures.BLUE
-    refused = client_figures.risk_bar(0.081, 0.083, strategy=strategy)
-    assert refused.data[0].marker.color == style_figures.VERMILLION
+    assert not any("Threshold" in n for n in names(referred))
+    assert [c["x"] for c in referred["cuts"]] == [0.055, 0.08]
+    assert referred["bar"]["colour"] == style_figures.ORANGE
+    assert client_figures.risk_scale(0.03, 0.083, strategy=strategy)["bar"]["colour"] == style_figures.BLUE
+    refused = client_figures.risk_scale(0.081, 0.083, strategy=strategy)
+    assert refused["bar"]["colour"] == style_figures.VERMILLION
+    drawn = client_figures.risk_bar("g", 0.071, 0.083, strategy=strategy)
+    cuts = [c for c in components(drawn) if "bullet-cut " in (getattr(c, "className", "") or "")]
+    assert len({c.className for c in cuts}) == 2  # two cut-offs' labels on two lines: they never overlap
 
 
 def test_zone_names_stay_within_their_zone() -> None:
     """A narrow accept zone (a high risk stretches the axis) gets its name above the chart, on its colour."""
     french = translator("fr")
-    wide = {a.text: a for a in client_figures.risk_bar(0.12, 0.08, french).layout.annotations}
-    assert wide["Zone d’acceptation"].yanchor == "top" and wide["Zone d’acceptation"].x == 0.04
-    narrow = {a.text: a for a in client_figures.risk_bar(0.612, 0.083, french).layout.annotations}
-    above = narrow["Zone d’acceptation"]
-    assert (above.x, above.xanchor, above.yanchor) == (0, "left", "bottom")
-    assert above.bgcolor == style_figures.ACCEPT_ZONE
-    assert narrow["Zone de refus"].yanchor == "top"  # the refuse zone is wide: its name inside
+    wide = {z["name"]: z for z in client_figures.risk_scale(0.12, 0.08, french)["zones"]}
+    assert wide["Zone d’acceptation"]["inside"] and wide["Zone d’acceptation"]["high"] == 0.08
+    narrow = {z["name"]: z for z in client_figures.risk_scale(0.612, 0.083, french)["zones"]}
+    assert not narrow["Zone d’acceptation"]["inside"]
+    assert narrow["Zone de refus"]["inside"]  # the refuse zone is wide: its name inside
+    drawn = client_figures.risk_bar("g", 0.612, 0.083, french)
+    above = next(c for c in components(drawn) if "bullet-above" in (getattr(c, "className", "") or ""))
+    assert above.children == "Zone d’acceptation" and above.style["background"] == style_figures.ACCEPT_ZONE
 
 
 def test_distribution_compares_shares_and_marks_the_client() -> None:

@@ -168,3 +168,18 @@ def test_api_down_shows_the_page_error_and_nothing_else(answer: Callable) -> Non
     outputs = model.load(None)
     assert outputs[-2] is False and outputs[-1]  # the page's error box, with its text
     assert all(o in (None, [], True, "") for o in outputs[:-2])
+
+
+def test_a_failed_threshold_call_shows_in_the_cost_section_alone(answer: Callable) -> None:
+    """The threshold is asked for beside the other first-paint calls; its failure leaves the page drawn."""
+    from dashboard.pages import model
+
+    def route(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/analytics/threshold"):
+            return httpx.Response(503, json={"detail": "The model is loading."})
+        return httpx.Response(200, json=ROUTES[request.url.path])
+
+    answer(route)
+    summary, explain, card, *_, cost, cost_hidden, cost_error, _drawn, hidden, _text = model.load(None)
+    assert hidden is True and summary and explain and card  # the page itself is drawn
+    assert cost is None and cost_hidden is False and "loading" in cost_error

@@ -198,12 +198,23 @@ def test_opening_a_client_brings_its_decision_in_the_page_and_the_offer_after_it
     assert seen == [f"{client_path}/offer"]
 
 
-def test_what_follows_the_decision_is_asked_for_once_it_is_on_the_page(app: dash.Dash) -> None:
-    """The offer and the drill-down's figure are callbacks the decision block's arrival fires; the decision
+def test_what_follows_the_decision_is_asked_for_once_it_is_painted(app: dash.Dash) -> None:
+    """The offer, the drill-down's chart and the officer's form and history wait for `client-painted`, which
+    a clientside callback sets from `client-shown` after the decision's frame (a promise resolved after the
+    next animation frame): none of them is asked for while the browser draws the decision. The decision
     block's own callback only answers the retry button."""
     dependencies = app.server.test_client().get("/_dash-dependencies").get_json()
-    initial = {d["output"]: not d.get("prevent_initial_call") for d in dependencies}
-    assert initial["client-offer-slot.children"] and initial["client-drill.children"]
+    by_output = {d["output"]: d for d in dependencies}
+    painted = by_output["client-painted.data"]
+    assert painted["clientside_function"] and [i["id"] for i in painted["inputs"]] == ["client-shown"]
+    for output in (
+        "client-offer-slot.children",
+        "client-drill.children",
+        "client-officer-form.children",
+        "client-officer-history.children",
+    ):
+        assert by_output[output]["prevent_initial_call"], output
+        assert "client-painted" in [i["id"] for i in by_output[output]["inputs"]], output
     retry = next(d for d in dependencies if d["output"].startswith("..client-content.children"))
     assert retry["prevent_initial_call"] and [i["id"] for i in retry["inputs"]] == ["client-retry"]
 

@@ -12,6 +12,7 @@ from api.schemas.scores import ExplanationOut
 from dashboard import reason_text
 from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import ENGLISH, translator
+from tests.dashboard.test_pages import components, texts
 from tests.support.payloads import checked
 
 FR = translator("fr")
@@ -97,15 +98,20 @@ def test_code_waterfall_adds_up_in_points_from_the_average_client_to_this_client
     assert steps[0] == ("Code 0", pytest.approx(-45.0)) and steps[1] == ("Code 1", pytest.approx(30.0))
     assert steps[-1] == ("Other reason codes (3)", pytest.approx(-3.0))
     assert math.isclose(EXPLANATION["base_points"] + sum(p for _, p in steps), POINTS)
-    fig = reason_figures.code_waterfall(EXPLANATION, 0.3, POINTS, FR)
-    bar = fig.data[0]
-    assert bar.base[0] == EXPLANATION["base_points"]
-    assert math.isclose(bar.base[-1] + bar.x[-1], POINTS)
-    assert bar.text[:2] == ("-45 points", "+30 points")
-    assert bar.marker.pattern.shape[:2] == ("/", "")  # fewer points, more risk: hatched
-    labels = [a.text for a in fig.layout.annotations]
-    assert "Ce client : 30,0\u202f%" in labels
-    assert fig.layout.xaxis.title.text.startswith("Points du score")
+    data = reason_figures.code_waterfall_data(EXPLANATION, 0.3, POINTS, FR)
+    rows = data["rows"]
+    assert rows[0]["start"] == EXPLANATION["base_points"]
+    assert math.isclose(rows[-1]["start"] + rows[-1]["value"], POINTS)
+    assert [r["text"] for r in rows[:2]] == ["-45 points", "+30 points"]
+    assert [m["label"] for m in data["marks"]] == ["Client moyen : 8,0\u202f%", "Ce client : 30,0\u202f%"]
+    assert data["title"].startswith("Points du score")
+    low, high = data["range"]
+    assert low < min(r["start"] + min(r["value"], 0) for r in rows) and high > EXPLANATION["base_points"]
+    drawn = reason_figures.code_waterfall("client-waterfall-graph", EXPLANATION, 0.3, POINTS, FR)
+    steps = [c for c in components(drawn) if getattr(c, "className", None) == "hbars-row"]
+    assert len(steps) == len(rows) and texts(steps[0]).split() == ["Code", "0", "-45", "points"]
+    bars = [c.className for c in components(drawn) if "hbars-bar" in (getattr(c, "className", "") or "")]
+    assert bars[:2] == ["hbars-bar hbars-minus", "hbars-bar hbars-plus"]  # fewer points, more risk: hatched
     assert reason_figures.code_steps(EXPLANATION, POINTS, FR)[-1][0] == "Autres codes motifs (3)"
 
 
@@ -130,8 +136,9 @@ def test_drill_down_splits_a_code_exactly_over_its_features_in_points() -> None:
     assert steps[1][0] == "Feature 0b : inconnu"
     assert steps[-1][0] == "Autres variables de ce code"
     assert math.isclose(sum(p for _, p in steps), -45.0)
-    fig = reason_figures.code_members(code, -50.0)
-    assert math.isclose(fig.data[0].base[-1] + fig.data[0].x[-1], -45.0)
+    rows = reason_figures.code_members_data(code, -50.0)["rows"]
+    assert rows[0]["start"] == 0.0 and math.isclose(rows[-1]["start"] + rows[-1]["value"], -45.0)
+    assert reason_figures.code_members("client-drill-graph", code, -50.0).id == "client-drill-graph"
     summary = reason_text.members_summary(code, -50.0, ENGLISH)
     assert summary == (
         "Code 0: -45 points in all; the feature that counts most: Feature 0a: \u20ac1,234 (-32 points)."
@@ -179,8 +186,8 @@ def test_no_log_odds_in_the_words_or_charts_of_the_reasons() -> None:
         words = [
             reason_text.waterfall_summary(EXPLANATION, 0.3, POINTS, t),
             reason_text.members_summary(CODES[0], -50.0, t),
-            reason_figures.code_waterfall(EXPLANATION, 0.3, POINTS, t).to_json(),
-            reason_figures.code_members(CODES[0], -50.0, t).to_json(),
+            texts(reason_figures.code_waterfall("w", EXPLANATION, 0.3, POINTS, t)),
+            texts(reason_figures.code_members("d", CODES[0], -50.0, t)),
             reason_figures.code_importance([{"title": "Code", "importance_share": 0.4}], t).to_json(),
         ]
         assert not any("log-odds" in w.lower() or "log odds" in w.lower() for w in words)

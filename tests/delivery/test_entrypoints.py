@@ -113,11 +113,37 @@ def start_api(home: Path, database_url: str, log: Path) -> Api:
     return Api(container, port, env["SCORING_API_KEY"])
 
 
+@dataclass
+class ApiService:
+    """The module's api container: started on first use, and again if a test stopped it (the SIGTERM test,
+    the last to use it, stops it instead of starting one of its own)."""
+
+    home: Path
+    database_url: str
+    logs: Path
+    running: Api | None = None
+
+    def get(self) -> Api:
+        if self.running is None or self.running.container.process.poll() is not None:
+            log = self.logs / f"api-{len(list(self.logs.iterdir()))}.log"
+            self.running = start_api(self.home, self.database_url, log)
+        return self.running
+
+
 @pytest.fixture(scope="module")
-def api(demo_home: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    server = start_api(demo_home, database_url, tmp_path_factory.mktemp("api-log") / "api.log")
-    yield server
-    server.container.stop()
+def api_service(
+    demo_home: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ApiService]:
+    service = ApiService(demo_home, database_url, tmp_path_factory.mktemp("api-log"))
+    yield service
+    if service.running is not None:
+        service.running.container.stop()
+
+
+@pytest.fixture
+def api(api_service: ApiService) -> Api:
+    """The module's running api container."""
+    return api_service.get()
 
 
 def wait_for_rows(database_url: str, query: str, params: dict, expected: int, timeout: float = 30.0) -> list:
@@ -240,10 +266,8 @@ class Burst:
             thread.join(120)
 
 
-def test_sigterm_finishes_in_flight_requests_and_logs_every_row(
-    demo_home: Path, database_url: str, tmp_path: Path
-) -> None:
-    api = start_api(demo_home, database_url, tmp_path / "api.log")
+def test_sigterm_finishes_in_flight_requests_and_logs_every_row(api: Api, database_url: str) -> None:
+    """SIGTERM to the module's API (a test after this one would get a new one) with a burst in flight."""
     burst = Burst(api, BURST)
     try:
         burst.send()

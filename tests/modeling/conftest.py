@@ -11,7 +11,9 @@ import pytest
 
 from scoring.modeling.train import TrainConfig, TrainInputs
 
-FAST_CONFIG = TrainConfig(folds=3, repeats=2, compare_rows=600, shap_rows=120, track=False, progress=False)
+FAST_CONFIG = TrainConfig(  # small data: one LightGBM thread (a second costs more CPU than it saves)
+    folds=3, repeats=2, compare_rows=600, shap_rows=120, threads=1, track=False, progress=False
+)
 
 
 def make_features(

@@ -4,7 +4,6 @@ pipeline, JSON output."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,40 +12,28 @@ import pytest
 from typer.testing import CliRunner
 
 from scoring.cli import app
-from scoring.data.ingest import ingest_tables
 from scoring.data.schema import SECONDARY_TABLES
-from scoring.features.build import build_features
+from scoring.home import Paths
 from scoring.modeling.bundle import load_bundle
 from scoring.modeling.cost import CostSpec
 from scoring.modeling.evaluate import evaluate_file
 from scoring.modeling.metrics import decision_metrics, probability_metrics
-from scoring.modeling.train import TrainInputs, train_model
-from tests.modeling.conftest import FAST_CONFIG
+from scoring.modeling.train import TrainInputs
 
-pytestmark = pytest.mark.slow  # a training on the sample rows
+pytestmark = pytest.mark.slow  # features of the sample rows' secondary tables, scored by the CLI
 
-ROWS = 400
+ROWS = 400  # the head of application_train: clients the demo home was trained on
 
 
 @pytest.fixture(scope="module")
-def real_home(sample_rows: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[TrainInputs, Path]:
-    """A model trained on the sample rows (real, else synthetic), and a CSV of application_train's head."""
-    home = tmp_path_factory.mktemp("real")
-    inputs = TrainInputs(
-        home / "features.parquet",
-        home / "feature_dictionary.json",
-        home / "none",
-        home / "models",
-        home,
-        home,
-    )
-    ingest_tables(sample_rows, home / "interim")
-    build_features(home / "interim", inputs.features, inputs.dictionary)
-    train_model(inputs, replace(FAST_CONFIG, folds=2))
-    head = home / "batch" / "application_train.csv"
-    head.parent.mkdir()
+def real_home(
+    demo_home: Path, sample_rows: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[TrainInputs, Path]:
+    """The demo home (a model trained on the first sample rows, real else synthetic) and a CSV of
+    application_train's head."""
+    head = tmp_path_factory.mktemp("batch") / "application_train.csv"
     pl.read_csv(sample_rows / "application_train.csv", infer_schema=False).head(ROWS).write_csv(head)
-    return inputs, head
+    return TrainInputs.from_paths(Paths(demo_home)), head
 
 
 def test_evaluation_equals_scoring_the_training_features(real_home, sample_rows: Path) -> None:

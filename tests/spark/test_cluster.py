@@ -16,7 +16,7 @@ import pytest
 
 from devtools.spark_cluster import standalone_cluster
 from scoring.home import Paths
-from tests.spark.conftest import assert_same_features
+from tests.spark.conftest import TEST_CONF, assert_same_features
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.timeout(600)]  # a master, two workers
 CLUSTER_CONF = {
@@ -25,6 +25,9 @@ CLUSTER_CONF = {
     "spark.cores.max": "2",
     "spark.sql.shuffle.partitions": "2",
     "spark.ui.enabled": "false",
+    # short-lived JVMs on 2 shared cores, as the local test session (tests/spark/conftest.py)
+    "spark.driver.extraJavaOptions": TEST_CONF["spark.driver.extraJavaOptions"],
+    "spark.executor.extraJavaOptions": TEST_CONF["spark.driver.extraJavaOptions"],
 }
 
 
