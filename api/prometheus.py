@@ -5,8 +5,9 @@ data/runtime/metrics/ for --workers > 1, emptied at each start) so /metrics aggr
 otherwise each worker reports its own counts.
 
 A request's and a score's observations are queued in memory (one append: in multiprocess mode each counter
-or histogram update is a locked write to a memory-mapped file) and added up per series by a background
-thread every FLUSH_SECONDS, and before this process's /metrics answers.
+or histogram update is a locked write to a memory-mapped file) and recorded by a background thread every
+FLUSH_SECONDS, and before this process's /metrics answers: each counter once per series and flush, through
+prometheus_client's public API only.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import logging
 import os
 import threading
 import time
-from bisect import bisect_left
 from collections import deque
 
 from prometheus_client import (
@@ -99,23 +99,19 @@ def _series(by_key: dict, key: tuple) -> Series:
 
 
 def flush() -> None:
-    """Add the queued observations to their series: one update per series and bucket, not per request."""
+    """Add the queued observations to their series, off the request path: each counter once per series,
+    each value to its histogram."""
     with _flushing:
-        totals: dict[tuple[int, tuple], list] = {}
+        counts: dict[tuple[int, tuple], list] = {}
         while _queued:
             by_key, key, value = _queued.popleft()
-            total = totals.get((id(by_key), key))
-            if total is None:
-                total = totals[id(by_key), key] = [_series(by_key, key), 0, 0.0, {}]
-            total[1] += 1
-            total[2] += value
-            bucket = bisect_left(total[0][1]._upper_bounds, value)
-            total[3][bucket] = total[3].get(bucket, 0) + 1
-        for (counter, histogram), count, summed, buckets in totals.values():
+            entry = counts.get((id(by_key), key))
+            if entry is None:
+                entry = counts[id(by_key), key] = [_series(by_key, key), 0]
+            entry[1] += 1
+            entry[0][1].observe(value)
+        for (counter, _), count in counts.values():
             counter.inc(count)
-            histogram._sum.inc(summed)  # Histogram.observe, for many values at once
-            for bucket, hits in buckets.items():
-                histogram._buckets[bucket].inc(hits)
 
 
 def _start_flusher() -> None:
