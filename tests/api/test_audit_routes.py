@@ -19,6 +19,7 @@ import scoring.db.audit
 import scoring.db.security
 from api.main import create_app
 from scoring.db.audit import Actor, AuditEvent, record, row_hash
+from scoring.db.engine import write_transaction
 from scoring.db.export import COLUMNS
 from scoring.db.tables import audit_chain, audit_log
 from scoring.db.users import create_user
@@ -162,7 +163,7 @@ def test_verify_tells_an_intact_chain_an_edited_row_and_rows_cut_at_the_end(
     anchored = app_client.get(f"{API}/audit/verify", headers=admin).json()
     assert anchored["ok"] is True and anchored["anchors"] >= 1
     assert anchored["last_anchored"] == anchored["last_id"]
-    with engine.begin() as conn:  # the newest row deleted and the head moved back, consistently
+    with write_transaction(engine) as conn:  # the newest row deleted and the head moved back, consistently
         head = conn.execute(select(audit_chain)).mappings().one()
         last = head["last_id"]
         previous = conn.execute(select(audit_log.c.row_hash).where(audit_log.c.id == last - 1)).scalar_one()

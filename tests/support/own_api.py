@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from devtools.servers import API, Service, start_api, start_dashboard, wait_api_ready
 from scoring.db.audit import Actor
-from scoring.db.engine import open_database
+from scoring.db.engine import open_database, write_transaction
 from scoring.db.tables import predictions
 from scoring.db.users import create_user
 from scoring.serving.prediction_log import client_hash
@@ -61,7 +61,7 @@ class OwnApi:
         """Move the client's logged scores back by `by`; their new times."""
         hashed = self.hashed(client_id)
         moved = []
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:  # the API writes too: a read first must not go stale
             query = select(predictions.c.id, predictions.c.created_at).where(
                 predictions.c.client_hash == hashed
             )
