@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -11,10 +11,14 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
+from scoring.db.audit import Actor
+from scoring.db.users import create_user
 from scoring.serving.service import ScoringService
 from tests.support.app_start import migrated_copy
 
 API = "/api/v1"
+STAFF_PASSWORD = "correct horse battery"
+CLI = Actor("cli:test", source="cli")
 
 
 def make_settings(home: Path, database: Path, **overrides: object) -> Settings:
@@ -30,6 +34,19 @@ def make_settings(home: Path, database: Path, **overrides: object) -> Settings:
         **overrides,
     }
     return Settings(_env_file=None, **values)
+
+
+def signed_in(client: TestClient, accounts: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Each account (user name -> role) created as `scoring users add` does, with STAFF_PASSWORD, and signed
+    in: the session headers the dashboard sends for it, by user name."""
+    engine = client.app.state.scoring.engine
+    headers = {}
+    for name, role in accounts.items():
+        create_user(engine, name, role, STAFF_PASSWORD, CLI)
+        answer = client.post(f"{API}/auth/login", json={"username": name, "password": STAFF_PASSWORD})
+        assert answer.status_code == 200, answer.text
+        headers[name] = {"Authorization": f"Bearer {answer.json()['token']}"}
+    return headers
 
 
 @pytest.fixture

@@ -22,11 +22,9 @@ from scoring.db.audit import Actor, AuditEvent, record, row_hash
 from scoring.db.engine import write_transaction
 from scoring.db.export import COLUMNS
 from scoring.db.tables import audit_chain, audit_log
-from scoring.db.users import create_user
 from scoring.vocabulary import AuditAction
-from tests.api.conftest import API, make_settings
+from tests.api.conftest import API, make_settings, signed_in
 
-PASSWORD = "correct horse battery"
 CLI = Actor("cli:test", source="cli")
 DAYS = {day: datetime(2026, 11, day, 9, 30, tzinfo=UTC) for day in (10, 11, 12)}
 SEED = "cli:seed"  # the seeded rows' actor, apart from the sign-ins of the tests' users
@@ -46,19 +44,11 @@ def engine_of(client: TestClient) -> Engine:
     return client.app.state.scoring.engine
 
 
-def headers_of(client: TestClient, name: str) -> dict[str, str]:
-    """What the dashboard sends for the signed-in `name`: the session token the API's sign-in answers."""
-    answer = client.post(f"{API}/auth/login", json={"username": name, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['token']}"}
-
-
 @pytest.fixture
 def people(app_client: TestClient) -> dict[str, dict[str, str]]:
     accounts = {"officer": "olivia", "analyst": "anna", "admin": "root"}
-    for role, name in accounts.items():
-        create_user(engine_of(app_client), name, role, PASSWORD, CLI)
-    return {role: headers_of(app_client, name) for role, name in accounts.items()}
+    headers = signed_in(app_client, {name: role for role, name in accounts.items()})
+    return {role: headers[name] for role, name in accounts.items()}
 
 
 @pytest.fixture

@@ -10,17 +10,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.main import create_app
-from scoring.db.audit import Actor, verify
+from scoring.db.audit import verify
 from scoring.db.letters import read_letters
 from scoring.db.tables import audit_log
-from scoring.db.users import create_user
 from scoring.serving.prediction_log import client_hash
 from scoring.strategy.authority import authority_limits
-from tests.api.conftest import API, make_settings
+from tests.api.conftest import API, STAFF_PASSWORD, make_settings, signed_in
 
-PASSWORD = "correct horse battery"
+PASSWORD = STAFF_PASSWORD  # the staff accounts signed_in creates
 NOTE = "Payslips of the last three months show a higher income."
-CLI = Actor("cli:test", source="cli")
 LOOPBACK = ("127.0.0.1", 50000)
 
 
@@ -37,15 +35,10 @@ def app_client(demo_home: Path, tmp_path: Path) -> Iterator[TestClient]:
 @pytest.fixture
 def people(app_client: TestClient) -> dict[str, dict[str, str]]:
     """An officer, an analyst and an admin, signed in, and the headers the dashboard sends for each."""
-    engine = app_client.app.state.scoring.engine
-    found = {}
-    for name, role in (("olivia", "officer"), ("anna", "analyst"), ("root", "admin")):
-        create_user(engine, name, role, PASSWORD, CLI)
-        token = app_client.post(f"{API}/auth/login", json={"username": name, "password": PASSWORD}).json()[
-            "token"
-        ]
-        found[role] = {"Authorization": f"Bearer {token}", "X-Scoring-Client-Address": "192.0.2.10"}
-    return found
+    accounts = {"olivia": "officer", "anna": "analyst", "root": "admin"}
+    headers = signed_in(app_client, accounts)
+    address = {"X-Scoring-Client-Address": "192.0.2.10"}
+    return {role: {**headers[name], **address} for name, role in accounts.items()}
 
 
 def audit_rows(client: TestClient) -> list[dict]:

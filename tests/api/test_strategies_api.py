@@ -18,10 +18,8 @@ from api.main import create_app
 from scoring.cli import app as cli
 from scoring.db.audit import Actor
 from scoring.db.tables import audit_log
-from scoring.db.users import create_user
-from tests.api.conftest import API, make_settings
+from tests.api.conftest import API, make_settings, signed_in
 
-PASSWORD = "correct horse battery"
 CLI = Actor("cli:test", source="cli")
 DEMO = resources.files("scoring.strategy").joinpath("examples/demo.yaml").read_text("utf-8")
 LOOSER = (
@@ -69,12 +67,8 @@ def engine_of(client: TestClient) -> Engine:
 def people(app_client: TestClient) -> dict[str, dict[str, str]]:
     """Session headers of an officer, an analyst and two administrators."""
     accounts = {"officer": "olivia", "analyst": "anna", "admin": "root", "admin2": "ada"}
-    headers = {}
-    for key, name in accounts.items():
-        create_user(engine_of(app_client), name, key.rstrip("2"), PASSWORD, CLI)
-        answer = app_client.post(f"{API}/auth/login", json={"username": name, "password": PASSWORD})
-        headers[key] = {"Authorization": f"Bearer {answer.json()['token']}"}
-    return headers
+    headers = signed_in(app_client, {name: key.rstrip("2") for key, name in accounts.items()})
+    return {key: headers[name] for key, name in accounts.items()}
 
 
 def simulated(client: TestClient, headers: dict, text: str) -> dict:

@@ -11,12 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from scoring.db.audit import Actor
-from scoring.db.users import create_user
 from scoring.monitoring.labels import load_labels
-from tests.api.conftest import API, make_settings
+from tests.api.conftest import API, make_settings, signed_in
 
-PASSWORD = "correct horse battery"
 SCORED = 30
 ROUTES = (f"{API}/monitoring/vintages", f"{API}/monitoring/calibration")
 
@@ -32,13 +29,9 @@ def app_client(demo_home: Path, tmp_path: Path) -> Iterator[TestClient]:
 
 @pytest.fixture
 def people(app_client: TestClient) -> dict[str, dict[str, str]]:
-    engine = app_client.app.state.scoring.engine
-    found = {}
-    for name, role in (("olivia", "officer"), ("anna", "analyst"), ("root", "admin")):
-        create_user(engine, name, role, PASSWORD, Actor("cli:test", source="cli"))
-        login = app_client.post(f"{API}/auth/login", json={"username": name, "password": PASSWORD})
-        found[role] = {"Authorization": f"Bearer {login.json()['token']}"}
-    return found
+    accounts = {"olivia": "officer", "anna": "analyst", "root": "admin"}
+    headers = signed_in(app_client, accounts)
+    return {role: headers[name] for name, role in accounts.items()}
 
 
 def _labelled(app_client: TestClient, headers: dict[str, str], tmp_path: Path) -> list[int]:

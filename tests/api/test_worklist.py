@@ -22,9 +22,9 @@ from scoring.db.users import create_user
 from scoring.serving.prediction_log import client_hash, encode_features
 from scoring.strategy.authority import authority_limits
 from scoring.strategy.definition import load_strategy
-from tests.api.conftest import API, make_settings
+from tests.api.conftest import API, STAFF_PASSWORD, make_settings, signed_in
 
-PASSWORD = "correct horse battery"
+PASSWORD = STAFF_PASSWORD  # the staff accounts signed_in creates
 NOTE = "Payslips of the last three months show a higher income."
 CLI = Actor("cli:test", source="cli")
 STAFF = (
@@ -47,13 +47,7 @@ def app_client(demo_home: Path, tmp_path: Path) -> Iterator[TestClient]:
 
 @pytest.fixture
 def people(app_client: TestClient) -> dict[str, dict[str, str]]:
-    engine = app_client.app.state.scoring.engine
-    found = {}
-    for name, role in STAFF:
-        create_user(engine, name, role, PASSWORD, CLI)
-        login = app_client.post(f"{API}/auth/login", json={"username": name, "password": PASSWORD})
-        found[name] = {"Authorization": f"Bearer {login.json()['token']}"}
-    return found
+    return signed_in(app_client, dict(STAFF))
 
 
 def pick(client: TestClient, above_pd_limit: bool) -> int:
