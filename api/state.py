@@ -7,11 +7,8 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple
 
-import numpy as np
 import orjson
 from sqlalchemy import Engine
 
@@ -27,19 +24,6 @@ from scoring.serving.strategy_state import StrategyWatcher
 from scoring.vocabulary import Language, ScoreKind
 
 logger = logging.getLogger("api.state")
-
-
-class Logged(NamedTuple):
-    """What the prediction log keeps of a score (a `ScoreResult` has these too; a stored client's is read
-    from the stored arrays, without building its `ScoreResult`)."""
-
-    model_version: str
-    client_id: int | None
-    features: np.ndarray
-    probability: float
-    decision: str
-    threshold: float
-    rules_fired: tuple[str, ...]
 
 
 def freeze_loaded() -> None:
@@ -112,9 +96,7 @@ class AppState:
         gc.unfreeze()  # a replaced service's objects may be frozen: let the collector free them
         freeze_loaded()
 
-    def log_scores(
-        self, results: Sequence[ScoreResult | Logged], kind: str, request_id: str, started: float
-    ) -> None:
+    def log_scores(self, results: list[ScoreResult], kind: str, request_id: str, started: float) -> None:
         """Write one prediction-log row per result to the local spool (delivered in the background)."""
         latency_ms = (time.perf_counter() - started) * 1000
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -150,18 +132,8 @@ class AppState:
         active = self.strategies.current()
         body = service.stored_body(row, contributions, language, active)
         if body is not None:
-            decided = service.stored_decision(row, active)
-            scorer = service.scorer
-            logged = Logged(
-                scorer.version,
-                int(service.store.ids[row]),
-                service.store.matrix[row],
-                float(service.probabilities[row]),
-                decided.decision,
-                scorer.threshold,
-                decided.rules_fired,
-            )
-            self.log_scores([logged], ScoreKind.CLIENT, request_id, started)
+            result = service.client_result(row, None, service.stored_decision(row, active))
+            self.log_scores([result], ScoreKind.CLIENT, request_id, started)
         return body
 
 

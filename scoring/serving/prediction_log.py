@@ -90,7 +90,7 @@ def client_hash(client_id: int | None, salt: bytes) -> str | None:
 
 
 class ClientHashes:
-    """`client_hash` under one salt, each client ID hashed once (the last `kept` IDs remembered)."""
+    """`client_hash` under one salt, each client ID hashed once (at most `kept` kept: emptied when full)."""
 
     def __init__(self, salt: bytes, kept: int = 1 << 17) -> None:
         self.salt = salt
