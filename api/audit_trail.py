@@ -5,10 +5,11 @@
 its status; the note is one line of the worker's audit spool on local disk (`api/spool.py`, as the
 prediction log's rows), so a worker killed after answering loses none. `AuditWriter` delivers the spool to
 the hash-chained trail: it rotates the spool every `flush_seconds`, appends each closed segment in one
-transaction (one chain lock) and deletes it once committed; a segment delivered again after a crash adds
-only the notes the trail lacks (each note has a random id, kept in its row's detail). What dead workers
-left is delivered by the others; what the database refuses at shutdown stays in the spool for the next
-start. The writer also anchors the chain's head outside the database (`scoring.db.anchors`) every
+transaction (one chain lock) and deletes it once committed; a segment delivered again (a dead worker's, an
+adopted one, one whose delivery failed or whose deletion did not happen) adds only the notes the trail
+lacks (each note has a random id, kept in its row's detail); the first delivery of the worker's own segment
+has nothing to look up. What dead workers left is delivered by the others; what the database refuses at
+shutdown stays in the spool for the next start. The writer also anchors the chain's head outside the database (`scoring.db.anchors`) every
 SCORING_AUDIT_ANCHOR_SECONDS and at shutdown. A note names the request id: the scores of the request are in
 the prediction log under it. Sign-ins, decisions, letters and account changes are not spooled: their routes
 write the row in the transaction of the change.
@@ -117,6 +118,7 @@ class AuditWriter:
         self._anchored: int | None = None
         self._stop_at = 0.0
         self._anchor_at = time.monotonic() + (anchors.audit_anchor_seconds if anchors else 0.0)
+        self._tried: set[str] = set()  # segments whose delivery began: one tried again may be in the trail
 
     def note(self, note: dict) -> None:
         """Make one note durable, stamped with its time and id (SpoolError when the local disk refuses it)."""
@@ -200,16 +202,22 @@ class AuditWriter:
             except (ValueError, KeyError, TypeError):
                 logger.error("audit trail: line %d of %s is not an audit note; skipped", number, segment.key)
         if notes:
-            self._append(notes)
+            first = segment.token == self.spool.token and segment.key not in self._tried
+            self._tried.add(segment.key)
+            self._append(notes, check=not first)
         self.spool.done(segment)
+        self._tried.discard(segment.key)
 
-    def _append(self, notes: list[tuple[dict, AuditEvent]]) -> None:
-        """Append, in one transaction, the notes the trail lacks (a note's id is in its row's detail)."""
+    def _append(self, notes: list[tuple[dict, AuditEvent]], check: bool = True) -> None:
+        """Append, in one transaction, the notes the trail lacks (a note's id is in its row's detail); without
+        `check` every note is appended (the first delivery of the worker's own segment: none is there yet)."""
         times = [datetime.fromisoformat(note["at"]) for note, _ in notes if note.get("at")]
         ids = [note["request_id"] for note, _ in notes if note.get("request_id")]
         with write_transaction(self.engine) as conn:
             lock_chain(conn)
-            seen = recorded_notes(conn, ids, min(times) - REDELIVERY_MARGIN) if times and ids else set()
+            seen = set()
+            if check and times and ids:
+                seen = recorded_notes(conn, ids, min(times) - REDELIVERY_MARGIN)
             append(
                 conn, [event for note, event in notes if note.get("note") is None or note["note"] not in seen]
             )

@@ -36,8 +36,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from api import prometheus
 from api.spool import Segment, Spool
+from scoring.db.bulk_insert import insert_rows
 from scoring.db.engine import create_db_engine, upgrade
-from scoring.serving.prediction_log import insert_new, predictions, purge_before, register_model, requests
+from scoring.serving.prediction_log import predictions, purge_before, register_model, requests
 
 logger = logging.getLogger("api.log_store")
 
@@ -329,7 +330,7 @@ class PredictionLog:
         for table in TABLES.values():
             batch = [row for t, row in rows if t is table]
             if batch:
-                insert_new(conn, table, batch)
+                insert_rows(conn, table, batch, skip_existing="row_key")
 
     def _in_transaction(self, work: Callable[[object], T]) -> T:
         with self.engine.begin() as conn:

@@ -81,6 +81,7 @@ def _open_log(settings: Settings) -> AppState:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    app.openapi()  # built at start: the declared query parameters and methods are read from it
     state = _open_log(settings)
     app.state.scoring = state
     app.state.log_writer = state.writer

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, func, select
 
+from scoring.db.bulk_insert import insert_rows
 from scoring.db.engine import write_transaction
 from scoring.db.tables import audit_chain, audit_log, utc_now
 from scoring.vocabulary import AuditAction
@@ -120,7 +121,7 @@ def append(conn: Connection, events: Sequence[AuditEvent]) -> list[int]:
         }
         row["row_hash"] = last_hash = row_hash(row["prev_hash"], row)
         rows.append(row)
-    conn.execute(audit_log.insert(), rows)
+    insert_rows(conn, audit_log, rows)
     conn.execute(
         audit_chain.update().where(audit_chain.c.id == 1).values(last_id=last_id, last_hash=last_hash)
     )

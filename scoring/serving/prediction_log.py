@@ -21,13 +21,12 @@ import contextlib
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Engine, Table, delete, exc, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, delete, exc, select
 
 from scoring.db.engine import open_database
 from scoring.db.tables import created_between, model_features, predictions, requests
@@ -38,43 +37,6 @@ KEYED = (predictions, requests)
 def open_log(database_url: str) -> Engine:
     """An engine on the prediction log, its schema migrated to the newest revision (`scoring.db`)."""
     return open_database(database_url)
-
-
-Insert = tuple[str, bool, tuple[tuple[str, Callable[[object], object] | None], ...]]
-_inserts: dict[tuple[type, str, str, tuple[str, ...]], Insert] = {}
-
-
-def _insert_of(conn: Connection, table: Table, columns: tuple[str, ...]) -> Insert:
-    """The INSERT skipping stored `row_key`s of these columns in this dialect, compiled once: its SQL, whether
-    its parameters are positional, and each parameter's column and bind processor (as SQLAlchemy applies)."""
-    dialect = conn.dialect
-    key = (type(dialect), dialect.paramstyle, table.name, columns)
-    found = _inserts.get(key)
-    if found is None:
-        module = {"postgresql": postgresql, "sqlite": sqlite}[dialect.name]
-        statement = module.insert(table).on_conflict_do_nothing(index_elements=["row_key"])
-        compiled = statement.compile(dialect=dialect, column_keys=list(columns), for_executemany=True)
-        order = compiled.positiontup if compiled.positional else columns
-        processors = tuple((n, table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in order)
-        found = _inserts[key] = (compiled.string, compiled.positional, processors)
-    return found
-
-
-def insert_new(conn: Connection, table: Table, rows: list[dict]) -> None:
-    """Insert rows, skipping those whose `row_key` is already stored (PostgreSQL and SQLite). Every row has
-    the first one's columns; the statement is compiled once and the rows go to the driver's `executemany`
-    as SQLAlchemy would bind them, without its per-row bookkeeping (the log ships many small rows)."""
-    if conn.dialect.name not in ("postgresql", "sqlite"):
-        conn.execute(table.insert(), rows)
-        return
-    if not rows:
-        return
-    sql, positional, processors = _insert_of(conn, table, tuple(rows[0]))
-    if positional:
-        bound: list = [tuple([row[n] if p is None else p(row[n]) for n, p in processors]) for row in rows]
-    else:
-        bound = [{n: row[n] if p is None else p(row[n]) for n, p in processors} for row in rows]
-    conn.exec_driver_sql(sql, bound)
 
 
 def purge_before(conn: Connection, cutoff: datetime) -> int:

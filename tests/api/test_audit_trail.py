@@ -90,6 +90,28 @@ def test_a_segment_delivered_twice_is_appended_once(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_a_segment_tried_again_after_its_commit_is_appended_once(tmp_path: Path, monkeypatch) -> None:
+    """The worker's own segment committed, then not deleted (the delivery failed after the commit): the retry
+    looks up what the trail holds, as for a dead worker's segment."""
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    writer = AuditWriter(engine, UserCache(engine, 10), b"salt", tmp_path / "spool", flush_seconds=3600)
+    note = {"action": "score", "user_id": None, "client_id": 100002, "route": "/api/v1/score"}
+    writer.note(note | {"method": "POST", "status": 200, "source": "127.0.0.1", "request_id": "r-1"})
+    delete = writer.spool.done
+
+    def failing(segment: object) -> None:
+        raise OSError("spool folder removed")
+
+    monkeypatch.setattr(writer.spool, "done", failing)
+    assert not writer._cycle()
+    assert len(_rows(engine)) == 1 and len(writer.spool.pending()) == 1
+    monkeypatch.setattr(writer.spool, "done", delete)
+    assert writer._cycle(final=True)
+    assert [r.request_id for r in _rows(engine)] == ["r-1"] and not writer.spool.pending()
+    writer.spool.close()
+    engine.dispose()
+
+
 def test_the_api_anchors_the_head_at_its_interval(demo_home: Path, tmp_path: Path) -> None:
     settings = make_settings(
         demo_home, tmp_path / "db.sqlite", audit_anchor_seconds=0.1, precompute_explanations=False

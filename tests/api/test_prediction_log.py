@@ -19,7 +19,6 @@ from api.settings import Settings
 from scoring.serving.log_privacy import identifiers
 from scoring.serving.prediction_log import (
     client_hash,
-    insert_new,
     open_log,
     predictions,
     read_predictions,
@@ -251,23 +250,3 @@ def test_rows_the_database_refuses_are_set_aside_not_retried_forever(tmp_path: P
     rejected = list(spool.glob("*.rejected"))
     assert len(rejected) == 1 and b'"r0"' in rejected[0].read_bytes()
     assert "refuses segment" in caplog.text
-
-
-def test_rows_are_stored_as_sqlalchemy_stores_them_and_once(tmp_path: Path) -> None:
-    row = {"created_at": datetime(2026, 12, 6, 1, 2, 3, 4), "request_id": "r", "kind": "client"}
-    row |= {"model_version": "v", "client_hash": None, "features": b"\x00\x01", "probability": 0.25}
-    row |= {"decision": "accept", "threshold": 0.1, "latency_ms": 1.5, "rules": None}
-    rows = [{**row, "row_key": f"segment:{n}"} for n in range(3)]
-    stored = []
-    for fast in (True, False):
-        engine = open_log(f"sqlite:///{tmp_path / f'{fast}.db'}")
-        with engine.begin() as conn:
-            if fast:
-                insert_new(conn, predictions, rows)
-                insert_new(conn, predictions, rows[1:])  # a segment delivered again
-            else:
-                conn.execute(predictions.insert(), rows)
-        with engine.connect() as conn:
-            stored.append(conn.execute(select(predictions).order_by(predictions.c.id)).all())
-        engine.dispose()
-    assert stored[0] == stored[1] and len(stored[0]) == 3

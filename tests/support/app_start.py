@@ -7,9 +7,9 @@
   `gc.collect`, an unfreeze first). In a test process holding every module of the suite that full collection
   walks ~800,000 objects at each start (about 0.5 s of CPU); tests/conftest.py gives `api.state` this
   stand-in (the freeze itself is tested in a process of its own, tests/delivery/test_clean_stop.py).
-- `shared_openapi`: the API builds its OpenAPI document at the first request with a query string (the
-  declared query parameters), a preflight or a 405 (the allowed methods): ~0.7 s of CPU per app, paid again by
-  every fresh app of the tests. FastAPI's `get_openapi` is deterministic in its arguments and the routes'
+- `shared_openapi`: the API builds its OpenAPI document when it starts (it reads the declared query
+  parameters and the allowed methods from it): ~0.7 s of CPU per app, paid again by every fresh app of the
+  tests. FastAPI's `get_openapi` is deterministic in its arguments and the routes'
   definitions, so the test process builds it once per set of routes (the routes' objects, effective paths,
   methods, dependencies and tags, and the document's arguments) and gives each app a copy of its own (the app
   edits its copy: `api.schema_security`). An app with other routes (a test's own) gets a document of its own.
