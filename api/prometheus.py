@@ -68,19 +68,27 @@ _requests: dict[tuple[str, str, int], Series] = {}
 _scores: dict[tuple[str, str], Series] = {}
 _queued: deque[tuple[dict, tuple, float]] = deque()  # (series by key, key, value): appends are thread-safe
 _flushing = threading.Lock()
-_flusher_pid: int | None = None
+_flushed_here = False  # this process runs its flusher (a forked child starts its own: no pid asked per call)
+
+
+def _forked() -> None:
+    global _flushed_here
+    _flushed_here = False
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """Count and time a request."""
     _queued.append((_requests, (method, route, status), seconds))
-    if _flusher_pid != os.getpid():
+    if not _flushed_here:
         _start_flusher()
 
 
 def observe_score(kind: str, decision: str, probability: float) -> None:
     _queued.append((_scores, (kind, decision), probability))
-    if _flusher_pid != os.getpid():
+    if not _flushed_here:
         _start_flusher()
 
 
@@ -115,11 +123,11 @@ def flush() -> None:
 
 
 def _start_flusher() -> None:
-    global _flusher_pid
+    global _flushed_here
     with _flushing:
-        if _flusher_pid == os.getpid():
+        if _flushed_here:
             return
-        _flusher_pid = os.getpid()
+        _flushed_here = True
     threading.Thread(target=_flush_every, name="metrics-flush", daemon=True).start()
 
 
