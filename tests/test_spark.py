@@ -70,3 +70,40 @@ def test_shuffles_and_file_splits_follow_the_cores_unless_set_at_launch() -> Non
     assert cluster.seen == [{SHUFFLE_PARTITIONS: "128", MIN_SPLITS: "128", **small}]
     assert chosen.seen == [{SHUFFLE_PARTITIONS: "3", MIN_SPLITS: "4", **small}]
     assert [session.runtime for session in (local, cluster, chosen)] == before  # restored after the build
+
+
+class _Builder:
+    """What `spark_session` calls on SparkSession.builder: records the settings, fails to start."""
+
+    def __init__(self) -> None:
+        self.settings: dict[str, str] = {}
+
+    def appName(self, _name: str) -> _Builder:  # noqa: N802 - pyspark's name
+        return self
+
+    def master(self, _master: str) -> _Builder:
+        return self
+
+    def config(self, key: str, value: str) -> _Builder:
+        self.settings[key] = value
+        return self
+
+    def getOrCreate(self) -> None:  # noqa: N802 - pyspark's name
+        raise OSError("not started in this test")
+
+
+def test_the_driver_jvm_gets_the_build_options_unless_set_at_launch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyspark.sql import SparkSession
+
+    from scoring.spark import JVM_OPTIONS, spark_session
+
+    key, chosen = "spark.driver.extraJavaOptions", "-XX:+UseSerialGC"
+    seen = []
+    for conf in ({}, {key: chosen}):
+        builder = _Builder()
+        monkeypatch.setattr(SparkSession, "builder", builder)
+        with pytest.raises(SparkUnavailable, match="not started in this test"):
+            spark_session("local[2]", conf)
+        seen.append(builder.settings[key])
+    assert seen == [JVM_OPTIONS, chosen]
+    assert "-XX:+UseParallelGC" in JVM_OPTIONS.split()

@@ -1,15 +1,16 @@
 """Spark runner of the feature build: the DuckDB runner's queries (`scoring.features.sql`) as Spark SQL.
 
-The interim Parquet tables become temporary views with the names, columns and checks the DuckDB runner
-gives them (`scoring.features.duckdb_runner`); every query is transpiled (`scoring.features.dialect`), none is
-written twice. The plan is the DuckDB runner's: one query for the application rows and one per secondary
-table, each reading its table once and aggregating it in one pass per grouping (one GROUP BY with every
-aggregate). Spark writes each of these blocks as Parquet parts (plain floats, no dictionary) into a staging
-folder beside the output (on a cluster: a folder every node sees at the same path), each block submitted
-from its own thread as soon as it is transpiled, with shuffle partitions and file splits sized to the cores
-(`sized_settings`); the blocks are then aligned on the application rows in output order by
-`scoring.features.build.aligned` (clients without rows get the feature defaults) and written atomically as
-the one features.parquet that `scoring train` reads.
+The interim Parquet tables become temporary views with the names, columns and checks the DuckDB runner gives
+them (`scoring.features.duckdb_runner`), their schemas declared from the files' footers (read by Polars)
+rather than inferred by Spark, which runs a job per file to infer one; every query is transpiled
+(`scoring.features.dialect`), none is written twice. The plan is the DuckDB runner's: one query for the
+application rows and one per secondary table, each reading its table once and aggregating it in one pass per
+grouping (one GROUP BY with every aggregate). Spark writes each of these blocks as Parquet parts (plain
+floats, no dictionary) into a staging folder beside the output (on a cluster: a folder every node sees at the
+same path), each block submitted from its own thread as soon as it is transpiled, with shuffle partitions and
+file splits sized to the cores (`sized_settings`); the blocks are then aligned on the application rows in
+output order by `scoring.features.build.aligned` (clients without rows get the feature defaults) and written
+atomically as the one features.parquet that `scoring train` reads.
 
 Joining the blocks in Spark instead made one stage carry all 600 columns, too many for Spark's whole-stage
 code generation: on 34,755 clients that stage took half of the execution time, and the build 3 to 4 times
@@ -56,6 +57,18 @@ OPEN_COST_BYTES = 256 * 1024
 # the staging parts are written once and read once: plain float columns (no dictionary: most features
 # have as many distinct values as clients, and building the dictionary cost a quarter of the tasks' time)
 STAGING = {"parquet.enable.dictionary": "false", "compression": "snappy"}
+# Spark's types of the Parquet columns ingest writes: a view over a file with these is declared, not inferred
+# (inferring a Parquet schema is a Spark job per file); a file with another type is left to Spark's inference
+SPARK_TYPES = {
+    pl.Int8: "ByteType",
+    pl.Int16: "ShortType",
+    pl.Int32: "IntegerType",
+    pl.Int64: "LongType",
+    pl.Float32: "FloatType",
+    pl.Float64: "DoubleType",
+    pl.String: "StringType",
+    pl.Boolean: "BooleanType",
+}
 
 
 def _col(name: str) -> Column:
@@ -64,13 +77,26 @@ def _col(name: str) -> Column:
     return F.col(f"`{name}`")
 
 
+def _read(spark: SparkSession, path: Path, schema: pl.Schema) -> DataFrame:
+    """The Parquet file `path` (with `schema`, Polars' reading of its footer) as a Spark frame."""
+    from pyspark.sql import types
+
+    reader = spark.read
+    if all(kind in SPARK_TYPES for kind in schema.values()):
+        fields = [
+            types.StructField(name, getattr(types, SPARK_TYPES[kind])()) for name, kind in schema.items()
+        ]
+        reader = reader.schema(types.StructType(fields))
+    return reader.parquet(str(path))
+
+
 def _application_frame(spark: SparkSession, path: Path, split: str) -> DataFrame:
     """One application file with TARGET (null for test rows), SPLIT, _PART and _ORD, as in DuckDB."""
     from pyspark.sql import functions as F
 
     check_application(path, split)
     target = _col(TARGET) if split == "train" else F.lit(None).cast("bigint").alias(TARGET)
-    return spark.read.parquet(str(path)).select(
+    return _read(spark, path, pl.read_parquet_schema(path)).select(
         *(_col(c.name) for c in application_columns()),
         target,
         F.lit(split).alias("SPLIT"),
@@ -92,8 +118,9 @@ def register_spark_parquet(spark: SparkSession, interim_dir: Path) -> list[str]:
     for table in SECONDARY_TABLES:
         path = interim_dir / f"{table}.parquet"
         if path.exists():
-            check_columns(table, str(path), list(pl.read_parquet_schema(path)))
-            spark.read.parquet(str(path)).createOrReplaceTempView(table)
+            schema = pl.read_parquet_schema(path)
+            check_columns(table, str(path), list(schema))
+            _read(spark, path, schema).createOrReplaceTempView(table)
         else:
             spark.sql(to_spark(empty_select(table))).createOrReplaceTempView(table)
             missing.append(table)

@@ -66,3 +66,11 @@ def test_absent_tables_are_empty_views_with_duckdb_columns_and_types(
 def test_missing_application_train_is_named(spark: object, tmp_path: Path) -> None:
     with pytest.raises(FeatureError, match=r"application_train\.parquet.*scoring ingest"):
         register_spark_parquet(spark, tmp_path)
+
+
+def test_views_declare_the_schema_spark_would_infer(spark: object, synthetic_home: Path) -> None:
+    interim = Paths(synthetic_home).interim
+    register_spark_parquet(spark, interim)  # declared from the files' footers: no schema-inference job
+    for table in SECONDARY_TABLES:
+        inferred = spark.read.parquet(str(interim / f"{table}.parquet")).schema
+        assert spark.table(table).schema == inferred, table
