@@ -1,15 +1,15 @@
 """Audit rows of reads of client data and of scores, made durable before the response leaves.
 
-`RequestAuditor` notes, when an audited route (`AUDITED`) starts its response and before it is sent, who
-(the session's user), from where, which client (salted hash of the ID in the path or the query), the route and
-its status; the note is one line of the worker's audit spool on local disk (`api/spool.py`, as the
-prediction log's rows), so a worker killed after answering loses none. `AuditWriter` delivers the spool to
-the hash-chained trail: it rotates the spool every `flush_seconds`, appends each closed segment in one
-transaction (one chain lock) and deletes it once committed; a segment delivered again (a dead worker's, an
-adopted one, one whose delivery failed or whose deletion did not happen) adds only the notes the trail
-lacks (each note has a random id, kept in its row's detail); the first delivery of the worker's own segment
-has nothing to look up. What dead workers left is delivered by the others; what the database refuses at
-shutdown stays in the spool for the next start. The writer also anchors the chain's head outside the database (`scoring.db.anchors`) every
+`RequestAuditor` notes, when an audited route (`AUDITED`) starts its response and before it is sent, who (the
+session's user), from where, which client (salted hash of the ID in the path or the query), the route and its
+status; the note is one line of the worker's audit spool on local disk (`api/spool.py`, as the prediction
+log's rows), so a worker killed after answering loses none. `AuditWriter` delivers the spool to the
+hash-chained trail: it rotates the spool every `flush_seconds`, appends each closed segment in one transaction
+(one chain lock) and deletes it once committed; a segment delivered again (a dead worker's, an adopted one,
+one whose delivery failed or whose deletion did not happen) adds only the notes the trail lacks (each note has
+a random id, kept in its row's detail); the first delivery of the worker's own segment has nothing to look up.
+What dead workers left is delivered by the others; what the database refuses at shutdown stays in the spool
+for the next start. The writer also anchors the chain's head outside the database (`scoring.db.anchors`) every
 SCORING_AUDIT_ANCHOR_SECONDS and at shutdown. A note names the request id: the scores of the request are in
 the prediction log under it. Sign-ins, decisions, letters and account changes are not spooled: their routes
 write the row in the transaction of the change.
