@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from starlette.types import Message, Scope
 
@@ -100,7 +100,6 @@ class AuditWriter:
     ) -> None:
         self.engine = engine
         self.users = users
-        self.salt = salt
         self.hashes = hashes or ClientHashes(salt)  # the prediction log's: each client hashed once
         self.spool = Spool(spool_dir)
         if adopt is not None:  # the notes an older version kept at shutdown
@@ -211,16 +210,19 @@ class AuditWriter:
     def _append(self, notes: list[tuple[dict, AuditEvent]], check: bool = True) -> None:
         """Append, in one transaction, the notes the trail lacks (a note's id is in its row's detail); without
         `check` every note is appended (the first delivery of the worker's own segment: none is there yet)."""
-        times = [datetime.fromisoformat(note["at"]) for note, _ in notes if note.get("at")]
-        ids = [note["request_id"] for note, _ in notes if note.get("request_id")]
         with write_transaction(self.engine) as conn:
             lock_chain(conn)
-            seen = set()
-            if check and times and ids:
-                seen = recorded_notes(conn, ids, min(times) - REDELIVERY_MARGIN)
+            seen = self._recorded(conn, notes) if check else set()
             append(
                 conn, [event for note, event in notes if note.get("note") is None or note["note"] not in seen]
             )
+
+    @staticmethod
+    def _recorded(conn: Connection, notes: list[tuple[dict, AuditEvent]]) -> set[str]:
+        """The ids of these notes the trail already holds (appended by an earlier delivery)."""
+        times = [datetime.fromisoformat(note["at"]) for note, _ in notes if note.get("at")]
+        ids = [note["request_id"] for note, _ in notes if note.get("request_id")]
+        return recorded_notes(conn, ids, min(times) - REDELIVERY_MARGIN) if times and ids else set()
 
     def _event(self, note: dict) -> AuditEvent:
         user = self.users.get(note["user_id"]) if note["user_id"] is not None else None

@@ -5,9 +5,9 @@ the response leaves, so a row outlives the worker as soon as its response can be
 reserved on disk when it is opened and mapped in memory: a row is one copy, no system call (three `write`
 calls per scored request cost about as much as the rest of the request's own work). The shipper rotates the
 active segment (cut to its rows, fsync, close), ships closed segments and deletes each one once the database
-has committed it. A worker holds an exclusive `flock` on `<token>.lock` for its whole
-life: segments whose token lock can be taken belong to a dead worker (killed, or stopped with rows it could
-not deliver), and the first worker that takes the lock ships them. Files are 0600 in a 0700 folder.
+has committed it. A worker holds an exclusive `flock` on `<token>.lock` for its whole life: segments whose
+token lock can be taken belong to a dead worker (killed, or stopped with rows it could not deliver), and the
+first worker that takes the lock ships them. Files are 0600 in a 0700 folder.
 """
 
 from __future__ import annotations
@@ -158,18 +158,23 @@ class Spool:
         disk, truncated to its rows and fsynced (outside the lock: rows keep being appended, to the next
         segment, meanwhile)."""
         with self._mutex:
-            closing = [*self._filled, *([self._active] if self._active is not None else [])]
+            closing = self._mapped()
             if not closing:
                 return
             self._filled, self._active = [], None
             self._closing = sum(m.rows for m in closing)
         try:
-            for mapped in closing:
-                mapped.close()
+            with contextlib.ExitStack() as each:  # every segment closed, even after one fails
+                for mapped in closing:
+                    each.callback(mapped.close)
         finally:
             with self._mutex:
                 self._closed += [Segment(self._segment_path(m.seq), self.token, m.rows) for m in closing]
                 self._closing = 0
+
+    def _mapped(self) -> list[_Mapped]:
+        """The segments still open, oldest first (the caller holds the lock)."""
+        return [*self._filled, *([self._active] if self._active is not None else [])]
 
     # -- shipping (the shipper thread) -------------------------------------------------------------
 
@@ -177,7 +182,7 @@ class Spool:
     def waiting(self) -> int:
         """Rows on disk not yet delivered: the active segment, closed ones and claimed orphans."""
         with self._mutex:
-            active = sum(m.rows for m in (*self._filled, *([self._active] if self._active else [])))
+            active = sum(m.rows for m in self._mapped())
             return active + self._closing + sum(s.rows for s in (*self._closed, *self._orphans))
 
     def pending(self) -> list[Segment]:

@@ -53,3 +53,26 @@ def test_a_full_disk_is_refused_when_a_segment_opens(tmp_path: Path, monkeypatch
         spool.append(b'{"n":1}\n')
     assert not list((tmp_path / "spool").glob("*.jsonl")) and spool.waiting == 0
     spool.close()
+
+
+def test_every_segment_is_closed_even_when_one_fails(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(spool_module, "SEGMENT_BYTES", 64)
+    spool = Spool(tmp_path / "spool")
+    rows = [f'{{"n":{n},"pad":"{"x" * 30}"}}\n'.encode() for n in range(2)]  # one segment each
+    for row in rows:
+        spool.append(row)
+    fsync, calls = os.fsync, []
+
+    def failing_once(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 1:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing_once)
+    with pytest.raises(OSError, match="Input/output error"):
+        spool.rotate()
+    pending = spool.pending()
+    assert len(calls) == 2 and [s.rows for s in pending] == [1, 1]
+    assert sorted(s.path.stat().st_size for s in pending) == sorted(map(len, rows))  # both cut to their rows
+    spool.close()
