@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, status
-from fastapi.exceptions import RequestValidationError
+from fastapi import Depends, HTTPException, Path, Query, Request, status
 
 from api.applications import MAX_ID
-from api.middleware import route_template
 from api.settings import Settings
 from api.state import AppState
 from scoring.serving.service import ScoringService
@@ -78,31 +76,3 @@ async def get_optional_row(service: ServiceDep, client_id: OptionalClientId = No
 
 ClientRowDep = Annotated[int, Depends(get_client_row)]
 OptionalRowDep = Annotated[int | None, Depends(get_optional_row)]
-
-
-def _query_names(app: FastAPI) -> dict[tuple[str, str], frozenset[str]]:
-    """Declared query parameters of each operation (method, path template), from the OpenAPI schema."""
-    names: dict[tuple[str, str], frozenset[str]] = {}
-    for path, operations in app.openapi()["paths"].items():
-        for method, operation in operations.items():
-            declared = {p["name"] for p in operation.get("parameters", ()) if p["in"] == "query"}
-            names[(method.upper(), path)] = frozenset(declared)
-    return names
-
-
-async def reject_unknown_query(request: Request) -> None:
-    """422 naming any query parameter the operation does not declare (as unknown body fields are)."""
-    if not request.query_params:
-        return
-    app = request.app
-    if getattr(app.state, "query_names", None) is None:
-        app.state.query_names = _query_names(app)
-    declared = app.state.query_names.get((request.method, route_template(request.scope)), frozenset())
-    unknown = [name for name in request.query_params if name not in declared]
-    if unknown:
-        raise RequestValidationError(
-            [
-                {"loc": ("query", name), "msg": "Unknown query parameter", "type": "extra_forbidden"}
-                for name in unknown
-            ]
-        )

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from starlette.exceptions import HTTPException
-from starlette.types import Send
+from starlette.types import Scope, Send
 
 from api.error_texts import translate, translate_problem
 from api.language import request_language
@@ -49,6 +49,7 @@ def request_id_of(request: Request) -> str | None:
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 UNKNOWN_NAME = "(unknown name)"
+UNKNOWN_QUERY = "Unknown query parameter"
 
 
 def _part(part: object) -> str:
@@ -112,7 +113,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
 async def send_error(send: Send, status: int, detail: str, request_id: str) -> None:
     """An error body sent straight from the ASGI layer (no request read)."""
-    body = orjson.dumps({"detail": detail, "request_id": request_id})
+    await _send_json(send, status, orjson.dumps({"detail": detail, "request_id": request_id}))
+
+
+async def send_unknown_query(send: Send, scope: Scope, names: list[str], request_id: str) -> None:
+    """The 422 naming query parameters the operation does not declare, as a route's validation error reads
+    (`api.query_names`), sent from the ASGI layer."""
+    errors = [{"loc": ("query", name), "msg": UNKNOWN_QUERY, "type": "extra_forbidden"} for name in names]
+    problems = validation_problems(errors, request_language(Request(scope)))
+    body = ValidationErrorBody(detail=problems, request_id=request_id)
+    await _send_json(send, 422, orjson.dumps(body.model_dump()))
+
+
+async def _send_json(send: Send, status: int, body: bytes) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -17,7 +17,6 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from api.audit_trail import AuditWriter
-from api.deps import reject_unknown_query
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.fast_path import StoredScoreFastPath
@@ -129,7 +128,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         telemetry={"tracing": False, "metrics": False, "logs": False},
-        dependencies=[Depends(reject_unknown_query)],
     )
     app.state.settings = settings
     install_error_handlers(app)

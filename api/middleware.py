@@ -1,9 +1,9 @@
 """Per-request context in one pure-ASGI pass: request id, the body limit (413 with a JSON body, counted as
 413: by Content-Length before anything is read, else while the body is read), the fast path of the stored
-score (`api.fast_path`), the audit note made durable before the response starts (`api.audit_trail`; a note the
-local disk refuses withholds the response: 503), security headers, timing, metrics, access log, request log,
-generic 500. What depends only on the route (its template's audit action, its metric series) is looked up
-once per route, not per request.
+score (`api.fast_path`), query parameters the operation does not declare (422, `api.query_names`), the audit
+note made durable before the response starts (`api.audit_trail`; a note the local disk refuses withholds the
+response: 503), security headers, timing, metrics, access log, request log, generic 500. What depends only on
+the route (its template's audit action, its metric series) is looked up once per route, not per request.
 
 The access log and the request log name the route template (e.g. /api/v1/clients/{client_id}/score), never
 the raw path or the query, so no applicant value or client ID reaches them.
@@ -27,8 +27,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import prometheus
 from api.audit_trail import RequestAuditor, unavailable
-from api.errors import send_error, send_internal_error
+from api.errors import send_error, send_internal_error, send_unknown_query
 from api.fast_path import StoredScoreFastPath
+from api.query_names import TEMPLATE, DeclaredQueries
 from api.spool import SpoolError
 
 access_log = logging.getLogger("api.access")
@@ -123,7 +124,7 @@ class Templates:
     def of(self, scope: Scope) -> str:
         route = scope.get("route")
         if route is None:
-            return UNMATCHED
+            return scope.get(TEMPLATE, UNMATCHED)  # an operation's, when its query was refused before routing
         key = (id(route), scope["path"].count("/"))
         known = self._known.get(key)
         if known is not None and known[0] is route:
@@ -152,6 +153,7 @@ class RequestContextMiddleware:
         self.fast_path = fast_path
         self.auditor = RequestAuditor(prefix)
         self.templates = Templates()
+        self._queries: DeclaredQueries | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -213,6 +215,8 @@ class RequestContextMiddleware:
                 headers = [*secure, (b"content-length", str(len(body)).encode())]
                 await send_with_id({"type": "http.response.start", "status": 200, "headers": headers}, True)
                 await send_with_id({"type": "http.response.body", "body": body})
+            elif scope["query_string"] and (unknown := self._declared(scope).unknown(scope)):
+                await send_unknown_query(send_with_id, scope, unknown, request_id)
             else:
                 await self.app(scope, receive_with_limit, send_with_id)
         except HTTPException as exc:  # raised outside a route: answered, no traceback
@@ -226,6 +230,12 @@ class RequestContextMiddleware:
         finally:
             route = template if response_started else self.templates.of(scope)
             self._record(scope, route, request_id, status, time.perf_counter() - started)
+
+    def _declared(self, scope: Scope) -> DeclaredQueries:
+        """The operations' declared query parameters, read once from the app's OpenAPI document."""
+        if self._queries is None:
+            self._queries = DeclaredQueries(scope["app"].openapi()["paths"])
+        return self._queries
 
     def _noted(self, scope: Scope, template: str, status: int) -> bool:
         """The audit note of this response made durable (False: the local disk refused it)."""

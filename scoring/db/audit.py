@@ -13,6 +13,7 @@ detect that.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -68,8 +69,14 @@ def text_of(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return _time_text(value)
     return str(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _time_text(value: datetime) -> str:
+    """A time's text in the hashed row (the rows of one append share theirs: written once)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 KEYS = tuple((name, f'"{name}": ') for name in sorted(HASHED))

@@ -31,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from scoring.vocabulary import Decision
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -38,6 +40,7 @@ NAMING = {
 }
 metadata = MetaData(naming_convention=NAMING)
 HASH = 64  # hex SHA-256
+REFERRED = text(f"decision = '{Decision.REFER}'")  # a query uses the partial index only with this literal
 ROW_KEY = "<spool segment>:<line>: a row the API's spool ships twice is stored once"
 
 
@@ -94,7 +97,13 @@ predictions = Table(
         "row_key", String(64), unique=True, doc="<spool segment>:<line>: a row shipped twice is stored once"
     ),
     Column("rules", Text, doc="JSON list of the policy rule codes that fired; null when none was logged"),
-    Index("ix_predictions_referrals", "kind", "decision", "client_hash"),
+    Index(  # the referred scores only: every other score's insert skips it
+        "ix_predictions_referrals",
+        "kind",
+        "client_hash",
+        sqlite_where=REFERRED,
+        postgresql_where=REFERRED,
+    ),
     Index("ix_predictions_client_latest", "client_hash", "kind"),
 )
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, select
 
 from scoring.db.audit import Actor, AuditEvent, append
 from scoring.db.decisions import CLOSING
 from scoring.db.engine import write_transaction
-from scoring.db.tables import decisions, predictions, users, utc_now, worklist_claims
+from scoring.db.tables import REFERRED, decisions, predictions, users, utc_now, worklist_claims
 from scoring.errors import ScoringError
 from scoring.vocabulary import AuditAction, Decision, DecisionStatus, ScoreKind
 
@@ -70,12 +70,15 @@ def _rules(text: str | None) -> list[str] | None:
     return None if text is None else [str(code) for code in json.loads(text)]
 
 
+def referred_clients() -> Select:
+    """The hashes of the clients the model referred, found by the partial index of the referred scores."""
+    return select(predictions.c.client_hash).where(predictions.c.kind == CLIENT, REFERRED)
+
+
 def _scores(engine: Engine) -> dict[str, list[Mapping]]:
     """Client scores of every client ever referred, by client hash, in time order (the log's writers ship
     rows in batches: ids alone need not follow the times)."""
-    referred = select(predictions.c.client_hash).where(
-        predictions.c.kind == CLIENT, predictions.c.decision == REFER
-    )
+    referred = referred_clients()
     query = (
         select(
             predictions.c.id,

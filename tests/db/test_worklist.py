@@ -253,3 +253,17 @@ def test_migration_0011_up_and_down_keeps_decisions(bare: Engine) -> None:
     assert "status" not in columns and "reviewed_by" not in columns
     upgrade(bare)
     assert decisions.latest(bare, A)["status"] == "final"
+
+
+def test_the_referred_clients_are_found_by_the_partial_index(sqlite_engine: Engine, staff: dict) -> None:
+    history(sqlite_engine, staff)
+    query = worklist.referred_clients()
+    compiled = str(query.compile(sqlite_engine, compile_kwargs={"literal_binds": True}))
+    with sqlite_engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+        found = {row[0] for row in conn.execute(query)}
+        indexes = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ix_predictions_referrals'"))
+        definition = indexes.scalar_one()
+    assert "ix_predictions_referrals" in plan
+    assert "WHERE decision = 'refer'" in definition
+    assert found == {A, B, D, E}  # C was scored, never referred
