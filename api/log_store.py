@@ -8,10 +8,11 @@ stored once) and deletes a segment only once the database committed it. It also 
 past the retention period.
 
 Every database call runs under a watchdog: past `write_timeout` the connection is broken (SQLite interrupted,
-the PostgreSQL socket shut down), so a hung database never blocks the shipper, a response or shutdown. After a
-failure the shipper backs off (doubling up to `max_backoff` seconds) and warns, at most every 30 s, while rows
-wait; `scoring_prediction_log_waiting_rows` says how many. Rows still waiting at shutdown stay in the spool
-for the next start.
+the PostgreSQL socket shut down), so a hung database never blocks the shipper, a response or shutdown. The
+shipper keeps one connection between deliveries (its page cache holds a SQLite log's indexes) and opens a new
+one after a failure, then backs off (doubling up to `max_backoff` seconds) and warns, at most every 30 s,
+while rows wait; `scoring_prediction_log_waiting_rows` says how many. Rows still waiting at shutdown stay in
+the spool for the next start.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ TABLES = {t.name: t for t in (predictions, requests)}
 ORPHAN_SCAN_SECONDS = 5.0
 WARN_EVERY_SECONDS = 30.0
 PURGE_EVERY_SECONDS = 3600.0
+# the shipper keeps one connection: with a page cache of this size a SQLite log's indexes stay in memory
+# between deliveries (an insert into a 300,000-row log: 22 µs instead of 30 with a new connection each time)
+SHIPPER_CACHE_MB = 64
 T = TypeVar("T")
 
 
@@ -146,8 +150,10 @@ class PredictionLog:
         adopt: Path | None = None,
     ) -> None:
         self.database_url = database_url
-        self.engine = create_db_engine(database_url, timeout=write_timeout * 0.8, pooled=False)
-        event.listen(self.engine, "connect", self._track)
+        self.engine = create_db_engine(
+            database_url, timeout=write_timeout * 0.8, pre_ping=False, cache_mb=SHIPPER_CACHE_MB
+        )
+        event.listen(self.engine, "checkout", self._track)
         self.spool = Spool(spool_dir)
         if adopt is not None:
             self.spool.adopt(adopt)
@@ -210,6 +216,7 @@ class PredictionLog:
     def stop(self, timeout: float = 5.0) -> int:
         """Deliver what can be delivered within `timeout` seconds; returns the rows left in the spool."""
         if self._thread is None:
+            self.engine.dispose()
             return self.spool.close()
         self._stop_at = time.monotonic() + timeout
         self._wake.set()
@@ -231,6 +238,7 @@ class PredictionLog:
         while self._stop_at - time.monotonic() > 0 and not self._cycle(final=True):
             time.sleep(min(0.2, max(self._stop_at - time.monotonic(), 0)))
         self._left = self.spool.close()
+        self.engine.dispose()
         prometheus.set_log_waiting(0)
         if self._left:
             logger.warning(
@@ -350,7 +358,8 @@ class PredictionLog:
         finally:
             watchdog.cancel()
 
-    def _track(self, dbapi_connection: object, _record: object) -> None:
+    def _track(self, dbapi_connection: object, *_pooled: object) -> None:
+        """The connection a database call now uses (for the watchdog)."""
         self._connection = dbapi_connection
 
     def _interrupt(self, limit: float) -> None:
@@ -367,6 +376,7 @@ class PredictionLog:
     def _failed(self, error: BaseException) -> None:
         now = time.monotonic()
         prometheus.count_log_failure()
+        self.engine.dispose()  # the next try opens a new connection (this one may be broken)
         self._schema_ready = False  # the database may come back empty: create and register again
         self._registered.clear()
         self._failing_since = self._failing_since or now

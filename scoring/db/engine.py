@@ -24,7 +24,6 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.pool import NullPool
 
 from scoring.io import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 
@@ -38,8 +37,9 @@ ADVISORY_LOCK = 0x5C0_21A6  # any constant shared by every process migrating thi
 SQLITE_BEGIN = "sqlite_begin"
 
 
-def _sqlite_pragmas(busy_ms: int) -> Callable[[object, object], None]:
-    """WAL lets several workers write one SQLite file; busy_timeout makes them wait instead of failing.
+def _sqlite_pragmas(busy_ms: int, cache_mb: int | None = None) -> Callable[[object, object], None]:
+    """WAL lets several workers write one SQLite file; busy_timeout makes them wait instead of failing;
+    `cache_mb` sets the connection's page cache (SQLite's default: 2 MB).
 
     The driver's own transaction handling is turned off so that `_sqlite_begin` says when and how a
     transaction starts (transactional DDL, and BEGIN IMMEDIATE for `write_transaction`).
@@ -52,6 +52,8 @@ def _sqlite_pragmas(busy_ms: int) -> Callable[[object, object], None]:
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if cache_mb is not None:
+            cursor.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
         cursor.close()
 
     return apply
@@ -84,18 +86,21 @@ def prepare_sqlite_file(url: str) -> None:
             path.chmod(PRIVATE_FILE_MODE)
 
 
-def create_db_engine(url: str, timeout: float = 10.0, pooled: bool = True) -> Engine:
+def create_db_engine(
+    url: str, timeout: float = 10.0, pre_ping: bool = True, cache_mb: int | None = None
+) -> Engine:
     """An engine on `url` that waits at most about `timeout` seconds to connect (PostgreSQL connect_timeout,
-    SQLite busy_timeout); a SQLite file is created private with WAL; `pooled=False` opens a new connection
-    for each use."""
-    options: dict = {"pool_pre_ping": True} if pooled else {"poolclass": NullPool}
+    SQLite busy_timeout); a SQLite file is created private with WAL, its connections' page cache `cache_mb`
+    when given. Pooled connections are checked before each use unless `pre_ping` is False (the first
+    statement on a dropped connection then fails and the pool replaces it)."""
+    options: dict = {"pool_pre_ping": pre_ping}
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
         options["connect_args"] = {"connect_timeout": max(1, math.ceil(timeout))}
     prepare_sqlite_file(url)
     engine = create_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas(int(timeout * 1000)))
+        event.listen(engine, "connect", _sqlite_pragmas(int(timeout * 1000), cache_mb))
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 

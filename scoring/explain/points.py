@@ -8,6 +8,7 @@ mean less risk.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -28,11 +29,11 @@ class PointsScale:
         if not (self.odds > 0 and self.pdo > 0 and math.isfinite(self.points)):
             raise ValueError(f"points scale: need odds > 0 and pdo > 0, got odds={self.odds}, pdo={self.pdo}")
 
-    @property
+    @functools.cached_property
     def factor(self) -> float:
         return self.pdo / math.log(2.0)
 
-    @property
+    @functools.cached_property
     def offset(self) -> float:
         return self.points - self.factor * math.log(self.odds)
 

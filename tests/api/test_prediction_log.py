@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, event, select
 
-from api.log_store import PredictionLog, spool_for
+from api.log_store import SHIPPER_CACHE_MB, PredictionLog, spool_for
 from api.main import create_app
 from api.settings import Settings
 from scoring.serving.log_privacy import identifiers
@@ -250,3 +251,28 @@ def test_rows_the_database_refuses_are_set_aside_not_retried_forever(tmp_path: P
     rejected = list(spool.glob("*.rejected"))
     assert len(rejected) == 1 and b'"r0"' in rejected[0].read_bytes()
     assert "refuses segment" in caplog.text
+
+
+def test_the_shipper_keeps_its_connection_and_replaces_it_after_a_failure(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    log = PredictionLog(url, tmp_path / "spool", flush_seconds=0.01, max_backoff=0.01)
+    opened: list[int] = []
+    event.listen(log.engine, "connect", lambda connection, _record: opened.append(id(connection)))
+    log.start()
+    for i in range(3):
+        log.log_prediction(_prediction_row(i))
+        assert log.flush(timeout=10)
+    assert len(opened) == 1  # one connection for every delivery
+    with log.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -SHIPPER_CACHE_MB * 1024
+    before = len(opened)
+    with sqlite3.connect(tmp_path / "log.db") as conn:  # the next delivery fails: the table is gone
+        conn.execute("ALTER TABLE predictions RENAME TO predictions_away")
+    log.log_prediction(_prediction_row(3))
+    assert not log.flush(timeout=0.3)
+    with sqlite3.connect(tmp_path / "log.db") as conn:
+        conn.execute("ALTER TABLE predictions_away RENAME TO predictions")
+    assert log.flush(timeout=10)
+    assert log.stop() == 0
+    assert len(opened) - before >= 2  # each try after a failure on a new connection
+    assert _request_ids(url) == [f"r{i}" for i in range(4)]
