@@ -51,7 +51,7 @@ from api.routes import (
 from api.security import require_api_key, require_dashboard_key
 from api.settings import Settings
 from api.state import AppState
-from scoring.db.engine import create_db_engine, try_upgrade
+from scoring.db.engine import WRITER_CACHE_MB, create_db_engine, try_upgrade
 
 PREFIX = "/api/v1"
 logger = logging.getLogger("api")
@@ -85,8 +85,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.scoring = state
     app.state.log_writer = state.writer
     app.state.users = UserCache(state.engine, settings.user_cache_seconds)
+    audit_engine = create_db_engine(settings.database_url, timeout=5.0, cache_mb=WRITER_CACHE_MB)
     auditor = AuditWriter(
-        state.engine,
+        audit_engine,
         app.state.users,
         state.salt,
         spool_for(settings.paths.runtime / "audit_spool", settings.database_url),
@@ -108,6 +109,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.reloader.stop()
         left = state.writer.stop(settings.log_shutdown_seconds)
         auditor.stop(settings.log_shutdown_seconds)
+        audit_engine.dispose()
         state.engine.dispose()
         logger.info(
             "prediction log: %d rows delivered by this worker, %d left in the spool",

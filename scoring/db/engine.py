@@ -35,6 +35,10 @@ ADVISORY_LOCK = 0x5C0_21A6  # any constant shared by every process migrating thi
 
 
 SQLITE_BEGIN = "sqlite_begin"
+# the page cache of a connection that delivers rows all day (the prediction log's shipper, the audit writer):
+# a SQLite table's indexes stay in memory between deliveries (300,000 rows: an insert into the log took 22 µs
+# instead of 30 with a new connection each time, into the audit trail 23 µs instead of 28 with the default)
+WRITER_CACHE_MB = 64
 
 
 def _sqlite_pragmas(busy_ms: int, cache_mb: int | None = None) -> Callable[[object, object], None]:

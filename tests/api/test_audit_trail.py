@@ -19,7 +19,7 @@ from api.main import create_app
 from api.spool import SpoolError
 from scoring.db.anchors import check_anchors
 from scoring.db.audit import HASHED, row_hash, text_of
-from scoring.db.engine import open_database
+from scoring.db.engine import WRITER_CACHE_MB, open_database
 from scoring.db.tables import audit_log
 from tests.api.conftest import API, make_settings
 
@@ -46,6 +46,9 @@ def test_the_row_is_on_disk_before_the_response_and_in_the_trail_after(
         engine = client.app.state.scoring.engine
         (row,) = [r for r in _rows(engine) if r.request_id == "probe-1"]
         assert row.action == "score" and json.loads(row.detail)["status"] == 200
+        assert writer.engine is not engine  # its own connection, its page cache kept between deliveries
+        with writer.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -WRITER_CACHE_MB * 1024
     engine = open_database(settings.resolved().database_url)
     result = check_anchors(engine, settings)  # the shutdown anchored the head
     assert result.problem is None and result.anchors >= 1 and result.last_anchored == row.id

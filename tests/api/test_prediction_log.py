@@ -14,9 +14,10 @@ import polars as pl
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event, select
 
-from api.log_store import SHIPPER_CACHE_MB, PredictionLog, spool_for
+from api.log_store import PredictionLog, spool_for
 from api.main import create_app
 from api.settings import Settings
+from scoring.db.engine import WRITER_CACHE_MB
 from scoring.serving.log_privacy import identifiers
 from scoring.serving.prediction_log import (
     client_hash,
@@ -264,7 +265,7 @@ def test_the_shipper_keeps_its_connection_and_replaces_it_after_a_failure(tmp_pa
         assert log.flush(timeout=10)
     assert len(opened) == 1  # one connection for every delivery
     with log.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -SHIPPER_CACHE_MB * 1024
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -WRITER_CACHE_MB * 1024
     before = len(opened)
     with sqlite3.connect(tmp_path / "log.db") as conn:  # the next delivery fails: the table is gone
         conn.execute("ALTER TABLE predictions RENAME TO predictions_away")
