@@ -137,7 +137,9 @@ def _queries() -> dict[str, str]:
 
 
 def _write_block(spark: SparkSession, query: str, folder: Path) -> None:
-    """One block (Spark SQL) planned and written as Parquet parts under `folder`."""
+    """One block (Spark SQL) planned and written as Parquet parts under `folder`, its jobs named after it
+    (Spark's UI and event log: `features: <block>`)."""
+    spark.sparkContext.setJobDescription(f"features: {folder.name}")
     spark.sql(query).write.options(**STAGING).parquet(str(folder))
 
 
