@@ -32,6 +32,7 @@ from fastapi import FastAPI
 
 from api.schemas.scores import Health
 from benchmarks.figures import Figure, record
+from benchmarks.measure import tree_cpu_seconds
 from benchmarks.settings import BenchSettings
 from benchmarks.wrk import Req, WrkResult, run_wrk
 from devtools.servers import (
@@ -86,12 +87,7 @@ def line(name: str, concurrency: int, result: WrkResult, cpu_us: float | None = 
 
 def cpu_seconds(server: Service) -> float:
     """User + system CPU time so far of the server and its workers (every thread)."""
-    root = psutil.Process(server.process.pid)
-    total = 0.0
-    for proc in [root, *root.children(recursive=True)]:
-        times = proc.cpu_times()
-        total += times.user + times.system
-    return total
+    return tree_cpu_seconds(server.process.pid)
 
 
 def settled(server: Service, idle_share: float = 0.05, step: float = 0.5, limit: float = 60.0) -> float:

@@ -34,7 +34,7 @@ import psutil
 from benchmarks.bench_api import bench_home
 from benchmarks.bench_features import KAGGLE_CLIENTS, _data_dir, prepare
 from benchmarks.figures import Figure, record
-from benchmarks.measure import measure
+from benchmarks.measure import measure, tree_cpu_seconds
 from scoring.features.build import HEAD, build_features
 from scoring.modeling.bundle import champion_version, load_bundle
 
@@ -106,25 +106,15 @@ def spark_features(
     return _with_peak(run)
 
 
-def _cpu_now() -> float:
-    """CPU seconds used so far by this process and its children (Spark's JVM)."""
-    total = 0.0
-    for proc in _tree():
-        with contextlib.suppress(psutil.NoSuchProcess):
-            times = proc.cpu_times()
-            total += times.user + times.system
-    return total
-
-
 def spark_features_warm(interim: Path, out: Path, cores: int, memory: str) -> tuple[float, float]:
     """Wall and CPU seconds of a second feature build in one Spark session (the first one warms it)."""
     from scoring.features.spark_engine import build_features_spark
 
     spark = _spark(cores, memory)
     build_features_spark(interim, out / "features.parquet", out / "dictionary.json", spark)
-    cpu, started = _cpu_now(), time.perf_counter()
+    cpu, started = tree_cpu_seconds(os.getpid()), time.perf_counter()
     build_features_spark(interim, out / "features.parquet", out / "dictionary.json", spark)
-    seconds, cpu = time.perf_counter() - started, _cpu_now() - cpu
+    seconds, cpu = time.perf_counter() - started, tree_cpu_seconds(os.getpid()) - cpu
     spark.stop()
     return seconds, cpu
 

@@ -7,6 +7,7 @@ it is not the running maximum over every child measured before).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -15,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
+
+import psutil
 
 
 @dataclass(frozen=True)
@@ -50,3 +53,15 @@ def measure(task: Callable[..., Any], *args: Any, cores: int | None = None) -> M
         raise RuntimeError(f"benchmark child {task.__name__} died (exit code {process.exitcode})") from None
     process.join()
     return Measurement(result, seconds, peak_gb)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds so far of process `pid` and its descendants (every thread; one that ends
+    meanwhile is left out)."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for proc in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
