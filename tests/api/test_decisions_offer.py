@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 import scoring.serving.letter_facts
 from scoring.notice import formats
+from scoring.strategy.authority import authority_limits
 from tests.api.conftest import API
 from tests.api.test_oversight import app_client, people  # noqa: F401 - fixtures
 from tests.notice.letters import html_text
@@ -40,19 +41,30 @@ def test_an_accepted_counter_offer_records_the_whole_offer(
     people: dict,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    service = app_client.app.state.scoring.service
+    service, limits = app_client.app.state.scoring.service, authority_limits()
     countered = next(
         o
         for o in offers(app_client)
-        if o["offer"] and service.probabilities[service.store.row(o["client_id"])] >= o["threshold"]
-    )  # the model refuses the client: accepting its counter-offer follows the model
+        if o["offer"]
+        and o["limits"]["bound"] == "affordability"
+        and o["offer"]["amount"] < o["asked"]["amount"]
+        and service.probabilities[service.store.row(o["client_id"])] < o["threshold"]
+        and not limits.exceeded(o["probability"], o["offer"]["amount"])
+    )  # the model accepts the risk but the household cannot carry the amount asked: the officer overrides
     client_id, terms = countered["client_id"], countered["offer"]
     url = f"{API}/clients/{client_id}/decisions"
-    posted = {"decision": "accept-counter-offer", "offer": {**terms, "amount": 1.0}}
+    override = {
+        "reason_category": "affordability",
+        "justification": "The household can carry the lower amount only.",
+    }
+    posted = {"decision": "accept-counter-offer", **override, "offer": {**terms, "amount": 1.0}}
     sent = app_client.post(url, json=posted, headers=people["officer"])
     assert sent.status_code == 422 and "offer" in sent.text  # the caller never sends the terms
-    saved = app_client.post(url, json={"decision": "accept-counter-offer"}, headers=people["officer"])
+    saved = app_client.post(
+        url, json={"decision": "accept-counter-offer", **override}, headers=people["officer"]
+    )
     assert saved.status_code == 201, saved.text
+    assert saved.json()["status"] == "final" and saved.json()["override"]
     assert saved.json()["offer"] == terms and saved.json()["counter_offer_amount"] == terms["amount"]
     [recorded] = app_client.get(url, headers=people["officer"]).json()["decisions"]
     assert recorded["offer"] == terms
