@@ -65,3 +65,15 @@ def tree_cpu_seconds(pid: int) -> float:
             times = proc.cpu_times()
             total += times.user + times.system
     return total
+
+
+def tree_background_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds so far of the threads of `pid` and its descendants other than each process's
+    main thread (in the API's workers: the log shippers, audit writers and metrics flushers; a thread or
+    process that ends meanwhile is left out)."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for proc in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += sum(t.user_time + t.system_time for t in proc.threads() if t.id != proc.pid)
+    return total
