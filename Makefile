@@ -14,19 +14,22 @@ CTRL_C_QUIET := trap 'exit 0' INT;
 
 # The runtime (`make run`, the pipeline steps, the apps) needs Python and pip only: pip installs uv (pinned in
 # requirements.lock), which installs requirements/runtime.lock (pyproject.toml's dependencies, see `make lock`)
-# and the project in seconds where pip takes minutes.
+# and the project in seconds where pip takes minutes. The packages are compiled to bytecode as they are
+# installed (as pip does, unlike uv by default): where PYTHONDONTWRITEBYTECODE is set (containers) nothing
+# else would write it, and every process (the API's master and workers, the dashboard, each `scoring` step)
+# would compile its imports again: 9 s instead of 4 s to import the API.
 $(VENV)/.runtime: pyproject.toml requirements/runtime.lock
 	@echo "setup: Python packages of the runtime (requirements/runtime.lock) into $(VENV)..."
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
 	@$(VENV)/bin/pip install --quiet --quiet $$(grep -m1 '^uv==' requirements.lock)
-	@$(UV) pip install --quiet --python $(PY) -r requirements/runtime.lock
+	@$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements/runtime.lock
 	@$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	@touch $@
 
 # The test tooling on top: requirements.lock, the full lock (the runtime's pins plus the dev and spark extras).
 $(VENV)/.installed: $(VENV)/.runtime requirements.lock
 	@echo "setup-test: Python packages of the test tooling (requirements.lock) into $(VENV)..."
-	@$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	@$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock
 	@touch $@
 
 # requirements/runtime.lock regenerated from pyproject.toml's dependencies at requirements.lock's pins: add a
