@@ -6,7 +6,8 @@ precomputed the stored clients' explanations, then in headless Chromium types ea
 Client decision page's search box, presses Enter and times until the decision, the SHAP waterfall and the
 reasons are on screen. Targets: p50 <= 300 ms at full scale, <= 200 ms on the demo home (30,000 clients).
 The same lookup is also timed on Chromium's own clock, split into stages: Enter to the decision's callback
-sent, its round trip, the answer to the decision in the page, and to the next frame painted.
+sent, its round trip (to the answer's first byte, then its transfer), the answer to the decision in the
+page, and to the next frame painted.
 
 Beside the times it prints what a lookup costs: the dashboard callbacks (`/_dash-update-component` round
 trips, with the bytes sent and received) before the first paint and after it (offer, officer's form and
@@ -74,6 +75,8 @@ PAINTED = "() => window.__lookup.painted !== undefined"
 STAGES = (
     ("Enter -> the decision's callback sent", "enter", "sent"),
     ("its round trip (dashboard + API + transfer)", "sent", "arrived"),
+    ("  of which to its answer's first byte (the dashboard and the API at work)", "sent", "first_byte"),
+    ("  and the answer's transfer", "first_byte", "arrived"),
     ("answer -> decision, waterfall, reasons in the page", "arrived", "dom"),
     ("-> the next frame painted", "dom", "painted"),
     ("Enter -> painted (in all)", "enter", "painted"),
@@ -187,7 +190,9 @@ def look_up(page: object, base_url: str, client_id: int, log: Path, timeout_ms: 
     arrived = min(_ended(r) for r in decision) if decision else float("inf")
     if decision:
         first = min(decision, key=_ended)
-        lookup.moments |= {"sent": first.timing["startTime"], "arrived": _ended(first)}
+        start = first.timing["startTime"]
+        first_byte = start + first.timing["responseStart"]
+        lookup.moments |= {"sent": start, "first_byte": first_byte, "arrived": _ended(first)}
     for request, body in bodies.items():
         size = len(request.post_data_buffer or b"")
         start = request.timing["startTime"]
