@@ -29,12 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import psutil
 from fastapi import FastAPI
 
 from api.schemas.scores import Health
 from benchmarks.figures import Figure, record
-from benchmarks.measure import tree_background_cpu_seconds, tree_cpu_seconds
+from benchmarks.measure import process_tree, tree_background_cpu_seconds, tree_cpu_seconds
 from benchmarks.settings import BenchSettings
 from benchmarks.wrk import Req, WrkResult, run_wrk
 from devtools.servers import (
@@ -134,8 +133,7 @@ def measured(
 def memory_mb(api: Service) -> tuple[float, float]:
     """RSS and PSS (MB) of the server and its workers (PSS shares the memory-mapped arrays fairly)."""
     rss = pss = 0.0
-    root = psutil.Process(api.process.pid)
-    for proc in [root, *root.children(recursive=True)]:
+    for proc in process_tree(api.process.pid):
         info = proc.memory_full_info()
         rss += info.rss
         pss += getattr(info, "pss", info.rss)

@@ -34,16 +34,11 @@ import psutil
 from benchmarks.bench_api import bench_home
 from benchmarks.bench_features import KAGGLE_CLIENTS, _data_dir, prepare
 from benchmarks.figures import Figure, record
-from benchmarks.measure import measure, tree_cpu_seconds
+from benchmarks.measure import measure, process_tree, tree_cpu_seconds
 from scoring.features.build import HEAD, build_features
 from scoring.modeling.bundle import champion_version, load_bundle
 
 RATIO_TARGET = 5.0  # issue 31: Spark local[2] within 5x of DuckDB
-
-
-def _tree() -> list[psutil.Process]:
-    me = psutil.Process()
-    return [me, *me.children(recursive=True)]
 
 
 def _with_peak(task: Callable[..., Any], *args: Any) -> tuple[Any, float, float]:
@@ -54,7 +49,7 @@ def _with_peak(task: Callable[..., Any], *args: Any) -> tuple[Any, float, float]
     def sample() -> None:
         while not done.is_set():
             rss = 0
-            for proc in _tree():
+            for proc in process_tree(os.getpid()):
                 with contextlib.suppress(psutil.NoSuchProcess):  # a worker that just ended
                     rss += proc.memory_info().rss
                     times = proc.cpu_times()

@@ -55,12 +55,17 @@ def measure(task: Callable[..., Any], *args: Any, cores: int | None = None) -> M
     return Measurement(result, seconds, peak_gb)
 
 
+def process_tree(pid: int) -> list[psutil.Process]:
+    """Process `pid` and its descendants."""
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds so far of process `pid` and its descendants (every thread; one that ends
     meanwhile is left out)."""
-    root = psutil.Process(pid)
     total = 0.0
-    for proc in [root, *root.children(recursive=True)]:
+    for proc in process_tree(pid):
         with contextlib.suppress(psutil.NoSuchProcess):
             times = proc.cpu_times()
             total += times.user + times.system
@@ -71,9 +76,8 @@ def tree_background_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds so far of the threads of `pid` and its descendants other than each process's
     main thread (in the API's workers: the log shippers, audit writers and metrics flushers; a thread or
     process that ends meanwhile is left out)."""
-    root = psutil.Process(pid)
     total = 0.0
-    for proc in [root, *root.children(recursive=True)]:
+    for proc in process_tree(pid):
         with contextlib.suppress(psutil.NoSuchProcess):
             total += sum(t.user_time + t.system_time for t in proc.threads() if t.id != proc.pid)
     return total
