@@ -25,6 +25,7 @@ from dashboard import auth, callbacks
 from dashboard.api_client import EXTENSION, ApiClient, ApiError, api, install
 from dashboard.audit_export import serve_audit_export
 from dashboard.auth import roles
+from dashboard.auth.menu import user_box
 from dashboard.callback_check import install_callback_check
 from dashboard.components.layout import NAV, nav_links, shell
 from dashboard.i18n import current, current_language
@@ -150,6 +151,11 @@ def _guard_pages() -> None:
             page["layout"] = _guarded_layout(layout, rights, page["path"])
 
 
+def frame() -> dash.html.Div:
+    """The frame of this page load: in the request's language, with who is signed in."""
+    return shell(user_box(auth.enabled(), current()))
+
+
 def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     """The dashboard, talking to the API named in `settings`."""
     settings = settings or DashboardSettings()
@@ -171,10 +177,9 @@ def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
     app.index_string = INDEX
     for page in PAGES:
         importlib.import_module(f"dashboard.pages.{page}")
-    importlib.import_module("dashboard.auth.menu")
     _guard_pages()
     callbacks.register(app)  # Dash's public app.callback: every app of the process has them all
-    app.layout = shell  # a function: the frame is built per page load, in the request's language
+    app.layout = frame  # a function: the frame is built per page load, in the request's language
     _serve_drift_reports(server)
     serve_letters(server)
     serve_audit_export(server)

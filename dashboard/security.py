@@ -19,6 +19,7 @@ REPORT_POLICY = (
     "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'self'"
 )
+LAYOUT = "/_dash-layout"  # the frame of a page load, drawn for the person signed in
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -45,4 +46,6 @@ def install_headers(server: flask.Flask, script_hashes: Callable[[], list[str]])
             response.headers.setdefault(name, value)
         if "Content-Security-Policy" not in response.headers:
             response.headers["Content-Security-Policy"] = page_policy(script_hashes())
+        if flask.request.path == LAYOUT:
+            response.headers["Cache-Control"] = "no-store"  # it names the person, with their CSRF token
         return response

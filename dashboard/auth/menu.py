@@ -1,17 +1,16 @@
 """Who is signed in, with the sign-out button, in the navigation bar (a form posting to /logout); the name
-links to the person's Account page."""
+links to the person's Account page. Drawn once per page load, in the frame: signing in or out and choosing a
+language each load the page afresh."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import dcc, html
 
 from dashboard import vocabulary
 from dashboard.auth.guard import CSRF_FIELD, csrf_token
 from dashboard.auth.users import current
-from dashboard.callbacks import callback
 from dashboard.i18n import ENGLISH, Translator
-from dashboard.i18n import current as current_translator
 
 
 def user_box(auth: bool, t: Translator = ENGLISH) -> list:
@@ -53,10 +52,3 @@ def user_box(auth: bool, t: Translator = ENGLISH) -> list:
             className="d-inline",
         ),
     ]
-
-
-@callback(Output("app-user", "children"), Input("_pages_location", "pathname"))
-def show_user(_pathname: str | None) -> list:
-    from dashboard.auth import enabled
-
-    return user_box(enabled(), current_translator())

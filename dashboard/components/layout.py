@@ -64,8 +64,8 @@ def nav_links(
     return items
 
 
-def shell() -> html.Div:
-    """The app layout around Dash Pages' page container."""
+def shell(user: list) -> html.Div:
+    """The app layout around Dash Pages' page container, with `user` (who is signed in) in the bar."""
     t = current()
     return html.Div(
         [
@@ -84,7 +84,7 @@ def shell() -> html.Div:
                                 **{"aria-label": t.gettext("Pages")},
                             ),
                             language_switch(t),
-                            html.Div(id="app-user", className="d-flex align-items-center ms-2"),
+                            html.Div(user, id="app-user", className="d-flex align-items-center ms-2"),
                         ],
                         fluid=True,
                     ),

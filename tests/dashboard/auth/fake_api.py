@@ -161,6 +161,22 @@ def replayed(app: object, cookie: str) -> object:
     return thief
 
 
+def user_box(client: object) -> str:
+    """The signed-in person's box in the frame of a page load (Dash's layout), as JSON."""
+    response = client.get("/_dash-layout")
+    assert response.headers["Cache-Control"] == "no-store"  # it names the person and holds their CSRF token
+    pending = [response.get_json()]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == "app-user":
+                return json.dumps(node["props"]["children"])
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    raise AssertionError("the frame has no app-user box")
+
+
 def outputs_of(key: str) -> list[dict] | dict:
     """The `outputs` Dash's renderer sends for a callback's output key."""
     parts = key.strip(".").split("...") if key.startswith("..") else [key]

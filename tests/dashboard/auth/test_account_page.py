@@ -24,6 +24,7 @@ from tests.dashboard.auth.fake_api import (
     callback,
     outputs_of,
     sign_in,
+    user_box,
 )
 from tests.support.checked_api import CheckedTransport
 
@@ -108,8 +109,7 @@ def test_every_role_reaches_its_account_from_its_name(app: dash.Dash, fake: Acco
     token = sign_in(client, name)
     page = client.get("/account")
     assert page.status_code == 200
-    location = [{"id": "_pages_location", "property": "pathname", "value": "/"}]
-    box = json.dumps(callback(client, token, "app-user.children", location, []).get_json())
+    box = user_box(client)
     assert '"href": "/account"' in box and name in box
     router = next(key for key in app.callback_map if "_pages_content.children" in key)
     routed = callback(

@@ -20,6 +20,7 @@ from tests.dashboard.auth.fake_api import (
     callback,
     csrf,
     sign_in,
+    user_box,
 )
 
 
@@ -88,9 +89,10 @@ def test_officer_records_a_decision_through_the_callback(app: dash.Dash, fake: F
 
 def test_navigation_shows_the_user_and_the_pages_of_the_role(app: dash.Dash, fake: FakeApi) -> None:
     client = app.server.test_client()
+    assert user_box(client) == "[]"  # nobody signed in: the frame names nobody
     token = sign_in(client, "olivia")
     location = [{"id": "_pages_location", "property": "pathname", "value": "/"}]
-    box = json.dumps(callback(client, token, "app-user.children", location, []).get_json())
+    box = user_box(client)
     assert "olivia" in box and "(Credit officer)" in box and token in box and "/logout" in box
     nav = next(key for key in app.callback_map if "app-nav.children" in key)
     search = {"id": "_pages_location", "property": "search", "value": ""}
