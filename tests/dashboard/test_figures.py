@@ -12,7 +12,7 @@ from dashboard.figures import operations as operations_figures
 from dashboard.figures import similar as similar_figures
 from dashboard.figures import style as style_figures
 from dashboard.i18n import translator
-from tests.dashboard.test_pages import components, texts
+from tests.support.components import components, texts
 from tests.support.payloads import checked
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.figures import html_charts
 from dashboard.i18n import ENGLISH, translator
-from tests.dashboard.test_pages import components, texts
+from tests.support.components import components, texts
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ from werkzeug.datastructures import LanguageAccept
 
 from dashboard import vocabulary
 from dashboard.i18n import COOKIE, DEFAULT, LANGUAGES, LOCALES, language_of, translator
-from tests.dashboard.test_pages import client_body, components, texts
+from tests.dashboard.test_pages import client_body
+from tests.support.components import components, texts
 
 REPO = LOCALES.parents[1]
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")

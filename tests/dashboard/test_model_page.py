@@ -13,7 +13,7 @@ from dash import no_update
 from api.schemas.analytics import PerformanceOut, ThresholdOut
 from api.schemas.model import GlobalSummaryOut, ModelOut
 from tests.dashboard.test_model_quality import MODEL
-from tests.dashboard.test_pages import texts
+from tests.support.components import texts
 from tests.support.payloads import checked
 
 SERVED = checked(

@@ -11,7 +11,7 @@ from dashboard.components.model_quality import (
     points_section,
     points_table,
 )
-from tests.dashboard.test_pages import texts
+from tests.support.components import texts
 from tests.support.payloads import checked
 
 ROWS = [

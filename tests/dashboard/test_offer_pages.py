@@ -19,7 +19,7 @@ from dashboard.api_client import EXTENSION, ApiClient
 from dashboard.i18n import COOKIE, ENGLISH
 from dashboard.values import money
 from tests.api.conftest import API, make_settings
-from tests.dashboard.test_pages import components, texts
+from tests.support.components import components, texts
 from tests.support.payloads import FACTS, OFFER, RECOURSE, SCORE, checked
 
 NO_OFFER = {

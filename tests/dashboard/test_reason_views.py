@@ -12,7 +12,7 @@ from api.schemas.scores import ExplanationOut
 from dashboard import reason_text
 from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import ENGLISH, translator
-from tests.dashboard.test_pages import components, texts
+from tests.support.components import components, texts
 from tests.support.payloads import checked
 
 FR = translator("fr")
