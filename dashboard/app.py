@@ -152,8 +152,8 @@ def _guard_pages() -> None:
 
 
 def frame() -> dash.html.Div:
-    """The frame of this page load: in the request's language, with who is signed in."""
-    return shell(user_box(auth.enabled(), current()))
+    """The frame of this page load: in the request's language, with who is signed in and their pages."""
+    return shell(user_box(auth.enabled(), current()), hidden_paths())
 
 
 def create_app(settings: DashboardSettings | None = None) -> dash.Dash:
@@ -202,14 +202,16 @@ def hidden_paths() -> frozenset[str]:
 @callbacks.callback(
     Output("app-nav", "children"),
     Output("app-client", "data"),
-    Input("_pages_location", "pathname"),
-    Input("_pages_location", "search"),
+    Input("_pages_store", "data"),
+    State("_pages_location", "pathname"),
+    State("_pages_location", "search"),
     State("app-client", "data"),
 )
 def follow_client(
-    pathname: str | None, search: str | None, remembered: str | None
+    _page: dict | None, pathname: str | None, search: str | None, remembered: str | None
 ) -> tuple[list, str | None]:
-    """Keep the last client seen in the navigation links (the page at `pathname` marked as current)."""
+    """Keep the last client seen in the navigation links (the page at `pathname` marked as current). Fired
+    once the page has arrived (Dash Pages' store of its title), so that it never competes with the page."""
     client_id = client_in_path(pathname, search) or remembered
     return nav_links(client_id, hidden_paths(), pathname=pathname), client_id
 

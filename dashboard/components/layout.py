@@ -64,8 +64,9 @@ def nav_links(
     return items
 
 
-def shell(user: list) -> html.Div:
-    """The app layout around Dash Pages' page container, with `user` (who is signed in) in the bar."""
+def shell(user: list, hidden: frozenset[str]) -> html.Div:
+    """The app layout around Dash Pages' page container, with `user` (who is signed in) in the bar and the
+    navigation links but the `hidden` paths."""
     t = current()
     return html.Div(
         [
@@ -79,7 +80,10 @@ def shell(user: list) -> html.Div:
                             dbc.NavbarBrand(t.gettext("Credit scoring"), href="/"),
                             html.Nav(
                                 dbc.Nav(
-                                    nav_links(None, t=t), id="app-nav", navbar=True, className="flex-wrap"
+                                    nav_links(None, hidden, t=t),
+                                    id="app-nav",
+                                    navbar=True,
+                                    className="flex-wrap",
                                 ),
                                 **{"aria-label": t.gettext("Pages")},
                             ),

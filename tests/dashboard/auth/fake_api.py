@@ -161,20 +161,42 @@ def replayed(app: object, cookie: str) -> object:
     return thief
 
 
-def user_box(client: object) -> str:
-    """The signed-in person's box in the frame of a page load (Dash's layout), as JSON."""
+def frame(client: object) -> dict:
+    """The frame of a page load (Dash's layout) as this browser gets it."""
     response = client.get("/_dash-layout")
     assert response.headers["Cache-Control"] == "no-store"  # it names the person and holds their CSRF token
-    pending = [response.get_json()]
+    return response.get_json()
+
+
+def part(layout: dict, component_id: str) -> str:
+    """The children of the component `component_id` of a layout, as JSON."""
+    pending: list = [layout]
     while pending:
         node = pending.pop()
         if isinstance(node, dict):
-            if node.get("props", {}).get("id") == "app-user":
+            if node.get("props", {}).get("id") == component_id:
                 return json.dumps(node["props"]["children"])
             pending.extend(node.values())
         elif isinstance(node, list):
             pending.extend(node)
-    raise AssertionError("the frame has no app-user box")
+    raise AssertionError(f"the layout has no {component_id}")
+
+
+def user_box(client: object) -> str:
+    """The signed-in person's box in the frame of a page load, as JSON."""
+    return part(frame(client), "app-user")
+
+
+def arrived(pathname: object, search: str = "", remembered: str | None = None) -> tuple[list, list]:
+    """The inputs and states of the navigation's callback as the renderer sends them once the page at
+    `pathname` has arrived (Dash Pages' store of its title)."""
+    page = [{"id": "_pages_store", "property": "data", "value": {"title": "Credit scoring"}}]
+    state = [
+        {"id": "_pages_location", "property": "pathname", "value": pathname},
+        {"id": "_pages_location", "property": "search", "value": search},
+        {"id": "app-client", "property": "data", "value": remembered},
+    ]
+    return page, state
 
 
 def outputs_of(key: str) -> list[dict] | dict:

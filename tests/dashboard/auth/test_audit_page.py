@@ -17,7 +17,7 @@ from dashboard.api_client import EXTENSION, ApiClient
 from dashboard.auth import request_headers
 from dashboard.i18n import ENGLISH, translator
 from scoring.vocabulary import AuditAction
-from tests.dashboard.auth.fake_api import FakeApi, callback, sign_in
+from tests.dashboard.auth.fake_api import FakeApi, arrived, callback, sign_in
 from tests.support.checked_api import CheckedTransport
 
 HASH = "ab12cd34ef" + "0" * 54
@@ -260,15 +260,10 @@ def test_only_administrators_reach_the_page_its_callbacks_and_export(
 
 def test_the_audit_link_is_an_administrators(app: dash.Dash, fake: AuditApi) -> None:
     nav = output_key(app, "app-nav.children")
-    location = [
-        {"id": "_pages_location", "property": "pathname", "value": "/audit"},
-        {"id": "_pages_location", "property": "search", "value": ""},
-    ]
-    state = [{"id": "app-client", "property": "data", "value": None}]
     for name, shown in (("root", True), ("anna", False)):
         client = app.server.test_client()
         token = sign_in(client, name)
-        items = callback(client, token, nav, location, state).get_json()["response"]["app-nav"]["children"]
+        items = callback(client, token, nav, *arrived("/audit")).get_json()["response"]["app-nav"]["children"]
         links = {i["props"]["children"]["props"]["href"]: i["props"]["children"]["props"] for i in items}
         assert ("/audit" in links) is shown, name
         if shown:

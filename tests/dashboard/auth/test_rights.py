@@ -17,8 +17,11 @@ from scoring.vocabulary import Role
 from tests.dashboard.auth.fake_api import (
     FakeApi,
     account,
+    arrived,
     callback,
     csrf,
+    frame,
+    part,
     sign_in,
     user_box,
 )
@@ -91,13 +94,12 @@ def test_navigation_shows_the_user_and_the_pages_of_the_role(app: dash.Dash, fak
     client = app.server.test_client()
     assert user_box(client) == "[]"  # nobody signed in: the frame names nobody
     token = sign_in(client, "olivia")
-    location = [{"id": "_pages_location", "property": "pathname", "value": "/"}]
     box = user_box(client)
     assert "olivia" in box and "(Credit officer)" in box and token in box and "/logout" in box
+    drawn = part(frame(client), "app-nav")  # the links of the role from the first paint
+    assert "What-if" in drawn and "Model" not in drawn and "Users" not in drawn
     nav = next(key for key in app.callback_map if "app-nav.children" in key)
-    search = {"id": "_pages_location", "property": "search", "value": ""}
-    remembered = [{"id": "app-client", "property": "data", "value": None}]
-    links = callback(client, token, nav, [*location, search], remembered)
+    links = callback(client, token, nav, *arrived("/"))
     text = json.dumps(links.get_json())
     assert "What-if" in text and "Model" not in text and "Users" not in text
 
@@ -110,12 +112,7 @@ def test_navigation_keeps_the_client_in_view(app: dash.Dash, fake: FakeApi) -> N
     nav = next(key for key in app.callback_map if "app-nav.children" in key)
 
     def links(pathname: str, search: str, remembered: str | None) -> tuple[dict[str, bool], str | None]:
-        location = [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ]
-        state = [{"id": "app-client", "property": "data", "value": remembered}]
-        answer = callback(client, token, nav, location, state).get_json()["response"]
+        answer = callback(client, token, nav, *arrived(pathname, search, remembered)).get_json()["response"]
         items = answer["app-nav"]["children"]
         hrefs = {
             i["props"]["children"]["props"]["href"]: i["props"]["children"]["props"]["active"] for i in items
