@@ -34,6 +34,7 @@ from tests.dashboard.auth.fake_api import (
     replayed,
     session_cookie,
     sign_in,
+    user_box,
 )
 
 IDLE = 30 * 60  # the default SCORING_SESSION_IDLE_MINUTES
@@ -96,6 +97,7 @@ def test_sign_out_removes_the_session_whatever_the_api_says(app: dash.Dash, fake
     page = replayed(app, copied).get("/client/100002")
     assert page.status_code == 302 and page.headers["Location"].startswith("/login")
     assert callback(replayed(app, copied), token).status_code == 401
+    assert user_box(replayed(app, copied)) == "[]"  # the frame (served to anyone) names nobody
     assert not record(app, copied).exists() and fake.sent("/clients/100002/decisions") == []
 
 
