@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -33,11 +34,15 @@ def minimum(field: str) -> float | None:
     return rules()["minimum"].get(field)
 
 
-def ratio_problems(values: dict[str, Any]) -> list[InitErrorDetails]:
+def ratio_problems(
+    values: Mapping[str, Any], touched: Collection[str] | None = None
+) -> list[InitErrorDetails]:
     """A problem for each field of each ratio out of its bounds (fields missing, null or a 0 denominator:
-    nothing to check)."""
+    nothing to check); only the ratios with a field in `touched` when it is given."""
     problems: list[InitErrorDetails] = []
     for ratio in rules()["ratios"]:
+        if touched is not None and not {ratio["numerator"], ratio["denominator"]} & set(touched):
+            continue
         top, bottom = values.get(ratio["numerator"]), values.get(ratio["denominator"])
         if top is None or not bottom or top / bottom >= ratio["min"]:
             continue
@@ -53,3 +58,15 @@ def check_plausible(model: BaseModel) -> BaseModel:
     if problems:
         raise ValidationError.from_exception_data(type(model).__name__, problems)
     return model
+
+
+def changes_problems(stored: Mapping[str, Any], changes: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ratios a what-if's `changes` break once applied to the stored application (a new annuity above
+    the stored credit...), as validation errors at `body.changes.<field>`; a ratio the changes leave alone
+    is the application as it was ingested and is not checked."""
+    problems = ratio_problems({**stored, **changes}, set(changes))
+    return [
+        {"loc": ("body", "changes", *problem["loc"]), "msg": problem["type"].message(), "type": "value_error"}
+        for problem in problems
+        if problem["loc"][0] in changes  # the field the person changed, not the stored one beside it
+    ]

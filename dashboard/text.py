@@ -32,6 +32,21 @@ CATEGORICAL = "categorical"
 NARROW_MARGIN = 0.2  # within 20 % of the threshold (relative) the decision is called close
 OUTCOMES = {0: N_("Repaid"), 1: N_("Defaulted"), None: N_("Unknown (application not yet observed)")}
 OUTCOME_UNKNOWN = N_("Unknown")
+# Where the risk stands against a strategy's cut-offs, by the decision of the cut-offs alone (`band_of`).
+BAND_CLAUSES = {
+    ACCEPT: N_(
+        "The estimated risk of default is {risk}, {points} below the acceptance limit of {accept} of the "
+        "strategy {name}"
+    ),
+    REFER: N_(
+        "The estimated risk of default is {risk}, in the refer band of the strategy {name} (from {accept} to "
+        "{refuse})"
+    ),
+    REFUSE: N_(
+        "The estimated risk of default is {risk}, {points} above the refusal limit of {refuse} of the "
+        "strategy {name}"
+    ),
+}
 
 
 def points(value: float, digits: int = 1, t: Translator = ENGLISH) -> str:
@@ -76,41 +91,74 @@ def distance_text(probability: float, threshold: float, t: Translator = ENGLISH)
     )
 
 
-def band_text(probability: float, strategy: Mapping, t: Translator = ENGLISH) -> str:
-    """Where the risk stands against the active strategy's cut-offs (accept below, refer between, refuse
-    from), with the digits that tell its side."""
-    _ = t.gettext
+def band_of(probability: float, strategy: Mapping) -> str:
+    """The decision of the strategy's cut-offs alone: accept below accept_below, refuse from refuse_from,
+    refer between."""
+    if probability < strategy["accept_below"]:
+        return ACCEPT
+    return REFUSE if probability >= strategy["refuse_from"] else REFER
+
+
+def band_clause(probability: float, strategy: Mapping, t: Translator = ENGLISH) -> str:
+    """Where the risk stands against the active strategy's cut-offs, with the digits that tell its side (a
+    sentence without its end)."""
     accept, refuse = strategy["accept_below"], strategy["refuse_from"]
     digits = max(risk_digits(probability, accept), risk_digits(probability, refuse))
-    values = {
-        "risk": t.percent(probability, digits),
-        "accept": t.percent(accept, digits),
-        "refuse": t.percent(refuse, digits),
-        "name": strategy["name"],
-    }
-    if probability < accept:
-        values["points"] = points(probability - accept, digits, t)
-        return _(
-            "The estimated risk of default is {risk}, {points} below the acceptance limit of {accept} of the "
-            "strategy {name}."
-        ).format(**values)
-    if probability >= refuse:
-        values["points"] = points(probability - refuse, digits, t)
-        return _(
-            "The estimated risk of default is {risk}, {points} above the refusal limit of {refuse} of the "
-            "strategy {name}."
-        ).format(**values)
-    return _(
-        "The estimated risk of default is {risk}, in the refer band of the strategy {name} (from {accept} to "
-        "{refuse}): an officer decides."
-    ).format(**values)
+    band = band_of(probability, strategy)
+    limit = {ACCEPT: accept, REFUSE: refuse}.get(band)
+    return t.gettext(BAND_CLAUSES[band]).format(
+        risk=t.percent(probability, digits),
+        points="" if limit is None else points(probability - limit, digits, t),
+        accept=t.percent(accept, digits),
+        refuse=t.percent(refuse, digits),
+        name=strategy["name"],
+    )
+
+
+def rule_titles(score: Mapping) -> list[str]:
+    """The titles of the policy rules that fired, in the page's language as the API gives them among the
+    explanation's reasons (a rule's code where it gives none)."""
+    reasons = (score.get("explanation") or {}).get("reasons") or ()
+    titles = {r["code"]: r["title"] for r in reasons}
+    return [titles.get(code, code) for code in score.get("rules_fired") or ()]
+
+
+def rules_text(clause: str, titles: Sequence[str], agree: bool, t: Translator = ENGLISH) -> str:
+    """The risk's `clause` and the policy rules that decided (`agree`: as the cut-offs alone would)."""
+    rules = ", ".join(t.gettext("\u201c{rule}\u201d").format(rule=title) for title in titles)
+    if agree:
+        sentence = t.ngettext(
+            "{band}, and a policy rule decided the same: {rules}.",
+            "{band}, and policy rules decided the same: {rules}.",
+            len(titles),
+        )
+    else:
+        sentence = t.ngettext(
+            "{band}, but a policy rule decided: {rules}.",
+            "{band}, but policy rules decided: {rules}.",
+            len(titles),
+        )
+    return sentence.format(band=clause, rules=rules)
+
+
+def band_text(score: Mapping, t: Translator = ENGLISH) -> str:
+    """The risk against the active strategy's cut-offs (accept below, refer between, refuse from) and, when
+    policy rules fired, that they decided, by their titles: the sentence agrees with the decision shown."""
+    probability, strategy = score["probability"], score["strategy"]
+    band, clause = band_of(probability, strategy), band_clause(probability, strategy, t)
+    titles = rule_titles(score)
+    if titles:
+        return rules_text(clause, titles, band == score["decision"], t)
+    if band == REFER:
+        return t.gettext("{band}: an officer decides.").format(band=clause)
+    return f"{clause}."
 
 
 def risk_text(score: Mapping, t: Translator = ENGLISH) -> str:
-    """The risk in words against what decides it: the active strategy's cut-offs, else the threshold."""
-    strategy = score.get("strategy")
-    if strategy:
-        return band_text(score["probability"], strategy, t)
+    """The risk in words against what decides it: the active strategy's cut-offs and rules, else the
+    threshold."""
+    if score.get("strategy"):
+        return band_text(score, t)
     return distance_text(score["probability"], score["threshold"], t)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from babel import Locale
 from babel.numbers import format_currency
 
-from dashboard.i18n import ENGLISH, Translator
+from dashboard.i18n import ENGLISH, N_, Translator
 
 DEFAULT_CURRENCY = "EUR"
 DAYS_PER_YEAR = 365.25
@@ -39,6 +39,19 @@ PERCENT_UNITS = frozenset({"ratio", "share"})
 TIME_UNITS = frozenset({"days", "months"})
 MAX_RISK_DIGITS = 4
 MAX_POINTS_DIGITS = 2
+DAY, MONTH, YEAR = "day", "month", "year"
+MAX_BOUND_DIGITS = 4
+BOUND_SIGNIFICANT = 2  # a bin's bound under 10 of its unit shows 2 significant digits: 0.23 days, 3.5 days
+TO_UNDER = {
+    DAY: N_("{low} to under {high} days"),
+    MONTH: N_("{low} to under {high} months"),
+    YEAR: N_("{low} to under {high} years"),
+}
+BETWEEN_AGO = {  # earlier, then later: the French reads them the other way round
+    DAY: N_("between {earlier} and {later} days ago"),
+    MONTH: N_("between {earlier} and {later} months ago"),
+    YEAR: N_("between {earlier} and {later} years ago"),
+}
 # "(days, negative)", "(jours)", ", days)" in a label: dropped once the value itself says years or months
 _UNIT_ALONE = re.compile(r"\s*\((?:days|jours|months|mois)\b[^)]*\)")
 _UNIT_LAST = re.compile(r",\s*(?:days|jours|months|mois)\)")
@@ -67,25 +80,48 @@ def amount(name: str, value: object, t: Translator = ENGLISH, currency: str = DE
     return money(value, t, currency, PERIODS.get(name))
 
 
+def time_span(value: float, unit: str | None = "days") -> tuple[float, str]:
+    """A time in days (or months), either sign, as the length a person reads: (0.6, 'day'), (13.1, 'month'),
+    (5.4, 'year')."""
+    if unit == "months":
+        return abs(value), MONTH
+    days = abs(value)
+    if days < 61:
+        return days, DAY
+    if days < 2 * DAYS_PER_YEAR:
+        return days / DAYS_PER_MONTH, MONTH
+    return days / DAYS_PER_YEAR, YEAR
+
+
+def _usual_digits(amount: float, unit: str) -> int:
+    """Whole days, months to 0.1 under 10 (unless whole), years to 0.1."""
+    if unit == YEAR:
+        return 1
+    return 1 if unit == MONTH and amount < 10 and not float(amount).is_integer() else 0
+
+
+def length(amount: float, unit: str, t: Translator = ENGLISH, digits: int | None = None) -> str:
+    """Days, months or years to `digits` decimals (by default the usual ones): '12 days', '0.6 days',
+    '1 month', '7.5 months', '5.4 years'."""
+    digits = _usual_digits(amount, unit) if digits is None else digits
+    count = t.number(amount, digits)
+    if unit == YEAR:
+        return t.gettext("{years} years").format(years=count)
+    whole = round(amount) if digits == 0 else 2  # '1.0 days', '0.5 days': plural
+    if unit == MONTH:
+        text = t.gettext("{count} month") if whole == 1 else t.gettext("{count} months")
+        return text.format(count=count)
+    return t.ngettext("{count} day", "{count} days", whole).format(count=count)
+
+
 def duration(days: float, t: Translator = ENGLISH) -> str:
     """A length of time given in days: '12 days', '5 months', '3.2 years'."""
-    days = abs(days)
-    if days < 61:
-        count = round(days)
-        return t.ngettext("{count} day", "{count} days", count).format(count=t.number(count))
-    if days < 2 * DAYS_PER_YEAR:
-        return months(days / DAYS_PER_MONTH, t)
-    return t.gettext("{years} years").format(years=t.number(days / DAYS_PER_YEAR, 1))
+    return length(*time_span(days), t)
 
 
 def months(count: float, t: Translator = ENGLISH) -> str:
     """'24 months', '1 month', '7.5 months'."""
-    count = abs(count)
-    if float(count).is_integer() or count >= 10:
-        whole = round(count)
-        text = t.gettext("{count} month") if whole == 1 else t.gettext("{count} months")
-        return text.format(count=t.number(whole))
-    return t.gettext("{count} months").format(count=t.number(count, 1))
+    return length(abs(count), MONTH, t)
 
 
 def age(days: float, t: Translator = ENGLISH) -> str:
@@ -102,6 +138,84 @@ def age_in_years(years: float, t: Translator = ENGLISH) -> str:
 
 def _ago(text: str, negative: bool, t: Translator) -> str:
     return t.gettext("{time} ago").format(time=text) if negative else text
+
+
+def _significant(amount: float) -> int:
+    """Decimals of two significant digits of an amount under 10, trailing zeros dropped: 0.23 -> 2, 0.2 -> 1,
+    3.5 -> 1; none for a whole or a large amount."""
+    if amount >= 10 or float(amount).is_integer():
+        return 0
+    decimals = BOUND_SIGNIFICANT - 1 - math.floor(math.log10(amount))
+    while decimals > 0 and round(amount, decimals - 1) == round(amount, decimals):
+        decimals -= 1
+    return decimals
+
+
+def bound_digits(bounds: Iterable[float], unit: str | None = "days") -> dict[float, int]:
+    """Decimals of each bound of a time's bins: the unit's usual ones, two significant digits under 10, and as
+    many more (up to 4) as it takes to read each bound apart from its neighbours in the same unit."""
+    cuts = sorted(set(bounds))
+    spans = [time_span(cut, unit) for cut in cuts]
+    digits = {}
+    for index, (amount, name) in enumerate(spans):
+        near = [a for a, n in spans[max(index - 1, 0) : index + 2] if n == name and a != amount]
+        start = max(_usual_digits(amount, name), _significant(amount))
+        apart = (
+            d for d in range(start, MAX_BOUND_DIGITS) if all(round(amount, d) != round(a, d) for a in near)
+        )
+        digits[cuts[index]] = next(apart, max(start, MAX_BOUND_DIGITS))
+    return digits
+
+
+def time_bin(
+    low: float | None, high: float | None, unit: str | None, t: Translator, digits: Mapping[float, int]
+) -> str:
+    """A bin [low, high) of a time in days or months (a bound None: open), its bounds to `digits` decimals:
+    '0.2 to under 0.6 days', 'under 0.05 days'; before the application (negative) 'more than 5.4 years ago',
+    'between 5.4 and 4.0 years ago', 'less than 4.0 years ago'."""
+    if (high is not None and high <= 0) or (high is None and low is not None and low < 0):
+        return _past_bin(low, high, unit, t, digits)
+    if low is None or high is None:
+        return _open_bin(low, high, unit, t, digits)
+    (low_amount, low_unit), (high_amount, high_unit) = time_span(low, unit), time_span(high, unit)
+    if low < 0 or low_unit != high_unit:
+        return t.gettext("{low} to under {high}").format(
+            low=_bound(low, unit, t, digits), high=_bound(high, unit, t, digits)
+        )
+    return t.gettext(TO_UNDER[low_unit]).format(
+        low=t.number(low_amount, digits[low]), high=t.number(high_amount, digits[high])
+    )
+
+
+def _bound(value: float, unit: str | None, t: Translator, digits: Mapping[float, int]) -> str:
+    return _ago(length(*time_span(value, unit), t, digits[value]), value < 0, t)
+
+
+def _open_bin(
+    low: float | None, high: float | None, unit: str | None, t: Translator, digits: Mapping[float, int]
+) -> str:
+    if low is None:
+        return t.gettext("under {high}").format(high=_bound(high, unit, t, digits))
+    return t.gettext("{low} or more").format(low=_bound(low, unit, t, digits))
+
+
+def _past_bin(
+    low: float | None, high: float | None, unit: str | None, t: Translator, digits: Mapping[float, int]
+) -> str:
+    """A bin of dates before the application, read from the earlier to the later."""
+    if low is None:
+        return t.gettext("more than {time} ago").format(time=length(*time_span(high, unit), t, digits[high]))
+    if high is None:
+        return t.gettext("less than {time} ago").format(time=length(*time_span(low, unit), t, digits[low]))
+    (earlier, earlier_unit), (later, later_unit) = time_span(low, unit), time_span(high, unit)
+    if earlier_unit != later_unit:
+        return t.gettext("between {earlier} and {later} ago").format(
+            earlier=length(earlier, earlier_unit, t, digits[low]),
+            later=length(later, later_unit, t, digits[high]),
+        )
+    return t.gettext(BETWEEN_AGO[earlier_unit]).format(
+        earlier=t.number(earlier, digits[low]), later=t.number(later, digits[high])
+    )
 
 
 def feature_value(feature: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> str:

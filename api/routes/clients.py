@@ -6,6 +6,7 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 from api.applications import WhatIfRequest
@@ -21,6 +22,7 @@ from api.deps import (
 )
 from api.errors import error_responses
 from api.language import LanguageDep
+from api.plausibility import changes_problems
 from api.schemas.base import json_response
 from api.schemas.clients import (
     ClientOut,
@@ -127,11 +129,16 @@ def similar_clients(
 @router.get("/{client_id}/max-amount", response_model=CounterOfferOut, responses=ERRORS)
 def client_max_amount(client_id: ClientId, row: ClientRowDep, service: ServiceDep) -> CounterOfferOut:
     """The largest amount at the asked term that the model accepts, the client can afford (existing
-    instalments: the active bureau credits) and the usury threshold allows, priced at its grade."""
+    instalments: the active bureau credits) and the usury threshold allows, priced at its grade; with a
+    strategy in force, the largest of those it accepts (rules and cut-offs), and `current_decision` is the
+    score's (as `GET /clients/{id}/score`)."""
     application = service.offer_data.application(client_id)
     if application is None:
         raise application_not_found()
-    offer = counter_offer(service, application, service.store.matrix[row], client_id)
+    decided = service.stored_decision(row, service.decider.current())
+    offer = counter_offer(
+        service, application, service.store.matrix[row], client_id, decision=decided.decision
+    )
     return CounterOfferOut.model_validate(offer)
 
 
@@ -152,11 +159,16 @@ def client_what_if(
     """Rescore a stored client with changed application fields; also the largest accepted amount.
 
     The stored application row is taken as it was ingested, the posted changes are validated like the
-    fields of `POST /score`, the application features are recomputed and the history features stay the
-    client's own.
+    fields of `POST /score` and, once applied to the stored application, its ratios checked again (an
+    annuity above the stored credit: 422 naming the field changed), the application features are recomputed
+    and the history features stay the client's own.
     """
     started = time.perf_counter()
-    found = what_if(service, row, client_id, body.changes.model_dump(exclude_unset=True))
+    changes = body.changes.model_dump(exclude_unset=True)
+    problems = changes_problems(service.raw_application(client_id) or {}, changes)
+    if problems:
+        raise RequestValidationError(problems)
+    found = what_if(service, row, client_id, changes)
     if found is None:
         raise client_not_found()
     state.log_scores([found.score], ScoreKind.WHAT_IF, request_id, started)

@@ -30,7 +30,7 @@ def user_box(auth: bool, t: Translator = ENGLISH) -> list:
         html.Span(
             [
                 html.A(user.username, href="/account", id="app-user-name", className="link-light"),
-                f" ({role})",
+                html.Span(role, id="app-user-role"),
             ],
             className="navbar-text text-light me-2 app-user-box",
             title=t.gettext("{user} ({role}): your account").format(user=user.username, role=role),

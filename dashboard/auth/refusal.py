@@ -28,7 +28,8 @@ PAGE = """<!DOCTYPE html>
 {% for label, href in links %}<li class="nav-item"><a class="nav-link" href="{{ href }}">{{ label }}</a></li>
 {% endfor %}</ul></nav>
 <div class="d-flex align-items-center ms-auto" id="app-user">
-<span class="navbar-text text-light me-2 app-user-box" title="{{ user }}">{{ user }}</span>
+<span class="navbar-text text-light me-2 app-user-box" title="{{ user }} ({{ role }})">
+<span>{{ user }}</span><span>{{ role }}</span></span>
 <form action="/logout" method="POST" class="d-inline">
 <input type="hidden" name="csrf_token" value="{{ token }}">
 <button class="btn btn-outline-light btn-sm" type="submit" id="app-sign-out">{{ sign_out }}</button>
@@ -66,7 +67,8 @@ def forbidden_page(user: SignedInUser, token: str, t: Translator) -> flask.Respo
         brand=_("Credit scoring"),
         pages=_("Pages"),
         links=allowed_links(user.role, t),
-        user=f"{user.username} ({role})",
+        user=user.username,
+        role=role,
         token=token,
         sign_out=_("Sign out"),
         why=_("Your role does not give access to this page."),

@@ -15,7 +15,7 @@ from dashboard.components import fairness
 from dashboard.components.status import figure
 from dashboard.figures import model as model_figures
 from dashboard.i18n import ENGLISH, N_, Translator
-from dashboard.values import DEFAULT_CURRENCY, feature_value
+from dashboard.values import AGE_IN_DAYS, DEFAULT_CURRENCY, TIME_UNITS, bound_digits, feature_value, time_bin
 
 CANDIDATE_COLUMNS = (N_("Candidate"), N_("Role"), "AUC", N_("Cost per 1,000"), "ECE", N_("Calibrator"))
 CARD_FIGURES = (  # (graph id, key of the performance document, figure, text summary)
@@ -24,6 +24,7 @@ CARD_FIGURES = (  # (graph id, key of the performance document, figure, text sum
     ("model-calibration-graph", "calibration", model_figures.calibration, model_text.calibration_summary),
 )
 POINTS_COLUMNS = (N_("Characteristic"), N_("Bin"), N_("Clients"), N_("Default rate"), N_("Points"))
+LEVELS_SHOWN = 3  # a categorical bin's first levels; the others counted
 
 
 def _plus_minus(row: Mapping, key: str, digits: int, t: Translator) -> str:
@@ -140,21 +141,46 @@ def candidates_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
     )
 
 
-def bin_text(row: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> str:
-    """A scorecard bin as people read it: its categories, or its bounds in the feature's unit."""
+def _levels_text(row: Mapping, t: Translator) -> str:
+    """A categorical bin's first levels in the page's language, and how many others it holds."""
+    names = [vocabulary.level_label(row["feature"], level, t) for level in row["levels"]]
+    shown = ", ".join(names[:LEVELS_SHOWN])
+    more = len(names) - LEVELS_SHOWN
+    return shown + (" " + t.gettext("and {count} more").format(count=t.number(more)) if more > 0 else "")
+
+
+def _is_time(row: Mapping) -> bool:
+    """A bin of days or months (not an age), read as a length of time or a time ago."""
+    return row.get("unit") in TIME_UNITS and row["feature"] not in AGE_IN_DAYS
+
+
+def _bounds(rows: Sequence[Mapping]) -> list[float]:
+    return [b for r in rows for b in (r.get("low"), r.get("high")) if b is not None]
+
+
+def bin_text(
+    row: Mapping,
+    t: Translator = ENGLISH,
+    currency: str = DEFAULT_CURRENCY,
+    digits: Mapping[float, int] | None = None,
+) -> str:
+    """A scorecard bin as people read it: its categories, or its bounds in the feature's unit (a time's to
+    `digits` decimals, by default as many as it takes to read the bin's two bounds apart)."""
     if row.get("missing"):
         return vocabulary.label(vocabulary.LEVELS, "missing", t)
     if row.get("levels"):
-        return ", ".join(row["levels"])
+        return _levels_text(row, t)
     low, high = row.get("low"), row.get("high")
+    if low is None and high is None:
+        return t.gettext("any value")
+    if _is_time(row):
+        return time_bin(low, high, row["unit"], t, digits or bound_digits(_bounds([row]), row["unit"]))
 
     def shown(value: float) -> str:
         return feature_value(
             {"feature": row["feature"], "value": value, "unit": row.get("unit")}, t, currency
         )
 
-    if low is None and high is None:
-        return t.gettext("any value")
     if low is None:
         return t.gettext("under {high}").format(high=shown(high))
     if high is None:
@@ -162,13 +188,23 @@ def bin_text(row: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURR
     return t.gettext("{low} to under {high}").format(low=shown(low), high=shown(high))
 
 
+def _time_digits(rows: Sequence[Mapping]) -> dict[str, dict[float, int]]:
+    """Each time feature's bound decimals, from all its bins: every bin of it reads apart from the others."""
+    features: dict[str, list[Mapping]] = {}
+    for row in rows:
+        if _is_time(row):
+            features.setdefault(row["feature"], []).append(row)
+    return {name: bound_digits(_bounds(bins), bins[0]["unit"]) for name, bins in features.items()}
+
+
 def points_table(model: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> html.Div:
     """The scorecard's points, one row per bin in the features' units."""
     rows = model.get("scorecard") or []
+    digits = _time_digits(rows)
     cells = [
         [
             r["label"],
-            bin_text(r, t, currency),
+            bin_text(r, t, currency, digits.get(r["feature"])),
             t.number(r.get("clients")) if r.get("clients") is not None else "\u2014",
             t.percent(r.get("default_rate")) if r.get("default_rate") is not None else "\u2014",
             t.signed(r["points"], 1),

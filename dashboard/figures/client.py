@@ -26,6 +26,7 @@ from dashboard.values import risk_digits
 
 NARROWEST_CHART_PX = 480  # the risk bar's plot width in the narrowest column it is shown in
 CHARACTER_PX = 7.5  # the width of a character of the figures' 13 px font, generously
+LABEL_LINE_PX = 18  # a line of the figures' 13 px font: a second row of labels above the plot
 
 
 def fits_inside(name: str, low: float, high: float, top: float) -> bool:
@@ -97,11 +98,37 @@ def risk_bar(
     return bullet(chart_id, risk_scale(probability, threshold, t, strategy))
 
 
-def comparison(before: Mapping, after: Mapping, threshold: float, t: Translator = ENGLISH) -> go.Figure:
-    """Before and after a what-if: two probabilities against the threshold, decisions written on bars."""
+def cut_marks(threshold: float, strategy: Mapping | None, t: Translator = ENGLISH) -> list[dict]:
+    """The labels of the vertical marks of what decides (their `x`, `text` and placement): the strategy's
+    two cut-offs, each label starting at its mark, the acceptance limit's a line higher (close cut-offs'
+    labels never overlap), else the threshold's."""
+    _ = t.gettext
+    if not strategy:
+        label = _("Threshold {threshold}").format(threshold=t.percent(threshold))
+        return [{"x": threshold, "text": label, "xanchor": "center", "yshift": 0}]
+    accept, refuse = strategy["accept_below"], strategy["refuse_from"]
+    accepted = _("Accept below {limit}").format(limit=t.percent(accept))
+    refused = _("Refuse from {limit}").format(limit=t.percent(refuse))
+    return [
+        {"x": accept, "text": accepted, "xanchor": "left", "yshift": LABEL_LINE_PX},
+        {"x": refuse, "text": refused, "xanchor": "left", "yshift": 0},
+    ]
+
+
+def comparison(
+    before: Mapping,
+    after: Mapping,
+    threshold: float,
+    t: Translator = ENGLISH,
+    strategy: Mapping | None = None,
+) -> go.Figure:
+    """Before and after a what-if: two probabilities against the threshold, or the cut-offs of the active
+    `strategy`, decisions written on bars."""
     _ = t.gettext
     rows = ((_("Before"), before), (_("After"), after))
-    top = min(1.0, max(2.5 * threshold, 1.25 * max(before["probability"], after["probability"]), 0.1))
+    marks = cut_marks(threshold, strategy, t)
+    highest = max(mark["x"] for mark in marks)
+    top = min(1.0, max(2.5 * highest, 1.25 * max(before["probability"], after["probability"]), 0.1))
     fig = go.Figure(
         go.Bar(
             y=[name for name, _row in rows],
@@ -122,15 +149,9 @@ def comparison(before: Mapping, after: Mapping, threshold: float, t: Translator 
             showlegend=False,
         )
     )
-    fig.add_vline(x=threshold, line={"color": INK, "width": 2, "dash": "dash"})
-    fig.add_annotation(
-        x=threshold,
-        y=1,
-        yref="paper",
-        yanchor="bottom",
-        showarrow=False,
-        text=_("Threshold {threshold}").format(threshold=t.percent(threshold)),
-    )
+    for mark in marks:
+        fig.add_vline(x=mark["x"], line={"color": INK, "width": 2, "dash": "dash"})
+        fig.add_annotation(**mark, y=1, yref="paper", yanchor="bottom", showarrow=False)
     fig.update_xaxes(range=[0, top], tickformat=".0%", title=_("Probability of default"))
     fig.update_yaxes(autorange="reversed")
     return base_layout(fig, 220, margin={"l": 10, "r": 160, "t": 40, "b": 10}, t=t)

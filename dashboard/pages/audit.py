@@ -81,7 +81,12 @@ def layout(**_query: str) -> html.Div:
         [
             _field(_("From (UTC)"), dbc.Input(id=f"{PREFIX}-from", type="date"), "from", 2),
             _field(_("To, included (UTC)"), dbc.Input(id=f"{PREFIX}-to", type="date"), "to", 2),
-            _field(_("Action"), dbc.Select(id=f"{PREFIX}-action", options=actions, value=""), "action", 3),
+            _field(
+                _("Action"),
+                dbc.Select(id=f"{PREFIX}-action", options=actions, value="", placeholder=_("Every action")),
+                "action",
+                3,
+            ),
             _field(
                 _("User (name or id)"),
                 dbc.Input(id=f"{PREFIX}-user", maxLength=64, autoComplete="off"),

@@ -27,6 +27,7 @@ from dashboard.settings import currency
 
 PREFIX = "model"
 SUMMARY_FEATURES = 10
+MAX_WEIGHT = 1000  # the largest cost weight the API takes (`GET /analytics/threshold`)
 
 
 def title() -> str:
@@ -37,12 +38,7 @@ def _weight(id_: str, label: str, help_: str) -> html.Div:
     return html.Div(
         [
             dbc.Label(label, html_for=id_),
-            dbc.Input(
-                id=id_,
-                type="number",
-                step="any",
-                debounce=True,
-            ),
+            dbc.Input(id=id_, type="number", min=0, max=MAX_WEIGHT, step="any", debounce=True),
             dbc.FormText(help_, id=f"{id_}-help"),
         ],
         className="mb-2",
@@ -282,9 +278,11 @@ def show_cost(w_fn: float | None, w_fp: float | None, _retry: int | None, profit
 
 
 def threshold_at(client: ApiClient, w_fn: float | None, w_fp: float | None) -> dict | ApiError | None:
-    """The threshold document at weights w_fn : w_fp (None: they are not two positive numbers; the error
-    when the call fails, shown in the cost section alone)."""
-    if not (text.is_number(w_fn) and text.is_number(w_fp)) or w_fn <= 0 or w_fp <= 0:
+    """The threshold document at weights w_fn : w_fp (None: they are not two positive numbers of at most
+    `MAX_WEIGHT`, the API's bound; the error when the call fails, shown in the cost section alone)."""
+    if not (text.is_number(w_fn) and text.is_number(w_fp)):
+        return None
+    if not (0 < w_fn <= MAX_WEIGHT and 0 < w_fp <= MAX_WEIGHT):
         return None
     try:
         return client.threshold(w_fn, w_fp)
@@ -296,7 +294,9 @@ def cost_section(data: dict | ApiError | None, profit: dict | None) -> tuple:
     """The cost section's view and its error box (hidden, text) for a threshold document."""
     t = current()
     if data is None:
-        return html.P(t.gettext("Enter two positive costs to see the threshold they lead to.")), *HIDDEN
+        limit = t.decimal(MAX_WEIGHT)
+        wanted = t.gettext("Enter two positive costs of at most {limit} to see the threshold they lead to.")
+        return html.P(wanted.format(limit=limit)), *HIDDEN
     if isinstance(data, ApiError):
         return None, *shown(data)
     return model_threshold.cost_view(data, profit, t), *HIDDEN

@@ -55,7 +55,16 @@ def layout(**_query: str) -> html.Div:
         [
             html.H2(_("Review a proposal"), className="h5"),
             dbc.Label(_("Proposed version"), html_for=f"{PREFIX}-review-version"),
-            dbc.Row(dbc.Col(dbc.Select(id=f"{PREFIX}-review-version", className="mb-2"), md=6)),
+            dbc.Row(
+                dbc.Col(
+                    dbc.Select(
+                        id=f"{PREFIX}-review-version",
+                        placeholder=_("Choose a proposed version"),
+                        className="mb-2",
+                    ),
+                    md=6,
+                )
+            ),
             dbc.Button(_("Approve"), id=f"{PREFIX}-approve", color="primary", className="me-2"),
             dbc.Button(_("Reject"), id=f"{PREFIX}-reject", color="secondary"),
         ],

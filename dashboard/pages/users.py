@@ -45,7 +45,9 @@ def layout(**_query: str) -> html.Div:
     ]
     change = [
         html.H2(_("Change an account"), className="h5"),
-        _field(_("Account"), dbc.Select(id=f"{PREFIX}-account"), "account"),
+        _field(
+            _("Account"), dbc.Select(id=f"{PREFIX}-account", placeholder=_("Choose an account")), "account"
+        ),
         html.Div(
             [
                 dbc.Button(_("Disable"), id=f"{PREFIX}-disable", color="secondary", className="me-2"),

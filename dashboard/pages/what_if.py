@@ -23,6 +23,15 @@ from dashboard.values import points_digits
 
 PREFIX = "what-if"
 FIELDS = forms.WHAT_IF_FIELDS
+BEFORE_FIELDS = (
+    "probability",
+    "decision",
+    "threshold",
+    "points",
+    "threshold_points",
+    "strategy",
+    "rules_fired",
+)
 
 
 def title(client_id: str | None = None) -> str:
@@ -111,6 +120,16 @@ def offer_values(offer: dict | None) -> tuple[object, object, object]:
     return terms["amount"], terms["instalment"], no_update if goods is None else goods
 
 
+def before_of(score: dict) -> dict:
+    """What the Before block and the chart keep of the stored score: its risk, decision and points, and
+    what decides them (the strategy in force and the policy rules that fired, with their reasons, which
+    name them in the page's language), as the After block has them."""
+    fired = set(score.get("rules_fired") or ())
+    reasons = (score.get("explanation") or {}).get("reasons") or []
+    kept = {k: score.get(k) for k in BEFORE_FIELDS}
+    return kept | {"explanation": {"reasons": [r for r in reasons if r["code"] in fired]}}
+
+
 def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
     """Before and after side by side, the comparison chart, the largest accepted amount, the new reasons."""
     _ = t.gettext
@@ -150,7 +169,7 @@ def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
             ),
             figure(
                 "what-if-comparison-graph",
-                client_figures.comparison(before, after, after["threshold"], t),
+                client_figures.comparison(before, after, after["threshold"], t, after.get("strategy")),
                 text.what_if_summary(before, after, t),
             ),
             html.Section(
@@ -197,8 +216,7 @@ def load_client(value: str | None, _retry: int | None) -> tuple:
     except ApiError:
         offer = None  # the form works without it; the box says the offer is unavailable
     values = forms.initial_values(facts["facts"], FIELDS)
-    before = {k: score[k] for k in ("probability", "decision", "threshold", "points", "threshold_points")}
-    return form_section(client_id, values, levels, t, offer), values, before, offer, *HIDDEN
+    return form_section(client_id, values, levels, t, offer), values, before_of(score), offer, *HIDDEN
 
 
 @callback(

@@ -47,7 +47,9 @@ def layout(**_query: str) -> html.Div:
     ]
     review = [
         _field(
-            _("Decision awaiting approval"), dbc.Select(id=f"{PREFIX}-review-decision"), "review-decision"
+            _("Decision awaiting approval"),
+            dbc.Select(id=f"{PREFIX}-review-decision", placeholder=_("Choose a decision")),
+            "review-decision",
         ),
         _field(
             _("Justification (at least 20 characters)"),

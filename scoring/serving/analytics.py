@@ -46,14 +46,16 @@ class Example:
 
 
 def examples(service: ScoringService) -> list[Example]:
-    """Three stored clients to start from: clearly safe, borderline (nearest the threshold), clearly risky."""
+    """Three stored clients to start from: clearly safe, borderline (nearest the threshold), clearly risky;
+    each with its score's decision (the strategy in force's, else the threshold's)."""
     rows = pick_examples(service.probabilities, service.scorer.threshold)
+    active = service.decider.current()
     return [
         Example(
             kind,
             int(service.store.ids[row]),
             float(service.probabilities[row]),
-            service.scorer.decision(float(service.probabilities[row])),
+            service.stored_decision(row, active).decision,
         )
         for kind, row in rows.items()
     ]

@@ -5,20 +5,41 @@ amount at the asked term that the model accepts, the household can afford and th
 priced at its grade's rate (its instalment is the annuity at that rate and term, the goods price keeps the
 asked share financed). The application features are recomputed from the changed fields; the history
 features stay the client's.
+
+With a strategy in force, the current decision is the strategy's (as `GET /clients/{id}/score`), and the
+largest amount is the largest of those amounts that the strategy also accepts: each candidate (its amount,
+instalment and goods price in the application) is decided by the decider's own path, the what-if's for a
+stored client, the posted path otherwise (its rules, then its cut-offs). The strategy's decision need not be
+monotone in the amount (a rule may read the amount, the PD need not rise with it), so the search does not
+assume it over the range: it decides a grid of amounts from the product's minimum to the offer's largest,
+keeping the largest accepted, and only then narrows the gap to the next grid amount up, assuming the decision
+monotone there alone (as the offer search does with the model's). Candidates whose PD is at or above the
+strategy's `accept_below` (or outside the offer's limits) cannot be accepted whatever the rules say and are
+not decided: the rules are read for the few left, largest first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from scoring.features.application import ANOMALY_FLAG
-from scoring.offer.search import NONE, PRODUCT
+from scoring.offer.affordability import Household, max_instalment
+from scoring.offer.candidate_loans import Priced, price
+from scoring.offer.search import GRID, NONE, PRODUCT, REFINE, RISK, OfferFound
+from scoring.offer.terms import Terms, terms_of
+from scoring.serving.offering import existing_of
 from scoring.serving.service import ScoreResult, ScoringService
-from scoring.serving.strategy_state import Decided
+from scoring.serving.strategy_state import ActiveStrategy, Decided
 from scoring.vocabulary import Decision
+
+AMOUNT, ANNUITY, GOODS = "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE"
+History = Mapping[str, Sequence[Mapping[str, object]]]
+Candidate = tuple[Priced, int]  # a batch of priced amounts and one of them
+Decide = Callable[[list[float], list[Mapping[str, object]]], list[Decided]]  # PDs, applications
 
 
 @dataclass(frozen=True)
@@ -45,28 +66,171 @@ class Offer:
     max_instalment: float | None = None
 
 
+def decisions_of(
+    service: ScoringService, client_id: int | None, history: History | None, active: ActiveStrategy | None
+) -> Decide:
+    """The decider's decisions of the application with other figures: the what-if's path for a stored
+    client (no posted history), else the posted applications' path."""
+    if history is None and client_id is not None and service.store.row(client_id) is not None:
+        stored = client_id
+
+        def what_if(probabilities: list[float], applications: list[Mapping[str, object]]) -> list[Decided]:
+            pairs = zip(probabilities, applications, strict=True)
+            return [service.decider.what_if(p, a, stored, active) for p, a in pairs]
+
+        return what_if
+
+    def posted(probabilities: list[float], applications: list[Mapping[str, object]]) -> list[Decided]:
+        histories = [history or None] * len(applications)
+        return service.decider.posted(probabilities, applications, histories, active)  # type: ignore[arg-type]
+
+    return posted
+
+
+def _goods_share(application: Mapping[str, object]) -> float | None:
+    """Goods price per unit of credit asked (None when unknown), as the offer keeps it."""
+    amount, goods = float(application[AMOUNT]), application.get(GOODS)  # type: ignore[arg-type]
+    if goods is None or math.isnan(float(goods)) or amount <= 0:  # type: ignore[arg-type]
+        return None
+    return float(goods) / amount  # type: ignore[arg-type]
+
+
+class AcceptedSearch:
+    """The largest amount at the asked term within the offer's limits that the strategy accepts (see the
+    module docstring), priced as the offer prices it."""
+
+    def __init__(
+        self,
+        service: ScoringService,
+        application: Mapping[str, object],
+        vector: np.ndarray,
+        found: OfferFound,
+        household: Household,
+        accept_below: float,
+        decide: Decide,
+    ) -> None:
+        self.service, self.application, self.vector, self.found = service, application, vector, found
+        self.policy = service.offer_policy
+        self.share = _goods_share(application)
+        self.room = max_instalment(household, self.policy.affordability)
+        self.threshold = min(service.scorer.threshold, accept_below)
+        self.start = int(self.policy.pricer.grade_index(found.probability)[0])
+        self.decide = decide
+
+    def probability_of(self, amounts: np.ndarray, instalments: np.ndarray) -> np.ndarray:
+        X = self.service.loan_rows.rows(self.vector, self.application, amounts, instalments, self.share)
+        return self.service.scorer.predict(X)
+
+    def price(self, amounts: np.ndarray) -> Priced:
+        """The candidates at the asked term, feasible within the offer's limits and under the cut-off."""
+        term = np.full(len(amounts), self.found.term_months)
+        return price(self.probability_of, amounts, term, self.start, self.threshold, self.room, self.policy)
+
+    def candidate(self, priced: Priced, i: int) -> dict[str, object]:
+        """The application asking candidate `i`: its amount, instalment and goods price."""
+        amount = float(priced.amount[i])
+        goods = None if self.share is None else amount * self.share
+        return {**self.application, AMOUNT: amount, ANNUITY: float(priced.instalment[i]), GOODS: goods}
+
+    def accepted(self, priced: Priced) -> int | None:
+        """The largest candidate the strategy accepts (None: none); only the feasible are decided."""
+        for i in np.flatnonzero(priced.feasible)[::-1].tolist():
+            [decided] = self.decide([float(priced.probability[i])], [self.candidate(priced, i)])
+            if decided.decision == Decision.ACCEPT:
+                return i
+        return None
+
+    def largest(self) -> Terms | None:
+        """The terms of the largest accepted amount: on the grid, then narrowed to the amount step."""
+        top, product = self.found.at_max, self.policy.product
+        if top is None:
+            return None
+        grid = [product.round_down(a) for a in np.linspace(product.min_amount, top.amount, GRID)]
+        priced = self.price(np.unique(np.append(grid, top.amount)))
+        best = self.accepted(priced)
+        if best is None:
+            return None
+        batch, i = (
+            (priced, best) if best + 1 == len(priced) else self.narrowed((priced, best), (priced, best + 1))
+        )
+        return terms_of(batch, i, self.policy.pricer.name(int(batch.grade[i])), self.share)
+
+    def narrowed(self, low: Candidate, high: Candidate) -> Candidate:
+        """The largest accepted amount between an accepted `low` and a refused `high`, to the amount step."""
+        product = self.policy.product
+        while _amount(high) - _amount(low) > product.amount_step:
+            inner = np.unique(
+                [product.round_down(a) for a in np.linspace(_amount(low), _amount(high), REFINE + 2)]
+            )
+            inner = inner[(inner > _amount(low)) & (inner < _amount(high))]
+            if not len(inner):
+                break
+            batch = self.price(inner)
+            j = self.accepted(batch)
+            if j is None:
+                high = (batch, 0)
+            else:
+                low, high = (batch, j), ((batch, j + 1) if j + 1 < len(inner) else high)
+        return low
+
+
+def _amount(candidate: Candidate) -> float:
+    return float(candidate[0].amount[candidate[1]])
+
+
+def strategy_max(
+    service: ScoringService,
+    application: Mapping[str, object],
+    vector: np.ndarray,
+    client_id: int | None,
+    history: History | None,
+    found: OfferFound,
+    active: ActiveStrategy,
+    decide: Decide,
+) -> tuple[Terms | None, str]:
+    """The largest amount the strategy `active` accepts within the offer `found`'s limits, and its bound
+    (the offer's, else `risk`: the strategy stops it below the offer's largest)."""
+    e = existing_of(service, client_id, history)
+    household = Household.of(application, e.instalments, e.source, e.credits, e.without_annuity)
+    search = AcceptedSearch(
+        service, application, vector, found, household, active.strategy.accept_below, decide
+    )
+    best = search.largest()
+    same = best is not None and found.at_max is not None and best.amount >= found.at_max.amount
+    return best, found.limits.bound if same else RISK
+
+
 def counter_offer(
     service: ScoringService,
     application: Mapping[str, object],
     vector: np.ndarray,
     client_id: object = None,
-    history: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+    history: History | None = None,
+    decision: Decision | None = None,
 ) -> Offer:
     """Largest amount offered for `application` (history features as in `vector`; existing instalments
-    from `history` when given, else the stored client's bureau)."""
+    from `history` when given, else the stored client's bureau), with the asked amount's decision under
+    the strategy in force (`decision` when known, e.g. the stored client's score's, else the decider's)."""
     scorer = service.scorer
+    client = None if client_id is None else int(client_id)  # type: ignore[call-overload]
     current = float(scorer.predict(np.asarray(vector, dtype=np.float32)[None, :])[0])
     found = service.offer(application, vector, client_id, history, probability=current).found
-    best = found.at_max
+    active = service.decider.current()
+    decide = decisions_of(service, client, history, active)
+    if decision is None:
+        decision = decide([current], [application])[0].decision
+    best, bound = found.at_max, found.limits.bound
+    if active is not None:
+        best, bound = strategy_max(service, application, vector, client, history, found, active, decide)
     return Offer(
-        client_id=None if client_id is None else int(client_id),  # type: ignore[call-overload]
+        client_id=client,
         current_amount=found.amount,
         current_probability=current,
-        current_decision=scorer.decision(current),
+        current_decision=decision,
         max_amount=None if best is None else best.amount,
         annuity_at_max=None if best is None else best.instalment,
         probability_at_max=None if best is None else best.probability,
-        capped=best is not None and found.limits.bound in (PRODUCT, NONE),
+        capped=best is not None and bound in (PRODUCT, NONE),
         threshold=scorer.threshold,
         model_version=scorer.version,
         term_months=found.term_months,
@@ -74,7 +238,7 @@ def counter_offer(
         apr_at_max=None if best is None else round(best.apr, 6),
         grade_at_max=None if best is None else best.grade,
         goods_price_at_max=None if best is None else best.goods_price,
-        bound=found.limits.bound,
+        bound=bound,
         max_instalment=found.limits.max_instalment,
     )
 
@@ -121,5 +285,5 @@ def what_if(
         return None
     application = with_changes(stored, changes)
     result = rescore(service, row, application, client_id)
-    offer = counter_offer(service, application, result.features, client_id)
+    offer = counter_offer(service, application, result.features, client_id, decision=result.decision)
     return WhatIf(client_id, sorted(changes), result, offer)

@@ -185,3 +185,17 @@ def test_what_if_errors(client: TestClient, stored_ids: dict[str, int]) -> None:
     cleared = client.post(f"{API}/clients/{client_id}/what-if", json={"changes": {"AMT_ANNUITY": None}})
     assert cleared.status_code == 200 and cleared.json()["changed"] == ["AMT_ANNUITY"]
     assert client.post(f"{API}/clients/1/what-if", json={"changes": {}}).status_code == 404
+
+
+def test_what_if_changes_are_checked_against_the_stored_application(
+    client: TestClient, service: ScoringService, stored_ids: dict[str, int]
+) -> None:
+    client_id = stored_ids["train"]
+    stored = service.raw_application(client_id)
+    credit, annuity = float(stored["AMT_CREDIT"]), float(stored["AMT_ANNUITY"])
+    for field, value in (("AMT_ANNUITY", credit * 2), ("AMT_CREDIT", max(annuity / 2, 1000.0))):
+        bad = client.post(f"{API}/clients/{client_id}/what-if", json={"changes": {field: value}})
+        assert bad.status_code == 422, field
+        assert [p["field"] for p in bad.json()["detail"]] == [f"changes.{field}"]
+    both = {"AMT_CREDIT": annuity / 2, "AMT_ANNUITY": annuity / 4}
+    assert client.post(f"{API}/clients/{client_id}/what-if", json={"changes": both}).status_code == 200

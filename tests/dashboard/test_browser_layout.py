@@ -34,6 +34,7 @@ NAVBAR = """() => {
             middles: items.map(b => b.top + b.height / 2), right: Math.max(...items.map(b => b.right)),
             width: document.documentElement.clientWidth};
 }"""
+WHOLE = "(selector) => { const e = document.querySelector(selector); return e.scrollWidth <= e.clientWidth; }"
 PLACEHOLDER = """(id) => {
     const input = document.getElementById(id);
     const style = getComputedStyle(input);
@@ -88,6 +89,7 @@ def test_navigation_fits_one_line_at_1280_px(
         assert bar["height"] < 1.6 * bar["link"], bar  # one row of links and its padding, not two
         assert max(bar["middles"]) - min(bar["middles"]) < 6, bar  # brand, links, switch, user: one row
         assert bar["right"] <= bar["width"], bar
+        assert page.evaluate(WHOLE, "#app-user-role"), "the role is cut"  # "Administrateur" whole
     finally:
         page.context.close()
 

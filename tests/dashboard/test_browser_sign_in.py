@@ -119,7 +119,8 @@ def test_officer_overrides_prints_the_letter_and_signs_out(
     page = sign_in(visit_signed, f"/client/{risky}", "olivia")
     page.wait_for_selector(f"#client-heading:text('Client {risky}')")
     page.wait_for_selector("#app-user-name")
-    assert "olivia (Credit officer)" in page.inner_text("#app-user")
+    assert page.inner_text("#app-user-name") == "olivia"
+    assert page.inner_text("#app-user-role") == "Credit officer"  # under the name, whole
     page.wait_for_selector("#client-officer-decision input[value='accept']")
     page.check("#client-officer-decision input[value='accept']", force=True)
     page.wait_for_selector("#client-officer-override:has-text('override')")

@@ -183,3 +183,13 @@ def test_a_failed_threshold_call_shows_in_the_cost_section_alone(answer: Callabl
     summary, explain, card, *_, cost, cost_hidden, cost_error, _drawn, hidden, _text = model.load(None)
     assert hidden is True and summary and explain and card  # the page itself is drawn
     assert cost is None and cost_hidden is False and "loading" in cost_error
+
+
+def test_cost_weights_beyond_the_apis_bound_ask_for_nothing_and_say_the_limit(answer: Callable) -> None:
+    from dashboard.pages import model
+
+    answer(lambda request: pytest.fail(f"no call expected: {request.url}"))
+    for w_fn, w_fp in ((1_000_000.0, 1.0), (10.0, 1001.0), (0.0, 1.0)):
+        assert model.threshold_at(model.api(), w_fn, w_fp) is None
+    view, hidden, _text = model.cost_section(None, None)
+    assert "at most 1,000" in str(view) and hidden is True

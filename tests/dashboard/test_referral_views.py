@@ -13,7 +13,7 @@ RULE = {"code": "INCOME_BELOW_MINIMUM", "text": "Your declared income is below t
 
 def test_a_referral_is_neither_granted_nor_refused() -> None:
     assert text.decision_words("refer", ENGLISH) == "Referred to a credit officer"
-    assert text.decision_words("refer", FR) == "Transmise à un conseiller crédit"
+    assert text.decision_words("refer", FR) == "Transmise à un chargé de crédit"
     assert text.decision_words("accept", FR) == "Crédit accordé"
     assert len({text.decision_icon(d) for d in ("accept", "refer", "refuse")}) == 3
     assert reason_text.reasons_heading("refer", ENGLISH) == "Why the application goes to a credit officer"
@@ -29,4 +29,4 @@ def test_a_fired_rule_is_shown_as_a_policy_rule() -> None:
 
 def test_a_referral_shows_why_there_is_no_letter_yet() -> None:
     shown = str(letter_block(100002, "refer", FR))
-    assert "la lettre suivra la décision du conseiller" in shown and "/letters/" not in shown
+    assert "la lettre suivra sa décision" in shown and "/letters/" not in shown

@@ -95,7 +95,7 @@ def test_navigation_shows_the_user_and_the_pages_of_the_role(app: dash.Dash, fak
     assert user_box(client) == "[]"  # nobody signed in: the frame names nobody
     token = sign_in(client, "olivia")
     box = user_box(client)
-    assert "olivia" in box and "(Credit officer)" in box and token in box and "/logout" in box
+    assert "olivia" in box and '"Credit officer"' in box and token in box and "/logout" in box
     drawn = part(frame(client), "app-nav")  # the links of the role from the first paint
     assert "What-if" in drawn and "Model" not in drawn and "Users" not in drawn
     nav = next(key for key in app.callback_map if "app-nav.children" in key)
