@@ -3,9 +3,12 @@ stored client named in the path (404 when unknown)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Query, Request, status
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from api.applications import MAX_ID
 from api.settings import Settings
@@ -41,7 +44,22 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[ScoringService, Depends(get_service)]
 RequestIdDep = Annotated[str, Depends(get_request_id)]
 
-ClientId = Annotated[int, Path(ge=1, le=MAX_ID, description="SK_ID_CURR of a stored client")]
+DIGITS_ONLY = re.compile(r"[1-9][0-9]*")
+NOT_DIGITS = "must be written with digits only (no sign, space, decimal point or leading zero)"
+
+
+def _written_in_digits(value: object) -> object:
+    """A client ID in the path as the store writes it (`0100002`, `+100002`, `100002.0` are not IDs)."""
+    if isinstance(value, str) and not DIGITS_ONLY.fullmatch(value):
+        raise PydanticCustomError("digits_only", NOT_DIGITS)
+    return value
+
+
+ClientId = Annotated[
+    int,
+    Path(ge=1, le=MAX_ID, description="SK_ID_CURR of a stored client, in digits (no sign, no leading zero)"),
+    BeforeValidator(_written_in_digits),
+]
 OptionalClientId = Annotated[
     int | None, Query(ge=1, le=MAX_ID, description="Stored client to place on the chart")
 ]

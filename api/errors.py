@@ -70,8 +70,9 @@ def _field(loc: tuple) -> str:
 
 
 def validation_problems(errors: list[dict], language: str = "en") -> list[FieldProblem]:
-    """Each problem with its field, its message in `language` and its rule."""
-    return [
+    """Each problem with its field, its message in `language` and its rule, once (a path parameter that a
+    route and its dependency both read is checked twice)."""
+    problems = [
         FieldProblem(
             field=_field(tuple(e.get("loc", ()))),
             message=translate_problem(e["type"], e["msg"], e.get("ctx"), language),
@@ -79,6 +80,7 @@ def validation_problems(errors: list[dict], language: str = "en") -> list[FieldP
         )
         for e in errors
     ]
+    return list({(p.field, p.message, p.type): p for p in problems}.values())
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

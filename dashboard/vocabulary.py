@@ -68,6 +68,13 @@ FAIRNESS_ATTRIBUTES = {  # scoring.modeling.fairness
     "CODE_GENDER": N_("Gender"),
     "age band": N_("Age band"),
 }
+SEGMENTS = {  # scoring/drift/segments.json: the segments the drift run watches
+    "NAME_CONTRACT_TYPE": N_("Contract type"),
+    "NAME_INCOME_TYPE": N_("Income type"),
+    "REGION_RATING_CLIENT": N_("Region rating"),
+    "AGE_BAND": N_("Age band"),
+    "RISK_GRADE": N_("Risk grade"),
+}
 LEVELS = {"missing": N_("missing")}  # a fairness group or a scorecard bin without a value
 CBPE_CALIBRATIONS = {  # scoring.drift.cbpe
     "bundle (calibrated)": N_("the model's calibrated probabilities"),

@@ -48,8 +48,9 @@ def _reasons(result: object) -> list[dict]:
 def model_opinion(
     service: ScoringService, salt: bytes, client_id: int, counter_offer: bool
 ) -> decisions.ModelOpinion:
-    """What the model says of a stored client now: score, decision, reasons and, if asked, the counter-offer:
-    the lender's offer for the client's application (amount, term, rates, instalment...), computed here as
+    """What the model says of a stored client now: score, decision, reasons, the lending rule the
+    application as asked breaks if any (`barrier`) and, if asked, the counter-offer: the lender's offer for
+    the client's application (amount, term, rates, instalment...), computed here as
     `GET /clients/{id}/offer` computes it."""
     row = service.store.row(client_id)
     if row is None:
@@ -58,8 +59,8 @@ def model_opinion(
     if values is None:
         values = service.explanations.compute_row(row)
     result = service.client_result(row, values)
-    found = stored_offer(service, row) if counter_offer else None
-    offer = None if found is None else found.payload()["offer"]
+    found = stored_offer(service, row)
+    offer = found.payload()["offer"] if found is not None and counter_offer else None
     asked = float(service.offer_data.loans([client_id])[0][0])
     return decisions.ModelOpinion(
         client_hash=client_hash(client_id, salt) or "",
@@ -71,6 +72,7 @@ def model_opinion(
         counter_offer_amount=None if offer is None else float(offer["amount"]),
         offer=offer,
         amount=asked if math.isfinite(asked) else None,
+        barrier=None if found is None else found.found.reason_code,
     )
 
 
@@ -112,8 +114,10 @@ def decide(
     APR, instalment, fees, total cost and total payable), which its letter states whatever the model later
     says. A grant (accept, accept the counter-offer) above the authority limits (`scoring/strategy/
     authority.json`: the PD, or the amount asked or offered) is recorded with status `awaiting-approval`:
-    not final, no letter, until a senior or an admin other than its author approves it. A final accept or
-    refusal takes the client off the worklist."""
+    not final, no letter, until a senior or an admin other than its author approves it. An accept of an
+    application the lender may not grant as asked (its instalment not affordable, or its price above the
+    usury threshold: the offer's reason code) is refused (422 on `decision`): accept the counter-offer or
+    refuse. A final accept or refusal takes the client off the worklist."""
     choice = decisions.OfficerChoice(
         OfficerDecision(body.decision),
         None if body.reason_category is None else OverrideReason(body.reason_category),

@@ -20,9 +20,11 @@ def model(service: ServiceDep, language: LanguageDep) -> ModelOut:
     """The served model: version, kind, threshold, cost weights, out-of-fold metrics and calibration, the
     candidate comparison, the challenger, the scorecard's points and the features it uses, with labels (in
     the request's language); the expected profit per 1,000 applicants at the threshold (first call: read
-    from the bundle's out-of-fold PDs)."""
+    from the bundle's out-of-fold PDs); the decision strategy in force, when one decides instead of the
+    threshold alone."""
     meta = service.scorer.bundle.metadata
     profit = model_profit(service)
+    active = service.decider.current()
     return ModelOut(
         version=service.scorer.version,
         created_at=str(meta.get("created_at", "")),
@@ -52,6 +54,7 @@ def model(service: ServiceDep, language: LanguageDep) -> ModelOut:
         clients=len(service.store),
         expected_profit_per_1000=None if profit is None else profit["expected_profit_per_1000"],
         profit=profit,
+        strategy=None if active is None else active.describe(),
     )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.base import FromResult
 from api.schemas.monitoring import FairnessTrendOut
+from api.schemas.strategies import StrategyOut
 
 
 class FeatureOut(BaseModel):
@@ -85,6 +86,11 @@ class ModelOut(BaseModel):
         default=None,
         description="The figures behind it per 1,000 applicants: interest income, expected loss, cost of "
         "funds, operating cost, realised profit (known outcomes), offered share, share refused on price",
+    )
+    strategy: StrategyOut | None = Field(
+        default=None,
+        description="The decision strategy in force (its cut-offs and rules decide, not the threshold "
+        "alone); null: the threshold decides",
     )
 
 

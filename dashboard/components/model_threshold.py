@@ -1,6 +1,7 @@
 """The Model page's cost section: the lowest-cost threshold at the weights entered beside the production one,
 costed on the same out-of-fold predictions, why the two differ, the cost curve, and the expected profit at
-the current policy. Pure functions of the API's `/analytics/threshold` document and the model's profit."""
+the production threshold. Pure functions of the API's `/analytics/threshold` document and the model's
+profit."""
 
 from __future__ import annotations
 
@@ -112,8 +113,8 @@ def cost_view(data: Mapping, profit: dict | None, t: Translator = ENGLISH) -> db
 
 
 def profit_view(profit: dict | None, t: Translator) -> html.Section:
-    """The expected profit per 1,000 applicants at the current policy, and what it is made of."""
-    heading = t.gettext("Expected profit at the current policy")
+    """The expected profit per 1,000 applicants at the production threshold, and what it is made of."""
+    heading = t.gettext("Expected profit at the production threshold")
     rows = model_text.profit_rows(profit, t, currency())
     body: list = [html.P(model_text.profit_summary(profit, t, currency()), id="model-expected-profit")]
     if rows:

@@ -90,9 +90,12 @@ def worklist_text(metrics: Mapping | None, t: Translator = ENGLISH) -> str:
     _ = t.gettext
     if metrics is None:
         return ""
-    queue = _(
+    queue = t.ngettext(
+        "Worklist now: {size} referred application waiting ({taken} taken, {awaiting} awaiting approval; "
+        "the oldest waiting for {oldest}).",
         "Worklist now: {size} referred applications waiting ({taken} taken, {awaiting} awaiting approval; "
-        "the oldest waiting for {oldest})."
+        "the oldest waiting for {oldest}).",
+        metrics["queue_size"],
     ).format(
         size=t.number(metrics["queue_size"]),
         taken=t.number(metrics["taken"]),

@@ -31,10 +31,20 @@ def _realised(entry: Mapping, t: Translator) -> str:
     )
 
 
+def segment_name(entry: Mapping, t: Translator = ENGLISH) -> str:
+    """A segment value in words, "Income type: Pensioner" (the API's `name` for a segment it does not
+    know)."""
+    segment, value = entry.get("segment"), entry.get("value")
+    if segment not in vocabulary.SEGMENTS or value is None:
+        return str(entry.get("name", ""))
+    name, level = vocabulary.label(vocabulary.SEGMENTS, segment, t), vocabulary.level_label(segment, value, t)
+    return t.gettext("{segment}: {value}").format(segment=name, value=level)
+
+
 def _segment_row(entry: Mapping, t: Translator) -> html.Tr:
     drifted = bool(entry.get("drifted"))
     cells = [
-        entry.get("name", ""),
+        segment_name(entry, t),
         t.gettext("{current} / {reference}").format(
             current=t.number(entry.get("n")), reference=t.number(entry.get("n_reference"))
         ),
@@ -61,9 +71,12 @@ def segments_view(summary: Mapping, t: Translator = ENGLISH) -> html.Section:
     if entries is None:
         return html.Section([title, html.P(_("This report has no segments (made before they were added)."))])
     note = html.P(
-        _(
+        t.ngettext(
             "Segment values with at least {count} clients in both the reference and the current data "
-            "({small} smaller ones not shown)."
+            "({small} smaller one not shown).",
+            "Segment values with at least {count} clients in both the reference and the current data "
+            "({small} smaller ones not shown).",
+            check.get("values_too_small") or 0,
         ).format(count=t.number(check.get("min_clients")), small=t.number(check.get("values_too_small"))),
         className="small",
     )

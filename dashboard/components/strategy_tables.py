@@ -10,6 +10,8 @@ from dash import html
 
 from dashboard.components.tables import captioned_table, cell_rows
 from dashboard.i18n import ENGLISH, N_, Translator
+from dashboard.settings import currency
+from dashboard.values import money
 
 PREFIX = "strategy"
 ACTIONS = {"refuse": N_("refuse"), "refer": N_("refer")}
@@ -22,7 +24,7 @@ STATUSES = {
 
 
 def _money(value: object, t: Translator) -> str:
-    return t.number(value) if value is not None else t.unknown()
+    return money(value, t, currency())
 
 
 def _per_day(result: dict, t: Translator) -> str:
@@ -51,8 +53,16 @@ def rates_table(result: dict, t: Translator = ENGLISH) -> dbc.Table:
             t.percent(result["observed_bad_rate"], 2),
             t.percent(now["observed_bad_rate"], 2),
         ),
-        (_("Expected loss of the accepted"), _money(result["expected_loss"], t), ""),
-        (_("Expected profit at the offer's prices"), _money(result["profit"], t), ""),
+        (
+            _("Expected loss of the accepted"),
+            _money(result["expected_loss"], t),
+            _money(now.get("expected_loss"), t),
+        ),
+        (
+            _("Expected profit at the offer's prices"),
+            _money(result["profit"], t),
+            _money(now.get("profit"), t),
+        ),
         (_("Refer volume"), _per_day(result, t), ""),
     ]
     caption = _("{name} on {n} applications ({population})").format(

@@ -210,9 +210,11 @@ def verification_text(result: Mapping, t: Translator = ENGLISH) -> dbc.Alert:
         rows=t.number(result["rows"]), first=result["first_id"], last=result["last_id"]
     )
     if result["anchors"]:
-        anchors = _("{anchors} signed anchors of its end agree (the newest names row {row}).").format(
-            anchors=t.number(result["anchors"]), row=result["last_anchored"]
-        )
+        anchors = t.ngettext(
+            "{anchors} signed anchor of its end agrees (the newest names row {row}).",
+            "{anchors} signed anchors of its end agree (the newest names row {row}).",
+            result["anchors"],
+        ).format(anchors=t.number(result["anchors"]), row=result["last_anchored"])
     else:
         anchors = _(
             "No signed anchor of its end yet: each export writes one, and the API one every few minutes."

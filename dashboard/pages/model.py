@@ -1,5 +1,5 @@
 """Model: cost weights against threshold, approval and cost, the production threshold beside the lowest-cost
-one and why they differ, beside the expected profit per 1,000 applicants at the current policy; global
+one and why they differ, beside the expected profit per 1,000 applicants at the production threshold; global
 importance, SHAP summary and dependence from bins (`/explain/summary`: a few KB, not the raw sample); the
 model card (each figure once, from the bundle's stored out-of-fold predictions at the production threshold),
 the candidates compared (mean ± std across repeats, champion and challenger marked), the scorecard's points in
@@ -114,6 +114,23 @@ def layout(**_query: str) -> html.Div:
     )
 
 
+def decides_text(strategy: Mapping | None, t: Translator) -> str:
+    """What decides the applications: the strategy in force (whose cut-offs and rules differ from the
+    model's threshold, the figures of this page), else the production threshold alone."""
+    if not strategy:
+        return t.gettext("The production threshold alone (no decision strategy in force).")
+    return t.gettext(
+        "The strategy {name} (version {version}): accepted below {accept}, refused from {refuse}, an officer "
+        "decides between, and its policy rules. The threshold, costs and profit of this page are the model's "
+        "own, at its production threshold; the Strategy page gives the strategy's."
+    ).format(
+        name=strategy["name"],
+        version=strategy["version"],
+        accept=t.percent(strategy["accept_below"], 2),
+        refuse=t.percent(strategy["refuse_from"], 2),
+    )
+
+
 def summary_view(model: Mapping, t: Translator) -> html.Section:
     _ = t.gettext
     cost = model["cost"]
@@ -132,6 +149,7 @@ def summary_view(model: Mapping, t: Translator) -> html.Section:
             _("Production threshold"),
             _("{threshold} (calibrated risk)").format(threshold=t.percent(model["threshold"], 2)),
         ),
+        (_("What decides"), decides_text(model.get("strategy"), t)),
         (
             _("Cost weights used"),
             f"w_FN {t.decimal(cost.get('w_fn'))} : w_FP {t.decimal(cost.get('w_fp'))}",

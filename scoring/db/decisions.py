@@ -19,6 +19,7 @@ from scoring.db.audit import Actor, AuditEvent, append
 from scoring.db.engine import write_transaction
 from scoring.db.tables import decisions, labels, users, utc_now, worklist_claims
 from scoring.errors import ScoringError
+from scoring.explain.policy_reasons import policy_catalogue
 from scoring.strategy.authority import AuthorityLimits
 from scoring.vocabulary import AuditAction, Decision, DecisionStatus, OfficerDecision, OverrideReason
 
@@ -54,6 +55,9 @@ class ModelOpinion:
     counter_offer_amount: float | None
     offer: Mapping[str, object] | None = None  # the counter-offer's whole terms (amount, term, rates...)
     amount: float | None = None  # the credit asked (the authority limits' amount for an accept)
+    # the policy code of the lending rule the application as asked breaks while its risk is accepted (the
+    # offer's NOT_AFFORDABLE or PRICE_ABOVE_CAP): the lender may not grant it as asked, whoever decides
+    barrier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,17 @@ def is_written(note: str) -> bool:
     )
 
 
+def barrier_message(code: str) -> str:
+    """Why an application cannot be granted as asked, for the officer (the policy code's officer text)."""
+    catalogue = policy_catalogue()
+    why = catalogue[code].text("officer", "en") if code in catalogue else code
+    return (
+        f"the application as asked cannot be granted ({code}: {why}); accept the counter-offer or refuse "
+        "(creditworthiness assessment and usury threshold: Directive 2023/2225, article 18; Code de la "
+        "consommation, L. 314-6)"
+    )
+
+
 def check(choice: OfficerChoice, model: ModelOpinion) -> bool:
     """Whether the choice overrides the model; DecisionError when it cannot be recorded as it is."""
     override = choice.decision.overrides(model.decision)
@@ -86,6 +101,8 @@ def check(choice: OfficerChoice, model: ModelOpinion) -> bool:
         raise DecisionError(
             "decision", "there is no counter-offer: the model accepts no amount for this client"
         )
+    if choice.decision is OfficerDecision.ACCEPT and model.barrier is not None:
+        raise DecisionError("decision", barrier_message(model.barrier))
     if len(note) > MAX_JUSTIFICATION:
         raise DecisionError("justification", f"at most {MAX_JUSTIFICATION} characters")
     if override:

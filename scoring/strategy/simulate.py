@@ -159,6 +159,10 @@ def simulate(compared: Compared, scores_per_day: float | None) -> dict:
             **rates(old),
             "expected_bad_rate": group(population, was_accepted)["expected_bad_rate"],
             "observed_bad_rate": group(population, was_accepted)["observed_bad_rate"],
+            "expected_loss": _expected_loss(population, was_accepted, pricing_policy().loss_given_default)[
+                "expected_loss"
+            ],
+            "profit": _profit(population, was_accepted)["profit"],
         },
         "swap_in": group(population, accepted & ~was_accepted),
         "swap_out": group(population, was_accepted & ~accepted),

@@ -153,6 +153,7 @@ def test_model_document(client: TestClient, service: ScoringService) -> None:
     assert [f["name"] for f in body["features"]] == service.scorer.feature_names
     assert body["base_probability"] == pytest.approx(service.scorer.base_probability)
     assert 0 < body["base_probability"] < 1
+    assert body["strategy"] is None  # no strategy in force: the threshold decides
 
 
 def test_what_if_without_changes_matches_the_stored_score(

@@ -46,6 +46,19 @@ def test_unknown_and_malformed_ids(client: TestClient) -> None:
         assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "client_id"
 
 
+def test_a_client_id_is_written_in_digits_only(client: TestClient, stored_ids: dict[str, int]) -> None:
+    """One way to write an ID: `0100002`, `+100002`, ` 100002`, `100002.0` name no client (one problem,
+    though the route and its dependency both read the ID)."""
+    known = stored_ids["train"]
+    assert client.get(f"{API}/clients/{known}/offer").status_code == 200
+    for written in (f"0{known}", f"+{known}", f"%20{known}", f"{known}.0"):
+        for path in ("/score", "/offer"):
+            bad = client.get(f"{API}/clients/{written}{path}")
+            assert bad.status_code == 422, (written, path)
+            [problem] = bad.json()["detail"]
+            assert problem["field"] == "client_id" and "digits only" in problem["message"]
+
+
 def test_score_is_explained_and_additive(
     client: TestClient, service: ScoringService, stored_ids: dict
 ) -> None:

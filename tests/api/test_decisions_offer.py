@@ -36,6 +36,37 @@ def letter(client: TestClient, client_id: int, headers: dict, language: str = "e
     return html_text(answer.text)
 
 
+def test_an_application_the_lender_may_not_grant_as_asked_cannot_be_accepted_as_asked(
+    app_client: TestClient,  # noqa: F811
+    people: dict,  # noqa: F811
+) -> None:
+    """Its risk is accepted but its instalment is not affordable: no one may grant it as asked (the 422 names
+    the decision and says why); its counter-offer can be accepted."""
+    limits = authority_limits()
+    blocked = next(
+        o
+        for o in offers(app_client)
+        if o["reason_code"] == "NOT_AFFORDABLE"
+        and o["offer"]
+        and not limits.exceeded(o["probability"], o["offer"]["amount"])
+    )
+    url = f"{API}/clients/{blocked['client_id']}/decisions"
+    refused = app_client.post(url, json={"decision": "accept"}, headers=people["officer"])
+    assert refused.status_code == 422, refused.text
+    [problem] = refused.json()["detail"]
+    assert problem["field"] == "decision" and "NOT_AFFORDABLE" in problem["message"]
+    assert app_client.get(url, headers=people["officer"]).json()["decisions"] == []  # nothing recorded
+    override = {
+        "reason_category": "affordability",
+        "justification": "The household can carry the lower amount only.",
+    }
+    countered = app_client.post(
+        url, json={"decision": "accept-counter-offer", **override}, headers=people["officer"]
+    )
+    assert countered.status_code == 201, countered.text
+    assert countered.json()["offer"] == blocked["offer"]
+
+
 def test_an_accepted_counter_offer_records_the_whole_offer(
     app_client: TestClient,  # noqa: F811
     people: dict,  # noqa: F811

@@ -91,7 +91,7 @@ def test_fast_answers_are_audited_like_routed_ones(keyed: TestClient, answered: 
     ("path", "headers", "status"),
     [
         ("/clients/1/score", {}, 404),  # unknown client
-        ("/clients/0{id}/score", {}, 200),  # leading zero: the route parses it
+        ("/clients/0{id}/score", {}, 422),  # leading zero: the route refuses it (one way to write an ID)
         ("/clients/99999999999/score", {}, 422),  # beyond MAX_ID
         ("/clients/{id}/score?contributions=maybe", {}, 422),
         ("/clients/{id}/score?contributions=true&x=1", {}, 422),  # unknown query parameter

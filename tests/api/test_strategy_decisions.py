@@ -171,6 +171,7 @@ def test_a_knock_out_refuses_and_the_band_refers(client: TestClient, case: Case)
     assert offer["decision"] == "refer" and offer["strategy"]["name"] == "test-band"
     ready = client.get(f"{API}/ready").json()
     assert ready["strategy"]["name"] == "test-band" and ready["strategy_error"] is None
+    assert client.get(f"{API}/model").json()["strategy"] == refused["strategy"]  # the Model page says so
 
     state = client.app.state.scoring
     active, row = state.strategies.current(), state.service.store.row(case.knocked_out)

@@ -175,7 +175,7 @@ def test_administrator_in_french_then_english(
         page = sign_in(visit, "/users", "adam")
         page.wait_for_selector("#users-accounts tbody tr")
         assert page.title() == "Utilisateurs : scoring crédit"
-        assert "adam (Administrateur)" in page.inner_text("#app-user")
+        assert page.inner_text("#app-user-role") == "Administrateur"  # under the name, whole
         accounts = page.inner_text("#users-accounts")
         assert (
             "Dernière connexion (UTC)" in accounts and "Chargé de crédit" in accounts and "actif" in accounts

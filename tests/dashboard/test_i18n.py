@@ -69,6 +69,7 @@ def test_catalogue_has_no_stale_or_empty_entry(language: str) -> None:
 def test_api_vocabularies_shown_in_french_mirror_the_library() -> None:
     """The dashboard cannot import `scoring`; its translated copies of the API's values must not drift."""
     from scoring.drift import cbpe, psi
+    from scoring.drift.segments import segment_policy
     from scoring.modeling import candidates
     from scoring.monitoring import history
     from scoring.vocabulary import Decision, DecisionStatus, OfficerDecision, OverrideReason, Role
@@ -87,6 +88,7 @@ def test_api_vocabularies_shown_in_french_mirror_the_library() -> None:
     assert set(vocabulary.RETRAIN_OUTCOMES) == {history.PROMOTED, history.KEPT, history.SKIPPED}
     assert set(vocabulary.SELECTION_RULES) == {candidates.RULE}
     assert set(vocabulary.CBPE_CALIBRATIONS) == {cbpe.BUNDLE, cbpe.ISOTONIC}
+    assert set(vocabulary.SEGMENTS) == {segment.name for segment in segment_policy().segments}
     fr = translator("fr")
     assert vocabulary.label(vocabulary.ROLES, "officer", fr) == "Chargé de crédit"
     assert vocabulary.label(vocabulary.ROLES, "auditor", fr, fallback="Auditor") == "Auditor"

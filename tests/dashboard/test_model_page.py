@@ -193,3 +193,21 @@ def test_cost_weights_beyond_the_apis_bound_ask_for_nothing_and_say_the_limit(an
         assert model.threshold_at(model.api(), w_fn, w_fp) is None
     view, hidden, _text = model.cost_section(None, None)
     assert "at most 1,000" in str(view) and hidden is True
+
+
+def test_the_model_facts_say_what_decides(answer: Callable) -> None:
+    """The threshold alone, or the strategy in force (as `GET /model` gives it): then the page's threshold,
+    costs and profit are said to be the model's own."""
+    from dashboard.pages import model
+
+    strategy = {"name": "demo", "version": 2, "accept_below": 0.05, "refuse_from": 0.08}
+    served = checked(ModelOut, {**SERVED, "strategy": strategy})
+    for document, expected in ((SERVED, "threshold alone"), (served, "strategy demo (version 2)")):
+        answer(
+            lambda request, document=document: httpx.Response(
+                200, json={**ROUTES, "/api/v1/model": document}[request.url.path]
+            )
+        )
+        words = texts(model.load(None)[0])
+        assert expected in words
+    assert "accepted below 5.00%, refused from 8.00%" in words and "the model's own" in words

@@ -59,6 +59,7 @@ MODEL = checked(
         "monotone": None,
         "expected_profit_per_1000": None,
         "profit": None,
+        "strategy": None,
         "candidates": ROWS,
         "selection_rule": "simplest eligible candidate whose mean AUC is within one standard deviation",
         "feature_selection": {"n_selected": 120, "n_input": 605, "selected_auc": 0.757, "full_auc": 0.756},

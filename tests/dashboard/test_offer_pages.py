@@ -192,7 +192,7 @@ def test_the_model_page_shows_the_expected_profit_beside_the_cost_curve(answer: 
     profit = model_text.profit_facts(payload)
     view, hidden, _ = model.show_cost(10.0, 1.0, None, profit)
     words = texts(view)
-    assert hidden and "Expected profit at the current policy" in words
+    assert hidden and "Expected profit at the production threshold" in words
     assert "the lender expects a profit of €41,250 per 1,000 applicants" in words
     assert "Interest income €90,000 Expected loss €30,000 Applicants offered a credit 82.0%" in words
     assert "Realised profit" not in words

@@ -31,8 +31,12 @@ def _entry(name: str, drifted: bool, moved: int = 0, realised: float | None = No
 
 SUMMARY = {
     "segments": [
-        _entry("NAME_INCOME_TYPE=Pensioner", True, moved=5, realised=0.18),
-        _entry("AGE_BAND=60+", False),
+        {
+            **_entry("NAME_INCOME_TYPE=Pensioner", True, moved=5, realised=0.18),
+            "segment": "NAME_INCOME_TYPE",
+            "value": "Pensioner",
+        },
+        {**_entry("AGE_BAND=60+", False), "segment": "AGE_BAND", "value": "60+"},
     ],
     "segment_check": {"min_clients": 200, "values_too_small": 3},
 }
@@ -80,7 +84,7 @@ def _text(component: object) -> str:
 def test_segment_table_shows_each_value_and_highlights_the_drifted() -> None:
     section = segments_view(SUMMARY, translator("en"))
     text = _text(section)
-    assert "NAME_INCOME_TYPE=Pensioner" in text and "AGE_BAND=60+" in text
+    assert "Income type: Pensioner" in text and "Age band: 60+" in text and "NAME_INCOME_TYPE" not in text
     assert "Feature 0, Feature 1, Feature 2 and 2 more" in text
     assert "0.434 (critical 0.076)" in text and "18.0% (p = 0.388)" in text
     assert "at least 200 clients" in text and "3 smaller ones" in text
@@ -125,3 +129,13 @@ def test_drift_page_fetches_a_year_of_fairness(fake_api: list[httpx.Request]) ->
     assert "drift-fairness-table" in _text(section)
     [request] = fake_api
     assert request.url.path == "/api/v1/monitoring/summary" and request.url.params["bucket"] == "1d"
+
+
+def test_a_segment_is_named_in_words_in_the_pages_language() -> None:
+    from dashboard.components.segments import segment_name
+
+    pensioners = SUMMARY["segments"][0]
+    assert segment_name(pensioners) == "Income type: Pensioner"
+    french = segment_name(pensioners, translator("fr"))
+    assert french.startswith("Type de revenu") and "Pensioner" not in french and "NAME_" not in french
+    assert segment_name({"name": "NEW_SEGMENT=1", "segment": "NEW_SEGMENT", "value": 1}) == "NEW_SEGMENT=1"

@@ -76,6 +76,10 @@ def test_profit_is_the_offer_s_on_the_accepted_loans(population: Population) -> 
     assert result["realised_profit_per_1000"] is None  # some accepted outcomes are unknown
     nobody = simulate(Compared.of(Strategy.single_threshold(0.0), strategy, "test", population), None)
     assert (nobody["approval_rate"], nobody["profit"], nobody["expected_bad_rate"]) == (0.0, 0.0, None)
+    in_force = nobody["current"]  # the strategy in force's figures, computed as the simulated one's
+    assert (in_force["profit"], in_force["expected_loss"]) == pytest.approx(
+        (result["profit"], result["expected_loss"])
+    )
 
 
 def test_rules_fired_and_the_swap_set_against_the_current_strategy(population: Population) -> None:

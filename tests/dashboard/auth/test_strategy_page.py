@@ -76,6 +76,8 @@ SIMULATION = {
         "refusal_rate": 0.2512,
         "expected_bad_rate": 0.0295,
         "observed_bad_rate": 0.0286,
+        "expected_loss": 163456789.0,
+        "profit": 228765432.0,
     },
     "swap_in": NONE,
     "swap_out": GROUP,
@@ -188,7 +190,9 @@ def test_a_simulation_shows_the_rates_rules_swap_set_and_chart(app: dash.Dash, f
     (sent,) = fake.sent("/strategies/simulate")
     assert json.loads(sent.content) == {"yaml": DEMO}
     shown = json.dumps(answer.get_json()["response"])
-    for text in ("Approval rate", "69.10%", "74.88%", "12.13%", "2.61%", "151,124,092", "no traffic"):
+    amounts = ("151,124,092", "163,456,789", "240,944,523", "228,765,432")  # simulated and in force
+    money = [f"\\u20ac{amount}" for amount in amounts]  # json.dumps escapes the euro sign
+    for text in ("Approval rate", "69.10%", "74.88%", "12.13%", "2.61%", *money, "no traffic"):
         assert text in shown, text
     assert "BUREAU_CURRENT_OVERDUE" in shown and "1,734" in shown and "5.88%" in shown
     assert "In force: the bundle" in shown and "Simulated: demo" in shown
