@@ -32,6 +32,9 @@ BOUNDS = {
     "none": N_("Nothing: the amount asked is offered in full."),
 }
 NO_OFFER = {
+    "OUTSIDE_PRODUCT": N_(
+        "No credit can be offered for this amount: it is outside the range of amounts the product offers."
+    ),
     "PRICE_ABOVE_CAP": N_(
         "No credit can be offered: the rate this risk calls for would exceed the legal maximum rate (the "
         "usury threshold)."
@@ -42,6 +45,10 @@ NO_OFFER = {
     ),
 }
 ASKED_REFUSED = {
+    "OUTSIDE_PRODUCT": N_(
+        "The application as asked cannot be offered: its amount is outside the range of amounts the product "
+        "offers. The closest terms offered come first."
+    ),
     "PRICE_ABOVE_CAP": N_(
         "The application as asked cannot be offered: its rate would exceed the legal maximum rate. The "
         "closest terms offered come first."

@@ -97,7 +97,7 @@ class OfferOut(BaseModel):
     )
     probability: float = Field(ge=0, le=1, description="PD of the asked amount at the asked term, priced")
     grade: str | None = Field(description="Risk grade of that PD (null when refused on risk)")
-    reason_code: Literal["PRICE_ABOVE_CAP", "NOT_AFFORDABLE"] | None = Field(
+    reason_code: Literal["OUTSIDE_PRODUCT", "PRICE_ABOVE_CAP", "NOT_AFFORDABLE"] | None = Field(
         description="Policy reason the asked terms are refused (null: accepted, or refused on the "
         "model's risk)"
     )

@@ -3,9 +3,9 @@
 The catalogue is `policy_reasons.json` beside this module. Each code has a short title, the sentence a
 customer reads (`customer`: why the policy counted against the application, in plain words) and the officer's
 description of what the rule checks, in every language of the catalogue. A strategy rule's `code` must be
-one of these (`scoring.strategy.definition`); the offer's affordability and legal-maximum-price checks use
-`NOT_AFFORDABLE` and `PRICE_ABOVE_CAP`. No policy code is also a feature reason code (reason_codes.json),
-so a code names one kind of reason wherever it is shown.
+one of these (`scoring.strategy.definition`); the offer's affordability, legal-maximum-price and
+product-range checks use `NOT_AFFORDABLE`, `PRICE_ABOVE_CAP` and `OUTSIDE_PRODUCT`. No policy code is also a
+feature reason code (reason_codes.json), so a code names one kind of reason wherever it is shown.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ CATALOGUE_FILE = "policy_reasons.json"
 TEXTS = ("title", "customer", "officer")
 NOT_AFFORDABLE = "NOT_AFFORDABLE"
 PRICE_ABOVE_CAP = "PRICE_ABOVE_CAP"
+OUTSIDE_PRODUCT = "OUTSIDE_PRODUCT"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scoring.explain.policy_reasons import NOT_AFFORDABLE, PRICE_ABOVE_CAP
+from scoring.explain.policy_reasons import NOT_AFFORDABLE, OUTSIDE_PRODUCT, PRICE_ABOVE_CAP
 from scoring.offer.affordability import (
     Household,
     debt_service_ratios,
@@ -184,7 +184,10 @@ def search_offer(
 
 
 def _reason(priced: Priced, i: int) -> str | None:
-    """The policy reason code of refusing candidate `i` (None when the model's risk alone refuses it)."""
+    """The policy reason code of refusing candidate `i`: an amount outside the product's range whatever its
+    risk, else the price or affordability (None when the model's risk alone refuses it)."""
+    if not priced.product_ok[i]:
+        return OUTSIDE_PRODUCT
     if not priced.risk_ok[i]:
         return None
     if not priced.price_ok[i]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from api.schemas.offers import OfferOut
 from scoring.db.tables import audit_log
+from scoring.offer.product import product_policy
 from scoring.offer.profit import expected_profit
 from scoring.serving.service import ScoringService
 from tests.api.conftest import API, APPLICATION
@@ -98,6 +99,16 @@ def test_a_posted_applications_offer(client: TestClient) -> None:
     assert owed["limits"]["max_instalment"] == pytest.approx(body["limits"]["max_instalment"] - 9_000.0)
     bad = client.post(f"{API}/score/offer", json={**APPLICATION, "AMT_CREDIT": "a lot"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "AMT_CREDIT"
+
+
+def test_an_amount_outside_the_products_range_is_refused_with_its_reason(client: TestClient) -> None:
+    """Below the product's minimum (or above its maximum) whatever the risk: the reason says so."""
+    product = product_policy()
+    for amount in (product.min_amount / 2, product.max_amount * 2):
+        asked = {**APPLICATION, "AMT_CREDIT": amount, "AMT_GOODS_PRICE": amount, "AMT_ANNUITY": amount / 20}
+        body = client.post(f"{API}/score/offer", json=asked).json()
+        assert (body["decision"], body["reason_code"]) == ("refuse", "OUTSIDE_PRODUCT"), amount
+        assert body["offer"] is None or product.min_amount <= body["offer"]["amount"] <= product.max_amount
 
 
 def test_offer_true_adds_the_offer_to_the_score(client: TestClient, stored_ids: dict) -> None:

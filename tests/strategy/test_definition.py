@@ -87,7 +87,7 @@ def test_every_problem_names_its_line_and_field() -> None:
         "line 3: cutoffs: accept_below (0.4) must not be above refuse_from (0.2)",
         "line 9: rules[1].code: unknown reason code NOT_A_POLICY_CODE (policy codes: INCOME_MISSING, "
         "INCOME_BELOW_MINIMUM, AGE_AT_TERM_END, BUREAU_CURRENT_OVERDUE, UNAFFORDABLE_DSR, "
-        "RESIDUAL_INCOME_TOO_LOW, NOT_AFFORDABLE, PRICE_ABOVE_CAP)",
+        "RESIDUAL_INCOME_TOO_LOW, NOT_AFFORDABLE, OUTSIDE_PRODUCT, PRICE_ABOVE_CAP)",
         "line 10: rules[1].when: function calls are not allowed: __import__( (at character 1)",
         "line 13: rules[2].when: unknown name AGE: not a column of the application nor a feature "
         "(at character 1)",
