@@ -165,12 +165,13 @@ def client_what_if(
     """
     started = time.perf_counter()
     changes = body.changes.model_dump(exclude_unset=True)
-    problems = changes_problems(service.raw_application(client_id) or {}, changes)
+    stored = service.raw_application(client_id)
+    if stored is None:
+        raise client_not_found()
+    problems = changes_problems(stored, changes)
     if problems:
         raise RequestValidationError(problems)
-    found = what_if(service, row, client_id, changes)
-    if found is None:
-        raise client_not_found()
+    found = what_if(service, row, client_id, stored, changes)
     state.log_scores([found.score], ScoreKind.WHAT_IF, request_id, started)
     return WhatIfOut(
         client_id=client_id,

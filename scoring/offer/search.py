@@ -20,6 +20,7 @@ Given the PD of candidate (amount, instalment) pairs in one vectorised call, for
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,12 +36,14 @@ from scoring.offer.affordability import (
 )
 from scoring.offer.candidate_loans import Priced, ProbabilityOf, price
 from scoring.offer.policy import OfferPolicy
+from scoring.offer.product import ProductPolicy
 from scoring.offer.terms import LONGER_TERM, LOWER_AMOUNT, Terms, terms_of
 from scoring.vocabulary import Decision
 
 GRID = 24
 REFINE = 16
 RISK, AFFORDABILITY, PRODUCT, NONE = "risk", "affordability", "product", "none"
+Candidate = tuple[Priced, int]  # a batch of priced amounts and one of them
 
 
 @dataclass(frozen=True)
@@ -223,25 +226,48 @@ def _max_amount(
     if b == count - 1:
         binding = PRODUCT if upper >= policy.product.round_down(policy.product.max_amount) else AFFORDABILITY
         return (first, b), binding, first.passes
-    low, high = (first, b), (first, b + 1)
-    passes = first.passes
-    step = policy.product.amount_step
-    while high[0].amount[high[1]] - low[0].amount[low[1]] > step:
-        a, z = float(low[0].amount[low[1]]), float(high[0].amount[high[1]])
-        inner = np.unique([policy.product.round_down(x) for x in np.linspace(a, z, REFINE + 2)[1:-1]])
+    batches: list[Priced] = []
+
+    def batch_of(inner: np.ndarray) -> Priced:
+        batches.append(price(pd_of, inner, np.full(len(inner), term), start, threshold, room, policy))
+        return batches[-1]
+
+    low, high = narrowed((first, b), (first, b + 1), batch_of, _last_feasible, policy.product)
+    return low, _failure(*high), max([first.passes, *(batch.passes for batch in batches)])
+
+
+def _last_feasible(batch: Priced) -> int | None:
+    ok = np.flatnonzero(batch.feasible)
+    return int(ok[-1]) if len(ok) else None
+
+
+def candidate_amount(candidate: Candidate) -> float:
+    return float(candidate[0].amount[candidate[1]])
+
+
+def narrowed(
+    low: Candidate,
+    high: Candidate,
+    batch_of: Callable[[np.ndarray], Priced],
+    largest: Callable[[Priced], int | None],
+    product: ProductPolicy,
+) -> tuple[Candidate, Candidate]:
+    """The gap between a kept amount `low` and the refused amount above it, narrowed to the product's amount
+    step: amounts between them priced in batches (`batch_of`), the largest one `largest` keeps in each
+    (None: none) becoming `low`, the next one up `high` (the choice assumed monotone between the two)."""
+    while candidate_amount(high) - candidate_amount(low) > product.amount_step:
+        a, z = candidate_amount(low), candidate_amount(high)
+        inner = np.unique([product.round_down(x) for x in np.linspace(a, z, REFINE + 2)[1:-1]])
         inner = inner[(inner > a) & (inner < z)]
         if not len(inner):
             break
-        batch = price(pd_of, inner, np.full(len(inner), term), start, threshold, room, policy)
-        passes = max(passes, batch.passes)
-        ok = np.flatnonzero(batch.feasible)
-        if len(ok):
-            j = int(ok[-1])
-            low = (batch, j)
-            high = (batch, j + 1) if j + 1 < len(inner) else high
-        else:
+        batch = batch_of(inner)
+        j = largest(batch)
+        if j is None:
             high = (batch, 0)
-    return low, _failure(*high), passes
+        else:
+            low, high = (batch, j), ((batch, j + 1) if j + 1 < len(inner) else high)
+    return low, high
 
 
 def _limits(

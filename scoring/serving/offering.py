@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from scoring.offer.affordability import Household
+from scoring.offer.candidate_loans import ProbabilityOf
 from scoring.offer.profit import expected_profit
 from scoring.offer.search import OfferFound, search_offer
 from scoring.serving.offer_data import Existing, existing_from_rows
@@ -72,19 +73,31 @@ def existing_of(
     return existing_from_rows(None)
 
 
-def make_offer(
+@dataclass(frozen=True)
+class Applicant:
+    """An application as the offer search reads it: the amount, annuity and goods price asked, the share of
+    the goods price financed, the household, and the PD of candidate (amount, instalment) pairs."""
+
+    client_id: int | None
+    amount: float
+    annuity: float | None
+    goods: float | None
+    share: float | None
+    household: Household
+    probability_of: ProbabilityOf
+
+
+def applicant(
     service: ScoringService,
     application: Mapping[str, object],
     vector: np.ndarray,
     client_id: object = None,
     history: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
-    probability: float | None = None,
-) -> OfferResult:
-    """The offer of `application` (Kaggle fields) whose model row is `vector` (`probability`: its PD as
-    posted, when already known)."""
+) -> Applicant:
+    """`application` (Kaggle fields) whose model row is `vector`, with its household's existing instalments
+    (`existing_of`) and the served model's PD of its candidate loans."""
     client = None if client_id is None else int(client_id)  # type: ignore[call-overload]
     amount = float(application["AMT_CREDIT"])  # type: ignore[arg-type]
-    annuity = _number(application.get("AMT_ANNUITY"))
     goods = _number(application.get("AMT_GOODS_PRICE"))
     share = None if goods is None or amount <= 0 else goods / amount
     existing = existing_of(service, client, history)
@@ -96,17 +109,36 @@ def make_offer(
         X = service.loan_rows.rows(vector, application, amounts, instalments, share)
         return service.scorer.predict(X)
 
+    annuity = _number(application.get("AMT_ANNUITY"))
+    return Applicant(client, amount, annuity, goods, share, household, probability_of)
+
+
+def offer_for(service: ScoringService, who: Applicant, probability: float | None = None) -> OfferResult:
+    """The offer of `who` (`probability`: its PD as posted, when already known)."""
     found = search_offer(
-        probability_of,
-        amount,
-        annuity,
-        household,
+        who.probability_of,
+        who.amount,
+        who.annuity,
+        who.household,
         service.scorer.threshold,
         service.offer_policy,
         asked_probability=probability,
-        goods_price=goods,
+        goods_price=who.goods,
     )
-    return OfferResult(client, service.scorer.version, found)
+    return OfferResult(who.client_id, service.scorer.version, found)
+
+
+def make_offer(
+    service: ScoringService,
+    application: Mapping[str, object],
+    vector: np.ndarray,
+    client_id: object = None,
+    history: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+    probability: float | None = None,
+) -> OfferResult:
+    """The offer of `application` (Kaggle fields) whose model row is `vector` (`probability`: its PD as
+    posted, when already known)."""
+    return offer_for(service, applicant(service, application, vector, client_id, history), probability)
 
 
 def stored_offer(service: ScoringService, row: int) -> OfferResult | None:

@@ -20,25 +20,23 @@ not decided: the rules are read for the few left, largest first.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from scoring.features.application import ANOMALY_FLAG
-from scoring.offer.affordability import Household, max_instalment
+from scoring.offer.affordability import max_instalment
 from scoring.offer.candidate_loans import Priced, price
-from scoring.offer.search import GRID, NONE, PRODUCT, REFINE, RISK, OfferFound
+from scoring.offer.search import GRID, NONE, PRODUCT, RISK, OfferFound, narrowed
 from scoring.offer.terms import Terms, terms_of
-from scoring.serving.offering import existing_of
+from scoring.serving.offering import Applicant, applicant, offer_for
 from scoring.serving.service import ScoreResult, ScoringService
 from scoring.serving.strategy_state import ActiveStrategy, Decided
 from scoring.vocabulary import Decision
 
 AMOUNT, ANNUITY, GOODS = "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE"
 History = Mapping[str, Sequence[Mapping[str, object]]]
-Candidate = tuple[Priced, int]  # a batch of priced amounts and one of them
 Decide = Callable[[list[float], list[Mapping[str, object]]], list[Decided]]  # PDs, applications
 
 
@@ -87,14 +85,6 @@ def decisions_of(
     return posted
 
 
-def _goods_share(application: Mapping[str, object]) -> float | None:
-    """Goods price per unit of credit asked (None when unknown), as the offer keeps it."""
-    amount, goods = float(application[AMOUNT]), application.get(GOODS)  # type: ignore[arg-type]
-    if goods is None or math.isnan(float(goods)) or amount <= 0:  # type: ignore[arg-type]
-        return None
-    return float(goods) / amount  # type: ignore[arg-type]
-
-
 class AcceptedSearch:
     """The largest amount at the asked term within the offer's limits that the strategy accepts (see the
     module docstring), priced as the offer prices it."""
@@ -103,33 +93,27 @@ class AcceptedSearch:
         self,
         service: ScoringService,
         application: Mapping[str, object],
-        vector: np.ndarray,
+        who: Applicant,
         found: OfferFound,
-        household: Household,
         accept_below: float,
         decide: Decide,
     ) -> None:
-        self.service, self.application, self.vector, self.found = service, application, vector, found
+        self.application, self.who, self.found, self.decide = application, who, found, decide
         self.policy = service.offer_policy
-        self.share = _goods_share(application)
-        self.room = max_instalment(household, self.policy.affordability)
+        self.room = max_instalment(who.household, self.policy.affordability)
         self.threshold = min(service.scorer.threshold, accept_below)
         self.start = int(self.policy.pricer.grade_index(found.probability)[0])
-        self.decide = decide
-
-    def probability_of(self, amounts: np.ndarray, instalments: np.ndarray) -> np.ndarray:
-        X = self.service.loan_rows.rows(self.vector, self.application, amounts, instalments, self.share)
-        return self.service.scorer.predict(X)
 
     def price(self, amounts: np.ndarray) -> Priced:
         """The candidates at the asked term, feasible within the offer's limits and under the cut-off."""
         term = np.full(len(amounts), self.found.term_months)
-        return price(self.probability_of, amounts, term, self.start, self.threshold, self.room, self.policy)
+        probability_of = self.who.probability_of
+        return price(probability_of, amounts, term, self.start, self.threshold, self.room, self.policy)
 
     def candidate(self, priced: Priced, i: int) -> dict[str, object]:
         """The application asking candidate `i`: its amount, instalment and goods price."""
         amount = float(priced.amount[i])
-        goods = None if self.share is None else amount * self.share
+        goods = None if self.who.share is None else amount * self.who.share
         return {**self.application, AMOUNT: amount, ANNUITY: float(priced.instalment[i]), GOODS: goods}
 
     def accepted(self, priced: Priced) -> int | None:
@@ -150,51 +134,23 @@ class AcceptedSearch:
         best = self.accepted(priced)
         if best is None:
             return None
-        batch, i = (
-            (priced, best) if best + 1 == len(priced) else self.narrowed((priced, best), (priced, best + 1))
-        )
-        return terms_of(batch, i, self.policy.pricer.name(int(batch.grade[i])), self.share)
-
-    def narrowed(self, low: Candidate, high: Candidate) -> Candidate:
-        """The largest accepted amount between an accepted `low` and a refused `high`, to the amount step."""
-        product = self.policy.product
-        while _amount(high) - _amount(low) > product.amount_step:
-            inner = np.unique(
-                [product.round_down(a) for a in np.linspace(_amount(low), _amount(high), REFINE + 2)]
-            )
-            inner = inner[(inner > _amount(low)) & (inner < _amount(high))]
-            if not len(inner):
-                break
-            batch = self.price(inner)
-            j = self.accepted(batch)
-            if j is None:
-                high = (batch, 0)
-            else:
-                low, high = (batch, j), ((batch, j + 1) if j + 1 < len(inner) else high)
-        return low
-
-
-def _amount(candidate: Candidate) -> float:
-    return float(candidate[0].amount[candidate[1]])
+        batch, i = (priced, best)
+        if best + 1 < len(priced):
+            (batch, i), _ = narrowed((priced, best), (priced, best + 1), self.price, self.accepted, product)
+        return terms_of(batch, i, self.policy.pricer.name(int(batch.grade[i])), self.who.share)
 
 
 def strategy_max(
     service: ScoringService,
     application: Mapping[str, object],
-    vector: np.ndarray,
-    client_id: int | None,
-    history: History | None,
+    who: Applicant,
     found: OfferFound,
     active: ActiveStrategy,
     decide: Decide,
 ) -> tuple[Terms | None, str]:
     """The largest amount the strategy `active` accepts within the offer `found`'s limits, and its bound
     (the offer's, else `risk`: the strategy stops it below the offer's largest)."""
-    e = existing_of(service, client_id, history)
-    household = Household.of(application, e.instalments, e.source, e.credits, e.without_annuity)
-    search = AcceptedSearch(
-        service, application, vector, found, household, active.strategy.accept_below, decide
-    )
+    search = AcceptedSearch(service, application, who, found, active.strategy.accept_below, decide)
     best = search.largest()
     same = best is not None and found.at_max is not None and best.amount >= found.at_max.amount
     return best, found.limits.bound if same else RISK
@@ -214,14 +170,15 @@ def counter_offer(
     scorer = service.scorer
     client = None if client_id is None else int(client_id)  # type: ignore[call-overload]
     current = float(scorer.predict(np.asarray(vector, dtype=np.float32)[None, :])[0])
-    found = service.offer(application, vector, client_id, history, probability=current).found
+    who = applicant(service, application, vector, client, history)
+    found = offer_for(service, who, probability=current).found
     active = service.decider.current()
     decide = decisions_of(service, client, history, active)
     if decision is None:
         decision = decide([current], [application])[0].decision
     best, bound = found.at_max, found.limits.bound
     if active is not None:
-        best, bound = strategy_max(service, application, vector, client, history, found, active, decide)
+        best, bound = strategy_max(service, application, who, found, active, decide)
     return Offer(
         client_id=client,
         current_amount=found.amount,
@@ -277,12 +234,13 @@ def rescore(
 
 
 def what_if(
-    service: ScoringService, row: int, client_id: int, changes: Mapping[str, object]
-) -> WhatIf | None:
-    """Rescore a stored client with changed application fields; None when its application row is absent."""
-    stored = service.raw_application(client_id)
-    if stored is None:
-        return None
+    service: ScoringService,
+    row: int,
+    client_id: int,
+    stored: Mapping[str, object],
+    changes: Mapping[str, object],
+) -> WhatIf:
+    """Rescore a stored client, whose ingested application row is `stored`, with changed fields."""
     application = with_changes(stored, changes)
     result = rescore(service, row, application, client_id)
     offer = counter_offer(service, application, result.features, client_id, decision=result.decision)
