@@ -185,15 +185,6 @@ def _age(value: object, t: Translator) -> str:
     return age_in_years(value, t) if is_number(value) else t.unknown()
 
 
-def _term(facts: Mapping[str, object], t: Translator) -> str:
-    credit, annuity = facts.get("AMT_CREDIT"), facts.get("AMT_ANNUITY")
-    if not (is_number(credit) and is_number(annuity)) or annuity <= 0:
-        return t.unknown()
-    return t.gettext("about {count} instalments (credit \u00f7 annuity)").format(
-        count=t.number(credit / annuity)
-    )
-
-
 def _family(facts: Mapping[str, object], t: Translator) -> str:
     status, children = facts.get("NAME_FAMILY_STATUS"), facts.get("CNT_CHILDREN")
     parts = [vocabulary.level_label("NAME_FAMILY_STATUS", status, t)] if status else []
@@ -220,7 +211,6 @@ def fact_rows(
         (_("Credit amount"), money_of("AMT_CREDIT")),
         (_("Loan annuity"), money_of("AMT_ANNUITY")),
         (_("Price of the goods financed"), money_of("AMT_GOODS_PRICE")),
-        (_("Term"), _term(values, t)),
         (_("Employment length"), _years(values.get("YEARS_EMPLOYED"), _("not employed, or unknown"), t)),
         (_("Family"), _family(values, t)),
         (

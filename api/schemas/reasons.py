@@ -19,7 +19,11 @@ class FeatureContributionOut(BaseModel):
 
     feature: str
     label: str
-    contribution: float = Field(description="SHAP contribution in log-odds of the raw (uncalibrated) model")
+    contribution: float = Field(
+        description="SHAP contribution in log-odds of the raw (uncalibrated) model; a quantity the model "
+        "uses in two units (age in years and in days) is listed once, as the readable one, with both "
+        "contributions"
+    )
     value: Value = Field(description="The client's value (level name for categories; null when missing)")
     unit: str | None = Field(
         description="The feature dictionary's unit of the value (currency, days, ratio, share, count...)"

@@ -9,7 +9,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-from scoring.serving.shap_summary import shown_as, twins
+from scoring.explain.twins import shown_as, twins
 
 MISSING = "missing"
 SAME_CUT = 1e-4  # relative gap under which two cuts are the same one written in two units

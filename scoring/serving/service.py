@@ -20,6 +20,7 @@ from scoring.explain.points import PointsScale
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import code_breakdown, principal_reasons, top_reasons
 from scoring.explain.similar import NeighbourSpace, nearest
+from scoring.explain.twins import folded, twin_positions
 from scoring.modeling.bundle import SHAP_PREFIX, load_bundle
 from scoring.modeling.signing import Keyring
 from scoring.offer.policy import OfferPolicy
@@ -66,6 +67,7 @@ class ScoringService:
         self.scorer = scorer
         self.points = points or PointsScale()
         self.grouping = CodeGrouping.of(catalogue(), scorer.feature_names)
+        self.twins = twin_positions(scorer.feature_names)
         self.store = store
         self.facts = facts
         self.probabilities = probabilities
@@ -304,9 +306,10 @@ class ScoringService:
         decision: Decision,
     ) -> Explanation:
         features = self.scorer.features
-        raising, lowering = top_reasons(contributions, values, features, REASONS)
+        shown = folded(contributions, self.twins)  # a quantity in two units listed once
+        raising, lowering = top_reasons(shown, values, features, REASONS)
         by_code = self.grouping.sum(contributions)
-        codes = code_breakdown(by_code, contributions, values, features, self.grouping)
+        codes = code_breakdown(by_code, shown, values, features, self.grouping)
         reasons = principal_reasons(codes, decision, REASONS)
         mapping = self.contribution_map(contributions)
         return Explanation(

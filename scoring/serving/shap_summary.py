@@ -1,24 +1,25 @@
 """The bundle's SHAP sample as summaries a page draws at once: importance, a binned SHAP summary (beeswarm)
 and binned dependence curves, a few kilobytes instead of every sampled client's values.
 
-Twin features (one quantity in two units, `twin_features.json`: age in years and in days) are shown once, as
-the feature in the unit people read: SHAP values add up, so the quantity's contribution for a client is the
-sum of its twins', and its values are the readable twin's (or the other's divided by `divide_by`).
+Twin features (one quantity in two units, `scoring.explain.twins`: age in years and in days) are shown
+once, as the feature in the unit people read: SHAP values add up, so the quantity's contribution for a
+client is the sum of its twins', and its values are the readable twin's (or the other's divided by
+`divide_by`).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from scoring.explain.twins import shown_as, twins
 from scoring.modeling.bundle import IMPORTANCE_FILE, SHAP_FILE
 
-TWINS_FILE = Path(__file__).with_name("twin_features.json")
 SHAP_PREFIX = "SHAP__"
 LOW_QUANTILE, HIGH_QUANTILE = 0.1, 0.9
 DIGITS = 4  # significant digits of what is drawn: a figure shows no more, and the payload halves
@@ -27,26 +28,6 @@ DIGITS = 4  # significant digits of what is drawn: a figure shows no more, and t
 def rounded(value: float, digits: int = DIGITS) -> float:
     """`value` to `digits` significant digits."""
     return float(f"{value:.{digits}g}")
-
-
-@dataclass(frozen=True)
-class Twin:
-    feature: str
-    shown_as: str
-    divide_by: float
-
-
-@cache
-def twins() -> dict[str, Twin]:
-    """The features shown as another one, by name."""
-    entries = json.loads(TWINS_FILE.read_text(encoding="utf-8"))["twins"]
-    return {e["feature"]: Twin(e["feature"], e["as"], float(e["divide_by"])) for e in entries}
-
-
-def shown_as(feature: str) -> str:
-    """The feature a page shows for `feature` (itself unless it is a twin in a less readable unit)."""
-    twin = twins().get(feature)
-    return twin.shown_as if twin else feature
 
 
 @dataclass(frozen=True)

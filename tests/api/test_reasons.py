@@ -11,6 +11,7 @@ from scoring.explain.points import PointsScale
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import CodeReason
 from scoring.explain.sentences import customer_sentence
+from scoring.explain.twins import shown_as, twins
 from scoring.serving.service import ScoringService
 from scoring.vocabulary import Language
 from tests.api.conftest import API, APPLICATION
@@ -69,10 +70,13 @@ def test_score_carries_code_reasons_points_and_exact_codes(
     assert first["actionable"] == code.actionable
     assert 1 <= len(first["features"]) <= 3 and all(f["contribution"] > 0 for f in first["features"])
     contributions = explanation["contributions"]
+    listed = [f for c in codes for f in c["features"]] + explanation["raising"] + explanation["lowering"]
+    assert not {f["feature"] for f in listed} & set(twins())  # age once, in years (not in days beside)
     for c in codes:  # drill-down: each code's listed features are its strongest, with their contributions
-        for f in c["features"]:
+        for f in c["features"]:  # a quantity's contribution is the sum of its twins'
             assert catalogue().code_of(f["feature"]) == c["code"]
-            assert contributions[f["feature"]] == pytest.approx(f["contribution"])
+            shown = sum(v for name, v in contributions.items() if shown_as(name) == f["feature"])
+            assert shown == pytest.approx(f["contribution"])
 
 
 def test_accepted_client_reasons_push_towards_acceptance(client: TestClient, service: ScoringService) -> None:
