@@ -13,17 +13,18 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from dashboard.api_client import ApiError, api
+from dashboard.audit_detail import detail_parts
 from dashboard.audit_export import ROUTE as EXPORT_PATH
 from dashboard.callbacks import callback
 from dashboard.components.layout import header
 from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, N_, Translator, current
+from dashboard.settings import currency
 
 PREFIX = "audit"
 PAGE_ROWS = 50
 HASH_SHOWN = 10
 DETAIL_SHOWN = 90
-HIDDEN_DETAIL = ("note",)  # the id the API's durable notes carry: no meaning for people
 ACTIONS = {  # scoring.vocabulary.AuditAction (a test checks each has words here; older rows keep theirs)
     "sign-in": N_("Signed in"),
     "sign-in-failed": N_("Failed sign-in"),
@@ -159,12 +160,12 @@ def export_href(query: Mapping[str, str]) -> str:
     return f"{EXPORT_PATH}?{urlencode(query)}" if query else EXPORT_PATH
 
 
-def detail_summary(target: str | None, detail: Mapping[str, object]) -> str:
-    """The row's object and details on one short line."""
+def detail_summary(target: str | None, detail: Mapping[str, object], t: Translator = ENGLISH) -> html.Span:
+    """The row's object and details in words on one short line, the whole of it on hover."""
     parts = [target] if target else []
-    parts += [f"{key}: {value}" for key, value in detail.items() if key not in HIDDEN_DETAIL]
-    text = "; ".join(str(part) for part in parts)
-    return text if len(text) <= DETAIL_SHOWN else text[: DETAIL_SHOWN - 1] + "…"
+    text = "; ".join(str(part) for part in parts + detail_parts(detail, t, currency()))
+    short = text if len(text) <= DETAIL_SHOWN else text[: DETAIL_SHOWN - 1] + "…"
+    return html.Span(short, title=text if short != text else None)
 
 
 def audit_table(rows: Sequence[Mapping], t: Translator = ENGLISH) -> dbc.Table | dbc.Alert:
@@ -184,7 +185,7 @@ def audit_table(rows: Sequence[Mapping], t: Translator = ENGLISH) -> dbc.Table |
                     if row["client_hash"]
                     else "–"
                 ),
-                html.Td(detail_summary(row["target"], row["detail"]), className="small"),
+                html.Td(detail_summary(row["target"], row["detail"], t), className="small"),
             ]
         )
         for row in rows

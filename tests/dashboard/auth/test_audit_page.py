@@ -36,6 +36,9 @@ INTACT = {
 }
 
 
+ROUTE = "/api/v1/clients/{client_id}/score"
+
+
 def audit_row(number: int) -> dict:
     return {
         "id": number,
@@ -46,7 +49,12 @@ def audit_row(number: int) -> dict:
         "action": "score",
         "client_hash": HASH,
         "target": None,
-        "detail": {"route": "/api/v1/clients/{client_id}/score", "status": 200, "note": "n-1"},
+        "detail": {
+            "method": "GET",
+            "route": "/api/v1/clients/{client_id}/score",
+            "status": 200,
+            "note": "n-1",
+        },
         "source": "192.0.2.10",
         "request_id": "r-1",
     }
@@ -176,9 +184,10 @@ def test_a_page_of_rows_in_words_without_the_client_id(audit: ModuleType) -> Non
     cells = [td.children for td in table.children[2].children[0].children]
     assert cells[:5] == ["7", "27 nov. 2026, 04:52", "Score d'un client", "olivia", "192.0.2.10"]
     assert cells[5].children == "ab12cd34ef…" and cells[5].title == HASH
-    assert cells[6] == "route: /api/v1/clients/{client_id}/score; status: 200"  # the note id left out
-    long = audit.detail_summary("v1", {"reason": "x" * 200})
-    assert len(long) == audit.DETAIL_SHOWN and long.endswith("…")
+    assert cells[6].children == "GET /clients/{client_id}/score \u2192 200"  # the note id left out
+    long = audit.detail_summary("v1", {"provider": "x" * 200})
+    assert len(long.children) == audit.DETAIL_SHOWN and long.children.endswith("…")
+    assert long.title == "v1; identity provider: " + "x" * 200  # the whole line on hover
     empty = audit.audit_table([], ENGLISH)
     assert empty.children == "No audit row matches these filters."
 
