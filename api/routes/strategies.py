@@ -26,7 +26,7 @@ from api.schemas.strategies import (
 from scoring.db import strategies
 from scoring.io import clean_json
 from scoring.strategy.chart import chart_points
-from scoring.strategy.definition import Strategy, StrategyError, load_strategy
+from scoring.strategy.definition import InForce, Strategy, StrategyError, load_strategy
 from scoring.strategy.population import PopulationCache, PopulationError, applications_of
 from scoring.strategy.simulate import Compared, settings, simulate
 from scoring.strategy.traffic import scores_per_day
@@ -55,7 +55,7 @@ def _strategy(text: str) -> Strategy:
         ) from None
 
 
-def _in_force(engine: DatabaseDep, threshold: float) -> tuple[Strategy, str]:
+def _in_force(engine: DatabaseDep, threshold: float) -> InForce:
     try:
         return strategies.in_force(engine, threshold)
     except StrategyError as error:
@@ -99,12 +99,12 @@ def simulate_strategy(
     that does not validate is a 422 naming each problem's line and field."""
     strategy = _strategy(body.yaml)
     bundle = service.scorer.bundle
-    current, label = _in_force(engine, service.scorer.threshold)
+    current = _in_force(engine, service.scorer.threshold)
     try:
         population = POPULATIONS.get(
             config.paths,
             bundle,
-            strategy.columns | current.columns,
+            strategy.columns | current.strategy.columns,
             applications_of(config.interim_dir or config.paths.interim),
             config.features_path or config.paths.features,
         )
@@ -112,7 +112,7 @@ def simulate_strategy(
         raise HTTPException(
             status.HTTP_409_CONFLICT, f"the bundle's clients cannot be read: {error}"
         ) from None
-    compared = Compared.of(strategy, current, label, population)
+    compared = Compared.of(strategy, current, population)
     result = simulate(compared, scores_per_day(engine, settings()["traffic_days"]))
     return clean_json({**result, "chart": chart_points(compared)})  # type: ignore[return-value]
 

@@ -101,7 +101,10 @@ class RuleFiredOut(BaseModel):
 class CurrentOut(BaseModel):
     """The strategy in force (the active one, else the bundle's threshold) on the same population."""
 
-    strategy: str
+    strategy: str = Field(description="How to name it, in English (the CLI's words)")
+    name: str | None = Field(description="The active strategy's name (null: the bundle's threshold decides)")
+    version: int | None = Field(description="The active strategy's version (null: the bundle's threshold)")
+    threshold: float = Field(description="The bundle's threshold (what decides without an active strategy)")
     approval_rate: float
     refer_rate: float
     refusal_rate: float
@@ -136,7 +139,10 @@ class SimulationOut(BaseModel):
 
     strategy: str
     sha256: str
-    population: str
+    population: str = Field(description="The applications simulated, in English (the CLI's words)")
+    bundle_version: str | None = Field(
+        description="The bundle whose out-of-fold clients were simulated (null: a data file)"
+    )
     n: int
     approval_rate: float
     refer_rate: float

@@ -11,6 +11,7 @@ from dash import html
 from dashboard.components.tables import captioned_table, cell_rows
 from dashboard.i18n import ENGLISH, N_, Translator
 from dashboard.settings import currency
+from dashboard.strategy_text import in_force_name, population_text
 from dashboard.values import money
 
 PREFIX = "strategy"
@@ -66,9 +67,9 @@ def rates_table(result: dict, t: Translator = ENGLISH) -> dbc.Table:
         (_("Refer volume"), _per_day(result, t), ""),
     ]
     caption = _("{name} on {n} applications ({population})").format(
-        name=result["strategy"], n=t.number(result["n"]), population=result["population"]
+        name=result["strategy"], n=t.number(result["n"]), population=population_text(result, t)
     )
-    head = ["", _("Simulated"), _("In force: {name}").format(name=now["strategy"])]
+    head = ["", _("Simulated"), _("In force: {name}").format(name=in_force_name(now, t))]
     return captioned_table(caption, head, cell_rows(rows), f"{PREFIX}-rates")
 
 

@@ -12,20 +12,21 @@ from dashboard.i18n import ENGLISH, Translator
 STYLES = {"current": (GREY, "dash", "circle"), "simulated": (BLUE, "solid", "diamond")}
 
 
-def curve_name(curve: dict, t: Translator = ENGLISH) -> str:
-    """The legend's words of a curve: the strategy in force, or the one simulated, with its name."""
+def curve_name(curve: dict, in_force: str, t: Translator = ENGLISH) -> str:
+    """The legend's words of a curve: the strategy in force (named `in_force`), or the one simulated."""
     if curve["role"] == "current":
-        return t.gettext("In force: {name}").format(name=curve["label"])
+        return t.gettext("In force: {name}").format(name=in_force)
     return t.gettext("Simulated: {name}").format(name=curve["label"])
 
 
-def strategy_chart(chart: dict, t: Translator = ENGLISH) -> go.Figure:
+def strategy_chart(chart: dict, in_force: str, t: Translator = ENGLISH) -> go.Figure:
     """Both strategies' curves and their cut-offs (a dashed grey curve with a circle for the strategy in
-    force, a solid blue one with a diamond for the simulated one: told apart without colour too)."""
+    force, named `in_force`, a solid blue one with a diamond for the simulated one: told apart without
+    colour too)."""
     fig = go.Figure()
     for curve in chart["curves"]:
         colour, dash, symbol = STYLES[curve["role"]]
-        name = curve_name(curve, t)
+        name = curve_name(curve, in_force, t)
         fig.add_scatter(
             x=curve["approval_rate"],
             y=curve["bad_rate"],

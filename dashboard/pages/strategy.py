@@ -23,6 +23,7 @@ from dashboard.components.strategy_tables import (
 )
 from dashboard.figures.strategy import strategy_chart
 from dashboard.i18n import ENGLISH, Translator, current
+from dashboard.strategy_text import in_force_name
 
 PREFIX = "strategy"
 
@@ -113,7 +114,7 @@ def simulation_view(result: dict, t: Translator = ENGLISH) -> html.Div:
     """The simulation's tables and chart."""
     chart = dcc.Graph(
         id=f"{PREFIX}-chart",
-        figure=strategy_chart(result["chart"], t),
+        figure=strategy_chart(result["chart"], in_force_name(result["current"], t), t),
         config={"displaylogo": False},
         responsive=True,
     )

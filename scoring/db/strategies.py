@@ -24,7 +24,7 @@ from scoring.db.audit import Actor, AuditEvent, append
 from scoring.db.engine import write_transaction
 from scoring.db.tables import audit_log, strategies, utc_now
 from scoring.errors import ScoringError
-from scoring.strategy.definition import Strategy, load_strategy
+from scoring.strategy.definition import InForce, Strategy, load_strategy
 from scoring.vocabulary import AuditAction, StrategyStatus
 
 
@@ -132,15 +132,13 @@ def active_strategy(engine: Engine) -> StoredStrategy | None:
     return None if row is None else _stored(row)
 
 
-def in_force(engine: Engine, threshold: float) -> tuple[Strategy, str]:
-    """The strategy deciding now, with how to name it: the active one, else the bundle's single
-    `threshold`. A StrategyError when the active one no longer validates."""
+def in_force(engine: Engine, threshold: float) -> InForce:
+    """The strategy deciding now: the active one, else the bundle's single `threshold`. A StrategyError
+    when the active one no longer validates."""
     stored = active_strategy(engine)
     if stored is None:
-        return Strategy.single_threshold(
-            threshold
-        ), f"the bundle's threshold {threshold:.4f} (no active strategy)"
-    return stored.load(), f"{stored.name} (version {stored.version}, active)"
+        return InForce(Strategy.single_threshold(threshold), None, threshold)
+    return InForce(stored.load(), stored.version, threshold)
 
 
 # -- proposals: an analyst proposes, another person (an administrator) approves or rejects ------------------

@@ -58,7 +58,7 @@ def chart_points(compared: Compared) -> dict:
     cutoffs = np.append(grid, np.nextafter(p.max(), np.inf)) if len(p) else grid
     curves = []
     for role, strategy, decisions, label in (
-        ("current", compared.current, compared.old, compared.current_label),
+        ("current", compared.current, compared.old, compared.in_force.label),
         ("simulated", compared.strategy, compared.new, compared.strategy.name),
     ):
         approval, bad_rate = curve(p, bad, decisions, cutoffs)

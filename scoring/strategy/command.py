@@ -18,7 +18,7 @@ from scoring.command_errors import fail
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from scoring.strategy.definition import Strategy
+    from scoring.strategy.definition import InForce, Strategy
 
 strategy_app = typer.Typer(
     no_args_is_help=True, help="Decision strategies: simulate one on past applications, activate it, show it."
@@ -43,8 +43,8 @@ def _engine() -> Engine:
     return open_database(ScoringSettings().database)
 
 
-def _current(engine: Engine, threshold: float) -> tuple[Strategy, str]:
-    """The active strategy, else the bundle's single threshold, with how to name it."""
+def _current(engine: Engine, threshold: float) -> InForce:
+    """The active strategy, else the bundle's single threshold."""
     from scoring.db.strategies import in_force
     from scoring.strategy.definition import StrategyError
 
@@ -83,12 +83,12 @@ def simulate(
     try:
         bundle = load_bundle(paths.models)
         engine = _engine()
-        current, label = _current(engine, bundle.threshold)
-        columns = strategy.columns | current.columns
+        current = _current(engine, bundle.threshold)
+        columns = strategy.columns | current.strategy.columns
         population = (
             file_population(data, bundle, columns) if data else oof_population(paths, bundle, columns)
         )
-        compared = Compared.of(strategy, current, label, population)
+        compared = Compared.of(strategy, current, population)
         result = simulate(compared, scores_per_day(engine, settings()["traffic_days"]))
         if chart is not None:
             write_chart(compared, chart)

@@ -128,6 +128,31 @@ class Strategy:
         }
 
 
+@dataclass(frozen=True)
+class InForce:
+    """The strategy deciding now: a stored `version` (active), else (None) the bundle's single `threshold`."""
+
+    strategy: Strategy
+    version: int | None
+    threshold: float
+
+    @property
+    def label(self) -> str:
+        """How to name it in English (the CLI's words; a page composes its own from the fields)."""
+        if self.version is None:
+            return f"the bundle's threshold {self.threshold:.4f} (no active strategy)"
+        return f"{self.strategy.name} (version {self.version}, active)"
+
+    def to_dict(self) -> dict:
+        """Its name, version (null: the bundle's threshold decides) and threshold, JSON-ready."""
+        return {
+            "strategy": self.label,
+            "name": None if self.version is None else self.strategy.name,
+            "version": self.version,
+            "threshold": self.threshold,
+        }
+
+
 def _lines(node: yaml.Node, path: Path_, found: dict[Path_, int], problems: list[str]) -> None:
     """The line of every value under `node`, by its path; duplicate keys are problems."""
     found[path] = node.start_mark.line + 1

@@ -45,6 +45,7 @@ class Population:
     unknown) and the columns the rules read (a pandas frame in the same row order)."""
 
     source: str
+    bundle_version: str | None  # the bundle whose out-of-fold clients these are (None: a data file)
     probability: np.ndarray
     target: np.ndarray
     amount: np.ndarray
@@ -109,6 +110,7 @@ def oof_population(
         joined = joined.join(_select(path, pl.scan_parquet(path), wanted), on=ID, how="left")
     return Population(
         source=f"out-of-fold clients of bundle {bundle.version}",
+        bundle_version=bundle.version,
         probability=_as_floats(joined[PROBABILITY]),
         target=_as_floats(joined[TARGET]),
         amount=_floats(joined, AMOUNT),
@@ -178,6 +180,7 @@ def file_population(data: Path, bundle: Bundle, columns: Iterable[str]) -> Popul
         raise PopulationError(f"{data}: column TARGET: a label is 1 (defaulted), 0 (repaid) or empty")
     return Population(
         source=str(data),
+        bundle_version=None,
         probability=np.asarray(probability, dtype=float),
         target=labels,
         amount=_floats(features, AMOUNT),

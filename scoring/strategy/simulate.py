@@ -21,7 +21,7 @@ import numpy as np
 from scoring.offer.pricing import pricing_policy
 from scoring.offer.profit import PER, expected_profit
 from scoring.strategy.decide import OUTCOMES, Decisions, decide, fired_pandas
-from scoring.strategy.definition import Strategy
+from scoring.strategy.definition import InForce, Strategy
 from scoring.strategy.population import Population
 from scoring.vocabulary import Decision
 
@@ -63,18 +63,22 @@ class Compared:
     """A strategy and the current one, decided on the same population."""
 
     strategy: Strategy
-    current: Strategy
-    current_label: str
+    in_force: InForce
     population: Population
     new: Decisions
     old: Decisions
 
+    @property
+    def current(self) -> Strategy:
+        return self.in_force.strategy
+
     @classmethod
-    def of(cls, strategy: Strategy, current: Strategy, label: str, population: Population) -> Compared:
+    def of(cls, strategy: Strategy, in_force: InForce, population: Population) -> Compared:
         p = population.probability
+        current = in_force.strategy
         new = decide(strategy, p, fired_pandas(strategy, population.frame, p))
         old = decide(current, p, fired_pandas(current, population.frame, p))
-        return cls(strategy, current, label, population, new, old)
+        return cls(strategy, in_force, population, new, old)
 
 
 def _rules(decisions: Decisions, strategy: Strategy) -> list[dict]:
@@ -141,6 +145,7 @@ def simulate(compared: Compared, scores_per_day: float | None) -> dict:
         "strategy": compared.strategy.name,
         "sha256": compared.strategy.sha256,
         "population": population.source,
+        "bundle_version": population.bundle_version,
         "n": len(population),
         **shares,
         "counts": {o.value: int((new.outcome == o).sum()) for o in OUTCOMES},
@@ -155,7 +160,7 @@ def simulate(compared: Compared, scores_per_day: float | None) -> dict:
         "traffic_days": config["traffic_days"],
         "rules": _rules(new, compared.strategy),
         "current": {
-            "strategy": compared.current_label,
+            **compared.in_force.to_dict(),
             **rates(old),
             "expected_bad_rate": group(population, was_accepted)["expected_bad_rate"],
             "observed_bad_rate": group(population, was_accepted)["observed_bad_rate"],

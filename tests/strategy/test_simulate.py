@@ -12,11 +12,13 @@ import pytest
 from scoring.offer.pricing import pricing_policy
 from scoring.offer.profit import expected_profit
 from scoring.strategy.chart import write_chart
-from scoring.strategy.definition import Strategy, load_strategy
+from scoring.strategy.definition import InForce, Strategy, load_strategy
 from scoring.strategy.population import Population
 from scoring.strategy.simulate import Compared, simulate
 from tests.strategy.frames import probabilities, synthetic_frame
 from tests.strategy.test_decide import STRATEGY
+
+THRESHOLD = InForce(Strategy.single_threshold(0.2), None, 0.2)  # no active strategy: the bundle's threshold
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def population() -> Population:
     target[rng.random(len(p)) < 0.2] = np.nan  # some outcomes unknown
     amount = frame["AMT_CREDIT"].to_numpy(dtype=float)
     annuity = frame["AMT_ANNUITY"].to_numpy(dtype=float)
-    return Population("synthetic", p, target, amount, annuity, frame)
+    return Population("synthetic", None, p, target, amount, annuity, frame)
 
 
 def direct_decisions(
@@ -46,7 +48,7 @@ def direct_decisions(
 
 def test_rates_add_up_and_match_a_direct_count(population: Population) -> None:
     strategy = load_strategy(STRATEGY)
-    result = simulate(Compared.of(strategy, Strategy.single_threshold(0.2), "threshold", population), None)
+    result = simulate(Compared.of(strategy, THRESHOLD, population), None)
     direct = direct_decisions(population.frame, population.probability, 0.10, 0.30)
     n = len(population)
     assert result["n"] == n
@@ -66,7 +68,7 @@ def test_rates_add_up_and_match_a_direct_count(population: Population) -> None:
 
 def test_profit_is_the_offer_s_on_the_accepted_loans(population: Population) -> None:
     strategy = load_strategy(STRATEGY)
-    result = simulate(Compared.of(strategy, Strategy.single_threshold(0.2), "threshold", population), None)
+    result = simulate(Compared.of(strategy, THRESHOLD, population), None)
     accepted = direct_decisions(population.frame, population.probability, 0.10, 0.30) == "accept"
     p, amount, annuity = population.probability, population.amount, population.annuity
     alone = expected_profit(p[accepted], amount[accepted], annuity[accepted], threshold=1.0)
@@ -74,9 +76,13 @@ def test_profit_is_the_offer_s_on_the_accepted_loans(population: Population) -> 
     assert result["profit_per_1000"] == pytest.approx(per_1000)
     assert result["profit"] == pytest.approx(per_1000 * len(population) / 1000)
     assert result["realised_profit_per_1000"] is None  # some accepted outcomes are unknown
-    nobody = simulate(Compared.of(Strategy.single_threshold(0.0), strategy, "test", population), None)
+    nobody = simulate(
+        Compared.of(Strategy.single_threshold(0.0), InForce(strategy, 3, 0.2), population), None
+    )
     assert (nobody["approval_rate"], nobody["profit"], nobody["expected_bad_rate"]) == (0.0, 0.0, None)
     in_force = nobody["current"]  # the strategy in force's figures, computed as the simulated one's
+    assert (in_force["name"], in_force["version"], in_force["threshold"]) == (strategy.name, 3, 0.2)
+    assert (result["current"]["name"], result["current"]["version"]) == (None, None)  # the threshold decides
     assert (in_force["profit"], in_force["expected_loss"]) == pytest.approx(
         (result["profit"], result["expected_loss"])
     )
@@ -84,7 +90,7 @@ def test_profit_is_the_offer_s_on_the_accepted_loans(population: Population) -> 
 
 def test_rules_fired_and_the_swap_set_against_the_current_strategy(population: Population) -> None:
     strategy = load_strategy(STRATEGY)
-    result = simulate(Compared.of(strategy, Strategy.single_threshold(0.2), "threshold", population), 120.0)
+    result = simulate(Compared.of(strategy, THRESHOLD, population), 120.0)
     frame, p = population.frame, population.probability
     fires = {r["code"]: r["fires"] for r in result["rules"]}
     assert fires["INCOME_MISSING"] == int(frame["AMT_INCOME_TOTAL"].isna().sum())
@@ -105,16 +111,19 @@ def test_rules_fired_and_the_swap_set_against_the_current_strategy(population: P
 
 def test_a_looser_cut_off_swaps_clients_in(population: Population) -> None:
     looser = Strategy.single_threshold(0.3, "looser")
-    result = simulate(Compared.of(looser, Strategy.single_threshold(0.2), "threshold", population), None)
+    result = simulate(Compared.of(looser, THRESHOLD, population), None)
     p = population.probability
     assert result["swap_in"]["count"] == int(((p >= 0.2) & (p < 0.3)).sum()) > 0
     assert result["swap_out"]["count"] == 0 and result["swap_out"]["expected_bad_rate"] is None
 
 
 def test_the_chart_marks_both_strategies(population: Population, tmp_path: Path) -> None:
-    compared = Compared.of(load_strategy(STRATEGY), Strategy.single_threshold(0.2), "threshold", population)
+    compared = Compared.of(load_strategy(STRATEGY), THRESHOLD, population)
     html = write_chart(compared, tmp_path / "chart.html").read_text()
-    assert "simulated: test (accept below 0.1)" in html and "current: threshold (accept below 0.2)" in html
+    assert (
+        "simulated: test (accept below 0.1)" in html
+        and "current: the bundle's threshold 0.2000 (no active strategy) (accept below 0.2)" in html
+    )
     assert "<script src=" not in html  # plotly inline, no CDN
     with pytest.raises(ValueError, match="written as HTML"):
         write_chart(compared, tmp_path / "chart.png")

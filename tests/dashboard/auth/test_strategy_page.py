@@ -40,6 +40,7 @@ SIMULATION = {
     "strategy": "demo",
     "sha256": "1" * 64,
     "population": "out-of-fold clients of bundle 20261206T082317Z-19dcac5d",
+    "bundle_version": "20261206T082317Z-19dcac5d",
     "n": 30000,
     "approval_rate": 0.691,
     "refer_rate": 0.1213,
@@ -71,6 +72,9 @@ SIMULATION = {
     ],
     "current": {
         "strategy": "the bundle's threshold 0.0830 (no active strategy)",
+        "name": None,
+        "version": None,
+        "threshold": 0.083,
         "approval_rate": 0.7488,
         "refer_rate": 0.0,
         "refusal_rate": 0.2512,
@@ -195,7 +199,8 @@ def test_a_simulation_shows_the_rates_rules_swap_set_and_chart(app: dash.Dash, f
     for text in ("Approval rate", "69.10%", "74.88%", "12.13%", "2.61%", *money, "no traffic"):
         assert text in shown, text
     assert "BUREAU_CURRENT_OVERDUE" in shown and "1,734" in shown and "5.88%" in shown
-    assert "In force: the bundle" in shown and "Simulated: demo" in shown
+    assert "In force: the model's threshold 8.30%" in shown and "Simulated: demo" in shown
+    assert "demo on 30,000 applications (the out-of-fold clients of model 20261206T082317Z-19dcac5d)" in shown
     assert '"id": "strategy-chart"' in shown and "accept below 7.0%" in shown
 
 
@@ -231,10 +236,19 @@ def test_the_review_is_for_an_administrator_who_did_not_propose(app: dash.Dash, 
 def test_the_chart_marks_both_strategies_in_french() -> None:
     from dashboard.figures.strategy import strategy_chart
     from dashboard.i18n import translator
+    from dashboard.strategy_text import in_force_name, population_text
 
-    figure = strategy_chart(SIMULATION["chart"], translator("fr"))
+    fr = translator("fr")
+    figure = strategy_chart(SIMULATION["chart"], in_force_name(SIMULATION["current"], fr), fr)
     names = [trace.name for trace in figure.data]
-    assert names[0].startswith("En vigueur : the bundle") and names[2] == "Simulée : demo"
+    assert names[0] == "En vigueur : le seuil du modèle 8,30\u202f%" and names[2] == "Simulée : demo"
+    active = {**SIMULATION["current"], "name": "demo", "version": 2}
+    assert in_force_name(active, fr) == "demo (version 2)"
+    told = population_text(SIMULATION, fr)
+    assert told == "les clients hors échantillon du modèle 20261206T082317Z-19dcac5d"
+    assert (
+        population_text({"population": "data/new.parquet", "bundle_version": None}, fr) == "data/new.parquet"
+    )
     assert names[3] == "Simulée : demo : acceptation sous 7,0\u202f%"
     assert [trace.mode for trace in figure.data] == ["lines", "markers"] * 2
     assert figure.data[3].x == (0.691,) and figure.data[3].y == (0.0261,)
