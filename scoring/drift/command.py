@@ -48,7 +48,8 @@ def drift(
     ] = drift_defaults.AUC_DROP,
     version: Annotated[str | None, typer.Option(help="Bundle version (default: the champion).")] = None,
     database_url: Annotated[
-        str | None, typer.Option(help="Prediction log (default: $DATABASE_URL or data/predictions.db).")
+        str | None,
+        typer.Option(help="Prediction log (default: $DATABASE_URL or data/runtime/predictions.db)."),
     ] = None,
 ) -> None:
     """Evidently drift report of current clients against the training data, in reports/drift/.
