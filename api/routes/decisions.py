@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from api.deps import ClientId, ServiceDep, StateDep, client_not_found
 from api.errors import error_responses
 from api.identity import Analyst, AnyUser, DatabaseDep, Officer, Reviewer, actor_of
+from api.language import LanguageDep
 from api.schemas.access import (
     DecisionHistoryOut,
     DecisionIn,
@@ -72,7 +73,7 @@ def model_opinion(
         counter_offer_amount=None if offer is None else float(offer["amount"]),
         offer=offer,
         amount=asked if math.isfinite(asked) else None,
-        barrier=None if found is None else found.found.reason_code,
+        barrier=None if found is None else found.found.barrier,
     )
 
 
@@ -107,6 +108,7 @@ def decide(
     service: ServiceDep,
     state: StateDep,
     user: Officer,
+    language: LanguageDep,
 ) -> DecisionOut:
     """Record the officer's final decision; one that differs from the model's is an override and needs a
     reason category and a written justification. Stored with the model version, PD, threshold and reasons;
@@ -115,9 +117,10 @@ def decide(
     says. A grant (accept, accept the counter-offer) above the authority limits (`scoring/strategy/
     authority.json`: the PD, or the amount asked or offered) is recorded with status `awaiting-approval`:
     not final, no letter, until a senior or an admin other than its author approves it. An accept of an
-    application the lender may not grant as asked (its instalment not affordable, or its price above the
-    usury threshold: the offer's reason code) is refused (422 on `decision`): accept the counter-offer or
-    refuse. A final accept or refusal takes the client off the worklist."""
+    application the lender may not grant as asked, whoever decides (an amount outside the product's range or
+    an instalment not affordable, whatever the risk; a price above the usury threshold for an accepted risk)
+    is refused (422 on `decision`, naming the limit): accept the counter-offer or refuse. A final accept or
+    refusal takes the client off the worklist."""
     choice = decisions.OfficerChoice(
         OfficerDecision(body.decision),
         None if body.reason_category is None else OverrideReason(body.reason_category),
@@ -126,7 +129,8 @@ def decide(
     wants_offer = choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
     opinion = model_opinion(service, state.salt, client_id, wants_offer)
     try:
-        row = decisions.record(state.engine, choice, opinion, actor_of(request, user), authority_limits())
+        actor = actor_of(request, user)
+        row = decisions.record(state.engine, choice, opinion, actor, authority_limits(), language)
     except decisions.DecisionError as error:
         raise _field_error(error.field, error.message) from None
     return DecisionOut(**row)

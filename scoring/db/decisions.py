@@ -21,7 +21,14 @@ from scoring.db.tables import decisions, labels, users, utc_now, worklist_claims
 from scoring.errors import ScoringError
 from scoring.explain.policy_reasons import policy_catalogue
 from scoring.strategy.authority import AuthorityLimits
-from scoring.vocabulary import AuditAction, Decision, DecisionStatus, OfficerDecision, OverrideReason
+from scoring.vocabulary import (
+    AuditAction,
+    Decision,
+    DecisionStatus,
+    Language,
+    OfficerDecision,
+    OverrideReason,
+)
 
 MIN_JUSTIFICATION = 20  # visible characters: no space, no invisible format character (zero-width space...)
 MIN_WORDS = 3  # words with a letter
@@ -55,8 +62,9 @@ class ModelOpinion:
     counter_offer_amount: float | None
     offer: Mapping[str, object] | None = None  # the counter-offer's whole terms (amount, term, rates...)
     amount: float | None = None  # the credit asked (the authority limits' amount for an accept)
-    # the policy code of the lending rule the application as asked breaks while its risk is accepted (the
-    # offer's NOT_AFFORDABLE or PRICE_ABOVE_CAP): the lender may not grant it as asked, whoever decides
+    # the policy code of the limit the application as asked breaks (`scoring.offer.search.barrier`: the
+    # product's range or the household's budget whatever the risk, the usury threshold where the risk is
+    # accepted): the lender may not grant it as asked, whoever decides, override or not
     barrier: str | None = None
 
 
@@ -82,19 +90,25 @@ def is_written(note: str) -> bool:
     )
 
 
-def barrier_message(code: str) -> str:
-    """Why an application cannot be granted as asked, for the officer (the policy code's officer text)."""
+def barrier_message(code: str, language: Language = Language.EN) -> str:
+    """Why an application cannot be granted as asked, for the officer: the policy code's title and officer
+    text in `language` (the rest of the sentence is translated with the API's error messages)."""
     catalogue = policy_catalogue()
-    why = catalogue[code].text("officer", "en") if code in catalogue else code
+    title, why = (
+        (catalogue[code].text("title", language), catalogue[code].text("officer", language))
+        if code in catalogue
+        else (code, code)
+    )
     return (
-        f"the application as asked cannot be granted ({code}: {why}); accept the counter-offer or refuse "
+        f"the application as asked cannot be granted: {title} ({why}); accept the counter-offer or refuse "
         "(creditworthiness assessment and usury threshold: Directive 2023/2225, article 18; Code de la "
         "consommation, L. 314-6)"
     )
 
 
-def check(choice: OfficerChoice, model: ModelOpinion) -> bool:
-    """Whether the choice overrides the model; DecisionError when it cannot be recorded as it is."""
+def check(choice: OfficerChoice, model: ModelOpinion, language: Language = Language.EN) -> bool:
+    """Whether the choice overrides the model; DecisionError when it cannot be recorded as it is (the limit
+    an accept breaks named in `language`)."""
     override = choice.decision.overrides(model.decision)
     note = (choice.justification or "").strip()
     if choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER and model.counter_offer_amount is None:
@@ -102,7 +116,7 @@ def check(choice: OfficerChoice, model: ModelOpinion) -> bool:
             "decision", "there is no counter-offer: the model accepts no amount for this client"
         )
     if choice.decision is OfficerDecision.ACCEPT and model.barrier is not None:
-        raise DecisionError("decision", barrier_message(model.barrier))
+        raise DecisionError("decision", barrier_message(model.barrier, language))
     if len(note) > MAX_JUSTIFICATION:
         raise DecisionError("justification", f"at most {MAX_JUSTIFICATION} characters")
     if override:
@@ -139,12 +153,13 @@ def record(
     model: ModelOpinion,
     actor: Actor,
     limits: AuthorityLimits | None = None,
+    language: Language = Language.EN,
 ) -> dict:
     """Store the decision and its audit row (decision or override) in one transaction; returns the row.
 
     A grant beyond the authority `limits` is stored awaiting approval; a final accept or refusal takes the
-    client off the worklist (its claim is dropped)."""
-    override = check(choice, model)
+    client off the worklist (its claim is dropped). A refusal to record names its limit in `language`."""
+    override = check(choice, model, language)
     exceeded = limits_exceeded(choice, model, limits)
     status = DecisionStatus.AWAITING_APPROVAL if exceeded else DecisionStatus.FINAL
     note = (choice.justification or "").strip() or None

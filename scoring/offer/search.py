@@ -86,6 +86,7 @@ class OfferFound:
     evaluations: int
     passes: int
     asked: Terms | None = field(default=None)
+    barrier: str | None = field(default=None)  # `barrier` of the asked terms: no one may grant them as asked
 
 
 def _rounded(value: object) -> object:
@@ -183,17 +184,23 @@ def search_offer(
         evaluations=pd_of.count,
         passes=passes,
         asked=asked,
+        barrier=barrier(first, asked_index),
     )
 
 
 def _reason(priced: Priced, i: int) -> str | None:
     """The policy reason code of refusing candidate `i`: an amount outside the product's range whatever its
     risk, else the price or affordability (None when the model's risk alone refuses it)."""
+    return barrier(priced, i) if priced.risk_ok[i] or not priced.product_ok[i] else None
+
+
+def barrier(priced: Priced, i: int) -> str | None:
+    """The policy reason code of a limit candidate `i` breaks that no officer may override: the product's
+    range and the household's budget whatever the risk, the usury threshold where the risk is accepted (an
+    override of the risk disputes the price that risk calls for); None within them."""
     if not priced.product_ok[i]:
         return OUTSIDE_PRODUCT
-    if not priced.risk_ok[i]:
-        return None
-    if not priced.price_ok[i]:
+    if priced.risk_ok[i] and not priced.price_ok[i]:
         return PRICE_ABOVE_CAP
     return NOT_AFFORDABLE if not priced.afford_ok[i] else None
 

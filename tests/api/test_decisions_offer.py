@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import scoring.serving.letter_facts
+from scoring.explain.policy_reasons import NOT_AFFORDABLE, policy_catalogue
 from scoring.notice import formats
+from scoring.serving.offering import stored_offer
 from scoring.strategy.authority import authority_limits
 from tests.api.conftest import API
 from tests.api.test_oversight import app_client, people  # noqa: F401 - fixtures
@@ -54,7 +56,7 @@ def test_an_application_the_lender_may_not_grant_as_asked_cannot_be_accepted_as_
     refused = app_client.post(url, json={"decision": "accept"}, headers=people["officer"])
     assert refused.status_code == 422, refused.text
     [problem] = refused.json()["detail"]
-    assert problem["field"] == "decision" and "NOT_AFFORDABLE" in problem["message"]
+    assert problem["field"] == "decision" and "Repayments not affordable" in problem["message"]
     assert app_client.get(url, headers=people["officer"]).json()["decisions"] == []  # nothing recorded
     override = {
         "reason_category": "affordability",
@@ -65,6 +67,33 @@ def test_an_application_the_lender_may_not_grant_as_asked_cannot_be_accepted_as_
     )
     assert countered.status_code == 201, countered.text
     assert countered.json()["offer"] == blocked["offer"]
+
+
+def test_an_override_of_a_risk_refusal_cannot_grant_an_unaffordable_loan(
+    app_client: TestClient,  # noqa: F811
+    people: dict,  # noqa: F811
+) -> None:
+    """Refused on risk, and its asked terms are not affordable: an officer's override may take the risk,
+    not break the household's budget (the 422 names it, in the request's language)."""
+    service = app_client.app.state.scoring.service
+    results = (stored_offer(service, row) for row in range(len(service.store.ids)))
+    refused = next(
+        r
+        for r in results
+        if r is not None and r.found.reason_code is None and r.found.barrier == NOT_AFFORDABLE
+    )
+    assert refused.found.decision == "refuse" and refused.found.probability >= refused.found.threshold
+    url = f"{API}/clients/{refused.client_id}/decisions"
+    override = {"reason_category": "other", "justification": "The officer knows the client well enough."}
+    in_french = {**people["officer"], "Accept-Language": "fr"}
+    answer = app_client.post(url, json={"decision": "accept", **override}, headers=in_french)
+    assert answer.status_code == 422, answer.text
+    [problem] = answer.json()["detail"]
+    title = policy_catalogue()[refused.found.barrier].text("title", "fr")
+    assert problem["field"] == "decision" and problem["message"].startswith(
+        f"la demande telle que formulée ne peut pas être accordée : {title} ("
+    )
+    assert app_client.get(url, headers=people["officer"]).json()["decisions"] == []
 
 
 def test_an_accepted_counter_offer_records_the_whole_offer(

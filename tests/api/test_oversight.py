@@ -14,11 +14,10 @@ from scoring.db.audit import verify
 from scoring.db.letters import read_letters
 from scoring.db.tables import audit_log
 from scoring.serving.prediction_log import client_hash
-from scoring.strategy.authority import authority_limits
 from tests.api.conftest import API, STAFF_PASSWORD, make_settings, signed_in
 
 PASSWORD = STAFF_PASSWORD  # the staff accounts signed_in creates
-NOTE = "Payslips of the last three months show a higher income."
+NOTE = "The payslips sent do not match the employer's records."
 LOOPBACK = ("127.0.0.1", 50000)
 
 
@@ -47,16 +46,12 @@ def audit_rows(client: TestClient) -> list[dict]:
         return [dict(r) for r in conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings()]
 
 
-def stored_client(client: TestClient, refused: bool, within_limits: bool = False) -> tuple[int, dict]:
-    """A stored client the model refuses (or accepts); `within_limits`: one an officer alone may accept
-    (PD and amount asked within the authority limits)."""
+def stored_client(client: TestClient, refused: bool) -> tuple[int, dict]:
+    """A stored client the model refuses (or accepts)."""
     service = client.app.state.scoring.service
-    limits = authority_limits()
     for client_id in service.store.ids[:300]:
         score = client.get(f"{API}/clients/{int(client_id)}/score").json()
-        amount = float(service.offer_data.loans([int(client_id)])[0][0])
-        within = not limits.exceeded(score["probability"], amount)
-        if (score["decision"] == "refuse") is refused and (within or not within_limits):
+        if (score["decision"] == "refuse") is refused:
             return int(client_id), score
     raise AssertionError("no such client in the first 300")
 
@@ -74,18 +69,18 @@ def test_login_answers_one_way_for_every_failure(app_client: TestClient, people:
 
 
 def test_the_officers_override_needs_a_reason(app_client: TestClient, people: dict) -> None:
-    client_id, score = stored_client(app_client, refused=True, within_limits=True)
+    client_id, score = stored_client(app_client, refused=False)
     url = f"{API}/clients/{client_id}/decisions"
-    body = {"decision": "accept"}
+    body = {"decision": "refuse"}
     assert app_client.post(url, json=body).status_code == 401
     assert app_client.post(url, json=body, headers=people["analyst"]).status_code == 403
     missing = app_client.post(url, json=body, headers=people["officer"])
     assert missing.status_code == 422 and missing.json()["detail"][0]["field"] == "reason_category"
-    body = {"decision": "accept", "reason_category": "verified-income", "justification": NOTE}
+    body = {"decision": "refuse", "reason_category": "fraud-suspicion", "justification": NOTE}
     saved = app_client.post(url, json=body, headers=people["officer"])
     assert saved.status_code == 201, saved.text
     decision = saved.json()
-    assert decision["override"] is True and decision["model_decision"] == "refuse"
+    assert decision["override"] is True and decision["model_decision"] == "accept"
     assert decision["probability"] == pytest.approx(score["probability"])
     assert decision["threshold"] == score["threshold"] and decision["model_version"] == score["model_version"]
     assert decision["reasons"] and decision["username"] == "olivia"
@@ -94,9 +89,9 @@ def test_the_officers_override_needs_a_reason(app_client: TestClient, people: di
     notice = f"{API}/clients/{client_id}/notice"
     assert app_client.get(notice, params={"format": "html"}, headers=people["analyst"]).status_code == 403
     letter = app_client.get(notice, params={"format": "html", "lang": "en"}, headers=people["officer"])
-    assert letter.status_code == 200 and "is accepted" in letter.text  # the override, not the model's refusal
+    assert letter.status_code == 200 and "are unable to grant it" in letter.text  # the override's refusal
     issued = read_letters(app_client.app.state.scoring.engine).row(0, named=True)
-    assert (issued["kind"], issued["issued_by"]) == ("accept", "olivia")
+    assert (issued["kind"], issued["issued_by"]) == ("refuse", "olivia")
     assert issued["decision_id"] == decision["id"]
     rows = audit_rows(app_client)
     hashed = client_hash(client_id, b"test-salt")
