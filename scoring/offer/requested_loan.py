@@ -61,6 +61,19 @@ def _floats(data: Mapping[str, object], name: str, rows: int) -> np.ndarray:
     return np.asarray(data[name], dtype=np.float64).reshape(rows)
 
 
+def _carried(
+    amount: np.ndarray, rate: np.ndarray, term: np.ndarray, room: np.ndarray, policy: OfferPolicy
+) -> np.ndarray:
+    """Whether the household can carry (stressed instalment within `room`) the product's smallest amount at
+    the asked `term`, or the asked `amount` at the longest standard term: the two ends of the offer's search
+    (a lower amount at the asked term, the asked amount at a longer term)."""
+    product, rules = policy.product, policy.affordability
+    smallest = stressed_instalment(np.full(len(amount), product.min_amount), rate, term, rules) <= room + 1e-9
+    longest = float(product.terms[-1])
+    stretched = stressed_instalment(amount, rate, np.full(len(amount), longest), rules) <= room + 1e-9
+    return smallest | ((term < longest) & stretched)
+
+
 def requested_figures(
     data: Mapping[str, object], probability: np.ndarray, policy: OfferPolicy | None = None
 ) -> dict[str, np.ndarray]:
@@ -84,6 +97,7 @@ def requested_figures(
         term = policy.product.asked_terms(amount[known], annuity[known], np.minimum(pricer.rate(grade), cap))
         priced = price(lambda _a, _i: p[known], amount[known], term, grade, 1.0, room[known], policy)
         stressed = stressed_instalment(priced.amount, priced.rate, priced.term, rules)
+        carried = _carried(priced.amount, priced.rate, term, room[known], policy)
         ratio, stressed_ratio = debt_service_ratios(
             priced.instalment, stressed, existing[known], income[known]
         )
@@ -102,6 +116,7 @@ def requested_figures(
                 income[known], existing[known], stressed, members[known]
             ),
             "OFFER_AFFORDABLE": priced.afford_ok.astype(np.float64),
+            "OFFER_ANY_AFFORDABLE": carried.astype(np.float64),
         }
         for name, values in found.items():
             figures[name][known] = values

@@ -40,6 +40,7 @@ DEMO_CODES = [
     "AGE_AT_TERM_END",
     "BUREAU_CURRENT_OVERDUE",
     "PRICE_ABOVE_CAP",
+    "NOT_AFFORDABLE",
 ]
 AFFORDABILITY_CODES = ["UNAFFORDABLE_DSR", "RESIDUAL_INCOME_TOO_LOW"]
 
@@ -47,13 +48,14 @@ AFFORDABILITY_CODES = ["UNAFFORDABLE_DSR", "RESIDUAL_INCOME_TOO_LOW"]
 @pytest.mark.parametrize(
     ("file", "name", "codes", "figures"),
     [
-        ("demo.yaml", "demo", DEMO_CODES, ["OFFER_ABOVE_USURY"]),
+        ("demo.yaml", "demo", DEMO_CODES, ["OFFER_ABOVE_USURY", "OFFER_ANY_AFFORDABLE"]),
         (
             "affordability.yaml",
             "demo-affordability",
             DEMO_CODES + AFFORDABILITY_CODES,
             [
                 "OFFER_ABOVE_USURY",
+                "OFFER_ANY_AFFORDABLE",
                 "OFFER_DSR_CAP",
                 "OFFER_DSR_STRESSED",
                 "OFFER_MIN_RESIDUAL_INCOME",

@@ -115,7 +115,9 @@ def test_every_offer_name_is_known_and_documented() -> None:
     assert set(offer_inputs()) <= set(names)
 
 
-def test_an_unaffordable_loan_is_referred_and_an_unlawful_price_refused(demo: Strategy) -> None:
+def test_unaffordable_is_referred_impossible_and_unlawful_refused(
+    demo: Strategy,
+) -> None:
     assert decide_one(demo, CLEAN | {"AMT_CREDIT": 300_000.0, "AMT_ANNUITY": 15_000.0}, 0.02) == (
         Decision.ACCEPT,
         [],
@@ -131,8 +133,14 @@ def test_an_unaffordable_loan_is_referred_and_an_unlawful_price_refused(demo: St
         [PRICE_ABOVE_CAP],
     )
     assert decide_one(demo, heavy, 0.10) == (Decision.REFUSE, [PRICE_ABOVE_CAP, "UNAFFORDABLE_DSR"])
-    crowded = CLEAN | {"AMT_CREDIT": 300_000.0, "AMT_ANNUITY": 15_000.0, "CNT_FAM_MEMBERS": 5.0}
+    crowded = CLEAN | {"AMT_CREDIT": 600_000.0, "AMT_ANNUITY": 30_000.0, "CNT_FAM_MEMBERS": 4.0}
     assert decide_one(demo, crowded, 0.02) == (Decision.REFER, ["RESIDUAL_INCOME_TOO_LOW"])
+    # five members on this income: not even the product's smallest amount leaves them enough to live on
+    poorer = crowded | {"CNT_FAM_MEMBERS": 5.0}
+    assert decide_one(demo, poorer, 0.02) == (Decision.REFUSE, [NOT_AFFORDABLE, "RESIDUAL_INCOME_TOO_LOW"])
+    assert offer_columns(demo, pd.DataFrame([crowded, poorer]), [0.02, 0.02])[
+        "OFFER_ANY_AFFORDABLE"
+    ].tolist() == [1.0, 0.0]
     for code in ("UNAFFORDABLE_DSR", "RESIDUAL_INCOME_TOO_LOW"):
         assert policy_catalogue()[code].text("customer", "fr")
 
