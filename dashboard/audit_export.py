@@ -22,7 +22,7 @@ def serve_audit_export(server: flask.Flask) -> None:
         try:
             body, name = api().audit_export(query)
         except ApiError as error:
-            return refusal_page(error, N_("Audit trail"))
+            return refusal_page(error, N_("Audit trail"), "/audit", N_("Back to the audit trail"))
         headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
         return flask.Response(body, mimetype="text/csv", headers=headers)
 

@@ -30,7 +30,9 @@ def serve_letters(server: flask.Flask) -> None:
         try:
             body, reference = api().notice(client_id, language, form)
         except ApiError as error:
-            return refusal_page(error, N_("Decision letter"))
+            return refusal_page(
+                error, N_("Decision letter"), f"/client/{int(client_id)}", N_("Back to the client")
+            )
         headers = {"Content-Disposition": f'inline; filename="decision-{reference}.{form}"'}
         return flask.Response(body, mimetype=FORMATS[form], headers=headers)
 

@@ -10,13 +10,14 @@ from dashboard.api_client import ApiError
 from dashboard.i18n import current
 
 
-def refusal_page(error: ApiError, title: str) -> flask.Response:
-    """A small page in the person's language with the API's message, under the API's status (502 when the
-    API did not answer)."""
+def refusal_page(error: ApiError, title: str, back: str, back_label: str) -> flask.Response:
+    """A small page in the person's language with the API's message and a link `back` to the page it came
+    from, under the API's status (502 when the API did not answer)."""
     t = current()
     page = (
         f"<!DOCTYPE html><html lang='{t.language}'><title>{t.gettext(title)}</title>"
-        f"<p>{html.escape(error.message)}</p></html>"
+        f"<h1>{t.gettext(title)}</h1><p>{html.escape(error.message)}</p>"
+        f"<p><a href='{html.escape(back, quote=True)}'>{t.gettext(back_label)}</a></p></html>"
     )
     status = 502 if error.status is None else error.status
     return flask.Response(page, status=status, mimetype="text/html")

@@ -46,6 +46,10 @@ router = APIRouter(prefix="/clients", tags=["clients"])
 MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}  # Starlette adds no second charset
 ISSUERS = frozenset({Role.OFFICER, Role.SENIOR, Role.ADMIN})
 REFERRED = "referred to an officer: the letter follows the officer's decision"
+NOTHING_LENT = (
+    "the model accepts the risk, but nothing can be lent to this household, as asked or otherwise: the "
+    "letter follows an officer's decision"
+)
 LETTER = {
     200: {
         "description": "The letter: one A4 page (PDF) or a printable HTML page",
@@ -101,7 +105,9 @@ async def client_notice(
     """The letter of the client's final decision: the officer's recorded decision when there is one (a
     referral is not final: the model's decision stands), else the model's, and only what supports it. A
     model's referral (the strategy's refer band or a refer rule) is no final decision: without an officer's
-    final decision the answer is 409 ("referred to an officer: the letter follows the officer's decision").
+    final decision the answer is 409 ("referred to an officer: the letter follows the officer's decision"),
+    and so is a model's acceptance of a client the offer can lend nothing to (no terms, as asked or
+    otherwise: the household cannot carry even the product's smallest amount), until an officer decides.
     A refusal by a policy rule gives the rule's customer sentence among the reasons.
 
     A refusal gives the officer's reason category in the customer's words (a suspicion of fraud is told as
@@ -134,6 +140,9 @@ async def client_notice(
     model_decision = model_facts.model_decision
     if model_decision == Decision.REFER and officer is None:
         raise HTTPException(status.HTTP_409_CONFLICT, REFERRED)
+    nothing = model_facts.offer is None and model_facts.counter_offer is None
+    if model_decision == Decision.ACCEPT and officer is None and nothing:  # no terms a letter could state
+        raise HTTPException(status.HTTP_409_CONFLICT, NOTHING_LENT)
     facts = replace(model_facts, officer=officer)
     decision_id = recorded["id"] if officer is not None and recorded else None
     key = decision_key(hashed, decision_id, model_decision, result.model_version, result.probability)

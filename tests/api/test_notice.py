@@ -19,9 +19,10 @@ from scoring.db.audit import Actor
 from scoring.db.letters import IssuedLetter, decision_key, read_deliveries, read_letters, record_delivery
 from scoring.db.tables import audit_log
 from scoring.db.users import create_user
+from scoring.serving.letter_facts import stored_facts
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.service import ScoringService
-from scoring.vocabulary import OfficerDecision, OverrideReason
+from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
 from tests.api.conftest import API
 from tests.db.conftest import CLI
 
@@ -176,4 +177,25 @@ def test_bad_requests_issue_no_letter(client: TestClient, service: ScoringServic
     bad = client.get(f"{API}/clients/{stored}/notice", params={"format": "docx"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "format"
     assert client.get(f"{API}/clients/{stored}/notice", params={"lang": "es"}).status_code == 422
+    assert len(read_letters(client.app.state.scoring.engine)) == 0
+
+
+def test_no_acceptance_letter_for_a_household_nothing_can_be_lent_to(
+    client: TestClient, service: ScoringService
+) -> None:
+    """The model accepts the risk, but the offer can lend nothing (not the amount asked, no lower amount, no
+    longer term): no letter announces a credit whose terms no one could state, until an officer decides."""
+    facts = (stored_facts(service, row) for row in range(len(service.store.ids)))
+    stranded = next(
+        f
+        for f in facts
+        if f is not None
+        and f[0].model_decision == Decision.ACCEPT
+        and f[0].offer is None
+        and f[0].counter_offer is None
+    )
+    client_id = int(stranded[1].client_id)
+    answer = client.get(f"{API}/clients/{client_id}/notice", headers={"Accept-Language": "fr"})
+    assert answer.status_code == 409
+    assert answer.json()["detail"].startswith("le modèle accepte le risque, mais rien ne peut être prêté")
     assert len(read_letters(client.app.state.scoring.engine)) == 0

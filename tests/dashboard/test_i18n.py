@@ -192,6 +192,10 @@ def test_letters_are_fetched_from_the_api(app: dash.Dash, answer: Callable) -> N
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"  # one charset, not two
     assert client.get("/letters/100002?lang=de&format=pdf").status_code == 400
     assert client.get("/letters/100002?lang=fr&format=docx").status_code == 400
+    answer(lambda _request: httpx.Response(409, json={"detail": "referred to an officer: no letter yet"}))
+    refused = client.get("/letters/100002?lang=fr&format=pdf")
+    assert refused.status_code == 409 and b"referred to an officer: no letter yet" in refused.data
+    assert b"<a href='/client/100002'>" in refused.data  # a way back to the client's page
 
 
 def test_category_levels_mirror_the_schema_and_their_french_the_library() -> None:
