@@ -27,6 +27,9 @@ SIGN_IN_REFUSALS = {  # scoring.db.users: why a sign-in was refused
     "throttled (password change)": N_("too many attempts (password change)"),
     "unknown account (single sign-on)": N_("unknown account (single sign-on)"),
     "account disabled (single sign-on)": N_("account disabled (single sign-on)"),
+    # api/schemas/access.py DeniedIn: why the dashboard refused a page or a callback
+    "no session": N_("not signed in"),
+    "role": N_("the role has no right to it"),
 }
 SIGN_IN_METHODS = {"password": N_("password"), "sso": N_("single sign-on")}
 LETTER_KINDS = {  # api/routes/notice.py: the decision a letter announces
@@ -78,7 +81,10 @@ def _offer(value: object, t: Translator, currency: str) -> str:
     )
 
 
-def _as_is(value: object, _t: Translator, _currency: str) -> str:
+def _as_is(value: object, t: Translator, _currency: str) -> str:
+    """A number as the page's language writes it, anything else as the API sent it."""
+    if is_number(value):
+        return t.number(value, 0 if float(value).is_integer() else 1)  # type: ignore[arg-type]
     return str(value)
 
 
@@ -137,6 +143,11 @@ def request_text(detail: Mapping[str, object]) -> str:
     route = str(detail["route"])
     route = route[len(API_PREFIX) :] if route.startswith(API_PREFIX) else route
     return f"{detail['method']} {route} \u2192 {detail['status']}"
+
+
+def detail_text(parts: list[str], t: Translator = ENGLISH) -> str:
+    """The parts on one line, with the page's language's separator ("; " in English, " ; " in French)."""
+    return t.gettext("; ").join(parts)
 
 
 def detail_parts(detail: Mapping[str, object], t: Translator = ENGLISH, currency: str = "EUR") -> list[str]:

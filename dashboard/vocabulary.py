@@ -76,6 +76,9 @@ SEGMENTS = {  # scoring/drift/segments.json: the segments the drift run watches
     "RISK_GRADE": N_("Risk grade"),
 }
 LEVELS = {"missing": N_("missing")}  # a fairness group or a scorecard bin without a value
+# segments and fairness attributes whose values are the API's own words (a grade, a band), not the data's
+# category levels: "F" there is a risk grade, not "Female"
+PLAIN_VALUES = frozenset({"RISK_GRADE", "AGE_BAND", "age band"})
 CBPE_CALIBRATIONS = {  # scoring.drift.cbpe
     "bundle (calibrated)": N_("the model's calibrated probabilities"),
     "isotonic map fitted on the reference's out-of-fold probabilities": N_(
@@ -104,13 +107,24 @@ def level_label(column: str, level: object, t: Translator = ENGLISH) -> str:
     """A categorical value in the page's language: a level of the raw tables (`Married`, `Y`), or 0/1 of a
     flag column (`FLAG_EMP_PHONE`, `APP_REG_CITY_NOT_WORK_CITY`) as No/Yes; any other value as it is.
 
-    `column` is the raw column or model feature the value belongs to.
+    `column` is the raw column or model feature the value belongs to (a segment or attribute of
+    `PLAIN_VALUES` keeps its values as they are).
     """
+    if column in PLAIN_VALUES:
+        return "" if level is None else str(level)
     if isinstance(level, str):
         return t.gettext(CATEGORY_LEVELS[level]) if level in CATEGORY_LEVELS else level
     if _FLAG_COLUMN.search(column) and isinstance(level, int | float) and level in _FLAG_VALUES:
         return t.gettext(_FLAG_VALUES[int(level)])
     return "" if level is None else str(level)
+
+
+def group_label(attribute: str, group: object, t: Translator = ENGLISH) -> str:
+    """A fairness group in the page's language: a gender level in words ("Female"), an age band as it is, a
+    group without a value "missing"."""
+    if str(group) in LEVELS:
+        return label(LEVELS, group, t)
+    return level_label(attribute, group, t)
 
 
 def selection_rule(rule: str | None, t: Translator = ENGLISH) -> str:

@@ -28,11 +28,11 @@ def judged(row: Mapping) -> bool:
     return bool(row.get("judged", True))
 
 
-def _cell(key: str, value: object, t: Translator) -> str:
+def _cell(key: str, value: object, t: Translator, attribute: str = "") -> str:
     if key == "attribute":
         return vocabulary.label(vocabulary.FAIRNESS_ATTRIBUTES, value, t)
     if key == "group":
-        return vocabulary.label(vocabulary.LEVELS, value, t)
+        return vocabulary.group_label(attribute, value, t)
     if key == "n":
         return t.number(value)
     if key == "approval_ratio":
@@ -48,7 +48,9 @@ def _check(row: Mapping, t: Translator) -> str:
 
 def _row(row: Mapping, t: Translator) -> html.Tr:
     cells = [
-        "\u2014" if key == "approval_ratio" and not judged(row) else _cell(key, row.get(key), t)
+        "\u2014"
+        if key == "approval_ratio" and not judged(row)
+        else _cell(key, row.get(key), t, row["attribute"])
         for key, _name in FAIRNESS_COLUMNS
     ]
     style = "table-warning" if row.get("flagged") else ("text-muted" if not judged(row) else "")

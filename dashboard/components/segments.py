@@ -107,9 +107,11 @@ def _groups(periods: Sequence[Mapping]) -> list[tuple[str, str]]:
 
 
 def _group_label(attribute: str, group: str, t: Translator) -> str:
-    """'Gender: F', 'Age band: 30-39' in the page's language."""
+    """'Gender: Female', 'Age band: 30-39' in the page's language."""
     name = vocabulary.label(vocabulary.FAIRNESS_ATTRIBUTES, attribute, t)
-    return f"{name}: {vocabulary.label(vocabulary.LEVELS, group, t)}"
+    return t.gettext("{segment}: {value}").format(
+        segment=name, value=vocabulary.group_label(attribute, group, t)
+    )
 
 
 def _ratio(row: Mapping | None, t: Translator) -> str:

@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from dashboard.api_client import ApiError, api
-from dashboard.audit_detail import detail_parts
+from dashboard.audit_detail import detail_parts, detail_text
 from dashboard.audit_export import ROUTE as EXPORT_PATH
 from dashboard.callbacks import callback
 from dashboard.components.layout import header
@@ -145,10 +145,9 @@ def query_of(start: str | None, end: str | None, action: str | None, user: str |
     for name, value, shift in (("since", start, 0), ("until", end, 1)):
         if value:
             try:
-                day = date.fromisoformat(value)
-            except ValueError:
+                query[name] = (date.fromisoformat(value) + timedelta(days=shift)).isoformat()
+            except (ValueError, OverflowError):  # not a date, or the day after 9999-12-31
                 raise ValueError(name) from None
-            query[name] = (day + timedelta(days=shift)).isoformat()
     if action:
         query["action"] = action
     if user and user.strip():
@@ -163,7 +162,7 @@ def export_href(query: Mapping[str, str]) -> str:
 def detail_summary(target: str | None, detail: Mapping[str, object], t: Translator = ENGLISH) -> html.Span:
     """The row's object and details in words on one short line, the whole of it on hover."""
     parts = [target] if target else []
-    text = "; ".join(str(part) for part in parts + detail_parts(detail, t, currency()))
+    text = detail_text([str(part) for part in parts] + detail_parts(detail, t, currency()), t)
     short = text if len(text) <= DETAIL_SHOWN else text[: DETAIL_SHOWN - 1] + "…"
     return html.Span(short, title=text if short != text else None)
 

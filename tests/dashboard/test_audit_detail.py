@@ -64,3 +64,9 @@ def test_unknown_keys_and_values_are_shown_as_the_api_names_them() -> None:
 )
 def test_the_vocabularies_cover_what_the_api_writes(table: dict, values: set[str]) -> None:
     assert set(table) == values
+
+
+def test_numbers_reasons_and_separators_read_in_french() -> None:
+    parts = detail_parts({"reason": "role", "delay_seconds": 2.5}, FR)
+    assert parts == ["motif : le rôle n'y a pas droit", "prochain essai après (secondes) : 2,5"]
+    assert audit_detail.detail_text(parts, FR) == " ; ".join(parts)

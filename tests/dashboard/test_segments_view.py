@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from dashboard.components.segments import fairness_trend_view, segments_view
-from dashboard.i18n import translator
+from dashboard.i18n import ENGLISH, translator
 from tests.support.checked_api import Answer
 
 
@@ -139,3 +139,17 @@ def test_a_segment_is_named_in_words_in_the_pages_language() -> None:
     french = segment_name(pensioners, translator("fr"))
     assert french.startswith("Type de revenu") and "Pensioner" not in french and "NAME_" not in french
     assert segment_name({"name": "NEW_SEGMENT=1", "segment": "NEW_SEGMENT", "value": 1}) == "NEW_SEGMENT=1"
+
+
+def test_a_risk_grade_stays_a_grade_and_a_gender_reads_in_words() -> None:
+    from dashboard.components.fairness import fairness_table
+    from dashboard.components.segments import segment_name
+    from dashboard.vocabulary import group_label
+
+    fr = translator("fr")
+    assert segment_name({"segment": "RISK_GRADE", "value": "F"}) == "Risk grade: F"  # not "Female"
+    assert segment_name({"segment": "RISK_GRADE", "value": "F"}, fr) == "Classe de risque : F"
+    assert group_label("CODE_GENDER", "F") == "Female" and group_label("CODE_GENDER", "M", fr) == "Homme"
+    assert group_label("age band", "30-39") == "30-39" and group_label("CODE_GENDER", "missing") == "missing"
+    row = {"attribute": "CODE_GENDER", "group": "F", "n": 400, "approval_rate": 0.7, "approval_ratio": 0.95}
+    assert "Female" in str(fairness_table([row], ENGLISH))

@@ -152,6 +152,8 @@ def test_filters_become_the_apis_with_the_end_day_included(audit: ModuleType) ->
     assert audit.query_of(None, "", "", "  ") == {}
     with pytest.raises(ValueError, match="until"):
         audit.query_of(None, "30/11/2026", None, None)
+    with pytest.raises(ValueError, match="until"):  # its next day, the API's bound, is no date
+        audit.query_of(None, "9999-12-31", None, None)
     assert audit.export_href(query) == (
         "/audit-export?since=2026-11-01&until=2026-12-01&action=sign-in&user=olivia"
     )
