@@ -63,6 +63,13 @@ ASKED_REFUSED_RISK = N_(
     "The closest terms offered come first."
 )
 ASKED_OFFERED = N_("The application is offered as asked.")
+ASKED_REFERRED = N_(
+    "The application is referred to an officer: the lender can offer it as asked if the officer accepts it."
+)
+ASKED_RULE_REFUSED = N_(
+    "A lending policy rule refuses the application (see the decision): the terms below are only what the "
+    "offer's own limits would allow."
+)
 NO_OFFER_RISK = N_(
     "No credit can be offered: no amount or term within the product's limits keeps the estimated risk below "
     "the threshold."
@@ -103,12 +110,19 @@ def asked_words(payload: Mapping, t: Translator = ENGLISH, currency: str = DEFAU
     words = t.gettext("Asked: {amount} over {term}.").format(
         amount=money(asked["amount"], t, currency), term=months(asked["term_months"], t)
     )
-    if payload.get("offer") is None:
+    offer, decision = payload.get("offer"), payload.get("decision")
+    if offer is None:
         return words
-    if payload.get("decision") == "accept":
-        return f"{words} {t.gettext(ASKED_OFFERED)}"
-    refused = ASKED_REFUSED.get(payload.get("reason_code") or "", ASKED_REFUSED_RISK)
-    return f"{words} {t.gettext(refused)}"
+    as_asked = offer.get("kind") is None  # the asked terms themselves, not a counter-offer
+    if decision == "accept":
+        said = ASKED_OFFERED
+    elif decision == "refer" and as_asked:  # the strategy refers terms the offer itself grants
+        said = ASKED_REFERRED
+    elif decision == "refuse" and as_asked and payload.get("rules_fired"):
+        said = ASKED_RULE_REFUSED
+    else:
+        said = ASKED_REFUSED.get(payload.get("reason_code") or "", ASKED_REFUSED_RISK)
+    return f"{words} {t.gettext(said)}"
 
 
 def alternatives(payload: Mapping) -> list[Mapping]:

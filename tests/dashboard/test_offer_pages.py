@@ -263,3 +263,20 @@ def test_the_model_routes_profit_reads_on_the_model_page(real_api: TestClient) -
     assert money(served["expected_profit_per_1000"], ENGLISH) in summary
     labels = [label for label, _ in model_text.profit_rows(profit, ENGLISH)]
     assert labels[:4] == ["Interest income", "Expected loss", "Cost of funds", "Operating cost"]
+
+
+def test_the_asked_terms_sentence_follows_what_decided() -> None:
+    from dashboard.offer_text import asked_words
+
+    as_asked = {**OFFER["offer"], "kind": None, "amount": OFFER["asked"]["amount"]}
+    asked = {**OFFER, "offer": as_asked, "rules_fired": []}
+    start = "Asked: €100,000 over 24 months. "
+    assert asked_words({**asked, "decision": "accept"}) == start + "The application is offered as asked."
+    referred = asked_words({**asked, "decision": "refer"})  # the strategy refers what the offer grants
+    assert referred == start + (
+        "The application is referred to an officer: the lender can offer it as asked if the officer "
+        "accepts it."
+    )
+    ruled = asked_words({**asked, "decision": "refuse", "rules_fired": ["BUREAU_CURRENT_OVERDUE"]})
+    assert ruled.startswith(start + "A lending policy rule refuses the application")
+    assert "estimated risk is above" not in referred + ruled
