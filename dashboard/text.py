@@ -329,12 +329,13 @@ def neighbours_summary(neighbours: Sequence[Mapping], t: Translator = ENGLISH) -
 def what_if_summary(before: Mapping, after: Mapping, t: Translator = ENGLISH) -> str:
     _ = t.gettext
     change = after["probability"] - before["probability"]
-    if change > 0:
-        moved = _("up by {points}").format(points=points(change, t=t))
-    elif change < 0:
-        moved = _("down by {points}").format(points=points(change, t=t))
-    else:
+    digits = 1 if abs(change) >= 0.0005 else 2  # a move under 0.05 point is shown to the hundredth
+    if abs(change) < 0.00005:  # below a hundredth of a point: rounding, not a change
         moved = _("unchanged")
+    elif change > 0:
+        moved = _("up by {points}").format(points=points(change, digits, t))
+    else:
+        moved = _("down by {points}").format(points=points(change, digits, t))
     if before["decision"] == after["decision"]:
         verdict = _("the decision stays the same")
     else:

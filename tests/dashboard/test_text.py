@@ -229,6 +229,11 @@ def test_neighbours_and_what_if_summaries() -> None:
     summary = text.what_if_summary(before, after)
     assert "up by 7.0 percentage points" in summary and "changes to \u201ccredit refused\u201d" in summary
     assert "stays the same" in text.what_if_summary(before, before)
+    noise = {**before, "probability": 0.05 + 1e-16}  # the stored score against its recomputation
+    unmoved = text.what_if_summary(before, noise)
+    assert "unchanged" in unmoved and "0.0 percentage" not in unmoved
+    slight = {**before, "probability": 0.0496}
+    assert "down by 0.04 percentage points" in text.what_if_summary(before, slight)
     assert text.what_if_summary(before, after, FR) == (
         "Avant : 5,0\u202f% (crédit accordé). Après les modifications : 12,0\u202f%, en hausse de 7,0 "
         "points de pourcentage ; la décision devient « crédit refusé »."
