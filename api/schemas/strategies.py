@@ -95,7 +95,10 @@ class RuleFiredOut(BaseModel):
     when: str
     fires: int
     fire_rate: float
-    fires_alone: int = Field(description="Rows only this rule stops")
+    changes: int = Field(
+        description="Decisions this rule changes: the rows the other rules and the cut-offs would decide "
+        "otherwise without it"
+    )
 
 
 class CurrentOut(BaseModel):

@@ -86,12 +86,12 @@ def rules_table(result: dict, t: Translator = ENGLISH) -> dbc.Table | html.P:
                 html.Td(html.Code(r["when"]), className="text-break"),
                 html.Td(t.number(r["fires"])),
                 html.Td(t.percent(r["fire_rate"], 2)),
-                html.Td(t.number(r["fires_alone"])),
+                html.Td(t.number(r["changes"])),
             ]
         )
         for r in result["rules"]
     ]
-    head = [_("Rule"), _("Action"), _("Condition"), _("Fires"), _("Share"), _("Fires alone")]
+    head = [_("Rule"), _("Action"), _("Condition"), _("Fires"), _("Share"), _("Decisions it changes")]
     return captioned_table(_("Rules fired"), head, rows, f"{PREFIX}-rules")
 
 

@@ -81,20 +81,26 @@ class Compared:
         return cls(strategy, in_force, population, new, old)
 
 
-def _rules(decisions: Decisions, strategy: Strategy) -> list[dict]:
+def _rules(decisions: Decisions, strategy: Strategy, probability: np.ndarray) -> list[dict]:
+    """How often each rule fires and how many decisions it changes: the rows decided otherwise without it
+    (the other rules and the cut-offs deciding them), its own effect."""
     n = max(len(decisions), 1)
-    others = decisions.fired.sum(axis=1)
-    return [
-        {
-            "code": rule.code,
-            "action": rule.action,
-            "when": rule.when,
-            "fires": int(decisions.fired[:, j].sum()),
-            "fire_rate": float(decisions.fired[:, j].sum() / n),
-            "fires_alone": int((decisions.fired[:, j] & (others == 1)).sum()),
-        }
-        for j, rule in enumerate(strategy.rules)
-    ]
+    found = []
+    for j, rule in enumerate(strategy.rules):
+        without = decisions.fired.copy()
+        without[:, j] = False
+        otherwise = decide(strategy, probability, without).outcome
+        found.append(
+            {
+                "code": rule.code,
+                "action": rule.action,
+                "when": rule.when,
+                "fires": int(decisions.fired[:, j].sum()),
+                "fire_rate": float(decisions.fired[:, j].sum() / n),
+                "changes": int((otherwise != decisions.outcome).sum()),
+            }
+        )
+    return found
 
 
 def _expected_loss(population: Population, accepted: np.ndarray, lgd: float) -> dict:
@@ -158,7 +164,7 @@ def simulate(compared: Compared, scores_per_day: float | None) -> dict:
         "scores_per_day": scores_per_day,
         "refer_per_day": refer_per_day,
         "traffic_days": config["traffic_days"],
-        "rules": _rules(new, compared.strategy),
+        "rules": _rules(new, compared.strategy, population.probability),
         "current": {
             **compared.in_force.to_dict(),
             **rates(old),
@@ -209,10 +215,9 @@ def describe(result: dict) -> str:
         if per_day is None
         else f"refer volume: {per_day:,.1f} a day at {result['scores_per_day']:,.1f} scores a day "
         f"(last {result['traffic_days']} days)",
-        "rules (fires / fires alone):",
+        "rules (fires / decisions it changes):",
         *(
-            f"  {r['code']:<24} {r['action']:<6} {r['fires']:>7,} ({r['fire_rate']:.2%}) "
-            f"/ {r['fires_alone']:,}"
+            f"  {r['code']:<24} {r['action']:<6} {r['fires']:>7,} ({r['fire_rate']:.2%}) / {r['changes']:,}"
             for r in result["rules"]
         ),
         f"against {c['strategy']}: approval {_rate(c['approval_rate'])}, refer {_rate(c['refer_rate'])}, "

@@ -97,6 +97,11 @@ def test_rules_fired_and_the_swap_set_against_the_current_strategy(population: P
     assert fires["BUREAU_CURRENT_OVERDUE"] == int(
         (pd.to_numeric(frame["BUREAU_ACTIVE_CREDIT_DAY_OVERDUE_MAX"]) > 0).sum()
     )
+    # a rule's own effect: the decisions written out by hand without it (overdue counted as none)
+    without_overdue = direct_decisions(frame.assign(BUREAU_ACTIVE_CREDIT_DAY_OVERDUE_MAX=0.0), p, 0.10, 0.30)
+    changes = {r["code"]: r["changes"] for r in result["rules"]}
+    overdue_changes = int((without_overdue != direct_decisions(frame, p, 0.10, 0.30)).sum())
+    assert changes["BUREAU_CURRENT_OVERDUE"] == overdue_changes < fires["BUREAU_CURRENT_OVERDUE"]
     new = direct_decisions(frame, p, 0.10, 0.30) == "accept"
     old = p < 0.2
     swap_in, swap_out = new & ~old, old & ~new

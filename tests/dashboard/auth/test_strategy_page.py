@@ -67,7 +67,7 @@ SIMULATION = {
             "when": "BUREAU_ACTIVE_CREDIT_DAY_OVERDUE_MAX > 0",
             "fires": 490,
             "fire_rate": 0.0163,
-            "fires_alone": 483,
+            "changes": 483,
         }
     ],
     "current": {
