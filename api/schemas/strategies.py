@@ -113,7 +113,10 @@ class CurrentOut(BaseModel):
     refusal_rate: float
     expected_bad_rate: float | None
     observed_bad_rate: float | None
-    expected_loss: float = Field(description="Expected loss of its accepted (sum of PD x LGD x amount)")
+    expected_loss: float = Field(
+        description="Expected loss of its accepted loans the offer can price lawfully (sum of PD x LGD x "
+        "amount)"
+    )
     profit: float | None = Field(description="Expected profit of its accepted at the offer's prices")
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from scoring.offer.pricing import pricing_policy
-from scoring.offer.profit import PER, expected_profit
+from scoring.offer.profit import PER, expected_profit, priced
 from scoring.strategy.decide import OUTCOMES, Decisions, decide, fired_pandas
 from scoring.strategy.definition import InForce, Strategy
 from scoring.strategy.population import Population
@@ -104,9 +104,12 @@ def _rules(decisions: Decisions, strategy: Strategy, probability: np.ndarray) ->
 
 
 def _expected_loss(population: Population, accepted: np.ndarray, lgd: float) -> dict:
+    """PD x LGD x amount over the accepted loans the offer can price under the usury threshold (the loans the
+    profit counts: an accepted application priced above it is lent nothing)."""
     amount = population.amount[accepted]
     known = ~np.isnan(amount)
-    loss = population.probability[accepted][known] * lgd * amount[known]
+    lent = priced(population.probability[accepted], amount, population.annuity[accepted]).lawful
+    loss = population.probability[accepted][lent] * lgd * amount[lent]
     return {
         "expected_loss": float(loss.sum()),
         "expected_loss_per_accepted": float(loss.mean()) if loss.size else None,

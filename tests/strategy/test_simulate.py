@@ -61,8 +61,12 @@ def test_rates_add_up_and_match_a_direct_count(population: Population) -> None:
     accepted = direct == "accept"
     assert result["expected_bad_rate"] == pytest.approx(population.probability[accepted].mean())
     assert result["observed_bad_rate"] == pytest.approx(np.nanmean(population.target[accepted]))
-    loss = (population.probability * pricing_policy().loss_given_default * population.amount)[accepted].sum()
+    p, amount, annuity = population.probability, population.amount, population.annuity
+    lent = expected_profit(p[accepted], amount[accepted], annuity[accepted], threshold=np.inf)
+    loss = lent.expected_loss_per_1000 * accepted.sum() / 1000  # over the loans the profit counts
     assert result["expected_loss"] == pytest.approx(loss)
+    every = (p * pricing_policy().loss_given_default * amount)[accepted].sum()
+    assert result["expected_loss"] <= every
     assert result["refer_per_day"] is None
 
 
