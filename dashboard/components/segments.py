@@ -144,7 +144,9 @@ def fairness_trend_view(fairness: Mapping | None, t: Translator = ENGLISH) -> ht
         rows.append(html.Tr([html.Td(c) for c in cells], className="table-warning" if flagged else ""))
     note = _(
         "Approval ratio: the group's approval rate over the highest of its attribute (approval rate in "
-        "brackets); below 0.8 is flagged (four-fifths rule). Groups of fewer than {count} applicants are too "
+        "brackets: the share not refused, a referral counting as not refused since an officer decides it, as "
+        "in the Model page's fairness table); below 0.8 is flagged (four-fifths rule). Groups of fewer than "
+        "{count} applicants are too "
         "few to judge. Gender comes from the client store (applicants scored from a posted application are "
         "counted in the age bands only); neither attribute is a model input."
     ).format(count=t.number(fairness.get("min_group")))
