@@ -14,9 +14,10 @@ from dashboard.api_client import ApiError, api
 from dashboard.callbacks import callback
 from dashboard.components.layout import header
 from dashboard.components.tables import captioned_table
-from dashboard.i18n import ENGLISH, Translator, current
+from dashboard.i18n import ENGLISH, N_, Translator, current
 
 PREFIX = "users"
+FIELDS = {"username": N_("User name"), "role": N_("Role"), "password": N_("Password")}  # UserCreateIn
 
 
 def title() -> str:
@@ -116,8 +117,17 @@ def show_users(_changed: object) -> tuple:
 
 
 def _problem(error: ApiError) -> dbc.Alert:
-    listed = [html.Li(f"{field}: {message}") for field, message in error.fields.items()]
-    heading = current().gettext("Not done:") if listed else error.message
+    """The API's refusal: the fields it named, in the page's words, else its message."""
+    t = current()
+    listed = [
+        html.Li(
+            t.gettext("{field}: {problem}").format(
+                field=t.gettext(FIELDS[field]) if field in FIELDS else field, problem=message
+            )
+        )
+        for field, message in error.fields.items()
+    ]
+    heading = t.gettext("Not done:") if listed else error.message
     return dbc.Alert([heading, html.Ul(listed) if listed else ""], color="danger")
 
 

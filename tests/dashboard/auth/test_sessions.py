@@ -188,7 +188,7 @@ def test_users_page_lists_and_adds_accounts(app: dash.Dash, fake: FakeApi) -> No
         assert {o["label"] for o in options} == set(USERS)
         assert "analyst" in json.dumps(table.to_plotly_json(), default=str)
         message, changed, name, password = users.add_user(1, "omar", "officer", "short")
-        assert "password: must have at least 12 characters" in json.dumps(
+        assert "Password: must have at least 12 characters" in json.dumps(
             message.to_plotly_json(), default=str
         )
         assert (name, password) == (dash.no_update, dash.no_update)  # kept, to be corrected
