@@ -132,7 +132,7 @@ DETAIL_KEYS: dict[str, tuple[str, Callable[[object, Translator, str], str]]] = {
     "before": (N_("before"), _as_is),
     "deleted": (N_("rows deleted"), _as_is),
     "chain_starts_after_hash": (N_("chain starts after"), _hash),
-    "action": (N_("action"), _as_is),
+    "action": (N_("action"), _table(vocabulary.AUDIT_ACTIONS)),
     "user": (N_("user"), _as_is),
     "amount": (N_("amount"), _money),
 }

@@ -12,6 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
+from dashboard import vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.audit_detail import detail_parts, detail_text
 from dashboard.audit_export import ROUTE as EXPORT_PATH
@@ -25,32 +26,7 @@ PREFIX = "audit"
 PAGE_ROWS = 50
 HASH_SHOWN = 10
 DETAIL_SHOWN = 90
-ACTIONS = {  # scoring.vocabulary.AuditAction (a test checks each has words here; older rows keep theirs)
-    "sign-in": N_("Signed in"),
-    "sign-in-failed": N_("Failed sign-in"),
-    "account-locked": N_("Account locked"),
-    "sign-out": N_("Signed out"),
-    "access-denied": N_("Access refused"),
-    "view-client": N_("Viewed a client"),
-    "score": N_("Scored a client"),
-    "decision": N_("Decision recorded"),
-    "override": N_("Model overridden"),
-    "decision-approved": N_("Decision above the limits approved"),
-    "decision-rejected": N_("Decision above the limits rejected"),
-    "case-taken": N_("Worklist case taken"),
-    "letter-issued": N_("Letter issued"),
-    "model-promoted": N_("Model promoted"),
-    "strategy-activated": N_("Decision strategy activated"),
-    "strategy-proposed": N_("Decision strategy proposed"),
-    "strategy-rejected": N_("Decision strategy rejected"),
-    "user-created": N_("Account added"),
-    "user-disabled": N_("Account disabled"),
-    "user-enabled": N_("Account enabled"),
-    "password-reset": N_("Password set"),
-    "password-changed": N_("Own password changed"),
-    "audit-exported": N_("Audit trail exported"),
-    "audit-purged": N_("Old audit rows purged"),
-}
+ACTIONS = vocabulary.AUDIT_ACTIONS
 PROBLEMS = {  # scoring.db.audit.Problem.kind
     "edited": N_("row {row} was edited"),
     "inserted": N_("row {row} was inserted into the chain"),
