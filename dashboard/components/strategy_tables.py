@@ -140,7 +140,7 @@ def versions_table(versions: Sequence[dict], t: Translator = ENGLISH) -> dbc.Tab
     """The stored versions, newest first, with who wrote, proposed, approved or rejected them."""
     _ = t.gettext
     if not versions:
-        return html.P(_("No strategy stored yet: the bundle's single threshold decides."))
+        return html.P(_("No strategy stored yet: the model's threshold alone decides."))
     rows = [
         html.Tr(
             [
