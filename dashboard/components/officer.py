@@ -191,7 +191,15 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
     if not decisions:
         return html.P(_("No decision recorded yet for this client."), id=f"{PREFIX}-none")
     status = _status_note(decisions[0], t)
-    head = [_("When (UTC)"), _("Officer"), _("Decision"), _("Model"), _("Override"), _("Justification")]
+    head = [
+        _("When (UTC)"),
+        _("Officer"),
+        _("Decision"),
+        _("Model"),
+        _("Override"),
+        _("Justification"),
+        _("Review"),
+    ]
     rows = [
         html.Tr(
             [
@@ -201,6 +209,7 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
                 html.Td(f"{text.decision_words(d['model_decision'], t)} ({t.percent(d['probability'])})"),
                 html.Td(named.get(d["reason_category"] or "", _("yes")) if d["override"] else _("no")),
                 html.Td(d["justification"] or ""),
+                html.Td(_review_cell(d, t)),
             ]
         )
         for d in decisions
@@ -209,6 +218,22 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
         _("Decisions recorded for this client, newest first"), head, rows, f"{PREFIX}-history-table"
     )
     return [status, table] if status is not None else table
+
+
+def _review_cell(decision: Mapping, t: Translator) -> str:
+    """A second person's review of a grant beyond the authority limits: awaiting it, approved or rejected by
+    whom (with their note); a dash for a decision no one had to review."""
+    status, reviewer = decision.get("status", vocabulary.FINAL), decision.get("reviewed_by")
+    if status == vocabulary.AWAITING_APPROVAL:
+        return t.gettext("awaiting approval")
+    if not reviewer:
+        return "\u2014"
+    said = (
+        t.gettext("rejected by {user}") if status == vocabulary.REJECTED else t.gettext("approved by {user}")
+    )
+    note = decision.get("review_note")
+    named = said.format(user=reviewer)
+    return t.gettext("{review}: {note}").format(review=named, note=note) if note else named
 
 
 def _status_note(latest: Mapping, t: Translator) -> dbc.Alert | None:

@@ -221,6 +221,9 @@ def test_the_client_page_says_awaiting_approval() -> None:
     assert "awaiting" not in json.dumps(
         officer.history_table([final], {}, ENGLISH).to_plotly_json(), default=str
     )
+    approved = checked(DecisionOut, {**final, "reviewed_by": "sam", "review_note": NOTE})
+    shown = json.dumps(officer.history_table([approved], {}, ENGLISH).to_plotly_json(), default=str)
+    assert f"approved by sam: {NOTE}" in shown  # the second person's review is in the history
 
 
 def test_operations_shows_the_queue_and_the_time_to_decision() -> None:
