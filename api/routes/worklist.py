@@ -91,6 +91,8 @@ def _cases(
             taken_at=case.taken_at,
             decision_id=None if case.decision is None else case.decision["id"],
             decision_status=None if case.decision is None else case.decision["status"],
+            decision=None if case.decision is None else case.decision["decision"],
+            decided_by=None if case.decision is None else case.decision["username"],
         )
         for case, amount in zip(found, amounts, strict=True)
     ]

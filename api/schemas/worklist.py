@@ -31,6 +31,10 @@ class WorklistCaseOut(BaseModel):
     taken_at: datetime | None
     decision_id: int | None = Field(description="The client's latest officer decision, if any")
     decision_status: DecisionStatusName | None = None
+    decision: str | None = Field(
+        default=None, description="The latest officer decision (e.g. 'refer': to a senior officer), if any"
+    )
+    decided_by: str | None = Field(default=None, description="Who recorded it")
 
 
 class AwaitingOut(DecisionOut):

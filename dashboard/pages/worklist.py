@@ -11,7 +11,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboard import vocabulary
+from dashboard import text, vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.auth.roles import REVIEW, protected_callback
 from dashboard.callbacks import callback
@@ -111,7 +111,9 @@ def _status(case: Mapping, t: Translator) -> str:
         vocabulary.AWAITING_APPROVAL: t.gettext("awaiting approval by a senior"),
         vocabulary.REJECTED: t.gettext("rejected by the reviewer: decide again"),
     }
-    return statuses.get(case["decision_status"] or "", "")
+    if case.get("decision") == text.REFER and case["decision_status"] == vocabulary.FINAL:
+        return t.gettext("referred to a senior officer by {user}").format(user=case.get("decided_by") or "")
+    return statuses.get(case["decision_status"] or "", t.gettext("waiting for an officer"))
 
 
 def cases_table(cases: Sequence[Mapping], t: Translator = ENGLISH) -> object:

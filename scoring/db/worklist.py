@@ -49,7 +49,7 @@ class Case:
     referral: Referral
     taken_by: str | None = None
     taken_at: datetime | None = None
-    decision: Mapping | None = None  # id, decision and status of the latest officer decision
+    decision: Mapping | None = None  # id, decision, status and username of the latest officer decision
 
 
 class ClaimError(ScoringError, ValueError):
@@ -169,8 +169,16 @@ def referrals(engine: Engine) -> tuple[list[Referral], list[Referral]]:
 
 
 def _latest_decisions(engine: Engine, hashes: Sequence[str]) -> dict[str, Mapping]:
+    columns = (
+        decisions.c.id,
+        decisions.c.client_hash,
+        decisions.c.decision,
+        decisions.c.status,
+        users.c.username,
+    )
     query = (
-        select(decisions.c.id, decisions.c.client_hash, decisions.c.decision, decisions.c.status)
+        select(*columns)
+        .join_from(decisions, users, decisions.c.user_id == users.c.id)
         .where(decisions.c.client_hash.in_(hashes))
         .order_by(decisions.c.id)
     )

@@ -123,6 +123,12 @@ def test_a_referred_client_is_listed_taken_and_decided(app_client: TestClient, p
     )
     assert decided.status_code == 201 and decided.json()["status"] == "final"
     assert [c["client_id"] for c in app_client.get(url, headers=people["sam"]).json()["cases"]] == [second]
+    to_senior = app_client.post(  # an officer's own referral keeps the case on the list, said so
+        f"{API}/clients/{second}/decisions", json={"decision": "refer"}, headers=people["olivia"]
+    )
+    assert to_senior.status_code == 201, to_senior.text
+    [kept] = app_client.get(url, headers=people["sam"]).json()["cases"]
+    assert (kept["decision"], kept["decided_by"], kept["decision_status"]) == ("refer", "olivia", "final")
     assert (
         app_client.post(take, headers=people["olivia"]).json()["detail"]
         == "the client is not on the worklist"

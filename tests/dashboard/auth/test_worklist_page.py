@@ -41,6 +41,8 @@ def case(client_id: int, hours: float, rules: list[str] | None, band: bool | Non
         "taken_at": "2026-12-06T09:00:00Z" if taken else None,
         "decision_id": None,
         "decision_status": None,
+        "decision": None,
+        "decided_by": None,
     }
 
 
@@ -261,3 +263,12 @@ def test_operations_shows_the_queue_and_the_time_to_decision() -> None:
         ensure_ascii=False,
     )
     assert "médiane 3,5 h" in french
+
+
+def test_a_cases_status_says_where_it_stands() -> None:
+    from dashboard.pages import worklist
+
+    fresh = {"decision_status": None}
+    assert worklist._status(fresh, ENGLISH) == "waiting for an officer"
+    to_senior = {"decision_status": "final", "decision": "refer", "decided_by": "olivia"}
+    assert worklist._status(to_senior, ENGLISH) == "referred to a senior officer by olivia"
