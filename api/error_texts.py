@@ -17,12 +17,15 @@ def _catalogue() -> dict[str, dict]:
     text = resources.files("api").joinpath("error_messages.json").read_text("utf-8")
     catalogue = json.loads(text)
     for entry in catalogue.values():
-        entry["messages"] = [(re.compile(pattern), template) for pattern, template in entry["messages"]]
+        for kind in ("messages", "prefixes"):
+            entry[kind] = [(re.compile(pattern), template) for pattern, template in entry.get(kind, [])]
     return catalogue
 
 
 def translate(message: str, language: str) -> str:
-    """An API message in `language` (the first pattern matching the whole message), else as it is."""
+    """An API message in `language`: the first pattern matching the whole message; else, for a message
+    that starts with where it applies ("line 9: ", "rules[0].action: "), that place in `language` and the
+    rest translated the same way; else the message as it is."""
     entry = _catalogue().get(str(language))
     if entry is None:
         return message
@@ -30,6 +33,10 @@ def translate(message: str, language: str) -> str:
         found = pattern.fullmatch(message)
         if found:
             return template.format(**found.groupdict())
+    for pattern, template in entry["prefixes"]:
+        found = pattern.match(message)
+        if found and found.end() < len(message):
+            return template.format(**found.groupdict()) + translate(message[found.end() :], language)
     return message
 
 

@@ -95,9 +95,24 @@ def test_every_translated_message_fills_its_placeholders_from_its_pattern() -> N
     from api.error_texts import _catalogue, translate
 
     for language, entry in _catalogue().items():
-        for pattern, template in entry["messages"]:
+        for pattern, template in entry["messages"] + entry["prefixes"]:
             names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
             assert names <= set(pattern.groupindex), (language, pattern.pattern)
     assert translate("client 42 not found", "fr") == "client 42 introuvable"
     assert translate("something new", "fr") == "something new"
     assert translate("client 42 not found", "en") == "client 42 not found"
+
+
+def test_a_strategy_files_problems_in_french_place_first() -> None:
+    """A problem that says where it applies ("line 9: cutoffs: ...") keeps the place, in French typography,
+    and translates what follows it."""
+    from api.error_texts import translate
+
+    told = translate("line 9: cutoffs: accept_below (0.055) must not be above refuse_from (0.02)", "fr")
+    assert told == "ligne 9 : cutoffs : accept_below (0.055) ne doit pas dépasser refuse_from (0.02)"
+    action = translate("line 14: rules[0].action: Input should be 'refuse' or 'refer'", "fr")
+    assert action == "ligne 14 : rules[0].action : la valeur doit être 'refuse' ou 'refer'"
+    assert translate("line 1: a strategy is a mapping with name, cutoffs and rules", "fr").startswith(
+        "ligne 1 : une stratégie est un dictionnaire"
+    )
+    assert translate("line 3: something new", "fr") == "ligne 3 : something new"  # unknown rest kept
