@@ -77,7 +77,8 @@ class Translator:
         """A small number with `significant` digits: 0.31234 -> '0.312' (en), '0,312' (fr)."""
         if not _is_number(value):
             return self.unknown()
-        return format_decimal(float(f"{value:.{significant}g}"), locale=self.language)
+        rounded = float(f"{value:.{significant}g}")  # every digit kept is shown: 0.0001 is not "0"
+        return format_decimal(rounded, format="#,##0.###############", locale=self.language)
 
     def percent(self, value: object, digits: int = 1) -> str:
         """0.0183 -> '1.8%' (en), '1,8 %' (fr); not a number -> 'unknown'."""

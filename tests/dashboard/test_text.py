@@ -328,6 +328,8 @@ def test_model_summaries() -> None:
     }
     assert "lowest at a threshold of 9.0%" in model_text.cost_summary(data)
     assert "le plus bas au seuil de 9,0\u202f%" in model_text.cost_summary(data, FR)
+    tiny = model_text.cost_summary({**data, "w_fn": 0.0001})  # a weight the page accepts is not told as 0
+    assert "costs 0.0001 and refusing a good client costs 1," in tiny
     confusion = {"tp": 1, "fp": 2, "fn": 3, "tn": 1528}
     assert "1,528 good clients accepted" in model_text.confusion_summary(confusion)
     assert "bons clients acceptés : 1\u202f528" in model_text.confusion_summary(confusion, FR)
