@@ -22,6 +22,7 @@ from dashboard.values import (
     points_digits,
     risk_digits,
     value_text,
+    years,
 )
 
 # The API's vocabulary: its `scoring.vocabulary` enums arrive as these strings (the dashboard has no scoring).
@@ -51,7 +52,10 @@ BAND_CLAUSES = {
 
 def points(value: float, digits: int = 1, t: Translator = ENGLISH) -> str:
     """A difference of probabilities in percentage points: 0.026 -> '2.6 percentage points'."""
-    return t.gettext("{value} percentage points").format(value=t.number(100 * abs(value), digits))
+    n = t.shown_count(100 * value, digits)
+    return t.ngettext("{value} percentage point", "{value} percentage points", n).format(
+        value=t.number(100 * abs(value), digits)
+    )
 
 
 def decision_words(decision: str, t: Translator = ENGLISH) -> str:
@@ -178,7 +182,7 @@ def points_text(score: Mapping, t: Translator = ENGLISH, digits: int | None = No
 
 
 def _years(value: object, missing: str, t: Translator) -> str:
-    return t.gettext("{years} years").format(years=t.number(value, 1)) if is_number(value) else missing
+    return years(value, t) if is_number(value) else missing
 
 
 def _age(value: object, t: Translator) -> str:

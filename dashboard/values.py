@@ -104,14 +104,18 @@ def length(amount: float, unit: str, t: Translator = ENGLISH, digits: int | None
     """Days, months or years to `digits` decimals (by default the usual ones): '12 days', '0.6 days',
     '1 month', '7.5 months', '5.4 years'."""
     digits = _usual_digits(amount, unit) if digits is None else digits
-    count = t.number(amount, digits)
     if unit == YEAR:
-        return t.gettext("{years} years").format(years=count)
-    whole = round(amount) if digits == 0 else 2  # '1.0 days', '0.5 days': plural
+        return years(amount, t, digits)
+    count, n = t.number(amount, digits), t.shown_count(amount, digits)  # '1.0 days' / '0,5 jour'
     if unit == MONTH:
-        text = t.gettext("{count} month") if whole == 1 else t.gettext("{count} months")
-        return text.format(count=count)
-    return t.ngettext("{count} day", "{count} days", whole).format(count=count)
+        return t.ngettext("{count} month", "{count} months", n).format(count=count)
+    return t.ngettext("{count} day", "{count} days", n).format(count=count)
+
+
+def years(value: float, t: Translator = ENGLISH, digits: int = 1) -> str:
+    """A number of years to `digits` decimals: '5.4 years', '1 year', '0,5 an'."""
+    n = t.shown_count(value, digits)
+    return t.ngettext("{years} year", "{years} years", n).format(years=t.number(value, digits))
 
 
 def duration(days: float, t: Translator = ENGLISH) -> str:
@@ -230,7 +234,7 @@ def feature_value(feature: Mapping, t: Translator = ENGLISH, currency: str = DEF
     if unit == "months":
         return _ago(months(value, t), value < 0, t)
     if unit == "years":
-        return t.gettext("{years} years").format(years=t.number(value, 1))
+        return years(value, t)
     if unit in PERCENT_UNITS:
         return t.percent(value, 1 if abs(value) < 1 else 0)
     if unit == "flag" and value in (0, 1):

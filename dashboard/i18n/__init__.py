@@ -63,6 +63,14 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._messages.ngettext(singular, plural, n)
 
+    def shown_count(self, value: float, decimals: int) -> int:
+        """The count that picks the plural form of `value` shown with `decimals` (CLDR): in English the
+        singular is "1" alone ("1.0 years"), in French any number under 2 ("0,5 an", "1,9 point")."""
+        shown = round(abs(value), decimals)
+        if self.language == "fr":
+            return int(shown)
+        return 1 if decimals == 0 and shown == 1 else 2
+
     def unknown(self) -> str:
         return self.gettext("unknown")
 

@@ -90,7 +90,18 @@ def test_a_close_call_gets_the_digits_that_tell_its_side() -> None:
         0.08304, 0.083
     )
     assert values.risk_digits(0.02, 0.08) == 1 and values.risk_digits(0.08, 0.08) == 1
-    assert "8,26\u202f%, 0,04 points de pourcentage" in text.distance_text(0.0826, 0.083, FR)
+    assert "8,26\u202f%, 0,04 point de pourcentage" in text.distance_text(
+        0.0826, 0.083, FR
+    )  # under 2: singular
+    assert (
+        text.points(0.025, 1, ENGLISH) == "2.5 percentage points"
+        and text.points(0.01, 0) == "1 percentage point"
+    )
+    assert (
+        values.years(0.5, FR) == "0,5 an"
+        and values.years(2.5, FR) == "2,5 ans"
+        and values.years(1.0) == "1.0 years"
+    )
 
 
 def test_points_keep_one_precision_that_tells_a_score_from_the_threshold() -> None:
