@@ -146,7 +146,9 @@ def _levels_text(row: Mapping, t: Translator) -> str:
     names = [vocabulary.level_label(row["feature"], level, t) for level in row["levels"]]
     shown = ", ".join(names[:LEVELS_SHOWN])
     more = len(names) - LEVELS_SHOWN
-    return shown + (" " + t.gettext("and {count} more").format(count=t.number(more)) if more > 0 else "")
+    if more <= 0:
+        return shown
+    return shown + " " + t.ngettext("and {count} more", "and {count} more", more).format(count=t.number(more))
 
 
 def _is_time(row: Mapping) -> bool:

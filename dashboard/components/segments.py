@@ -20,7 +20,9 @@ def _moved(entry: Mapping, t: Translator) -> str:
     names = [m.get("label") or m.get("feature", "") for m in moved[:MOVED_SHOWN]]
     more = len(moved) - len(names)
     text = ", ".join(names) or t.gettext("none")
-    return text + (" " + t.gettext("and {count} more").format(count=more) if more > 0 else "")
+    if more <= 0:
+        return text
+    return text + " " + t.ngettext("and {count} more", "and {count} more", more).format(count=t.number(more))
 
 
 def _realised(entry: Mapping, t: Translator) -> str:
