@@ -4,8 +4,8 @@ The sentence follows the evidence of the client's own values (`scoring.explain.e
 direction of the model's push: a code whose features are all missing for the client is told by its
 `missing` statement (and offers no action); a code whose sentences assert a level is told by the sentence
 of the asked direction only when the client's headline values show that level, else by its `neutral`
-sentence, which states the factor without a direction. A reason not judged (no evidence attached) and a
-code whose sentences assert no level are told by the asked sentence.
+sentence, which states the factor without a direction (and offers no action). A reason not judged (no
+evidence attached) and a code whose sentences assert no level are told by the asked sentence.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ DIRECTIONS = ("adverse", "favourable")
 
 def sentence_kind(reason: CodeReason, kind: str) -> str:
     """The catalogue text a customer reads for `kind` (adverse, favourable, action...) given the evidence:
-    `missing`, `neutral`, the asked kind, or "" for an action on a reason with no evidence."""
+    `missing`, `neutral`, the asked kind, or "" for an action the client's values do not call for (all
+    missing, or values that do not show the adverse level: advice to lower a card balance already low is
+    not true advice)."""
     evidence = reason.evidence
     if kind == "action":
-        return "" if evidence == Evidence.MISSING else kind
+        return kind if evidence in (None, Evidence.ADVERSE, Evidence.PRESENT) else ""
     if kind not in DIRECTIONS or evidence in (None, Evidence.PRESENT):
         return kind
     if evidence == Evidence.MISSING:

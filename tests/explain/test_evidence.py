@@ -118,6 +118,9 @@ def test_a_utilisation_of_0_265_is_never_a_large_part_of_the_limit() -> None:
     assert adverse == "Your use of your credit-card limit was taken into account."
     assert "large" not in adverse and "grande" not in told(values, "CARD_USE", "adverse", "fr")
     assert told(values, "CARD_USE", "favourable") == "You use a small part of your credit-card limit."
+    assert told(values, "CARD_USE", "action") == ""  # no advice to lower a balance the values show low
+    heavy = client(CC_COUNT=12.0, CC_UTILISATION_MEAN=0.95, CC_DRAWINGS_LIMIT_RATIO_MEAN=0.9)
+    assert told(heavy, "CARD_USE", "action") == text("CARD_USE", "action")
 
 
 def test_a_large_utilisation_is_told_as_large_and_mixed_values_as_the_factor_only() -> None:
