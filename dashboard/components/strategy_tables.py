@@ -157,4 +157,4 @@ def versions_table(versions: Sequence[dict], t: Translator = ENGLISH) -> dbc.Tab
         for v in versions
     ]
     head = [_("Version"), _("Name"), _("Status"), _("Author"), _("Proposed by"), _("Approved or rejected by")]
-    return captioned_table(_("Stored versions, newest first"), head, rows, f"{PREFIX}-versions")
+    return captioned_table(_("Stored versions, newest first"), head, rows, f"{PREFIX}-versions-table")
