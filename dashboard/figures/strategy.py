@@ -36,7 +36,7 @@ def strategy_chart(chart: dict, in_force: str, t: Translator = ENGLISH) -> go.Fi
             hovertemplate="%{x:.1%} / %{y:.2%}<extra></extra>",
         )
         point = curve["point"]
-        marker = t.gettext("{name}: accept below {cutoff}").format(
+        marker = t.gettext("{name} (accept below {cutoff})").format(
             name=name, cutoff=t.percent(curve["accept_below"], 1)
         )
         fig.add_scatter(

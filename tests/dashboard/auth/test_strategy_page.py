@@ -249,7 +249,7 @@ def test_the_chart_marks_both_strategies_in_french() -> None:
     assert (
         population_text({"population": "data/new.parquet", "bundle_version": None}, fr) == "data/new.parquet"
     )
-    assert names[3] == "Simulée : demo : acceptation sous 7,0\u202f%"
+    assert names[3] == "Simulée : demo (acceptation sous 7,0\u202f%)"
     assert [trace.mode for trace in figure.data] == ["lines", "markers"] * 2
     assert figure.data[3].x == (0.691,) and figure.data[3].y == (0.0261,)
     assert figure.layout.xaxis.title.text == "taux d’acceptation"
