@@ -65,10 +65,10 @@ def candidates_summary(rows: Sequence[Mapping], rule: str | None, t: Translator 
         "highest mean AUC is {best}'s ({best_auc}). Rule: {rule}."
     ).format(
         count=len(rows),
-        selected=selected["candidate"],
+        selected=vocabulary.label(vocabulary.CANDIDATES, selected["candidate"], t),
         auc=t.number(selected["auc"], 4),
         std=t.number(selected.get("auc_std") or 0.0, 4),
-        best=best["candidate"],
+        best=vocabulary.label(vocabulary.CANDIDATES, best["candidate"], t),
         best_auc=t.number(best["auc"], 4),
         rule=vocabulary.selection_rule(rule, t),
     )

@@ -90,6 +90,21 @@ SELECTION_RULES = {  # scoring.modeling.candidates.RULE
         "the highest mean AUC"
     ),
 }
+CANDIDATES = {  # scoring.modeling.candidates.candidate_list: the models compared at training
+    "dummy (prior)": N_("dummy (prior)"),
+    "scorecard": N_("scorecard"),
+    "logistic regression": N_("logistic regression"),
+    "LightGBM": N_("LightGBM"),
+    "LightGBM class_weight": N_("LightGBM, classes weighted"),
+    "LightGBM undersample": N_("LightGBM, undersampled"),
+    "LightGBM smote": N_("LightGBM, SMOTE"),
+    "LightGBM + logistic regression": N_("LightGBM + logistic regression"),
+    "LightGBM + logistic regression + scorecard": N_("LightGBM + logistic regression + scorecard"),
+}
+CALIBRATIONS = {  # scoring.modeling.calibration: how a candidate's scores became probabilities
+    "platt": N_("Platt (logistic)"),
+    "isotonic": N_("isotonic"),
+}
 FAIRNESS_ATTRIBUTES = {  # scoring.modeling.fairness
     "CODE_GENDER": N_("Gender"),
     "age band": N_("Age band"),

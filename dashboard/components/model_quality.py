@@ -94,12 +94,12 @@ def candidates_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
     rows = model.get("candidates") or []
     cells = [
         [
-            r["candidate"],
+            vocabulary.label(vocabulary.CANDIDATES, r["candidate"], t),
             _role(r, model, t),
             _plus_minus(r, "auc", 4, t),
             _plus_minus(r, "cost_per_1000", 1, t),
             _plus_minus(r, "ece", 4, t),
-            str(r.get("calibration", "")),
+            vocabulary.label(vocabulary.CALIBRATIONS, r.get("calibration", ""), t),
         ]
         for r in rows
     ]

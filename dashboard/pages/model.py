@@ -13,7 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboard import model_text, text
+from dashboard import model_text, text, vocabulary
 from dashboard.api_client import ApiClient, ApiError, api
 from dashboard.callbacks import callback
 from dashboard.components import code_importance, model_threshold
@@ -134,7 +134,7 @@ def decides_text(strategy: Mapping | None, t: Translator) -> str:
 def summary_view(model: Mapping, t: Translator) -> html.Section:
     _ = t.gettext
     cost = model["cost"]
-    name = model.get("candidate") or model["kind"]
+    name = vocabulary.label(vocabulary.CANDIDATES, model.get("candidate") or model["kind"], t)
     count = len(model["features"])
     items = [
         (_("Model version"), model["version"]),

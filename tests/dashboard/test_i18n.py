@@ -70,7 +70,7 @@ def test_api_vocabularies_shown_in_french_mirror_the_library() -> None:
     """The dashboard cannot import `scoring`; its translated copies of the API's values must not drift."""
     from scoring.drift import cbpe, psi
     from scoring.drift.segments import segment_policy
-    from scoring.modeling import candidates
+    from scoring.modeling import calibration, candidates, lgbm
     from scoring.monitoring import history
     from scoring.vocabulary import Decision, DecisionStatus, OfficerDecision, OverrideReason, Role
 
@@ -87,6 +87,8 @@ def test_api_vocabularies_shown_in_french_mirror_the_library() -> None:
     assert set(vocabulary.PSI_BANDS) == {psi.STABLE, psi.MODERATE_SHIFT, psi.SIGNIFICANT_SHIFT}
     assert set(vocabulary.RETRAIN_OUTCOMES) == {history.PROMOTED, history.KEPT, history.SKIPPED}
     assert set(vocabulary.SELECTION_RULES) == {candidates.RULE}
+    assert {c.name for c in candidates.candidate_list(lgbm.STRATEGIES)} == set(vocabulary.CANDIDATES)
+    assert set(vocabulary.CALIBRATIONS) == {calibration.PLATT, calibration.ISOTONIC}
     assert set(vocabulary.CBPE_CALIBRATIONS) == {cbpe.BUNDLE, cbpe.ISOTONIC}
     assert set(vocabulary.SEGMENTS) == {segment.name for segment in segment_policy().segments}
     fr = translator("fr")
