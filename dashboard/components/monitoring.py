@@ -211,7 +211,7 @@ def outcomes_view(payload: Mapping, t: Translator = ENGLISH) -> html.Section:
         _("Applicants"),
         _("Outcome known"),
         _("Default rate"),
-        _("Mean PD given"),
+        _("Mean PD given to those with an outcome"),
         "AUC",
     )
     known = any(c.get("default_rate") is not None for c in payload["cohorts"])
