@@ -37,6 +37,7 @@ PERIODS = {  # amounts paid or earned per period (the others are stocks: a credi
 AGE_IN_DAYS = frozenset({"DAYS_BIRTH", "APP_DAYS_BIRTH"})
 PERCENT_UNITS = frozenset({"ratio", "share"})
 TIME_UNITS = frozenset({"days", "months"})
+SAID_UNITS = TIME_UNITS | {"years"}  # units a value says itself ('25 years'): not repeated by its label
 MAX_RISK_DIGITS = 4
 MAX_POINTS_DIGITS = 2
 DAY, MONTH, YEAR = "day", "month", "year"
@@ -53,8 +54,8 @@ BETWEEN_AGO = {  # earlier, then later: the French reads them the other way roun
     YEAR: N_("between {earlier} and {later} years ago"),
 }
 # "(days, negative)", "(jours)", ", days)" in a label: dropped once the value itself says years or months
-_UNIT_ALONE = re.compile(r"\s*\((?:days|jours|months|mois)\b[^)]*\)")
-_UNIT_LAST = re.compile(r",\s*(?:days|jours|months|mois)\)")
+_UNIT_ALONE = re.compile(r"\s*\((?:days|jours|months|mois|years|ans|années)\b[^)]*\)")
+_UNIT_LAST = re.compile(r",\s*(?:days|jours|months|mois|years|ans|années)\)")
 
 
 def is_number(value: object) -> bool:
@@ -243,9 +244,9 @@ def feature_value(feature: Mapping, t: Translator = ENGLISH, currency: str = DEF
 
 
 def feature_label(feature: Mapping) -> str:
-    """The feature's label without a unit of days or months that its value now says itself."""
+    """The feature's label without a unit of days, months or years that its value now says itself."""
     label = feature.get("label") or feature.get("feature") or ""
-    if feature.get("unit") not in TIME_UNITS or not is_number(feature.get("value")):
+    if feature.get("unit") not in SAID_UNITS or not is_number(feature.get("value")):
         return label
     return _UNIT_LAST.sub(")", _UNIT_ALONE.sub("", label))
 

@@ -183,6 +183,9 @@ def test_a_label_drops_the_unit_of_days_its_value_now_says() -> None:
     assert values.feature_label({**age, "value": None}) == "Age (days, negative)"
     ratio = {"label": "Credit amount / income", "value": 3.5, "unit": "ratio"}
     assert values.feature_label(ratio) == "Credit amount / income"
+    years = {"feature": "APP_AGE_YEARS", "label": "Age (years)", "value": 24.9, "unit": "years"}
+    assert values.labelled_value(years) == "Age: 24.9 years"  # not "Age (years): 24.9 years"
+    assert values.labelled_value({**years, "label": "Âge (ans)"}, FR) == "Âge : 24,9 ans"
 
 
 def test_fact_rows_cover_the_key_facts() -> None:
