@@ -73,5 +73,5 @@ def _skipped(reason: str, t: Translator) -> str:
             needed_defaults=t.number(needed_defaults),
         )
     if reason.startswith(_NO_OUTCOMES):
-        return _("no outcome known yet for the scored clients: load them with `scoring labels --file CSV`")
+        return _("no outcome known yet for the scored clients: load them with “scoring labels --file CSV”")
     return reason

@@ -250,7 +250,7 @@ def history_view(decisions: Sequence[Mapping], t: Translator = ENGLISH) -> html.
                 title,
                 html.P(
                     _(
-                        "No retrain yet: `scoring retrain` (or the scheduler, monthly) records each decision "
+                        "No retrain yet: “scoring retrain” (or the scheduler, monthly) records each decision "
                         "here."
                     )
                 ),

@@ -194,7 +194,7 @@ def cohorts(rows: Sequence[Mapping], t: Translator = ENGLISH) -> go.Figure:
 def cohorts_summary(payload: Mapping, t: Translator = ENGLISH) -> str:
     if not payload.get("labelled"):
         return t.gettext(
-            "No outcome known yet for the clients scored in this period (load them with `scoring labels`)."
+            "No outcome known yet for the clients scored in this period (load them with “scoring labels”)."
         )
     return t.gettext(
         "{labelled} of {applicants} applicants have a known outcome: realised default rate {rate} against a "

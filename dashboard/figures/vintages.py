@@ -84,7 +84,7 @@ def vintage_summary(payload: Mapping, t: Translator = ENGLISH) -> str:
     _ = t.gettext
     rows = payload.get("rows") or []
     if not rows:
-        return _("No outcome known yet: load them with `scoring labels` to see the vintage curves.")
+        return _("No outcome known yet: load them with “scoring labels” to see the vintage curves.")
     n = sum(r["n"] for r in rows)
     defaults = sum(r["defaults"] for r in rows)
     mean = sum(r["mean_probability"] * r["n"] for r in rows) / n
@@ -150,7 +150,7 @@ def calibration_summary(payload: Mapping, t: Translator = ENGLISH) -> str:
     _ = t.gettext
     window = payload.get("window")
     if not window:
-        return _("No outcome known yet: load them with `scoring labels` to watch the calibration.")
+        return _("No outcome known yet: load them with “scoring labels” to watch the calibration.")
     found = _(
         "Recent window ({start} to {end}): realised default rate {rate} ({low} to {high}) against a mean PD "
         "given of {mean}; ECE {ece}."
@@ -173,7 +173,7 @@ def calibration_summary(payload: Mapping, t: Translator = ENGLISH) -> str:
         + " "
         + _(
             "The mean PD lies outside the interval: a recalibration is suggested (log-odds shift {shift}, "
-            "mean PD {before} to {after}), to apply as a challenger with `scoring retrain --recalibrate`."
+            "mean PD {before} to {after}), to apply as a challenger with “scoring retrain --recalibrate”."
         ).format(
             shift=("+" if shift["logit_shift"] > 0 else "") + t.number(shift["logit_shift"], 3),
             before=t.percent(shift["mean_probability_before"]),

@@ -171,7 +171,7 @@ def list_reports(_retry: int | None) -> tuple:
     options = [{"label": report_label(e, t), "value": e["name"]} for e in entries if e.get("html_url")]
     if not options:
         message = t.gettext(
-            "No drift report yet: run `scoring drift --current test` (`make run` builds one)."
+            "No drift report yet: run “scoring drift --current test” (“make run” builds one)."
         )
         return [], None, dbc.Alert(message, color="info"), None, *HIDDEN
     return options, options[0]["value"], None, trend_view(points, t), *HIDDEN
