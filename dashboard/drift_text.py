@@ -40,7 +40,7 @@ def sample_description(sample: Mapping | None, t: Translator = ENGLISH) -> str:
             rows=rows, total=t.number(sample.get("rows_total")), version=version
         )
     if source == "test" and version:
-        return _("application_test clients ({rows}) scored by model {version}").format(
+        return _("new applications without an outcome ({rows}) scored by model {version}").format(
             rows=rows, version=version
         )
     if source == "batch" and version:
@@ -125,7 +125,7 @@ def _composed(summary: Mapping, t: Translator) -> list[str] | None:
 
 SOURCES = {
     "train": N_("training clients"),
-    "test": N_("application_test clients"),
+    "test": N_("new applications without an outcome"),
     "log": N_("prediction log"),
     "batch": N_("new batch"),
 }

@@ -55,8 +55,8 @@ def layout(**_query: str) -> html.Div:
 
 
 def report_label(entry: Mapping, t: Translator = ENGLISH) -> str:
-    """'Jan 1, 2026, 00:00 — training clients against application_test clients' from an index entry named
-    '<timestamp>_train_vs_test'."""
+    """'Jan 1, 2026, 00:00 — training clients against prediction log' from an index entry named
+    '<timestamp>_train_vs_log'."""
     what = drift_text.comparison(entry["name"], t)
     return f"{t.moment(entry['created_at'])} \u2014 {what}" if entry.get("created_at") else what
 

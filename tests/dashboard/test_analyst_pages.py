@@ -82,7 +82,8 @@ def test_drift_summary_view() -> None:
     assert "Feature F" in words
     entry = {"name": "20260101T000000Z_train_vs_test", "created_at": "2026-01-01T00:00:00"}
     assert (
-        report_label(entry) == "Jan 1, 2026, 00:00 \u2014 training clients against application_test clients"
+        report_label(entry)
+        == "Jan 1, 2026, 00:00 \u2014 training clients against new applications without an outcome"
     )
 
 
