@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard import text
 from dashboard.components.tables import captioned_table, cell_rows
 from dashboard.i18n import ENGLISH, N_, Translator
 from dashboard.settings import currency
@@ -112,6 +113,25 @@ def swap_table(result: dict, t: Translator = ENGLISH) -> dbc.Table:
     ]
     head = ["", _("Applications"), _("Bad rate, expected"), _("Bad rate, observed")]
     return captioned_table(_("Swap set"), head, cell_rows(rows), f"{PREFIX}-swap")
+
+
+def transitions_table(result: dict, t: Translator = ENGLISH) -> dbc.Table:
+    """How the applications' decisions move from the strategy in force (rows) to the simulated one (columns):
+    what the swap set, which counts acceptances only, does not show (a referral becoming a refusal)."""
+    _ = t.gettext
+    outcomes = ("accept", "refer", "refuse")
+    moved = result["transitions"]
+    rows = [
+        (
+            text.decision_words(old, t),
+            *(t.number(moved.get(old, {}).get(new, 0)) for new in outcomes),
+        )
+        for old in outcomes
+    ]
+    head = [_("In force \u2193 / simulated \u2192"), *(text.decision_words(new, t) for new in outcomes)]
+    return captioned_table(
+        _("Decisions, in force against simulated"), head, cell_rows(rows), f"{PREFIX}-moves"
+    )
 
 
 def can_review(version: dict, user: tuple[str, str] | None) -> bool:

@@ -19,6 +19,7 @@ from dashboard.components.strategy_tables import (
     review_options,
     rules_table,
     swap_table,
+    transitions_table,
     versions_table,
 )
 from dashboard.figures.strategy import strategy_chart
@@ -125,6 +126,7 @@ def simulation_view(result: dict, t: Translator = ENGLISH) -> html.Div:
             chart,
             rules_table(result, t),
             swap_table(result, t),
+            transitions_table(result, t),
         ]
     )
 

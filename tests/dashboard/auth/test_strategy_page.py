@@ -202,6 +202,7 @@ def test_a_simulation_shows_the_rates_rules_swap_set_and_chart(app: dash.Dash, f
     assert "In force: the model's threshold 8.30%" in shown and "Simulated: demo" in shown
     assert "demo on 30,000 applications (the out-of-fold clients of model 20261206T082317Z-19dcac5d)" in shown
     assert '"id": "strategy-chart"' in shown and "accept below 7.0%" in shown
+    assert "Decisions, in force against simulated" in shown and "2,639" in shown  # refuse -> refer moves
 
 
 def test_a_refused_file_is_shown_with_its_line(app: dash.Dash, fake: StrategyApi) -> None:
