@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from api.deps import ServiceDep, SettingsDep
 from api.errors import error_responses
 from api.identity import Admin, Analyst, DatabaseDep, actor_of
+from api.language import LanguageDep
 from api.schemas.strategies import (
     ActiveStrategyOut,
     RejectIn,
@@ -91,7 +92,12 @@ def active(engine: DatabaseDep, _user: Analyst) -> ActiveStrategyOut:
     responses={**READ, **error_responses(400, 409, 413, 503)},
 )
 def simulate_strategy(
-    body: StrategyIn, _user: Analyst, engine: DatabaseDep, service: ServiceDep, config: SettingsDep
+    body: StrategyIn,
+    _user: Analyst,
+    engine: DatabaseDep,
+    service: ServiceDep,
+    config: SettingsDep,
+    language: LanguageDep,
 ) -> dict:
     """Simulate the posted strategy on the served bundle's out-of-fold clients against the strategy in force:
     the figures of `scoring strategy simulate --json` (rates adding up to 1, bad rates, expected loss and
@@ -113,7 +119,7 @@ def simulate_strategy(
             status.HTTP_409_CONFLICT, f"the bundle's clients cannot be read: {error}"
         ) from None
     compared = Compared.of(strategy, current, population)
-    result = simulate(compared, scores_per_day(engine, settings()["traffic_days"]))
+    result = simulate(compared, scores_per_day(engine, settings()["traffic_days"]), language)
     return clean_json({**result, "chart": chart_points(compared)})  # type: ignore[return-value]
 
 

@@ -19,7 +19,7 @@ from api.language import LanguageDep
 from api.schemas.worklist import AuthorityLimitsOut, AwaitingOut, TakenOut, WorklistCaseOut, WorklistOut
 from scoring.db import approvals, worklist
 from scoring.db.strategies import active_strategy
-from scoring.explain.policy_reasons import policy_catalogue
+from scoring.explain.policy_reasons import policy_title
 from scoring.serving.prediction_log import client_hash
 from scoring.serving.service import ScoringService
 from scoring.strategy.authority import authority_limits
@@ -64,10 +64,7 @@ def _amounts(service: ScoringService, ids: list[int]) -> list[float | None]:
 
 def _titles(codes: list[str] | None, language: Language) -> list[str] | None:
     """The policy reasons' titles of `codes` in `language` (a code no longer in the catalogue as itself)."""
-    if codes is None:
-        return None
-    catalogue = policy_catalogue()
-    return [catalogue[c].text("title", language) if c in catalogue else c for c in codes]
+    return None if codes is None else [policy_title(c, language) for c in codes]
 
 
 def _cases(

@@ -91,6 +91,9 @@ class GroupOut(BaseModel):
 
 class RuleFiredOut(BaseModel):
     code: str
+    title: str | None = Field(
+        default=None, description="The rule's policy reason title, in the request's language"
+    )
     action: Literal["refuse", "refer"]
     when: str
     fires: int

@@ -82,7 +82,7 @@ def rules_table(result: dict, t: Translator = ENGLISH) -> dbc.Table | html.P:
     rows = [
         html.Tr(
             [
-                html.Td(r["code"], className="text-break"),
+                html.Td(r.get("title") or r["code"], title=r["code"]),
                 html.Td(t.gettext(ACTIONS.get(r["action"], r["action"]))),
                 html.Td(html.Code(r["when"]), className="text-break"),
                 html.Td(t.number(r["fires"])),

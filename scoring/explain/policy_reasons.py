@@ -87,3 +87,9 @@ def policy_catalogue() -> PolicyCatalogue:
 def is_policy_code(code: str) -> bool:
     """Whether `code` is a policy reason (not a model feature's reason code)."""
     return code in policy_catalogue()
+
+
+def policy_title(code: str, language: str) -> str:
+    """The policy reason's title in `language` (a code no longer in the catalogue as itself)."""
+    catalogue = policy_catalogue()
+    return catalogue[code].text("title", language) if code in catalogue else code

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring.explain.policy_reasons import policy_title
 from scoring.offer.pricing import pricing_policy
 from scoring.offer.profit import PER, expected_profit, priced
 from scoring.strategy.decide import OUTCOMES, Decisions, decide, fired_pandas
@@ -81,9 +82,9 @@ class Compared:
         return cls(strategy, in_force, population, new, old)
 
 
-def _rules(decisions: Decisions, strategy: Strategy, probability: np.ndarray) -> list[dict]:
+def _rules(decisions: Decisions, strategy: Strategy, probability: np.ndarray, language: str) -> list[dict]:
     """How often each rule fires and how many decisions it changes: the rows decided otherwise without it
-    (the other rules and the cut-offs deciding them), its own effect."""
+    (the other rules and the cut-offs deciding them), its own effect; its title in `language`."""
     n = max(len(decisions), 1)
     found = []
     for j, rule in enumerate(strategy.rules):
@@ -93,6 +94,7 @@ def _rules(decisions: Decisions, strategy: Strategy, probability: np.ndarray) ->
         found.append(
             {
                 "code": rule.code,
+                "title": policy_title(rule.code, language),
                 "action": rule.action,
                 "when": rule.when,
                 "fires": int(decisions.fired[:, j].sum()),
@@ -141,8 +143,8 @@ def _profit(population: Population, accepted: np.ndarray) -> dict:
     }
 
 
-def simulate(compared: Compared, scores_per_day: float | None) -> dict:
-    """The simulation's figures as one JSON-ready document."""
+def simulate(compared: Compared, scores_per_day: float | None, language: str = "en") -> dict:
+    """The simulation's figures as one JSON-ready document (the rules' titles in `language`)."""
     population, new, old = compared.population, compared.new, compared.old
     config = settings()
     accepted = new.outcome == Decision.ACCEPT
@@ -167,7 +169,7 @@ def simulate(compared: Compared, scores_per_day: float | None) -> dict:
         "scores_per_day": scores_per_day,
         "refer_per_day": refer_per_day,
         "traffic_days": config["traffic_days"],
-        "rules": _rules(new, compared.strategy, population.probability),
+        "rules": _rules(new, compared.strategy, population.probability, language),
         "current": {
             **compared.in_force.to_dict(),
             **rates(old),

@@ -65,7 +65,7 @@ def test_an_analyst_simulates_and_proposes_another_person_reviews(signed_in: Cal
     page.wait_for_selector("#strategy-chart .main-svg")
     rates = page.inner_text("#strategy-rates")
     assert "Approval rate" in rates and "In force: the model's threshold" in rates
-    assert "INCOME_BELOW_MINIMUM" in page.inner_text("#strategy-rules")
+    assert "Income below the minimum" in page.inner_text("#strategy-rules")  # the rule by its title
     assert "Swap out" in page.inner_text("#strategy-swap")
     visit.check("strategy")
     page.click("#strategy-propose")

@@ -63,6 +63,7 @@ SIMULATION = {
     "rules": [
         {
             "code": "BUREAU_CURRENT_OVERDUE",
+            "title": "Payment currently overdue",
             "action": "refuse",
             "when": "BUREAU_ACTIVE_CREDIT_DAY_OVERDUE_MAX > 0",
             "fires": 490,
@@ -198,7 +199,7 @@ def test_a_simulation_shows_the_rates_rules_swap_set_and_chart(app: dash.Dash, f
     money = [f"\\u20ac{amount}" for amount in amounts]  # json.dumps escapes the euro sign
     for text in ("Approval rate", "69.10%", "74.88%", "12.13%", "2.61%", *money, "no traffic"):
         assert text in shown, text
-    assert "BUREAU_CURRENT_OVERDUE" in shown and "1,734" in shown and "5.88%" in shown
+    assert "Payment currently overdue" in shown and "1,734" in shown and "5.88%" in shown
     assert "In force: the model's threshold 8.30%" in shown and "Simulated: demo" in shown
     assert "demo on 30,000 applications (the out-of-fold clients of model 20261206T082317Z-19dcac5d)" in shown
     assert '"id": "strategy-chart"' in shown and "accept below 7.0%" in shown
