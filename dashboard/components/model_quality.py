@@ -15,7 +15,16 @@ from dashboard.components import fairness
 from dashboard.components.status import figure
 from dashboard.figures import model as model_figures
 from dashboard.i18n import ENGLISH, N_, Translator
-from dashboard.values import AGE_IN_DAYS, DEFAULT_CURRENCY, TIME_UNITS, bound_digits, feature_value, time_bin
+from dashboard.values import (
+    AGE_IN_DAYS,
+    DEFAULT_CURRENCY,
+    SAID_UNITS,
+    TIME_UNITS,
+    bound_digits,
+    feature_label,
+    feature_value,
+    time_bin,
+)
 
 CANDIDATE_COLUMNS = (N_("Candidate"), N_("Role"), "AUC", N_("Cost per 1,000"), "ECE", N_("Calibrator"))
 CARD_FIGURES = (  # (graph id, key of the performance document, figure, text summary)
@@ -205,7 +214,7 @@ def points_table(model: Mapping, t: Translator = ENGLISH, currency: str = DEFAUL
     digits = _time_digits(rows)
     cells = [
         [
-            r["label"],
+            feature_label({**r, "value": 0.0}) if r.get("unit") in SAID_UNITS else r["label"],  # bins say it
             bin_text(r, t, currency, digits.get(r["feature"])),
             t.number(r.get("clients")) if r.get("clients") is not None else "\u2014",
             t.percent(r.get("default_rate")) if r.get("default_rate") is not None else "\u2014",

@@ -106,3 +106,16 @@ def test_categories_of_a_bin_in_the_pages_language_the_long_lists_shortened() ->
     organisation = {"feature": "APP_ORGANIZATION_TYPE", "levels": organisations}
     assert bin_text(organisation) == "Business Entity Type 1, Trade: type 3, Self-employed and 2 more"
     assert bin_text(organisation, FR) == "Entreprise de type 1, Commerce : type 3, Indépendant et 2 autres"
+
+
+def test_a_label_does_not_name_the_unit_of_days_its_bins_read_in_years() -> None:
+    registered = [
+        {**row, "label": "Registration changed (days before the application)"} for row in REGISTERED
+    ]
+    table = next(
+        c
+        for c in components(points_table({"scorecard": registered}, ENGLISH))
+        if getattr(c, "id", None) == "model-points"
+    )
+    labels = {row.children[0].children for row in table.children[1].children}
+    assert labels == {"Registration changed"}
