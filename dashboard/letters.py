@@ -7,7 +7,7 @@ from __future__ import annotations
 import flask
 
 from dashboard.api_client import ApiError, api
-from dashboard.i18n import N_, current
+from dashboard.i18n import N_, current, translator
 from dashboard.relayed import refusal_page
 
 LANGUAGES = ("fr", "en")
@@ -30,9 +30,8 @@ def serve_letters(server: flask.Flask) -> None:
         try:
             body, reference = api().notice(client_id, language, form)
         except ApiError as error:
-            return refusal_page(
-                error, N_("Decision letter"), f"/client/{int(client_id)}", N_("Back to the client")
-            )
+            back, said = f"/client/{int(client_id)}", translator(language)  # the API answers in the letter's
+            return refusal_page(error, N_("Decision letter"), back, N_("Back to the client"), said)
         headers = {"Content-Disposition": f'inline; filename="decision-{reference}.{form}"'}
         return flask.Response(body, mimetype=FORMATS[form], headers=headers)
 
