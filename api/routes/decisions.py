@@ -74,6 +74,7 @@ def model_opinion(
         offer=offer,
         amount=asked if math.isfinite(asked) else None,
         barrier=None if found is None else found.found.barrier,
+        counter_offered=found is not None and found.found.offer is not None,
     )
 
 

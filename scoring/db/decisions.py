@@ -66,6 +66,7 @@ class ModelOpinion:
     # product's range or the household's budget whatever the risk, the usury threshold where the risk is
     # accepted): the lender may not grant it as asked, whoever decides, override or not
     barrier: str | None = None
+    counter_offered: bool = False  # the lender has a counter-offer for the client (other terms it can grant)
 
 
 @dataclass(frozen=True)
@@ -90,19 +91,22 @@ def is_written(note: str) -> bool:
     )
 
 
-def barrier_message(code: str, language: Language = Language.EN) -> str:
+def barrier_message(code: str, language: Language = Language.EN, counter_offered: bool = True) -> str:
     """Why an application cannot be granted as asked, for the officer: the policy code's title and officer
-    text in `language` (the rest of the sentence is translated with the API's error messages)."""
+    text in `language` (the rest of the sentence is translated with the API's error messages), and what
+    is left to decide (accept the counter-offer, when there is one, or refuse)."""
     catalogue = policy_catalogue()
     title, why = (
         (catalogue[code].text("title", language), catalogue[code].text("officer", language))
         if code in catalogue
         else (code, code)
     )
+    left = (
+        "accept the counter-offer or refuse" if counter_offered else "refuse (no counter-offer can be made)"
+    )
     return (
-        f"the application as asked cannot be granted: {title} ({why}); accept the counter-offer or refuse "
-        "(creditworthiness assessment and usury threshold: Directive 2023/2225, article 18; Code de la "
-        "consommation, L. 314-6)"
+        f"the application as asked cannot be granted: {title} ({why}); {left} (creditworthiness assessment "
+        "and usury threshold: Directive 2023/2225, article 18; Code de la consommation, L. 314-6)"
     )
 
 
@@ -116,7 +120,7 @@ def check(choice: OfficerChoice, model: ModelOpinion, language: Language = Langu
             "decision", "there is no counter-offer: the model accepts no amount for this client"
         )
     if choice.decision is OfficerDecision.ACCEPT and model.barrier is not None:
-        raise DecisionError("decision", barrier_message(model.barrier, language))
+        raise DecisionError("decision", barrier_message(model.barrier, language, model.counter_offered))
     if len(note) > MAX_JUSTIFICATION:
         raise DecisionError("justification", f"at most {MAX_JUSTIFICATION} characters")
     if override:

@@ -93,6 +93,9 @@ def test_an_override_of_a_risk_refusal_cannot_grant_an_unaffordable_loan(
     assert problem["field"] == "decision" and problem["message"].startswith(
         f"la demande telle que formulée ne peut pas être accordée : {title} ("
     )
+    has_counter = refused.found.offer is not None
+    left = "acceptez la contre-proposition" if has_counter else "aucune contre-proposition"
+    assert left in problem["message"]  # what is left: a counter-offer only if there is one
     assert app_client.get(url, headers=people["officer"]).json()["decisions"] == []
 
 
