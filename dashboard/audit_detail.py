@@ -101,7 +101,7 @@ DETAIL_KEYS: dict[str, tuple[str, Callable[[object, Translator, str], str]]] = {
     "ended_by_admin": (N_("ended by an administrator"), _yes_no),
     "sessions": (N_("sessions ended"), _as_is),
     # scoring.db.decisions, scoring.db.approvals: officers' decisions
-    "decision_id": (N_("decision"), _as_is),
+    "decision_id": (N_("decision no."), _as_is),
     "decision": (N_("officer's decision"), _table(vocabulary.OFFICER_DECISIONS)),
     "model_decision": (N_("model's decision"), _table(vocabulary.DECISIONS)),
     "model_version": (N_("model"), _as_is),
@@ -111,10 +111,10 @@ DETAIL_KEYS: dict[str, tuple[str, Callable[[object, Translator, str], str]]] = {
     "status": (N_("status"), _table(STATUSES)),
     "limits_exceeded": (N_("limits exceeded"), _limits),
     "offer": (N_("counter-offer"), _offer),
-    "decided_by": (N_("decided by (account)"), _as_is),
+    "decided_by": (N_("decided by (account no.)"), _as_is),
     "taken_over_from": (N_("taken over from"), _as_is),
     # scoring.db.letters
-    "letter_id": (N_("letter"), _as_is),
+    "letter_id": (N_("letter no."), _as_is),
     "reference": (N_("reference"), _as_is),
     "kind": (N_("kind"), _table(LETTER_KINDS)),
     "language": (N_("language"), _table(LANGUAGES)),
@@ -157,7 +157,7 @@ def detail_parts(detail: Mapping[str, object], t: Translator = ENGLISH, currency
         parts.append(request_text(detail))
         shown.update(REQUEST)
     for key, value in detail.items():
-        if key in shown:
+        if key in shown or value is None or value == "":  # nothing to say (no decision, no reason)
             continue
         label, reads = DETAIL_KEYS.get(key, (key, _as_is))
         parts.append(

@@ -60,7 +60,7 @@ def layout(**_query: str) -> html.Div:
             _field(_("To, included (UTC)"), dbc.Input(id=f"{PREFIX}-to", type="date"), "to", 2),
             _field(
                 _("Action"),
-                dbc.Select(id=f"{PREFIX}-action", options=actions, value="", placeholder=_("Every action")),
+                dbc.Select(id=f"{PREFIX}-action", options=actions, value=""),  # "" is "Every action"
                 "action",
                 3,
             ),

@@ -38,7 +38,7 @@ def test_an_officers_decision_reads_in_words() -> None:
         "offer": {"amount": 180000.0, "term_months": 36, "annual_rate": 0.079},
     }
     assert detail_parts(detail, ENGLISH) == [
-        "decision: 12",
+        "decision no.: 12",
         "officer's decision: Accept the counter-offer",
         "model's decision: Credit refused",
         "risk: 9.23%",
@@ -70,3 +70,7 @@ def test_numbers_reasons_and_separators_read_in_french() -> None:
     parts = detail_parts({"reason": "role", "delay_seconds": 2.5}, FR)
     assert parts == ["motif : le rôle n'y a pas droit", "prochain essai après (secondes) : 2,5"]
     assert audit_detail.detail_text(parts, FR) == " ; ".join(parts)
+
+
+def test_empty_values_are_left_out() -> None:
+    assert detail_parts({"decision_id": None, "reason_category": None, "format": "html"}) == ["format: html"]
