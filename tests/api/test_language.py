@@ -116,3 +116,10 @@ def test_a_strategy_files_problems_in_french_place_first() -> None:
         "ligne 1 : une stratégie est un dictionnaire"
     )
     assert translate("line 3: something new", "fr") == "ligne 3 : something new"  # unknown rest kept
+    unknown = (
+        "line 16: rules[1].when: unknown name AMT_INCOMEE: not a column of the application nor a feature"
+    )
+    assert translate(f"{unknown} (did you mean AMT_INCOME_TOTAL?) (at character 1)", "fr") == (
+        "ligne 16 : rules[1].when : nom inconnu AMT_INCOMEE : ni une colonne de la demande ni une variable "
+        "(vouliez-vous dire AMT_INCOME_TOTAL ?) (au caractère 1)"
+    )
