@@ -288,7 +288,7 @@ def test_drift_summary_in_french() -> None:
         "clients notés par l\u2019API depuis le 1 janv. 2026"
     )
     assert drift_text.comparison("20260101T000000Z_train_vs_log", fr) == (
-        "clients d\u2019entraînement comparés à journal des prédictions"
+        "référence : clients d\u2019entraînement ; comparés : journal des prédictions"
     )
     # a summary whose numbers do not account for its alerts keeps its own sentences
     other = {**DRIFT_SUMMARY, "alerts": ["something new"]}
