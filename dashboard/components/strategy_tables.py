@@ -103,8 +103,10 @@ def swap_table(result: dict, t: Translator = ENGLISH) -> dbc.Table:
         (
             label,
             t.number(group["count"]),
-            t.percent(group["expected_bad_rate"], 2),
-            t.percent(group["observed_bad_rate"], 2),
+            *(
+                t.percent(group[rate], 2) if group[rate] is not None else "\u2014"  # nobody: no rate
+                for rate in ("expected_bad_rate", "observed_bad_rate")
+            ),
         )
         for label, group in (
             (_("Swap in: accepted now, not by the strategy in force"), result["swap_in"]),
