@@ -20,12 +20,13 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
+from api.route_templates import route_template
 from api.security import KeyScope, is_loopback
 from api.settings import Settings
-from scoring.db.audit import Actor
+from scoring.db.audit import Actor, AuditEvent, record
 from scoring.db.sessions import resolve
 from scoring.db.users import User, get_user
-from scoring.vocabulary import Role
+from scoring.vocabulary import AuditAction, Role
 
 CLIENT_ADDRESS = "x-scoring-client-address"
 ADDRESS = re.compile(r"[0-9A-Fa-f:.]{2,64}")
@@ -138,17 +139,23 @@ OptionalUser = Annotated[User | None, Depends(current_user)]
 
 
 def require_roles(*roles: Role) -> Callable[..., User]:
-    """A dependency: the signed-in user, who must have one of `roles` (401 without a user, 403 otherwise)."""
+    """A dependency: the signed-in user, who must have one of `roles` (401 without a user, 403 otherwise,
+    recorded in the audit trail as `access-denied`)."""
     allowed = frozenset(roles)
 
-    def signed_in(user: OptionalUser) -> User:
+    def signed_in(request: Request, user: OptionalUser) -> User:
         if user is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
                 "a signed-in user is required (Authorization: Bearer <session token>)",
                 CHALLENGE,
             )
-        if user.role not in allowed:
+        if user.role not in allowed:  # audited as the dashboard's refusals are: who, what, why
+            route = route_template(request.scope)
+            refused = AuditEvent(
+                AuditAction.ACCESS_DENIED, actor_of(request, user), None, route[:128], {"reason": "role"}
+            )
+            record(get_engine(request), refused)
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
                 f"the role {user.role} may not do this ({', '.join(sorted(allowed))})",

@@ -30,13 +30,13 @@ from api.audit_trail import RequestAuditor, unavailable
 from api.errors import send_error, send_internal_error, send_unknown_query
 from api.fast_path import StoredScoreFastPath
 from api.query_names import TEMPLATE, DeclaredQueries
+from api.route_templates import UNMATCHED, route_template
 from api.spool import SpoolError
 
 access_log = logging.getLogger("api.access")
 logger = logging.getLogger("api.errors")
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-UNMATCHED = "<unmatched>"
 NOT_LOGGED = ("/health", "/ready", "/metrics")
 TOO_LARGE = "request body too large"
 TEMPLATES_KEPT = 1024  # routes x path depths: a few hundred at most
@@ -104,15 +104,6 @@ class RequestHeaders:
                 self.origin = True
         self.content_length = int(length) if length is not None and length.isdigit() else None
         self.request_id = request_id if request_id and _REQUEST_ID.fullmatch(request_id) else None
-
-
-def route_template(scope: Scope) -> str:
-    """The matched route's template with its router prefixes (routes of an included router are relative)."""
-    relative = getattr(scope.get("route"), "path", None)
-    if not relative:
-        return UNMATCHED
-    parts = scope["path"].split("/")
-    return "/".join(parts[: max(len(parts) - relative.count("/"), 0)]) + relative
 
 
 class Templates:

@@ -14,8 +14,9 @@ from prometheus_client import REGISTRY
 
 from api import prometheus
 from api.errors import install_error_handlers
-from api.middleware import RequestContextMiddleware, Templates, route_template, with_security_headers
+from api.middleware import RequestContextMiddleware, Templates, with_security_headers
 from api.preflight import RouteCORSMiddleware
+from api.route_templates import route_template
 
 PREFIX = "/api/v1"
 LIMIT = 2048

@@ -148,6 +148,9 @@ def test_accounts_are_an_administrators_business(app_client: TestClient, people:
     audit = app_client.get(f"{API}/audit?action=user-disabled", headers=people["admin"]).json()["rows"]
     assert [(r["actor"], r["target"]) for r in audit] == [("root", "omar")]
     assert app_client.get(f"{API}/audit", headers=people["officer"]).status_code == 403
+    denied = [r for r in audit_rows(app_client) if r["action"] == "access-denied"]  # refusals are audited
+    assert ("olivia", f"{API}/audit") in {(r["actor"], r["target"]) for r in denied}
+    assert all('"role"' in r["detail"] for r in denied)
     check = app_client.get(f"{API}/audit/verify", headers=people["admin"]).json()
     assert check["ok"] is True and check["problem"] is None
 
