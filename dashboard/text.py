@@ -19,6 +19,7 @@ from dashboard.values import (
     amount,
     is_number,
     money,
+    months,
     points_digits,
     risk_digits,
     value_text,
@@ -361,9 +362,17 @@ def counter_offer_text(offer: Mapping, t: Translator = ENGLISH, currency: str = 
     if offer.get("max_amount") is None:
         return _("No credit amount from the minimum up is accepted for this application.")
     largest = money(offer["max_amount"], t, currency)
-    annuity = offer.get("annuity_at_max")
-    if annuity:
-        tail = _(", with an annuity of about {annuity} at the same rate and term").format(
+    annuity, term, rate = (
+        offer.get("annuity_at_max"),
+        offer.get("term_months"),
+        offer.get("annual_rate_at_max"),
+    )
+    if annuity and term and is_number(rate):  # the terms it is priced at: its grade's rate, the asked term
+        tail = _(", with an instalment of about {annuity} over {term} at {rate} a year").format(
+            annuity=money(annuity, t, currency, MONTHLY), term=months(term, t), rate=t.percent(rate, 2)
+        )
+    elif annuity:
+        tail = _(", with an instalment of about {annuity}").format(
             annuity=money(annuity, t, currency, MONTHLY)
         )
     else:

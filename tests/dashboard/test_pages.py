@@ -134,7 +134,7 @@ def test_what_if_shows_every_score_with_one_precision_of_points() -> None:
     assert "Score: 561.25 points; applications below 561.24 points are refused." in words
     assert "Score: 580.00 points; applications below 561.24 points are refused." in words
     assert "8.29%, 0.01 percentage points below the refusal threshold of 8.30%" in words
-    assert "\u20ac300,000, with an annuity of about \u20ac15,000 a month" in words
+    assert "\u20ac300,000, with an instalment of about \u20ac15,000 a month" in words
     assert "What raises the risk most: Late instalments on previous credits (-21.74 points)." in words
 
 

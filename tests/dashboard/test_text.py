@@ -258,8 +258,12 @@ def test_counter_offer_text() -> None:
     assert "No credit amount" in text.counter_offer_text({"max_amount": None})
     offer = {"max_amount": 300000.0, "annuity_at_max": 15000.0, "capped": False}
     assert text.counter_offer_text(offer) == (
-        "The largest credit amount still accepted is \u20ac300,000, with an annuity of about \u20ac15,000 a "
-        "month at the same rate and term."
+        "The largest credit amount still accepted is \u20ac300,000, with an instalment of about "
+        "\u20ac15,000 a month."
+    )
+    priced = {**offer, "term_months": 24, "annual_rate_at_max": 0.071}  # the terms it is priced at, said
+    assert text.counter_offer_text(priced).endswith(
+        "an instalment of about \u20ac15,000 a month over 24 months at 7.10% a year."
     )
     assert text.counter_offer_text({**offer, "capped": True}).startswith("Accepted at every amount tried")
     assert text.counter_offer_text(offer, FR).startswith(
