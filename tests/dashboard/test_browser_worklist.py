@@ -244,6 +244,7 @@ def test_worklist_take_grant_above_the_limits_and_a_seniors_approval(
     page.wait_for_selector(f"#client-heading:text('Client {case.client_id}')")
     page.wait_for_selector("#client-officer-decision input[value='accept']")
     assert page.locator("#client-letter a").count() == 0  # a referral: the letter follows the officer
+    page.wait_for_load_state("networkidle")  # the callbacks done: the form is not drawn again under the click
     page.check("#client-officer-decision input[value='accept']", force=True)
     page.fill("#client-officer-justification", NOTE)
     page.click("#client-officer-submit")

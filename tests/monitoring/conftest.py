@@ -3,6 +3,7 @@ log over six months, whose outcomes become known a year later (a labels CSV)."""
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -107,3 +108,9 @@ def log_season(paths: Paths, database: str, out: Path, seed: int = 9, drift: dic
         (pl.col("created_at") + pl.duration(days=400)).dt.date().cast(pl.String).alias("DATE_KNOWN"),
     ).write_csv(csv)
     return Season(season, csv)
+
+
+def copy_home(source: Path, target: Path) -> None:
+    """A copy of a home, without the temporary files an app of an earlier test may still be writing into its
+    serving cache (each is renamed into place once whole: copied, it could vanish mid-copy)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.tmp"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -31,7 +30,7 @@ from scoring.monitoring.scheduler import MonitoringJobs
 from scoring.monitoring.settings import MonitoringSettings
 from scoring.monitoring.vintages import vintage_table
 from scoring.offer.pricing import Pricer
-from tests.monitoring.conftest import DAYS, FIRST_DAY, SALT, log_season
+from tests.monitoring.conftest import DAYS, FIRST_DAY, SALT, copy_home, log_season
 from tests.monitoring.webhook import Receiver
 from tests.support.home import SMALL_HOME_TRAINING
 
@@ -48,7 +47,7 @@ def home(
     """A copy of the monitoring home with a season in its log whose outcomes are drawn at PD (x FACTOR for
     the last SHIFTED_DAYS days); returns the season with its drawn TARGET."""
     paths = Paths(tmp_path_factory.mktemp("recalibrate") / "home")
-    shutil.copytree(monitoring_home.home, paths.home)
+    copy_home(monitoring_home.home, paths.home)
     url = f"sqlite:///{paths.home / 'log.db'}"
     season = log_season(paths, url, paths.home / "season", seed=31)
     rng = np.random.default_rng(31)

@@ -4,7 +4,6 @@ MLflow aliases, models/champion.json and the history of decisions."""
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from scoring.monitoring.history import KEPT, PROMOTED, SKIPPED, read_history
 from scoring.monitoring.labelled import retrain_data
 from scoring.monitoring.labels import load_labels
 from scoring.monitoring.retrain import RetrainRequest, retrain
-from tests.monitoring.conftest import ID_OFFSET, SALT, SEASON_CLIENTS, log_season
+from tests.monitoring.conftest import ID_OFFSET, SALT, SEASON_CLIENTS, copy_home, log_season
 from tests.support.home import SMALL_HOME_TRAINING
 
 WINDOW_DAYS = 60
@@ -43,7 +42,7 @@ def test_ece_of_calibrated_and_shifted_scores() -> None:
 def home(monitoring_home: Paths, tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, Engine]:
     """A copy of the monitoring home with a labelled season in its log."""
     paths = Paths(tmp_path_factory.mktemp("retrain") / "home")
-    shutil.copytree(monitoring_home.home, paths.home)
+    copy_home(monitoring_home.home, paths.home)
     url = f"sqlite:///{paths.home / 'log.db'}"
     season = log_season(paths, url, paths.home / "season", seed=21, drift={"ext_source": -0.05})
     engine = create_engine(url)
@@ -114,7 +113,7 @@ def test_small_window_is_skipped_and_recorded(home: tuple[Paths, Engine], tmp_pa
 
 def test_cli_without_outcomes_records_a_skip(monitoring_home: Paths, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    shutil.copytree(monitoring_home.home, home)
+    copy_home(monitoring_home.home, home)
     env = {
         "SCORING_HOME": str(home),
         "SCORING_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",

@@ -3,7 +3,6 @@ notified to a local webhook), latency and errors from the request log, the sched
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from scoring.monitoring.scheduler import MonitoringJobs, build_scheduler
 from scoring.monitoring.settings import MonitoringSettings
 from scoring.serving.prediction_log import open_log, read_requests, requests
 from tests.api.conftest import make_settings
-from tests.monitoring.conftest import DAYS, FIRST_DAY, SALT, log_season
+from tests.monitoring.conftest import DAYS, FIRST_DAY, SALT, copy_home, log_season
 from tests.monitoring.webhook import Receiver
 
 SEASON_END = FIRST_DAY + timedelta(days=DAYS)
@@ -39,7 +38,7 @@ def jobs(
 ) -> MonitoringJobs:
     """Jobs on a copy of the home whose log holds a drifted season of applicants."""
     paths = Paths(tmp_path_factory.mktemp("scheduler") / "home")
-    shutil.copytree(monitoring_home.home, paths.home)
+    copy_home(monitoring_home.home, paths.home)
     url = f"sqlite:///{paths.home / 'log.db'}"
     log_season(paths, url, paths.home / "season", seed=31, drift={"ext_source": -0.2, "income": -0.4})
     settings = MonitoringSettings(
