@@ -152,6 +152,7 @@ def test_new_application_is_checked_then_scored(visit: Visit) -> None:
         page.fill(f"#new-{name}", value)
         page.press(f"#new-{name}", "Tab")
     assert page.locator("#new-CODE_GENDER").count() == 0  # the applicant's sex is never asked
+    page.wait_for_load_state("networkidle")  # each field's check done before the form is sent
     page.click("#new-submit")
     page.wait_for_selector("#new-reasons")
     assert page.inner_text("#new-result .decision-title").endswith(("Credit granted", "Credit refused"))
