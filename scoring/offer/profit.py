@@ -40,40 +40,6 @@ class Profit:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class Priced:
-    """Each application priced by its grade over its asked term: rate, term, instalment, fees, and whether
-    its APR is under the usury threshold (`lawful`; False without an amount)."""
-
-    known: np.ndarray
-    rate: np.ndarray
-    term: np.ndarray
-    payment: np.ndarray
-    fees: np.ndarray
-    lawful: np.ndarray
-
-
-def priced(
-    probability: np.ndarray, amount: np.ndarray, annuity: np.ndarray, policy: OfferPolicy | None = None
-) -> Priced:
-    """The applications as the offer prices them at their PD's grade over their asked term."""
-    policy = policy or OfferPolicy()
-    p = np.asarray(probability, dtype=np.float64)
-    credit = np.asarray(amount, dtype=np.float64)
-    known = np.isfinite(credit) & (credit > 0) & np.isfinite(p)
-    pricer = policy.pricer
-    rate = pricer.rate(pricer.grade_index(p))
-    safe = np.where(known, credit, 1.0)
-    cap = policy.usury.max_apr(safe)
-    term = policy.product.asked_terms(credit, np.asarray(annuity, dtype=np.float64), np.minimum(rate, cap))
-    payment = np.round(instalment(safe, rate, term), 2)
-    fees = policy.product.fees(np.where(known, credit, 0.0))
-    rates = np.full(len(p), np.inf)
-    if known.any():
-        rates[known] = apr(credit[known], payment[known], term[known], fees[known])
-    return Priced(known, rate, term, payment, fees, known & ~policy.usury.above(rates, safe))
-
-
 def expected_profit(
     probability: np.ndarray,
     amount: np.ndarray,
@@ -86,11 +52,19 @@ def expected_profit(
     policy = policy or OfferPolicy()
     p = np.asarray(probability, dtype=np.float64)
     credit = np.asarray(amount, dtype=np.float64)
-    pricing = policy.pricer.policy
-    loans = priced(p, credit, annuity, policy)
-    term, payment, fees = loans.term, loans.payment, loans.fees
-    accepted = loans.known & (p < threshold)
-    offered = accepted & loans.lawful
+    payment_asked = np.asarray(annuity, dtype=np.float64)
+    known = np.isfinite(credit) & (credit > 0) & np.isfinite(p)
+    pricer, pricing = policy.pricer, policy.pricer.policy
+    rate = pricer.rate(pricer.grade_index(p))
+    cap = policy.usury.max_apr(np.where(known, credit, 1.0))
+    term = policy.product.asked_terms(credit, payment_asked, np.minimum(rate, cap))
+    accepted = known & (p < threshold)
+    payment = np.round(instalment(np.where(known, credit, 1.0), rate, term), 2)
+    fees = policy.product.fees(np.where(known, credit, 0.0))
+    rates = np.full(len(p), np.inf)
+    if accepted.any():
+        rates[accepted] = apr(credit[accepted], payment[accepted], term[accepted], fees[accepted])
+    offered = accepted & ~policy.usury.above(rates, np.where(known, credit, 1.0))
     c = np.where(offered, credit, 0.0)
     interest = np.where(offered, term * payment + fees - credit, 0.0)
     years = (term + 1.0) / 24.0

@@ -20,7 +20,7 @@ import numpy as np
 
 from scoring.explain.policy_reasons import policy_title
 from scoring.offer.pricing import pricing_policy
-from scoring.offer.profit import PER, expected_profit, priced
+from scoring.offer.profit import PER, expected_profit
 from scoring.strategy.decide import OUTCOMES, Decisions, decide, fired_pandas
 from scoring.strategy.definition import InForce, Strategy
 from scoring.strategy.population import Population
@@ -105,26 +105,23 @@ def _rules(decisions: Decisions, strategy: Strategy, probability: np.ndarray, la
     return found
 
 
-def _expected_loss(population: Population, accepted: np.ndarray, lgd: float) -> dict:
-    """PD x LGD x amount over the accepted loans the offer can price under the usury threshold (the loans the
-    profit counts: an accepted application priced above it is lent nothing)."""
-    amount = population.amount[accepted]
-    known = ~np.isnan(amount)
-    lent = priced(population.probability[accepted], amount, population.annuity[accepted]).lawful
-    loss = population.probability[accepted][lent] * lgd * amount[lent]
-    return {
-        "expected_loss": float(loss.sum()),
-        "expected_loss_per_accepted": float(loss.mean()) if loss.size else None,
-        "accepted_without_amount": int((~known).sum()),
-    }
-
-
-def _profit(population: Population, accepted: np.ndarray) -> dict:
-    """The offer's profit of the accepted loans, each priced at its grade's rate over its asked term (per
-    1,000 simulated applications); realised only when every accepted outcome is known."""
+def _lending(population: Population, accepted: np.ndarray) -> dict:
+    """The offer's loans to the accepted, each priced at its grade's rate over its asked term, from one
+    pricing (`scoring.offer.profit`): the expected loss (PD x LGD x amount) and the profit of the loans it can
+    price under the usury threshold (an accepted application priced above it is lent nothing), per 1,000
+    simulated applications too; realised only when every accepted outcome is known."""
     rows = int(accepted.sum())
+    without_amount = int(np.isnan(population.amount[accepted]).sum())
     if not rows:
-        return {"profit": 0.0, "profit_per_1000": 0.0, "realised_profit_per_1000": None, "above_price_cap": 0}
+        return {
+            "expected_loss": 0.0,
+            "expected_loss_per_accepted": None,
+            "accepted_without_amount": without_amount,
+            "profit": 0.0,
+            "profit_per_1000": 0.0,
+            "realised_profit_per_1000": None,
+            "above_price_cap": 0,
+        }
     target = population.target[accepted]
     profit = expected_profit(
         population.probability[accepted],
@@ -133,9 +130,13 @@ def _profit(population: Population, accepted: np.ndarray) -> dict:
         threshold=np.inf,
         target=None if np.isnan(target).any() else target,
     )
+    loss, lent = profit.expected_loss_per_1000 * rows / PER, round(profit.offered_share * rows)
     scale = rows / max(len(population), 1)  # per 1,000 accepted -> per 1,000 simulated applications
     realised = profit.realised_profit_per_1000
     return {
+        "expected_loss": loss,
+        "expected_loss_per_accepted": loss / lent if lent else None,
+        "accepted_without_amount": without_amount,
         "profit": profit.expected_profit_per_1000 * rows / PER,
         "profit_per_1000": profit.expected_profit_per_1000 * scale,
         "realised_profit_per_1000": None if realised is None else realised * scale,
@@ -151,7 +152,8 @@ def simulate(compared: Compared, scores_per_day: float | None, language: str = "
     was_accepted = old.outcome == Decision.ACCEPT
     shares = rates(new)
     refer_per_day = None if scores_per_day is None else scores_per_day * shares["refer_rate"]
-    accepted_group = group(population, accepted)
+    accepted_group, current_group = group(population, accepted), group(population, was_accepted)
+    in_force = _lending(population, was_accepted)
     return {
         "strategy": compared.strategy.name,
         "sha256": compared.strategy.sha256,
@@ -163,9 +165,8 @@ def simulate(compared: Compared, scores_per_day: float | None, language: str = "
         "expected_bad_rate": accepted_group["expected_bad_rate"],
         "observed_bad_rate": accepted_group["observed_bad_rate"],
         "outcomes_known": accepted_group["outcomes_known"],
-        **_expected_loss(population, accepted, pricing_policy().loss_given_default),
+        **_lending(population, accepted),
         "lgd": pricing_policy().loss_given_default,
-        **_profit(population, accepted),
         "scores_per_day": scores_per_day,
         "refer_per_day": refer_per_day,
         "traffic_days": config["traffic_days"],
@@ -173,12 +174,10 @@ def simulate(compared: Compared, scores_per_day: float | None, language: str = "
         "current": {
             **compared.in_force.to_dict(),
             **rates(old),
-            "expected_bad_rate": group(population, was_accepted)["expected_bad_rate"],
-            "observed_bad_rate": group(population, was_accepted)["observed_bad_rate"],
-            "expected_loss": _expected_loss(population, was_accepted, pricing_policy().loss_given_default)[
-                "expected_loss"
-            ],
-            "profit": _profit(population, was_accepted)["profit"],
+            "expected_bad_rate": current_group["expected_bad_rate"],
+            "observed_bad_rate": current_group["observed_bad_rate"],
+            "expected_loss": in_force["expected_loss"],
+            "profit": in_force["profit"],
         },
         "swap_in": group(population, accepted & ~was_accepted),
         "swap_out": group(population, was_accepted & ~accepted),
