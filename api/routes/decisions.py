@@ -46,13 +46,11 @@ def _reasons(result: object) -> list[dict]:
     ]
 
 
-def model_opinion(
-    service: ScoringService, salt: bytes, client_id: int, counter_offer: bool
-) -> decisions.ModelOpinion:
+def model_opinion(service: ScoringService, salt: bytes, client_id: int) -> decisions.ModelOpinion:
     """What the model says of a stored client now: score, decision, reasons, the lending rule the
-    application as asked breaks if any (`barrier`) and, if asked, the counter-offer: the lender's offer for
-    the client's application (amount, term, rates, instalment...), computed here as
-    `GET /clients/{id}/offer` computes it."""
+    application as asked breaks if any (`barrier`) and the counter-offer: the lender's offer for the
+    client's application (amount, term, rates, instalment...), computed here as `GET /clients/{id}/offer`
+    computes it (recorded with a decision that accepts it only)."""
     row = service.store.row(client_id)
     if row is None:
         raise client_not_found()
@@ -61,7 +59,7 @@ def model_opinion(
         values = service.explanations.compute_row(row)
     result = service.client_result(row, values)
     found = stored_offer(service, row)
-    offer = found.payload()["offer"] if found is not None and counter_offer else None
+    offer = found.payload()["offer"] if found is not None else None
     asked = float(service.offer_data.loans([client_id])[0][0])
     return decisions.ModelOpinion(
         client_hash=client_hash(client_id, salt) or "",
@@ -74,7 +72,6 @@ def model_opinion(
         offer=offer,
         amount=asked if math.isfinite(asked) else None,
         barrier=None if found is None else found.found.barrier,
-        counter_offered=found is not None and found.found.offer is not None,
     )
 
 
@@ -127,8 +124,7 @@ def decide(
         None if body.reason_category is None else OverrideReason(body.reason_category),
         body.justification,
     )
-    wants_offer = choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
-    opinion = model_opinion(service, state.salt, client_id, wants_offer)
+    opinion = model_opinion(service, state.salt, client_id)
     try:
         actor = actor_of(request, user)
         row = decisions.record(state.engine, choice, opinion, actor, authority_limits(), language)

@@ -19,7 +19,7 @@ from scoring.db.audit import Actor, AuditEvent, append
 from scoring.db.engine import write_transaction
 from scoring.db.tables import decisions, labels, users, utc_now, worklist_claims
 from scoring.errors import ScoringError
-from scoring.explain.policy_reasons import policy_catalogue
+from scoring.explain.policy_reasons import policy_catalogue, policy_title
 from scoring.strategy.authority import AuthorityLimits
 from scoring.vocabulary import (
     AuditAction,
@@ -66,7 +66,11 @@ class ModelOpinion:
     # product's range or the household's budget whatever the risk, the usury threshold where the risk is
     # accepted): the lender may not grant it as asked, whoever decides, override or not
     barrier: str | None = None
-    counter_offered: bool = False  # the lender has a counter-offer for the client (other terms it can grant)
+
+    @property
+    def counter_offered(self) -> bool:
+        """Whether the lender has a counter-offer for the client (other terms it can grant)."""
+        return self.counter_offer_amount is not None
 
 
 @dataclass(frozen=True)
@@ -96,11 +100,8 @@ def barrier_message(code: str, language: Language = Language.EN, counter_offered
     text in `language` (the rest of the sentence is translated with the API's error messages), and what
     is left to decide (accept the counter-offer, when there is one, or refuse)."""
     catalogue = policy_catalogue()
-    title, why = (
-        (catalogue[code].text("title", language), catalogue[code].text("officer", language))
-        if code in catalogue
-        else (code, code)
-    )
+    why = catalogue[code].text("officer", language) if code in catalogue else code
+    title = policy_title(code, language)
     left = (
         "accept the counter-offer or refuse" if counter_offered else "refuse (no counter-offer can be made)"
     )

@@ -51,7 +51,7 @@ def decide(
     """Record an officer's decision on a stored client; returns its id."""
     state = client.app.state.scoring
     officer = create_user(state.engine, f"officer{client_id}{decision}"[:60], "officer", None, CLI)
-    opinion = model_opinion(state.service, state.salt, client_id, counter_offer=False)
+    opinion = model_opinion(state.service, state.salt, client_id)
     choice = decisions.OfficerChoice(decision, reason, NOTE if reason else None)
     return decisions.record(state.engine, choice, opinion, Actor(officer.username, officer.id, "officer"))[
         "id"

@@ -56,7 +56,7 @@ def pick(client: TestClient, above_pd_limit: bool) -> int:
     state = client.app.state.scoring
     limits = authority_limits()
     for client_id in state.service.store.ids[:300].tolist():
-        opinion = model_opinion(state.service, state.salt, int(client_id), False)
+        opinion = model_opinion(state.service, state.salt, int(client_id))
         within_amount = opinion.amount is not None and opinion.amount <= limits.amount_limit
         if within_amount and (opinion.probability > limits.pd_limit) is above_pd_limit:
             return int(client_id)
@@ -117,7 +117,7 @@ def test_a_referred_client_is_listed_taken_and_decided(app_client: TestClient, p
     assert (over["taken_by"], over["taken_over_from"]) == ("sam", "olivia")
     assert app_client.get(url, headers=people["sam"]).json()["cases"][0]["taken_by"] == "sam"
     state = app_client.app.state.scoring
-    follows = str(model_opinion(state.service, state.salt, first, False).decision)  # no override needed
+    follows = str(model_opinion(state.service, state.salt, first).decision)  # no override needed
     decided = app_client.post(
         f"{API}/clients/{first}/decisions", json={"decision": follows}, headers=people["sam"]
     )
