@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from babel import Locale
 from babel.numbers import format_currency
@@ -256,6 +256,14 @@ def labelled_value(feature: Mapping, t: Translator = ENGLISH, currency: str = DE
     return t.gettext("{label}: {value}").format(
         label=feature_label(feature), value=feature_value(feature, t, currency)
     )
+
+
+def first_of(names: Sequence[str], shown: int, t: Translator = ENGLISH) -> str:
+    """The first `shown` names and how many others there are: 'Pensioner, Working and 2 more'."""
+    text, more = ", ".join(names[:shown]), len(names) - shown
+    if more <= 0:
+        return text
+    return text + " " + t.ngettext("and {count} more", "and {count} more", more).format(count=t.number(more))
 
 
 def value_text(value: object, t: Translator = ENGLISH) -> str:

@@ -23,6 +23,7 @@ from dashboard.values import (
     bound_digits,
     feature_label,
     feature_value,
+    first_of,
     time_bin,
 )
 
@@ -152,12 +153,9 @@ def candidates_section(model: Mapping, t: Translator = ENGLISH) -> html.Section:
 
 def _levels_text(row: Mapping, t: Translator) -> str:
     """A categorical bin's first levels in the page's language, and how many others it holds."""
-    names = [vocabulary.level_label(row["feature"], level, t) for level in row["levels"]]
-    shown = ", ".join(names[:LEVELS_SHOWN])
-    more = len(names) - LEVELS_SHOWN
-    if more <= 0:
-        return shown
-    return shown + " " + t.ngettext("and {count} more", "and {count} more", more).format(count=t.number(more))
+    return first_of(
+        [vocabulary.level_label(row["feature"], level, t) for level in row["levels"]], LEVELS_SHOWN, t
+    )
 
 
 def _is_time(row: Mapping) -> bool:

@@ -10,19 +10,15 @@ from dash import html
 from dashboard import vocabulary
 from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator
+from dashboard.values import first_of
 
 WARN, OK, DASH = "\u26a0 ", "\u2714 ", "\u2014"
 MOVED_SHOWN = 3
 
 
 def _moved(entry: Mapping, t: Translator) -> str:
-    moved = entry.get("features_moved") or []
-    names = [m.get("label") or m.get("feature", "") for m in moved[:MOVED_SHOWN]]
-    more = len(moved) - len(names)
-    text = ", ".join(names) or t.gettext("none")
-    if more <= 0:
-        return text
-    return text + " " + t.ngettext("and {count} more", "and {count} more", more).format(count=t.number(more))
+    names = [m.get("label") or m.get("feature", "") for m in entry.get("features_moved") or []]
+    return first_of(names, MOVED_SHOWN, t) or t.gettext("none")
 
 
 def _realised(entry: Mapping, t: Translator) -> str:
