@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from dashboard import vocabulary
+from dashboard.api_client import PREFIX as API_PREFIX
 from dashboard.i18n import ENGLISH, N_, Translator
 from dashboard.values import is_number, money
 
 HIDDEN = frozenset({"note"})  # the id the API's durable notes carry: no meaning for people
 REQUEST = ("method", "route", "status")  # a request the API audited (a view or a score)
-API_PREFIX = "/api/v1"
 HASH_SHOWN = 10
 LIMITS = {  # scoring.strategy.authority: the authority limits a grant went beyond
     "pd_limit": N_("risk limit"),
@@ -140,8 +140,7 @@ DETAIL_KEYS: dict[str, tuple[str, Callable[[object, Translator, str], str]]] = {
 
 def request_text(detail: Mapping[str, object]) -> str:
     """An audited request: method, route template (without the API's prefix) and response status."""
-    route = str(detail["route"])
-    route = route[len(API_PREFIX) :] if route.startswith(API_PREFIX) else route
+    route = str(detail["route"]).removeprefix(API_PREFIX)
     return f"{detail['method']} {route} \u2192 {detail['status']}"
 
 
