@@ -16,7 +16,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboard import auth, offer_text, text, vocabulary
 from dashboard.api_client import ApiError, api
 from dashboard.auth.roles import DECIDE, VIEW_CLIENTS, protected_callback
-from dashboard.components.recourse import letter_links
+from dashboard.components.recourse import LETTER_SLOT, letter_links
 from dashboard.components.tables import captioned_table
 from dashboard.i18n import ENGLISH, Translator, current
 from dashboard.settings import currency
@@ -256,29 +256,34 @@ def _status_note(latest: Mapping, t: Translator) -> dbc.Alert | None:
 @protected_callback(
     VIEW_CLIENTS,
     Output(f"{PREFIX}-history", "children"),
+    Output(LETTER_SLOT, "children"),
     Input(PAINTED, "data"),
     Input(f"{PREFIX}-recorded", "data"),
     State(f"{PREFIX}-model", "data"),
     prevent_initial_call=True,
 )
-def show_history(_painted: Mapping | None, _recorded: int | None, model: Mapping | None) -> object:
+def show_history(_painted: Mapping | None, _recorded: int | None, model: Mapping | None) -> tuple:
+    """The client's decisions, newest first; for a referral decided finally, the letter block's links."""
     t = current()
     if not model or not auth.current():
-        return html.P(t.gettext("The decision history is shown to signed-in users."), className="text-muted")
+        shown_to = t.gettext("The decision history is shown to signed-in users.")
+        return html.P(shown_to, className="text-muted"), no_update
     try:
         words, found = api().both(
             lambda c: c.decision_vocabulary(), lambda c: c.decisions(model["client_id"])
         )
     except ApiError as error:
-        return dbc.Alert(error.message, color="warning")
-    table = history_table(found["decisions"], labels(words, t), t)
-    letter = referral_letter(model, found["decisions"], t)
-    return [table, letter] if letter is not None else table
+        return dbc.Alert(error.message, color="warning"), no_update
+    named = labels(words, t)
+    letter = referral_letter(model, found["decisions"], named, t)
+    return history_table(found["decisions"], named, t), letter if letter is not None else no_update
 
 
-def referral_letter(model: Mapping, decisions: list[dict], t: Translator) -> html.Nav | None:
-    """The letter links of a referred client once an officer's final decision is recorded: the client's
-    decision block says only that the letter follows it (the model referred)."""
+def referral_letter(
+    model: Mapping, decisions: list[dict], named: Mapping[str, str], t: Translator
+) -> list | None:
+    """What the letter block says of a referred client once an officer's final decision is recorded (who
+    decided what, and the letter's links), instead of "the letter follows the officer's decision"."""
     latest = decisions[0] if decisions else None
     if model.get("decision") != text.REFER or latest is None:
         return None
@@ -287,4 +292,8 @@ def referral_letter(model: Mapping, decisions: list[dict], t: Translator) -> htm
         or latest["decision"] not in vocabulary.ANNOUNCED
     ):
         return None
-    return letter_links(model["client_id"], t, f"{PREFIX}-letter")
+    decided = t.gettext("Referred to an officer, who decided on {moment} UTC: {decision}.").format(
+        moment=t.moment(latest["created_at"]), decision=_decision_cell(latest, named, t)
+    )
+    links = letter_links(model["client_id"], t, f"{PREFIX}-letter")
+    return [html.P(decided, id=f"{PREFIX}-decided", className="mt-3 mb-1 no-print"), links]

@@ -59,10 +59,13 @@ def letter_links(client_id: int, t: Translator, element_id: str = "client-letter
     )
 
 
-def letter_block(client_id: int, decision: str, t: Translator) -> html.Nav | html.P | None:
+LETTER_SLOT = "client-letter-slot"  # the letter block, which an officer's final decision on a referral fills
+
+
+def letter_block(client_id: int, decision: str, t: Translator) -> html.Div:
     """The letter links; for a referral, that the letter follows the officer's decision (the API issues
-    none before it)."""
+    none before it; the officer's panel puts the links here once it is recorded)."""
     if decision != REFER:
-        return letter_links(client_id, t)
+        return html.Div(letter_links(client_id, t), id=LETTER_SLOT)
     message = t.gettext("Referred to an officer: the letter follows the officer's decision.")
-    return html.P(message, id="client-letter", className="mt-3 no-print")
+    return html.Div(html.P(message, id="client-letter", className="mt-3 no-print"), id=LETTER_SLOT)

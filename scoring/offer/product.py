@@ -17,6 +17,7 @@ import numpy as np
 from scoring.offer.apr import implied_months_of
 
 POLICY_FILE = Path(__file__).with_name("product.json")
+HALF_CENT = 0.005  # how far an instalment stated to the cent may lie from its exact annuity
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,11 @@ class ProductPolicy:
     def asked_terms(self, amount: np.ndarray, annuity: np.ndarray, annual_rate: np.ndarray) -> np.ndarray:
         """The standard term of each application: the shortest one at or above the number of monthly
         instalments of `annuity` that repay `amount` at `annual_rate` (the longest when they never do; the
-        default term without an annuity)."""
+        default term without an annuity). An instalment is stated to the cent: one that rounds an exact
+        annuity down (an offer's, applied to the application) still repays in that annuity's term."""
         terms = np.array(self.terms, dtype=np.float64)
         payment = np.asarray(annuity, dtype=np.float64)
-        months = implied_months_of(amount, payment, annual_rate)
+        months = implied_months_of(amount, payment + HALF_CENT, annual_rate)
         index = np.minimum(np.searchsorted(terms, months - 1e-9, side="left"), len(terms) - 1)
         found = np.where(np.isnan(months), terms[-1], terms[index])
         return np.where(np.isfinite(payment) & (payment > 0), found, float(self.default_term))

@@ -78,6 +78,24 @@ def test_a_refused_clients_offer_is_what_the_what_if_accepts(
     assert applied > 0
 
 
+def test_an_offer_applied_in_the_what_if_keeps_its_term(client: TestClient, service: ScoringService) -> None:
+    """The offer's instalment is stated to the cent: the what-if derives the offer's own term from it, not
+    the next standard term when the cent was rounded down."""
+    kept = 0
+    for row in np.random.default_rng(3).choice(len(service.store), 40, replace=False):
+        client_id = int(service.store.ids[row])
+        offer = client.get(f"{API}/clients/{client_id}/offer").json()["offer"]
+        if offer is None:
+            continue
+        changes = {"AMT_CREDIT": offer["amount"], "AMT_ANNUITY": offer["instalment"]}
+        rescored = client.post(f"{API}/clients/{client_id}/what-if", json={"changes": changes}).json()
+        if rescored["score"]["probability"] != pytest.approx(offer["probability"], abs=1e-6):
+            continue  # another PD, another grade and rate: the instalment means another term
+        assert rescored["counter_offer"]["term_months"] == offer["term_months"], client_id
+        kept += 1
+    assert kept >= 10
+
+
 def test_a_posted_applications_offer(client: TestClient) -> None:
     body = client.post(f"{API}/score/offer", json=APPLICATION).json()
     _check_contract(body)

@@ -110,6 +110,8 @@ def test_product_terms_and_the_asked_term() -> None:
     assert product.asked_term(240_000, payment, 0.06) == 24
     assert product.asked_term(240_000, payment * 1.01, 0.06) == 24  # a little under 24 months: 24
     assert product.asked_term(240_000, payment * 0.99, 0.06) == 30  # a little over: the next standard term
+    assert product.asked_term(240_000, payment - 0.005, 0.06) == 24  # stated to the cent, rounded down
+    assert product.asked_term(240_000, payment - 0.01, 0.06) == 30  # a cent short of the annuity
     assert product.asked_term(240_000, None, 0.06) == product.default_term
     assert product.asked_term(240_000, 1_000, 0.06) == product.terms[-1]  # never repaid: the longest
     assert product.longer_terms(48) == (54, 60)
