@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from babel import Locale
 from babel.numbers import format_currency
 
-from dashboard.i18n import ENGLISH, N_, Translator
+from dashboard.i18n import ENGLISH, Translator
 
 DEFAULT_CURRENCY = "EUR"
 DAYS_PER_YEAR = 365.25
@@ -43,16 +43,6 @@ MAX_POINTS_DIGITS = 2
 DAY, MONTH, YEAR = "day", "month", "year"
 MAX_BOUND_DIGITS = 4
 BOUND_SIGNIFICANT = 2  # a bin's bound under 10 of its unit shows 2 significant digits: 0.23 days, 3.5 days
-TO_UNDER = {
-    DAY: N_("{low} to under {high} days"),
-    MONTH: N_("{low} to under {high} months"),
-    YEAR: N_("{low} to under {high} years"),
-}
-BETWEEN_AGO = {  # earlier, then later: the French reads them the other way round
-    DAY: N_("between {earlier} and {later} days ago"),
-    MONTH: N_("between {earlier} and {later} months ago"),
-    YEAR: N_("between {earlier} and {later} years ago"),
-}
 # "(days, negative)", "(jours)", ", days)" in a label: dropped once the value itself says years or months
 _UNIT_ALONE = re.compile(r"\s*\((?:days|jours|months|mois|years|ans|années)\b[^)]*\)")
 _UNIT_LAST = re.compile(r",\s*(?:days|jours|months|mois|years|ans|années)\)")
@@ -187,9 +177,32 @@ def time_bin(
         return t.gettext("{low} to under {high}").format(
             low=_bound(low, unit, t, digits), high=_bound(high, unit, t, digits)
         )
-    return t.gettext(TO_UNDER[low_unit]).format(
+    return _to_under(low_unit, t, t.shown_count(high_amount, digits[high])).format(
         low=t.number(low_amount, digits[low]), high=t.number(high_amount, digits[high])
     )
+
+
+def _to_under(unit: str, t: Translator, n: int) -> str:
+    """'{low} to under {high} days' in `unit`, which agrees with the larger bound's count `n`."""
+    if unit == DAY:
+        return t.ngettext("{low} to under {high} day", "{low} to under {high} days", n)
+    if unit == MONTH:
+        return t.ngettext("{low} to under {high} month", "{low} to under {high} months", n)
+    return t.ngettext("{low} to under {high} year", "{low} to under {high} years", n)
+
+
+def _between_ago(unit: str, t: Translator, n: int) -> str:
+    """'between {earlier} and {later} days ago' in `unit`, which agrees with the larger (earlier) bound's
+    count `n` (the French reads the bounds the other way round, the earlier beside the unit)."""
+    if unit == DAY:
+        return t.ngettext(
+            "between {earlier} and {later} day ago", "between {earlier} and {later} days ago", n
+        )
+    if unit == MONTH:
+        return t.ngettext(
+            "between {earlier} and {later} month ago", "between {earlier} and {later} months ago", n
+        )
+    return t.ngettext("between {earlier} and {later} year ago", "between {earlier} and {later} years ago", n)
 
 
 def _bound(value: float, unit: str | None, t: Translator, digits: Mapping[float, int]) -> str:
@@ -218,7 +231,7 @@ def _past_bin(
             earlier=length(earlier, earlier_unit, t, digits[low]),
             later=length(later, later_unit, t, digits[high]),
         )
-    return t.gettext(BETWEEN_AGO[earlier_unit]).format(
+    return _between_ago(earlier_unit, t, t.shown_count(earlier, digits[low])).format(
         earlier=t.number(earlier, digits[low]), later=t.number(later, digits[high])
     )
 

@@ -69,7 +69,13 @@ def test_sub_day_bounds_show_just_the_digits_that_tell_them_apart() -> None:
         "12 to under 45 days",
         "45 days or more",
     ]
-    assert shown_bins(FR)["INST_DPD_STD"][:2] == ["moins de 0,05 jour", "de 0,05 à moins de 0,4 jours"]
+    assert shown_bins(FR)["INST_DPD_STD"][:2] == ["moins de 0,05 jour", "de 0,05 à moins de 0,4 jour"]
+    french = shown_bins(FR)["INST_DPD_MEAN"]  # the unit agrees with the upper bound: singular under 2
+    assert french[3:6] == [
+        "de 0,6 à moins de 1,0 jour",
+        "de 1,0 à moins de 1,3 jour",
+        "de 1,3 à moins de 3,5 jours",
+    ]
     assert shown_bins(ENGLISH)["INST_DPD_STD"][-1] == "2 days or more"
 
 
