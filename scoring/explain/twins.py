@@ -1,4 +1,4 @@
-"""Twin features: one quantity the model uses in two units (age in years and in days), shown once.
+"""Twin features: one quantity the model uses twice (age in years and in days; one share computed two ways).
 
 The one reader of `twin_features.json`. SHAP values add up, so the quantity's contribution for a client is the
 sum of its twins', and its value is the readable twin's (or the other's divided by `divide_by`).

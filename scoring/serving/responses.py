@@ -26,7 +26,7 @@ from scoring.serving.cache import ArrayCache
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 5  # of the serialised documents: bumped when a score response changes (older caches rebuild)
+FORMAT = 6  # of the serialised documents: bumped when a score response changes (older caches rebuild)
 BLOB, INDEX = f"responses_v{FORMAT}_blob", f"responses_v{FORMAT}_index"
 SLOT = b'"contributions":null'
 NULL = b"null"
