@@ -274,14 +274,11 @@ def show_history(_painted: Mapping | None, _recorded: int | None, model: Mapping
         )
     except ApiError as error:
         return dbc.Alert(error.message, color="warning"), no_update
-    named = labels(words, t)
-    letter = referral_letter(model, found["decisions"], named, t)
-    return history_table(found["decisions"], named, t), letter if letter is not None else no_update
+    letter = referral_letter(model, found["decisions"], t)
+    return history_table(found["decisions"], labels(words, t), t), letter if letter is not None else no_update
 
 
-def referral_letter(
-    model: Mapping, decisions: list[dict], named: Mapping[str, str], t: Translator
-) -> list | None:
+def referral_letter(model: Mapping, decisions: list[dict], t: Translator) -> list | None:
     """What the letter block says of a referred client once an officer's final decision is recorded (who
     decided what, and the letter's links), instead of "the letter follows the officer's decision"."""
     latest = decisions[0] if decisions else None
@@ -292,8 +289,14 @@ def referral_letter(
         or latest["decision"] not in vocabulary.ANNOUNCED
     ):
         return None
+    outcome = text.decision_words(text.ACCEPT if latest["decision"] != text.REFUSE else text.REFUSE, t)
+    terms = latest.get("offer")
+    if terms:
+        outcome = t.gettext("{decision}: {offer}").format(
+            decision=outcome, offer=offer_text.offer_sentence(terms, t, currency())
+        )
     decided = t.gettext("Referred to an officer, who decided on {moment} UTC: {decision}.").format(
-        moment=t.moment(latest["created_at"]), decision=_decision_cell(latest, named, t)
+        moment=t.moment(latest["created_at"]), decision=outcome
     )
     links = letter_links(model["client_id"], t, f"{PREFIX}-letter")
     return [html.P(decided, id=f"{PREFIX}-decided", className="mt-3 mb-1 no-print"), links]

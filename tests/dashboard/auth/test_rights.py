@@ -188,19 +188,18 @@ def test_the_letter_of_a_referral_is_offered_once_an_officer_decided_it_finally(
 
     referred = {"client_id": 100002, "decision": "refer"}
     refused = {"decision": "refuse", "status": "final", "created_at": "2026-12-07T10:15:00Z"}
-    named = {"refuse": "Refuse", "accept": "Accept", "refer": "Refer to a senior officer"}
     with app.server.test_request_context("/client/100002"):
         flask_login.login_user(SignedInUser.of(account("olivia")))
-        block = str(referral_letter(referred, [refused], named, ENGLISH))
+        block = str(referral_letter(referred, [refused], ENGLISH))
         assert "/letters/" in block and "100002" in block
-        assert "who decided on Dec 7, 2026, 10:15 UTC: Refuse." in block  # not "the letter follows"
-        assert referral_letter(referred, [], named, ENGLISH) is None  # no decision yet
+        assert "who decided on Dec 7, 2026, 10:15 UTC: Credit refused." in block  # not "the letter follows"
+        assert referral_letter(referred, [], ENGLISH) is None  # no decision yet
         passed_on = {"decision": "refer", "status": "final", "created_at": refused["created_at"]}
-        assert referral_letter(referred, [passed_on], named, ENGLISH) is None
+        assert referral_letter(referred, [passed_on], ENGLISH) is None
         awaiting = {"decision": "accept", "status": "awaiting-approval", "created_at": refused["created_at"]}
-        assert referral_letter(referred, [awaiting], named, ENGLISH) is None
+        assert referral_letter(referred, [awaiting], ENGLISH) is None
         model_refused = {"client_id": 100002, "decision": "refuse"}
-        assert referral_letter(model_refused, [refused], named, ENGLISH) is None
+        assert referral_letter(model_refused, [refused], ENGLISH) is None
 
 
 def test_admin_reaches_the_users_page(app: dash.Dash, fake: FakeApi) -> None:
