@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, partial
@@ -234,7 +234,7 @@ def _refusal(facts: DecisionFacts, lender: Lender, language: str) -> list[Block]
     if told is not None:
         blocks.append(Block("paragraph", t[f"officer_reason.{told}"]))
     if items:
-        heading = t["other_reasons"] if told is not None else t["reasons_refused"]
+        heading = _reasons_heading(facts, t)
         blocks += [Block("paragraph", heading), Block("numbered", items=items)]
     if not stands:
         return blocks
@@ -250,6 +250,17 @@ def _refusal(facts: DecisionFacts, lender: Lender, language: str) -> list[Block]
         else:
             blocks.append(Block("paragraph", t["offer_none"]))
     return blocks
+
+
+def _reasons_heading(facts: DecisionFacts, t: Mapping[str, str]) -> str:
+    """What the model's reasons are to a refusal: the reasons of it; beside an officer's reason, elements
+    pointing the same way, or, where the automated decision accepted, what weighed against a favourable
+    assessment (they did not refuse the application: the officer did)."""
+    if facts.officer_reason is None:
+        return t["reasons_refused"]
+    if facts.model_decision == Decision.ACCEPT:
+        return t["weighed_in_favourable"]
+    return t["other_reasons"]
 
 
 def build_notice(

@@ -130,6 +130,8 @@ def test_every_combination_announces_the_final_decision_and_only_what_supports_i
         assert words["offer"] in text and words["actions"] in text
     else:  # the officer refused what the model accepted: the officer's reason, no score, no offer
         assert told == [OverrideReason.AFFORDABILITY]
+        assert texts()["weighed_in_favourable"][language] in text  # the model's reasons did not refuse it
+        assert texts()["other_reasons"][language] not in text
         assert words["as requested"] not in text and "points" not in text
         assert words["offer"] not in text and words["actions"] not in text
 
