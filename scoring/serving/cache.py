@@ -56,6 +56,16 @@ class ArrayCache:
     def path(self, name: str) -> Path | None:
         return None if self.directory is None else self.directory / f"{name}.npy"
 
+    def names(self) -> list[str]:
+        """The arrays stored (none without a directory)."""
+        return [] if self.directory is None else sorted(p.stem for p in self.directory.glob("*.npy"))
+
+    def discard(self, name: str) -> None:
+        """Delete a stored array (a process that has it memory-mapped keeps reading it until it lets go)."""
+        path = self.path(name)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
     def has(self, name: str) -> bool:
         path = self.path(name)
         return path is not None and path.exists()

@@ -9,15 +9,18 @@ in the serving cache, one pair of arrays per language (`responses_v<FORMAT>_blob
 `responses_v<FORMAT>_index_<lang>`: start, split, end per store row), shared by every worker; without a
 writable cache they stay in memory. The decision depends on the strategy in force too: the responses under a
 stored strategy carry its key in their names (`responses_v<FORMAT>_blob_<key>_<lang>`), so a strategy
-activated later is serialised beside them.
+activated later is serialised beside them. Once a key is serialised, the responses this code reads no more
+are deleted (`obsolete`: another FORMAT's, or another strategy's than the one just serialised and the
+threshold's; a strategy activated again is serialised again): each set is as large as the feature table.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import orjson
@@ -28,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 FORMAT = 6  # of the serialised documents: bumped when a score response changes (older caches rebuild)
 BLOB, INDEX = f"responses_v{FORMAT}_blob", f"responses_v{FORMAT}_index"
+STORED = re.compile(r"responses_v(?P<format>\d+)_(?:blob|index)_(?:(?P<key>.+)_)?[a-z]{2}")
 SLOT = b'"contributions":null'
 NULL = b"null"
 Payload = Callable[[int], dict]
@@ -57,6 +61,10 @@ class StoredResponses:
     @property
     def ready(self) -> bool:
         return self._index is not None and self._contributions is not None
+
+    @property
+    def cache(self) -> ArrayCache:
+        return self._cache
 
     def build(self, rows: int, payload: Payload, contributions: Contributions) -> None:
         """Serialise `payload(row)` of every row (once per cache, whichever process comes first)."""
@@ -92,6 +100,15 @@ class StoredResponses:
 Document = Callable[[int, str], dict]
 
 
+def obsolete(names: Iterable[str], keep: str) -> list[str]:
+    """The serialised responses among `names` this code reads no more: of another FORMAT, or under a strategy
+    key other than `keep` and the threshold's ("")."""
+    found = (STORED.fullmatch(name) for name in names)
+    return [
+        m.string for m in found if m and (int(m["format"]) != FORMAT or (m["key"] or "") not in ("", keep))
+    ]
+
+
 class ResponseSets:
     """The serialised responses by strategy key ("": the bundle's threshold) and language: the threshold's
     and the latest strategy's are kept; a key not yet serialised is built once, in the background."""
@@ -113,6 +130,9 @@ class ResponseSets:
         for language, stored in found.items():
             stored.build(rows, lambda row, language=language: document(row, language), contributions)
         self._sets = {"": self._sets[""], key: found}
+        cache = next(iter(found.values())).cache
+        for name in obsolete(cache.names(), key):
+            cache.discard(name)
 
     def start(self, key: str, work: Callable[[], None]) -> None:
         """Run `work` (which serialises `key`) in a daemon thread, unless it was started already."""
