@@ -44,12 +44,6 @@ def implied_months_of(
     return np.where(repaid, months, np.nan)
 
 
-def implied_months(amount: float, payment: float, annual_rate: float) -> float | None:
-    """Number of monthly instalments of `payment` that repay `amount` (None when they never do)."""
-    months = float(implied_months_of(amount, payment, annual_rate))
-    return None if np.isnan(months) else months
-
-
 def apr(
     amount: np.ndarray | float,
     payment: np.ndarray | float,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoring.offer.apr import annuity_factor, apr, implied_months, instalment
+from scoring.offer.apr import annuity_factor, apr, implied_months_of, instalment
 
 
 def present_value(payment: float, monthly: float, months: int) -> float:
@@ -56,6 +56,6 @@ def test_bad_schedules_are_refused() -> None:
 
 def test_implied_months() -> None:
     payment = float(instalment(10_000, 0.12, 24))
-    assert implied_months(10_000, payment, 0.12) == pytest.approx(24)
-    assert implied_months(10_000, 100, 0.12) is None  # the instalment does not cover the interest
-    assert implied_months(10_000, 500, 0.0) == 20
+    months = implied_months_of([10_000, 10_000, 10_000], [payment, 100, 500], [0.12, 0.12, 0.0])
+    assert months[0] == pytest.approx(24) and months[2] == 20
+    assert np.isnan(months[1])  # the instalment does not cover the interest
