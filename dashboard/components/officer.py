@@ -263,7 +263,7 @@ def _status_note(latest: Mapping, t: Translator) -> dbc.Alert | None:
     prevent_initial_call=True,
 )
 def show_history(_painted: Mapping | None, _recorded: int | None, model: Mapping | None) -> tuple:
-    """The client's decisions, newest first; for a referral decided finally, the letter block's links."""
+    """The client's decisions, newest first, and what the letter block says of them (`letter_state`)."""
     t = current()
     if not model or not auth.current():
         shown_to = t.gettext("The decision history is shown to signed-in users.")
@@ -274,20 +274,26 @@ def show_history(_painted: Mapping | None, _recorded: int | None, model: Mapping
         )
     except ApiError as error:
         return dbc.Alert(error.message, color="warning"), no_update
-    letter = referral_letter(model, found["decisions"], t)
+    letter = letter_state(model, found["decisions"], t)
     return history_table(found["decisions"], labels(words, t), t), letter if letter is not None else no_update
 
 
-def referral_letter(model: Mapping, decisions: list[dict], t: Translator) -> list | None:
-    """What the letter block says of a referred client once an officer's final decision is recorded (who
-    decided what, and the letter's links), instead of "the letter follows the officer's decision"."""
+def letter_state(model: Mapping, decisions: list[dict], t: Translator) -> object:
+    """What the letter block says once an officer has decided (None: as the page laid it out): who decided
+    what and the letter's links for a final decision; that no letter is issued while the latest decision
+    awaits a senior's approval or after a senior rejected it (the API refuses the letter then)."""
     latest = decisions[0] if decisions else None
-    if model.get("decision") != text.REFER or latest is None:
+    if latest is None:
         return None
-    if (
-        latest.get("status", vocabulary.FINAL) != vocabulary.FINAL
-        or latest["decision"] not in vocabulary.ANNOUNCED
-    ):
+    status = latest.get("status", vocabulary.FINAL)
+    if status in (vocabulary.AWAITING_APPROVAL, vocabulary.REJECTED):
+        sentence = (
+            t.gettext("No letter while the latest decision awaits a senior's approval.")
+            if status == vocabulary.AWAITING_APPROVAL
+            else t.gettext("No letter: a senior rejected the latest decision, and an officer decides again.")
+        )
+        return html.P(sentence, id=f"{PREFIX}-no-letter", className="mt-3 no-print")
+    if latest["decision"] not in vocabulary.ANNOUNCED:
         return None
     outcome = text.decision_words(text.ACCEPT if latest["decision"] != text.REFUSE else text.REFUSE, t)
     terms = latest.get("offer")
@@ -295,8 +301,12 @@ def referral_letter(model: Mapping, decisions: list[dict], t: Translator) -> lis
         outcome = t.gettext("{decision}: {offer}").format(
             decision=outcome, offer=offer_text.offer_sentence(terms, t, currency())
         )
-    decided = t.gettext("Referred to an officer, who decided on {moment} UTC: {decision}.").format(
-        moment=t.moment(latest["created_at"]), decision=outcome
+    referred = model.get("decision") == text.REFER
+    sentence = (
+        t.gettext("Referred to an officer, who decided on {moment} UTC: {decision}.")
+        if referred
+        else t.gettext("Decided by an officer on {moment} UTC: {decision}. The letter states this decision.")
     )
-    links = letter_links(model["client_id"], t, f"{PREFIX}-letter")
+    decided = sentence.format(moment=t.moment(latest["created_at"]), decision=outcome)
+    links = letter_links(model["client_id"], t, f"{PREFIX}-letter" if referred else "client-letter")
     return [html.P(decided, id=f"{PREFIX}-decided", className="mt-3 mb-1 no-print"), links]

@@ -131,6 +131,8 @@ def test_officer_overrides_prints_the_letter_and_signs_out(
     page.wait_for_selector("#client-officer-history-table tbody tr")
     history = page.inner_text("#client-officer-history-table")
     assert "olivia" in history and "Income or employment verified differently" in history
+    page.wait_for_selector("#client-officer-decided:has-text('Decided by an officer on')")
+    assert "Credit granted. The letter states this decision." in page.inner_text("#client-officer-decided")
     href = page.get_attribute("#client-letter-pdf-en", "href")
     letter = page.request.get(visit_signed.base_url + href)  # the letter link, in the signed-in session
     assert letter.status == 200 and letter.body().startswith(b"%PDF")

@@ -254,6 +254,7 @@ def test_worklist_take_grant_above_the_limits_and_a_seniors_approval(
     assert page.locator("#client-officer-letter").count() == 0  # no letter before the approval
     _check_section(officer, "approval-awaiting", "#client-officer")
     assert page.locator("#client-letter a, #client-officer-letter a").count() == 0
+    _wait_text(page, "#client-officer-no-letter", "No letter while the latest decision awaits")
 
     headers = _token(product.api, OFFICER)
     pending = httpx.get(f"{product.api.url}{API}/worklist", headers=headers, timeout=30).json()

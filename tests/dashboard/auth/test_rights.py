@@ -181,25 +181,30 @@ def test_letter_links_only_for_the_roles_that_issue_letters(app: dash.Dash, fake
             app.server.config["SCORING_AUTH"] = True
 
 
-def test_the_letter_of_a_referral_is_offered_once_an_officer_decided_it_finally(
-    app: dash.Dash, fake: FakeApi
-) -> None:
-    from dashboard.components.officer import referral_letter
+def test_the_letter_block_follows_the_officers_latest_decision(app: dash.Dash, fake: FakeApi) -> None:
+    from dashboard.components.officer import letter_state
 
     referred = {"client_id": 100002, "decision": "refer"}
     refused = {"decision": "refuse", "status": "final", "created_at": "2026-12-07T10:15:00Z"}
     with app.server.test_request_context("/client/100002"):
         flask_login.login_user(SignedInUser.of(account("olivia")))
-        block = str(referral_letter(referred, [refused], ENGLISH))
-        assert "/letters/" in block and "100002" in block
+        block = str(letter_state(referred, [refused], ENGLISH))
+        assert "/letters/" in block and "100002" in block and "client-officer-letter" in block
         assert "who decided on Dec 7, 2026, 10:15 UTC: Credit refused." in block  # not "the letter follows"
-        assert referral_letter(referred, [], ENGLISH) is None  # no decision yet
+        assert letter_state(referred, [], ENGLISH) is None  # no decision yet: as laid out
         passed_on = {"decision": "refer", "status": "final", "created_at": refused["created_at"]}
-        assert referral_letter(referred, [passed_on], ENGLISH) is None
+        assert letter_state(referred, [passed_on], ENGLISH) is None  # passed to a senior: no letter yet
         awaiting = {"decision": "accept", "status": "awaiting-approval", "created_at": refused["created_at"]}
-        assert referral_letter(referred, [awaiting], ENGLISH) is None
+        rejected = awaiting | {"status": "rejected"}
         model_refused = {"client_id": 100002, "decision": "refuse"}
-        assert referral_letter(model_refused, [refused], ENGLISH) is None
+        for model in (referred, model_refused):  # the API refuses these letters: no links to them
+            waiting = str(letter_state(model, [awaiting], ENGLISH))
+            assert "awaits a senior's approval" in waiting and "/letters/" not in waiting
+            assert "/letters/" not in str(letter_state(model, [rejected], ENGLISH))
+        overridden = {"decision": "accept", "status": "final", "created_at": refused["created_at"]}
+        block = str(letter_state(model_refused, [overridden], ENGLISH))
+        assert "Decided by an officer on Dec 7, 2026, 10:15 UTC: Credit granted." in block
+        assert "/letters/" in block and "client-letter-pdf-en" in block
 
 
 def test_admin_reaches_the_users_page(app: dash.Dash, fake: FakeApi) -> None:
