@@ -28,6 +28,7 @@ from dashboard.values import money
 from devtools.servers import API, Service
 from scoring.db.audit import verify
 from scoring.db.strategies import activate
+from scoring.explain.policy_reasons import policy_title
 from scoring.home import Paths
 from scoring.strategy.authority import authority_limits
 from scoring.strategy.definition import load_strategy
@@ -94,15 +95,26 @@ def _score(own: OwnApi, client_id: int, amount: float) -> Referral | None:
     return Referral(client_id, score["probability"], amount, score["rules_fired"])
 
 
+def _grantable(own: OwnApi, client_id: int) -> bool:
+    """Whether the application can be granted as asked: the offer lends the amount asked at the term asked
+    (an officer's acceptance as asked is refused otherwise, e.g. repayments not affordable)."""
+    found = own.http.get(f"/clients/{client_id}/offer").json()
+    terms, asked = found["offer"], found["asked"]
+    return terms is not None and (terms["amount"], terms["term_months"]) == (
+        asked["amount"],
+        asked["term_months"],
+    )
+
+
 def _refer(own: OwnApi) -> tuple[list[Referral], list[Referral]]:
-    """Referrals of the demo strategy, in the order scored, and those above the authority limits (one the
-    refer band referred first, when there is one).
+    """Referrals of the demo strategy, in the order scored, and those above the authority limits that can be
+    granted as asked (one the refer band referred first, when there is one).
 
     Stored clients within the amount limit are scored in ID order until WITHIN are referred, then those
-    asking more until two are referred, one of them by the refer band rather than by a rule (its PD is then
-    below refuse_from, which is the PD limit) when there is one. The demo strategy refers few of the test
-    home's clients (2 of its 620 on 6 Dec 2026): the scan may go through them all. Every referral scored is on
-    the worklist."""
+    asking more until two grantable ones are referred, one of them by the refer band rather than by a rule
+    (its PD is then below refuse_from, which is the PD limit) when there is one. The demo strategy refers few
+    of the test home's clients (2 of its 620 on 6 Dec 2026): the scan may go through them all. Every referral
+    scored is on the worklist."""
     limit = authority_limits().amount_limit
     columns = ["SK_ID_CURR", "AMT_CREDIT"]
     parts = [
@@ -116,15 +128,17 @@ def _refer(own: OwnApi) -> tuple[list[Referral], list[Referral]]:
             break
         referral = _score(own, client_id, amount)
         found += [referral] if referral else []
+    large: list[Referral] = []
     for client_id, amount in rows.filter(pl.col("AMT_CREDIT") > limit).iter_rows():
         referral = _score(own, client_id, amount)
         found += [referral] if referral else []
-        large = [r for r in found if r.amount > limit]
+        large += [referral] if referral and _grantable(own, client_id) else []
         if len(large) >= 2 and any(not r.rules for r in large):
             break
-    large = sorted((r for r in found if r.amount > limit), key=lambda r: bool(r.rules))
-    assert len(large) >= 2, "the demo strategy referred fewer than two test clients above the limits"
-    return found, large
+    assert len(large) >= 2, (
+        "the demo strategy referred fewer than two grantable test clients above the limits"
+    )
+    return found, sorted(large, key=lambda r: bool(r.rules))
 
 
 def _age(own: OwnApi, referrals: list[Referral]) -> list[Referral]:
@@ -215,7 +229,8 @@ def test_worklist_take_grant_above_the_limits_and_a_seniors_approval(
     for row, referral in zip(rows, queue, strict=True):
         assert row[2] == ENGLISH.percent(referral.probability)
         assert row[3] == money(referral.amount, ENGLISH, currency())
-        assert row[4] == (", ".join(referral.rules) if referral.rules else "refer band")
+        titles = [policy_title(code, "en") for code in referral.rules]  # the rules by their title
+        assert row[4] == (", ".join(titles) if titles else "refer band")
         assert row[5] == "—"  # nobody has taken it yet
     assert page.locator("#worklist-review").is_hidden()  # an officer approves nobody's grant
     limits = authority_limits()
