@@ -88,6 +88,7 @@ class DecisionFacts:
     offer: Terms | None = None
     counter_offer: Terms | None = None
     policy: tuple[str, ...] = ()
+    risk_accepted: bool = False  # the risk alone is in the accept band: a refusal rests on a rule or a person
 
     @property
     def by_officer(self) -> bool:
@@ -230,12 +231,10 @@ def _refusal(facts: DecisionFacts, lender: Lender, language: str) -> list[Block]
     policy = tuple(policy_catalogue()[code].text("customer", language) for code in facts.policy)
     room = max(MAX_REASONS - (told is not None) - len(policy), 0)
     reasons = principal_reasons(facts.reasons, Decision.REFUSE, room)
-    items = (*policy, *_sentences(reasons, "adverse", language))
+    weighed = _sentences(reasons, "adverse", language)
     if told is not None:
         blocks.append(Block("paragraph", t[f"officer_reason.{told}"]))
-    if items:
-        heading = _reasons_heading(facts, t)
-        blocks += [Block("paragraph", heading), Block("numbered", items=items)]
+    blocks += _reason_lists(facts, policy, weighed, t)
     if not stands:
         return blocks
     actions = _sentences([r for r in reasons if codes[r.code].actionable], "action", language)
@@ -252,15 +251,24 @@ def _refusal(facts: DecisionFacts, lender: Lender, language: str) -> list[Block]
     return blocks
 
 
-def _reasons_heading(facts: DecisionFacts, t: Mapping[str, str]) -> str:
-    """What the model's reasons are to a refusal: the reasons of it; beside an officer's reason, elements
-    pointing the same way, or, where the automated decision accepted, what weighed against a favourable
-    assessment (they did not refuse the application: the officer did)."""
-    if facts.officer_reason is None:
-        return t["reasons_refused"]
-    if facts.model_decision == Decision.ACCEPT:
-        return t["weighed_in_favourable"]
-    return t["other_reasons"]
+def _reason_lists(
+    facts: DecisionFacts, policy: Sequence[str], weighed: Sequence[str], t: Mapping[str, str]
+) -> list[Block]:
+    """The rules' and the model's reasons of a refusal. Where the risk alone was accepted (or the automated
+    decision accepted what an officer refused), the model's reasons did not refuse: they are what weighed
+    against a favourable assessment, after the reasons that did (the rules; the officer's, told before)."""
+    first = t["reasons_refused"] if facts.officer_reason is None else t["other_reasons"]
+    favourable = facts.risk_accepted or (
+        facts.officer_reason is not None and facts.model_decision == Decision.ACCEPT
+    )
+    if not favourable:
+        items = (*policy, *weighed)
+        return [Block("paragraph", first), Block("numbered", items=items)] if items else []
+    blocks = [Block("paragraph", first), Block("numbered", items=tuple(policy))] if policy else []
+    if weighed:
+        key = "weighed_in_favourable" if facts.officer_reason is not None else "weighed_in_favourable_rules"
+        blocks += [Block("paragraph", t[key]), Block("numbered", items=tuple(weighed))]
+    return blocks
 
 
 def build_notice(

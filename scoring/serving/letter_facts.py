@@ -26,6 +26,7 @@ def stored_facts(service: ScoringService, row: int) -> tuple[DecisionFacts, Scor
     granted = offer["decision"] == Decision.ACCEPT  # the application as asked, else the closest terms
     values = service.explanations.row(row)
     result = service.client_result(row, service.explanations.compute_row(row) if values is None else values)
+    accept_below = result.threshold if result.strategy is None else result.strategy.strategy.accept_below
     facts = DecisionFacts(
         client_id=client_id,
         model_decision=Decision(result.decision),
@@ -42,5 +43,6 @@ def stored_facts(service: ScoringService, row: int) -> tuple[DecisionFacts, Scor
         offer=Terms.of(offer["offer"]) if granted else None,
         counter_offer=None if granted else Terms.of(offer["offer"]),
         policy=result.rules_fired,
+        risk_accepted=result.probability < accept_below,
     )
     return facts, result

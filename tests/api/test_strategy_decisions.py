@@ -23,6 +23,7 @@ from scoring.explain.policy_reasons import PRICE_ABOVE_CAP, policy_catalogue
 from scoring.features.serving import vectorizer
 from scoring.home import Paths
 from scoring.modeling.bundle import load_bundle
+from scoring.notice.content import texts
 from scoring.offer.affordability import affordability_policy
 from scoring.offer.requested_loan import requested_figures
 from scoring.serving.batch import BatchScorer, score_duckdb
@@ -205,7 +206,10 @@ def test_no_letter_for_a_referral_and_the_rule_in_a_refusal_letter(client: TestC
             f"{API}/clients/{case.knocked_out}/notice", params={"format": "html", "lang": language}
         )
         assert page.status_code == 200, page.text
-        assert policy_catalogue()[KNOCK_OUT].text("customer", language) in text_of_html(page.text)
+        text = text_of_html(page.text)
+        assert policy_catalogue()[KNOCK_OUT].text("customer", language) in text
+        assert texts()["reasons_refused"][language] in text  # the rule refused, what its risk alone accepted:
+        assert texts()["weighed_in_favourable_rules"][language] in text  # the model's reasons did not refuse
 
 
 def test_the_prediction_log_carries_the_referral(settings: Settings, case: Case) -> None:

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from scoring.explain.evidence import Evidence
+from scoring.explain.policy_reasons import policy_catalogue
 from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import principal_reasons
 from scoring.explain.sentences import customer_sentence
@@ -191,3 +192,21 @@ def test_a_reason_without_history_is_told_as_such_with_no_action(language: str) 
     assert late.text("missing", language) in text
     assert late.text("adverse", language) not in text and late.text("action", language) not in text
     assert "<li></li>" not in page
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_rule_refusing_what_the_risk_alone_accepted_rests_on_the_rule(language: str) -> None:
+    """The rule is the reason; the model's reasons, under a favourable assessment, are what weighed against
+    it, not reasons of the refusal. When the risk was not accepted, both are the refusal's reasons."""
+    rule = policy_catalogue()["NOT_AFFORDABLE"].text("customer", language)
+    by_rule = replace(facts(Decision.REFUSE), policy=("NOT_AFFORDABLE",), risk_accepted=True)
+    text = letter_text(build_notice(by_rule, LENDER, language, ISSUED, "L-1"), "html")
+    reasons = texts()["reasons_refused"][language]
+    favourable = texts()["weighed_in_favourable_rules"][language]
+    assert text.index(reasons) < text.index(rule) < text.index(favourable)
+    for reason in ADVERSE:
+        assert text.index(favourable) < text.index(customer_sentence(reason, "adverse", language))
+    assert texts()["score_below"][language].split("{")[0] not in text  # no points: the score did not refuse
+    at_risk = build_notice(replace(by_rule, risk_accepted=False), LENDER, language, ISSUED, "L-1")
+    risky = letter_text(at_risk, "html")
+    assert favourable not in risky and rule in risky and reasons in risky
