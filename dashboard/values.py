@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from babel import Locale
 from babel.numbers import format_currency
 
+from dashboard import vocabulary
 from dashboard.i18n import ENGLISH, Translator
 
 DEFAULT_CURRENCY = "EUR"
@@ -239,6 +240,8 @@ def _past_bin(
 def feature_value(feature: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> str:
     """A feature's value ({feature, value, unit} of the API) as a person reads it, by its unit."""
     value, unit, name = feature.get("value"), feature.get("unit"), feature.get("feature") or ""
+    if isinstance(value, str):
+        return vocabulary.level_label(name, value, t)  # a level of the raw tables, in the page's language
     if not is_number(value):
         return value_text(value, t)
     if unit == "currency":

@@ -169,6 +169,8 @@ def record(
         )
     elif saved["override"]:
         message = _("Decision recorded (an override) at {moment} UTC.")
+    elif model["decision"] == text.REFER:  # the model referred: there is no decision of its own to follow
+        message = _("Decision recorded at {moment} UTC.")
     else:
         message = _("Decision recorded (following the model) at {moment} UTC.")
     message = message.format(moment=t.moment(saved["created_at"]))
@@ -297,9 +299,9 @@ def letter_state(model: Mapping, decisions: list[dict], t: Translator) -> object
         return None
     outcome = text.decision_words(text.ACCEPT if latest["decision"] != text.REFUSE else text.REFUSE, t)
     terms = latest.get("offer")
-    if terms:
+    if terms:  # the offer's sentence without its full stop: the block's sentence ends after it
         outcome = t.gettext("{decision}: {offer}").format(
-            decision=outcome, offer=offer_text.offer_sentence(terms, t, currency())
+            decision=outcome, offer=offer_text.offer_sentence(terms, t, currency()).rstrip(".")
         )
     referred = model.get("decision") == text.REFER
     sentence = (

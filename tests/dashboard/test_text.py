@@ -163,7 +163,9 @@ def test_money_has_its_currency_and_the_period_the_data_gives_it() -> None:
         ("APP_AMT_CREDIT", 406597.5, "currency", "\u20ac406,598", "406\u202f598\u00a0\u20ac"),
         ("APP_FLAG_PHONE", 1, "flag", "yes", "oui"),
         ("APP_EXT_SOURCE_2", 0.2623, "score", "0.262", "0,262"),
-        ("APP_NAME_INCOME_TYPE", "Working", "code", "Working", "Working"),
+        ("APP_NAME_INCOME_TYPE", "Working", "code", "Working", "Salarié(e)"),  # levels in the page's language
+        ("APP_NAME_EDUCATION_TYPE", "Higher education", "code", "Higher education", "Études supérieures"),
+        ("APP_ORGANIZATION_TYPE", "Self-employed", "code", "Self-employed", "Indépendant"),
         ("APP_EXT_SOURCE_1", None, "score", "unknown", "inconnu"),
     ],
 )

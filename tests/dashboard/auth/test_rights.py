@@ -205,6 +205,17 @@ def test_the_letter_block_follows_the_officers_latest_decision(app: dash.Dash, f
         block = str(letter_state(model_refused, [overridden], ENGLISH))
         assert "Decided by an officer on Dec 7, 2026, 10:15 UTC: Credit granted." in block
         assert "/letters/" in block and "client-letter-pdf-en" in block
+        terms = {
+            "amount": 662_000,
+            "term_months": 36,
+            "annual_rate": 0.071,
+            "apr": 0.0787,
+            "instalment": 20_480,
+        }
+        countered = overridden | {"decision": "accept-counter-offer", "offer": terms}
+        block = str(letter_state(model_refused, [countered], ENGLISH))
+        assert "Credit granted: €662,000 over 36 months" in block
+        assert "€20,480 a month. The letter states this decision." in block  # one full stop
 
 
 def test_admin_reaches_the_users_page(app: dash.Dash, fake: FakeApi) -> None:
