@@ -356,10 +356,21 @@ def what_if_summary(before: Mapping, after: Mapping, t: Translator = ENGLISH) ->
     )
 
 
-def counter_offer_text(offer: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> str:
-    """The largest credit amount the model still accepts, in words."""
+def refer_band(score: Mapping) -> bool:
+    """Whether the strategy deciding `score` refers the risks between its cut-offs to an officer."""
+    strategy = score.get("strategy")
+    return bool(strategy) and strategy["accept_below"] < strategy["refuse_from"]
+
+
+def counter_offer_text(
+    offer: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY, refer_band: bool = False
+) -> str:
+    """The largest credit amount the model still accepts, in words; under a strategy with a refer band,
+    accepted without referral to an officer (the amounts above it may be referred, not refused)."""
     _ = t.gettext
     if offer.get("max_amount") is None:
+        if refer_band:
+            return _("No credit amount from the minimum up is accepted without referral to an officer.")
         return _("No credit amount from the minimum up is accepted for this application.")
     largest = money(offer["max_amount"], t, currency)
     annuity, term, rate = (
@@ -379,4 +390,8 @@ def counter_offer_text(offer: Mapping, t: Translator = ENGLISH, currency: str = 
         tail = ""
     if offer.get("capped"):
         return _("Accepted at every amount tried, up to {amount}{tail}.").format(amount=largest, tail=tail)
+    if refer_band:
+        return _(
+            "The largest credit amount accepted without referral to an officer is {amount}{tail}."
+        ).format(amount=largest, tail=tail)
     return _("The largest credit amount still accepted is {amount}{tail}.").format(amount=largest, tail=tail)

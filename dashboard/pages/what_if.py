@@ -137,6 +137,7 @@ def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
     changed = ", ".join(forms.label(forms.form_field_of(f), t) for f in payload["changed"])
     digits = points_digits([before.get("points"), after.get("points")], after.get("threshold_points"))
     why = waterfall(after, "what-if-waterfall-graph", t, digits) if after.get("explanation") else None
+    largest = text.counter_offer_text(payload["counter_offer"], t, currency(), text.refer_band(after))
     return html.Div(
         [
             html.H2(_("Result"), className="h4 mt-2"),
@@ -176,7 +177,7 @@ def result_view(before: dict, payload: dict, t: Translator) -> html.Div:
                 [
                     html.H3(_("Largest credit amount still accepted"), className="h5"),
                     html.P(
-                        text.counter_offer_text(payload["counter_offer"], t, currency()),
+                        largest,
                         id="what-if-max-amount",
                     ),
                 ],

@@ -12,8 +12,9 @@ from devtools.browser import open_client
 from tests.dashboard.conftest import API_KEY, Stack, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-COUNTER_OFFER = re.compile(  # its three forms (dashboard.text.counter_offer_text)
-    r"The largest credit amount still accepted is|Accepted at every amount|No credit amount"
+COUNTER_OFFER = re.compile(  # its forms (dashboard.text.counter_offer_text)
+    r"The largest credit amount (still accepted|accepted without referral)|Accepted at every amount"
+    r"|No credit amount"
 )
 CLIPPED = """() => [...document.querySelectorAll('[id^="model-"][id$="-graph"]')].flatMap(graph => {
   const svg = graph.querySelector('.main-svg');

@@ -271,6 +271,16 @@ def test_counter_offer_text() -> None:
     assert text.counter_offer_text(offer, FR).startswith(
         "Le plus grand montant de crédit encore accepté est 300\u202f000\u00a0\u20ac"
     )
+    banded = text.counter_offer_text(offer, refer_band=True)  # a strategy refers the risks above it
+    assert banded.startswith("The largest credit amount accepted without referral to an officer is €300,000")
+    nothing = text.counter_offer_text({"max_amount": None}, FR, refer_band=True)
+    assert nothing.endswith("n'est accepté sans transmission à un chargé de crédit.")
+
+
+def test_a_refer_band_is_a_strategy_with_cut_offs_apart() -> None:
+    assert text.refer_band({"strategy": {"accept_below": 0.055, "refuse_from": 0.08}})
+    assert not text.refer_band({"strategy": {"accept_below": 0.08, "refuse_from": 0.08}})  # accepted or not
+    assert not text.refer_band({"strategy": None})
 
 
 def test_operations_summaries() -> None:
