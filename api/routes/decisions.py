@@ -137,12 +137,13 @@ def decide(
 def decision_history(
     client_id: ClientId, state: StateDep, service: ServiceDep, _user: AnyUser
 ) -> DecisionHistoryOut:
-    """The client's recorded decisions, newest first."""
-    if service.store.row(client_id) is None:
-        raise client_not_found()
-    hashed = client_hash(client_id, state.salt) or ""
-    rows = decisions.history(state.engine, hashed)
-    return DecisionHistoryOut(client_id=client_id, decisions=[DecisionOut(**r) for r in rows])
+    """The client's recorded decisions, newest first, and which decisions would override the model's now."""
+    opinion = model_opinion(service, state.salt, client_id)
+    rows = decisions.history(state.engine, opinion.client_hash)
+    overriding = [str(d) for d in OfficerDecision if opinion.overridden_by(d)]
+    return DecisionHistoryOut(
+        client_id=client_id, decisions=[DecisionOut(**r) for r in rows], overriding=overriding
+    )
 
 
 @router.get("/oversight/summary", response_model=OversightOut, responses=error_responses(401, 403, 422, 500))

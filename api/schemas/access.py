@@ -161,6 +161,11 @@ class DecisionOut(BaseModel):
 class DecisionHistoryOut(BaseModel):
     client_id: int
     decisions: list[DecisionOut] = Field(description="Newest first")
+    overriding: list[str] = Field(
+        description="The officer's decisions that would override the model's for this client now (each needs "
+        "a reason category and a justification): the vocabulary's `overrides`, except accepting the "
+        "counter-offer of an accepted risk whose application cannot be granted as asked"
+    )
 
 
 class OfficerMonthOut(BaseModel):

@@ -121,10 +121,11 @@ def _read_only(sentence: str) -> html.P:
     prevent_initial_call=True,
 )
 def show_override(decision: str | None, model: Mapping) -> tuple[str, object]:
-    """Says when the chosen decision overrides the model's; a decision that does not lets go of a reason
-    chosen before (only an override takes one)."""
+    """Says when the chosen decision overrides the model's (for this client: accepting the counter-offer
+    of an application that cannot be granted as asked follows an acceptance); a decision that does not lets
+    go of a reason chosen before (only an override takes one)."""
     try:
-        overriding = api().decision_vocabulary()["overrides"].get(model["decision"], [])
+        overriding = api().decisions(model["client_id"])["overriding"]
     except ApiError:
         return "", no_update
     if decision in overriding:

@@ -72,6 +72,14 @@ class ModelOpinion:
         """Whether the lender has a counter-offer for the client (other terms it can grant)."""
         return self.counter_offer_amount is not None
 
+    def overridden_by(self, decision: OfficerDecision) -> bool:
+        """Whether an officer's `decision` goes against this opinion (`OfficerDecision.overrides`), except
+        accepting the counter-offer of an accepted risk whose application the lender may not grant as asked
+        (a `barrier`): the counter-offer is then what the acceptance can lend, and its letter's offer."""
+        if decision is OfficerDecision.ACCEPT_COUNTER_OFFER and self.barrier is not None:
+            return False
+        return decision.overrides(self.decision)
+
 
 @dataclass(frozen=True)
 class OfficerChoice:
@@ -114,7 +122,7 @@ def barrier_message(code: str, language: Language = Language.EN, counter_offered
 def check(choice: OfficerChoice, model: ModelOpinion, language: Language = Language.EN) -> bool:
     """Whether the choice overrides the model; DecisionError when it cannot be recorded as it is (the limit
     an accept breaks named in `language`)."""
-    override = choice.decision.overrides(model.decision)
+    override = model.overridden_by(choice.decision)
     note = (choice.justification or "").strip()
     if choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER and model.counter_offer_amount is None:
         raise DecisionError(

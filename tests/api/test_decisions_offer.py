@@ -43,7 +43,8 @@ def test_an_application_the_lender_may_not_grant_as_asked_cannot_be_accepted_as_
     people: dict,  # noqa: F811
 ) -> None:
     """Its risk is accepted but its instalment is not affordable: no one may grant it as asked (the 422 names
-    the decision and says why); its counter-offer can be accepted."""
+    the decision and says why); its counter-offer can be accepted, and that follows the model's acceptance
+    (what an acceptance can lend): no override, no reason category."""
     limits = authority_limits()
     blocked = next(
         o
@@ -57,16 +58,20 @@ def test_an_application_the_lender_may_not_grant_as_asked_cannot_be_accepted_as_
     assert refused.status_code == 422, refused.text
     [problem] = refused.json()["detail"]
     assert problem["field"] == "decision" and "Repayments not affordable" in problem["message"]
-    assert app_client.get(url, headers=people["officer"]).json()["decisions"] == []  # nothing recorded
+    history = app_client.get(url, headers=people["officer"]).json()
+    assert history["decisions"] == []  # nothing recorded
+    assert history["overriding"] == ["refuse"]  # the counter-offer is what the acceptance can lend
     override = {
         "reason_category": "affordability",
         "justification": "The household can carry the lower amount only.",
     }
-    countered = app_client.post(
+    reasoned = app_client.post(
         url, json={"decision": "accept-counter-offer", **override}, headers=people["officer"]
     )
+    assert reasoned.status_code == 422 and reasoned.json()["detail"][0]["field"] == "reason_category"
+    countered = app_client.post(url, json={"decision": "accept-counter-offer"}, headers=people["officer"])
     assert countered.status_code == 201, countered.text
-    assert countered.json()["offer"] == blocked["offer"]
+    assert countered.json()["offer"] == blocked["offer"] and countered.json()["override"] is False
 
 
 def test_an_override_of_a_risk_refusal_cannot_grant_an_unaffordable_loan(
@@ -113,21 +118,15 @@ def test_an_accepted_counter_offer_records_the_whole_offer(
         and o["offer"]["amount"] < o["asked"]["amount"]
         and service.probabilities[service.store.row(o["client_id"])] < o["threshold"]
         and not limits.exceeded(o["probability"], o["offer"]["amount"])
-    )  # the model accepts the risk but the household cannot carry the amount asked: the officer overrides
+    )  # the model accepts the risk but the household cannot carry the amount asked: its counter-offer
     client_id, terms = countered["client_id"], countered["offer"]
     url = f"{API}/clients/{client_id}/decisions"
-    override = {
-        "reason_category": "affordability",
-        "justification": "The household can carry the lower amount only.",
-    }
-    posted = {"decision": "accept-counter-offer", **override, "offer": {**terms, "amount": 1.0}}
+    posted = {"decision": "accept-counter-offer", "offer": {**terms, "amount": 1.0}}
     sent = app_client.post(url, json=posted, headers=people["officer"])
     assert sent.status_code == 422 and "offer" in sent.text  # the caller never sends the terms
-    saved = app_client.post(
-        url, json={"decision": "accept-counter-offer", **override}, headers=people["officer"]
-    )
+    saved = app_client.post(url, json={"decision": "accept-counter-offer"}, headers=people["officer"])
     assert saved.status_code == 201, saved.text
-    assert saved.json()["status"] == "final" and saved.json()["override"]
+    assert saved.json()["status"] == "final" and not saved.json()["override"]  # what the acceptance lends
     assert saved.json()["offer"] == terms and saved.json()["counter_offer_amount"] == terms["amount"]
     [recorded] = app_client.get(url, headers=people["officer"]).json()["decisions"]
     assert recorded["offer"] == terms
