@@ -128,12 +128,14 @@ def show_override(decision: str | None, model: Mapping) -> tuple[str, object]:
         overriding = api().decisions(model["client_id"])["overriding"]
     except ApiError:
         return "", no_update
+    t = current()
     if decision in overriding:
-        t = current()
         return t.gettext(
             "This differs from the model's decision ({decision}): it is an override. Choose a reason and "
             "write a justification."
         ).format(decision=text.decision_words(model["decision"], t).lower()), no_update
+    if model["decision"] == text.REFER and decision == text.REFUSE:  # the letter gives the reason
+        return t.gettext("Choose the reason of the refusal: the letter gives it to the customer."), no_update
     return "", None
 
 

@@ -121,7 +121,8 @@ def barrier_message(code: str, language: Language = Language.EN, counter_offered
 
 def check(choice: OfficerChoice, model: ModelOpinion, language: Language = Language.EN) -> bool:
     """Whether the choice overrides the model; DecisionError when it cannot be recorded as it is (the limit
-    an accept breaks named in `language`)."""
+    an accept breaks named in `language`). An override needs a reason category and a justification; the
+    refusal of a referral a reason category (the officer refuses, and the letter says why)."""
     override = model.overridden_by(choice.decision)
     note = (choice.justification or "").strip()
     if choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER and model.counter_offer_amount is None:
@@ -144,9 +145,15 @@ def check(choice: OfficerChoice, model: ModelOpinion, language: Language = Langu
                 f"(at least {MIN_JUSTIFICATION} characters and {MIN_WORDS} words, not spaces or one "
                 "repeated character)",
             )
+    elif model.decision is Decision.REFER and choice.decision is OfficerDecision.REFUSE:
+        if choice.reason_category is None:  # the officer refuses: the letter gives the officer's reason
+            raise DecisionError(
+                "reason_category", "a refusal of a referred application needs a reason category"
+            )
     elif choice.reason_category is not None:
         raise DecisionError(
-            "reason_category", "only an override of the model's decision takes a reason category"
+            "reason_category",
+            "only an override of the model's decision, or a refusal of a referral, takes a reason category",
         )
     return override
 

@@ -3,6 +3,7 @@ decisions and override rates per officer and month with default rates once a lab
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -56,6 +57,25 @@ def test_an_override_needs_a_reason_and_a_justification() -> None:
         check(OfficerChoice(OfficerDecision.REFUSE, OverrideReason.OTHER, NOTE), opinion())
     with pytest.raises(DecisionError, match="decision: there is no counter-offer"):
         check(OfficerChoice(OfficerDecision.ACCEPT_COUNTER_OFFER), opinion(offer=None))
+
+
+def test_the_refusal_of_a_referral_gives_the_officers_reason() -> None:
+    """The officer decides a referral: a refusal takes the reason the letter gives (not an override)."""
+    referred = opinion(Decision.REFER)
+    with pytest.raises(DecisionError, match="reason_category: a refusal of a referred application"):
+        check(OfficerChoice(OfficerDecision.REFUSE), referred)
+    assert not check(OfficerChoice(OfficerDecision.REFUSE, OverrideReason.DATA_ERROR), referred)
+    assert not check(OfficerChoice(OfficerDecision.ACCEPT), referred)
+    with pytest.raises(DecisionError, match="or a refusal of a referral"):
+        check(OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.OTHER), referred)
+
+
+def test_the_counter_offer_of_an_application_that_cannot_be_granted_as_asked_follows_an_acceptance() -> None:
+    blocked = replace(opinion(Decision.ACCEPT), barrier="NOT_AFFORDABLE")
+    assert not blocked.overridden_by(OfficerDecision.ACCEPT_COUNTER_OFFER)
+    assert blocked.overridden_by(OfficerDecision.REFUSE)
+    assert opinion(Decision.ACCEPT).overridden_by(OfficerDecision.ACCEPT_COUNTER_OFFER)  # grantable as asked
+    assert not check(OfficerChoice(OfficerDecision.ACCEPT_COUNTER_OFFER), blocked)
 
 
 @pytest.mark.parametrize(

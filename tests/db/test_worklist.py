@@ -86,7 +86,7 @@ def history(engine: Engine, staff: dict[str, User]) -> None:
     score(engine, A, 9, "refer", 0.10, '["AGE_AT_TERM_END"]')
     score(engine, A, 10, "refer", 0.10, '["AGE_AT_TERM_END"]')
     score(engine, B, 8, "refer")
-    decide(engine, staff["olivia"], B, 11, OfficerChoice(OfficerDecision.REFUSE))
+    decide(engine, staff["olivia"], B, 11, OfficerChoice(OfficerDecision.REFUSE, OverrideReason.DATA_ERROR))
     score(engine, B, 11.5, "refer")
     score(engine, C, 7, "accept")
     score(engine, D, 6, "refer")
@@ -133,7 +133,7 @@ def test_take_assigns_and_a_final_decision_removes_the_case(sqlite_engine: Engin
     assert worklist.cases(sqlite_engine)[0].taken_by == "sam"
     decide(sqlite_engine, sam, A, 11, OfficerChoice(OfficerDecision.REFER))  # a referral keeps it on the list
     assert [c.referral.client_hash for c in worklist.cases(sqlite_engine)] == [A, D]
-    decide(sqlite_engine, sam, A, 11.5, OfficerChoice(OfficerDecision.REFUSE))
+    decide(sqlite_engine, sam, A, 11.5, OfficerChoice(OfficerDecision.REFUSE, OverrideReason.DATA_ERROR))
     assert [c.referral.client_hash for c in worklist.cases(sqlite_engine)] == [D]
     with sqlite_engine.connect() as conn:
         actions = conn.execute(select(audit_log.c.action, audit_log.c.actor, audit_log.c.detail)).all()
