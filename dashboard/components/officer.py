@@ -214,10 +214,10 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
                 html.Td(f"{text.decision_words(d['model_decision'], t)} ({t.percent(d['probability'])})"),
                 html.Td(named.get(d["reason_category"] or "", _("yes")) if d["override"] else _("no")),
                 html.Td(d["justification"] or ""),
-                html.Td(_review_cell(d, t)),
+                html.Td(_review_cell(d, t, latest=index == 0)),
             ]
         )
-        for d in decisions
+        for index, d in enumerate(decisions)
     ]
     table = captioned_table(
         _("Decisions recorded for this client, newest first"), head, rows, f"{PREFIX}-history-table"
@@ -225,12 +225,13 @@ def history_table(decisions: list[dict], named: Mapping[str, str], t: Translator
     return [status, table] if status is not None else table
 
 
-def _review_cell(decision: Mapping, t: Translator) -> str:
-    """A second person's review of a grant beyond the authority limits: awaiting it, approved or rejected by
-    whom (with their note); a dash for a decision no one had to review."""
+def _review_cell(decision: Mapping, t: Translator, latest: bool = True) -> str:
+    """A second person's review of a grant beyond the authority limits: awaiting it (replaced, when a later
+    decision was recorded before any review), approved or rejected by whom (with their note); a dash for a
+    decision no one had to review."""
     status, reviewer = decision.get("status", vocabulary.FINAL), decision.get("reviewed_by")
     if status == vocabulary.AWAITING_APPROVAL:
-        return t.gettext("awaiting approval")
+        return t.gettext("awaiting approval") if latest else t.gettext("replaced by a later decision")
     if not reviewer:
         return "\u2014"
     said = (
@@ -313,5 +314,7 @@ def letter_state(model: Mapping, decisions: list[dict], t: Translator) -> object
         else t.gettext("Decided by an officer on {moment} UTC: {decision}. The letter states this decision.")
     )
     decided = sentence.format(moment=t.moment(latest["created_at"]), decision=outcome)
+    if latest.get("reviewed_by"):  # a grant beyond the authority limits, approved by a second person
+        decided += " " + t.gettext("Approved by {user}.").format(user=latest["reviewed_by"])
     links = letter_links(model["client_id"], t, f"{PREFIX}-letter" if referred else "client-letter")
     return [html.P(decided, id=f"{PREFIX}-decided", className="mt-3 mb-1 no-print"), links]

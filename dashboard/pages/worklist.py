@@ -113,7 +113,11 @@ def _status(case: Mapping, t: Translator) -> str:
     }
     if case.get("decision") == text.REFER and case["decision_status"] == vocabulary.FINAL:
         return t.gettext("referred to a senior officer by {user}").format(user=case.get("decided_by") or "")
-    return statuses.get(case["decision_status"] or "", t.gettext("waiting for an officer"))
+    if case["decision_status"] in statuses:
+        return statuses[case["decision_status"]]
+    if case.get("taken_by"):  # taken, not decided yet
+        return t.gettext("being decided by {user}").format(user=case["taken_by"])
+    return t.gettext("waiting for an officer")
 
 
 def cases_table(cases: Sequence[Mapping], t: Translator = ENGLISH) -> object:

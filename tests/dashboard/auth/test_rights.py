@@ -216,6 +216,8 @@ def test_the_letter_block_follows_the_officers_latest_decision(app: dash.Dash, f
         block = str(letter_state(model_refused, [countered], ENGLISH))
         assert "Credit granted: €662,000 over 36 months" in block
         assert "€20,480 a month. The letter states this decision." in block  # one full stop
+        approved = str(letter_state(model_refused, [overridden | {"reviewed_by": "sam"}], ENGLISH))
+        assert "Credit granted. The letter states this decision. Approved by sam." in approved
 
 
 def test_admin_reaches_the_users_page(app: dash.Dash, fake: FakeApi) -> None:

@@ -226,6 +226,10 @@ def test_the_client_page_says_awaiting_approval() -> None:
     approved = checked(DecisionOut, {**final, "reviewed_by": "sam", "review_note": NOTE})
     shown = json.dumps(officer.history_table([approved], {}, ENGLISH).to_plotly_json(), default=str)
     assert f"approved by sam: {NOTE}" in shown  # the second person's review is in the history
+    replaced = json.dumps(officer.history_table([final, pending], {}, ENGLISH).to_plotly_json(), default=str)
+    assert (
+        "replaced by a later decision" in replaced and "awaiting approval" not in replaced
+    )  # never reviewed
 
 
 def test_operations_shows_the_queue_and_the_time_to_decision() -> None:
@@ -270,5 +274,8 @@ def test_a_cases_status_says_where_it_stands() -> None:
 
     fresh = {"decision_status": None}
     assert worklist._status(fresh, ENGLISH) == "waiting for an officer"
+    taken = {"decision_status": None, "taken_by": "olivia"}
+    assert worklist._status(taken, ENGLISH) == "being decided by olivia"  # not "waiting for an officer"
+    assert worklist._status(taken, translator("fr")) == "en cours de décision par olivia"
     to_senior = {"decision_status": "final", "decision": "refer", "decided_by": "olivia"}
     assert worklist._status(to_senior, ENGLISH) == "referred to a senior officer by olivia"
