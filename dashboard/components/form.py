@@ -27,7 +27,7 @@ def _input(page: str, spec: forms.FormField, value: object, levels: forms.Levels
     if spec.is_choice:
         choices = levels.get(spec.name, ())
         named = [{"label": vocabulary.level_label(spec.name, o, t), "value": o} for o in choices]
-        options = [{"label": t.gettext("Unknown"), "value": ""}, *named]
+        options = [{"label": t.gettext("Not given"), "value": ""}, *named]  # the data have an "Unknown" level
         return dbc.Select(id=input_id(page, spec.name), options=options, value=value or "")
     return dbc.Input(
         id=input_id(page, spec.name),
