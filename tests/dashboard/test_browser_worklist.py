@@ -305,9 +305,8 @@ def test_worklist_take_grant_above_the_limits_and_a_seniors_approval(
     assert page.locator("#client-officer-status").count() == 0  # final: no note of a pending approval
     assert page.locator("#client-letter").count() == 0  # not "the letter follows the officer's decision"
     decided = page.inner_text("#client-officer-decided")
-    assert decided.startswith("Referred to an officer, who decided on ") and decided.endswith(
-        ": Credit granted."
-    )
+    assert decided.startswith("Referred to an officer, who decided on ")
+    assert decided.endswith(f": Credit granted. Approved by {SENIOR}.")  # and who approved it
     href = page.get_attribute("#client-officer-letter-pdf-en", "href")
     letter = page.request.get(product.dashboard.url + href, timeout=TIMEOUT_MS)
     assert letter.status == 200 and letter.body().startswith(b"%PDF")
