@@ -34,6 +34,7 @@ def panel(client_id: int, score: Mapping, t: Translator = ENGLISH) -> html.Secti
             html.H3(heading, className="h4"),
             dcc.Store(id=f"{PREFIX}-model", data={"client_id": client_id, "decision": score["decision"]}),
             dcc.Store(id=f"{PREFIX}-recorded"),
+            dcc.Store(id=f"{PREFIX}-overriding"),  # the decisions that would override, with the history
             html.Div(id=f"{PREFIX}-form"),
             html.H4(t.gettext("Decision history"), className="h5 mt-3"),
             html.Div(id=f"{PREFIX}-history"),
@@ -117,16 +118,16 @@ def _read_only(sentence: str) -> html.P:
     Output(f"{PREFIX}-override", "children"),
     Output(f"{PREFIX}-reason", "value"),
     Input(f"{PREFIX}-decision", "value"),
+    Input(f"{PREFIX}-overriding", "data"),
     State(f"{PREFIX}-model", "data"),
     prevent_initial_call=True,
 )
-def show_override(decision: str | None, model: Mapping) -> tuple[str, object]:
-    """Says when the chosen decision overrides the model's (for this client: accepting the counter-offer
-    of an application that cannot be granted as asked follows an acceptance); a decision that does not lets
-    go of a reason chosen before (only an override takes one)."""
-    try:
-        overriding = api().decisions(model["client_id"])["overriding"]
-    except ApiError:
+def show_override(decision: str | None, overriding: list[str] | None, model: Mapping) -> tuple[str, object]:
+    """Says when the chosen decision overrides the model's (for this client, as the history's answer says:
+    accepting the counter-offer of an application that cannot be granted as asked follows an acceptance);
+    a decision that does not lets go of a reason chosen before (only an override takes one). Nothing until
+    that answer is in (it comes with the history, and this is asked again then)."""
+    if overriding is None:
         return "", no_update
     t = current()
     if decision in overriding:
@@ -263,25 +264,28 @@ def _status_note(latest: Mapping, t: Translator) -> dbc.Alert | None:
     VIEW_CLIENTS,
     Output(f"{PREFIX}-history", "children"),
     Output(LETTER_SLOT, "children"),
+    Output(f"{PREFIX}-overriding", "data"),
     Input(PAINTED, "data"),
     Input(f"{PREFIX}-recorded", "data"),
     State(f"{PREFIX}-model", "data"),
     prevent_initial_call=True,
 )
 def show_history(_painted: Mapping | None, _recorded: int | None, model: Mapping | None) -> tuple:
-    """The client's decisions, newest first, and what the letter block says of them (`letter_state`)."""
+    """The client's decisions, newest first, what the letter block says of them (`letter_state`), and the
+    decisions that would override the model's for the client (for the form's `show_override`)."""
     t = current()
     if not model or not auth.current():
         shown_to = t.gettext("The decision history is shown to signed-in users.")
-        return html.P(shown_to, className="text-muted"), no_update
+        return html.P(shown_to, className="text-muted"), no_update, no_update
     try:
         words, found = api().both(
             lambda c: c.decision_vocabulary(), lambda c: c.decisions(model["client_id"])
         )
     except ApiError as error:
-        return dbc.Alert(error.message, color="warning"), no_update
+        return dbc.Alert(error.message, color="warning"), no_update, no_update
     letter = letter_state(model, found["decisions"], t)
-    return history_table(found["decisions"], labels(words, t), t), letter if letter is not None else no_update
+    table = history_table(found["decisions"], labels(words, t), t)
+    return table, letter if letter is not None else no_update, found["overriding"]
 
 
 def letter_state(model: Mapping, decisions: list[dict], t: Translator) -> object:
