@@ -99,26 +99,41 @@ def members_summary(
 def recourse_items(
     recourse: Mapping, t: Translator = ENGLISH, digits: int = 0, currency: str = DEFAULT_CURRENCY
 ) -> list[str]:
-    """Each accepted offer in words, the smallest change first (`digits`: the page's decimals of points)."""
+    """Each accepted offer in words, the smallest change first (`digits`: the page's decimals of points); an
+    option priced in another grade than the asked terms states its rate."""
     items = []
     for option in recourse.get("options") or []:
         amount = money(option["amount"], t, currency)
         annuity = option.get("annuity")
+        rate = option.get("annual_rate")
+        repriced = is_number(rate) and rate != recourse.get("annual_rate")
         if option["kind"] == "amount":
-            text = t.gettext("Lower the amount to {amount} at the same rate and term").format(amount=amount)
+            if repriced:
+                text = t.gettext("Lower the amount to {amount} over the same term at {rate} a year").format(
+                    amount=amount, rate=t.percent(rate, 2)
+                )
+            else:
+                same = t.gettext("Lower the amount to {amount} at the same rate and term")
+                text = same.format(amount=amount)
             if is_number(annuity):
                 text += t.gettext(", instalments of {annuity}").format(
                     annuity=money(annuity, t, currency, MONTHLY)
                 )
         else:
             term = option.get("term")
-            text = t.gettext(
-                "Keep {amount} over {term} monthly instalments of {annuity} at the same rate"
-            ).format(
-                amount=amount,
-                term=t.number(term if is_number(term) else math.nan),
-                annuity=money(annuity, t, currency),
-            )
+            values = {
+                "amount": amount,
+                "term": t.number(term if is_number(term) else math.nan),
+                "annuity": money(annuity, t, currency),
+            }
+            if repriced:
+                text = t.gettext(
+                    "Keep {amount} over {term} monthly instalments of {annuity} at {rate} a year"
+                ).format(**values, rate=t.percent(rate, 2))
+            else:
+                text = t.gettext(
+                    "Keep {amount} over {term} monthly instalments of {annuity} at the same rate"
+                ).format(**values)
         risk = t.gettext("risk {risk}, {points} points").format(
             risk=t.percent(option["probability"]), points=t.number(option["points"], digits)
         )
@@ -133,4 +148,4 @@ def recourse_summary(recourse: Mapping, t: Translator = ENGLISH) -> str:
         return t.gettext(
             "No lower amount and no term up to {months} months would turn this refusal into an acceptance."
         ).format(months=recourse.get("max_term"))
-    return t.gettext("The smallest change the model accepts comes first.")
+    return t.gettext("The smallest change the lender accepts comes first.")

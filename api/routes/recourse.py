@@ -23,4 +23,5 @@ def client_recourse(client_id: ClientId, row: ClientRowDep, service: ServiceDep)
     found = search_recourse(service, row, client_id)
     if found is None:
         raise application_not_found()
-    return recourse_out(service, found, client_id)
+    decided = service.stored_decision(row, service.decider.current())
+    return recourse_out(service, found, client_id, decided.decision)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from scoring.explain.recourse import Recourse, RecourseOption
 from scoring.serving.service import ScoringService
+from scoring.vocabulary import Decision
 
 
 class RecourseOptionOut(BaseModel):
@@ -30,10 +31,12 @@ class RecourseOptionOut(BaseModel):
 
 class RecourseOut(BaseModel):
     client_id: int
-    decision: Literal["accept", "refuse"]
+    decision: Literal["accept", "refer", "refuse"] = Field(
+        description="The decision in force (the strategy's, else the bundle threshold's)"
+    )
     probability: float = Field(ge=0, le=1)
     points: float
-    threshold: float
+    threshold: float = Field(description="The PD from which the lender refuses (the strategy's refuse_from)")
     amount: float = Field(description="The amount asked")
     annuity: float | None
     term: float | None = Field(
@@ -66,12 +69,12 @@ def _option(service: ScoringService, option: RecourseOption) -> RecourseOptionOu
     )
 
 
-def recourse_out(service: ScoringService, found: Recourse, client_id: int) -> RecourseOut:
-    """The response of a recourse."""
+def recourse_out(service: ScoringService, found: Recourse, client_id: int, decision: Decision) -> RecourseOut:
+    """The response of a recourse of a client decided `decision` (by the strategy in force)."""
     options = [_option(service, o) for o in found.options]
     return RecourseOut(
         client_id=client_id,
-        decision=service.scorer.decision(found.probability),
+        decision=decision,
         probability=found.probability,
         points=service.points.of(found.probability),
         threshold=found.threshold,

@@ -22,8 +22,9 @@ from scoring.offer.affordability import stressed_instalment
 from scoring.offer.apr import apr, instalment
 from scoring.offer.policy import OfferPolicy
 
-# probability of default of each (amount, monthly instalment) pair, in one vectorised call
-ProbabilityOf = Callable[[np.ndarray, np.ndarray], np.ndarray]
+# probability of default of each (amount, monthly instalment) pair, in one vectorised call; the third array is
+# the pairs' positions among the candidates priced (where each candidate is another application's loan)
+ProbabilityOf = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 MAX_PASSES = 4
 
 
@@ -70,7 +71,7 @@ def settle_grades(
     while len(todo) and passes < MAX_PASSES:
         passes += 1
         payment = instalment(amount[todo], pricer.rate(grade[todo]), term[todo])
-        p = np.asarray(probability_of(amount[todo], payment), dtype=np.float64)
+        p = np.asarray(probability_of(amount[todo], payment, todo), dtype=np.float64)
         moved = pricer.grade_index(p)
         probability[todo] = p
         highest[todo] = np.maximum(highest[todo], p)

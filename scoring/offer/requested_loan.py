@@ -1,13 +1,16 @@
 """The offer's figures of the requested loan, as the columns a strategy's rules may read (OFFER_*).
 
-The names, their units and what they read are data (`requested_loan.json`). For each application: the grade of
-its calibrated PD, priced by the offer's own `candidate_loans.price` at the asked term the offer derives
-(`ProductPolicy.asked_terms`), so the rate, instalment, fees, APR, usury check and affordability check are the
-offer's; the debt-service ratios and the residual income are the affordability module's
-(`debt_service_ratios`, `residual_income_per_member`). The existing instalments are the feature
-BUREAU_ACTIVE_AMT_ANNUITY_SUM (the annuities of the active bureau credits, what the offer sums; missing = 0),
-so every path that can read a feature can compute the figures: stored, posted, what-if, batch (DuckDB and
-Spark: computed in Python beside the PD, then read by the strategy's SQL like any column).
+The names, their units and what they read are data (`requested_loan.json`). For each application: the asked
+term the offer derives from the grade of its calibrated PD (`ProductPolicy.asked_terms`), then the loan priced
+there by the offer's own `candidate_loans.price`, the PD scored again at the priced instalment (the instalment
+is a model input) as the offer does, so the grade, rate, instalment, fees, APR, usury check and affordability
+check are those of the offer's asked terms; the debt-service ratios and the residual income are the
+affordability module's (`debt_service_ratios`, `residual_income_per_member`). The existing instalments are the
+feature BUREAU_ACTIVE_AMT_ANNUITY_SUM (the annuities of the active bureau credits, what the offer sums;
+missing = 0), so every path that can read a feature can compute the figures: stored, posted, what-if, batch
+(DuckDB and Spark: computed in Python beside the PD, then read by the strategy's SQL like any column). Each
+path gives the PD of its applications at another instalment (`LoanRows.probability_of` over its model rows);
+without one the PD is taken not to move with the loan.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from scoring.offer.affordability import (
     residual_income_per_member,
     stressed_instalment,
 )
-from scoring.offer.candidate_loans import price
+from scoring.offer.candidate_loans import ProbabilityOf, price
 from scoring.offer.policy import OfferPolicy
 
 NAMES_FILE = Path(__file__).with_name("requested_loan.json")
@@ -75,10 +78,14 @@ def _carried(
 
 
 def requested_figures(
-    data: Mapping[str, object], probability: np.ndarray, policy: OfferPolicy | None = None
+    data: Mapping[str, object],
+    probability: np.ndarray,
+    policy: OfferPolicy | None = None,
+    probability_of: ProbabilityOf | None = None,
 ) -> dict[str, np.ndarray]:
     """The OFFER_* columns of the applications in `data` (columns by name: a frame or a mapping of arrays,
-    holding `offer_inputs()`; an absent column is missing) with their calibrated PDs."""
+    holding `offer_inputs()`; an absent column is missing) with their calibrated PDs; `probability_of`
+    scores application `k` at another (amount, instalment) (None: its PD does not move with the loan)."""
     policy = policy or OfferPolicy()
     p = np.asarray(probability, dtype=np.float64)
     n = len(p)
@@ -95,7 +102,11 @@ def requested_figures(
         grade = pricer.grade_index(p[known])
         cap = policy.usury.max_apr(amount[known])
         term = policy.product.asked_terms(amount[known], annuity[known], np.minimum(pricer.rate(grade), cap))
-        priced = price(lambda _a, _i: p[known], amount[known], term, grade, 1.0, room[known], policy)
+        rows = np.flatnonzero(known)
+        score = probability_of or (lambda _a, _i, k: p[k])
+        priced = price(
+            lambda a, i, k: score(a, i, rows[k]), amount[known], term, grade, 1.0, room[known], policy
+        )
         stressed = stressed_instalment(priced.amount, priced.rate, priced.term, rules)
         carried = _carried(priced.amount, priced.rate, term, room[known], policy)
         ratio, stressed_ratio = debt_service_ratios(

@@ -99,9 +99,9 @@ class _Counted:
     def __init__(self, probability_of: ProbabilityOf) -> None:
         self.function, self.count = probability_of, 0
 
-    def __call__(self, amount: np.ndarray, payment: np.ndarray) -> np.ndarray:
+    def __call__(self, amount: np.ndarray, payment: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         self.count += len(amount)
-        return self.function(amount, payment)
+        return self.function(amount, payment, candidates)
 
 
 def _failure(priced: Priced, i: int) -> str:
@@ -127,7 +127,7 @@ def search_offer(
     product, pricer = policy.product, policy.pricer
     if asked_probability is None:
         posted = np.array([np.nan if annuity is None else annuity])
-        asked_probability = float(pd_of(np.array([amount]), posted)[0])
+        asked_probability = float(pd_of(np.array([amount]), posted, np.zeros(1, dtype=np.int64))[0])
     start = int(pricer.grade_index(asked_probability)[0])
     cap = float(policy.usury.max_apr(amount)[0])
     term = product.asked_term(amount, annuity, min(float(pricer.rate(start)), cap))

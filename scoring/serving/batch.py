@@ -38,6 +38,7 @@ from scoring.explain.points import PointsScale
 from scoring.explain.reason_codes import catalogue
 from scoring.features.duckdb_runner import connect
 from scoring.features.expr import quote_ident, quote_str
+from scoring.features.loan_rows import LoanRows
 from scoring.io import atomic_dir, write_parquet_atomic
 from scoring.modeling.bundle import Bundle
 from scoring.offer.requested_loan import offer_names
@@ -101,6 +102,10 @@ class BatchScorer:
             named = " or ".join(map(str, paths)) or "ingested application file"
             raise BatchError(f"the strategy's rules read application fields: no {named} (`scoring ingest`)")
         return found
+
+    @cached_property
+    def loan_rows(self) -> LoanRows:
+        return LoanRows(self.bundle.feature_names)
 
     @cached_property
     def grouping(self) -> CodeGrouping:
@@ -226,8 +231,12 @@ def decision_inputs(scorer: BatchScorer, frame: pl.DataFrame) -> pl.DataFrame:
     """The calibrated PD of each row and, when the strategy's rules read them, the offer's figures of the
     requested loan (OFFER_*: `offer_columns`, the pandas paths' own), for the strategy's SQL."""
     bundle = scorer.bundle
-    probability = bundle.predict_proba(bundle.matrix(frame))
-    figures = offer_columns(scorer.strategy, frame, probability) if scorer.strategy else {}
+    X = bundle.matrix(frame)
+    probability = bundle.predict_proba(X)
+    figures = {}
+    if scorer.strategy is not None:
+        at_loan = scorer.loan_rows.probability_of(X, frame, bundle.predict_proba)
+        figures = offer_columns(scorer.strategy, frame, probability, at_loan)
     types = offer_names()
     return pl.DataFrame(
         [

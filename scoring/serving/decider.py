@@ -1,8 +1,10 @@
 """The decisions of one scoring service with the strategy in force, on every path.
 
 `source()` names the strategy in force (None: the bundle's threshold; the API's is a `StrategyWatcher`).
-Stored clients' rules are evaluated once per strategy for every client (`stored_fired`, then a row lookup);
-posted applications and what-ifs evaluate them on their own fields and features.
+Stored clients' rules are evaluated once per strategy for every client (`stored_rules`, then a row lookup);
+posted applications and what-ifs evaluate them on their own fields and features. Rules reading the offer's
+figures of the requested loan score each application again at its priced instalment (`at_loan`: the served
+model on its model row, the loan-dependent features recomputed), as the offer does.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring.offer.candidate_loans import ProbabilityOf
 from scoring.serving.featurize import Featurizer, History
-from scoring.serving.rule_inputs import posted_frame, stored_fired, what_if_frame
+from scoring.serving.rule_inputs import posted_frame, stored_frame, what_if_frame
 from scoring.serving.strategy_state import ActiveStrategy, Decided, decide
 from scoring.strategy.decide import fired_pandas
+from scoring.strategy.definition import Strategy
 
 Source = Callable[[], ActiveStrategy | None]
+# model rows and their columns by name -> the PD of each at another loan
+AtLoan = Callable[[np.ndarray, Mapping[str, object]], ProbabilityOf]
 
 
 def _no_strategy() -> ActiveStrategy | None:
@@ -36,9 +42,13 @@ class Decider:
         interim_dir: Path,
         features_path: Path | None,
         probabilities: np.ndarray | None = None,
+        matrix: np.ndarray | None = None,
+        at_loan: AtLoan | None = None,
     ) -> None:
         self.threshold = threshold
         self.probabilities = probabilities  # of the stored clients, in store order
+        self.matrix = matrix  # their model rows, in store order
+        self.at_loan = at_loan
         self.ids = ids
         self.featurizer = featurizer
         self.interim_dir = interim_dir
@@ -49,6 +59,15 @@ class Decider:
 
     def current(self) -> ActiveStrategy | None:
         return self.source()
+
+    def _at_loan(
+        self, strategy: Strategy, rows: Callable[[], np.ndarray], frame: Mapping[str, object]
+    ) -> ProbabilityOf | None:
+        """The PD of `frame`'s applications at another loan, when the rules read the offer's figures (their
+        model rows given by `rows`)."""
+        if self.at_loan is None or not strategy.offer_figures:
+            return None
+        return self.at_loan(rows(), frame)
 
     def _path(self) -> Path:
         if self.features_path is None:
@@ -63,11 +82,22 @@ class Decider:
         with self.lock:
             found = self._stored
             if found is None or found[0] != active.key:
-                fired = stored_fired(
-                    active.strategy, self.ids, self.interim_dir, self._path(), self.probabilities
-                )
+                fired = self._stored_fired(active.strategy)
                 found = self._stored = (active.key, fired)
         return found[1]
+
+    def _stored_fired(self, strategy: Strategy) -> np.ndarray:
+        if not strategy.rules:
+            return np.zeros((len(self.ids), 0), dtype=bool)
+        frame = stored_frame(strategy, self.ids, self.interim_dir, self._path())
+        at_loan = self._at_loan(strategy, lambda: self.stored_matrix, frame)
+        return fired_pandas(strategy, frame, self.probabilities, at_loan)
+
+    @property
+    def stored_matrix(self) -> np.ndarray:
+        if self.matrix is None:
+            raise ValueError("the decider has no stored model rows: the offer's figures cannot be scored")
+        return self.matrix
 
     def stored(self, row: int, probability: float, active: ActiveStrategy | None) -> Decided:
         """A stored client's decision."""
@@ -86,7 +116,10 @@ class Decider:
         if active is None or not active.reads_inputs:
             return [decide(active, float(p), self.threshold) for p in probabilities]
         frame = posted_frame(active.strategy, self.featurizer, applications, histories)
-        fired = fired_pandas(active.strategy, frame, probabilities)
+        at_loan = self._at_loan(
+            active.strategy, lambda: self.featurizer.vectors(applications, histories), frame
+        )
+        fired = fired_pandas(active.strategy, frame, probabilities, at_loan)
         return [decide(active, float(p), self.threshold, fired[i]) for i, p in enumerate(probabilities)]
 
     def what_if(
@@ -100,5 +133,13 @@ class Decider:
         if active is None or not active.reads_inputs:
             return decide(active, probability, self.threshold)
         frame = what_if_frame(active.strategy, self.featurizer, application, client_id, self._path())
-        fired = fired_pandas(active.strategy, frame, [probability])
+
+        def rows() -> np.ndarray:
+            [row] = np.flatnonzero(self.ids == client_id)
+            X = np.ascontiguousarray(self.stored_matrix[row : row + 1]).copy()
+            self.featurizer.replace_application_features(X, [application])
+            return X
+
+        at_loan = self._at_loan(active.strategy, rows, frame)
+        fired = fired_pandas(active.strategy, frame, [probability], at_loan)
         return decide(active, probability, self.threshold, fired[0])

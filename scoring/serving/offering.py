@@ -105,12 +105,19 @@ def applicant(
         application, existing.instalments, existing.source, existing.credits, existing.without_annuity
     )
 
-    def probability_of(amounts: np.ndarray, instalments: np.ndarray) -> np.ndarray:
+    def probability_of(amounts: np.ndarray, instalments: np.ndarray, _candidates: np.ndarray) -> np.ndarray:
         X = service.loan_rows.rows(vector, application, amounts, instalments, share)
         return service.scorer.predict(X)
 
     annuity = _number(application.get("AMT_ANNUITY"))
     return Applicant(client, amount, annuity, goods, share, household, probability_of)
+
+
+def refusal_threshold(service: ScoringService) -> float:
+    """The PD from which the lender refuses: the strategy in force's `refuse_from` (below it the strategy
+    accepts or refers to an officer, who may grant), else the bundle's threshold. The offer's risk limit."""
+    active = service.decider.current()
+    return service.scorer.threshold if active is None else active.strategy.refuse_from
 
 
 def offer_for(service: ScoringService, who: Applicant, probability: float | None = None) -> OfferResult:
@@ -120,7 +127,7 @@ def offer_for(service: ScoringService, who: Applicant, probability: float | None
         who.amount,
         who.annuity,
         who.household,
-        service.scorer.threshold,
+        refusal_threshold(service),
         service.offer_policy,
         asked_probability=probability,
         goods_price=who.goods,

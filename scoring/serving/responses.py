@@ -29,7 +29,7 @@ from scoring.serving.cache import ArrayCache
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 6  # of the serialised documents: bumped when a score response changes (older caches rebuild)
+FORMAT = 7  # of the serialised documents: bumped when a score response changes (older caches rebuild)
 BLOB, INDEX = f"responses_v{FORMAT}_blob", f"responses_v{FORMAT}_index"
 STORED = re.compile(r"responses_v(?P<format>\d+)_(?:blob|index)_(?:(?P<key>.+)_)?[a-z]{2}")
 SLOT = b'"contributions":null'

@@ -1,9 +1,9 @@
 """What a strategy's rules read, on each serving path: the application's raw fields and its features (and,
 for the offer's figures of the requested loan, the fields and the feature they are computed from, the
-figures themselves added with the PD by `scoring.strategy.decide.fired_pandas`).
+figures themselves added with the PD by `scoring.strategy.decide.fired_pandas`, called by the decider).
 
 - stored clients: the ingested application row (`data/interim/application_{train,test}.parquet`) and the
-  client's row of `features.parquet`, read once per strategy for every stored client (`stored_fired`);
+  client's row of `features.parquet`, read once per strategy for every stored client (`stored_frame`);
 - posted applications: the posted fields, with the ingestion's quirks applied (`XNA`/`XAP`/empty texts and
   `DAYS_EMPLOYED` = 365243 are missing), and the feature layer's features computed from them;
 - what-if: the stored row with the changes, its application features recomputed, the history features the
@@ -24,7 +24,6 @@ from scoring.data.schema import APPLICATION_TRAIN, CAT, DAYS_EMPLOYED_ANOMALY, M
 from scoring.features.application import PREFIX as APPLICATION_PREFIX
 from scoring.serving.facts import APPLICATION_TABLES
 from scoring.serving.featurize import Featurizer, History
-from scoring.strategy.decide import fired_pandas
 from scoring.strategy.definition import Strategy
 from scoring.strategy.names import raw_columns
 
@@ -64,20 +63,6 @@ def stored_frame(strategy: Strategy, ids: np.ndarray, interim_dir: Path, feature
     if features:
         frame = frame.join(_read([features_path], features), on=ID, how="left")
     return frame.sort("_row").select(*raw, *features).to_pandas()
-
-
-def stored_fired(
-    strategy: Strategy,
-    ids: np.ndarray,
-    interim_dir: Path,
-    features_path: Path,
-    probabilities: np.ndarray | None = None,
-) -> np.ndarray:
-    """Which rule fires on which stored client (store rows x rules); `probabilities` (their calibrated PDs,
-    in store order) are needed when the rules read the offer's figures."""
-    if not strategy.rules:
-        return np.zeros((len(ids), 0), dtype=bool)
-    return fired_pandas(strategy, stored_frame(strategy, ids, interim_dir, features_path), probabilities)
 
 
 def _raw_value(name: str, value: object) -> object:

@@ -21,6 +21,7 @@ from scoring.explain.reason_codes import catalogue
 from scoring.explain.reasons import code_breakdown, principal_reasons, top_reasons
 from scoring.explain.similar import NeighbourSpace, nearest
 from scoring.explain.twins import folded, twin_positions
+from scoring.features.loan_rows import LoanRows
 from scoring.modeling.bundle import SHAP_PREFIX, load_bundle
 from scoring.modeling.signing import Keyring
 from scoring.offer.policy import OfferPolicy
@@ -29,7 +30,6 @@ from scoring.serving.decider import Decider
 from scoring.serving.explanations import ClientExplanations
 from scoring.serving.facts import APPLICATION_TABLES, Fact, FactStore, load_facts
 from scoring.serving.featurize import Featurizer
-from scoring.serving.loan_rows import LoanRows
 from scoring.serving.offer_data import OfferData
 from scoring.serving.offering import OfferResult, make_offer
 from scoring.serving.responses import ResponseSets, StoredResponses
@@ -74,13 +74,20 @@ class ScoringService:
         self.raw_scores = raw_scores
         self.explanations = explanations
         self.featurizer = featurizer
-        self.loan_rows = LoanRows(featurizer)
+        self.loan_rows = LoanRows(featurizer.model_features)
         self.interim_dir = interim_dir
         self.offer_data = OfferData(interim_dir)
         self.offer_policy = OfferPolicy()
         self.profit: dict | None = None  # expected profit of the bundle's out-of-fold PDs, once computed
         self.decider = Decider(
-            scorer.threshold, store.ids, featurizer, interim_dir, features_path, probabilities
+            scorer.threshold,
+            store.ids,
+            featurizer,
+            interim_dir,
+            features_path,
+            probabilities,
+            store.matrix,
+            lambda X, data: self.loan_rows.probability_of(X, data, scorer.predict),
         )
         self._responses = ResponseSets(responses)  # by strategy key ("": the bundle's threshold)
         self._payload: Callable[[ScoreResult, Language], dict] | None = None

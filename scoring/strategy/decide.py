@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from scoring.offer.candidate_loans import ProbabilityOf
 from scoring.offer.requested_loan import requested_figures
 from scoring.strategy.backends import DUCKDB, SPARK, fires_pandas, fires_sql, number_sql
 from scoring.strategy.definition import REFER, REFUSE, Strategy
@@ -70,39 +71,59 @@ def decide(strategy: Strategy, probability: np.ndarray, fired: np.ndarray) -> De
     return Decisions(outcome, fired, codes, tuple(r.action for r in strategy.rules))
 
 
-def offer_columns(strategy: Strategy, data: Mapping[str, object], probability: Sequence[float]) -> dict:
+def offer_columns(
+    strategy: Strategy,
+    data: Mapping[str, object],
+    probability: Sequence[float],
+    probability_of: ProbabilityOf | None = None,
+) -> dict:
     """The offer's figures of the requested loan the rules read (OFFER_*), by name, computed from `data`
-    (columns by name holding `Strategy.columns`) and the calibrated PDs: `requested_figures`, the one home
-    of these figures on every path (pandas here, DuckDB and Spark batches before their SQL)."""
+    (columns by name holding `Strategy.columns`), the calibrated PDs and the PD of each row at another loan
+    (`probability_of`): `requested_figures`, the one home of these figures on every path (pandas here,
+    DuckDB and Spark batches before their SQL)."""
     figures = strategy.offer_figures
     if not figures:
         return {}
-    found = requested_figures(data, np.asarray(probability, dtype=float))
+    found = requested_figures(data, np.asarray(probability, dtype=float), probability_of=probability_of)
     return {name: found[name] for name in figures}
 
 
-def rule_frame(strategy: Strategy, frame: pd.DataFrame, probability: Sequence[float] | None) -> pd.DataFrame:
+def rule_frame(
+    strategy: Strategy,
+    frame: pd.DataFrame,
+    probability: Sequence[float] | None,
+    probability_of: ProbabilityOf | None = None,
+) -> pd.DataFrame:
     """`frame` (the columns the rules need) with the offer's figures the rules read added."""
     if not strategy.offer_figures:
         return frame
     if probability is None:
         raise ValueError("the strategy's rules read the offer's figures: the calibrated PDs are needed")
-    return frame.assign(**offer_columns(strategy, frame, probability))
+    return frame.assign(**offer_columns(strategy, frame, probability, probability_of))
 
 
 def fired_pandas(
-    strategy: Strategy, frame: pd.DataFrame, probability: Sequence[float] | None = None
+    strategy: Strategy,
+    frame: pd.DataFrame,
+    probability: Sequence[float] | None = None,
+    probability_of: ProbabilityOf | None = None,
 ) -> np.ndarray:
     """Which rule fires on which row of `frame` (raw application columns and features; with the rows'
-    calibrated PDs when the rules read the offer's figures), rows x rules."""
-    frame = rule_frame(strategy, frame, probability)
+    calibrated PDs, and their PDs at another loan, when the rules read the offer's figures), rows x rules."""
+    frame = rule_frame(strategy, frame, probability, probability_of)
     columns = [fires_pandas(r.condition, frame) for r in strategy.rules]
     return np.column_stack(columns) if columns else np.zeros((len(frame), 0), dtype=bool)
 
 
-def decide_frame(strategy: Strategy, frame: pd.DataFrame, probability: Sequence[float]) -> Decisions:
-    """The decisions of the rows of `frame` with their calibrated PDs."""
-    return decide(strategy, np.asarray(probability, dtype=float), fired_pandas(strategy, frame, probability))
+def decide_frame(
+    strategy: Strategy,
+    frame: pd.DataFrame,
+    probability: Sequence[float],
+    probability_of: ProbabilityOf | None = None,
+) -> Decisions:
+    """The decisions of the rows of `frame` with their calibrated PDs (and their PDs at another loan)."""
+    fired = fired_pandas(strategy, frame, probability, probability_of)
+    return decide(strategy, np.asarray(probability, dtype=float), fired)
 
 
 def decide_one(

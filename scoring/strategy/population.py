@@ -5,14 +5,20 @@ learn from it: `oof.parquet`, with their outcomes), its rules reading the home's
 (`data/interim/application_train.parquet`) and features (`features.parquet`); or a labelled application
 file (Kaggle columns, TARGET optional: a missing label is an unknown outcome) scored by the bundle as
 `scoring evaluate` does, with its secondary tables read from its directory.
+
+Rules reading the offer's figures of the requested loan price each asked loan at the PD scored again at its
+priced instalment, as serving does (`Population.probability_of`): the bundle's model on the client's row
+with the loan features recomputed; for out-of-fold clients that change of the model's log-odds is added to
+the out-of-fold PD's, so a client's PD moves with the loan as the model says, from where it was measured.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -25,14 +31,18 @@ from scoring.data.sources import read_source
 from scoring.data.validate import TableError
 from scoring.errors import ScoringError
 from scoring.features.build import compute_features
+from scoring.features.loan_rows import LoanRows
 from scoring.home import Paths
 from scoring.modeling.bundle import OOF_FILE, Bundle
 from scoring.modeling.dataset import AMOUNT, ID, TARGET
 from scoring.modeling.evaluate import read_secondary
+from scoring.offer.candidate_loans import ProbabilityOf
 from scoring.strategy.names import raw_columns
 
 PROBABILITY = "probability"
 ANNUITY = "APP_AMT_ANNUITY"
+EDGE = 1e-12  # PDs are kept this far from 0 and 1 for their log-odds
+LoanScorer = Callable[[pd.DataFrame], ProbabilityOf]  # the rules' frame -> each row's PD at another loan
 
 
 class PopulationError(ScoringError, ValueError):
@@ -51,9 +61,52 @@ class Population:
     amount: np.ndarray
     annuity: np.ndarray
     frame: pd.DataFrame
+    loan_scorer: LoanScorer | None = None
 
     def __len__(self) -> int:
         return len(self.probability)
+
+    @cached_property
+    def probability_of(self) -> ProbabilityOf | None:
+        """The PD of each application at another (amount, instalment), for the offer's figures (the model
+        rows read at the first call)."""
+        if self.loan_scorer is None:
+            return None
+        scorer, frame = self.loan_scorer, self.frame
+
+        @cache
+        def ready() -> ProbabilityOf:
+            return scorer(frame)
+
+        return lambda amounts, instalments, candidates: ready()(amounts, instalments, candidates)
+
+
+def _log_odds(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=np.float64), EDGE, 1.0 - EDGE)
+    return np.log(p) - np.log1p(-p)
+
+
+def loan_scorer(
+    bundle: Bundle, rows: Callable[[], np.ndarray], measured: np.ndarray | None = None
+) -> LoanScorer:
+    """The PD of each application at another loan: the bundle's model on its model row (`rows()`, read when
+    first needed) with the loan features recomputed; with `measured` PDs (out-of-fold), the model's change
+    of log-odds added to them."""
+
+    def scorer(frame: pd.DataFrame) -> ProbabilityOf:
+        X = rows()
+        at_loan = LoanRows(bundle.feature_names).probability_of(X, frame, bundle.predict_proba)
+        if measured is None:
+            return at_loan
+        offset = _log_odds(measured) - _log_odds(bundle.predict_proba(X))
+
+        def shifted(amounts: np.ndarray, instalments: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+            odds = _log_odds(at_loan(amounts, instalments, candidates)) + offset[candidates]
+            return 1.0 / (1.0 + np.exp(-odds))
+
+        return shifted
+
+    return scorer
 
 
 def _split(columns: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -108,14 +161,21 @@ def oof_population(
         if not path.is_file():
             raise PopulationError(f"{path} not found: build the home first (`scoring pipeline`)")
         joined = joined.join(_select(path, pl.scan_parquet(path), wanted), on=ID, how="left")
+    probability = _as_floats(joined[PROBABILITY])
+
+    def rows() -> np.ndarray:
+        model = pl.scan_parquet(features_file).select(ID, *bundle.feature_names).collect()
+        return bundle.matrix(joined.select(ID).join(model, on=ID, how="left"))
+
     return Population(
         source=f"out-of-fold clients of bundle {bundle.version}",
         bundle_version=bundle.version,
-        probability=_as_floats(joined[PROBABILITY]),
+        probability=probability,
         target=_as_floats(joined[TARGET]),
         amount=_floats(joined, AMOUNT),
         annuity=_floats(joined, ANNUITY),
         frame=joined.select(*raw, *features).to_pandas(),
+        loan_scorer=loan_scorer(bundle, rows, probability),
     )
 
 
@@ -164,7 +224,8 @@ def file_population(data: Path, bundle: Bundle, columns: Iterable[str]) -> Popul
     application = _application(data)
     secondary = read_secondary(data.parent, application[ID])
     features = compute_features({"application": application, **secondary})
-    probability = bundle.predict_proba(bundle.matrix(features))
+    X = bundle.matrix(features)
+    probability = bundle.predict_proba(X)
     raw, wanted = _split(columns)
     missing = [c for c in wanted if c not in features.columns]
     if missing:
@@ -186,4 +247,5 @@ def file_population(data: Path, bundle: Bundle, columns: Iterable[str]) -> Popul
         amount=_floats(features, AMOUNT),
         annuity=_floats(features, ANNUITY),
         frame=frame.select(*raw, *wanted).to_pandas(),
+        loan_scorer=loan_scorer(bundle, lambda: X),
     )

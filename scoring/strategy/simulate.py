@@ -77,8 +77,9 @@ class Compared:
     def of(cls, strategy: Strategy, in_force: InForce, population: Population) -> Compared:
         p = population.probability
         current = in_force.strategy
-        new = decide(strategy, p, fired_pandas(strategy, population.frame, p))
-        old = decide(current, p, fired_pandas(current, population.frame, p))
+        at_loan = population.probability_of
+        new = decide(strategy, p, fired_pandas(strategy, population.frame, p, at_loan))
+        old = decide(current, p, fired_pandas(current, population.frame, p, at_loan))
         return cls(strategy, in_force, population, new, old)
 
 

@@ -20,6 +20,7 @@ from api.settings import Settings
 from scoring.db.audit import Actor
 from scoring.db.strategies import activate
 from scoring.explain.policy_reasons import PRICE_ABOVE_CAP, policy_catalogue
+from scoring.features.loan_rows import LoanRows
 from scoring.features.serving import vectorizer
 from scoring.home import Paths
 from scoring.modeling.bundle import load_bundle
@@ -53,6 +54,7 @@ class Case:
     referred: int  # PD in the band, no rule fired
     accepted: int  # PD below accept_below, no rule fired
     unaffordable: int  # PD below accept_below, only the stressed debt-service rule fired
+    knocked_out_unaffordable: int  # under the refuse rule whatever the loan, the asked loan not affordable
     applications: pl.DataFrame  # the ingested applications (raw fields) of the home
 
 
@@ -72,11 +74,14 @@ def band_case(home: Path) -> Case:
     features = pl.read_parquet(
         paths.features, columns=["SK_ID_CURR", *{*bundle.feature_names, "APP_AGE_YEARS", EXISTING}]
     )
-    probability = bundle.predict_proba(bundle.matrix(features))
+    X = bundle.matrix(features)
+    probability = bundle.predict_proba(X)
     applications = _applications(home)
     frame = features.select("SK_ID_CURR", "APP_AGE_YEARS", EXISTING).with_columns(probability=probability)
-    frame = frame.join(applications.select("SK_ID_CURR", *LOAN_FIELDS), on="SK_ID_CURR", how="left")
-    figures = requested_figures(frame, probability)
+    loan = applications.select("SK_ID_CURR", *LOAN_FIELDS, "AMT_GOODS_PRICE")
+    frame = frame.join(loan, on="SK_ID_CURR", how="left")
+    at_loan = LoanRows(bundle.feature_names).probability_of(X, frame, bundle.predict_proba)
+    figures = requested_figures(frame, probability, probability_of=at_loan)  # each loan scored as priced
     frame = frame.with_columns(
         pl.Series("above", figures["OFFER_ABOVE_USURY"]),
         pl.Series("grade", figures["OFFER_GRADE"].tolist(), dtype=pl.String),
@@ -119,6 +124,9 @@ def band_case(home: Path) -> Case:
             & lawful
             & low
             & (pl.col("stressed") > cap)
+        ),
+        knocked_out_unaffordable=first(
+            (pl.col("AMT_INCOME_TOTAL") < income) & (pl.col("stressed") > cap) & low
         ),
         applications=applications,
     )
@@ -170,6 +178,17 @@ def test_a_knock_out_refuses_and_the_band_refers(client: TestClient, case: Case)
     assert _score(client, case.accepted)["decision"] == "accept"
     offer = client.get(f"{API}/clients/{case.referred}/offer").json()
     assert offer["decision"] == "refer" and offer["strategy"]["name"] == "test-band"
+    assert offer["threshold"] == offer["strategy"]["refuse_from"]  # the offer's risk limit is the strategy's
+    recourse = {
+        c: client.get(f"{API}/clients/{c}/recourse").json() for c in (case.knocked_out, case.referred)
+    }
+    assert recourse[case.knocked_out]["decision"] == "refuse"  # the rule's, not the score's acceptance
+    lower = client.get(f"{API}/clients/{case.knocked_out_unaffordable}/offer").json()
+    assert lower["offer"]["kind"] == "lower_amount"  # the offer alone would lend less...
+    knocked = client.get(f"{API}/clients/{case.knocked_out_unaffordable}/recourse").json()
+    assert (knocked["decision"], knocked["options"]) == ("refuse", [])  # ...which the income rule refuses too
+    assert recourse[case.referred]["decision"] == "refer"
+    assert recourse[case.referred]["threshold"] == offer["strategy"]["refuse_from"]
     ready = client.get(f"{API}/ready").json()
     assert ready["strategy"]["name"] == "test-band" and ready["strategy_error"] is None
     assert client.get(f"{API}/model").json()["strategy"] == refused["strategy"]  # the Model page says so

@@ -227,3 +227,21 @@ def test_recourse_in_words() -> None:
     assert reason_text.recourse_items(recourse, ENGLISH, 2)[1].endswith("(risk 9.5%, 588.00 points).")
     assert "84 months" in reason_text.recourse_summary({**recourse, "options": []})
     assert "no change is needed" in reason_text.recourse_summary({"decision": "accept"})
+
+
+def test_an_option_priced_in_another_grade_states_its_rate() -> None:
+    option = {"amount": 90000.0, "annuity": 4100.0, "term": 24.0, "probability": 0.05, "points": 600}
+    recourse = {
+        "decision": "refuse",
+        "annual_rate": 0.08,
+        "options": [
+            {**option, "kind": "amount", "annual_rate": 0.08},
+            {**option, "kind": "amount", "annual_rate": 0.097},
+            {**option, "kind": "term", "annual_rate": 0.097},
+        ],
+    }
+    same, lower, longer = reason_text.recourse_items(recourse, ENGLISH)
+    assert same.startswith("Lower the amount to \u20ac90,000 at the same rate and term")
+    assert lower.startswith("Lower the amount to \u20ac90,000 over the same term at 9.70% a year")
+    assert "at 9.70% a year" in longer and "same rate" not in longer
+    assert "à 9,70\u202f% par an" in reason_text.recourse_items(recourse, FR)[1]

@@ -126,7 +126,9 @@ def test_the_counter_offer_is_a_real_limit_for_accepted_clients(home) -> None:
         if application.get("AMT_GOODS_PRICE") is not None:
             share = application["AMT_GOODS_PRICE"] / application["AMT_CREDIT"]
 
-        def probability_of(amounts, payments, vector=vector, application=application, share=share):  # noqa: ANN001, ANN202
+        def probability_of(
+            amounts, payments, _candidates, vector=vector, application=application, share=share
+        ):  # noqa: ANN001, ANN202
             return service.scorer.predict(
                 service.loan_rows.rows(vector, application, amounts, payments, share)
             )

@@ -17,7 +17,7 @@ POLICY = OfferPolicy()
 
 def test_accepted_application_needs_no_recourse() -> None:
     found = search_offer(
-        lambda a, p: np.full(len(a), 0.01), 300_000, 15_000.0, Household(1e6, 1, 0.0), THRESHOLD
+        lambda a, p, _k: np.full(len(a), 0.01), 300_000, 15_000.0, Household(1e6, 1, 0.0), THRESHOLD
     )
     recourse = from_offer(found, 15_000.0, 0.01, 60)
     assert not recourse.needed and recourse.options == []
@@ -28,7 +28,9 @@ def test_lower_amount_and_longer_term_smallest_change_first() -> None:
     """Unaffordable as asked (room 16,000 a month): both levers lower the instalment."""
     household = Household(60_000.0, 1, 5_000.0)
     payment = float(instalment(600_000, 0.05, 24))
-    found = search_offer(lambda a, p: np.full(len(a), 0.005), 600_000, payment, household, THRESHOLD, POLICY)
+    found = search_offer(
+        lambda a, p, _k: np.full(len(a), 0.005), 600_000, payment, household, THRESHOLD, POLICY
+    )
     recourse = from_offer(found, payment, 0.005, 60)
     kinds = {o.kind: o for o in recourse.options}
     assert set(kinds) == {AMOUNT, TERM}
@@ -45,7 +47,7 @@ def test_lower_amount_and_longer_term_smallest_change_first() -> None:
 
 def test_nothing_offered_when_every_amount_is_refused() -> None:
     found = search_offer(
-        lambda a, p: np.full(len(a), 0.9), 300_000, 15_000.0, Household(1e6, 1, 0.0), THRESHOLD
+        lambda a, p, _k: np.full(len(a), 0.9), 300_000, 15_000.0, Household(1e6, 1, 0.0), THRESHOLD
     )
     recourse = from_offer(found, 15_000.0, 0.9, 60)
     assert recourse.needed and recourse.options == []

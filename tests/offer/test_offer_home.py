@@ -4,6 +4,7 @@ clients, and what bounds the amounts."""
 from __future__ import annotations
 
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,12 @@ import pytest
 
 from scoring.home import Paths
 from scoring.offer.affordability import stressed_instalment
+from scoring.offer.requested_loan import requested_figures
 from scoring.offer.search import AFFORDABILITY, NONE, PRODUCT, RISK
 from scoring.serving.offering import stored_offer
+from scoring.serving.rule_inputs import stored_frame
 from scoring.serving.service import ScoringService, load_service
+from scoring.strategy.definition import load_strategy
 
 CLIENTS = 500
 
@@ -113,3 +117,27 @@ def test_the_offer_pd_is_the_models_on_the_offered_terms(service: ScoringService
         exact += rescored == pytest.approx(offer.probability, rel=1e-6)
         checked += 1
     assert checked > 0 and exact >= 0.9 * checked
+
+
+def test_the_strategy_s_figures_of_the_asked_loan_are_the_offer_s_asked_terms(
+    service: ScoringService, offers: list, demo_home: Path
+) -> None:
+    """The price rule and the offer read one price: the asked loan scored again at its priced instalment."""
+    demo = load_strategy(
+        resources.files("scoring.strategy").joinpath("examples/demo.yaml").read_text("utf-8")
+    )
+    paths = Paths(demo_home)
+    frame = stored_frame(demo, service.store.ids, paths.interim, paths.features)
+    at_loan = service.loan_rows.probability_of(service.store.matrix, frame, service.scorer.predict)
+    figures = requested_figures(frame, service.probabilities, probability_of=at_loan)
+    pricer, usury = service.offer_policy.pricer, service.offer_policy.usury
+    moved = 0
+    for result in offers:
+        row = service.store.row(result.client_id)
+        asked = result.found.asked
+        assert figures["OFFER_GRADE"][row] == asked.grade
+        assert figures["OFFER_APR"][row] == pytest.approx(asked.apr, abs=1e-6)
+        assert figures["OFFER_INSTALMENT"][row] == pytest.approx(asked.instalment, abs=0.005)
+        assert figures["OFFER_ABOVE_USURY"][row] == float(asked.apr > float(usury.max_apr(asked.amount)[0]))
+        moved += int(pricer.name(int(pricer.grade_index(service.probabilities[row])[0])) != asked.grade)
+    assert moved > 0  # some asked loans change grade once scored at their own price

@@ -18,17 +18,17 @@ RICH = Household(1_000_000.0, 1, 0.0)
 
 
 def constant(pd: float):  # noqa: ANN201
-    return lambda amounts, payments: np.full(len(amounts), pd)
+    return lambda amounts, payments, _k: np.full(len(amounts), pd)
 
 
 def by_amount(boundary: float, low: float = 0.02, high: float = 0.5):  # noqa: ANN201
     """Accepted (PD `low`) up to `boundary`, refused above: a model reading the amount only."""
-    return lambda amounts, payments: np.where(np.asarray(amounts) > boundary, high, low)
+    return lambda amounts, payments, _k: np.where(np.asarray(amounts) > boundary, high, low)
 
 
 def by_instalment(scale: float):  # noqa: ANN201
     """PD rising with the instalment (a model reading the burden): payment / scale, capped."""
-    return lambda amounts, payments: np.clip(np.nan_to_num(payments, nan=scale) / scale, 0.001, 0.99)
+    return lambda amounts, payments, _k: np.clip(np.nan_to_num(payments, nan=scale) / scale, 0.001, 0.99)
 
 
 def feasible(terms, household: Household) -> bool:  # noqa: ANN001
@@ -120,7 +120,7 @@ def test_the_grade_is_the_grade_of_the_pd_at_its_own_price() -> None:
     model = by_instalment(400_000.0)
     found = search_offer(model, 800_000, 40_000.0, RICH, THRESHOLD, POLICY)
     for terms in [found.asked, *found.alternatives, found.at_max]:
-        pd = float(model(np.array([terms.amount]), np.array([terms.instalment]))[0])
+        pd = float(model(np.array([terms.amount]), np.array([terms.instalment]), np.zeros(1))[0])
         assert terms.probability == pytest.approx(pd, rel=1e-6)
         assert POLICY.pricer.name(int(POLICY.pricer.grade_index(pd)[0])) == terms.grade
     assert found.passes <= 3
@@ -151,7 +151,7 @@ def test_a_grade_that_keeps_alternating_takes_the_highest_pd_shown() -> None:
     d, e = (POLICY.pricer.rates[3], POLICY.pricer.rates[4])
     edge = (float(instalment(300_000, d, 24)) + float(instalment(300_000, e, 24))) / 2
 
-    def model(amounts: np.ndarray, payments: np.ndarray) -> np.ndarray:
+    def model(amounts: np.ndarray, payments: np.ndarray, _candidates: np.ndarray) -> np.ndarray:
         return np.where(np.nan_to_num(payments) > edge, 0.04, 0.05)
 
     payment = float(instalment(300_000, d, 24))

@@ -77,6 +77,7 @@ def test_the_examples_load(file: str, name: str, codes: list[str], figures: list
         "BUREAU_ACTIVE_CREDIT_DAY_OVERDUE_MAX",
         "AMT_CREDIT",
         "AMT_ANNUITY",
+        "AMT_GOODS_PRICE",
         "CNT_FAM_MEMBERS",
         "BUREAU_ACTIVE_AMT_ANNUITY_SUM",
     }

@@ -44,8 +44,17 @@ LOANS = [
 ]
 
 
+LOAN_COLUMNS = (
+    "AMT_CREDIT",
+    "AMT_ANNUITY",
+    "AMT_INCOME_TOTAL",
+    "CNT_FAM_MEMBERS",
+    "BUREAU_ACTIVE_AMT_ANNUITY_SUM",
+)
+
+
 def _inputs(loans: list[tuple]) -> dict[str, list]:
-    return {name: [loan[i] for loan in loans] for i, name in enumerate(offer_inputs())}
+    return {name: [loan[i] for loan in loans] for i, name in enumerate(LOAN_COLUMNS)}
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +69,12 @@ def test_the_figures_are_the_offer_search_s_own_for_the_asked_loan(index: int) -
     application = {"AMT_INCOME_TOTAL": income, "CNT_FAM_MEMBERS": members}
     household = Household.of(application, existing, "bureau")
     found = search_offer(
-        lambda amounts, _payments: np.full(len(amounts), pd_), amount, annuity, household, THRESHOLD, POLICY
+        lambda amounts, _payments, _k: np.full(len(amounts), pd_),
+        amount,
+        annuity,
+        household,
+        THRESHOLD,
+        POLICY,
     )
     asked = found.asked
     assert figures["OFFER_GRADE"][0] == asked.grade == found.grade
