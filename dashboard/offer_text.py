@@ -92,9 +92,12 @@ def kind_words(kind: str, t: Translator = ENGLISH) -> str:
     return t.gettext(KINDS.get(kind, kind))
 
 
-def bound_words(limits: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> str:
-    """What stopped the amount offered, in plain words."""
-    bound = limits.get("bound") or "none"
+def bound_words(payload: Mapping, t: Translator = ENGLISH, currency: str = DEFAULT_CURRENCY) -> str:
+    """What stopped the amount offered, in plain words (nothing when the amount asked is offered in full,
+    whatever limits a larger amount)."""
+    limits = payload.get("limits") or {}
+    full = (payload.get("offer") or {}).get("amount", 0.0) >= payload["asked"]["amount"]
+    bound = "none" if full else limits.get("bound") or "none"
     words = t.gettext(BOUNDS.get(bound, BOUNDS["none"]))
     return words.format(instalment=money(limits.get("max_instalment"), t, currency, MONTHLY))
 

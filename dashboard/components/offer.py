@@ -42,7 +42,7 @@ def offer_section(payload: Mapping, t: Translator, currency: str, section: str =
             html.P(
                 [
                     html.Span(t.gettext("What bound the amount:"), className="fw-semibold me-1"),
-                    offer_text.bound_words(limits, t, currency),
+                    offer_text.bound_words(payload, t, currency),
                 ],
                 id=f"{section}-bound",
                 className="mb-1",

@@ -27,6 +27,7 @@ from scoring.strategy.definition import Strategy, StrategyError
 from scoring.vocabulary import Decision
 
 logger = logging.getLogger(__name__)
+CHECK_WAIT_SECONDS = 1.0  # the longest a request waits for the database's answer on the strategy
 
 
 @dataclass(frozen=True)
@@ -100,17 +101,27 @@ class StrategyWatcher:
     def current(self) -> ActiveStrategy | None:
         """The strategy in force (None: the bundle's threshold), checked first when the interval is over.
 
-        Only one thread checks at a time; the others keep the strategy in force meanwhile.
+        Only one thread checks at a time; the others keep the strategy in force meanwhile. The check runs
+        beside the request, which waits for it at most `CHECK_WAIT_SECONDS` (the first check, at start, as
+        long as it takes): a database that stops answering delays one response by that much, never blocks
+        it; the check ends, or fails, on its own.
         """
         now = self._clock()
-        due = self._checked is None or now - self._checked >= self.ttl_seconds
-        if due and self._lock.acquire(blocking=self._checked is None):
-            try:
-                self._check()
-                self._checked = self._clock()
-            finally:
-                self._lock.release()
+        first = self._checked is None
+        due = first or now - self._checked >= self.ttl_seconds  # type: ignore[operator]
+        if due and self._lock.acquire(blocking=first):
+            checked = threading.Event()
+            threading.Thread(target=self._check_then_release, args=(checked,), daemon=True).start()
+            checked.wait(None if first else CHECK_WAIT_SECONDS)
         return self._active
+
+    def _check_then_release(self, checked: threading.Event) -> None:
+        try:
+            self._check()
+            self._checked = self._clock()
+        finally:
+            self._lock.release()
+            checked.set()
 
     def status(self) -> dict:
         """What /ready reports: the strategy in force (name, version, cut-offs; null: the threshold) and

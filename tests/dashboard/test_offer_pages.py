@@ -75,6 +75,16 @@ def test_the_client_page_shows_the_offer_as_a_table(answer: Callable) -> None:
     assert "Debt-service ratio with this credit: 34.6% of the income." in words
 
 
+def test_an_amount_offered_in_full_was_bound_by_nothing(answer: Callable) -> None:
+    from dashboard.pages import client
+
+    longer = OFFER["alternatives"][1]  # the amount asked in full, over a longer term
+    answer(client_api({**OFFER, "offer": longer, "alternatives": [longer]}))
+    words = texts(offer_section(client.show_offer(SHOWN)))
+    assert "What bound the amount:" in words and "Nothing: the amount asked is offered in full." in words
+    assert "Affordability" not in words  # what limits a larger amount does not bind this one
+
+
 def test_the_offer_table_in_french(app: dash.Dash, answer: Callable) -> None:
     from dashboard.pages import client
 

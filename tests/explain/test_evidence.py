@@ -115,7 +115,10 @@ def test_a_share_below_one_approved_shows_no_refusal_by_itself() -> None:
 def test_a_utilisation_of_0_265_is_never_a_large_part_of_the_limit() -> None:
     values = client(CC_COUNT=12.0, CC_UTILISATION_MEAN=0.265, CC_DRAWINGS_LIMIT_RATIO_MEAN=0.033)
     adverse = told(values, "CARD_USE", "adverse")
-    assert adverse == "Your use of your credit-card limit was taken into account."
+    assert (
+        adverse
+        == "Your credit-card account with us (its balance, limit and repayments) was taken into account."
+    )
     assert "large" not in adverse and "grande" not in told(values, "CARD_USE", "adverse", "fr")
     assert told(values, "CARD_USE", "favourable") == "You use a small part of your credit-card limit."
     assert told(values, "CARD_USE", "action") == ""  # no advice to lower a balance the values show low
