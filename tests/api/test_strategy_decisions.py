@@ -86,6 +86,7 @@ def band_case(home: Path) -> Case:
         pl.Series("above", figures["OFFER_ABOVE_USURY"]),
         pl.Series("grade", figures["OFFER_GRADE"].tolist(), dtype=pl.String),
         pl.Series("stressed", figures["OFFER_DSR_STRESSED"], nan_to_null=True),
+        pl.Series("carried", figures["OFFER_ANY_AFFORDABLE"]),
     )
     accept_below, refuse_from = (round(float(q), 6) for q in np.quantile(probability, [0.4, 0.8]))
     income = round(float(frame["AMT_INCOME_TOTAL"].quantile(0.1)), 2)
@@ -126,7 +127,10 @@ def band_case(home: Path) -> Case:
             & (pl.col("stressed") > cap)
         ),
         knocked_out_unaffordable=first(
-            (pl.col("AMT_INCOME_TOTAL") < income) & (pl.col("stressed") > cap) & low
+            (pl.col("AMT_INCOME_TOTAL") < income)
+            & (pl.col("stressed") > cap)
+            & (pl.col("carried") == 1)
+            & low
         ),
         applications=applications,
     )
@@ -184,7 +188,10 @@ def test_a_knock_out_refuses_and_the_band_refers(client: TestClient, case: Case)
     }
     assert recourse[case.knocked_out]["decision"] == "refuse"  # the rule's, not the score's acceptance
     lower = client.get(f"{API}/clients/{case.knocked_out_unaffordable}/offer").json()
-    assert lower["offer"]["kind"] == "lower_amount"  # the offer alone would lend less...
+    assert lower["offer"]["kind"] in (
+        "lower_amount",
+        "longer_term",
+    )  # the offer alone would lend otherwise...
     knocked = client.get(f"{API}/clients/{case.knocked_out_unaffordable}/recourse").json()
     assert (knocked["decision"], knocked["options"]) == ("refuse", [])  # ...which the income rule refuses too
     assert recourse[case.referred]["decision"] == "refer"

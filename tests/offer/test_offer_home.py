@@ -140,4 +140,7 @@ def test_the_strategy_s_figures_of_the_asked_loan_are_the_offer_s_asked_terms(
         assert figures["OFFER_INSTALMENT"][row] == pytest.approx(asked.instalment, abs=0.005)
         assert figures["OFFER_ABOVE_USURY"][row] == float(asked.apr > float(usury.max_apr(asked.amount)[0]))
         moved += int(pricer.name(int(pricer.grade_index(service.probabilities[row])[0])) != asked.grade)
-    assert moved > 0  # some asked loans change grade once scored at their own price
+    rows = np.array([service.store.row(r.client_id) for r in offers])
+    amounts, annuities = frame["AMT_CREDIT"].to_numpy(float)[rows], frame["AMT_ANNUITY"].to_numpy(float)[rows]
+    responsive = not np.allclose(at_loan(amounts, annuities * 1.5, rows), at_loan(amounts, annuities, rows))
+    assert moved > 0 or not responsive  # a model reading the instalment moves some asked loans' grade
