@@ -27,7 +27,8 @@ def recourse(
     history: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
 ) -> Recourse:
     """Accepted, affordable options (lower amount, longer term) for an application whose features are
-    `vector`, priced and bounded by the offer's policy (scoring/offer/*.json)."""
+    `vector`, priced and bounded by the offer's policy (scoring/offer/*.json); with a strategy in force,
+    those its decision accepts."""
     probability = float(service.scorer.predict(np.asarray(vector, dtype=np.float32)[None, :])[0])
     if client_id is None:
         client_id = application.get("SK_ID_CURR")

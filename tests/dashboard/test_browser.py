@@ -155,8 +155,7 @@ def test_new_application_is_checked_then_scored(visit: Visit) -> None:
     assert page.locator("#new-CODE_GENDER").count() == 0  # the applicant's sex is never asked
     page.wait_for_load_state("networkidle")  # each field's check done before the form is sent
     page.click("#new-submit")
-    page.wait_for_selector("#new-reasons, #new-problems li, #new-error:not([hidden])", timeout=60_000)
-    assert page.locator("#new-reasons").count() == 1, page.inner_text("#main")  # what came instead
+    page.wait_for_selector("#new-reasons", timeout=60_000)  # the first submit's problems stay until then
     assert page.inner_text("#new-result .decision-title").endswith(("Credit granted", "Credit refused"))
     page.wait_for_selector("#new-waterfall-graph .hbars-row")
     assert 1 <= page.locator("#new-reasons li").count() <= 4
