@@ -136,9 +136,7 @@ class Decider:
 
         def rows() -> np.ndarray:
             [row] = np.flatnonzero(self.ids == client_id)
-            X = np.ascontiguousarray(self.stored_matrix[row : row + 1]).copy()
-            self.featurizer.replace_application_features(X, [application])
-            return X
+            return self.featurizer.with_application(self.stored_matrix[row], application)
 
         at_loan = self._at_loan(active.strategy, rows, frame)
         fired = fired_pandas(active.strategy, frame, [probability], at_loan)

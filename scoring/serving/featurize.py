@@ -94,6 +94,13 @@ class Featurizer:
                 rows[i] = {n: math.nan if v is None else float(v) for n, v in values.items()}
         return rows
 
+    def with_application(self, row: np.ndarray, application: Mapping[str, object]) -> np.ndarray:
+        """A stored model row (1-D) as one row of a new matrix, its application features those of
+        `application` (its history features the client's own)."""
+        X = np.ascontiguousarray(row[None, :]).copy()
+        self.replace_application_features(X, [application])
+        return X
+
     def replace_application_features(
         self, X: np.ndarray, applications: Sequence[Mapping[str, object]]
     ) -> None:

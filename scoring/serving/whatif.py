@@ -223,8 +223,7 @@ def rescore(
 ) -> ScoreResult:
     """Score and explanation of a stored client's history features with new application fields, decided by
     the strategy in force (its rules on the changed fields and recomputed features)."""
-    X = np.ascontiguousarray(service.store.matrix[row : row + 1]).copy()
-    service.featurizer.replace_application_features(X, [application])
+    X = service.featurizer.with_application(service.store.matrix[row], application)
     active = service.decider.current()
 
     def decided(probabilities: np.ndarray) -> list[Decided]:
