@@ -325,10 +325,17 @@ def neighbours_summary(neighbours: Sequence[Mapping], t: Translator = ENGLISH) -
         return t.gettext("No similar client with a known outcome was found.")
     defaulted = sum(1 for x in neighbours if x.get("known_outcome") == 1)
     refused = sum(1 for x in neighbours if x.get("decision") == REFUSE)
+    referred = sum(1 for x in neighbours if x.get("decision") == REFER)
+    figures = {"count": n, "defaulted": defaulted, "share": t.percent(defaulted / n, 0), "refused": refused}
+    if referred:
+        return t.gettext(
+            "Of the {count} most similar clients with a known outcome, {defaulted} defaulted ({share}); "
+            "today the lender would refuse {refused} and refer {referred} to an officer."
+        ).format(**figures, referred=referred)
     return t.gettext(
-        "Of the {count} most similar clients with a known outcome, {defaulted} defaulted ({share}) and the "
-        "model would refuse {refused}."
-    ).format(count=n, defaulted=defaulted, share=t.percent(defaulted / n, 0), refused=refused)
+        "Of the {count} most similar clients with a known outcome, {defaulted} defaulted ({share}); "
+        "today the lender would refuse {refused}."
+    ).format(**figures)
 
 
 def what_if_summary(before: Mapping, after: Mapping, t: Translator = ENGLISH) -> str:

@@ -35,7 +35,10 @@ class NeighbourOut(BaseModel):
     client_id: int
     distance: float
     probability: float = Field(ge=0, le=1)
-    decision: Decision
+    decision: Decision = Field(
+        description="The decision in force for this client today: its score and, with a strategy in force, "
+        "the strategy's rules and bands"
+    )
     known_outcome: int | None
 
 

@@ -126,7 +126,7 @@ def neighbours_table(payload: dict, t: Translator) -> html.Div:
         (_("Client"), ""),
         (_("Distance"), "text-end"),
         (_("Risk of default"), "text-end"),
-        (_("Model decision"), ""),
+        (_("Decision today"), ""),
         (_("Known outcome"), ""),
     )
     head = html.Thead(html.Tr([html.Th(h, scope="col", className=css) for h, css in columns]))

@@ -239,7 +239,13 @@ def test_neighbours_and_what_if_summaries() -> None:
     neighbours = [{"known_outcome": 1, "decision": "refuse"}, {"known_outcome": 0, "decision": "accept"}]
     assert "2 most similar clients" in text.neighbours_summary(neighbours)
     assert "1 defaulted (50%)" in text.neighbours_summary(neighbours)
-    assert "en défaut : 1 (50\u202f%) ; refusés par le modèle : 1" in text.neighbours_summary(neighbours, FR)
+    assert "today the lender would refuse 1." in text.neighbours_summary(neighbours)
+    assert "en défaut : 1 (50\u202f%) ; refusés aujourd’hui : 1." in text.neighbours_summary(neighbours, FR)
+    referred = [*neighbours, {"known_outcome": 0, "decision": "refer"}]  # a strategy's refer band
+    assert "refuse 1 and refer 1 to an officer" in text.neighbours_summary(referred)
+    assert "refusés aujourd’hui : 1, transmis à un chargé de crédit : 1." in text.neighbours_summary(
+        referred, FR
+    )
     before = {"probability": 0.05, "decision": "accept"}
     after = {"probability": 0.12, "decision": "refuse"}
     summary = text.what_if_summary(before, after)
