@@ -27,6 +27,9 @@ DECIDE = frozenset({OFFICER, SENIOR, ADMIN})  # record a decision, issue a lette
 REVIEW = frozenset({SENIOR, ADMIN})  # approve or reject another's grant above the authority limits
 ANALYSE = frozenset({ANALYST, ADMIN})  # model, drift, operations
 ADMINISTER = frozenset({ADMIN})  # accounts, the audit trail
+# who decides on what is known when the application is made: a stored client's realised outcome (repaid,
+# defaulted) is hindsight no applicant's file has, and would bias the decision and its oversight
+DECIDE_WITHOUT_HINDSIGHT = frozenset({OFFICER, SENIOR})
 
 MODULE_RIGHTS = {
     "dashboard.app": EVERYONE,

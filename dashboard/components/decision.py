@@ -48,14 +48,17 @@ def verdict(
     )
 
 
-def facts_table(facts: Sequence[Mapping], outcome: int | None, split: str, t: Translator) -> dbc.Table:
-    """Key facts of a stored client, with the known outcome of a training client."""
+def facts_table(
+    facts: Sequence[Mapping], outcome: int | None, split: str, t: Translator, show_outcome: bool = True
+) -> dbc.Table:
+    """Key facts of a stored client, with the known outcome of a training client when `show_outcome`."""
     rows = [
         html.Tr([html.Th(label, scope="row"), html.Td(value)])
         for label, value in text.fact_rows(facts, t, currency())
     ]
-    known = text.outcome_text(outcome if split == "train" else None, t)
-    rows.append(html.Tr([html.Th(t.gettext("Known outcome"), scope="row"), html.Td(known)]))
+    if show_outcome:
+        known = text.outcome_text(outcome if split == "train" else None, t)
+        rows.append(html.Tr([html.Th(t.gettext("Known outcome"), scope="row"), html.Td(known)]))
     return dbc.Table(
         [html.Caption(t.gettext("Key facts of the application")), html.Tbody(rows)],
         bordered=False,
@@ -184,10 +187,11 @@ def decision_view(
     t: Translator | None = None,
     drill: bool = False,
     digits: int | None = None,
+    show_outcome: bool = True,
 ) -> html.Div:
     """Everything the officer needs to explain one scored application (`drill`: with the drill-down,
     whose callback the page registers with `register_drilldown`; `digits`: the page's decimals of points,
-    by default those of this score alone)."""
+    by default those of this score alone; `show_outcome`: the client's realised outcome among the facts)."""
     t = t or current()
     explanation = score.get("explanation")
     if digits is None:
@@ -213,7 +217,8 @@ def decision_view(
         )
     ]
     if facts is not None:
-        top.append(dbc.Col(facts_table(facts["facts"], facts.get("known_outcome"), facts["split"], t), lg=5))
+        table = facts_table(facts["facts"], facts.get("known_outcome"), facts["split"], t, show_outcome)
+        top.append(dbc.Col(table, lg=5))
     parts = [dbc.Row(top, className="g-4")]
     if explanation:
         rules = score.get("rules_fired") or ()

@@ -11,6 +11,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import text
 from dashboard.api_client import ApiError, api
+from dashboard.auth import users
+from dashboard.auth.roles import DECIDE_WITHOUT_HINDSIGHT
 from dashboard.callbacks import callback, clientside_callback
 from dashboard.components import officer, picker
 from dashboard.components.decision import decision_view, register_drilldown
@@ -190,7 +192,15 @@ def client_view(value: str | None) -> tuple[object, bool, str]:
             className="h3 mt-2",
             id="client-heading",
         ),
-        decision_view(score, PREFIX, facts, t, drill=True, digits=digits),
+        decision_view(
+            score,
+            PREFIX,
+            facts,
+            t,
+            drill=True,
+            digits=digits,
+            show_outcome=users.role() not in DECIDE_WITHOUT_HINDSIGHT,
+        ),
         dcc.Store(id="client-shown", data={"client_id": client_id}),
         dcc.Store(id=officer.PAINTED),
         html.Div(id="client-offer-slot"),

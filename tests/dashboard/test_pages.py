@@ -73,6 +73,21 @@ def test_client_page_shows_decision_facts_and_reasons(answer: Callable) -> None:
     assert "/letters/100002?lang=fr&format=pdf" in links and "/letters/100002?lang=en&format=html" in links
 
 
+@pytest.mark.parametrize(("role", "shown"), [("officer", False), ("senior", False), ("analyst", True)])
+def test_who_decides_does_not_see_the_clients_realised_outcome(
+    answer: Callable, monkeypatch: pytest.MonkeyPatch, role: str, shown: bool
+) -> None:
+    from dashboard.auth import users
+    from dashboard.pages import client
+
+    answer(_client_api)
+    monkeypatch.setattr(users, "role", lambda: role)
+    content, _, _ = client.client_view("100002")
+    words = texts(html.Div(content))
+    assert ("Known outcome" in words) is shown and ("Defaulted" in words) is shown
+    assert "Credit refused" in words and "Key facts of the application" in words
+
+
 def _client_api(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json=client_body(request.url.path))
 
