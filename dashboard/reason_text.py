@@ -90,7 +90,7 @@ def members_summary(
     strongest = max(steps, key=lambda s: abs(s[1]))
     return t.gettext("{code}: {total} in all; the feature that counts most: {feature} ({points}).").format(
         code=code["title"],
-        total=signed_points(code["contribution"] * scale, digits, t),
+        total=signed_points(code.get("points", code["contribution"] * scale), digits, t),
         feature=strongest[0],
         points=signed_points(strongest[1], digits, t),
     )

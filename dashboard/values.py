@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel import Locale
 from babel.numbers import format_currency
@@ -325,3 +326,22 @@ def signed_points(value: float, digits: int = 0, t: Translator = ENGLISH) -> str
     one = digits == 0 and abs(shown) == 1
     message = t.gettext("{points} point") if one else t.gettext("{points} points")
     return message.format(points=t.signed(value, digits))
+
+
+def as_shown(value: float, digits: int = 0) -> float:
+    """`value` rounded as the page writes it (Babel: its decimal digits, half to even)."""
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN))
+
+
+def rounded_to_total(values: Sequence[float], total: float, digits: int = 0) -> list[float]:
+    """`values` rounded to `digits` decimals so that they add up to `total` (a difference of two numbers as
+    shown, `as_shown`): the largest remainders take the units the plain roundings lose or gain, so the steps
+    shown between two shown ends add up to their gap."""
+    unit = 10.0**-digits
+    whole = [round(as_shown(v, digits) / unit) for v in values]
+    missing = round(total / unit) - sum(whole)
+    step = 1 if missing > 0 else -1
+    by_remainder = sorted(range(len(whole)), key=lambda i: (values[i] / unit - whole[i]) * step, reverse=True)
+    for i in by_remainder[: abs(missing)]:
+        whole[i] += step
+    return [as_shown(w * unit, digits) for w in whole]

@@ -123,11 +123,15 @@ def reasons_box(
     )
 
 
-def drilldown(explanation: Mapping, prefix: str, t: Translator, scale: float, digits: int) -> html.Section:
+def drilldown(
+    explanation: Mapping, points: float, prefix: str, t: Translator, scale: float, digits: int
+) -> html.Section:
     """A code chosen in a list, and how its points split over its features (`scale`: points per log-odds
-    step of this client, `digits`: the page's decimals of points); the figure is drawn by the callback of
-    `register_drilldown` once the decision is on screen (it is not what the officer reads first)."""
-    codes = explanation.get("codes") or []
+    step of this client, `digits`: the page's decimals of points; each code's points as the waterfall
+    shows them); the figure is drawn by the callback of `register_drilldown` once the decision is on screen
+    (it is not what the officer reads first)."""
+    shown_points = reason_figures.code_points(explanation, points, digits)
+    codes = [{**c, "points": shown_points[c["code"]]} for c in explanation.get("codes") or []]
     options = [{"label": c["title"], "value": c["code"]} for c in codes]
     first = codes[0] if codes else None
     shown = {"codes": codes, "scale": scale, "digits": digits}
@@ -228,7 +232,7 @@ def decision_view(
         ]
         if drill:
             scale = reason_figures.points_per_log_odds(explanation, score["points"])
-            why.append(drilldown(explanation, prefix, t, scale, digits))
+            why.append(drilldown(explanation, score["points"], prefix, t, scale, digits))
         parts.append(
             dbc.Row(
                 [

@@ -19,7 +19,14 @@ from dashboard.figures.html_charts import number_ticks, waterfall
 from dashboard.figures.margins import FIXED, side, under
 from dashboard.figures.style import BLUE, INK, layout_of, wrap
 from dashboard.i18n import ENGLISH, Translator
-from dashboard.values import DEFAULT_CURRENCY, is_number, labelled_value, signed_points
+from dashboard.values import (
+    DEFAULT_CURRENCY,
+    as_shown,
+    is_number,
+    labelled_value,
+    rounded_to_total,
+    signed_points,
+)
 
 TOP_CODES = 8
 SAME_SCORE = 1e-9
@@ -37,14 +44,29 @@ def code_steps(
     explanation: Mapping, points: float, t: Translator = ENGLISH, digits: int = 0, top: int = TOP_CODES
 ) -> list[tuple[str, float]]:
     """(title, points) of the `top` strongest codes, then the other codes as one step unless they move the
-    score by less than the shown precision of points (`digits` decimals)."""
+    score by less than the shown precision of points (`digits` decimals); the points rounded to that
+    precision so that they add up to the move between the average client's points and the client's, as
+    shown (`rounded_to_total`)."""
     scale = points_per_log_odds(explanation, points)
     codes = explanation.get("codes") or []
     steps = [(c["title"], c["contribution"] * scale) for c in codes[:top]]
     rest = sum(c["contribution"] for c in codes[top:]) * scale
     if len(codes) > top and round(rest, digits) != 0:
         steps.append((t.gettext("Other reason codes ({count})").format(count=len(codes) - top), rest))
-    return steps
+    moved = as_shown(points, digits) - as_shown(explanation["base_points"], digits)
+    shown = rounded_to_total([value for _, value in steps], moved, digits)
+    return [(title, value) for (title, _), value in zip(steps, shown, strict=True)]
+
+
+def code_points(explanation: Mapping, points: float, digits: int = 0) -> dict[str, float]:
+    """Each code's points as the page shows them: the waterfall's own steps (`code_steps`) for its codes,
+    each other code's points rounded alone."""
+    scale = points_per_log_odds(explanation, points)
+    codes = explanation.get("codes") or []
+    shown = {c["code"]: as_shown(c["contribution"] * scale, digits) for c in codes}
+    steps = code_steps(explanation, points, digits=digits)
+    shown.update((c["code"], value) for c, (_, value) in zip(codes[:TOP_CODES], steps, strict=False))
+    return shown
 
 
 def waterfall_rows(
@@ -117,13 +139,16 @@ def member_steps(
     currency: str = DEFAULT_CURRENCY,
 ) -> list[tuple[str, float]]:
     """('feature: value', points) of a code's listed features, then its other features unless they move the
-    score by less than the shown precision (`scale`: points per log-odds step, `points_per_log_odds`)."""
+    score by less than the shown precision (`scale`: points per log-odds step, `points_per_log_odds`); the
+    points rounded to add up to the code's points as shown (its `points` when given: `code_points`)."""
     features = code.get("features") or []
     steps = [(labelled_value(f, t, currency), f["contribution"] * scale) for f in features]
-    rest = code["contribution"] * scale - sum(p for _, p in steps)
+    total = code["contribution"] * scale
+    rest = total - sum(p for _, p in steps)
     if round(rest, digits) != 0:
         steps.append((t.gettext("Other features of this code"), rest))
-    return steps
+    shown = rounded_to_total([p for _, p in steps], code.get("points", as_shown(total, digits)), digits)
+    return [(label, value) for (label, _), value in zip(steps, shown, strict=True)]
 
 
 def code_members_data(

@@ -12,6 +12,7 @@ from api.schemas.scores import ExplanationOut
 from dashboard import reason_text
 from dashboard.figures import reasons as reason_figures
 from dashboard.i18n import ENGLISH, translator
+from dashboard.values import as_shown
 from tests.support.components import components, texts
 from tests.support.payloads import checked
 
@@ -97,11 +98,11 @@ def test_code_waterfall_adds_up_in_points_from_the_average_client_to_this_client
     assert len(steps) == reason_figures.TOP_CODES + 1
     assert steps[0] == ("Code 0", pytest.approx(-45.0)) and steps[1] == ("Code 1", pytest.approx(30.0))
     assert steps[-1] == ("Other reason codes (3)", pytest.approx(-3.0))
-    assert math.isclose(EXPLANATION["base_points"] + sum(p for _, p in steps), POINTS)
+    assert sum(p for _, p in steps) == 528 - 580  # the steps as shown add up to the ends as shown
     data = reason_figures.code_waterfall_data(EXPLANATION, 0.3, POINTS, FR)
     rows = data["rows"]
     assert rows[0]["start"] == EXPLANATION["base_points"]
-    assert math.isclose(rows[-1]["start"] + rows[-1]["value"], POINTS)
+    assert rows[-1]["start"] + rows[-1]["value"] == 528
     assert [r["text"] for r in rows[:2]] == ["-45 points", "+30 points"]
     assert [m["label"] for m in data["marks"]] == ["Client moyen : 8,0\u202f%", "Ce client : 30,0\u202f%"]
     assert data["title"].startswith("Points du score")
@@ -121,7 +122,37 @@ def test_other_codes_below_the_shown_precision_are_folded() -> None:
     points = 580.0 - 50.0 * sum(c["contribution"] for c in codes)
     assert len(reason_figures.code_steps(explanation, points)) == reason_figures.TOP_CODES
     shown = reason_figures.code_steps(explanation, points, digits=1)
-    assert shown[-1] == ("Other reason codes (2)", pytest.approx(-0.15))
+    assert shown[-1][0] == "Other reason codes (2)" and shown[-1][1] in (-0.1, -0.2)  # -0.15, to a tenth
+    moved = as_shown(points, 1) - as_shown(explanation["base_points"], 1)
+    assert round(sum(p for _, p in shown), 1) == round(moved, 1)
+
+
+def test_the_steps_shown_add_up_to_the_points_shown() -> None:
+    """Eight codes of +0.4 point each: each written +0 alone, yet the score moves by 3 points (580 to 583);
+    the largest remainders carry the 3 points, so the waterfall's steps add up to what the page says."""
+    codes = [{**c, "contribution": -0.008} for c in CODES[:8]]
+    explanation = {**EXPLANATION, "codes": codes, "raw_score": -2.4 - 0.064}
+    steps = reason_figures.code_steps(explanation, 583.2)
+    assert [p for _, p in steps] == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert reason_figures.code_steps(explanation, 583.2, digits=1) == [(c["title"], 0.4) for c in codes]
+    words = reason_text.waterfall_summary(explanation, 0.07, 583.2)
+    assert "(580 points" in words and "to 583 points" in words
+    assert "What lowers the risk most: Code 0 (+1 point)." in words
+
+
+def test_the_drill_down_splits_each_code_into_the_points_the_waterfall_shows() -> None:
+    from dash import dcc
+
+    from dashboard.components.decision import drilldown
+
+    codes = [{**c, "contribution": -0.008} for c in CODES[:8]]
+    explanation = {**EXPLANATION, "codes": codes, "raw_score": -2.4 - 0.064}
+    section = drilldown(explanation, 583.2, "client", ENGLISH, -50.0, 0)
+    store = next(c for c in components(section) if isinstance(c, dcc.Store))
+    waterfall = [p for _, p in reason_figures.code_steps(explanation, 583.2)]
+    assert [c["points"] for c in store.data["codes"]] == waterfall == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    first = store.data["codes"][0]
+    assert sum(p for _, p in reason_figures.member_steps(first, -50.0)) == 1.0
 
 
 def test_points_per_log_odds_falls_back_on_the_scale_when_the_score_is_the_average() -> None:
@@ -132,7 +163,7 @@ def test_points_per_log_odds_falls_back_on_the_scale_when_the_score_is_the_avera
 def test_drill_down_splits_a_code_exactly_over_its_features_in_points() -> None:
     code = CODES[0]
     steps = reason_figures.member_steps(code, -50.0, FR)
-    assert steps[0] == ("Feature 0a : 1\u202f234\u00a0\u20ac", pytest.approx(-31.5))
+    assert steps[0] == ("Feature 0a : 1\u202f234\u00a0\u20ac", -32.0)  # -31.5 as shown (half to even)
     assert steps[1][0] == "Feature 0b : inconnu"
     assert steps[-1][0] == "Autres variables de ce code"
     assert math.isclose(sum(p for _, p in steps), -45.0)
@@ -143,6 +174,9 @@ def test_drill_down_splits_a_code_exactly_over_its_features_in_points() -> None:
     assert summary == (
         "Code 0: -45 points in all; the feature that counts most: Feature 0a: \u20ac1,234 (-32 points)."
     )
+    shown = {**code, "points": -44.0}  # the code as the waterfall shows it: its features add up to that
+    assert sum(p for _, p in reason_figures.member_steps(shown, -50.0)) == -44.0
+    assert reason_text.members_summary(shown, -50.0).startswith("Code 0: -44 points in all;")
     listed = {**code, "features": code["features"][1:]}  # the rest of the code outweighs its listed feature
     assert reason_text.members_summary(listed, -50.0).endswith(
         "counts most: Feature 0b: unknown (-9 points)."
