@@ -127,17 +127,14 @@ class Decider:
         probability: float,
         application: Mapping[str, object],
         client_id: int,
+        rows: Callable[[], np.ndarray],
         active: ActiveStrategy | None,
     ) -> Decided:
-        """The decision of a stored client rescored with changed fields."""
+        """The decision of a stored client rescored with changed fields (`rows`: its changed model row, one
+        row of a matrix, asked for only when the rules read the offer's figures)."""
         if active is None or not active.reads_inputs:
             return decide(active, probability, self.threshold)
         frame = what_if_frame(active.strategy, self.featurizer, application, client_id, self._path())
-
-        def rows() -> np.ndarray:
-            [row] = np.flatnonzero(self.ids == client_id)
-            return self.featurizer.with_application(self.stored_matrix[row], application)
-
         at_loan = self._at_loan(active.strategy, rows, frame)
         fired = fired_pandas(active.strategy, frame, [probability], at_loan)
         return decide(active, probability, self.threshold, fired[0])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -69,12 +70,17 @@ def decisions_of(
 ) -> Decide:
     """The decider's decisions of the application with other figures: the what-if's path for a stored
     client (no posted history), else the posted applications' path."""
-    if history is None and client_id is not None and service.store.row(client_id) is not None:
-        stored = client_id
+    row = None if history is not None or client_id is None else service.store.row(client_id)
+    if row is not None:
+        stored, matrix, featurizer = client_id, service.store.matrix, service.featurizer
 
         def what_if(probabilities: list[float], applications: list[Mapping[str, object]]) -> list[Decided]:
-            pairs = zip(probabilities, applications, strict=True)
-            return [service.decider.what_if(p, a, stored, active) for p, a in pairs]
+            return [
+                service.decider.what_if(
+                    p, a, stored, partial(featurizer.with_application, matrix[row], a), active
+                )
+                for p, a in zip(probabilities, applications, strict=True)
+            ]
 
         return what_if
 
@@ -227,7 +233,7 @@ def rescore(
     active = service.decider.current()
 
     def decided(probabilities: np.ndarray) -> list[Decided]:
-        return [service.decider.what_if(float(probabilities[0]), application, client_id, active)]
+        return [service.decider.what_if(float(probabilities[0]), application, client_id, lambda: X, active)]
 
     return service.score_vectors(X, [client_id], True, decided)[0]
 
