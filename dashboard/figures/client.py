@@ -27,12 +27,14 @@ from dashboard.values import risk_digits
 NARROWEST_CHART_PX = 480  # the risk bar's plot width in the narrowest column it is shown in
 CHARACTER_PX = 7.5  # the width of a character of the figures' 13 px font, generously
 LABEL_LINE_PX = 18  # a line of the figures' 13 px font: a second row of labels above the plot
+GUTTER_PX = 12  # the column's gutter left of the plot, which a label ending at a line may reach into
 
 
-def fits_inside(name: str, low: float, high: float, top: float) -> bool:
+def fits_inside(name: str, low: float, high: float, top: float, spare: float = 0.0) -> bool:
     """Whether a zone's name fits inside the zone on the narrowest chart (else it goes above the chart,
-    from the zone's left edge, on the zone's colour: a narrow accept zone beside a high risk)."""
-    return (high - low) / top * NARROWEST_CHART_PX >= len(name) * CHARACTER_PX
+    from the zone's left edge, on the zone's colour: a narrow accept zone beside a high risk); `spare`
+    pixels beyond the zone allowed."""
+    return (high - low) / top * NARROWEST_CHART_PX + spare >= len(name) * CHARACTER_PX
 
 
 def risk_scale(
@@ -40,7 +42,8 @@ def risk_scale(
 ) -> dict:
     """The bullet bar's payload: the probability of default against the threshold, with the two zones named
     (percentages with the digits that tell the risk from the threshold); under an active `strategy`, against
-    its cut-offs with the three zones (accept, refer, refuse)."""
+    its cut-offs with the three zones (accept, refer, refuse). The acceptance cut-off's label ends at its
+    line (`before`) when it fits in the accept zone, so that it does not cross the refusal cut-off's line."""
     _ = t.gettext
     if strategy:
         accept, refuse = strategy["accept_below"], strategy["refuse_from"]
@@ -74,7 +77,14 @@ def risk_scale(
             | {"inside": fits_inside(name, low, top if high is None else high, top)}
             for low, high, fill, name in zones
         ],
-        "cuts": [{"x": cut, "label": label} for cut, label in cuts],
+        "cuts": [
+            {
+                "x": cut,
+                "label": label,
+                "before": first and len(cuts) > 1 and fits_inside(label, 0, cut, top, GUTTER_PX),
+            }
+            for first, (cut, label) in zip((True, False), cuts, strict=False)
+        ],
         "bar": {
             "value": probability,
             "text": t.percent(probability, digits),

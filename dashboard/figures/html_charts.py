@@ -106,7 +106,7 @@ def bullet(chart_id: str, scale: Mapping) -> html.Div:
     )
     cuts = [
         html.Span(
-            html.Span(cut["label"], className="bullet-cut-label"),
+            html.Span(cut["label"], className="bullet-cut-label" + (" before" if cut.get("before") else "")),
             className=f"bullet-cut bullet-row-{row}",
             style={"left": _pct(place(cut["x"], 0, top))},
         )

@@ -81,6 +81,13 @@ def test_risk_bar_under_a_strategy_shows_its_three_zones_and_cut_offs() -> None:
     drawn = client_figures.risk_bar("g", 0.071, 0.083, strategy=strategy)
     cuts = [c for c in components(drawn) if "bullet-cut " in (getattr(c, "className", "") or "")]
     assert len({c.className for c in cuts}) == 2  # two cut-offs' labels on two lines: they never overlap
+    labels = [
+        c.className for c in components(drawn) if "bullet-cut-label" in (getattr(c, "className", "") or "")
+    ]
+    assert labels == ["bullet-cut-label before", "bullet-cut-label"]  # the accept label ends at its line
+    assert [c["before"] for c in referred["cuts"]] == [True, False]
+    narrow = client_figures.risk_scale(0.6, 0.083, strategy=strategy)  # the accept zone too narrow for it
+    assert [c["before"] for c in narrow["cuts"]] == [False, False]
 
 
 def test_zone_names_stay_within_their_zone() -> None:
