@@ -48,9 +48,10 @@ def _reasons(result: object) -> list[dict]:
 
 def model_opinion(service: ScoringService, salt: bytes, client_id: int) -> decisions.ModelOpinion:
     """What the model says of a stored client now: score, decision, reasons, the lending rule the
-    application as asked breaks if any (`barrier`) and the counter-offer: the lender's offer for the
-    client's application (amount, term, rates, instalment...), computed here as `GET /clients/{id}/offer`
-    computes it (recorded with a decision that accepts it only)."""
+    application as asked breaks if any (`barrier`), the application as asked priced at the grade of its PD
+    (`asked`, what an accept grants) and the counter-offer: the lender's offer for the client's application
+    (amount, term, rates, instalment...), computed here as `GET /clients/{id}/offer` computes them (recorded
+    with a decision that grants them only)."""
     row = service.store.row(client_id)
     if row is None:
         raise client_not_found()
@@ -60,7 +61,8 @@ def model_opinion(service: ScoringService, salt: bytes, client_id: int) -> decis
     result = service.client_result(row, values)
     found = stored_offer(service, row)
     offer = found.payload()["offer"] if found is not None else None
-    asked = float(service.offer_data.loans([client_id])[0][0])
+    asked = None if found is None or found.found.asked is None else found.found.asked.payload()
+    amount = float(service.offer_data.loans([client_id])[0][0])
     return decisions.ModelOpinion(
         client_hash=client_hash(client_id, salt) or "",
         model_version=result.model_version,
@@ -70,8 +72,9 @@ def model_opinion(service: ScoringService, salt: bytes, client_id: int) -> decis
         reasons=_reasons(result),
         counter_offer_amount=None if offer is None else float(offer["amount"]),
         offer=offer,
-        amount=asked if math.isfinite(asked) else None,
+        amount=amount if math.isfinite(amount) else None,
         barrier=None if found is None else found.found.barrier,
+        asked=asked,
     )
 
 
@@ -109,16 +112,19 @@ def decide(
     language: LanguageDep,
 ) -> DecisionOut:
     """Record the officer's final decision; one that differs from the model's is an override and needs a
-    reason category and a written justification. Stored with the model version, PD, threshold and reasons;
-    an accepted counter-offer with the whole offer the server computes now (amount, term, borrowing rate,
-    APR, instalment, fees, total cost and total payable), which its letter states whatever the model later
-    says. A grant (accept, accept the counter-offer) above the authority limits (`scoring/strategy/
-    authority.json`: the PD, or the amount asked or offered) is recorded with status `awaiting-approval`:
-    not final, no letter, until a senior or an admin other than its author approves it. An accept of an
-    application the lender may not grant as asked, whoever decides (an amount outside the product's range or
-    an instalment not affordable, whatever the risk; a price above the usury threshold for an accepted risk)
-    is refused (422 on `decision`, naming the limit): accept the counter-offer or refuse. A final accept or
-    refusal takes the client off the worklist."""
+    reason category and a written justification. Stored with the model version, PD, threshold and reasons,
+    and a grant with the whole terms the server computes now (amount, term, borrowing rate, APR, instalment,
+    fees, total cost and total payable), which its letter states whatever the model later says: an accepted
+    counter-offer's, or for an accept of an application the model does not offer as asked (a refusal, a
+    referral), the application as asked priced at the grade of the model's PD, as `GET /clients/{id}/offer`
+    prices it (an accept of what the model offers as asked keeps the model's offer). A grant (accept, accept
+    the counter-offer) above the authority limits (`scoring/strategy/authority.json`: the PD, or the amount
+    asked or offered) is recorded with status `awaiting-approval`: not final, no letter, until a senior or an
+    admin other than its author approves it. An accept of an application the lender may not grant as asked,
+    whoever decides, override or not (an amount outside the product's range, a price above the usury
+    threshold of its amount, or an instalment not affordable, whatever the risk) is refused (422 on
+    `decision`, naming the limit): accept the counter-offer or refuse. A final accept or refusal takes the
+    client off the worklist."""
     choice = decisions.OfficerChoice(
         OfficerDecision(body.decision),
         None if body.reason_category is None else OverrideReason(body.reason_category),

@@ -1,7 +1,7 @@
 """The decision letter of a stored client (PDF or HTML, English or French): one decision, one letter.
 
-The letter announces the officer's final decision when one is recorded (an accepted counter-offer at its
-amount; a referral is not final, so the model's decision stands), else the model's, and only what supports
+The letter announces the officer's final decision when one is recorded (a grant with the terms recorded
+with it; a referral is not final, so the model's decision stands), else the model's, and only what supports
 it (`scoring.notice.content`). The first delivery of a decision's letter issues it, with its audit row,
 before it is sent; later views, formats and languages of the same decision carry the same reference and
 issue date and are listed on that letter (`scoring.db.letters`).
@@ -66,8 +66,8 @@ LETTER = {
 
 
 def _officer(recorded: dict | None, recourse: Recourse) -> OfficerFacts | None:
-    """The officer's recorded final decision (None without one, or for a referral), an accepted counter-offer
-    with the terms recorded with it."""
+    """The officer's recorded final decision (None without one, or for a referral), a grant with the terms
+    recorded with it (an accepted counter-offer; an accept of what the model did not offer as asked)."""
     officer = OfficerDecision(recorded["decision"]) if recorded else None
     if officer is None or officer.announced is None:
         return None
@@ -75,7 +75,7 @@ def _officer(recorded: dict | None, recourse: Recourse) -> OfficerFacts | None:
     offered = recorded["counter_offer_amount"] if officer == OfficerDecision.ACCEPT_COUNTER_OFFER else None
     annuity = recourse.annuity
     known = offered and annuity is not None and math.isfinite(annuity) and recourse.amount > 0
-    terms = Terms.of(recorded["offer"]) if offered else None  # as recorded, whatever the model says now
+    terms = Terms.of(recorded["offer"])  # as recorded, whatever the model says now
     return OfficerFacts(
         decision=officer,
         reason=OverrideReason(reason) if reason else None,
@@ -116,7 +116,9 @@ async def client_notice(
     lower amount or longer term the model accepts. An acceptance says nothing of a refusal, a score or a
     cut-off; it states the credit's terms as Directive 2023/2225 names them (total amount of credit,
     duration, fixed annual borrowing rate, APR, amount and number of instalments, fees, total cost, total
-    amount payable): an accepted counter-offer those recorded with the officer's decision. No letter gives a
+    amount payable): a grant by an officer those recorded with the decision (an accepted counter-offer; an
+    accept of an application the model refused or referred, the application as asked priced at the grade of
+    the model's PD). No letter gives a
     probability of default. The rights paragraph says whether a person or the model took the decision;
     then how to ask for a review and an explanation, and the model version.
 

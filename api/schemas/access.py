@@ -146,7 +146,11 @@ class DecisionOut(BaseModel):
     reasons: list[dict[str, Any]] = Field(description="The reasons shown with the score")
     counter_offer_amount: float | None
     offer: dict[str, Any] | None = Field(
-        None, description="An accepted counter-offer's terms as computed when recorded (null otherwise)"
+        None,
+        description="The terms a grant records, as computed when recorded: an accepted counter-offer's, or "
+        "an accept's of an application the model did not offer as asked (a refusal, a referral): the "
+        "application as asked priced at the grade of the model's PD (null otherwise, and for an accept of "
+        "the model's own offer)",
     )
     status: DecisionStatusName = Field(
         "final",

@@ -63,9 +63,12 @@ class ModelOpinion:
     offer: Mapping[str, object] | None = None  # the counter-offer's whole terms (amount, term, rates...)
     amount: float | None = None  # the credit asked (the authority limits' amount for an accept)
     # the policy code of the limit the application as asked breaks (`scoring.offer.search.barrier`: the
-    # product's range or the household's budget whatever the risk, the usury threshold where the risk is
-    # accepted): the lender may not grant it as asked, whoever decides, override or not
+    # product's range, the usury threshold or the household's budget, whatever the risk): the lender may
+    # not grant it as asked, whoever decides, override or not
     barrier: str | None = None
+    # the application as asked, priced at the grade of the model's PD (`OfferFound.asked`): what an accept
+    # grants; the same terms as `offer` when the model offers the application as asked
+    asked: Mapping[str, object] | None = None
 
     @property
     def counter_offered(self) -> bool:
@@ -79,6 +82,17 @@ class ModelOpinion:
         if decision is OfficerDecision.ACCEPT_COUNTER_OFFER and self.barrier is not None:
             return False
         return decision.overrides(self.decision)
+
+    def granted_terms(self, decision: OfficerDecision) -> Mapping[str, object] | None:
+        """The whole terms recorded with a grant: an accepted counter-offer's; for an accept, the asked terms
+        priced at the grade of the model's PD, unless the model accepts and offers them itself (its letter
+        states the model's offer then); None for any other decision."""
+        if decision is OfficerDecision.ACCEPT_COUNTER_OFFER:
+            return self.offer
+        if decision is not OfficerDecision.ACCEPT:
+            return None
+        offered = self.decision is Decision.ACCEPT and self.offer is not None and self.offer == self.asked
+        return None if offered else self.asked
 
 
 @dataclass(frozen=True)
@@ -177,13 +191,15 @@ def record(
 ) -> dict:
     """Store the decision and its audit row (decision or override) in one transaction; returns the row.
 
-    A grant beyond the authority `limits` is stored awaiting approval; a final accept or refusal takes the
+    A grant's whole terms (`ModelOpinion.granted_terms`) are stored with it and written to its audit row. A
+    grant beyond the authority `limits` is stored awaiting approval; a final accept or refusal takes the
     client off the worklist (its claim is dropped). A refusal to record names its limit in `language`."""
     override = check(choice, model, language)
     exceeded = limits_exceeded(choice, model, limits)
     status = DecisionStatus.AWAITING_APPROVAL if exceeded else DecisionStatus.FINAL
     note = (choice.justification or "").strip() or None
     counter_offer = choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER
+    terms = model.granted_terms(choice.decision)
     row = {
         "created_at": utc_now(),
         "user_id": actor.id,
@@ -198,7 +214,7 @@ def record(
         "justification": note,
         "reasons": json.dumps(list(model.reasons), ensure_ascii=False),
         "counter_offer_amount": model.counter_offer_amount if counter_offer else None,
-        "offer": json.dumps(dict(model.offer)) if counter_offer and model.offer is not None else None,
+        "offer": None if terms is None else json.dumps(dict(terms)),
         "status": str(status),
     }
     action = AuditAction.OVERRIDE if override else AuditAction.DECISION
@@ -218,8 +234,8 @@ def record(
         }
         if exceeded:
             detail["limits_exceeded"] = exceeded
-        if row["offer"] is not None:
-            detail["offer"] = dict(model.offer or {})
+        if terms is not None:
+            detail["offer"] = dict(terms)
         append(conn, [AuditEvent(action, actor, client_hash=model.client_hash, detail=detail)])
     return out({**row, "username": actor.name, "reviewed_by": None, "reviewed_at": None, "review_note": None})
 

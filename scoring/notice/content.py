@@ -58,8 +58,10 @@ class Lender:
 @dataclass(frozen=True)
 class OfficerFacts:
     """The officer's recorded final decision (accept, accept the counter-offer, refuse) the letter announces,
-    with the override's reason category and, for a counter-offer, the amount and instalment granted and the
-    whole terms recorded with it (none on decisions recorded before offers were priced)."""
+    with the override's reason category; for a counter-offer, the amount and instalment granted; for a grant,
+    the whole terms recorded with it (a counter-offer's; an accept's of what the model did not offer as
+    asked: the application priced at the grade of the model's PD; none on decisions recorded before offers
+    were priced, nor on an accept of the model's own offer)."""
 
     decision: OfficerDecision
     reason: OverrideReason | None = None
@@ -166,8 +168,9 @@ def _refused(facts: DecisionFacts, lender: Lender, language: str) -> str:
 
 def _granted(facts: DecisionFacts) -> tuple[str, Terms | None]:
     """The sentence key of an acceptance and the terms it states: an accepted counter-offer's recorded
-    terms; the application's terms when the lender grants it as asked; the lender's closest terms when the
-    model's acceptance stands but the application as asked cannot be granted; no terms otherwise."""
+    terms; an officer's accept's recorded terms (the application as asked, which the model did not offer);
+    the application's terms when the lender grants it as asked; the lender's closest terms when the model's
+    acceptance stands but the application as asked cannot be granted; no terms otherwise."""
     officer, offer = facts.officer, facts.offer
     if officer is not None and officer.decision == OfficerDecision.ACCEPT_COUNTER_OFFER:
         terms = officer.offer
@@ -181,6 +184,8 @@ def _granted(facts: DecisionFacts) -> tuple[str, Terms | None]:
         annuity = officer.offered_annuity
         known = annuity is not None and annuity == annuity  # NaN: the application had no instalment
         return ("accepted_offer_annuity" if known else "accepted_offer"), None
+    if officer is not None and officer.decision == OfficerDecision.ACCEPT and officer.offer is not None:
+        return "accepted", officer.offer
     if offer is not None:
         return "accepted", offer
     if not facts.by_officer and facts.counter_offer is not None:  # a referral leaves the model's decision

@@ -1,6 +1,8 @@
 """Example decision letters written from a served model (`python -m api.example_letters`): one stored
 client the model refuses and one it accepts, told in each case a letter has, in English and French, as
-HTML and PDF. A letter granting a credit states its terms (the lender's offer of the stored client).
+HTML and PDF. A letter granting a credit states its terms (the lender's offer of the stored client; for an
+officer's accept of a refusal, the application as asked priced at the grade of its PD, when a refused
+client's may be granted at all).
 
 The facts are assembled as the API's letter route assembles them (the model's decision, points, reasons and
 recourse of the stored client), with the officer's decision of each case in place of a recorded one.
@@ -19,12 +21,15 @@ from scoring.io import write_bytes_atomic, write_text_atomic
 from scoring.notice.content import DecisionFacts, Lender, OfficerFacts, build_notice, new_reference
 from scoring.notice.html import render_html
 from scoring.notice.pdf import render_pdf
+from scoring.offer.terms import Terms
 from scoring.serving.analytics import pick_examples
 from scoring.serving.letter_facts import stored_facts
+from scoring.serving.offering import stored_offer
 from scoring.serving.service import ScoringService
 from scoring.vocabulary import Decision, Language, OfficerDecision, OverrideReason
 
 OFFER_SEARCH = 50  # refused clients, nearest the threshold first, searched for a counter-offer
+Granted = tuple[DecisionFacts, Terms]  # a refused client, and its application as asked an officer may grant
 
 
 class NoExampleClient(ScoringError, LookupError):
@@ -48,9 +53,21 @@ def _has_counter_offer(facts: DecisionFacts) -> bool:
     return facts.counter_offer is not None
 
 
-def example_clients(service: ScoringService) -> tuple[DecisionFacts, DecisionFacts]:
+def _grantable(service: ScoringService, row: int) -> Granted | None:
+    """The refused client at `row` and its application as asked priced at the grade of its PD, when an
+    officer's accept may grant it (no limit no one may override: `OfferFound.barrier`); else None."""
+    offer = stored_offer(service, row)
+    if offer is None or offer.found.barrier is not None or offer.found.asked is None:
+        return None
+    facts = _facts(service, row)
+    return None if facts is None or facts.model_decision != Decision.REFUSE else (facts, offer.found.asked)
+
+
+def example_clients(service: ScoringService) -> tuple[DecisionFacts, DecisionFacts, Granted | None]:
     """A client the model refuses (the nearest the threshold with a counter-offer the lender grants, else the
-    dashboard's risky example) and one it accepts (the dashboard's safe example)."""
+    dashboard's risky example), one it accepts (the dashboard's safe example) and the refused client nearest
+    the threshold whose application an officer may grant as asked, with those terms (None when none may be:
+    above the usury threshold, say)."""
     rows = pick_examples(service.probabilities, service.scorer.threshold)
     probability = service.probabilities
     refusals = np.flatnonzero(probability >= service.scorer.threshold)
@@ -62,24 +79,27 @@ def example_clients(service: ScoringService) -> tuple[DecisionFacts, DecisionFac
     for facts, decision in ((refused, Decision.REFUSE), (accepted, Decision.ACCEPT)):
         if facts is None or facts.model_decision != decision:
             raise NoExampleClient(f"no stored client with an application to {decision}: no example letters")
-    return refused, accepted
+    granted = next((g for g in (_grantable(service, int(row)) for row in nearest) if g is not None), None)
+    return refused, accepted, granted
 
 
-def cases(refused: DecisionFacts, accepted: DecisionFacts) -> list[Case]:
-    """The letters' cases: each decision of the model standing, each overridden by the officer, and the
-    officer accepting the lender's counter-offer (its whole terms, as recorded) when the refusal has one."""
+def cases(refused: DecisionFacts, accepted: DecisionFacts, granted: Granted | None = None) -> list[Case]:
+    """The letters' cases: each decision of the model standing, the acceptance overridden by the officer, the
+    refusal overridden when an officer may grant a refused application as asked (its terms, as recorded),
+    and the officer accepting the lender's counter-offer (its whole terms, as recorded) when the refusal has
+    one."""
     listed = [
         Case("refused-by-model", refused),
         Case("accepted-by-model", accepted),
-        Case(
-            "refusal-overridden-accepted",
-            replace(refused, officer=OfficerFacts(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME)),
-        ),
         Case(
             "acceptance-overridden-refused",
             replace(accepted, officer=OfficerFacts(OfficerDecision.REFUSE, OverrideReason.AFFORDABILITY)),
         ),
     ]
+    if granted is not None:
+        facts, terms = granted
+        officer = OfficerFacts(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, offer=terms)
+        listed.append(Case("refusal-overridden-accepted", replace(facts, officer=officer)))
     offer = refused.counter_offer
     if offer is not None:
         officer = OfficerFacts(

@@ -195,12 +195,12 @@ def _reason(priced: Priced, i: int) -> str | None:
 
 
 def barrier(priced: Priced, i: int) -> str | None:
-    """The policy reason code of a limit candidate `i` breaks that no officer may override: the product's
-    range and the household's budget whatever the risk, the usury threshold where the risk is accepted (an
-    override of the risk disputes the price that risk calls for); None within them."""
+    """The policy reason code of a limit candidate `i` breaks that no officer may override, whatever the
+    risk: the product's range, the usury threshold (an override takes the risk at the price of its grade,
+    and no one may lend above the legal maximum) and the household's budget; None within them."""
     if not priced.product_ok[i]:
         return OUTSIDE_PRODUCT
-    if priced.risk_ok[i] and not priced.price_ok[i]:
+    if not priced.price_ok[i]:
         return PRICE_ABOVE_CAP
     return NOT_AFFORDABLE if not priced.afford_ok[i] else None
 

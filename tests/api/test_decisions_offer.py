@@ -10,9 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import scoring.serving.letter_facts
-from scoring.explain.policy_reasons import NOT_AFFORDABLE, policy_catalogue
 from scoring.notice import formats
-from scoring.serving.offering import stored_offer
 from scoring.strategy.authority import authority_limits
 from tests.api.conftest import API
 from tests.api.test_oversight import app_client, people  # noqa: F401 - fixtures
@@ -72,36 +70,6 @@ def test_an_application_the_lender_may_not_grant_as_asked_cannot_be_accepted_as_
     countered = app_client.post(url, json={"decision": "accept-counter-offer"}, headers=people["officer"])
     assert countered.status_code == 201, countered.text
     assert countered.json()["offer"] == blocked["offer"] and countered.json()["override"] is False
-
-
-def test_an_override_of_a_risk_refusal_cannot_grant_an_unaffordable_loan(
-    app_client: TestClient,  # noqa: F811
-    people: dict,  # noqa: F811
-) -> None:
-    """Refused on risk, and its asked terms are not affordable: an officer's override may take the risk,
-    not break the household's budget (the 422 names it, in the request's language)."""
-    service = app_client.app.state.scoring.service
-    results = (stored_offer(service, row) for row in range(len(service.store.ids)))
-    refused = next(
-        r
-        for r in results
-        if r is not None and r.found.reason_code is None and r.found.barrier == NOT_AFFORDABLE
-    )
-    assert refused.found.decision == "refuse" and refused.found.probability >= refused.found.threshold
-    url = f"{API}/clients/{refused.client_id}/decisions"
-    override = {"reason_category": "other", "justification": "The officer knows the client well enough."}
-    in_french = {**people["officer"], "Accept-Language": "fr"}
-    answer = app_client.post(url, json={"decision": "accept", **override}, headers=in_french)
-    assert answer.status_code == 422, answer.text
-    [problem] = answer.json()["detail"]
-    title = policy_catalogue()[refused.found.barrier].text("title", "fr")
-    assert problem["field"] == "decision" and problem["message"].startswith(
-        f"la demande telle que formulée ne peut pas être accordée : {title} ("
-    )
-    has_counter = refused.found.offer is not None
-    left = "acceptez la contre-proposition" if has_counter else "aucune contre-proposition"
-    assert left in problem["message"]  # what is left: a counter-offer only if there is one
-    assert app_client.get(url, headers=people["officer"]).json()["decisions"] == []
 
 
 def test_an_accepted_counter_offer_records_the_whole_offer(

@@ -126,28 +126,6 @@ def test_later_views_show_the_first_issue_date(client: TestClient, service: Scor
     assert "January 2, 2026" in text_of_html(page.text) and issued_rows(client) == 1
 
 
-def test_the_officers_decisions_each_get_their_letter(client: TestClient, service: ScoringService) -> None:
-    refused = int(service.store.ids[service.probabilities.argmax()])
-    url = f"{API}/clients/{refused}/notice"
-    model = client.get(url, params={"format": "html", "lang": "en"})
-    decide(client, refused, OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME)
-    accepted = client.get(url, params={"format": "html", "lang": "en"})
-    text = text_of_html(accepted.text)
-    assert "is accepted" in text and "refus" not in text.lower() and "unable" not in text
-    assert "%" not in text and "points" not in text and "What we can offer" not in text
-    assert "This decision was taken by one of our credit officers" in text
-    french = text_of(client.get(url, params={"lang": "fr"}).content)
-    assert "est acceptée" in french and "refus" not in french.lower() and "points" not in french
-    decide(client, refused, OfficerDecision.REFUSE, None)
-    refusal = client.get(url, params={"format": "html", "lang": "en"})
-    references = [r.headers["x-letter-reference"] for r in (model, accepted, refusal)]
-    assert len(set(references)) == 3 and issued_rows(client) == 3
-    assert "below the" in text_of_html(refusal.text)  # the officer followed the model's refusal: its points
-    letters = read_letters(client.app.state.scoring.engine)
-    assert letters["kind"].to_list() == ["refuse", "accept", "refuse"]
-    assert letters["decision_id"].null_count() == 1
-
-
 def test_an_officers_refusal_for_suspected_fraud_says_our_checks(
     client: TestClient, service: ScoringService
 ) -> None:

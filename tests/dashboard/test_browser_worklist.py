@@ -22,6 +22,7 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine
 
+from dashboard import offer_text
 from dashboard.i18n import ENGLISH
 from dashboard.settings import currency
 from dashboard.values import money
@@ -306,7 +307,13 @@ def test_worklist_take_grant_above_the_limits_and_a_seniors_approval(
     assert page.locator("#client-letter").count() == 0  # not "the letter follows the officer's decision"
     decided = page.inner_text("#client-officer-decided")
     assert decided.startswith("Referred to an officer, who decided on ")
-    assert decided.endswith(f": Credit granted. Approved by {SENIOR}.")  # and who approved it
+    history = httpx.get(
+        f"{product.api.url}{API}/clients/{case.client_id}/decisions", headers=headers, timeout=30
+    )
+    terms = history.json()["decisions"][0]["offer"]  # a referral accepted: the application as asked, recorded
+    assert terms["amount"] == case.amount
+    granted = offer_text.offer_sentence(terms, ENGLISH, currency()).rstrip(".")
+    assert decided.endswith(f": Credit granted: {granted}. Approved by {SENIOR}.")  # and who approved it
     href = page.get_attribute("#client-officer-letter-pdf-en", "href")
     letter = page.request.get(product.dashboard.url + href, timeout=TIMEOUT_MS)
     assert letter.status == 200 and letter.body().startswith(b"%PDF")

@@ -3,6 +3,7 @@ decisions and override rates per officer and month with default rates once a lab
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 
@@ -14,7 +15,9 @@ from scoring.db.audit import verify
 from scoring.db.decisions import DecisionError, ModelOpinion, OfficerChoice, check
 from scoring.db.tables import audit_log, labels
 from scoring.db.users import create_user
-from scoring.vocabulary import Decision, OfficerDecision, OverrideReason
+from scoring.explain.policy_reasons import PRICE_ABOVE_CAP
+from scoring.strategy.authority import AuthorityLimits
+from scoring.vocabulary import Decision, OfficerDecision, OverrideReason, Role
 from tests.db.conftest import CLI
 
 NOTE = "Payslips of the last three months show a higher income."
@@ -127,6 +130,55 @@ def test_record_keeps_the_models_view_and_audits(sqlite_engine: Engine) -> None:
         rows = conn.execute(select(audit_log.c.action, audit_log.c.client_hash, audit_log.c.actor)).all()
     assert ("override", "a" * 64, "olivia") in rows and ("decision", "a" * 64, "olivia") in rows
     assert verify(sqlite_engine).ok
+
+
+ASKED = {
+    "amount": 1_200_000.0,
+    "term_months": 36,
+    "annual_rate": 0.0735,
+    "apr": 0.0795,
+    "instalment": 37_237.1,
+}
+LIMITS = AuthorityLimits(0.12, 1_000_000.0, frozenset({Role.SENIOR, Role.ADMIN}))
+
+
+def test_an_accept_grants_the_asked_terms_unless_the_model_offers_them(sqlite_engine: Engine) -> None:
+    """An accept records the application as asked priced at the grade of the model's PD (`asked`) when the
+    model refused or referred it, in the decision and its audit row; the authority limits apply to its
+    amount. The accept of the model's own offer records nothing more than before."""
+    olivia, _ = _officers(sqlite_engine)
+    refused = replace(opinion(client="1" * 64), asked=ASKED, amount=ASKED["amount"])
+    choice = OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, NOTE)
+    saved = decisions.record(sqlite_engine, choice, refused, olivia, LIMITS)
+    assert saved["offer"] == ASKED and saved["counter_offer_amount"] is None
+    assert saved["status"] == "awaiting-approval"  # 1,200,000 is above the amount limit
+    referred = replace(opinion(Decision.REFER, client="2" * 64), asked=ASKED)
+    offered = replace(opinion(Decision.ACCEPT, client="3" * 64), offer=ASKED, asked=ASKED)
+
+    def recorded(choice: OfficerChoice, model: ModelOpinion) -> dict | None:
+        return decisions.record(sqlite_engine, choice, model, olivia)["offer"]
+
+    assert recorded(OfficerChoice(OfficerDecision.ACCEPT), referred) == ASKED
+    assert recorded(OfficerChoice(OfficerDecision.ACCEPT), offered) is None
+    assert recorded(OfficerChoice(OfficerDecision.REFUSE, OverrideReason.DATA_ERROR), referred) is None
+    with sqlite_engine.connect() as conn:
+        details = [
+            json.loads(d) for (d,) in conn.execute(select(audit_log.c.detail).order_by(audit_log.c.id))
+        ]
+    offers = [d.get("offer") for d in details if "decision_id" in d]
+    assert offers == [ASKED, ASKED, None, None]
+
+
+def test_no_one_may_accept_an_application_priced_above_the_usury_threshold() -> None:
+    """A price above the usury threshold bars an accept as asked whatever the risk: the 422's message names
+    the legal maximum and what is left (the counter-offer when there is one, else a refusal)."""
+    choice = OfficerChoice(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, NOTE)
+    for counter_offer, left in ((90_000.0, "accept the counter-offer or refuse"), (None, "no counter-offer")):
+        capped = replace(opinion(offer=counter_offer), barrier=PRICE_ABOVE_CAP)
+        with pytest.raises(DecisionError) as refused:
+            check(choice, capped)
+        assert refused.value.field == "decision"
+        assert "Price above the legal maximum" in refused.value.message and left in refused.value.message
 
 
 def test_summary_per_officer_and_month_with_outcomes(engine: Engine) -> None:

@@ -86,9 +86,24 @@ def test_an_acceptance_not_granted_as_asked_states_the_closest_terms(language: s
     assert ("36 monthly instalments" if language == "en" else "36 mensualités") in text
 
 
+@pytest.mark.parametrize("form", ["pdf", "html"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_officers_accept_of_a_refusal_states_the_recorded_asked_terms(language: str, form: str) -> None:
+    """The officer grants the application as asked, priced at the grade of the model's PD and recorded with
+    the decision: the letter states those terms, not the lender's counter-offer for another credit."""
+    officer = OfficerFacts(OfficerDecision.ACCEPT, OverrideReason.VERIFIED_INCOME, offer=ASKED)
+    granted = replace(facts(Decision.REFUSE, officer), counter_offer=LOWER)
+    text = letter_text(build_notice(granted, LENDER, language, ISSUED, "L-1"), form)
+    assert sentence("accepted", language) in text
+    for stated in STATED[language]:
+        assert stated in text
+    assert ("212,500" if language == "en" else "212 500") not in text
+
+
 def test_no_terms_without_a_grant_of_that_credit() -> None:
-    """A refusal states no terms; nor does an officer's acceptance of the application as asked when the
-    lender grants only other terms; it states them when the lender grants the application as asked."""
+    """A refusal states no terms; nor does an officer's acceptance of the application as asked recorded
+    without terms (before accepts recorded them) when the lender grants only other terms; it states them
+    when the lender grants the application as asked."""
     refused = replace(facts(Decision.REFUSE), counter_offer=LOWER)
     text = letter_text(build_notice(refused, LENDER, "en", ISSUED, "L-1"), "html")
     assert "The terms of your credit" not in text

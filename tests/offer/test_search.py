@@ -109,6 +109,19 @@ def test_refused_on_risk_at_every_amount_nothing_is_offered() -> None:
     assert found.limits.bound == RISK and found.limits.max_amount is None and found.grade is None
 
 
+def test_no_one_may_grant_a_refused_risks_asked_terms_priced_above_the_usury_threshold() -> None:
+    """The risk refuses both: the offer's reason is the risk's (no policy code), but the asked terms priced
+    at the grade of the PD break the usury threshold, which no override may (`barrier`); priced under it,
+    an override may grant them."""
+    cap = float(POLICY.usury.max_apr(500_000)[0])
+    found = search_offer(constant(0.5), 500_000, 25_000.0, RICH, THRESHOLD, POLICY)
+    assert found.reason_code is None and found.barrier == PRICE_ABOVE_CAP
+    assert found.asked.grade == "H" and found.asked.apr > cap
+    lawful = search_offer(constant(0.05), 500_000, 25_000.0, RICH, 0.04, POLICY)
+    assert lawful.decision == "refuse" and lawful.reason_code is None and lawful.barrier is None
+    assert lawful.asked.grade == "E" and lawful.asked.apr <= cap and lawful.asked.amount == 500_000
+
+
 def test_no_income_nothing_is_affordable() -> None:
     found = search_offer(constant(0.005), 500_000, 25_000.0, Household(None, 1, 0.0), THRESHOLD, POLICY)
     assert found.offer is None and found.reason_code == NOT_AFFORDABLE and found.limits.bound == AFFORDABILITY
