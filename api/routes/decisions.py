@@ -12,10 +12,12 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 
 from api.deps import ClientId, ServiceDep, StateDep, client_not_found
+from api.error_texts import translate
 from api.errors import error_responses
 from api.identity import Analyst, AnyUser, DatabaseDep, Officer, Reviewer, actor_of
 from api.language import LanguageDep
 from api.schemas.access import (
+    BarredOut,
     DecisionHistoryOut,
     DecisionIn,
     DecisionOut,
@@ -141,14 +143,21 @@ def decide(
 
 @router.get("/clients/{client_id}/decisions", response_model=DecisionHistoryOut, responses=ERRORS)
 def decision_history(
-    client_id: ClientId, state: StateDep, service: ServiceDep, _user: AnyUser
+    client_id: ClientId, state: StateDep, service: ServiceDep, _user: AnyUser, language: LanguageDep
 ) -> DecisionHistoryOut:
-    """The client's recorded decisions, newest first, and which decisions would override the model's now."""
+    """The client's recorded decisions, newest first; which decisions would override the model's now, and
+    which cannot be recorded now, whoever decides, with why in the request's language (the 422 a record of
+    one gives: an accept of an application the lender may not grant as asked, an accept of the
+    counter-offer when there is none)."""
     opinion = model_opinion(service, state.salt, client_id)
     rows = decisions.history(state.engine, opinion.client_hash)
     overriding = [str(d) for d in OfficerDecision if opinion.overridden_by(d)]
+    barred = [
+        BarredOut(decision=str(d), reason_code=code, message=translate(message, language))
+        for d, (code, message) in decisions.barred(opinion, language).items()
+    ]
     return DecisionHistoryOut(
-        client_id=client_id, decisions=[DecisionOut(**r) for r in rows], overriding=overriding
+        client_id=client_id, decisions=[DecisionOut(**r) for r in rows], overriding=overriding, barred=barred
     )
 
 

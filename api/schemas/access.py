@@ -162,6 +162,17 @@ class DecisionOut(BaseModel):
     review_note: str | None = Field(None, description="The reviewer's justification")
 
 
+class BarredOut(BaseModel):
+    """A decision no one may record for the client now, and why."""
+
+    decision: OfficerDecisionName
+    reason_code: str = Field(
+        description="The limit the application as asked breaks (OUTSIDE_PRODUCT, PRICE_ABOVE_CAP, "
+        "NOT_AFFORDABLE) for an accept; NO_COUNTER_OFFER for an accept of the counter-offer without one"
+    )
+    message: str = Field(description="Why, in the request's language: the text of the 422 recording it gives")
+
+
 class DecisionHistoryOut(BaseModel):
     client_id: int
     decisions: list[DecisionOut] = Field(description="Newest first")
@@ -169,6 +180,11 @@ class DecisionHistoryOut(BaseModel):
         description="The officer's decisions that would override the model's for this client now (each needs "
         "a reason category and a justification): the vocabulary's `overrides`, except accepting the "
         "counter-offer of an accepted risk whose application cannot be granted as asked"
+    )
+    barred: list[BarredOut] = Field(
+        description="The decisions that cannot be recorded for this client now, whoever decides (a record "
+        "of one is refused: 422 on `decision`), each with its reason: an accept of an application the lender "
+        "may not grant as asked, an accept of the counter-offer when there is none"
     )
 
 

@@ -38,6 +38,8 @@ WORD = re.compile(r"[^\W\d_]\w*")
 GRANTED = (str(OfficerDecision.ACCEPT), str(OfficerDecision.ACCEPT_COUNTER_OFFER))
 CLOSING = (*GRANTED, str(OfficerDecision.REFUSE))  # final decisions that take a client off the worklist
 REVIEWER = users.alias("reviewer")
+NO_COUNTER_OFFER = "NO_COUNTER_OFFER"  # the reason code of an accept of the counter-offer without one
+NO_COUNTER_OFFER_MESSAGE = "there is no counter-offer: the model accepts no amount for this client"
 
 
 class DecisionError(ScoringError, ValueError):
@@ -133,18 +135,28 @@ def barrier_message(code: str, language: Language = Language.EN, counter_offered
     )
 
 
+def barred(model: ModelOpinion, language: Language = Language.EN) -> dict[OfficerDecision, tuple[str, str]]:
+    """The decisions no one may record for the client now, whoever decides: decision -> (reason code, why in
+    `language`): an accept of an application the lender may not grant as asked (its `barrier`), an accept
+    of the counter-offer when there is none (`NO_COUNTER_OFFER`)."""
+    found: dict[OfficerDecision, tuple[str, str]] = {}
+    if model.barrier is not None:
+        why = barrier_message(model.barrier, language, model.counter_offered)
+        found[OfficerDecision.ACCEPT] = (model.barrier, why)
+    if not model.counter_offered:
+        found[OfficerDecision.ACCEPT_COUNTER_OFFER] = (NO_COUNTER_OFFER, NO_COUNTER_OFFER_MESSAGE)
+    return found
+
+
 def check(choice: OfficerChoice, model: ModelOpinion, language: Language = Language.EN) -> bool:
     """Whether the choice overrides the model; DecisionError when it cannot be recorded as it is (the limit
     an accept breaks named in `language`). An override needs a reason category and a justification; the
     refusal of a referral a reason category (the officer refuses, and the letter says why)."""
     override = model.overridden_by(choice.decision)
     note = (choice.justification or "").strip()
-    if choice.decision is OfficerDecision.ACCEPT_COUNTER_OFFER and model.counter_offer_amount is None:
-        raise DecisionError(
-            "decision", "there is no counter-offer: the model accepts no amount for this client"
-        )
-    if choice.decision is OfficerDecision.ACCEPT and model.barrier is not None:
-        raise DecisionError("decision", barrier_message(model.barrier, language, model.counter_offered))
+    refused = barred(model, language).get(choice.decision)
+    if refused is not None:
+        raise DecisionError("decision", refused[1])
     if len(note) > MAX_JUSTIFICATION:
         raise DecisionError("justification", f"at most {MAX_JUSTIFICATION} characters")
     if override:

@@ -59,6 +59,9 @@ def test_an_application_the_lender_may_not_grant_as_asked_cannot_be_accepted_as_
     history = app_client.get(url, headers=people["officer"]).json()
     assert history["decisions"] == []  # nothing recorded
     assert history["overriding"] == ["refuse"]  # the counter-offer is what the acceptance can lend
+    assert history["barred"] == [  # the form offers no accept, and says why: the 422's text
+        {"decision": "accept", "reason_code": "NOT_AFFORDABLE", "message": problem["message"]}
+    ]
     override = {
         "reason_category": "affordability",
         "justification": "The household can carry the lower amount only.",
@@ -117,6 +120,16 @@ def test_no_counter_offer_without_an_offer(app_client: TestClient, people: dict)
     url = f"{API}/clients/{nothing['client_id']}/decisions"
     refused = app_client.post(url, json={"decision": "accept-counter-offer"}, headers=people["officer"])
     assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "decision"
+    barred = app_client.get(url, headers={**people["officer"], "Accept-Language": "fr"}).json()["barred"]
+    assert {
+        "decision": "accept-counter-offer",
+        "reason_code": "NO_COUNTER_OFFER",
+        "message": "il n’y a pas de contre-proposition : le modèle n’accepte aucun montant pour ce client",
+    } in barred
+    assert (
+        refused.json()["detail"][0]["message"]
+        == "there is no counter-offer: the model accepts no amount for this client"
+    )
 
 
 def test_the_models_acceptance_letter_states_the_offer(app_client: TestClient, people: dict) -> None:  # noqa: F811

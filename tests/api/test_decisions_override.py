@@ -209,6 +209,28 @@ def test_no_one_may_accept_a_refused_risk_priced_above_the_usury_threshold(
         assert countered.status_code == 201 and countered.json()["offer"] == found.offer.payload()
 
 
+def test_the_history_says_which_decisions_cannot_be_recorded_and_why(
+    app: TestClient, officer: dict, clients: Clients
+) -> None:
+    """`barred` names an accept past the usury threshold with the 422's own text, in the request's language;
+    nothing bars the accept of a grantable application."""
+    url = f"{API}/clients/{clients.ids['above_cap']}/decisions"
+    for language in LABELS:
+        headers = {**officer, "Accept-Language": language}
+        refused = app.post(url, json={"decision": "accept", **OVERRIDE}, headers=headers)
+        [problem] = refused.json()["detail"]
+        barred = {b["decision"]: b for b in app.get(url, headers=headers).json()["barred"]}
+        assert barred["accept"] == {
+            "decision": "accept",
+            "reason_code": PRICE_ABOVE_CAP,
+            "message": problem["message"],
+        }
+        assert ("accept-counter-offer" in barred) is (clients.above_cap.offer is None)
+    for kind in ("lawful", "referred", "accepted"):
+        history = app.get(f"{API}/clients/{clients.ids[kind]}/decisions", headers=officer).json()
+        assert "accept" not in {b["decision"] for b in history["barred"]}, kind
+
+
 def test_an_override_of_a_refused_risk_cannot_grant_an_unaffordable_loan(
     app: TestClient, officer: dict, clients: Clients
 ) -> None:

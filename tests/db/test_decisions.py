@@ -12,12 +12,21 @@ from sqlalchemy import Engine, select
 
 from scoring.db import decisions
 from scoring.db.audit import verify
-from scoring.db.decisions import DecisionError, ModelOpinion, OfficerChoice, check
+from scoring.db.decisions import (
+    NO_COUNTER_OFFER,
+    NO_COUNTER_OFFER_MESSAGE,
+    DecisionError,
+    ModelOpinion,
+    OfficerChoice,
+    barred,
+    barrier_message,
+    check,
+)
 from scoring.db.tables import audit_log, labels
 from scoring.db.users import create_user
 from scoring.explain.policy_reasons import PRICE_ABOVE_CAP
 from scoring.strategy.authority import AuthorityLimits
-from scoring.vocabulary import Decision, OfficerDecision, OverrideReason, Role
+from scoring.vocabulary import Decision, Language, OfficerDecision, OverrideReason, Role
 from tests.db.conftest import CLI
 
 NOTE = "Payslips of the last three months show a higher income."
@@ -179,6 +188,28 @@ def test_no_one_may_accept_an_application_priced_above_the_usury_threshold() -> 
             check(choice, capped)
         assert refused.value.field == "decision"
         assert "Price above the legal maximum" in refused.value.message and left in refused.value.message
+
+
+def test_what_no_one_may_record_is_what_check_refuses() -> None:
+    """`barred` names the decisions `check` refuses whoever decides, with the 422's reason code and text:
+    an accept past a barrier, an accept of the counter-offer without one; nothing for a grantable client."""
+    assert barred(opinion()) == {}
+    capped = replace(opinion(offer=None), barrier=PRICE_ABOVE_CAP)
+    found = barred(capped, Language.FR)
+    assert list(found) == [OfficerDecision.ACCEPT, OfficerDecision.ACCEPT_COUNTER_OFFER]
+    assert found[OfficerDecision.ACCEPT] == (
+        PRICE_ABOVE_CAP,
+        barrier_message(PRICE_ABOVE_CAP, Language.FR, False),
+    )
+    assert found[OfficerDecision.ACCEPT_COUNTER_OFFER] == (NO_COUNTER_OFFER, NO_COUNTER_OFFER_MESSAGE)
+    for decision, (_, why) in found.items():
+        choice = OfficerChoice(decision, OverrideReason.VERIFIED_INCOME, NOTE)
+        with pytest.raises(DecisionError) as refused:
+            check(choice, capped, Language.FR)
+        assert (refused.value.field, refused.value.message) == ("decision", why)
+    countered = replace(opinion(Decision.ACCEPT), barrier=PRICE_ABOVE_CAP)
+    assert list(barred(countered)) == [OfficerDecision.ACCEPT]
+    assert not check(OfficerChoice(OfficerDecision.ACCEPT_COUNTER_OFFER), countered)
 
 
 def test_summary_per_officer_and_month_with_outcomes(engine: Engine) -> None:
