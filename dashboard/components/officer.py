@@ -35,6 +35,7 @@ def panel(client_id: int, score: Mapping, t: Translator = ENGLISH) -> html.Secti
             dcc.Store(id=f"{PREFIX}-model", data={"client_id": client_id, "decision": score["decision"]}),
             dcc.Store(id=f"{PREFIX}-recorded"),
             dcc.Store(id=f"{PREFIX}-overriding"),  # the decisions that would override, with the history
+            dcc.Store(id=f"{PREFIX}-barred"),  # the decisions no one may record, and why, with the history
             html.Div(id=f"{PREFIX}-form"),
             html.H4(t.gettext("Decision history"), className="h5 mt-3"),
             html.Div(id=f"{PREFIX}-history"),
@@ -68,6 +69,7 @@ def form(words: Mapping, t: Translator = ENGLISH) -> list:
         dbc.RadioItems(
             id=f"{PREFIX}-decision", options=_options(words["decisions"], named), className="mb-2"
         ),
+        html.Div(id=f"{PREFIX}-barred-note", role="note", className="mb-2 small"),
         html.Div(id=f"{PREFIX}-override", role="status", className="mb-2"),
         dbc.Label(_("Reason of an override"), html_for=f"{PREFIX}-reason"),
         dbc.Select(
@@ -138,6 +140,32 @@ def show_override(decision: str | None, overriding: list[str] | None, model: Map
     if model["decision"] == text.REFER and decision == text.REFUSE:  # the letter gives the reason
         return t.gettext("Choose the reason of the refusal: the letter gives it to the customer."), no_update
     return "", None
+
+
+@protected_callback(
+    DECIDE,
+    Output(f"{PREFIX}-decision", "options"),
+    Output(f"{PREFIX}-decision", "value"),
+    Output(f"{PREFIX}-barred-note", "children"),
+    Input(f"{PREFIX}-barred", "data"),
+    State(f"{PREFIX}-decision", "options"),
+    State(f"{PREFIX}-decision", "value"),
+)
+def show_barred(barred: list[dict] | None, options: list[dict], decision: str | None) -> tuple:
+    """Disables the decisions that cannot be recorded for the client (as the history's answer says) and says
+    why beside them, in the API's words; lets go of such a decision if it was chosen. Also run when the form
+    is drawn (no `prevent_initial_call`), should that answer have come first. The API refuses them anyway."""
+    if barred is None:
+        return no_update, no_update, no_update
+    why = {b["decision"]: b["message"] for b in barred}
+    named = {o["value"]: o["label"] for o in options}
+    sentence = current().gettext("\u201c{decision}\u201d is not possible for this client: {reason}.")
+    notes = [
+        html.P(sentence.format(decision=named.get(d, d), reason=message), className="mb-1")
+        for d, message in why.items()
+    ]
+    shown = [{**o, "disabled": o["value"] in why} for o in options]
+    return shown, None if decision in why else no_update, notes
 
 
 @protected_callback(
@@ -265,27 +293,29 @@ def _status_note(latest: Mapping, t: Translator) -> dbc.Alert | None:
     Output(f"{PREFIX}-history", "children"),
     Output(LETTER_SLOT, "children"),
     Output(f"{PREFIX}-overriding", "data"),
+    Output(f"{PREFIX}-barred", "data"),
     Input(PAINTED, "data"),
     Input(f"{PREFIX}-recorded", "data"),
     State(f"{PREFIX}-model", "data"),
     prevent_initial_call=True,
 )
 def show_history(_painted: Mapping | None, _recorded: int | None, model: Mapping | None) -> tuple:
-    """The client's decisions, newest first, what the letter block says of them (`letter_state`), and the
-    decisions that would override the model's for the client (for the form's `show_override`)."""
+    """The client's decisions, newest first, what the letter block says of them (`letter_state`), the
+    decisions that would override the model's for the client (for the form's `show_override`) and those that
+    cannot be recorded (for its `show_barred`)."""
     t = current()
     if not model or not auth.current():
         shown_to = t.gettext("The decision history is shown to signed-in users.")
-        return html.P(shown_to, className="text-muted"), no_update, no_update
+        return html.P(shown_to, className="text-muted"), no_update, no_update, no_update
     try:
         words, found = api().both(
             lambda c: c.decision_vocabulary(), lambda c: c.decisions(model["client_id"])
         )
     except ApiError as error:
-        return dbc.Alert(error.message, color="warning"), no_update, no_update
+        return dbc.Alert(error.message, color="warning"), no_update, no_update, no_update
     letter = letter_state(model, found["decisions"], t)
     table = history_table(found["decisions"], labels(words, t), t)
-    return table, letter if letter is not None else no_update, found["overriding"]
+    return table, letter if letter is not None else no_update, found["overriding"], found["barred"]
 
 
 def letter_state(model: Mapping, decisions: list[dict], t: Translator) -> object:

@@ -160,7 +160,7 @@ def test_analyst_reads_the_client_without_deciding(
 
 
 def test_administrator_in_french_then_english(
-    browser: object, signed: Service, clients: dict[str, int], database: Engine
+    browser: object, signed: Service, clients: dict[str, int], accepted: int, database: Engine
 ) -> None:
     context = new_context(browser, locale="fr-FR")
     visit = Visit(context.new_page(), signed.url)
@@ -181,14 +181,24 @@ def test_administrator_in_french_then_english(
         assert page.inner_text("#users-add") == "Ajouter le compte"
         visit.check("users-fr")
 
-        page.goto(visit.base_url + f"/client/{clients['risky']}")
-        page.wait_for_selector("#client-officer-decision input[value='accept']")
-        page.check("#client-officer-decision input[value='accept']", force=True)
-        page.wait_for_selector("#client-officer-override:has-text('c’est une dérogation')")
+        page.goto(visit.base_url + f"/client/{clients['risky']}")  # priced above the usury threshold
+        page.wait_for_selector("#client-officer-decision input[value='accept'][disabled]")
+        page.wait_for_selector("#client-officer-barred-note:has-text('n’est pas possible pour ce client')")
+        assert (
+            "« Accepter » n’est pas possible pour ce client : la demande telle que formulée ne peut pas être "
+            "accordée" in page.inner_text("#client-officer-barred-note")
+        )
         assert "Accepter la contre-proposition" in page.inner_text("#client-officer-decision")
         assert "Revenus ou emploi vérifiés autrement" in page.inner_text("#client-officer-reason")
         assert "Déconnexion" in page.inner_text("#app-sign-out")
         visit.check("client-officer-fr")
+        page.goto(visit.base_url + f"/client/{accepted}")  # the model accepts: refusing overrides it
+        page.wait_for_selector("#client-officer-decision input[value='refuse']")
+        page.wait_for_load_state(
+            "networkidle"
+        )  # the callbacks done: the form is not drawn again under the click
+        page.check("#client-officer-decision input[value='refuse']", force=True)
+        page.wait_for_selector("#client-officer-override:has-text('c’est une dérogation')")
 
         page.goto(visit.base_url + "/users")
         page.wait_for_selector("#users-accounts tbody tr")

@@ -14,9 +14,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from api.applications import application_fields
 from api.routes.recourse import RecourseOut
+from api.schemas.access import DecisionHistoryOut, DecisionVocabularyOut
 from api.schemas.clients import ApplicationFieldsOut, ClientOut
 from api.schemas.offers import OfferOut
 from api.schemas.scores import ScoreOut
+from scoring.db.decisions import barrier_message
+from scoring.explain.policy_reasons import PRICE_ABOVE_CAP
 
 Payload = TypeVar("Payload", dict[str, Any], list[Any])
 
@@ -200,5 +203,35 @@ OFFER = checked(
             "min_residual_income_per_member": 700.0,
             "period": "monthly",
         },
+    },
+)
+
+VOCABULARY = checked(
+    DecisionVocabularyOut,
+    {
+        "decisions": [
+            {"value": "accept", "label": "Accept"},
+            {"value": "accept-counter-offer", "label": "Accept the counter-offer"},
+            {"value": "refuse", "label": "Refuse"},
+            {"value": "refer", "label": "Refer to a senior officer"},
+        ],
+        "override_reasons": [{"value": "verified-income", "label": "Verified income"}],
+        "overrides": {"accept": ["accept-counter-offer", "refuse"], "refer": [], "refuse": ["accept"]},
+        "min_justification": 20,
+    },
+)
+HISTORY = checked(
+    DecisionHistoryOut,
+    {  # client 100002 (SCORE refuses, OFFER counter-offers): its application as asked is priced above the cap
+        "client_id": 100002,
+        "decisions": [],
+        "overriding": ["accept"],
+        "barred": [
+            {
+                "decision": "accept",
+                "reason_code": PRICE_ABOVE_CAP,
+                "message": barrier_message(PRICE_ABOVE_CAP),
+            }
+        ],
     },
 )

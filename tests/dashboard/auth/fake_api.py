@@ -10,7 +10,7 @@ import httpx
 
 from dashboard.auth import SESSION_COOKIE
 from dashboard.auth.guard import CSRF_COOKIE, CSRF_HEADER
-from tests.support.payloads import SCORE
+from tests.support.payloads import HISTORY, SCORE, VOCABULARY
 
 USERS = {
     "olivia": {"id": 2, "role": "officer"},
@@ -63,7 +63,8 @@ def recorded(name: str, sent: dict) -> dict:
 
 
 class FakeApi:
-    """The scoring API's sign-in, session, account and decision routes, recording what the dashboard sent.
+    """The scoring API's sign-in, session, account and decision routes (client 100002's history: `HISTORY`),
+    recording what the dashboard sent.
 
     As the API: sign-in answers a session token; every other call needs a live one (`Authorization:
     Bearer`), `X-Scoring-User` alone is a 401; sign-out, a password set and a disabled account revoke.
@@ -130,6 +131,10 @@ class FakeApi:
             return httpx.Response(204)
         if path.endswith("/decisions") and request.method == "POST":
             return httpx.Response(201, json=recorded(name, json.loads(request.content)))
+        if path == "/clients/100002/decisions":
+            return httpx.Response(200, json=HISTORY)
+        if path == "/decisions/vocabulary":
+            return httpx.Response(200, json=VOCABULARY)
         return httpx.Response(404, json={"detail": "not faked"})
 
     def sent(self, path: str) -> list[httpx.Request]:
