@@ -15,6 +15,7 @@ from dashboard.i18n import ENGLISH, N_, Translator
 
 DAYS_PER_YEAR = 365.25
 Levels = Mapping[str, Sequence[str]]
+Refusals = Mapping[str, Mapping[str, object]]  # form field -> {"value": refused value, "message": why}
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,23 @@ def check(name: str, value: object, levels: Levels, t: Translator = ENGLISH) -> 
             field=field, low=t.number(spec.low), high=t.number(spec.high)
         )
     return None
+
+
+def field_problem(
+    name: str, value: object, levels: Levels, refused: Refusals | None, t: Translator = ENGLISH
+) -> str | None:
+    """What a field's feedback says: its value's own problem, else why the API refused this very value at
+    the last submit (`refused`, see `refusals`); a changed value drops the API's word until it is sent."""
+    problem = check(name, value, levels, t)
+    refusal = (refused or {}).get(name)
+    if problem is None and refusal is not None and refusal["value"] == value:
+        return str(refusal["message"])
+    return problem
+
+
+def refusals(values: Mapping[str, object], refused: Mapping[str, str]) -> Refusals:
+    """The API's refusals (message by form field) with the values it refused, for `field_problem`."""
+    return {name: {"value": values.get(name), "message": message} for name, message in refused.items()}
 
 
 def problems(values: Mapping[str, object], levels: Levels, t: Translator = ENGLISH) -> dict[str, str]:

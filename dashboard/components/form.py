@@ -1,6 +1,7 @@
 """Form inputs built from `dashboard.forms` fields: a label, the input, help and feedback per field.
 
-The input of field F on page P has the id "P-F" (so its label points at it); its feedback is "P-F-feedback".
+The input of field F on page P has the id "P-F" (so its label points at it); its feedback is "P-F-feedback",
+written by that field's check only (`register`).
 Choices list the levels the API accepts (`levels`, from `ApiClient.application_levels`).
 """
 
@@ -82,34 +83,28 @@ def inputs(page: str, names: Sequence[str], kind: type = Input) -> list:
     return [kind(input_id(page, n), "value") for n in names]
 
 
-def feedback_outputs(page: str, names: Sequence[str]) -> list[Output]:
-    """Outputs marking each field invalid and saying why (allowed beside each field's own check)."""
-    outputs = []
+def refused_id(page: str) -> str:
+    """The store of what the API refused at the page's last submit (`forms.refusals`)."""
+    return f"{page}-refused"
+
+
+def register(page: str, names: Sequence[str], submitted: bool = False) -> None:
+    """Check each field of a page's form as its value changes: the one place a field's feedback comes from.
+
+    With `submitted`, each field is checked again when the page's submit fills the store `refused_id(page)`:
+    a required field left empty is then marked, and a value the API refused says why until it is changed.
+    """
     for name in names:
-        outputs.append(Output(input_id(page, name), "invalid", allow_duplicate=True))
-        outputs.append(Output(f"{input_id(page, name)}-feedback", "children", allow_duplicate=True))
-    return outputs
-
-
-def feedback(names: Sequence[str], found: Mapping[str, str]) -> list:
-    """Values of `feedback_outputs` for the problems found (by field name)."""
-    values: list = []
-    for name in names:
-        values += [name in found, found.get(name, "")]
-    return values
-
-
-def register(page: str, names: Sequence[str]) -> None:
-    """Check each field of a page's form as its value changes."""
-    for name in names:
+        on_submit = [Input(refused_id(page), "data")] if submitted else []
 
         @callback(
             Output(input_id(page, name), "invalid"),
             Output(f"{input_id(page, name)}-feedback", "children"),
             Input(input_id(page, name), "value"),
+            *on_submit,
             prevent_initial_call=True,
         )
-        def check(value: object, name: str = name) -> tuple[bool, str]:
+        def check(value: object, refused: forms.Refusals | None = None, name: str = name) -> tuple[bool, str]:
             levels = levels_or_none() if forms.FIELDS[name].is_choice else {}
-            problem = forms.check(name, value, levels, current())
+            problem = forms.field_problem(name, value, levels, refused, current())
             return problem is not None, problem or ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import forms
@@ -23,7 +23,9 @@ FORM = "new-fields"  # the form's own error box: its choices come from the API
 FIELDS = forms.NEW_APPLICATION_FIELDS
 FIRST_VALUES = {"NAME_CONTRACT_TYPE": "Cash loans"}
 
-form.register(PREFIX, FIELDS)
+REFUSED = form.refused_id(PREFIX)
+
+form.register(PREFIX, FIELDS, submitted=True)
 
 
 def title() -> str:
@@ -39,11 +41,26 @@ def layout(**_query: str) -> html.Div:
                 _("Enter an applicant who is not in the data yet; fields marked required must be filled."),
             ),
             dcc.Store(id="new-page", data=True),
+            dcc.Store(id=REFUSED),
             error_box(FORM),
-            loading(html.Div(id="new-form", role="form", **{"aria-label": _("New application")}), FORM),
-            html.Div(id="new-problems", className="mt-3", role="status"),
-            error_box(PREFIX),
-            loading(html.Div(id="new-result", className="mt-3"), PREFIX),
+            # The spinner covers the form only while it is drawn: a field's check must not hide the form,
+            # and the button with it, under the officer's click (a click released on the spinner is lost).
+            loading(
+                html.Div(id="new-form", role="form", **{"aria-label": _("New application")}),
+                FORM,
+                {"new-form": "children"},
+            ),
+            # While a submit is scored, the spinner covers (and hides) what the last one said.
+            loading(
+                html.Div(
+                    [
+                        html.Div(id="new-problems", className="mt-3", role="status"),
+                        error_box(PREFIX),
+                        html.Div(id="new-result", className="mt-3"),
+                    ]
+                ),
+                PREFIX,
+            ),
         ]
     )
 
@@ -101,22 +118,33 @@ def result(score: dict, offer: dict, t: Translator) -> html.Div:
     Output("new-problems", "children"),
     Output("new-error", "hidden"),
     Output("new-error-text", "children"),
-    *form.feedback_outputs(PREFIX, FIELDS),
+    Output(REFUSED, "data"),
     Input("new-submit", "n_clicks"),
     Input("new-retry", "n_clicks"),
     *form.inputs(PREFIX, FIELDS, State),
+    State(REFUSED, "data"),
     prevent_initial_call=True,
 )
-def score(submit: int | None, retry: int | None, *values: object) -> tuple:
+def score(submit: int | None, retry: int | None, *args: object) -> tuple:
     """Check, then score, the application the officer submitted (nothing before the first submit: the
-    button's arrival in the form must not show every required field as an error)."""
+    button's arrival in the form must not show every required field as an error).
+
+    The fields' own feedback comes from their checks (`form.register`), run again when the store of what
+    the API refused changes (from nothing at the first submit); it is left as it is when unchanged: each
+    field was checked as its value changed."""
     if not submit and not retry:
         raise PreventUpdate
+    *values, before = args
     t = current()
     entered = dict(zip(FIELDS, values, strict=True))
+
+    def answer(view: object, problems: dict[str, str], error: tuple, refused: forms.Refusals) -> tuple:
+        listed = problem_list(problems, t) if problems else None
+        return view, listed, *error, no_update if refused == before else refused
+
     found = forms.problems(entered, form.levels_or_none(), t)
     if found:
-        return None, problem_list(found, t), *HIDDEN, *form.feedback(FIELDS, found)
+        return answer(None, found, HIDDEN, {})
     application = forms.to_api(entered)
     try:
         scored = api().score_application(application)
@@ -126,9 +154,9 @@ def score(submit: int | None, retry: int | None, *values: object) -> tuple:
             forms.form_field_of(f): m for f, m in error.fields.items() if forms.form_field_of(f) in FIELDS
         }
         if refused:
-            return None, problem_list(refused, t), *HIDDEN, *form.feedback(FIELDS, refused)
-        return None, None, *shown(error), *form.feedback(FIELDS, {})
-    return result(scored, offer, t), None, *HIDDEN, *form.feedback(FIELDS, {})
+            return answer(None, refused, HIDDEN, forms.refusals(entered, refused))
+        return answer(None, {}, shown(error), {})
+    return answer(result(scored, offer, t), {}, HIDDEN, {})
 
 
 clientside_callback(

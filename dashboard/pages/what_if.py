@@ -62,7 +62,9 @@ def layout(client_id: str | None = None, **_query: str) -> html.Div:
             dcc.Store(id="what-if-before"),
             dcc.Store(id="what-if-offer"),
             error_box(PREFIX),
-            loading(html.Div(id="what-if-form"), PREFIX),
+            # The spinner covers the form only while it is drawn, not while a field is checked or the offer
+            # applied: it would hide the form, and its buttons, under the officer's click.
+            loading(html.Div(id="what-if-form"), PREFIX, {"what-if-form": "children"}),
             loading(html.Div(id="what-if-result", **{"aria-live": "polite"}), "what-if-result"),
         ]
     )

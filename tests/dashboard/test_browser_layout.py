@@ -116,7 +116,9 @@ def test_new_application_opens_without_an_error(visit: Visit) -> None:
     assert page.inner_text("#new-problems") == ""
     page.click("#new-submit")
     page.wait_for_selector("#new-problems .alert")
-    assert page.locator(".is-invalid").count() >= 3  # the required fields, once the user asked to score
+    for name in ("AMT_CREDIT", "AMT_INCOME_TOTAL", "AGE_YEARS"):  # the required fields left empty, marked
+        page.wait_for_selector(f"#new-{name}.is-invalid")  # once the user asked to score
+    assert page.locator(".is-invalid").count() == 3  # and only they (the contract type is given)
     visit.check("new-application-submitted-empty")
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from dash import no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import forms
@@ -108,14 +109,44 @@ def test_changes_are_the_edited_fields_only() -> None:
 
 
 def test_new_application_says_nothing_before_the_first_submit(answer: Callable) -> None:
-    """The submit button arrives with the form (n_clicks 0): no field is called wrong until it is pressed."""
+    """The submit button arrives with the form (n_clicks 0): no field is called wrong until it is pressed; the
+    first submit fills the store of refusals, which checks every field (the empty required ones say so), and
+    a submit that leaves it as it was checks none again."""
     from dashboard.pages import new_application
 
     answer(lambda request: httpx.Response(200, json=FIELDS))
     empty = [None] * len(new_application.FIELDS)
     with pytest.raises(PreventUpdate):
-        new_application.score(0, None, *empty)
+        new_application.score(0, None, *empty, None)
     with pytest.raises(PreventUpdate):
-        new_application.score(None, None, *empty)
-    result, problems, *_rest = new_application.score(1, None, *empty)
-    assert result is None and "to fix before scoring" in str(problems)
+        new_application.score(None, None, *empty, None)
+    result, problems, hidden, _text, refused = new_application.score(1, None, *empty, None)
+    assert result is None and "to fix before scoring" in str(problems) and hidden
+    assert refused == {}
+    assert new_application.score(2, None, *empty, {})[-1] is no_update
+
+
+def test_a_value_the_api_refused_says_why_until_it_is_changed(answer: Callable) -> None:
+    from dashboard.pages import new_application
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/applications/fields"):
+            return httpx.Response(200, json=FIELDS)
+        detail = [{"field": "DAYS_BIRTH", "message": "too young for this loan", "type": "x"}]
+        return httpx.Response(422, json={"detail": detail})
+
+    answer(refuse)
+    entered = {
+        "NAME_CONTRACT_TYPE": "Cash loans",
+        "AMT_CREDIT": 1000,
+        "AMT_INCOME_TOTAL": 2000,
+        "AGE_YEARS": 19,
+    }
+    values = [entered.get(name) for name in new_application.FIELDS]
+    result, problems, hidden, _text, refused = new_application.score(1, None, *values, {})
+    assert result is None and "too young for this loan" in str(problems) and hidden
+    assert refused == {"AGE_YEARS": {"value": 19, "message": "too young for this loan"}}
+    assert forms.field_problem("AGE_YEARS", 19, LEVELS, refused) == "too young for this loan"
+    assert forms.field_problem("AGE_YEARS", 45, LEVELS, refused) is None  # changed: the API has not seen it
+    assert forms.field_problem("AGE_YEARS", 17, LEVELS, refused) == "Age (years) must be between 18 and 100."
+    assert forms.field_problem("AGE_YEARS", None, LEVELS, None) == "Age (years) is required."
