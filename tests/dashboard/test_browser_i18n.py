@@ -102,7 +102,7 @@ def test_every_other_page_in_french(visit_fr: Visit, stack: Stack) -> None:
     page.wait_for_selector("#similar-scatter-graph .main-svg")
     page.wait_for_selector("#similar-distribution-graph .main-svg")  # its own callback, as in test_browser
     assert page.title() == f"Client {borderline} : clients similaires"
-    assert "Décision du modèle" in page.inner_text("#similar-table thead")
+    assert "Décision aujourd’hui" in page.inner_text("#similar-table thead")
     assert "dont l’issue est connue" in page.inner_text("#similar-distribution figcaption")
     assert "Ce client (l’étoile)" in page.inner_text("#similar-scatter figcaption")
     visit_fr.check("similar-fr")
