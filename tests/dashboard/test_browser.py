@@ -195,7 +195,8 @@ def test_new_application_is_checked_then_scored(visit: Visit) -> None:
     page.fill("#new-AGE_YEARS", "38")
     with leave_with_check_held(page, "AGE_YEARS"):  # the officer scores before the last field's check is in
         page.click("#new-submit", delay=300)  # a person's press: the button must stay under it till released
-    page.wait_for_selector("#new-reasons")
+    page.wait_for_selector("#new-reasons, #new-error:not([hidden])")  # the result, or the error instead
+    assert page.locator("#new-reasons").count() == 1, page.inner_text("#new-error")
     assert page.inner_text("#new-result .decision-title").endswith(("Credit granted", "Credit refused"))
     page.wait_for_selector("#new-waterfall-graph .hbars-row")
     assert 1 <= page.locator("#new-reasons li").count() <= 4
