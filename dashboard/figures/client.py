@@ -81,9 +81,9 @@ def risk_scale(
             {
                 "x": cut,
                 "label": label,
-                "before": first and len(cuts) > 1 and fits_inside(label, 0, cut, top, GUTTER_PX),
+                "before": i == 0 and len(cuts) > 1 and fits_inside(label, 0, cut, top, GUTTER_PX),
             }
-            for first, (cut, label) in zip((True, False), cuts, strict=False)
+            for i, (cut, label) in enumerate(cuts)
         ],
         "bar": {
             "value": probability,
