@@ -123,7 +123,8 @@ def install(app: dash.Dash, settings: DashboardSettings) -> None:
     )
     store = session_store.SessionFolder(session_folder(settings), idle)
     server.session_interface = session_store.ServerSessions(store, settings.cookie_secure)
-    manager = flask_login.LoginManager(server)
+    manager = flask_login.LoginManager()
+    manager.init_app(server, add_context_processor=False)  # no template reads `current_user`
     manager.session_protection = "strong"
     loader = UserLoader(settings.user_cache_seconds)
     manager.user_loader(loader)

@@ -22,6 +22,7 @@ from dashboard.auth import session_store
 
 TOKEN_KEY = "api_session"
 MAX_CACHED = 4096
+USER_ID_KEY = "_user_id"  # where Flask-Login keeps the signed-in user's id in the session
 EXTENSION = "scoring_users"  # the server's UserLoader
 
 
@@ -107,8 +108,12 @@ def fresh_session() -> None:
 
 
 def current() -> SignedInUser | None:
-    """The signed-in user of this request (None outside a request or when nobody is signed in)."""
-    if not flask.has_request_context():
+    """The signed-in user of this request (None outside a request or when nobody is signed in).
+
+    A session without a user (a visitor's, holding its CSRF token only) is not handed to Flask-Login: its
+    "strong" protection would clear the user's keys from it on every request, and so rewrite the session's
+    file each time, for no user to protect."""
+    if not flask.has_request_context() or USER_ID_KEY not in flask.session:
         return None
     user = flask_login.current_user
     return user if user.is_authenticated else None

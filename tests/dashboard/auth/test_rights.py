@@ -40,7 +40,8 @@ def test_every_server_callback_has_rights(app: dash.Dash, fake: FakeApi) -> None
     assert missing == []
 
 
-def test_every_page_has_rights() -> None:
+def test_every_page_has_rights(app: dash.Dash) -> None:
+    assert len(dash.page_registry) > 10  # the app's pages are registered (whatever ran before this test)
     assert all(page["module"] in roles.MODULE_RIGHTS for page in dash.page_registry.values())
     assert roles.rights_of_page("/users") == roles.ADMINISTER
     assert roles.rights_of_page("/client/100002") == roles.VIEW_CLIENTS

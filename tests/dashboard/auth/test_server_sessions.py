@@ -295,3 +295,23 @@ def test_another_process_never_brings_back_a_removed_session(tmp_path: Path) -> 
 def test_a_forged_cookie_names_no_session(app: dash.Dash, fake: FakeApi, cookie: str) -> None:
     page = replayed(app, cookie).get("/client/100002")
     assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("who", [None, "olivia"])
+def test_a_request_reads_the_session_without_rewriting_it(
+    app: dash.Dash, fake: FakeApi, who: str | None
+) -> None:
+    """A visitor's session (its CSRF token only) and a signed-in one are read by each request (a page, a
+    callback), not written again: the file keeps its inode and content (a signed-in session's cookie is sent
+    again with its idle limit moved on; a visitor gets no cookie)."""
+    client = app.server.test_client()
+    token = csrf(client) if who is None else sign_in(client, who)
+    path = record(app, session_cookie(client))
+    before = (path.stat().st_ino, path.read_bytes())
+    for _ in range(2):
+        page = client.get("/login" if who is None else "/client/100002")
+        answer = callback(client, token)
+        assert page.status_code == 200 and answer.status_code == (401 if who is None else 200)
+        if who is None:
+            assert not page.headers.getlist("Set-Cookie") and not answer.headers.getlist("Set-Cookie")
+    assert (path.stat().st_ino, path.read_bytes()) == before
