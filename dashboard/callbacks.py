@@ -16,6 +16,12 @@ from typing import Any, TypeVar
 import dash
 
 Function = TypeVar("Function", bound=Callable[..., Any])
+# A clientside callback's script passing its input on once the browser has painted the frame its change
+# brought (the next animation frame, then a task): what a first paint does not need is asked for then.
+AFTER_PAINT = (
+    "function(value) { return new Promise(function(done) { requestAnimationFrame(function() {"
+    " setTimeout(function() { done(value); }, 0); }); }); }"
+)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ def shell(user: list, hidden: frozenset[str]) -> html.Div:
         [
             html.A(t.gettext("Skip to main content"), href="#main", className="skip-link"),
             dcc.Store(id="app-client", storage_type="session"),
+            dcc.Store(id="app-painted"),
             dcc.Store(id="app-language-chosen"),
             html.Header(
                 dbc.Navbar(

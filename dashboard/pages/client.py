@@ -13,7 +13,7 @@ from dashboard import text
 from dashboard.api_client import ApiError, api
 from dashboard.auth import users
 from dashboard.auth.roles import DECIDE_WITHOUT_HINDSIGHT
-from dashboard.callbacks import callback, clientside_callback
+from dashboard.callbacks import AFTER_PAINT, callback, clientside_callback
 from dashboard.components import officer, picker
 from dashboard.components.decision import decision_view, register_drilldown
 from dashboard.components.layout import header
@@ -121,12 +121,7 @@ def next_steps(client_id: int, t: Translator) -> html.Nav:
 
 # Once the decision's frame is painted, `client-painted` takes the value of `client-shown`: the offer, the
 # drill-down's chart and the officer's panel are asked for then, not while the browser draws the decision.
-clientside_callback(
-    "function(shown) { return new Promise(function(done) { requestAnimationFrame(function() {"
-    " setTimeout(function() { done(shown); }, 0); }); }); }",
-    Output(officer.PAINTED, "data"),
-    Input("client-shown", "data"),
-)
+clientside_callback(AFTER_PAINT, Output(officer.PAINTED, "data"), Input("client-shown", "data"))
 
 
 @callback(Output("client-offer-slot", "children"), Input(officer.PAINTED, "data"), prevent_initial_call=True)

@@ -194,8 +194,8 @@ def user_box(client: object) -> str:
 
 def arrived(pathname: object, search: str = "", remembered: str | None = None) -> tuple[list, list]:
     """The inputs and states of the navigation's callback as the renderer sends them once the page at
-    `pathname` has arrived (Dash Pages' store of its title)."""
-    page = [{"id": "_pages_store", "property": "data", "value": {"title": "Credit scoring"}}]
+    `pathname` has arrived and been painted (Dash Pages' store of its title, passed on after the paint)."""
+    page = [{"id": "app-painted", "property": "data", "value": {"title": "Credit scoring"}}]
     state = [
         {"id": "_pages_location", "property": "pathname", "value": pathname},
         {"id": "_pages_location", "property": "search", "value": search},
