@@ -230,6 +230,15 @@ def test_static_files_start_no_session(app: dash.Dash, fake: FakeApi) -> None:
     assert set(store(app).folder.iterdir()) <= before
 
 
+def test_the_icon_is_kept_by_the_browser(app: dash.Dash, fake: FakeApi) -> None:
+    """Dash's icon (a versioned URL) may be kept a week: the browser asks for it again at every page change
+    otherwise, beside the page's own callback."""
+    response = app.server.test_client().get("/_favicon.ico?v=1")
+    assert response.status_code == 200 and response.mimetype == "image/x-icon"
+    cache = dict(part.strip().partition("=")[::2] for part in response.headers["Cache-Control"].split(","))
+    assert "public" in cache and int(cache["max-age"]) >= 86_400
+
+
 def test_a_sign_in_starts_a_new_session_id(app: dash.Dash, fake: FakeApi) -> None:
     client = app.server.test_client()
     csrf(client)
