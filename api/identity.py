@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from api.route_templates import route_template
 from api.security import KeyScope, is_loopback
@@ -111,11 +112,14 @@ def session_token(request: Request) -> str | None:
     return token.strip()
 
 
-def current_user(
+async def current_user(
     request: Request, _token: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None
 ) -> User | None:
     """The person of the request's session token (None without one); 401 for `X-Scoring-User` alone and for
-    an unknown, revoked, idle or expired session; 403 for a session under a service key."""
+    an unknown, revoked, idle or expired session; 403 for a session under a service key.
+
+    Every secured route depends on it: a request without a token is answered here, in the event loop; only
+    a session's lookup (the database) goes to the thread pool."""
     token = session_token(request)
     if token is None:
         if USER_HEADER in request.headers:
@@ -123,6 +127,11 @@ def current_user(
         return None
     if getattr(request.state, "key_scope", None) is KeyScope.SERVICE:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "a service key may not carry a user's session")
+    return await run_in_threadpool(_session_user, request, token)
+
+
+def _session_user(request: Request, token: str) -> User:
+    """The active account of a live session (the database read); 401 otherwise."""
     settings = request.app.state.settings
     session = resolve(get_engine(request), token, settings.session_lifetimes)
     if session is None:
