@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -147,12 +147,13 @@ def _session_user(request: Request, token: str) -> User:
 OptionalUser = Annotated[User | None, Depends(current_user)]
 
 
-def require_roles(*roles: Role) -> Callable[..., User]:
+def require_roles(*roles: Role) -> Callable[..., Awaitable[User]]:
     """A dependency: the signed-in user, who must have one of `roles` (401 without a user, 403 otherwise,
-    recorded in the audit trail as `access-denied`)."""
+    recorded in the audit trail as `access-denied`); checked in the event loop, only a refusal's audit row
+    goes to the thread pool."""
     allowed = frozenset(roles)
 
-    def signed_in(request: Request, user: OptionalUser) -> User:
+    async def signed_in(request: Request, user: OptionalUser) -> User:
         if user is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
@@ -164,7 +165,7 @@ def require_roles(*roles: Role) -> Callable[..., User]:
             refused = AuditEvent(
                 AuditAction.ACCESS_DENIED, actor_of(request, user), None, route[:128], {"reason": "role"}
             )
-            record(get_engine(request), refused)
+            await run_in_threadpool(record, get_engine(request), refused)
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
                 f"the role {user.role} may not do this ({', '.join(sorted(allowed))})",
