@@ -75,7 +75,10 @@ def test_client_decision_from_the_search_box(visit: Visit, examples: dict[str, d
 def test_deep_link_of_a_granted_client(visit: Visit, examples: dict[str, dict]) -> None:
     safe = examples["safe"]["client_id"]
     page = visit.goto(f"/client/{safe}")
-    page.wait_for_selector("#client-reasons")
+    page.wait_for_selector(
+        "#client-reasons, #client-error:not([hidden])"
+    )  # the decision, or the error instead
+    assert page.locator("#client-reasons").count() == 1, page.inner_text("#client-error")
     assert page.title() == f"Client {safe}: credit decision"
     assert page.inner_text(".decision-title").endswith("Credit granted")
     assert "of what pushed towards acceptance" in page.inner_text("#client-reasons")
